@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: measures what the issues ask for and writes BENCHMARKS.md with the machine and
+ * the date. Every figure in that file comes from this script; none is typed by hand.
+ *
+ *   KBI_BENCH_DATABASE_URL  PostgreSQL server to create scratch databases on (default: the local test server)
+ *   KBI_BENCH_PERSONS       persons for the PostgreSQL runs (default 100000)
+ *   KBI_BENCH_PGLITE_PERSONS persons for the PGlite seed run (default 5000)
+ */
+import { cpus, freemem, totalmem, release } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../server/platform/db.ts';
+import { migrateToLatest } from '../server/platform/migrate.ts';
+import { generateDemoData } from '../server/modules/demo/generator.ts';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/platform/config.ts';
+
+const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_PERSONS = Number(process.env.KBI_BENCH_PERSONS ?? 100_000);
+const PGLITE_PERSONS = Number(process.env.KBI_BENCH_PGLITE_PERSONS ?? 5_000);
+
+const lines: string[] = [];
+const say = (s: string) => { console.log(s); lines.push(s); };
+
+async function scratchDatabase(): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
+  const name = `kbi_bench_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), poolSize: 8 });
+  await migrateToLatest(db.db);
+  return {
+    db, url: url.toString(),
+    async drop() {
+      await db.close();
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function seedOn(label: string, db: Database, persons: number) {
+  const summary = await generateDemoData(db, { persons, seed: 1 });
+  const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
+  say(`| ${label} | ${persons.toLocaleString('en')} | ${summary.seconds.toFixed(1)} s | **${Math.round(persons / summary.seconds).toLocaleString('en')}** | ${Math.round(rows / summary.seconds).toLocaleString('en')} | ${(rows / persons).toFixed(0)} |`);
+  return summary;
+}
+
+async function main() {
+  const started = new Date();
+  const pgVersion = await (async () => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    const v = (await c.query('SHOW server_version')).rows[0].server_version;
+    await c.end();
+    return v as string;
+  })();
+  say('# Benchmarks');
+  say('');
+  say(`Written by \`npm run bench\` (bench/run.ts) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
+  say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}, PostgreSQL ${pgVersion} (stock settings, TCP 127.0.0.1), PGlite 0.5.`);
+  say('Load generator, Node and PostgreSQL share the same cores: compare ratios within one run, not absolute numbers across machines.');
+  say('');
+
+  say('## Seeding: synthetic persons with their whole life-cycle');
+  say('');
+  say('| database | persons | time | persons/s | rows/s | rows per person |');
+  say('|---|---|---|---|---|---|');
+  const lite = await openDatabase({ url: null });
+  await migrateToLatest(lite.db);
+  await seedOn('PGlite (in-process)', lite, PGLITE_PERSONS);
+  await lite.close();
+  const scratch = await scratchDatabase();
+  const pgSummary = await seedOn('PostgreSQL', scratch.db, PG_PERSONS);
+  say('');
+  say(`Goal: ${PG_PERSONS.toLocaleString('en')} persons on PostgreSQL in under 2 minutes — ${pgSummary.seconds < 120 ? 'met' : 'NOT met'} (${pgSummary.seconds.toFixed(1)} s).`);
+  say('');
+
+  // Dossier reads through the real HTTP API, one request in flight, random persons.
+  await scratch.db.exec('VACUUM ANALYZE');
+  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0' });
+  const app = await buildApp({ config, database: scratch.db });
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.http.server.address() as { port: number }).port;
+  const ids = (await scratch.db.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
+  const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+  const N = 3000;
+  const timeIt = async (fn: () => Promise<unknown>) => {
+    for (let i = 0; i < 200; i++) await fn();
+    const out: number[] = [];
+    for (let i = 0; i < N; i++) { const t = performance.now(); await fn(); out.push(performance.now() - t); }
+    return out.sort((a, b) => a - b);
+  };
+  const apiTimes = await timeIt(async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`);
+    if (res.status !== 200) throw new Error(`dossier read ${res.status}`);
+    await res.arrayBuffer();
+  });
+  const rawPool = new pg.Pool({ connectionString: scratch.url, max: 1 });
+  const pkTimes = await timeIt(() => rawPool.query({ name: 'pk', text: 'SELECT * FROM persons WHERE id = $1', values: [pick()] }));
+  await rawPool.end();
+  const sizes: number[] = [];
+  for (let i = 0; i < 200; i++) sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`)).arrayBuffer()).byteLength);
+  await app.close();
+
+  say(`## Full dossier read at ${PG_PERSONS.toLocaleString('en')} persons (PostgreSQL)`);
+  say('');
+  say(`\`GET /api/v1/persons/{id}/dossier\` over HTTP, one request in flight, ${N} random persons after 200 warm-up reads; every read also writes its audit record. Average answer ${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(1)} KiB (all 35 tables).`);
+  say('');
+  say('| what | p50 | p99 | max |');
+  say('|---|---|---|---|');
+  say(`| full dossier via the API (audited) | ${ms(pct(apiTimes, 50))} | **${ms(pct(apiTimes, 99))}** | ${ms(apiTimes[apiTimes.length - 1]!)} |`);
+  say(`| raw PostgreSQL primary-key lookup of one person (pg, prepared) | ${ms(pct(pkTimes, 50))} | ${ms(pct(pkTimes, 99))} | ${ms(pkTimes[pkTimes.length - 1]!)} |`);
+  say('');
+  say(`Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`);
+  await scratch.drop();
+
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
+  console.log('\nwritten to BENCHMARKS.md');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

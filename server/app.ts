@@ -1,0 +1,99 @@
+/**
+ * Builds the application from an explicit list of modules. Used by the server process, the
+ * tests (which pass their own database) and the benchmarks.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { Config } from './platform/config.ts';
+import { openDatabase, type Database } from './platform/db.ts';
+import { migrateToLatest } from './platform/migrate.ts';
+import { CodeLists } from './platform/codes.ts';
+import { createLogger } from './platform/logger.ts';
+import { installHttpBasics, newRequestId } from './platform/http.ts';
+import { LOCAL_OPERATOR } from './platform/access.ts';
+import { problemSchema } from './modules/dossier/schemas.ts';
+import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
+import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
+
+export interface App {
+  http: FastifyInstance;
+  database: Database;
+  codes: CodeLists;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: Readonly<Config>;
+  /** An already opened database (tests); otherwise the configured one is opened and migrated. */
+  database?: Database;
+  logger?: Logger;
+  /** Token of the operator endpoint used by the CLI while this server holds the data directory. */
+  operatorToken?: string;
+}
+
+export async function buildApp({ config, database, logger, operatorToken }: BuildOptions): Promise<App> {
+  const log = logger ?? createLogger(config.logLevel);
+  const ownDatabase = !database;
+  const db = database ?? await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  await migrateToLatest(db.db);
+  const codes = await CodeLists.load(db.db);
+
+  const http: FastifyInstance = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    genReqId: newRequestId,
+    disableRequestLogging: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+  // One line per request, with the route pattern only: URLs and query strings may carry personal data.
+  http.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  installHttpBasics(http);
+  http.addSchema(problemSchema);
+
+  await http.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Kruispuntbank Inburgering — caseworker API',
+        version: '1.0.0',
+        description: 'Persons, their integration dossier with its full history, and the reference data it refers to. Errors are RFC 9457 problem+json.',
+        license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+      },
+      servers: [{ url: '/' }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await http.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  http.get('/api/health', { schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
+    async () => {
+      await db.db.selectFrom('kbi_migration').select('name').limit(1).execute();
+      return { status: 'ok', database: db.kind };
+    });
+  http.get('/api/openapi.json', { schema: { hide: true } }, async () => http.swagger());
+
+  // Every request acts as someone. See platform/access.ts for why this is the local operator for now.
+  http.decorateRequest('ctx', null as never);
+  http.addHook('onRequest', async (req) => {
+    const purpose = req.headers['kbi-purpose'];
+    req.ctx = { actor: LOCAL_OPERATOR, requestId: req.id, purpose: typeof purpose === 'string' ? purpose.slice(0, 60) : undefined };
+  });
+
+  registerDossierRoutes(http, { db: db.db, codes, acceptTestInsz: config.acceptTestInsz });
+  if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
+  await http.ready();
+
+  return {
+    http,
+    database: db,
+    codes,
+    async close() {
+      await http.close();
+      if (ownDatabase) await db.close();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/** Caseworker API for persons, their dossier and every cluster, plus the reference data they point to. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestContext } from '../../platform/access.ts';
+import { Problem } from '../../platform/errors.ts';
+import { checkKey, remember, replay, requestHash } from '../../platform/idempotency.ts';
+import type { Row } from '../../platform/db.ts';
+import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, camel, type ResourceDef } from './clusters.ts';
+import {
+  createRecord, deleteRecord, etagOf, getRecord, listForPerson, listReference, present, updateRecord, versionFromIfMatch, versionsOf, type Deps,
+} from './records.ts';
+import { createBody, idParams, listQuery, pageOf, patchBody, personParams, recordSchema } from './schemas.ts';
+import { dossierTimeline, readDossier, searchPersons } from './dossier.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest { ctx: RequestContext }
+}
+
+const PROBLEM = { $ref: 'Problem#' };
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, PROBLEM]));
+
+function limitOf(query: { limit?: string }): number {
+  const n = query.limit === undefined ? 50 : Number(query.limit);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new Problem('badRequest', 'limit: must be from 1 to 500', [{ in: 'query', name: 'limit', detail: 'must be from 1 to 500' }]);
+  return n;
+}
+
+function asOfOf(query: { asOf?: string }): string | null {
+  if (query.asOf === undefined) return null;
+  const t = Date.parse(query.asOf);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(query.asOf) || Number.isNaN(t)) {
+    throw new Problem('badRequest', 'asOf: must be a date-time with offset, e.g. 2023-01-15T00:00:00Z', [{ in: 'query', name: 'asOf', detail: 'not a date-time with offset' }]);
+  }
+  return query.asOf;
+}
+
+export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
+  const tagOf = (def: ResourceDef) => (def.personScoped ? 'Dossier clusters' : def.table === 'persons' ? 'Persons' : 'Reference data');
+
+  /** POST that creates a record, honouring Idempotency-Key; answers 201 with Location and ETag. */
+  async function create(req: FastifyRequest, reply: FastifyReply, def: ResourceDef, personId: string | null) {
+    const key = checkKey(req.headers['idempotency-key'] as string | undefined);
+    const path = req.url.split('?')[0]!;
+    const hash = key ? requestHash(req.method, path, req.body) : '';
+    if (key) {
+      const earlier = await replay(deps.db, req.ctx, key, hash);
+      if (earlier) return reply.code(earlier.statusCode).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
+    }
+    let headers: Record<string, string> = {};
+    const created = await createRecord(deps, req.ctx, def, personId, req.body as Record<string, unknown>, async (tx, row) => {
+      headers = { location: `/api/v1/${def.resource}/${row.id}`, etag: etagOf(row) };
+      if (key) await remember(tx, req.ctx, key, req.method, path, hash, { statusCode: 201, body: present(def, row), headers });
+    });
+    return reply.code(201).headers(headers).send(present(def, created));
+  }
+
+  const single = (def: ResourceDef) => {
+    const base = `/api/v1/${def.resource}/:id`;
+    app.get(base, {
+      schema: { tags: [tagOf(def)], summary: `Read a ${def.title.toLowerCase()}`, params: idParams, response: { 200: recordSchema(def), ...errors(400, 404) } },
+    }, async (req, reply) => {
+      const row = await getRecord(deps, req.ctx, def, (req.params as { id: string }).id);
+      return reply.header('etag', etagOf(row)).send(present(def, row));
+    });
+    app.patch(base, {
+      schema: {
+        tags: [tagOf(def)], summary: `Change a ${def.title.toLowerCase()}`,
+        description: 'Send If-Match with the ETag you read. A stale ETag gets 412 and changes nothing. The old version stays in the history.',
+        params: idParams, body: patchBody(def), response: { 200: recordSchema(def), ...errors(400, 404, 412, 422, 428) },
+      },
+    }, async (req, reply) => {
+      const version = versionFromIfMatch(req.headers['if-match']);
+      const row = await updateRecord(deps, req.ctx, def, (req.params as { id: string }).id, version, req.body as Record<string, unknown>);
+      return reply.header('etag', etagOf(row)).send(present(def, row));
+    });
+    app.delete(base, {
+      schema: {
+        tags: [tagOf(def)], summary: `Remove a ${def.title.toLowerCase()}`, description: 'Send If-Match. The removed record stays in the history (asOf reads still show it).',
+        params: idParams, response: { 204: { type: 'null' }, ...errors(404, 409, 412, 428) },
+      },
+    }, async (req, reply) => {
+      await deleteRecord(deps, req.ctx, def, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']));
+      return reply.code(204).send();
+    });
+    app.get(`${base}/versions`, {
+      schema: { tags: [tagOf(def)], summary: `Every version of a ${def.title.toLowerCase()}`, params: idParams, response: { 200: pageOf(recordSchema(def)), ...errors(404) } },
+    }, async (req) => ({ items: (await versionsOf(deps, req.ctx, def, (req.params as { id: string }).id)).map((r) => present(def, r)), next: null }));
+  };
+
+  // Persons
+  app.post('/api/v1/persons', {
+    schema: {
+      tags: ['Persons'], summary: 'Register a person', body: createBody(PERSON_RESOURCE),
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
+      response: { 201: recordSchema(PERSON_RESOURCE), ...errors(400, 409, 422) },
+    },
+  }, (req, reply) => create(req, reply, PERSON_RESOURCE, null));
+  app.post('/api/v1/persons/search', {
+    schema: {
+      tags: ['Persons'], summary: 'Search persons',
+      description: 'By INSZ, name (prefix, case-insensitive), birth date or managing office. A POST, so that the INSZ never appears in a URL or access log.',
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: {
+          insz: { type: 'string', maxLength: 15 }, familyName: { type: 'string', minLength: 1, maxLength: 100 }, givenNames: { type: 'string', minLength: 1, maxLength: 100 },
+          birthDate: { type: 'string', format: 'date' }, officeId: { type: 'string', format: 'uuid' },
+          limit: { type: 'integer', minimum: 1, maximum: 200 }, cursor: { type: 'string', maxLength: 500 },
+        },
+      },
+      response: { 200: pageOf(recordSchema(PERSON_RESOURCE)), ...errors(400) },
+    },
+  }, async (req) => searchPersons(deps, req.ctx, req.body as Parameters<typeof searchPersons>[2]));
+  single(PERSON_RESOURCE);
+
+  app.get('/api/v1/persons/:personId/dossier', {
+    schema: {
+      tags: ['Persons'], summary: 'The full dossier of a person',
+      description: 'Every cluster in one document. With asOf, the dossier exactly as KBI knew it at that moment (records changed or removed since then show their earlier state).',
+      params: personParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { asOf: { type: 'string', maxLength: 40, description: 'A past moment, date-time with offset.' } } },
+      response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 404) },
+    },
+  }, async (req) => readDossier(deps, req.ctx, (req.params as { personId: string }).personId, asOfOf(req.query as { asOf?: string })));
+
+  app.get('/api/v1/persons/:personId/timeline', {
+    schema: {
+      tags: ['Persons'], summary: 'Every change to the dossier, newest first', params: personParams,
+      response: {
+        200: {
+          type: 'object', properties: {
+            items: {
+              type: 'array', items: {
+                type: 'object', properties: {
+                  resource: { type: 'string' }, recordId: { type: 'string' }, change: { type: 'string', enum: ['created', 'updated', 'deleted'] },
+                  version: { type: 'integer' }, at: { type: 'string' }, by: { type: 'string' }, validFrom: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        ...errors(404),
+      },
+    },
+  }, async (req) => ({ items: await dossierTimeline(deps, req.ctx, (req.params as { personId: string }).personId) }));
+
+  for (const def of DOSSIER_RESOURCES) {
+    app.post(`/api/v1/persons/:personId/${def.resource}`, {
+      schema: {
+        tags: ['Dossier clusters'], summary: `Add a ${def.title.toLowerCase()} to the dossier`, description: def.description,
+        params: personParams, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 404, 409, 422) },
+      },
+    }, (req, reply) => create(req, reply, def, (req.params as { personId: string }).personId));
+    app.get(`/api/v1/persons/:personId/${def.resource}`, {
+      schema: { tags: ['Dossier clusters'], summary: `The ${def.title.toLowerCase()} records of a person`, params: personParams, querystring: listQuery, response: { 200: pageOf(recordSchema(def)), ...errors(400, 404) } },
+    }, async (req) => {
+      const q = req.query as { limit?: string; cursor?: string };
+      const page = await listForPerson(deps, req.ctx, def, (req.params as { personId: string }).personId, limitOf(q), q.cursor);
+      return { items: page.items.map((r: Row) => present(def, r)), next: page.next };
+    });
+    single(def);
+  }
+
+  for (const def of REFERENCE_RESOURCES) {
+    const filterable = def.fields.filter((f) => f.type === 'ref' || f.type === 'code' || f.column === 'postcode' || f.column === 'kbo_number');
+    app.post(`/api/v1/${def.resource}`, {
+      schema: { tags: ['Reference data'], summary: `Add a ${def.title.toLowerCase()}`, description: def.description, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 409, 422) } },
+    }, (req, reply) => create(req, reply, def, null));
+    app.get(`/api/v1/${def.resource}`, {
+      schema: {
+        tags: ['Reference data'], summary: `List ${def.title.toLowerCase()} records`,
+        querystring: { ...listQuery, properties: { ...listQuery.properties, ...Object.fromEntries(filterable.map((f) => [camel(f.column), { type: 'string', maxLength: 64 }])) } },
+        response: { 200: pageOf(recordSchema(def)), ...errors(400) },
+      },
+    }, async (req) => {
+      const q = req.query as Record<string, string | undefined>;
+      const filters = Object.fromEntries(filterable.map((f) => [f.column, q[camel(f.column)]]));
+      const page = await listReference(deps, req.ctx, def, limitOf(q), q.cursor, filters);
+      return { items: page.items.map((r) => present(def, r)), next: page.next };
+    });
+    single(def);
+  }
+
+  app.get('/api/v1/codeLists', {
+    schema: { tags: ['Reference data'], summary: 'The names of the code lists', response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } },
+  }, async () => ({ items: deps.codes.names() }));
+  app.get('/api/v1/codeLists/:list', {
+    schema: {
+      tags: ['Reference data'], summary: 'The codes of one list, with labels in Dutch, French and English',
+      params: { type: 'object', properties: { list: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...errors(404) },
+    },
+  }, async (req) => {
+    const items = deps.codes.list((req.params as { list: string }).list);
+    if (!items.length) throw new Problem('resourceNotFound', 'no such code list');
+    return { items };
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * The whole dossier of one person, now or as KBI knew it at a moment in the past; the timeline
+ * of its changes; and person search.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { authorize, type RequestContext } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { Problem } from '../../platform/errors.ts';
+import type { Row } from '../../platform/db.ts';
+import { parseInsz } from '../../platform/identifiers/insz.ts';
+import { DOSSIER_RESOURCES, PERSON_RESOURCE, camel, type ResourceDef } from './clusters.ts';
+import { decodeCursor, encodeCursor, present, type Deps } from './records.ts';
+
+/** Rows of `table` for one person as known at `asOf` (or now): current rows plus the history that was current then. */
+function rowsAsOf(table: string, personColumn: 'id' | 'person_id', personId: string, asOf: string | null): RawBuilder<unknown> {
+  const t = sql.table(table);
+  if (!asOf) return sql`(SELECT * FROM ${t} WHERE ${sql.ref(personColumn)} = ${personId})`;
+  const h = sql.table(`${table}_history`);
+  return sql`(SELECT * FROM ${t} WHERE ${sql.ref(personColumn)} = ${personId} AND sys_from <= ${asOf}
+              UNION ALL
+              SELECT * FROM ${h} WHERE ${sql.ref(personColumn)} = ${personId} AND sys_from <= ${asOf} AND sys_to > ${asOf})`;
+}
+
+/** A row as the dossier of that moment shows it: it was current then, so no "superseded" marks. */
+const normaliseTimestamps = (row: Row): Row => {
+  delete row.sys_to;
+  delete row.ended_by;
+  for (const k of Object.keys(row)) {
+    const v = row[k];
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/.test(v)) row[k] = v.replace('+00:00', 'Z');
+  }
+  return row;
+};
+
+export interface DossierDocument {
+  asOf: string | null;
+  person: Record<string, unknown>;
+  [resource: string]: unknown;
+}
+
+/**
+ * Reads the full dossier in one statement: one JSON array per table, each an index lookup by
+ * person. With `asOf`, every table is read as it stood at that moment.
+ */
+export async function readDossier(deps: Deps, ctx: RequestContext, personId: string, asOf: string | null,
+  resources: ResourceDef[] = DOSSIER_RESOURCES): Promise<DossierDocument> {
+  authorize(ctx, 'read', 'personalia');
+  for (const def of resources) authorize(ctx, 'read', def.cluster);
+  const selections = resources.map((def) => {
+    const order = sql.join(def.orderBy.map((c) => sql`x.${sql.ref(c)}`));
+    return sql`(SELECT coalesce(json_agg(x ORDER BY ${order}), '[]'::json) FROM ${rowsAsOf(def.table, 'person_id', personId, asOf)} x) AS ${sql.ref(def.resource)}`;
+  });
+  const result = await sql<Row>`
+    SELECT (SELECT row_to_json(p) FROM ${rowsAsOf('persons', 'id', personId, asOf)} p) AS person,
+           ${sql.join(selections)}`.execute(deps.db);
+  const row = result.rows[0]!;
+  if (!row.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
+  await recordAudit(deps.db, ctx, {
+    action: asOf ? 'dossier.readAsOf' : 'dossier.read', personId, result: 'allowed',
+    clusters: ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))], detail: asOf ? { asOf } : {},
+  });
+  const doc: DossierDocument = { asOf, person: present(PERSON_RESOURCE, normaliseTimestamps(row.person)) };
+  for (const def of resources) doc[def.resource] = (row[def.resource] as Row[]).map((r) => present(def, normaliseTimestamps(r)));
+  return doc;
+}
+
+export interface TimelineEvent {
+  resource: string;
+  recordId: string;
+  change: 'created' | 'updated' | 'deleted';
+  version: number;
+  at: string;
+  by: string;
+  validFrom: string;
+}
+
+/** Every change to the dossier, newest first: creations, updates and removals of each record. */
+export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId: string): Promise<TimelineEvent[]> {
+  authorize(ctx, 'read', 'personalia');
+  const all = [PERSON_RESOURCE, ...DOSSIER_RESOURCES];
+  const parts = all.flatMap((def) => {
+    const col = def.table === 'persons' ? sql.ref('id') : sql.ref('person_id');
+    return [
+      sql`SELECT ${def.resource}::text AS resource, id, version, sys_from, sys_to, recorded_by, ended_by, valid_from FROM ${sql.table(def.table)} WHERE ${col} = ${personId}`,
+      sql`SELECT ${def.resource}::text AS resource, id, version, sys_from, sys_to, recorded_by, ended_by, valid_from FROM ${sql.table(`${def.table}_history`)} WHERE ${col} = ${personId}`,
+    ];
+  });
+  const rows = (await sql<Row>`${sql.join(parts, sql` UNION ALL `)}`.execute(deps.db)).rows;
+  if (!rows.some((r) => r.resource === 'persons')) throw new Problem('resourceNotFound', 'person not found');
+  await recordAudit(deps.db, ctx, { action: 'dossier.timeline', personId, clusters: ['personalia'], result: 'allowed' });
+  const latest = new Map<string, Row>();
+  for (const r of rows) {
+    const prev = latest.get(r.id);
+    if (!prev || r.version > prev.version) latest.set(r.id, r);
+  }
+  const events: TimelineEvent[] = rows.map((r) => ({
+    resource: r.resource, recordId: r.id, change: r.version === 1 ? 'created' : 'updated', version: r.version, at: r.sys_from, by: r.recorded_by, validFrom: r.valid_from,
+  }));
+  for (const r of latest.values()) {
+    if (r.sys_to) events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
+  }
+  // Rows superseded within their own transaction (sys_from = sys_to) were never visible: leave them out.
+  return events.filter((e, i) => !(e.change !== 'deleted' && rows[i]?.sys_to && rows[i].sys_to === rows[i].sys_from))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.version < b.version ? 1 : -1));
+}
+
+export interface SearchInput {
+  insz?: string;
+  familyName?: string;
+  givenNames?: string;
+  birthDate?: string;
+  officeId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Finds persons by INSZ, name (prefix, case-insensitive), birth date and managing office. */
+export async function searchPersons(deps: Deps, ctx: RequestContext, input: SearchInput): Promise<{ items: Record<string, unknown>[]; next: string | null }> {
+  authorize(ctx, 'search', 'personalia');
+  const limit = input.limit ?? 25;
+  let q = deps.db.selectFrom('persons as p').selectAll('p');
+  if (input.insz) {
+    const parsed = parseInsz(input.insz, { allowTestNumbers: deps.acceptTestInsz });
+    if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);
+    q = q.where('p.insz', '=', parsed.insz.value);
+  }
+  if (input.familyName) q = q.where(sql`lower(p.family_name)`, 'like', `${escapeLike(input.familyName.toLowerCase())}%`);
+  if (input.givenNames) q = q.where(sql`lower(p.given_names)`, 'like', `${escapeLike(input.givenNames.toLowerCase())}%`);
+  if (input.birthDate) q = q.where('p.birth_date', '=', input.birthDate);
+  if (input.officeId) q = q.where('p.id', 'in', (eb: any) => eb.selectFrom('dossiers').select('person_id').where('managing_office_id', '=', input.officeId!));
+  const after = decodeCursor<[string, string, string]>(input.cursor);
+  if (after) q = q.where(sql`(lower(p.family_name), lower(p.given_names), p.id)`, '>', sql`(${after[0]}, ${after[1]}, ${after[2]}::uuid)`);
+  const rows = await q.orderBy(sql`lower(p.family_name)`).orderBy(sql`lower(p.given_names)`).orderBy('p.id').limit(limit + 1).execute();
+  const items = rows.slice(0, limit);
+  await recordAudit(deps.db, ctx, {
+    action: 'persons.search', personId: null, clusters: ['personalia'], result: 'allowed',
+    detail: { criteria: Object.keys(input).filter((k) => k !== 'cursor' && k !== 'limit' && (input as Record<string, unknown>)[k]), found: items.map((r) => r.id) },
+  });
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => present(PERSON_RESOURCE, r)),
+    next: rows.length > limit && last ? encodeCursor([last.family_name.toLowerCase(), last.given_names.toLowerCase(), last.id]) : null,
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export { camel };

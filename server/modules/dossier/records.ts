@@ -1,0 +1,271 @@
+/**
+ * Create, read, change and remove any record the resource definitions describe. The one path
+ * by which dossier tables are written: permission first, one transaction, the audit record in
+ * that transaction, the old version kept by the database (see migration 0001).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { authorize, type RequestContext } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { Problem, type Issue } from '../../platform/errors.ts';
+import type { CodeLists } from '../../platform/codes.ts';
+import { parseKbo } from '../../platform/identifiers/kbo.ts';
+import { parseInsz } from '../../platform/identifiers/insz.ts';
+import { camel, type FieldDef, type ResourceDef } from './clusters.ts';
+
+export interface Deps {
+  db: Db;
+  codes: CodeLists;
+  acceptTestInsz: boolean;
+}
+
+const META_OUT = ['id', 'version', 'valid_from', 'sys_from', 'recorded_by'];
+
+/** A stored row as the API shows it: camelCase, with its version metadata. */
+export function present(def: ResourceDef, row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: row.id };
+  if (def.personScoped) out.personId = row.person_id;
+  for (const f of def.fields) {
+    const v = row[f.column];
+    if (v !== null && v !== undefined) out[camel(f.column)] = v;
+  }
+  for (const extra of def.table === 'persons' ? ['province'] : []) if (row[extra] != null) out[camel(extra)] = row[extra];
+  out.version = row.version;
+  out.validFrom = row.valid_from;
+  out.recordedAt = row.sys_from;
+  out.recordedBy = row.recorded_by;
+  if (row.sys_to) { out.supersededAt = row.sys_to; out.supersededBy = row.ended_by; }
+  return out;
+}
+
+export const etagOf = (row: Row) => `"${row.version}"`;
+
+/** Parses an If-Match header into the version it names. */
+export function versionFromIfMatch(header: string | undefined): number {
+  if (!header) throw new Problem('preconditionRequired', 'send If-Match with the ETag of the version you changed');
+  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  if (!m) throw new Problem('badRequest', 'If-Match must be an ETag such as "3"', [{ in: 'header', name: 'If-Match', detail: 'not an ETag' }]);
+  return Number(m[1]);
+}
+
+/** Turns API input into column values, checking everything a schema cannot: codes, INSZ, KBO, periods, rules. */
+export function toColumns(deps: Deps, def: ResourceDef, input: Record<string, unknown>, mode: 'create' | 'update'): Row {
+  const issues: Issue[] = [];
+  const row: Row = {};
+  for (const f of def.fields) {
+    const name = camel(f.column);
+    if (!(name in input)) continue;
+    if (mode === 'update' && f.immutable) {
+      issues.push({ in: 'body', name, detail: 'cannot be changed after creation' });
+      continue;
+    }
+    const value = input[name];
+    const checked = checkValue(deps, f, name, value, issues);
+    if (checked !== undefined) row[f.column] = checked;
+  }
+  if (issues.length) throw problemFor(issues);
+  return row;
+}
+
+function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issues: Issue[]): unknown {
+  if (value === null) {
+    if (f.required) { issues.push({ in: 'body', name, detail: 'is required and cannot be empty' }); return undefined; }
+    return null;
+  }
+  switch (f.type) {
+    case 'code':
+      if (!deps.codes.has(f.list!, value as string)) {
+        issues.push({ in: 'body', name, detail: `unknown code "${String(value)}" for list ${f.list}`, type: 'urn:problem-type:kbi:unknownCode' });
+      }
+      return value;
+    case 'codes': {
+      const bad = (value as string[]).filter((c) => !deps.codes.has(f.list!, c));
+      if (bad.length) issues.push({ in: 'body', name, detail: `unknown code(s) ${bad.map((c) => `"${c}"`).join(', ')} for list ${f.list}`, type: 'urn:problem-type:kbi:unknownCode' });
+      return value;
+    }
+    case 'kbo': {
+      const parsed = parseKbo(String(value));
+      if (!parsed.ok) { issues.push({ in: 'body', name, detail: `not a valid KBO number: ${parsed.message}` }); return undefined; }
+      return parsed.value;
+    }
+    case 'text':
+      if (f.column === 'insz') {
+        const parsed = parseInsz(String(value), { allowTestNumbers: deps.acceptTestInsz });
+        if (!parsed.ok) {
+          issues.push({ in: 'body', name, detail: `not a valid INSZ: ${parsed.message}`, type: 'urn:problem-type:belgif-ext:input-validation:invalidStructure' });
+          return undefined;
+        }
+        return parsed.insz.value;
+      }
+      return typeof value === 'string' ? value.trim() : value;
+    default:
+      return value;
+  }
+}
+
+function problemFor(issues: Issue[]): Problem {
+  const code = issues.every((i) => i.type === 'urn:problem-type:kbi:unknownCode') ? 'unknownCode'
+    : issues.length === 1 && issues[0]!.name === 'insz' ? 'invalidInsz' : 'badRequest';
+  return new Problem(code, issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
+}
+
+/** Period and business rules, on the whole record as it will be stored. */
+export function checkRules(def: ResourceDef, row: Row): void {
+  const issues: Issue[] = [];
+  for (const [start, end] of def.periods ?? []) {
+    const s = row[start], e = row[end];
+    if (typeof s === 'string' && typeof e === 'string' && e < s) {
+      issues.push({ in: 'body', name: camel(end), detail: `must not lie before ${camel(start)} (${s})`, type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod' });
+    }
+  }
+  if (issues.length) throw new Problem('invalidPeriod', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
+  const broken = def.rule?.(row);
+  if (broken) throw new Problem('businessRule', `${broken.field}: ${broken.detail}`, [{ in: 'body', name: broken.field, detail: broken.detail }]);
+}
+
+/** Every reference must exist now; a `samePerson` reference must belong to the same dossier. */
+async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personId: string | null): Promise<void> {
+  const issues: Issue[] = [];
+  for (const f of def.fields) {
+    if (f.type !== 'ref' || row[f.column] == null) continue;
+    const target = await tx.selectFrom(f.ref!.table).select(f.ref!.samePerson ? ['id', 'person_id'] : ['id'])
+      .where('id', '=', row[f.column]).executeTakeFirst();
+    if (!target || (f.ref!.samePerson && target.person_id !== personId)) {
+      issues.push({ in: 'body', name: camel(f.column), detail: f.ref!.samePerson ? 'no such record in this dossier' : `no such ${f.ref!.table.replace(/_/g, ' ')}`,
+        type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound' });
+    }
+  }
+  if (issues.length) throw new Problem('referencedResourceNotFound', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
+}
+
+function defaults(deps: Deps, def: ResourceDef, row: Row): Row {
+  if (def.table === 'persons' && row.birth_date == null && typeof row.insz === 'string') {
+    const parsed = parseInsz(row.insz, { allowTestNumbers: deps.acceptTestInsz });
+    if (parsed.ok && parsed.insz.birthDate && parsed.insz.kind === 'nationalRegister') row.birth_date = parsed.insz.birthDate;
+  }
+  if (def.table === 'offices' && row.kbi_key == null) row.kbi_key = randomBytes(16).toString('hex').toUpperCase();
+  if (def.table === 'dossiers' && row.dossier_number == null) {
+    row.dossier_number = 'K' + String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0');
+  }
+  return row;
+}
+
+const personOf = (def: ResourceDef, row: Row): string | null => (def.table === 'persons' ? row.id : def.personScoped ? row.person_id : null);
+
+export async function createRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string | null, input: Record<string, unknown>,
+  within?: (tx: Executor, created: Row) => Promise<void>): Promise<Row> {
+  authorize(ctx, 'create', def.cluster);
+  const row = defaults(deps, def, toColumns(deps, def, input, 'create'));
+  checkRules(def, row);
+  if (input.validFrom) row.valid_from = input.validFrom;
+  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    if (def.personScoped) {
+      const person = await tx.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst();
+      if (!person) throw new Problem('resourceNotFound', 'person not found');
+      row.person_id = personId;
+    }
+    await checkReferences(tx, def, row, personId);
+    const created = await tx.insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { action: `${def.resource}.create`, personId: personOf(def, created), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: created.id } });
+    await within?.(tx, created);
+    return created;
+  });
+}
+
+export async function getRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string): Promise<Row> {
+  authorize(ctx, 'read', def.cluster);
+  const row = await deps.db.selectFrom(def.table).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+  if (def.personScoped || def.table === 'persons') {
+    await recordAudit(deps.db, ctx, { action: `${def.resource}.read`, personId: personOf(def, row), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+  }
+  return row;
+}
+
+export async function updateRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number, input: Record<string, unknown>): Promise<Row> {
+  authorize(ctx, 'update', def.cluster);
+  const patch = toColumns(deps, def, input, 'update');
+  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    const current = await tx.selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+    if (current.version !== expectedVersion) {
+      throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you changed version ${expectedVersion}. Reload it and apply your change again.`,
+        undefined, { currentVersion: current.version });
+    }
+    const merged = { ...current, ...patch };
+    checkRules(def, merged);
+    await checkReferences(tx, def, patch, personOf(def, current));
+    const changed = await tx.updateTable(def.table)
+      .set({ ...patch, valid_from: (input.validFrom as string | undefined) ?? sql`now()` })
+      .where('id', '=', id).where('version', '=', expectedVersion)
+      .returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { action: `${def.resource}.update`, personId: personOf(def, current), clusters: def.cluster ? [def.cluster] : [], result: 'allowed',
+      detail: { recordId: id, fields: Object.keys(patch).map(camel), version: changed.version } });
+    return changed;
+  });
+}
+
+export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {
+  authorize(ctx, 'delete', def.cluster);
+  await inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    const current = await tx.selectFrom(def.table).select(['id', 'version', ...(def.personScoped ? ['person_id'] : [])]).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+    if (current.version !== expectedVersion) {
+      throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`, undefined, { currentVersion: current.version });
+    }
+    await tx.deleteFrom(def.table).where('id', '=', id).execute();
+    await recordAudit(tx, ctx, { action: `${def.resource}.delete`, personId: personOf(def, current), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+  });
+}
+
+export interface Page { items: Row[]; next: string | null }
+
+export const encodeCursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+export function decodeCursor<T>(cursor: string | undefined): T | null {
+  if (!cursor) return null;
+  try { return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T; } catch {
+    throw new Problem('badRequest', 'cursor is not one this API gave out', [{ in: 'query', name: 'cursor', detail: 'unknown cursor' }]);
+  }
+}
+
+/** The records of one person for a resource, in the resource's order. */
+export async function listForPerson(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string, limit: number, cursor?: string): Promise<Page> {
+  authorize(ctx, 'read', def.cluster);
+  const person = await deps.db.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst();
+  if (!person) throw new Problem('resourceNotFound', 'person not found');
+  const offset = decodeCursor<{ o: number }>(cursor)?.o ?? 0;
+  let q = deps.db.selectFrom(def.table).selectAll().where('person_id', '=', personId);
+  for (const c of def.orderBy) q = q.orderBy(c);
+  const rows = await q.limit(limit + 1).offset(offset).execute();
+  await recordAudit(deps.db, ctx, { action: `${def.resource}.list`, personId, clusters: def.cluster ? [def.cluster] : [], result: 'allowed' });
+  return { items: rows.slice(0, limit), next: rows.length > limit ? encodeCursor({ o: offset + limit }) : null };
+}
+
+/** Reference data (not personal): keyset pagination by id. */
+export async function listReference(deps: Deps, ctx: RequestContext, def: ResourceDef, limit: number, cursor?: string, filters: Row = {}): Promise<Page> {
+  authorize(ctx, 'read', def.cluster);
+  const after = decodeCursor<{ id: string }>(cursor)?.id;
+  let q = deps.db.selectFrom(def.table).selectAll().orderBy('id');
+  if (after) q = q.where('id', '>', after);
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined) q = q.where(k, '=', v);
+  const rows = await q.limit(limit + 1).execute();
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? encodeCursor({ id: items[items.length - 1]!.id }) : null };
+}
+
+/** Every version of one record, oldest first, with who recorded it and when it was superseded. */
+export async function versionsOf(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string): Promise<Row[]> {
+  authorize(ctx, 'read', def.cluster);
+  const rows = await sql<Row>`
+    SELECT * FROM ${sql.table(`${def.table}_history`)} WHERE id = ${id}
+    UNION ALL SELECT * FROM ${sql.table(def.table)} WHERE id = ${id}
+    ORDER BY version, sys_from`.execute(deps.db);
+  if (!rows.rows.length) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+  if (def.personScoped || def.table === 'persons') {
+    await recordAudit(deps.db, ctx, { action: `${def.resource}.versions`, personId: personOf(def, rows.rows[0]!), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+  }
+  return rows.rows;
+}
+
+export { META_OUT };

@@ -1,0 +1,78 @@
+/**
+ * The error catalogue: every failure the API reports has a stable code, rendered once as
+ * RFC 9457 application/problem+json (Belgif REST guide problem types where one fits).
+ */
+export interface Issue {
+  /** Where the bad input is: body, path, query or header. */
+  in: 'body' | 'path' | 'query' | 'header';
+  /** The offending field, as a JSON pointer-ish dotted name (e.g. `insz`, `parts.0`). */
+  name: string;
+  /** What is wrong, in plain words. Never echoes personal data. */
+  detail: string;
+  type?: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  issues?: Issue[];
+  [extra: string]: unknown;
+}
+
+const CATALOGUE = {
+  badRequest: { status: 400, title: 'Bad Request', type: 'urn:problem-type:belgif:badRequest' },
+  unknownCode: { status: 400, title: 'Unknown code value', type: 'urn:problem-type:kbi:unknownCode' },
+  invalidPeriod: { status: 400, title: 'Invalid period', type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod' },
+  invalidInsz: { status: 400, title: 'Invalid INSZ', type: 'urn:problem-type:belgif-ext:input-validation:invalidStructure' },
+  referencedResourceNotFound: { status: 400, title: 'Referenced resource not found', type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound' },
+  businessRule: { status: 422, title: 'Business rule violated', type: 'urn:problem-type:kbi:businessRule' },
+  unauthenticated: { status: 401, title: 'Unauthenticated', type: 'urn:problem-type:belgif:noAccessToken' },
+  forbidden: { status: 403, title: 'Forbidden', type: 'urn:problem-type:belgif:missingPermission' },
+  resourceNotFound: { status: 404, title: 'Resource not found', type: 'urn:problem-type:belgif:resourceNotFound' },
+  methodNotAllowed: { status: 405, title: 'Method not allowed', type: 'urn:problem-type:kbi:methodNotAllowed' },
+  conflict: { status: 409, title: 'Conflict', type: 'urn:problem-type:kbi:conflict' },
+  idempotencyKeyReused: { status: 422, title: 'Idempotency key reused with another request', type: 'urn:problem-type:kbi:idempotencyKeyReused' },
+  preconditionFailed: { status: 412, title: 'Precondition failed: the record was changed by someone else', type: 'urn:problem-type:kbi:preconditionFailed' },
+  preconditionRequired: { status: 428, title: 'Precondition required: send If-Match with the ETag you read', type: 'urn:problem-type:kbi:preconditionRequired' },
+  payloadTooLarge: { status: 413, title: 'Payload too large', type: 'urn:problem-type:belgif:payloadTooLarge' },
+  unsupportedMediaType: { status: 415, title: 'Unsupported media type', type: 'urn:problem-type:kbi:unsupportedMediaType' },
+  tooManyRequests: { status: 429, title: 'Too many requests', type: 'urn:problem-type:belgif:tooManyRequests' },
+  internalServerError: { status: 500, title: 'Internal server error', type: 'urn:problem-type:belgif:internalServerError' },
+  serviceUnavailable: { status: 503, title: 'Service unavailable', type: 'urn:problem-type:belgif:serviceUnavailable' },
+} as const;
+
+export type ProblemCode = keyof typeof CATALOGUE;
+
+export class Problem extends Error {
+  readonly status: number;
+  constructor(readonly code: ProblemCode, detail?: string, readonly issues?: Issue[], readonly extra: Record<string, unknown> = {}) {
+    super(detail ?? CATALOGUE[code].title);
+    this.status = CATALOGUE[code].status;
+  }
+
+  body(instance?: string): ProblemBody {
+    const entry = CATALOGUE[this.code];
+    return {
+      type: entry.type,
+      title: entry.title,
+      status: entry.status,
+      code: this.code,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(this.issues?.length ? { issues: this.issues } : {}),
+      ...this.extra,
+    };
+  }
+}
+
+/** Bad input in one field. */
+export const invalidField = (where: Issue['in'], name: string, detail: string, code: ProblemCode = 'badRequest') =>
+  new Problem(code, `${name}: ${detail}`, [{ in: where, name, detail }]);
+
+export const notFound = (what: string): never => { throw new Problem('resourceNotFound', `${what} not found`); };
+
+export const catalogue = CATALOGUE;

@@ -1,0 +1,79 @@
+/** HTTP plumbing: problem+json for every failure, request ids, content types. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Problem, catalogue, type Issue, type ProblemCode } from './errors.ts';
+
+const PG_ERRORS: Record<string, ProblemCode> = {
+  '23503': 'conflict', // foreign key: still referenced, or refers to nothing
+  '23505': 'conflict', // unique
+  '23514': 'badRequest', // check constraint
+  '22P02': 'badRequest', // invalid text representation
+  '22007': 'badRequest', // invalid datetime format
+  '22008': 'badRequest', // datetime field overflow
+  '40001': 'conflict', // serialization failure
+};
+
+export function sendProblem(reply: FastifyReply, problem: Problem, request: FastifyRequest): FastifyReply {
+  return reply.code(problem.status).type('application/problem+json').send(problem.body(`urn:uuid:${request.id}`));
+}
+
+function fromValidation(err: FastifyError): Problem {
+  const where = ({ body: 'body', querystring: 'query', params: 'path', headers: 'header' } as const)[err.validationContext as 'body'] ?? 'body';
+  const issues: Issue[] = (err.validation ?? []).map((v) => {
+    const base = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+    const missing = (v.params as { missingProperty?: string }).missingProperty;
+    const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+    const name = [base, missing ?? extra].filter(Boolean).join('.') || (where === 'body' ? '(body)' : '(parameters)');
+    const detail = extra ? 'is not a known field' : missing ? 'is required' : v.keyword === 'format' ? `must be a valid ${(v.params as { format: string }).format}` : (v.message ?? 'is invalid');
+    return { in: where, name, detail, type: extra ? 'urn:problem-type:belgif:input-validation:unknownInput' : 'urn:problem-type:belgif:input-validation:schemaViolation' };
+  });
+  return new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; ') || 'invalid input', issues);
+}
+
+export function installHttpBasics(app: FastifyInstance): void {
+  // JSON only: a text/plain body would otherwise reach the schema as a string.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('BelGov-Trace-Id', request.id);
+    const related = request.headers['belgov-trace-id'];
+    if (typeof related === 'string' && related.length <= 36) reply.header('BelGov-Related-Trace-Id', related);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem('resourceNotFound', `no such endpoint: ${request.method} ${request.routeOptions.url ?? 'path'}`), request));
+
+  app.setErrorHandler((err: FastifyError & { code?: string }, request, reply) => {
+    if (err instanceof Problem) return sendProblem(reply, err, request);
+    if (err.validation) return sendProblem(reply, fromValidation(err), request);
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE': return sendProblem(reply, new Problem('payloadTooLarge', 'the request body is larger than this API accepts'), request);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, new Problem('unsupportedMediaType', 'send application/json (or application/merge-patch+json for PATCH)', [{ in: 'header', name: 'Content-Type', detail: 'not supported' }]), request);
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendProblem(reply, new Problem('badRequest', 'the body is not valid JSON', [{ in: 'body', name: '(body)', detail: 'not valid JSON' }]), request);
+    }
+    if (err.statusCode === 400 && /JSON/i.test(err.message)) {
+      return sendProblem(reply, new Problem('badRequest', 'the body is not valid JSON', [{ in: 'body', name: '(body)', detail: 'not valid JSON' }]), request);
+    }
+    const pgCode = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? PG_ERRORS[err.code] : undefined;
+    if (pgCode) {
+      request.log.warn({ pgCode: err.code, constraint: (err as { constraint?: string }).constraint }, 'database_refused_change');
+      const constraint = (err as { constraint?: string }).constraint;
+      const detail = err.code === '23503' ? 'the record is still referred to by other records, or refers to one that does not exist'
+        : err.code === '23505' ? `a record with the same unique value already exists${constraint ? ` (${constraint})` : ''}`
+        : `the database refused the value${constraint ? ` (${constraint})` : ''}`;
+      return sendProblem(reply, new Problem(pgCode, detail), request);
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const code = (Object.keys(catalogue) as ProblemCode[]).find((k) => catalogue[k].status === err.statusCode) ?? 'badRequest';
+      return sendProblem(reply, new Problem(code, err.message), request);
+    }
+    request.log.error({ err }, 'unexpected_error');
+    return sendProblem(reply, new Problem('internalServerError', 'something went wrong on our side; the request id identifies it in our logs'), request);
+  });
+}
+
+export const newRequestId = () => randomUUID();

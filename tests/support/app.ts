@@ -1,0 +1,98 @@
+/**
+ * A running KBI on a test database, reached over real HTTP (a port on 127.0.0.1), with small
+ * helpers to call it and factories that build valid records through the API itself.
+ */
+import type { TestContext } from 'node:test';
+import { buildApp, type App } from '../../server/app.ts';
+import { loadConfig } from '../../server/platform/config.ts';
+import { makeInsz } from '../../server/platform/identifiers/insz.ts';
+import { makeKbo } from '../../server/platform/identifiers/kbo.ts';
+import type { Database } from '../../server/platform/db.ts';
+import type { TestDatabase } from './databases.ts';
+
+export interface Res { status: number; headers: Headers; body: any }
+
+export interface TestApp {
+  app: App;
+  database: Database;
+  base: string;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  rowCounts(...tables: string[]): Promise<Record<string, number>>;
+  factories: Factories;
+}
+
+export async function startTestApp(t: TestContext, which: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await which.open();
+  const config = loadConfig({ KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', ...env });
+  const app = await buildApp({ config, database });
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.http.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  t.after(async () => { await app.close(); await database.close(); });
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(base + path, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  async function rowCounts(...tables: string[]) {
+    const out: Record<string, number> = {};
+    for (const table of tables) {
+      const r = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      out[table] = Number(r.n);
+    }
+    return out;
+  }
+
+  const testApp: TestApp = { app, database, base, call, rowCounts, factories: undefined as unknown as Factories };
+  testApp.factories = factories(testApp);
+  return testApp;
+}
+
+export async function expectOk(res: Res, status = 200): Promise<any> {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+let serial = 1;
+
+export interface Factories {
+  organisation(over?: Record<string, unknown>): Promise<any>;
+  office(organisationId: string, over?: Record<string, unknown>): Promise<any>;
+  person(over?: Record<string, unknown>): Promise<any>;
+  course(providerId: string, lessons?: number): Promise<{ course: any; module: any; lessons: any[] }>;
+  add(personId: string, resource: string, body: Record<string, unknown>): Promise<any>;
+}
+
+function factories(app: TestApp): Factories {
+  const post = async (path: string, body: unknown) => expectOk(await app.call('POST', path, body), 201);
+  return {
+    organisation: (over = {}) => post('/api/v1/organisations', { kind: 'AGENCY', name: `Agentschap ${serial++}`, enterpriseNumber: makeKbo(5_433_000 + serial, 'enterprise'), ...over }),
+    office: (organisationId, over = {}) => post('/api/v1/offices', { organisationId, name: `Kantoor ${serial++}`, kboNumber: makeKbo(21_478_000 + serial, 'establishment'), postcode: '9000', municipality: 'Gent', ...over }),
+    person: (over = {}) => {
+      const n = serial++;
+      return post('/api/v1/persons', {
+        insz: makeInsz({ birthDate: `1990-0${1 + (n % 9)}-1${n % 10}`, serial: 100 + n }),
+        familyName: `Testpersoon${n}`, givenNames: 'Amina', gender: '2', nationality: 'SYR', postcode: '9000', municipality: 'Gent', ...over,
+      });
+    },
+    async course(providerId, lessonCount = 4) {
+      const course = await post('/api/v1/courses', { providerId, courseType: 'NT2', name: 'NT2 richtgraad 1', startDate: '2022-09-01', endDate: '2023-01-31' });
+      const module = await post('/api/v1/courseModules', { courseId: course.id, code: 'NT2-1', name: 'NT2 - Breakthrough', hours: 60, sequence: 1 });
+      const lessons = [];
+      for (let i = 0; i < lessonCount; i++) {
+        lessons.push(await post('/api/v1/lessons', { moduleId: module.id, startsAt: `2022-09-${String(5 + i * 7).padStart(2, '0')}T09:00:00Z`, durationMinutes: 180 }));
+      }
+      return { course, module, lessons };
+    },
+    add: (personId, resource, body) => post(`/api/v1/persons/${personId}/${resource}`, body),
+  };
+}
