@@ -2,7 +2,7 @@
  * Builds the application from an explicit list of modules. Used by the server process, the
  * tests (which pass their own database) and the benchmarks.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
@@ -44,7 +44,7 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     genReqId: newRequestId,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
   // One line per request, with the route pattern only: URLs and query strings may carry personal data.

@@ -36,7 +36,8 @@ export async function generateDemoData(database: Database, options: GenerateOpti
     if (!hit) throw new Error(`no ${list} code with label "${label}"`);
     return hit.code as string;
   };
-  const distributions = loadDistributions(codeByLabel);
+  const groups = new Map(codes.filter((c) => c.list === 'nationality').map((c) => [c.code as string, (c.attributes?.group ?? 'UNKNOWN') as string]));
+  const distributions = loadDistributions(codeByLabel, groups);
   const world = await ensureWorld(database, options.seed);
   const existing = await database.db.selectFrom('persons').select(['insz']).execute();
   const usedInsz = new Set(existing.map((r) => r.insz as string));
@@ -104,7 +105,7 @@ function lifeCycle(rng: Random, index: number, b: Batch, world: World, d: Distri
   const nationality = d.nationality.draw(rng);
   b.add('persons', extracted, {
     id: personId, insz, family_name: rng.pick(FAMILY), given_names: rng.pick(female ? GIVEN_F : GIVEN_M), birth_date: birth,
-    gender: female ? '2' : '1', nationality, residence_status: d.residenceStatus.draw(rng), street: rng.pick(STREETS), house_number: String(rng.int(1, 250)),
+    gender: female ? '2' : '1', nationality, residence_status: residenceStatusFor(rng, d, nationality), street: rng.pick(STREETS), house_number: String(rng.int(1, 250)),
     box: rng.chance(0.2) ? String(rng.int(1, 12)) : null, postcode: place[0], municipality: place[1], first_extraction_date: extracted,
     correspondence_language: 'nl', created_by_organisation_id: world.agencyOrg[REGIONS[region].agency],
   });
@@ -316,6 +317,12 @@ function lifeCycle(rng: Random, index: number, b: Batch, world: World, d: Distri
   if (rng.chance(0.03)) {
     b.add('dvz_advice', signed, { id: rng.uuid(), person_id: personId, advised_on: addDays(signed, 10), advice_type: rng.pick(['INSPANNINGEN_GELEVERD', 'NIET_VAN_TOEPASSING']), remarks: null });
   }
+}
+
+function residenceStatusFor(rng: Random, d: Distributions, nationality: string): string {
+  if (nationality === 'BEL') return d.residenceStatus.BELGIAN.draw(rng);
+  if (nationality === 'UNK') return 'ONBEPAALD';
+  return d.residenceStatus[d.nationalityGroup.get(nationality) === 'EU_PLUS' ? 'EU_PLUS' : 'THIRD_COUNTRY'].draw(rng);
 }
 
 function nextCourse(courses: CatalogueCourse[], after: string): CatalogueCourse | undefined {

@@ -43,7 +43,9 @@ export interface Distributions {
   women: number;
   obliged: number;
   registeredShare: number;
-  residenceStatus: Weighted<string>;
+  /** Residence status by nationality group: EU+ statuses for EU+ nationals, the others for third-country nationals. */
+  residenceStatus: Record<'EU_PLUS' | 'THIRD_COUNTRY' | 'BELGIAN', Weighted<string>>;
+  nationalityGroup: Map<string, string>;
   infringementBefore2022: Weighted<string>;
   infringementFrom2022: Weighted<string>;
   decision: Weighted<string>;
@@ -51,7 +53,7 @@ export interface Distributions {
 }
 
 /** Reads the published tables and maps their labels to codes through the code lists. */
-export function loadDistributions(codeByLabel: (list: string, label: string) => string): Distributions {
+export function loadDistributions(codeByLabel: (list: string, label: string) => string, groupOf: Map<string, string>): Distributions {
   const t02 = latest('t02_contracts_by_agency_region.csv');
   const region = new Weighted<RegionCode>(t02.map((r) => [
     r.agency === 'Atlas' ? 'ATLAS' : r.agency === 'IN-Gent' ? 'IN_GENT' : REGION_BY_LABEL[r.region!]!, Number(r.count)]));
@@ -66,7 +68,13 @@ export function loadDistributions(codeByLabel: (list: string, label: string) => 
   const registered = t01.filter((r) => r.status === 'aangemeld').reduce((s, r) => s + Number(r.count), 0);
   const registeredShare = registered / t01.reduce((s, r) => s + Number(r.count), 0);
   const t07 = latest('t07_contracts_by_residence_status.csv');
-  const residenceStatus = new Weighted<string>(t07.map((r) => [codeByLabel('residence_status', r.residence_status!), Number(r.count)]));
+  const statusWeights = (keep: (label: string) => boolean) => new Weighted<string>(t07.filter((r) => keep(r.residence_status!))
+    .map((r) => [codeByLabel('residence_status', r.residence_status!), Number(r.count)]));
+  const residenceStatus = {
+    EU_PLUS: statusWeights((l) => l.includes('EU+') || l === 'gezinshereniging met Belg'),
+    THIRD_COUNTRY: statusWeights((l) => !l.includes('EU+') && l !== 'Belg nieuwkomer'),
+    BELGIAN: statusWeights((l) => l === 'Belg nieuwkomer'),
+  };
   const t10 = csv('t10_infringement_files_by_type.csv');
   const byType = (years: string[]) => {
     const sums = new Map<string, number>();
@@ -77,7 +85,7 @@ export function loadDistributions(codeByLabel: (list: string, label: string) => 
   const decisionCodes: Record<string, string> = { boete: 'BOETE', 'geen boete': 'GEEN_BOETE', 'geen gevolg': 'GEEN_GEVOLG' };
   const t12 = csv('t12_fine_amounts.csv');
   return {
-    region, nationality, women, obliged, registeredShare, residenceStatus,
+    region, nationality, women, obliged, registeredShare, residenceStatus, nationalityGroup: groupOf,
     infringementBefore2022: byType(['2019', '2020', '2021']),
     infringementFrom2022: byType(['2022']),
     decision: new Weighted(t11.map((r) => [decisionCodes[r.decision!]!, Number(r.count)])),
