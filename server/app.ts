@@ -83,7 +83,7 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
     req.ctx = { actor: LOCAL_OPERATOR, requestId: req.id, purpose: typeof purpose === 'string' ? purpose.slice(0, 60) : undefined };
   });
 
-  registerDossierRoutes(http, { db: db.db, codes, acceptTestInsz: config.acceptTestInsz });
+  registerDossierRoutes(http, { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz });
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   await http.ready();
 

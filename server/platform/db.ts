@@ -35,6 +35,11 @@ export type Executor = Db | Tx;
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: Db;
+  /**
+   * Runs one hot statement as a named prepared statement (PostgreSQL plans it once per
+   * connection); the same text must always come with the same name.
+   */
+  prepared(name: string, text: string, params: readonly unknown[]): Promise<Row[]>;
   /** Runs SQL text that may hold several statements and no parameters (migrations, bulk loads). */
   exec(text: string): Promise<void>;
   /** Bulk-loads rows with COPY (PostgreSQL) or its PGlite equivalent; used by the generator and imports. */
@@ -59,6 +64,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    async prepared(name, text, params) {
+      return (await pool.query({ name, text, values: params as unknown[] })).rows;
+    },
     async exec(text) {
       const client = await pool.connect();
       try { await client.query(text); } finally { client.release(); }
@@ -99,6 +107,10 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    async prepared(_name, text, params) {
+      await mutex.acquire();
+      try { return (await pglite.query<Row>(text, params as unknown[], { parsers: PARSERS as never })).rows; } finally { mutex.release(); }
+    },
     async exec(text) {
       await mutex.acquire();
       try { await pglite.exec(text); } finally { mutex.release(); }

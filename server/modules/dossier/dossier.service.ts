@@ -2,24 +2,14 @@
  * The whole dossier of one person, now or as KBI knew it at a moment in the past; the timeline
  * of its changes; and person search.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { authorize, type RequestContext } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
-import type { Row } from '../../platform/db.ts';
+import { quoteIdent, type Row } from '../../platform/db.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, camel, type ResourceDef } from './clusters.ts';
 import { decodeCursor, encodeCursor, present, type Deps } from './records.ts';
-
-/** Rows of `table` for one person as known at `asOf` (or now): current rows plus the history that was current then. */
-function rowsAsOf(table: string, personColumn: 'id' | 'person_id', personId: string, asOf: string | null): RawBuilder<unknown> {
-  const t = sql.table(table);
-  if (!asOf) return sql`(SELECT * FROM ${t} WHERE ${sql.ref(personColumn)} = ${personId})`;
-  const h = sql.table(`${table}_history`);
-  return sql`(SELECT * FROM ${t} WHERE ${sql.ref(personColumn)} = ${personId} AND sys_from <= ${asOf}
-              UNION ALL
-              SELECT * FROM ${h} WHERE ${sql.ref(personColumn)} = ${personId} AND sys_from <= ${asOf} AND sys_to > ${asOf})`;
-}
 
 /** A row as the dossier of that moment shows it: it was current then, so no "superseded" marks. */
 const normaliseTimestamps = (row: Row): Row => {
@@ -38,27 +28,53 @@ export interface DossierDocument {
   [resource: string]: unknown;
 }
 
+const quoteAlias = (name: string) => {
+  if (!/^[A-Za-z]+$/.test(name)) throw new Error(`unsafe alias: ${name}`);
+  return `"${name}"`;
+};
+
+const statements = new Map<string, { name: string; text: string }>();
+
 /**
- * Reads the full dossier in one statement: one JSON array per table, each an index lookup by
- * person. With `asOf`, every table is read as it stood at that moment.
+ * The dossier statement for a set of tables: one JSON array per table, each an index lookup by
+ * person ($1), read as known at $2 when given, and the audit row of the read written by the same
+ * statement (one round trip, one commit). Built once per variant and prepared by name.
  */
+function dossierStatement(resources: ResourceDef[], asOf: boolean): { name: string; text: string } {
+  const key = `${asOf ? 'asof' : 'now'}:${resources.map((r) => r.resource).join(',')}`;
+  let statement = statements.get(key);
+  if (statement) return statement;
+  const source = (table: string, personColumn: string) => {
+    const t = quoteIdent(table), h = quoteIdent(`${table}_history`), c = quoteIdent(personColumn);
+    return asOf
+      ? `(SELECT * FROM ${t} WHERE ${c} = $1 AND sys_from <= $2 UNION ALL SELECT * FROM ${h} WHERE ${c} = $1 AND sys_from <= $2 AND sys_to > $2)`
+      : `(SELECT * FROM ${t} WHERE ${c} = $1)`;
+  };
+  const arrays = resources.map((def) =>
+    `(SELECT coalesce(json_agg(x ORDER BY ${def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ')}), '[]'::json) FROM ${source(def.table, 'person_id')} x) AS ${quoteAlias(def.resource)}`);
+  const text = `WITH audit AS (
+      INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail)
+      VALUES ($3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb))
+    SELECT (SELECT row_to_json(p) FROM ${source('persons', 'id')} p) AS person,
+      ${arrays.join(',\n      ')}
+    ${asOf ? '' : 'WHERE $2::timestamptz IS NULL'}`;
+  statement = { name: `dossier_${statements.size + 1}`, text };
+  statements.set(key, statement);
+  return statement;
+}
+
+/** Reads the full dossier, now or as KBI knew it at `asOf`; the read is audited in the same statement. */
 export async function readDossier(deps: Deps, ctx: RequestContext, personId: string, asOf: string | null,
   resources: ResourceDef[] = DOSSIER_RESOURCES): Promise<DossierDocument> {
   authorize(ctx, 'read', 'personalia');
   for (const def of resources) authorize(ctx, 'read', def.cluster);
-  const selections = resources.map((def) => {
-    const order = sql.join(def.orderBy.map((c) => sql`x.${sql.ref(c)}`));
-    return sql`(SELECT coalesce(json_agg(x ORDER BY ${order}), '[]'::json) FROM ${rowsAsOf(def.table, 'person_id', personId, asOf)} x) AS ${sql.ref(def.resource)}`;
-  });
-  const result = await sql<Row>`
-    SELECT (SELECT row_to_json(p) FROM ${rowsAsOf('persons', 'id', personId, asOf)} p) AS person,
-           ${sql.join(selections)}`.execute(deps.db);
-  const row = result.rows[0]!;
-  if (!row.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
-  await recordAudit(deps.db, ctx, {
-    action: asOf ? 'dossier.readAsOf' : 'dossier.read', personId, result: 'allowed',
-    clusters: ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))], detail: asOf ? { asOf } : {},
-  });
+  const clusters = ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))];
+  const { name, text } = dossierStatement(resources, asOf !== null);
+  const [row] = await deps.database.prepared(name, text, [
+    personId, asOf, ctx.actor.id, ctx.actor.kind, ctx.actor.organisationId, ctx.purpose ?? null,
+    asOf ? 'dossier.readAsOf' : 'dossier.read', clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
+  ]);
+  if (!row?.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
   const doc: DossierDocument = { asOf, person: present(PERSON_RESOURCE, normaliseTimestamps(row.person)) };
   for (const def of resources) doc[def.resource] = (row[def.resource] as Row[]).map((r) => present(def, normaliseTimestamps(r)));
   return doc;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { authorize, type RequestContext } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
@@ -16,6 +16,7 @@ import { camel, type FieldDef, type ResourceDef } from './clusters.ts';
 
 export interface Deps {
   db: Db;
+  database: Database;
   codes: CodeLists;
   acceptTestInsz: boolean;
 }
