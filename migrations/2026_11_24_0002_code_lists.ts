@@ -46,7 +46,7 @@
  *   advice_source: MAGDA Adviezen (HvN, Arbeidsmarkt)
  *   advice_type: MAGDA Adviezen/HvN@KorteNaam (CVO standaard lestype; AR inferred)
  *   perspective: SPEC.md cluster 9
- *   lesson_moment: MAGDA VoorkeurLesMoment/Code (MAA_OCHTEND … real pattern)
+ *   lesson_moment: MAGDA VoorkeurLesMoment/Code (MAA_, DIN_, WOE_, DON_, VRIJ_ × OCHTEND/MIDDAG real; evening and weekend codes follow the pattern)
  *   appointment_reason: seed 002 §2.1 (reason list; values inferred)
  *   appointment_status: issue 5 (registered, planned, held, cancelled)
  *   time_window: seed 002 §2.1 (a date requires a time window)
@@ -275,9 +275,9 @@ export const CODE_LISTS: CodeRow[] = [
   {"list": "lesson_moment", "code": "DON_OCHTEND", "label_nl": "Donderdagvoormiddag", "label_fr": "Jeudi matin", "label_en": "Thursday morning", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
   {"list": "lesson_moment", "code": "DON_MIDDAG", "label_nl": "Donderdagnamiddag", "label_fr": "Jeudi après-midi", "label_en": "Thursday afternoon", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
   {"list": "lesson_moment", "code": "DON_AVOND", "label_nl": "Donderdagavond", "label_fr": "Jeudi soir", "label_en": "Thursday evening", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRI_OCHTEND", "label_nl": "Vrijdagvoormiddag", "label_fr": "Vendredi matin", "label_en": "Friday morning", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRI_MIDDAG", "label_nl": "Vrijdagnamiddag", "label_fr": "Vendredi après-midi", "label_en": "Friday afternoon", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRI_AVOND", "label_nl": "Vrijdagavond", "label_fr": "Vendredi soir", "label_en": "Friday evening", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
+  {"list": "lesson_moment", "code": "VRIJ_OCHTEND", "label_nl": "Vrijdagvoormiddag", "label_fr": "Vendredi matin", "label_en": "Friday morning", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
+  {"list": "lesson_moment", "code": "VRIJ_MIDDAG", "label_nl": "Vrijdagnamiddag", "label_fr": "Vendredi après-midi", "label_en": "Friday afternoon", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
+  {"list": "lesson_moment", "code": "VRIJ_AVOND", "label_nl": "Vrijdagavond", "label_fr": "Vendredi soir", "label_en": "Friday evening", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
   {"list": "lesson_moment", "code": "ZAT_OCHTEND", "label_nl": "Zaterdagvoormiddag", "label_fr": "Samedi matin", "label_en": "Saturday morning", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {}},
   {"list": "lesson_moment", "code": "ZAT_MIDDAG", "label_nl": "Zaterdagnamiddag", "label_fr": "Samedi après-midi", "label_en": "Saturday afternoon", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {}},
   {"list": "lesson_moment", "code": "ZAT_AVOND", "label_nl": "Zaterdagavond", "label_fr": "Samedi soir", "label_en": "Saturday evening", "sort_order": 18, "valid_from": null, "valid_to": null, "attributes": {}},

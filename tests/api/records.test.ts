@@ -39,6 +39,21 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(none.items, []);
     });
 
+    test('persons are found by their managing office, and a MAGDA-style conversation without text is kept', async (t) => {
+      const { call, factories } = await startTestApp(t, which);
+      const agency = await factories.organisation();
+      const [here, there] = [await factories.office(agency.id), await factories.office(agency.id)];
+      const [a, b] = [await factories.person(), await factories.person()];
+      await factories.add(a.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: here.id, caseLeadOrganisationId: agency.id, caseLeadSince: '2023-01-02' });
+      await factories.add(b.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: there.id });
+      const found = await expectOk(await call('POST', '/api/v1/persons/search', { officeId: here.id }));
+      assert.deepEqual(found.items.map((p: any) => p.id), [a.id]);
+      const second = await call('POST', `/api/v1/persons/${a.id}/caseLead`, { openedOn: '2023-01-02' });
+      assert.equal(second.status, 409, 'one dossier per person');
+      const talk = await factories.add(a.id, 'conversations', { heldAt: '2023-03-22T10:00:00Z', officeId: here.id });
+      assert.equal(talk.text, undefined);
+    });
+
     test('the same create with the same Idempotency-Key makes one record; another body with that key is refused', async (t) => {
       const { call, factories, rowCounts } = await startTestApp(t, which);
       const person = await factories.person();

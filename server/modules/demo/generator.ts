@@ -24,7 +24,7 @@ const TABLE_ORDER = [
   'trajectory_components', 'component_suspensions', 'enrolments', 'participations', 'waiting_list_entries', 'client_preferences',
   'test_results', 'level_attainments', 'language_skills', 'literacy_assessments', 'advice', 'perspectives',
   'diploma_recognition_support', 'conversations', 'appointments', 'referrals', 'infringement_cases', 'infringements',
-  'infringement_decisions', 'dvz_advice', 'housing_requirements', 'certificates',
+  'infringement_facts', 'infringement_decisions', 'dvz_advice', 'housing_requirements', 'certificates',
 ] as const;
 type Table = (typeof TABLE_ORDER)[number];
 
@@ -82,7 +82,7 @@ const GIVEN_F = ['Amina', 'Fatima', 'Olena', 'Maria', 'Zahra', 'Aisha', 'Elena',
 const GIVEN_M = ['Mohammed', 'Ahmad', 'Yusuf', 'Andrii', 'Omar', 'Ali', 'Ion', 'Karim', 'Samir', 'Tomasz', 'Dawit', 'Hamid', 'Mehmet', 'Bilal', 'Arben', 'Ivan'];
 const STREETS = ['Kerkstraat', 'Stationsstraat', 'Dorpsstraat', 'Molenstraat', 'Nieuwstraat', 'Schoolstraat', 'Kapelstraat', 'Veldstraat', 'Lindenlaan'];
 const LANGS = ['ARA', 'DAR', 'PUS', 'TIR', 'UKR', 'RUS', 'TUR', 'SOM', 'ALB', 'POR', 'SPA', 'ENG', 'FRA', 'PER', 'KUR', 'RUM', 'POL', 'BUL'];
-const LESSON_MOMENTS = ['MAA_OCHTEND', 'MAA_MIDDAG', 'DIN_OCHTEND', 'DIN_MIDDAG', 'WOE_OCHTEND', 'DON_OCHTEND', 'DON_MIDDAG', 'VRI_OCHTEND', 'MAA_AVOND', 'DIN_AVOND'];
+const LESSON_MOMENTS = ['MAA_OCHTEND', 'MAA_MIDDAG', 'DIN_OCHTEND', 'DIN_MIDDAG', 'WOE_OCHTEND', 'DON_OCHTEND', 'DON_MIDDAG', 'VRIJ_OCHTEND', 'MAA_AVOND', 'DIN_AVOND'];
 const CONVERSATION_TEXTS = ['Intakegesprek gevoerd; traject en contract toegelicht.', 'Opvolggesprek: cursus loopt goed.', 'Telefonisch contact over afwezigheden in de les.',
   'Gesprek over de zoektocht naar werk en de inschrijving bij VDAB.', 'Toelichting bij het attest en de volgende stappen.'];
 
@@ -364,10 +364,15 @@ function infringement(rng: Random, b: Batch, personId: string, on: string, d: Di
     id: caseId, person_id: personId, agency_office_id: officeId, opened_on: on, received_on: sent <= DEMO_TODAY ? sent : null,
     status: isDecided ? 'DECIDED' : sent <= DEMO_TODAY ? 'SENT' : 'OPEN',
   });
+  const infringementId = rng.uuid();
+  const noticeOn = addDays(on, rng.int(1, 5));
   b.add('infringements', on, {
-    id: rng.uuid(), person_id: personId, trajectory_id: trajectoryId, case_id: caseId, type, sanctioning_authority: 'HH', established_on: on,
-    notice_sent_on: addDays(on, rng.int(1, 5)), motivation: 'Vastgesteld op basis van de registraties in KBI.',
+    id: infringementId, person_id: personId, trajectory_id: trajectoryId, case_id: caseId, type, sanctioning_authority: 'HH', established_on: on,
+    notice_sent_on: noticeOn, motivation: 'Vastgesteld op basis van de registraties in KBI.',
   });
+  // MAGDA FeitenRelaas: the letter and the formal notice it carried.
+  b.add('infringement_facts', noticeOn, { id: rng.uuid(), person_id: personId, infringement_id: infringementId, kind: 'ACTIVITY', external_id: null, activity_type: 'A_BRIEF', document_type: null, occurred_on: noticeOn });
+  b.add('infringement_facts', noticeOn, { id: rng.uuid(), person_id: personId, infringement_id: infringementId, kind: 'COMMUNICATION', external_id: null, activity_type: null, document_type: 'BRI106', occurred_on: noticeOn });
   if (isDecided) {
     const decision = d.decision.draw(rng);
     b.add('infringement_decisions', decided, {

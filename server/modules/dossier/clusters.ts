@@ -341,7 +341,8 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     table: 'conversations', resource: 'conversations', title: 'Conversation', cluster: 'conversations', personScoped: true,
     description: 'A conversation noted by a staff member; free text, shared with a partner kind only when flagged relevant for it.',
     fields: [datetime('held_at', req), ref('office_id', 'offices'), ref('staff_id', 'staff'), code('channel', 'conversation_channel'),
-      longText('text', 8000, req), { column: 'relevant_for', type: 'codes', list: 'organisation_kind' }],
+      longText('text', 8000, { description: 'Free text: share no more than strictly needed. Absent when only the date and office are known.' }),
+      { column: 'relevant_for', type: 'codes', list: 'organisation_kind' }],
     orderBy: ['held_at', 'id'],
   },
   {
@@ -375,6 +376,18 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('sanctioning_authority', 'sanctioning_authority', req), date('established_on', req), date('notice_sent_on'), longText('motivation', 2000)],
     periods: [['established_on', 'notice_sent_on']],
     orderBy: ['established_on', 'id'],
+  },
+  {
+    table: 'infringement_facts', resource: 'infringementFacts', title: 'Infringement fact', cluster: 'infringements', personScoped: true,
+    description: 'Feitenrelaas: an activity carried out (e.g. a letter) or a document sent (e.g. the formal notice) for an infringement.',
+    fields: [own('infringement_id', 'infringements', { ...req, immutable: true }), text('kind', { ...req, enum: ['ACTIVITY', 'COMMUNICATION'] }),
+      text('external_id', { maxLength: 64 }), code('activity_type', 'infringement_activity_type'), code('document_type', 'infringement_document_type'),
+      date('occurred_on', req)],
+    orderBy: ['occurred_on', 'id'],
+    rule: (r) => (r.kind === 'ACTIVITY' && r.activity_type == null ? { field: 'activityType', detail: 'an activity needs its type' }
+      : r.kind === 'COMMUNICATION' && r.document_type == null ? { field: 'documentType', detail: 'a communication needs its document type' }
+      : r.kind === 'ACTIVITY' && r.document_type != null ? { field: 'documentType', detail: 'only a communication has a document type' }
+      : r.kind === 'COMMUNICATION' && r.activity_type != null ? { field: 'activityType', detail: 'only an activity has an activity type' } : null),
   },
   {
     table: 'infringement_decisions', resource: 'infringementDecisions', title: 'Infringement decision', cluster: 'infringements', personScoped: true,
