@@ -8,9 +8,9 @@
  */
 import { cpus, freemem, totalmem, release } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/platform/db.ts';
+import { scratchDatabase } from '../tests/support/databases.ts';
 import { migrateToLatest } from '../server/platform/migrate.ts';
 import { generateDemoData } from '../server/modules/demo/generator.ts';
 import { buildApp } from '../server/app.ts';
@@ -22,28 +22,6 @@ const PGLITE_PERSONS = Number(process.env.KBI_BENCH_PGLITE_PERSONS ?? 5_000);
 
 const lines: string[] = [];
 const say = (s: string) => { console.log(s); lines.push(s); };
-
-async function scratchDatabase(): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
-  const name = `kbi_bench_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolSize: 8 });
-  await migrateToLatest(db.db);
-  return {
-    db, url: url.toString(),
-    async drop() {
-      await db.close();
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -79,19 +57,19 @@ async function main() {
   await migrateToLatest(lite.db);
   await seedOn('PGlite (in-process)', lite, PGLITE_PERSONS);
   await lite.close();
-  const scratch = await scratchDatabase();
-  const pgSummary = await seedOn('PostgreSQL', scratch.db, PG_PERSONS);
+  const scratch = await scratchDatabase(serverUrl, 'kbi_bench', 8);
+  const pgSummary = await seedOn('PostgreSQL', scratch, PG_PERSONS);
   say('');
   say(`Goal: ${PG_PERSONS.toLocaleString('en')} persons on PostgreSQL in under 2 minutes — ${pgSummary.seconds < 120 ? 'met' : 'NOT met'} (${pgSummary.seconds.toFixed(1)} s).`);
   say('');
 
   // Dossier reads through the real HTTP API, one request in flight, random persons.
-  await scratch.db.exec('VACUUM ANALYZE');
+  await scratch.exec('VACUUM ANALYZE');
   const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0' });
-  const app = await buildApp({ config, database: scratch.db });
+  const app = await buildApp({ config, database: scratch });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.http.server.address() as { port: number }).port;
-  const ids = (await scratch.db.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
+  const ids = (await scratch.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
   const N = 3000;
   const timeIt = async (fn: () => Promise<unknown>) => {
@@ -122,7 +100,7 @@ async function main() {
   say(`| raw PostgreSQL primary-key lookup of one person (pg, prepared) | ${ms(pct(pkTimes, 50))} | ${ms(pct(pkTimes, 99))} | ${ms(pkTimes[pkTimes.length - 1]!)} |`);
   say('');
   say(`Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`);
-  await scratch.drop();
+  await scratch.close();
 
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
   console.log('\nwritten to BENCHMARKS.md');

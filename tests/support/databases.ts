@@ -30,30 +30,35 @@ export const TEST_DATABASES: TestDatabase[] = [
   },
   ...(serverUrl ? [{
     name: 'postgres' as const,
-    async open() {
-      const name = `kbi_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      const db = await openDatabase({ url: url.toString(), poolSize: 4 });
-      await migrateToLatest(db.db);
-      const close = db.close;
-      return Object.assign(db, {
-        url: url.toString(),
-        async close() {
-          await close();
-          const again = new pg.Client({ connectionString: serverUrl });
-          await again.connect();
-          await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await again.end();
-        },
-      });
-    },
+    open: () => scratchDatabase(serverUrl, 'kbi_test', 4),
   }] : []),
 ];
+
+/**
+ * A fresh, migrated database of its own on a PostgreSQL server; `close()` drops it again.
+ * Used by the tests and by the benchmarks.
+ */
+export async function scratchDatabase(server: string, prefix: string, poolSize: number): Promise<Database & { url: string }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try { await client.query(text); } finally { await client.end(); }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), poolSize });
+  await migrateToLatest(db.db);
+  const close = db.close;
+  return Object.assign(db, {
+    url: url.toString(),
+    async close() {
+      await close();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  });
+}
 
 if (!serverUrl) {
   console.log('# KBI_TEST_DATABASE_URL is not set: database tests run on PGlite only (CI runs them on PostgreSQL as well).');
