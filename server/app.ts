@@ -33,11 +33,29 @@ export interface BuildOptions {
   operatorToken?: string;
 }
 
+/**
+ * Opens the configured database. On PostgreSQL the schema is migrated first by the connecting
+ * (owner) role, then the server's pool assumes the restricted application role.
+ */
+async function openConfigured(config: Readonly<Config>): Promise<Database> {
+  if (!config.databaseUrl || !config.dbRole) {
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+    await migrateToLatest(db.db);
+    return db;
+  }
+  const owner = await openDatabase({ url: config.databaseUrl, poolSize: 1 });
+  try { await migrateToLatest(owner.db); } finally { await owner.close(); }
+  const app = await openDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize, role: config.dbRole });
+  const [who] = await app.prepared('kbi_whoami', 'SELECT current_user AS role', []);
+  if (who?.role !== config.dbRole) throw new Error(`could not assume database role ${config.dbRole} (connected as ${String(who?.role)}); grant it to the login role or set KBI_DB_ROLE=`);
+  return app;
+}
+
 export async function buildApp({ config, database, logger, operatorToken }: BuildOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
   const ownDatabase = !database;
-  const db = database ?? await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
-  await migrateToLatest(db.db);
+  const db = database ?? await openConfigured(config);
+  if (database) await migrateToLatest(db.db);
   const codes = await CodeLists.load(db.db);
 
   const http: FastifyInstance = Fastify({

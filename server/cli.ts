@@ -6,6 +6,7 @@ import { openDatabase } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { acquireLock, currentHolder } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
+import { verifyAuditChain, type ChainReport } from './modules/audit/audit.verify.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -26,6 +27,22 @@ async function openDirect(cfg: Readonly<Config>, command: string) {
   const database = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.dbPoolSize });
   await migrateToLatest(database.db);
   return database;
+}
+
+/**
+ * When a server holds the embedded data directory, a command is run by it through its operator
+ * API (with the token from its lock file); returns null when no server holds it.
+ */
+async function throughServer(cfg: Readonly<Config>, path: string, body: unknown): Promise<any | null> {
+  const holder = cfg.databaseUrl ? null : currentHolder(cfg.dataDir);
+  if (!holder?.port) return null;
+  process.stderr.write(`the server (pid ${holder.pid}) holds ${cfg.dataDir}; asking it to do the work…\n`);
+  const res = await fetch(`http://127.0.0.1:${holder.port}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` }, body: JSON.stringify(body),
+  });
+  const answer = await res.json();
+  if (!res.ok) { process.stderr.write(`${JSON.stringify(answer)}\n`); process.exit(1); }
+  return answer;
 }
 
 const program = new Command('kbi')
@@ -51,17 +68,9 @@ program.command('seed').description('generate a deterministic synthetic populati
   .option('--seed <s>', 'seed of the generator: the same seed gives the same people', positiveInt, 1)
   .action(async (opts: { persons: number; seed: number }) => {
     const cfg = config();
-    const holder = cfg.databaseUrl ? null : currentHolder(cfg.dataDir);
-    if (holder?.port) {
-      // The server holds the embedded database: ask it to do the work.
-      process.stdout.write(`the server (pid ${holder.pid}) holds ${cfg.dataDir}; generating through its API…\n`);
-      const res = await fetch(`http://127.0.0.1:${holder.port}/api/operator/seed`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` },
-        body: JSON.stringify({ persons: opts.persons, seed: opts.seed }),
-      });
-      const body = await res.json();
-      if (!res.ok) { process.stderr.write(`${JSON.stringify(body)}\n`); process.exit(1); }
-      process.stdout.write(`generated ${body.persons} persons in ${Number(body.seconds).toFixed(1)} s\n`);
+    const viaServer = await throughServer(cfg, '/api/operator/seed', { persons: opts.persons, seed: opts.seed });
+    if (viaServer) {
+      process.stdout.write(`generated ${viaServer.persons} persons in ${Number(viaServer.seconds).toFixed(1)} s\n`);
       return;
     }
     const database = await openDirect(cfg, 'seed');
@@ -74,6 +83,25 @@ program.command('seed').description('generate a deterministic synthetic populati
     bar?.stop();
     process.stdout.write(`generated ${summary.persons} persons in ${summary.seconds.toFixed(1)} s (${Math.round(summary.persons / summary.seconds)} persons/s)\n`);
     await database.close();
+  });
+
+const audit = program.command('audit').description('the audit trail of every access to personal data');
+audit.command('verify').description('check the hash chain of the audit trail; names every altered or missing record (exit code 1)')
+  .action(async () => {
+    const cfg = config();
+    let report = await throughServer(cfg, '/api/operator/audit/verify', {}) as ChainReport | null;
+    if (!report) {
+      const database = await openDirect(cfg, 'audit verify');
+      report = await verifyAuditChain(database.db);
+      await database.close();
+    }
+    if (report.ok) {
+      process.stdout.write(`audit trail intact: ${report.rows} records, chain unbroken\n`);
+      return;
+    }
+    process.stdout.write(`AUDIT TRAIL BROKEN: ${report.problems.length} problem(s) in ${report.rows} records\n`);
+    for (const p of report.problems) process.stdout.write(`  ${p.problem.padEnd(8)} ${p.detail}\n`);
+    process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

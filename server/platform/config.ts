@@ -25,6 +25,11 @@ export interface Config {
   dbPoolSize: number;
   /** Accept MAGDA test numbers (month 61–72) as INSZ (`KBI_ACCEPT_TEST_INSZ`). */
   acceptTestInsz: boolean;
+  /**
+   * PostgreSQL role the server assumes after migrating (`KBI_DB_ROLE`, default kbi_app, empty = none):
+   * it may only read and add audit and history rows.
+   */
+  dbRole: string | null;
   /** Allow binding a non-loopback HOST before staff authentication exists (`KBI_ALLOW_REMOTE`). */
   allowRemote: boolean;
 }
@@ -75,7 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbPoolSize: int('KBI_DB_POOL', 8, 1, 200),
     acceptTestInsz: bool('KBI_ACCEPT_TEST_INSZ', false),
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
+    dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
   };
+  if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host) || config.host.startsWith('127.');
   if (!loopback && !config.allowRemote) {
     problems.push(`HOST=${config.host} would expose the API beyond this machine before staff log-in exists; use a loopback address or set KBI_ALLOW_REMOTE=true behind an authenticating proxy`);

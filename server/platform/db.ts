@@ -48,11 +48,11 @@ export interface Database {
 }
 
 /** Opens the database the configuration names. */
-export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8) : openPglite(opts.dataDir ?? null);
+export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number; role?: string | null }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null) : openPglite(opts.dataDir ?? null);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, role: string | null): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -60,6 +60,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     options: '-c TimeZone=UTC',
   });
   pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  // Every connection acts as the application role (queued before any other statement on it).
+  if (role) pool.on('connect', (client) => { client.query(`SET ROLE ${quoteIdent(role)}`).catch(() => undefined); });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

@@ -1,5 +1,5 @@
 /**
- * Operator endpoint through which `kbi seed` reaches a running embedded server (PGlite allows one
+ * Operator endpoints through which `kbi seed` and `kbi audit verify` reach a running embedded server (PGlite allows one
  * process per data directory). Guarded by the token in the server's lock file, readable only by
  * the user who started it; not part of the public API document.
  */
@@ -8,18 +8,26 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { generateDemoData } from './generator.ts';
+import { verifyAuditChain } from '../audit/audit.verify.ts';
 
 export function registerOperatorRoutes(app: FastifyInstance, database: Database, token: string): void {
   const expected = Buffer.from(`Bearer ${token}`);
+  const checkToken = (header: string | undefined) => {
+    const given = Buffer.from(String(header ?? ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Problem('unauthenticated', 'operator token required');
+  };
   app.post('/api/operator/seed', {
     schema: {
       hide: true,
       body: { type: 'object', additionalProperties: false, required: ['persons', 'seed'], properties: { persons: { type: 'integer', minimum: 1, maximum: 10_000_000 }, seed: { type: 'integer', minimum: 0 } } },
     },
   }, async (req) => {
-    const given = Buffer.from(String(req.headers.authorization ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Problem('unauthenticated', 'operator token required');
+    checkToken(req.headers.authorization);
     const { persons, seed } = req.body as { persons: number; seed: number };
     return generateDemoData(database, { persons, seed });
+  });
+  app.post('/api/operator/audit/verify', { schema: { hide: true } }, async (req) => {
+    checkToken(req.headers.authorization);
+    return verifyAuditChain(database.db);
   });
 }
