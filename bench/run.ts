@@ -65,7 +65,7 @@ async function main() {
 
   // Dossier reads through the real HTTP API, one request in flight, random persons.
   await scratch.exec('VACUUM ANALYZE');
-  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0' });
+  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000' });
   const app = await buildApp({ config, database: scratch });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.http.server.address() as { port: number }).port;

@@ -5,6 +5,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { Problem } from './platform/errors.ts';
 import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db.ts';
@@ -71,6 +74,26 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
   });
   installHttpBasics(http);
   http.addSchema(problemSchema);
+  await http.register(helmet, {
+    // A strict policy: nothing inline, nothing from elsewhere (the API docs page brings its own hashes).
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
+        fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  if (config.rateLimitPerMinute > 0) {
+    await http.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // Per client address; per user and per partner client once those log in (access issue).
+      keyGenerator: (req) => req.ip,
+      errorResponseBuilder: (_req, context) => new Problem('tooManyRequests', `more than ${context.max} requests in a minute; retry after ${Math.ceil(context.ttl / 1000)} s`),
+    });
+  }
 
   await http.register(swagger, {
     openapi: {
@@ -85,7 +108,7 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await http.register(swaggerUi, { routePrefix: '/api/docs' });
+  await http.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   http.get('/api/health', { schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
     async () => {

@@ -30,6 +30,8 @@ export interface Config {
    * it may only read and add audit and history rows.
    */
   dbRole: string | null;
+  /** Requests per minute per client before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
+  rateLimitPerMinute: number;
   /** Allow binding a non-loopback HOST before staff authentication exists (`KBI_ALLOW_REMOTE`). */
   allowRemote: boolean;
 }
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbPoolSize: int('KBI_DB_POOL', 8, 1, 200),
     acceptTestInsz: bool('KBI_ACCEPT_TEST_INSZ', false),
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
+    rateLimitPerMinute: int('KBI_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
   };
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
