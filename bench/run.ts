@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/platform/db.ts';
 import { scratchDatabase } from '../tests/support/databases.ts';
+import { addAccountAsOperator } from '../server/modules/access/access.service.ts';
 import { migrateToLatest } from '../server/platform/migrate.ts';
 import { generateDemoData } from '../server/modules/demo/generator.ts';
 import { buildApp } from '../server/app.ts';
@@ -70,6 +71,10 @@ async function main() {
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.http.server.address() as { port: number }).port;
   const ids = (await scratch.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
+  // Read as a logged-in administrator, as the web app does (session cookie).
+  await addAccountAsOperator(scratch.db, { username: 'bench.admin', displayName: 'Bench', role: 'ADMINISTRATOR', password: 'Bench-admin-passw0rd' });
+  const login = await fetch(`http://127.0.0.1:${port}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.admin', password: 'Bench-admin-passw0rd' }) });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
   const N = 3000;
   const timeIt = async (fn: () => Promise<unknown>) => {
@@ -79,7 +84,7 @@ async function main() {
     return out.sort((a, b) => a - b);
   };
   const apiTimes = await timeIt(async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`, { headers: { cookie } });
     if (res.status !== 200) throw new Error(`dossier read ${res.status}`);
     await res.arrayBuffer();
   });
@@ -87,12 +92,12 @@ async function main() {
   const pkTimes = await timeIt(() => rawPool.query({ name: 'pk', text: 'SELECT * FROM persons WHERE id = $1', values: [pick()] }));
   await rawPool.end();
   const sizes: number[] = [];
-  for (let i = 0; i < 200; i++) sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`)).arrayBuffer()).byteLength);
+  for (let i = 0; i < 200; i++) sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`, { headers: { cookie } })).arrayBuffer()).byteLength);
   await app.close();
 
   say(`## Full dossier read at ${PG_PERSONS.toLocaleString('en')} persons (PostgreSQL)`);
   say('');
-  say(`\`GET /api/v1/persons/{id}/dossier\` over HTTP, one request in flight, ${N} random persons after 200 warm-up reads; every read also writes its audit record. Average answer ${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(1)} KiB (all 35 tables).`);
+  say(`\`GET /api/v1/persons/{id}/dossier\` over HTTP, one request in flight, ${N} random persons after 200 warm-up reads; as a logged-in administrator (session lookup, permission and territory check), every read also writing its hash-chained audit record. Average answer ${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(1)} KiB (all 35 tables).`);
   say('');
   say('| what | p50 | p99 | max |');
   say('|---|---|---|---|');

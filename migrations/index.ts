@@ -5,6 +5,7 @@ import * as codeLists from './2026_11_24_0002_code_lists.ts';
 import * as infringementCaseStatus from './2026_11_24_0003_infringement_case_status.ts';
 import * as infringementFacts from './2026_11_24_0004_infringement_facts.ts';
 import * as auditChain from './2026_11_24_0005_audit_chain.ts';
+import * as staffAccounts from './2026_11_24_0006_staff_accounts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0003_infringement_case_status': infringementCaseStatus,
   '2026_11_24_0004_infringement_facts': infringementFacts,
   '2026_11_24_0005_audit_chain': auditChain,
+  '2026_11_24_0006_staff_accounts': staffAccounts,
 };

@@ -15,7 +15,11 @@ import { migrateToLatest } from './platform/migrate.ts';
 import { CodeLists } from './platform/codes.ts';
 import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
-import { LOCAL_OPERATOR } from './platform/access.ts';
+import { ANONYMOUS } from './platform/access.ts';
+import { recordAudit } from './platform/audit.ts';
+import cookie from '@fastify/cookie';
+import { actorOf, resolveSession } from './modules/access/access.service.ts';
+import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -72,7 +76,13 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
   http.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  installHttpBasics(http);
+  installHttpBasics(http, {
+    // Every denial is audited once, here, with the facts the throwing service attached.
+    onDenied: (req, problem) => recordAudit(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, {
+      action: problem.denial!.action, personId: problem.denial!.personId, clusters: problem.denial!.clusters, result: 'denied', detail: { code: problem.code },
+    }),
+  });
+  await http.register(cookie);
   http.addSchema(problemSchema);
   await http.register(helmet, {
     // A strict policy: nothing inline, nothing from elsewhere (the API docs page brings its own hashes).
@@ -101,10 +111,16 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
       info: {
         title: 'Kruispuntbank Inburgering — caseworker API',
         version: '1.0.0',
-        description: 'Persons, their integration dossier with its full history, and the reference data it refers to. Errors are RFC 9457 problem+json.',
+        description: 'Persons, their integration dossier with its full history, and the reference data it refers to. Staff log in with POST /api/v1/session; every read and write of personal data is checked against role and territory and audited. Errors are RFC 9457 problem+json.',
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
       servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'kbi_session', description: 'Staff session from POST /api/v1/session; changes also need the X-CSRF-Token header.' },
+        },
+      },
+      security: [{ session: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -117,12 +133,28 @@ export async function buildApp({ config, database, logger, operatorToken }: Buil
     });
   http.get('/api/openapi.json', { schema: { hide: true } }, async () => http.swagger());
 
-  // Every request acts as someone. See platform/access.ts for why this is the local operator for now.
+  // Every request under /api/v1 acts as a logged-in staff member (session cookie), except log-in itself.
+  const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   http.decorateRequest('ctx', null as never);
-  http.addHook('onRequest', async (req) => {
-    const purpose = req.headers['kbi-purpose'];
-    req.ctx = { actor: LOCAL_OPERATOR, requestId: req.id, purpose: typeof purpose === 'string' ? purpose.slice(0, 60) : undefined };
+  http.decorateRequest('session', null);
+  http.addHook('preValidation', async (req) => {
+    const route = req.routeOptions.url ?? '';
+    if (!route.startsWith('/api/v1/') || (route === '/api/v1/session' && req.method === 'POST')) return;
+    const purpose = typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;
+    const token = req.cookies[SESSION_COOKIE];
+    const resolved = token ? await resolveSession(db.db, sessionSettings, token) : null;
+    if (!resolved || 'expired' in resolved) {
+      const problem = resolved ? new Problem('sessionExpired', 'your session has expired; log in again') : new Problem('unauthenticated', 'log in first');
+      throw problem.denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
+    }
+    req.session = resolved;
+    req.ctx = { actor: actorOf(resolved.user), requestId: req.id, purpose };
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.headers['x-csrf-token'] !== resolved.csrfToken) {
+      throw new Problem('csrfTokenMissing', 'send the X-CSRF-Token you received at log-in with every change')
+        .denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
+    }
   });
+  registerAccessRoutes(http, db.db, sessionSettings);
 
   registerDossierRoutes(http, { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz });
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);

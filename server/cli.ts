@@ -7,6 +7,9 @@ import { migrateToLatest } from './platform/migrate.ts';
 import { acquireLock, currentHolder } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
 import { verifyAuditChain, type ChainReport } from './modules/audit/audit.verify.ts';
+import { addAccountAsOperator } from './modules/access/access.service.ts';
+import { ROLES } from './modules/access/access.policy.ts';
+import { Problem } from './platform/errors.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -84,6 +87,37 @@ program.command('seed').description('generate a deterministic synthetic populati
     process.stdout.write(`generated ${summary.persons} persons in ${summary.seconds.toFixed(1)} s (${Math.round(summary.persons / summary.seconds)} persons/s)\n`);
     await database.close();
   });
+
+const users = program.command('users').description('staff accounts');
+users.command('add').description('add a staff account; the password is read from standard input (never from the command line)')
+  .requiredOption('--username <name>', 'log-in name (lower case)')
+  .requiredOption('--name <display name>', 'name shown to colleagues')
+  .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+  .option('--organisation <id>', 'organisation (uuid); default: the Agentschap Binnenlands Bestuur')
+  .action(async (opts: { username: string; name: string; role: string; organisation?: string }) => {
+    const cfg = config();
+    const password = (await readStdin()).split('\n')[0]!.trim();
+    const input = { username: opts.username, displayName: opts.name, role: opts.role, password, ...(opts.organisation ? { organisationId: opts.organisation } : {}) };
+    let made = await throughServer(cfg, '/api/operator/users', input);
+    if (!made) {
+      const database = await openDirect(cfg, 'users add');
+      try {
+        const row = await addAccountAsOperator(database.db, input);
+        made = { username: row.username, role: row.role };
+      } catch (e) {
+        if (e instanceof Problem) { process.stderr.write(`kbi: ${e.message}\n`); process.exitCode = 1; return; }
+        throw e;
+      } finally { await database.close(); }
+    }
+    process.stdout.write(`account ${made.username} (${made.role}) created\n`);
+  });
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const audit = program.command('audit').description('the audit trail of every access to personal data');
 audit.command('verify').description('check the hash chain of the audit trail; names every altered or missing record (exit code 1)')

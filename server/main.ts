@@ -4,6 +4,7 @@ import type { Config } from './platform/config.ts';
 import { buildApp } from './app.ts';
 import { acquireLock, updateLockPort } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
+import { ensureDemoAccounts } from './modules/access/access.demo.ts';
 
 export async function serve(config: Readonly<Config>): Promise<void> {
   const lock = config.databaseUrl ? null : acquireLock(config.dataDir, 'serve');
@@ -33,8 +34,6 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     `  API documentation  ${url}/api/docs`,
     `  Health             ${url}/api/health`,
     `  Database           ${storage}`,
-    '  Log-in             no staff accounts yet: this installation answers on this machine only,',
-    '                     acting as its local operator (system:local-operator)',
     '',
   ].join('\n') + '\n');
 
@@ -48,4 +47,12 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     });
     process.stdout.write(`  Demo data ready: ${summary.persons} persons in ${summary.seconds.toFixed(1)} s.\n`);
   }
+  if (config.demoPersons > 0) {
+    const accounts = await ensureDemoAccounts(app.database);
+    if (accounts.length) {
+      process.stdout.write(`\n  Demo log-ins (synthetic data only; POST /api/v1/session):\n${accounts.map((a) => `    ${a.role.padEnd(20)} ${a.username.padEnd(24)} ${a.password}`).join('\n')}\n\n`);
+    }
+  }
+  const users = await app.database.db.selectFrom('users').select('id').limit(1).execute();
+  if (!users.length) process.stdout.write('  No staff accounts yet: create the first administrator with `npx kbi users add --role ADMINISTRATOR …`.\n');
 }

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../server/platform/db.ts';
 import { recordAudit } from '../server/platform/audit.ts';
-import { LOCAL_OPERATOR } from '../server/platform/access.ts';
+import { OPERATOR } from '../server/platform/access.ts';
 
-const kbi = (dataDir: string, ...args: string[]) => spawnSync(process.execPath, ['bin/kbi.js', ...args], {
-  encoding: 'utf8', env: { ...process.env, KBI_DATA_DIR: dataDir, KBI_DATABASE_URL: '', KBI_LOG_LEVEL: 'silent' }, timeout: 120_000,
+const kbi = (dataDir: string, ...args: string[]) => kbiWithInput(dataDir, '', ...args);
+const kbiWithInput = (dataDir: string, input: string, ...args: string[]) => spawnSync(process.execPath, ['bin/kbi.js', ...args], {
+  input, encoding: 'utf8', env: { ...process.env, KBI_DATA_DIR: dataDir, KBI_DATABASE_URL: '', KBI_LOG_LEVEL: 'silent' }, timeout: 120_000,
 });
 
 test('seed, then verify the audit trail, then find the record someone altered', async (t) => {
@@ -28,7 +29,7 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   // Some audited reads, written the way the server writes them.
   const database = await openDatabase({ url: null, dataDir: dir });
   const persons = await database.db.selectFrom('persons').select('id').limit(6).execute();
-  for (const p of persons) await recordAudit(database.db, { actor: LOCAL_OPERATOR, requestId: 'cli-test' }, { action: 'dossier.read', personId: p.id, clusters: ['personalia'], result: 'allowed' });
+  for (const p of persons) await recordAudit(database.db, { actor: OPERATOR, requestId: 'cli-test' }, { action: 'dossier.read', personId: p.id, clusters: ['personalia'], result: 'allowed' });
   await database.close();
 
   const intact = kbi(dir, 'audit', 'verify');
@@ -43,6 +44,13 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   const broken = kbi(dir, 'audit', 'verify');
   assert.equal(broken.status, 1);
   assert.match(broken.stdout, /altered\s+row 3 \(id \d+\) was changed/);
+
+  const added = kbiWithInput(dir, 'Eerste-beheerder-2026\n', 'users', 'add', '--username', 'first.admin', '--name', 'Eerste beheerder', '--role', 'ADMINISTRATOR');
+  assert.equal(added.status, 0, added.stderr);
+  assert.match(added.stdout, /account first\.admin \(ADMINISTRATOR\) created/);
+  const weak = kbiWithInput(dir, 'short\n', 'users', 'add', '--username', 'second.admin', '--name', 'Tweede', '--role', 'ADMINISTRATOR');
+  assert.equal(weak.status, 1);
+  assert.match(weak.stderr, /password: must be at least 12 characters/);
 
   const bad = kbi(dir, 'seed', '--persons', 'many');
   assert.notEqual(bad.status, 0);

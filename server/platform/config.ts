@@ -30,6 +30,10 @@ export interface Config {
    * it may only read and add audit and history rows.
    */
   dbRole: string | null;
+  /** A staff session ends after this many minutes without a request (`KBI_SESSION_IDLE_MINUTES`). */
+  sessionIdleMinutes: number;
+  /** …and in any case this many hours after log-in (`KBI_SESSION_MAX_HOURS`). */
+  sessionMaxHours: number;
   /** Requests per minute per client before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
   rateLimitPerMinute: number;
   /** Allow binding a non-loopback HOST before staff authentication exists (`KBI_ALLOW_REMOTE`). */
@@ -82,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbPoolSize: int('KBI_DB_POOL', 8, 1, 200),
     acceptTestInsz: bool('KBI_ACCEPT_TEST_INSZ', false),
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
+    sessionIdleMinutes: int('KBI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    sessionMaxHours: int('KBI_SESSION_MAX_HOURS', 10, 1, 72),
     rateLimitPerMinute: int('KBI_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
   };

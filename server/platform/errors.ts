@@ -32,6 +32,9 @@ const CATALOGUE = {
   businessRule: { status: 422, title: 'Business rule violated', type: 'urn:problem-type:kbi:businessRule' },
   unauthenticated: { status: 401, title: 'Unauthenticated', type: 'urn:problem-type:belgif:noAccessToken' },
   forbidden: { status: 403, title: 'Forbidden', type: 'urn:problem-type:belgif:missingPermission' },
+  csrfTokenMissing: { status: 403, title: 'CSRF token missing or wrong', type: 'urn:problem-type:kbi:csrfTokenMissing' },
+  sessionExpired: { status: 401, title: 'Session expired', type: 'urn:problem-type:kbi:sessionExpired' },
+  invalidCredentials: { status: 401, title: 'Wrong user name or password', type: 'urn:problem-type:kbi:invalidCredentials' },
   resourceNotFound: { status: 404, title: 'Resource not found', type: 'urn:problem-type:belgif:resourceNotFound' },
   methodNotAllowed: { status: 405, title: 'Method not allowed', type: 'urn:problem-type:kbi:methodNotAllowed' },
   conflict: { status: 409, title: 'Conflict', type: 'urn:problem-type:kbi:conflict' },
@@ -47,8 +50,19 @@ const CATALOGUE = {
 
 export type ProblemCode = keyof typeof CATALOGUE;
 
+/** What an access denial was about, for its audit record (written once, by the error handler). */
+export interface Denial { action: string; personId: string | null; clusters: string[] }
+
 export class Problem extends Error {
   readonly status: number;
+  denial?: Denial;
+
+  /** Marks this problem as a denied access, to be audited. */
+  denied(denial: Denial): this {
+    this.denial = denial;
+    return this;
+  }
+
   constructor(readonly code: ProblemCode, detail?: string, readonly issues?: Issue[], readonly extra: Record<string, unknown> = {}) {
     super(detail ?? CATALOGUE[code].title);
     this.status = CATALOGUE[code].status;

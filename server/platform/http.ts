@@ -30,7 +30,12 @@ function fromValidation(err: FastifyError): Problem {
   return new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; ') || 'invalid input', issues);
 }
 
-export function installHttpBasics(app: FastifyInstance): void {
+export interface HttpHooks {
+  /** Called for every problem that is an access denial, before it is sent (to audit it). */
+  onDenied?: (request: FastifyRequest, problem: Problem) => Promise<void>;
+}
+
+export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): void {
   // JSON only: a text/plain body would otherwise reach the schema as a string.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -43,8 +48,16 @@ export function installHttpBasics(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem('resourceNotFound', `no such endpoint: ${request.method} ${request.routeOptions.url ?? 'path'}`), request));
 
-  app.setErrorHandler((err: FastifyError & { code?: string }, request, reply) => {
-    if (err instanceof Problem) return sendProblem(reply, err, request);
+  app.setErrorHandler(async (err: FastifyError & { code?: string }, request, reply) => {
+    if (err instanceof Problem) {
+      if (err.denial && hooks.onDenied) {
+        try { await hooks.onDenied(request, err); } catch (auditError) {
+          // A denial that cannot be audited is still a denial; the failure itself is logged.
+          request.log.error({ err: auditError }, 'audit_of_denial_failed');
+        }
+      }
+      return sendProblem(reply, err, request);
+    }
     if (err.validation) return sendProblem(reply, fromValidation(err), request);
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE': return sendProblem(reply, new Problem('payloadTooLarge', 'the request body is larger than this API accepts'), request);

@@ -9,14 +9,25 @@ import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 import { makeKbo } from '../../server/platform/identifiers/kbo.ts';
 import type { Database } from '../../server/platform/db.ts';
 import type { TestDatabase } from './databases.ts';
+import { OPERATOR } from '../../server/platform/access.ts';
+import { createUser } from '../../server/modules/access/access.service.ts';
 
 export interface Res { status: number; headers: Headers; body: any }
+
+export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
 
 export interface TestApp {
   app: App;
   database: Database;
   base: string;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  /** Calls as the logged-in administrator of the test installation. */
+  call: Call;
+  /** Calls without any session. */
+  anonymous: Call;
+  /** Creates a staff account with this role (and offices) and returns a caller logged in as it. */
+  as(role: string, options?: { organisationId?: string; officeIds?: string[] }): Promise<{ call: Call; userId: string }>;
+  /** The organisation the test administrator belongs to. */
+  homeOrganisationId: string;
   rowCounts(...tables: string[]): Promise<Record<string, number>>;
   factories: Factories;
 }
@@ -30,7 +41,7 @@ export async function startTestApp(t: TestContext, which: TestDatabase, env: Rec
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   t.after(async () => { await app.close(); await database.close(); });
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  async function anonymous(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -52,7 +63,27 @@ export async function startTestApp(t: TestContext, which: TestDatabase, env: Rec
     return out;
   }
 
-  const testApp: TestApp = { app, database, base, call, rowCounts, factories: undefined as unknown as Factories };
+  // The test installation's own organisation and administrator, made the way an operator would.
+  const [home] = await database.prepared('test_home_org', `INSERT INTO organisations (kind, name, recorded_by) VALUES ('ABB', 'Agentschap Binnenlands Bestuur', 'test:setup') RETURNING id`, []);
+  const homeOrganisationId = home!.id as string;
+  let accounts = 0;
+  async function as(role: string, options: { organisationId?: string; officeIds?: string[] } = {}) {
+    const username = `${role.toLowerCase().replace(/_/g, '.')}.${++accounts}`;
+    const password = `Test-${role}-passw0rd!`;
+    const user = await createUser(database.db, { actor: OPERATOR, requestId: 'test-setup' }, {
+      username, displayName: `Test ${role}`, role, organisationId: options.organisationId ?? homeOrganisationId, officeIds: options.officeIds ?? [], password,
+    });
+    const session = await anonymous('POST', '/api/v1/session', { username, password });
+    if (session.status !== 200) throw new Error(`log-in as ${role} failed: ${JSON.stringify(session.body)}`);
+    const cookieHeader = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = session.body.csrfToken as string;
+    const caller: Call = (method, path, body, headers = {}) => anonymous(method, path, body, { cookie: cookieHeader, 'x-csrf-token': csrf, ...headers });
+    return { call: caller, userId: user.id as string };
+  }
+  const admin = await as('ADMINISTRATOR');
+  const call = admin.call;
+
+  const testApp: TestApp = { app, database, base, call, anonymous, as, homeOrganisationId, rowCounts, factories: undefined as unknown as Factories };
   testApp.factories = factories(testApp);
   return testApp;
 }

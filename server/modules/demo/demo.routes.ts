@@ -1,5 +1,5 @@
 /**
- * Operator endpoints through which `kbi seed` and `kbi audit verify` reach a running embedded server (PGlite allows one
+ * Operator endpoints through which `kbi seed`, `kbi users add` and `kbi audit verify` reach a running embedded server (PGlite allows one
  * process per data directory). Guarded by the token in the server's lock file, readable only by
  * the user who started it; not part of the public API document.
  */
@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { generateDemoData } from './generator.ts';
 import { verifyAuditChain } from '../audit/audit.verify.ts';
+import { addAccountAsOperator } from '../access/access.service.ts';
 
 export function registerOperatorRoutes(app: FastifyInstance, database: Database, token: string): void {
   const expected = Buffer.from(`Bearer ${token}`);
@@ -25,6 +26,18 @@ export function registerOperatorRoutes(app: FastifyInstance, database: Database,
     checkToken(req.headers.authorization);
     const { persons, seed } = req.body as { persons: number; seed: number };
     return generateDemoData(database, { persons, seed });
+  });
+  app.post('/api/operator/users', {
+    schema: {
+      hide: true,
+      body: { type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role', 'password'], properties: {
+        username: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, organisationId: { type: 'string', format: 'uuid' },
+      } },
+    },
+  }, async (req) => {
+    checkToken(req.headers.authorization);
+    const row = await addAccountAsOperator(database.db, req.body as Parameters<typeof addAccountAsOperator>[1]);
+    return { id: row.id, username: row.username, role: row.role };
   });
   app.post('/api/operator/audit/verify', { schema: { hide: true } }, async (req) => {
     checkToken(req.headers.authorization);

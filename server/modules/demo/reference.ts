@@ -109,9 +109,9 @@ export interface CatalogueCourse { id: string; moduleId: string; providerId: str
 const STD = (date: string) => ({ recorded_by: 'system:demo-generator', valid_from: `${date}T00:00:00Z` });
 const REF_DATE = '2019-01-01';
 
-/** Creates the demo organisations and catalogue once (deterministic ids), or loads what is there. */
+/** Creates the demo organisations and catalogue once (deterministic ids), or loads the ones it made before. */
 export async function ensureWorld(database: Database, seed: number): Promise<World> {
-  const existing = await database.db.selectFrom('organisations').select('id').limit(1).execute();
+  const existing = await database.db.selectFrom('organisations').select('id').where('recorded_by', '=', 'system:demo-generator').limit(1).execute();
   if (!existing.length) await createWorld(database, new Random(seed, 0x5eed));
   return loadWorld(database);
 }
@@ -192,7 +192,7 @@ async function createWorld(database: Database, rng: Random): Promise<void> {
 
 async function loadWorld(database: Database): Promise<World> {
   const db = database.db;
-  const orgs = await db.selectFrom('organisations').select(['id', 'kind', 'name', 'agency']).orderBy('id').execute();
+  const orgs = await db.selectFrom('organisations').select(['id', 'kind', 'name', 'agency']).where('recorded_by', '=', 'system:demo-generator').orderBy('id').execute();
   const offices = await db.selectFrom('offices').select(['id', 'organisation_id', 'postcode', 'kbo_number']).orderBy('id').execute();
   const staff = await db.selectFrom('staff').select(['id', 'office_id']).orderBy('id').execute();
   const regionOf = (postcode: string | null) =>

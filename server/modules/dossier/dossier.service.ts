@@ -3,7 +3,8 @@
  * of its changes; and person search.
  */
 import { sql } from 'kysely';
-import { authorize, type RequestContext } from '../../platform/access.ts';
+import type { RequestContext } from '../../platform/access.ts';
+import { assertInTerritory, authorize, inTerritory, isAllowed } from '../access/access.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
@@ -24,6 +25,8 @@ const normaliseTimestamps = (row: Row): Row => {
 
 export interface DossierDocument {
   asOf: string | null;
+  /** Resources left out because the reader's role may not see them. */
+  withheld: string[];
   person: Record<string, unknown>;
   [resource: string]: unknown;
 }
@@ -66,8 +69,11 @@ function dossierStatement(resources: ResourceDef[], asOf: boolean): { name: stri
 /** Reads the full dossier, now or as KBI knew it at `asOf`; the read is audited in the same statement. */
 export async function readDossier(deps: Deps, ctx: RequestContext, personId: string, asOf: string | null,
   resources: ResourceDef[] = DOSSIER_RESOURCES): Promise<DossierDocument> {
-  authorize(ctx, 'read', 'personalia');
-  for (const def of resources) authorize(ctx, 'read', def.cluster);
+  authorize(ctx, 'read', 'personalia', undefined, personId);
+  // A role sees the clusters it may read; the document says which ones it withholds.
+  const withheld = resources.filter((def) => !isAllowed(ctx, 'read', def.cluster, def.table)).map((def) => def.resource);
+  resources = resources.filter((def) => !withheld.includes(def.resource));
+  await assertInTerritory(deps.db, ctx, personId, asOf ? 'dossier.readAsOf' : 'dossier.read');
   const clusters = ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))];
   const { name, text } = dossierStatement(resources, asOf !== null);
   const [row] = await deps.database.prepared(name, text, [
@@ -75,7 +81,7 @@ export async function readDossier(deps: Deps, ctx: RequestContext, personId: str
     asOf ? 'dossier.readAsOf' : 'dossier.read', clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
   ]);
   if (!row?.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
-  const doc: DossierDocument = { asOf, person: present(PERSON_RESOURCE, normaliseTimestamps(row.person)) };
+  const doc: DossierDocument = { asOf, withheld, person: present(PERSON_RESOURCE, normaliseTimestamps(row.person)) };
   for (const def of resources) doc[def.resource] = (row[def.resource] as Row[]).map((r) => present(def, normaliseTimestamps(r)));
   return doc;
 }
@@ -92,7 +98,8 @@ export interface TimelineEvent {
 
 /** Every change to the dossier, newest first: creations, updates and removals of each record. */
 export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId: string): Promise<TimelineEvent[]> {
-  authorize(ctx, 'read', 'personalia');
+  authorize(ctx, 'read', 'personalia', undefined, personId);
+  await assertInTerritory(deps.db, ctx, personId, 'dossier.timeline');
   const all = [PERSON_RESOURCE, ...DOSSIER_RESOURCES];
   const parts = all.flatMap((def) => {
     const col = def.table === 'persons' ? sql.ref('id') : sql.ref('person_id');
@@ -134,7 +141,7 @@ export interface SearchInput {
 export async function searchPersons(deps: Deps, ctx: RequestContext, input: SearchInput): Promise<{ items: Record<string, unknown>[]; next: string | null }> {
   authorize(ctx, 'search', 'personalia');
   const limit = input.limit ?? 25;
-  let q = deps.db.selectFrom('persons as p').selectAll('p');
+  let q = deps.db.selectFrom('persons as p').selectAll('p').where(inTerritory(ctx.actor));
   if (input.insz) {
     const parsed = parseInsz(input.insz, { allowTestNumbers: deps.acceptTestInsz });
     if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);

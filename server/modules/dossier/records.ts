@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
-import { authorize, type RequestContext } from '../../platform/access.ts';
+import type { RequestContext } from '../../platform/access.ts';
+import { assertInTerritory, authorize } from '../access/access.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import type { CodeLists } from '../../platform/codes.ts';
@@ -156,14 +157,15 @@ const personOf = (def: ResourceDef, row: Row): string | null => (def.table === '
 
 export async function createRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string | null, input: Record<string, unknown>,
   within?: (tx: Executor, created: Row) => Promise<void>): Promise<Row> {
-  authorize(ctx, 'create', def.cluster);
+  authorize(ctx, 'create', def.cluster, def.table, personId);
   const row = defaults(deps, def, toColumns(deps, def, input, 'create'));
   checkRules(def, row);
   if (input.validFrom) row.valid_from = input.validFrom;
+  // A person registered by staff belongs to their organisation until a dossier says otherwise.
+  if (def.table === 'persons' && row.created_by_organisation_id == null) row.created_by_organisation_id = ctx.actor.organisationId;
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     if (def.personScoped) {
-      const person = await tx.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst();
-      if (!person) throw new Problem('resourceNotFound', 'person not found');
+      await assertInTerritory(tx, ctx, personId!, `${def.resource}.create`);
       row.person_id = personId;
     }
     await checkReferences(tx, def, row, personId);
@@ -175,21 +177,23 @@ export async function createRecord(deps: Deps, ctx: RequestContext, def: Resourc
 }
 
 export async function getRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string): Promise<Row> {
-  authorize(ctx, 'read', def.cluster);
+  authorize(ctx, 'read', def.cluster, def.table);
   const row = await deps.db.selectFrom(def.table).selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
   if (def.personScoped || def.table === 'persons') {
+    await assertInTerritory(deps.db, ctx, personOf(def, row)!, `${def.resource}.read`);
     await recordAudit(deps.db, ctx, { action: `${def.resource}.read`, personId: personOf(def, row), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
   }
   return row;
 }
 
 export async function updateRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number, input: Record<string, unknown>): Promise<Row> {
-  authorize(ctx, 'update', def.cluster);
+  authorize(ctx, 'update', def.cluster, def.table);
   const patch = toColumns(deps, def, input, 'update');
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const current = await tx.selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+    if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {
       throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you changed version ${expectedVersion}. Reload it and apply your change again.`,
         undefined, { currentVersion: current.version });
@@ -208,10 +212,11 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
 }
 
 export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {
-  authorize(ctx, 'delete', def.cluster);
+  authorize(ctx, 'delete', def.cluster, def.table);
   await inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const current = await tx.selectFrom(def.table).select(['id', 'version', ...(def.personScoped ? ['person_id'] : [])]).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
+    if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.delete`);
     if (current.version !== expectedVersion) {
       throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`, undefined, { currentVersion: current.version });
     }
@@ -232,9 +237,8 @@ export function decodeCursor<T>(cursor: string | undefined): T | null {
 
 /** The records of one person for a resource, in the resource's order. */
 export async function listForPerson(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string, limit: number, cursor?: string): Promise<Page> {
-  authorize(ctx, 'read', def.cluster);
-  const person = await deps.db.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst();
-  if (!person) throw new Problem('resourceNotFound', 'person not found');
+  authorize(ctx, 'read', def.cluster, def.table, personId);
+  await assertInTerritory(deps.db, ctx, personId, `${def.resource}.list`);
   const offset = decodeCursor<{ o: number }>(cursor)?.o ?? 0;
   let q = deps.db.selectFrom(def.table).selectAll().where('person_id', '=', personId);
   for (const c of def.orderBy) q = q.orderBy(c);
@@ -245,7 +249,7 @@ export async function listForPerson(deps: Deps, ctx: RequestContext, def: Resour
 
 /** Reference data (not personal): keyset pagination by id. */
 export async function listReference(deps: Deps, ctx: RequestContext, def: ResourceDef, limit: number, cursor?: string, filters: Row = {}): Promise<Page> {
-  authorize(ctx, 'read', def.cluster);
+  authorize(ctx, 'read', def.cluster, def.table);
   const after = decodeCursor<{ id: string }>(cursor)?.id;
   let q = deps.db.selectFrom(def.table).selectAll().orderBy('id');
   if (after) q = q.where('id', '>', after);
@@ -257,13 +261,14 @@ export async function listReference(deps: Deps, ctx: RequestContext, def: Resour
 
 /** Every version of one record, oldest first, with who recorded it and when it was superseded. */
 export async function versionsOf(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string): Promise<Row[]> {
-  authorize(ctx, 'read', def.cluster);
+  authorize(ctx, 'read', def.cluster, def.table);
   const rows = await sql<Row>`
     SELECT * FROM ${sql.table(`${def.table}_history`)} WHERE id = ${id}
     UNION ALL SELECT * FROM ${sql.table(def.table)} WHERE id = ${id}
     ORDER BY version, sys_from`.execute(deps.db);
   if (!rows.rows.length) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
   if (def.personScoped || def.table === 'persons') {
+    await assertInTerritory(deps.db, ctx, personOf(def, rows.rows[0]!)!, `${def.resource}.versions`);
     await recordAudit(deps.db, ctx, { action: `${def.resource}.versions`, personId: personOf(def, rows.rows[0]!), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
   }
   return rows.rows;

@@ -1,0 +1,39 @@
+/**
+ * Demo log-ins, one per role, made with the synthetic population on a demo installation. Their
+ * passwords are public (printed by `npm start`): never on an installation with real people.
+ */
+import type { Database } from '../../platform/db.ts';
+import { OPERATOR } from '../../platform/access.ts';
+import { ROLES, type Role } from './access.policy.ts';
+import { createUser } from './access.service.ts';
+
+export interface DemoAccount { username: string; password: string; role: Role }
+
+export const demoPassword = (role: Role) => `Kbi-demo-${role.toLowerCase().replace(/_/g, '-')}-2026`;
+export const demoUsername = (role: Role) => `demo.${role.toLowerCase().replace(/_/g, '')}`;
+
+/** Creates the demo accounts once, in the demo world's organisations; returns them. */
+export async function ensureDemoAccounts(database: Database): Promise<DemoAccount[]> {
+  const db = database.db;
+  const accounts = ROLES.map((role) => ({ role, username: demoUsername(role), password: demoPassword(role) }));
+  const existing = new Set((await db.selectFrom('users').select('username').execute()).map((u) => u.username as string));
+  const demoOrgs = await db.selectFrom('organisations').select(['id', 'kind', 'agency']).where('recorded_by', '=', 'system:demo-generator').orderBy('id').execute();
+  if (!demoOrgs.length) return [];
+  const offices = await db.selectFrom('offices').select(['id', 'organisation_id']).orderBy('id').execute();
+  const org = (kind: string, agency?: string) => demoOrgs.find((o) => o.kind === kind && (!agency || o.agency === agency))!.id as string;
+  const officesOf = (organisationId: string) => offices.filter((o) => o.organisation_id === organisationId).map((o) => o.id as string);
+  const home: Record<Role, string> = {
+    AGENCY_CASEWORKER: org('AGENCY', 'AGII'), TEAM_LEAD: org('AGENCY', 'AGII'), HOUSE_OF_DUTCH: org('HOUSE_OF_DUTCH'),
+    OCMW_SOCIAL_WORKER: org('OCMW'), MONITORING_ANALYST: org('ABB'), PRIVACY_OFFICER: org('ABB'), ADMINISTRATOR: org('ABB'),
+  };
+  for (const a of accounts) {
+    if (existing.has(a.username)) continue;
+    // The caseworker works in the first two offices of the agency; others in all of their organisation's.
+    const own = officesOf(home[a.role]);
+    await createUser(db, { actor: OPERATOR, requestId: 'demo-accounts' }, {
+      username: a.username, password: a.password, role: a.role, organisationId: home[a.role],
+      displayName: `Demo ${a.role.toLowerCase().replace(/_/g, ' ')}`, officeIds: a.role === 'AGENCY_CASEWORKER' ? own.slice(0, 2) : own,
+    });
+  }
+  return accounts;
+}

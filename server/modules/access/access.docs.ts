@@ -1,0 +1,51 @@
+/** Renders docs/permissions.md from the rule book (`npm run docs:permissions`); a test keeps it current. */
+import { POLICY, ROLES, roleAllows } from './access.policy.ts';
+import { ALL_RESOURCES, DOSSIER_RESOURCES, REFERENCE_RESOURCES, PERSON_RESOURCE } from '../dossier/clusters.ts';
+
+const TERRITORY: Record<string, string> = {
+  all: 'every person',
+  organisation: 'persons whose dossier its organisation manages or leads, or registered',
+  offices: 'persons whose dossier one of its offices manages (or its organisation registered, before a dossier exists)',
+  none: 'no person',
+};
+
+export function renderPermissions(): string {
+  const mark = (yes: boolean) => (yes ? '✔' : '—');
+  const lines = [
+    '# Permissions',
+    '',
+    'Generated from `server/modules/access/access.policy.ts` by `npm run docs:permissions`; do not edit by hand.',
+    '',
+    'Every request on personal data passes two checks: the **role** may do the action on the data cluster',
+    '(else 403), and the person lies in the actor\'s **territory** (else 404, so that not even the existence',
+    'of a dossier leaks). Every refusal is audited. A dossier read shows only the clusters the role may read',
+    'and lists the others under `withheld`.',
+    '',
+    '## Roles',
+    '',
+    '| role | territory | manages accounts | description |',
+    '|---|---|---|---|',
+    ...ROLES.map((r) => `| \`${r}\` | ${TERRITORY[POLICY[r].territory]} | ${mark(POLICY[r].manageUsers)} | ${POLICY[r].description} |`),
+    '',
+    '## Dossier records: read / write per role',
+    '',
+    `| resource | cluster | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`,
+    `|---|---|${ROLES.map(() => '---').join('|')}|`,
+    ...[PERSON_RESOURCE, ...DOSSIER_RESOURCES].map((d) => `| \`${d.resource}\` | ${d.cluster} | ${ROLES.map((r) =>
+      `${roleAllows(r, 'read', d.cluster, d.table) ? 'R' : '·'}${roleAllows(r, 'create', d.cluster, d.table) ? 'W' : '·'}`).join(' | ')} |`),
+    '',
+    'R = may read (and search), W = may create, change and remove.',
+    '',
+    '## Reference data',
+    '',
+    'Every staff role may read reference data. Changing it:',
+    '',
+    `| table | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`,
+    `|---|${ROLES.map(() => '---').join('|')}|`,
+    ...REFERENCE_RESOURCES.map((d) => `| \`${d.table}\` | ${ROLES.map((r) => mark(roleAllows(r, 'create', null, d.table))).join(' | ')} |`),
+    '',
+    `(${ALL_RESOURCES.length} resources in all.)`,
+    '',
+  ];
+  return lines.join('\n');
+}

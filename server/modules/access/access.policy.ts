@@ -1,0 +1,80 @@
+/**
+ * Who may see what: the rule book of staff roles. One place; docs/permissions.md is generated
+ * from it (`npm run docs:permissions`), and the table-driven access test reads it.
+ *
+ * Two questions decide every request on personal data:
+ *  1. may this role do this action on this data cluster (or reference table)?
+ *  2. is this person inside the actor's territory (area of competence)? An outsider gets 404,
+ *     never the record, so that not even the existence of a dossier leaks.
+ */
+import { DATA_CLUSTERS, type ClusterName } from '../dossier/clusters.ts';
+
+export const ROLES = ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'OCMW_SOCIAL_WORKER', 'MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * all: every person. organisation: persons whose dossier the actor's organisation manages or leads,
+ * or that it registered. offices: persons whose dossier is managed by one of the actor's offices, or
+ * registered by its organisation and without a managing office yet. none: no person.
+ */
+export type Territory = 'all' | 'organisation' | 'offices' | 'none';
+
+export type Action = 'read' | 'create' | 'update' | 'delete' | 'search';
+
+export interface RolePolicy {
+  description: string;
+  territory: Territory;
+  /** Clusters whose records the role may read (and search persons by). */
+  read: readonly ClusterName[];
+  /** Clusters whose records the role may create, change and remove. */
+  write: readonly ClusterName[];
+  /** Reference tables (not personal data) the role may change; every staff role may read them. */
+  referenceWrite: readonly string[];
+  /** Administration: user accounts. */
+  manageUsers: boolean;
+}
+
+const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
+const CATALOGUE = ['courses', 'course_modules', 'lessons'];
+
+export const POLICY: Record<Role, RolePolicy> = {
+  AGENCY_CASEWORKER: {
+    description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false,
+  },
+  TEAM_LEAD: {
+    description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false,
+  },
+  HOUSE_OF_DUTCH: {
+    description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
+    territory: 'offices',
+    read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
+    write: ['languages', 'level', 'advice', 'courses', 'conversations'],
+    referenceWrite: CATALOGUE, manageUsers: false,
+  },
+  OCMW_SOCIAL_WORKER: {
+    description: 'Consults the dossier of a client who receives a living wage, through the integration register (exchange issue); no direct access to dossiers.',
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+  },
+  MONITORING_ANALYST: {
+    description: 'Works with validated statistics only; no access to individual dossiers.',
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+  },
+  PRIVACY_OFFICER: {
+    description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+  },
+  ADMINISTRATOR: {
+    description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true,
+  },
+};
+
+/** May `role` do `action` on records of `cluster` (or, for reference data, on `table`)? */
+export function roleAllows(role: Role, action: Action, cluster: ClusterName | null, table?: string): boolean {
+  const policy = POLICY[role];
+  if (!policy) return false;
+  if (cluster === null) return action === 'read' || action === 'search' ? true : policy.referenceWrite.includes(table ?? '');
+  return action === 'read' || action === 'search' ? policy.read.includes(cluster) : policy.write.includes(cluster);
+}

@@ -1,0 +1,86 @@
+/** Log-in, the current session, log-out, and the administration of staff accounts. */
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../platform/db.ts';
+import { versionFromIfMatch } from '../dossier/records.ts';
+import { createUser, listUsers, login, logout, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
+import { ROLES } from './access.policy.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest { session: { user: SessionUser; csrfToken: string; sessionId: string } | null }
+}
+
+export const SESSION_COOKIE = 'kbi_session';
+const PROBLEM = { $ref: 'Problem#' };
+
+const userSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string', enum: [...ROLES] },
+    organisationId: { type: 'string' }, officeIds: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' },
+    version: { type: 'integer' }, recordedAt: { type: 'string' }, recordedBy: { type: 'string' },
+  },
+} as const;
+const userInput = {
+  username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._@-]{2,99}$' }, displayName: { type: 'string', minLength: 1, maxLength: 200 },
+  role: { type: 'string', enum: [...ROLES] }, organisationId: { type: 'string', format: 'uuid' },
+  officeIds: { type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', format: 'uuid' } },
+  password: { type: 'string', minLength: 1, maxLength: 200 }, active: { type: 'boolean' },
+} as const;
+
+const { username: _username, ...changeableUserInput } = userInput;
+
+export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: SessionSettings): void {
+  app.post('/api/v1/session', {
+    schema: {
+      tags: ['Access'], summary: 'Log in (local account)', security: [],
+      description: 'Sets an HttpOnly, Secure, SameSite=Strict session cookie and returns the CSRF token to send as X-CSRF-Token on every change.',
+      body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 } } },
+      response: { 200: { type: 'object', properties: { user: userSchema, csrfToken: { type: 'string' }, expiresAt: { type: 'string' } } }, 401: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const { username, password } = req.body as { username: string; password: string };
+    const session = await login(db, settings, req.id, username, password);
+    reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: settings.maxHours * 3600 });
+    return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  });
+
+  app.get('/api/v1/session', {
+    schema: { tags: ['Access'], summary: 'Who is logged in', response: { 200: { type: 'object', properties: { user: userSchema, csrfToken: { type: 'string' } } }, 401: PROBLEM } },
+  }, async (req) => ({ user: req.session!.user, csrfToken: req.session!.csrfToken }));
+
+  app.delete('/api/v1/session', {
+    schema: { tags: ['Access'], summary: 'Log out: the session ends on the server, the cookie is cleared', response: { 204: { type: 'null' }, 401: PROBLEM } },
+  }, async (req, reply) => {
+    await logout(db, req.ctx, req.session!.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/users', {
+    schema: { tags: ['Access'], summary: 'Staff accounts (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: userSchema } } }, 403: PROBLEM } },
+  }, async (req) => ({ items: (await listUsers(db, req.ctx)).map(presentUser) }));
+
+  app.post('/api/v1/users', {
+    schema: {
+      tags: ['Access'], summary: 'Create a staff account (administrator)',
+      body: { type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role', 'organisationId'], properties: userInput },
+      response: { 201: userSchema, 400: PROBLEM, 403: PROBLEM, 409: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const row = await createUser(db, req.ctx, req.body as Parameters<typeof createUser>[2]);
+    return reply.code(201).header('etag', `"${row.version}"`).send(presentUser(row));
+  });
+
+  app.patch('/api/v1/users/:id', {
+    schema: {
+      tags: ['Access'], summary: 'Change a staff account: role, offices, active, password reset (administrator)',
+      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },
+      body: { type: 'object', additionalProperties: false, minProperties: 1, properties: changeableUserInput },
+      response: { 200: userSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 412: PROBLEM, 428: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const row = await updateUser(db, req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body as Record<string, never>);
+    return reply.header('etag', `"${row.version}"`).send(presentUser(row));
+  });
+
+}

@@ -1,0 +1,207 @@
+/**
+ * The access layer's use-cases: the permission check every service calls first, the territory
+ * check that turns an outsider's request into a 404, staff sessions and user accounts.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { OPERATOR, type Actor, type RequestContext } from '../../platform/access.ts';
+import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { ClusterName } from '../dossier/clusters.ts';
+import { POLICY, roleAllows, type Action, type Role } from './access.policy.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './access.passwords.ts';
+
+/** Whether the actor's role allows the action (no exception, no audit): to choose what to show. */
+export function isAllowed(ctx: RequestContext, action: Action, cluster: ClusterName | null, table?: string): boolean {
+  return ctx.actor.kind === 'system' || (!!ctx.actor.role && roleAllows(ctx.actor.role as Role, action, cluster, table));
+}
+
+/** Throws 403 (audited) unless the actor's role allows the action on the cluster or reference table. */
+export function authorize(ctx: RequestContext, action: Action, cluster: ClusterName | null, table?: string, personId: string | null = null): void {
+  if (ctx.actor.kind === 'system') return;
+  if (ctx.actor.role && roleAllows(ctx.actor.role as Role, action, cluster, table)) return;
+  throw new Problem('forbidden', `your role may not ${action} ${cluster ?? table ?? 'this'}`)
+    .denied({ action: `${cluster ?? table}.${action}`, personId, clusters: cluster ? [cluster] : [] });
+}
+
+/** SQL condition "person p is inside the actor's territory" (p = alias of persons). */
+export function inTerritory(actor: Actor, personIdColumn = sql.ref('p.id')): Expression<SqlBool> {
+  if (actor.kind === 'system') return sql<SqlBool>`true`;
+  const territory = actor.role ? POLICY[actor.role as Role]?.territory ?? 'none' : 'none';
+  switch (territory) {
+    case 'all': return sql<SqlBool>`true`;
+    case 'organisation': return sql<SqlBool>`EXISTS (
+      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id LEFT JOIN offices tof ON tof.id = td.managing_office_id
+       WHERE tp.id = ${personIdColumn} AND (tof.organisation_id = ${actor.organisationId} OR td.case_lead_organisation_id = ${actor.organisationId}
+             OR tp.created_by_organisation_id = ${actor.organisationId}))`;
+    case 'offices': return sql<SqlBool>`EXISTS (
+      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id
+       WHERE tp.id = ${personIdColumn} AND (td.managing_office_id = ANY(${sql.val(actor.officeIds)}::uuid[])
+             OR (td.managing_office_id IS NULL AND tp.created_by_organisation_id = ${actor.organisationId})))`;
+    default: return sql<SqlBool>`false`;
+  }
+}
+
+/** Throws 404 (audited as a denial) when the person is unknown or outside the actor's territory. */
+export async function assertInTerritory(db: Executor, ctx: RequestContext, personId: string, action: string): Promise<void> {
+  const row = await db.selectFrom('persons as p').select('p.id').where('p.id', '=', personId).where(inTerritory(ctx.actor)).executeTakeFirst();
+  if (row) return;
+  const exists = ctx.actor.kind !== 'system' && await db.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst();
+  const problem = new Problem('resourceNotFound', 'person not found');
+  // Only a real person outside the territory is a denial worth auditing; a wrong id is just a 404.
+  throw exists ? problem.denied({ action, personId, clusters: ['personalia'] }) : problem;
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+export interface SessionSettings { idleMinutes: number; maxHours: number }
+export interface SessionUser { id: string; username: string; displayName: string; role: string; organisationId: string; officeIds: string[] }
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export const actorOf = (u: SessionUser): Actor => ({ id: `user:${u.id}`, kind: 'staff', organisationId: u.organisationId, role: u.role, officeIds: u.officeIds });
+
+const sessionUser = (r: Row): SessionUser => ({
+  id: r.id, username: r.username, displayName: r.display_name, role: r.role, organisationId: r.organisation_id, officeIds: r.office_ids ?? [],
+});
+
+/** Checks the password and opens a session; every failure is the same 401, and audited. */
+export async function login(db: Db, settings: SessionSettings, requestId: string, username: string, password: string) {
+  const user = await db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
+  const ok = await verifyPassword(password, user?.password_hash ?? null);
+  if (!user || !ok || !user.active) {
+    throw new Problem('invalidCredentials', 'wrong user name or password, or the account is disabled')
+      .denied({ action: 'session.login', personId: null, clusters: [] });
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + settings.maxHours * 3_600_000).toISOString();
+  const account = sessionUser(user);
+  await db.insertInto('sessions').values({ id: tokenId(token), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt }).execute();
+  await recordAudit(db, { actor: actorOf(account), requestId }, { action: 'session.login', personId: null, clusters: [], result: 'allowed' });
+  return { token, csrfToken, expiresAt, user: account };
+}
+
+export type Resolved = { user: SessionUser; csrfToken: string; sessionId: string } | { expired: true } | null;
+
+/** The user behind a session token: null when unknown or ended, `expired` when past idle or absolute expiry. */
+export async function resolveSession(db: Db, settings: SessionSettings, token: string): Promise<Resolved> {
+  const id = tokenId(token);
+  const row = await db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.id as session_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 's.ended_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.organisation_id', 'u.office_ids', 'u.active'])
+    .where('s.id', '=', id).executeTakeFirst();
+  if (!row || row.ended_at || !row.active) return null;
+  const now = Date.now();
+  const idleLimit = Date.parse(row.last_seen_at) + settings.idleMinutes * 60_000;
+  if (now > Date.parse(row.expires_at) || now > idleLimit) {
+    await db.updateTable('sessions').set({ ended_at: sql`now()`, end_reason: now > Date.parse(row.expires_at) ? 'expired' : 'idle' }).where('id', '=', id).execute();
+    return { expired: true };
+  }
+  // Touch at most once a minute: the idle clock needs no more precision than that.
+  if (now - Date.parse(row.last_seen_at) > 60_000) await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
+  return { user: sessionUser(row), csrfToken: row.csrf_token, sessionId: row.session_id };
+}
+
+export async function logout(db: Db, ctx: RequestContext, sessionId: string): Promise<void> {
+  await db.updateTable('sessions').set({ ended_at: sql`now()`, end_reason: 'logout' }).where('id', '=', sessionId).where('ended_at', 'is', null).execute();
+  await recordAudit(db, ctx, { action: 'session.logout', personId: null, clusters: [], result: 'allowed' });
+}
+
+// ---- user accounts --------------------------------------------------------------------------
+
+export interface UserInput { username: string; displayName: string; role: string; organisationId: string; officeIds?: string[]; password?: string; active?: boolean }
+
+function requireManageUsers(ctx: RequestContext) {
+  if (ctx.actor.kind === 'system') return;
+  if (!ctx.actor.role || !POLICY[ctx.actor.role as Role]?.manageUsers) {
+    throw new Problem('forbidden', 'only an administrator manages accounts').denied({ action: 'users.manage', personId: null, clusters: [] });
+  }
+}
+
+export const presentUser = (r: Row) => ({
+  id: r.id, username: r.username, displayName: r.display_name, role: r.role, organisationId: r.organisation_id, officeIds: r.office_ids ?? [],
+  active: r.active, version: r.version, recordedAt: r.sys_from, recordedBy: r.recorded_by,
+});
+
+export async function createUser(db: Db, ctx: RequestContext, input: UserInput): Promise<Row> {
+  requireManageUsers(ctx);
+  if (!(ROLE_CODES as readonly string[]).includes(input.role)) {
+    throw new Problem('unknownCode', `role: unknown role "${input.role}"`, [{ in: 'body', name: 'role', detail: 'unknown role' }]);
+  }
+  if (input.password) {
+    const weak = passwordProblem(input.password, input.username);
+    if (weak) throw new Problem('badRequest', `password: ${weak}`, [{ in: 'body', name: 'password', detail: weak }]);
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return inTransaction(db, ctx.actor.id, async (tx) => {
+    await checkOffices(tx, input.organisationId, input.officeIds ?? []);
+    const row = await tx.insertInto('users').values({
+      username: input.username.toLowerCase(), display_name: input.displayName, role: input.role, organisation_id: input.organisationId,
+      office_ids: input.officeIds ?? [], password_hash: passwordHash, active: input.active ?? true,
+    }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { action: 'users.create', personId: null, clusters: [], result: 'allowed', detail: { userId: row.id, role: input.role } });
+    return row;
+  });
+}
+
+export async function updateUser(db: Db, ctx: RequestContext, id: string, expectedVersion: number, input: Partial<UserInput>): Promise<Row> {
+  requireManageUsers(ctx);
+  if (input.role && !(ROLE_CODES as readonly string[]).includes(input.role)) {
+    throw new Problem('unknownCode', `role: unknown role "${input.role}"`, [{ in: 'body', name: 'role', detail: 'unknown role' }]);
+  }
+  const current = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!current) throw new Problem('resourceNotFound', 'user not found');
+  if (input.password) {
+    const weak = passwordProblem(input.password, current.username);
+    if (weak) throw new Problem('badRequest', `password: ${weak}`, [{ in: 'body', name: 'password', detail: weak }]);
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  return inTransaction(db, ctx.actor.id, async (tx) => {
+    if (input.officeIds) await checkOffices(tx, input.organisationId ?? current.organisation_id, input.officeIds);
+    const changed = await tx.updateTable('users').set({
+      ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      ...(input.organisationId !== undefined ? { organisation_id: input.organisationId } : {}),
+      ...(input.officeIds !== undefined ? { office_ids: input.officeIds } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(passwordHash ? { password_hash: passwordHash } : {}),
+    }).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();
+    if (!changed) throw new Problem('preconditionFailed', 'this account was changed by someone else; reload it', undefined, { currentVersion: current.version });
+    // A disabled account or a new password ends every open session of that user.
+    if (input.active === false || passwordHash) {
+      await tx.updateTable('sessions').set({ ended_at: sql`now()`, end_reason: 'account changed' }).where('user_id', '=', id).where('ended_at', 'is', null).execute();
+    }
+    await recordAudit(tx, ctx, { action: 'users.update', personId: null, clusters: [], result: 'allowed', detail: { userId: id, fields: Object.keys(input).filter((k) => k !== 'password').concat(passwordHash ? ['passwordReset'] : []) } });
+    return changed;
+  });
+}
+
+export async function listUsers(db: Db, ctx: RequestContext): Promise<Row[]> {
+  requireManageUsers(ctx);
+  return db.selectFrom('users').selectAll().orderBy('username').execute();
+}
+
+/** The first administrator of an installation, made by the operator (CLI); the organisation defaults to ABB. */
+export async function addAccountAsOperator(db: Db, input: Omit<UserInput, 'organisationId'> & { organisationId?: string }): Promise<Row> {
+  const ctx = { actor: OPERATOR, requestId: 'cli' };
+  let organisationId = input.organisationId;
+  if (!organisationId) {
+    const abb = await db.selectFrom('organisations').select('id').where('kind', '=', 'ABB').orderBy('id').executeTakeFirst();
+    organisationId = abb?.id ?? (await inTransaction(db, OPERATOR.id, (tx) => tx.insertInto('organisations')
+      .values({ kind: 'ABB', name: 'Agentschap Binnenlands Bestuur' }).returning('id').executeTakeFirstOrThrow())).id;
+  }
+  return createUser(db, ctx, { ...input, organisationId: organisationId! });
+}
+
+async function checkOffices(tx: Executor, organisationId: string, officeIds: string[]) {
+  const org = await tx.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst();
+  if (!org) throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [{ in: 'body', name: 'organisationId', detail: 'no such organisation' }]);
+  if (!officeIds.length) return;
+  const found = await tx.selectFrom('offices').select('id').where('id', 'in', officeIds).execute();
+  if (found.length !== new Set(officeIds).size) {
+    throw new Problem('referencedResourceNotFound', 'officeIds: an office does not exist', [{ in: 'body', name: 'officeIds', detail: 'no such office' }]);
+  }
+}
+
+export const ROLE_CODES = Object.keys(POLICY) as Role[];
