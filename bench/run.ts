@@ -15,6 +15,8 @@ import { addAccountAsOperator } from '../server/modules/access/access.service.ts
 import { migrateToLatest } from '../server/platform/migrate.ts';
 import { generateDemoData } from '../server/modules/demo/generator.ts';
 import { buildApp } from '../server/app.ts';
+import { dossierDocument, dossierStatement } from '../server/modules/dossier/dossier.service.ts';
+import { DOSSIER_RESOURCES } from '../server/modules/dossier/clusters.ts';
 import { loadConfig } from '../server/platform/config.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,7 +69,16 @@ async function main() {
   // Dossier reads through the real HTTP API, one request in flight, random persons.
   await scratch.exec('VACUUM ANALYZE');
   const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000' });
-  const app = await buildApp({ config, database: scratch });
+  // The same read without session, permission, territory or audit: the bare statement, served by
+  // the same app (same plugins, headers, rate limit, logging) on a route outside /api/v1.
+  const statement = dossierStatement(DOSSIER_RESOURCES, false, false);
+  const app = await buildApp({
+    config, database: scratch,
+    extraRoutes: (http, database) => http.get('/bench/bare/:id', async (req) => {
+      const [row] = await database.prepared(statement.name, statement.text, [(req.params as { id: string }).id, null]);
+      return dossierDocument(row!, DOSSIER_RESOURCES, null, []);
+    }),
+  });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.http.server.address() as { port: number }).port;
   const ids = (await scratch.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
@@ -88,6 +99,11 @@ async function main() {
     if (res.status !== 200) throw new Error(`dossier read ${res.status}`);
     await res.arrayBuffer();
   });
+  const bareTimes = await timeIt(async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/bench/bare/${pick()}`);
+    if (res.status !== 200) throw new Error(`bare read ${res.status}`);
+    await res.arrayBuffer();
+  });
   const rawPool = new pg.Pool({ connectionString: scratch.url, max: 1 });
   const pkTimes = await timeIt(() => rawPool.query({ name: 'pk', text: 'SELECT * FROM persons WHERE id = $1', values: [pick()] }));
   await rawPool.end();
@@ -102,7 +118,11 @@ async function main() {
   say('| what | p50 | p99 | max |');
   say('|---|---|---|---|');
   say(`| full dossier via the API (audited) | ${ms(pct(apiTimes, 50))} | **${ms(pct(apiTimes, 99))}** | ${ms(apiTimes[apiTimes.length - 1]!)} |`);
+  say(`| the same read without session, permission, territory or audit | ${ms(pct(bareTimes, 50))} | ${ms(pct(bareTimes, 99))} | ${ms(bareTimes[bareTimes.length - 1]!)} |`);
   say(`| raw PostgreSQL primary-key lookup of one person (pg, prepared) | ${ms(pct(pkTimes, 50))} | ${ms(pct(pkTimes, 99))} | ${ms(pkTimes[pkTimes.length - 1]!)} |`);
+  say('');
+  const overhead = pct(apiTimes, 50) / pct(bareTimes, 50);
+  say(`Overhead of authentication, authorisation and audit on a dossier read: ${overhead.toFixed(2)}× at p50, ${(pct(apiTimes, 99) / pct(bareTimes, 99)).toFixed(2)}× at p99 (goal ≤ 1.3× — ${overhead <= 1.3 ? 'met' : 'NOT met'}).`);
   say('');
   say(`Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`);
   await scratch.close();

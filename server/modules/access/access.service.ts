@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { OPERATOR, type Actor, type RequestContext } from '../../platform/access.ts';
-import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
@@ -86,11 +86,14 @@ export async function login(db: Db, settings: SessionSettings, requestId: string
 export type Resolved = { user: SessionUser; csrfToken: string; sessionId: string } | { expired: true } | null;
 
 /** The user behind a session token: null when unknown or ended, `expired` when past idle or absolute expiry. */
-export async function resolveSession(db: Db, settings: SessionSettings, token: string): Promise<Resolved> {
+export async function resolveSession(database: Database, settings: SessionSettings, token: string): Promise<Resolved> {
+  const db = database.db;
   const id = tokenId(token);
-  const row = await db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id as session_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 's.ended_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.organisation_id', 'u.office_ids', 'u.active'])
-    .where('s.id', '=', id).executeTakeFirst();
+  // Runs on every request: a prepared statement, planned once per connection.
+  const [row] = await database.prepared('kbi_resolve_session', `
+    SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.ended_at,
+           u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_ids, u.active
+      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, [id]);
   if (!row || row.ended_at || !row.active) return null;
   const now = Date.now();
   const idleLimit = Date.parse(row.last_seen_at) + settings.idleMinutes * 60_000;

@@ -43,8 +43,8 @@ const statements = new Map<string, { name: string; text: string }>();
  * person ($1), read as known at $2 when given, and the audit row of the read written by the same
  * statement (one round trip, one commit). Built once per variant and prepared by name.
  */
-function dossierStatement(resources: ResourceDef[], asOf: boolean): { name: string; text: string } {
-  const key = `${asOf ? 'asof' : 'now'}:${resources.map((r) => r.resource).join(',')}`;
+export function dossierStatement(resources: ResourceDef[], asOf: boolean, audited = true): { name: string; text: string } {
+  const key = `${asOf ? 'asof' : 'now'}:${audited ? 'audited' : 'bare'}:${resources.map((r) => r.resource).join(',')}`;
   let statement = statements.get(key);
   if (statement) return statement;
   const source = (table: string, personColumn: string) => {
@@ -55,9 +55,10 @@ function dossierStatement(resources: ResourceDef[], asOf: boolean): { name: stri
   };
   const arrays = resources.map((def) =>
     `(SELECT coalesce(json_agg(x ORDER BY ${def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ')}), '[]'::json) FROM ${source(def.table, 'person_id')} x) AS ${quoteAlias(def.resource)}`);
-  const text = `WITH audit AS (
+  // The bare variant (benchmarks only: the same read without its audit record) takes $1 and $2 alone.
+  const text = `${audited ? `WITH audit AS (
       INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail)
-      VALUES ($3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb))
+      VALUES ($3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb))` : ''}
     SELECT (SELECT row_to_json(p) FROM ${source('persons', 'id')} p) AS person,
       ${arrays.join(',\n      ')}
     ${asOf ? '' : 'WHERE $2::timestamptz IS NULL'}`;
@@ -81,6 +82,11 @@ export async function readDossier(deps: Deps, ctx: RequestContext, personId: str
     asOf ? 'dossier.readAsOf' : 'dossier.read', clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
   ]);
   if (!row?.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
+  return dossierDocument(row, resources, asOf, withheld);
+}
+
+/** The API shape of a row of the dossier statement. */
+export function dossierDocument(row: Row, resources: ResourceDef[], asOf: string | null, withheld: string[]): DossierDocument {
   const doc: DossierDocument = { asOf, withheld, person: present(PERSON_RESOURCE, normaliseTimestamps(row.person)) };
   for (const def of resources) doc[def.resource] = (row[def.resource] as Row[]).map((r) => present(def, normaliseTimestamps(r)));
   return doc;
