@@ -1,628 +1,1006 @@
 /**
- * The code tables of KBI as data (codetabellen): every reason, type and status a dossier field can
- * take, with Dutch, French and English labels. Frozen in time: never import application code here;
- * a later change is a new migration.
+ * The code tables of KBI (codetabellen) as data: every type, reason and status a dossier field can
+ * take, with Dutch, French and English labels. Frozen in time: this file imports nothing but Kysely,
+ * and a later change to a list is a new migration.
  *
- * Sources per list:
- *   gender: MAGDA Geslacht/Code (1 Mannelijk, 2 Vrouwelijk); 0 for unknown
- *   nationality_group: seed 004 table 3 / reference t03, t14
- *   agency: SPEC.md "Who uses it"; reference t01/t02
- *   region: reference t02 region column (labels exact); attributes.province
- *   province: Belgian provinces (postcode ranges in migration 0001: kbi_province_of_postcode)
- *   organisation_kind: SPEC.md "Who uses it"
- *   target_group_type: MAGDA Doelgroep/Type
- *   target_group_subtype: MAGDA Doelgroep/SubType (the training to follow; meanings of VOL_PROG inferred)
- *   target_group_determined: MAGDA Doelgroep/Code
- *   no_target_group_reason: MAGDA RedenGeenDoelgroep (01 real; others inferred from domain-rules §4.2)
- *   exemption_reason: MAGDA RedenVrijstellingVanDeVerplichting (codes inferred; domain-rules §4.4)
- *   registration_type: MAGDA Aanmelding/Type (EA/HA; meanings inferred)
- *   registration_reason: MAGDA Aanmelding/Reden (13 and 15 real; others inferred)
- *   registration_postponement_reason: domain-rules §4.9 (attest uitstel van aanmelding)
- *   signing_postponement_reason: MAGDA UitstelVanOndertekening/Reden (BIJSTAND_ZIEK_FAMILIELID real)
- *   contract_kind: seed 003 §61 cluster 3
- *   contract_part: MAGDA Contract/OnderdeelMO/NT2/LO; domain-rules §4.5 (work, participation since 2022/2023)
- *   contract_suspension_reason: domain-rules §4.9 (attest opschorting)
- *   certificate_kind: SPEC.md cluster 4 (exactly four)
- *   certificate_type: MAGDA BehaaldeAttesten/Document/Type (meanings inferred)
- *   trajectory_type: MAGDA Traject/Type (meanings inferred from the abbreviations)
- *   trajectory_status: MAGDA Traject/Status/Code (meanings inferred)
- *   trajectory_decision: MAGDA Traject/Besluit/Code (JA_IB real)
- *   trajectory_end_reason: domain-rules §4 (inferred)
- *   trajectory_component_type: MAGDA TrajectOnderdeel/Type (TO_OB_MO, TO_OB_LLO, TO_A1 real; others inferred)
- *   trajectory_component_status: MAGDA TrajectOnderdeel/Status/Code (meanings inferred)
- *   trajectory_component_decision: MAGDA TrajectOnderdeel/Besluit/Code (VO, NVO real)
- *   component_suspension_reason: SPEC.md cluster 14 (inferred)
- *   course_type: SPEC.md cluster 15
- *   enrolment_status: MAGDA NT2Cursus/Status (INGESCHREVEN real)
- *   enrolment_exit_reason: SPEC.md cluster 15 (inferred)
- *   enrolment_result: SPEC.md cluster 15
- *   attendance: SPEC.md cluster 15 (present/absent per lesson)
- *   waiting_list_status: SPEC.md consultation screen (waiting list)
- *   test_type: SPEC.md cluster 7; domain-rules §4.5
- *   test_result: SPEC.md cluster 7
- *   cefr_level: MAGDA Talenkennis/BehaaldNT2Niveau (CEFR)
- *   language_proficiency: MAGDA Talen/Taal/KennisNiveau (MOEDERTAAL, GOED real)
- *   literacy_level: MAGDA Alfabetiseringsgraad/LatijnsSchrift (GEALFABETISEERD real)
- *   advice_source: MAGDA Adviezen (HvN, Arbeidsmarkt)
- *   advice_type: MAGDA Adviezen/HvN@KorteNaam (CVO standaard lestype; AR inferred)
- *   perspective: SPEC.md cluster 9
- *   lesson_moment: MAGDA VoorkeurLesMoment/Code (MAA_, DIN_, WOE_, DON_, VRIJ_ × OCHTEND/MIDDAG real; evening and weekend codes follow the pattern)
- *   appointment_reason: seed 002 §2.1 (reason list; values inferred)
- *   appointment_status: issue 5 (registered, planned, held, cancelled)
- *   time_window: seed 002 §2.1 (a date requires a time window)
- *   referral_reason: MAGDA toeleiding RedenToeleiding (values inferred)
- *   referral_status: issue 5 (accept/reject within a deadline)
- *   infringement_type: seed 004 table 10 / reference t10 (labels exact); reform of 1/3/2022
- *   sanctioning_authority: MAGDA Inbreuk/SanctionerendeOverheid
- *   infringement_decision: seed 004 table 11 / reference t11 (labels exact)
- *   invitation_status: SPEC.md "invitations sent"
- *   diploma_recognition_support_type: SPEC.md cluster 16 (NARIC)
- *   dvz_advice_type: SPEC.md DVZ; domain-rules §4.11 (integration efforts)
- *   residence_card_type: domain-rules §4.2
- *   conversation_channel: SPEC.md cluster 17
- *   capacity_code_ocmw: seed 002 footnote 1 (codes 1–9; labels inferred)
- *   purpose: seed 003 §37 (purposes of the OCMW consultation; wording condensed)
- *   data_cluster: SPEC.md "The dossier" / seed 003 §61 (the 17 clusters)
- *   residence_status: seed 004 table 7 / reference t07 and t16 (labels exact)
- *   language: MAGDA Talen/Taal/Code (ALB, ENG, POR, SH real; others ISO 639-2 style)
- *   nationality: seed 004 tables 4 and 15 / reference t04 and t15 (labels exact); code ISO 3166-1 alpha-3; EU+ = EU, EEA (IS, LI, NO), CH and the United Kingdom (the seed tables count the UK in EU+ as KBI did before Brexit; Belgium, for Belgian newcomers born abroad, also counts as EU+). Invented codes: XKX Kosovo (user-assigned), MKN North Macedonia (the table lists it beside the older "Macedonië" MKD), SRX for the label "Sevië" (a misprint of Servië kept as a distinct label in the source), XXA stateless (ICAO), YUG/SCG/CSK/SUN for former states, UNK undetermined
+ * Where the codes come from, per list (details in the comment above each list):
+ *  - the example answers of the MAGDA service GeefDossierKBI-01.00 (shared/reference/magda-GeefDossierKBI-01.00):
+ *    the real code values of the KBI, and for some the MAGDA `Naam` (label_nl) and `KorteNaam` (short_nl;
+ *    MAGDA cuts a KorteNaam at 25 characters, kept as it is, e.g. 'Eigen werving onthaalbure');
+ *  - the published statistics of seed 004 (shared/reference/t01…t18): labels kept exactly as printed;
+ *  - seed 002 (OCMW consultation screen), seed 003 (authorisation VTC/2012, §34–38 and §61),
+ *    SPEC.md and research/domain-rules.md §4 (rules of civic integration).
+ * Codes are the real KBI/MAGDA codes where known; UPPER_SNAKE codes were invented only where no real
+ * code is known. A label whose meaning had to be guessed says so in a comment ("meaning inferred").
+ *
+ * Not codes, on purpose: the MAGDA simulator puts deliberately wrong values in some example answers to
+ * test how a consumer handles them, and marks them in an XML comment. Those are left out so that KBI
+ * refuses them: Doelgroep/Type VALS_TYPE ("Ongekend doelgroep code"), Traject/Status/Code VALS
+ * ("Onbestaande status code"), Traject/Type TT_ONGEKEND ("Ongekend type traject"), Document/Type
+ * ZEVER_ATTEST ("Fout attesten type") and Inbreuk/Type 12345 ("Ongekende Inbreuk Code").
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
+type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+type Attributes = { readonly [key: string]: Json };
+
+/** One row of table code_list. */
 export interface CodeRow {
-  list: string; code: string; label_nl: string; label_fr: string; label_en: string;
-  sort_order: number; valid_from: string | null; valid_to: string | null; attributes: Record<string, unknown>;
+  readonly list: string;
+  readonly code: string;
+  readonly label_nl: string;
+  readonly label_fr: string;
+  readonly label_en: string;
+  readonly short_nl: string | null;
+  readonly sort_order: number;
+  readonly attributes: Attributes;
+  readonly valid_from: string | null;
+  readonly valid_to: string | null;
 }
 
-export const CODE_LISTS: CodeRow[] = [
-  {"list": "gender", "code": "1", "label_nl": "Mannelijk", "label_fr": "Masculin", "label_en": "Male", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "gender", "code": "2", "label_nl": "Vrouwelijk", "label_fr": "Féminin", "label_en": "Female", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "gender", "code": "0", "label_nl": "Onbekend", "label_fr": "Inconnu", "label_en": "Unknown", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "nationality_group", "code": "EU_PLUS", "label_nl": "EU+", "label_fr": "UE+", "label_en": "EU+ (EU, EEA, Switzerland, United Kingdom)", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "nationality_group", "code": "THIRD_COUNTRY", "label_nl": "Derdelander", "label_fr": "Ressortissant de pays tiers", "label_en": "Third-country national", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "nationality_group", "code": "UNKNOWN", "label_nl": "Onbepaald", "label_fr": "Indéterminé", "label_en": "Undetermined", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "agency", "code": "ATLAS", "label_nl": "Atlas", "label_fr": "Atlas", "label_en": "Atlas (Antwerp)", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "agency", "code": "IN_GENT", "label_nl": "IN-Gent", "label_fr": "IN-Gent", "label_en": "IN-Gent (Ghent)", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "agency", "code": "AGII", "label_nl": "Vlaams Agentschap Integratie en Inburgering", "label_fr": "Agence flamande Intégration et Intégration civique", "label_en": "Flemish Agency for Integration and Civic Integration", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "region", "code": "ANTWERP", "label_nl": "Provincie Antwerpen", "label_fr": "Province d'Anvers", "label_en": "Province of Antwerp", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {"province": "ANTWERP"}},
-  {"list": "region", "code": "LIMBURG", "label_nl": "Limburg", "label_fr": "Limbourg", "label_en": "Limburg", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {"province": "LIMBURG"}},
-  {"list": "region", "code": "EAST_FLANDERS", "label_nl": "Oost-Vlaanderen", "label_fr": "Flandre-Orientale", "label_en": "East Flanders", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {"province": "EAST_FLANDERS"}},
-  {"list": "region", "code": "FLEMISH_BRABANT", "label_nl": "Vlaams-Brabant", "label_fr": "Brabant flamand", "label_en": "Flemish Brabant", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {"province": "FLEMISH_BRABANT"}},
-  {"list": "region", "code": "WEST_FLANDERS", "label_nl": "West-Vlaanderen", "label_fr": "Flandre-Occidentale", "label_en": "West Flanders", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {"province": "WEST_FLANDERS"}},
-  {"list": "region", "code": "BRUSSELS", "label_nl": "Brussels Hoofdstedelijk Gewest", "label_fr": "Région de Bruxelles-Capitale", "label_en": "Brussels-Capital Region", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {"province": "BRUSSELS"}},
-  {"list": "province", "code": "ANTWERP", "label_nl": "Antwerpen", "label_fr": "Anvers", "label_en": "Antwerp", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "LIMBURG", "label_nl": "Limburg", "label_fr": "Limbourg", "label_en": "Limburg", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "EAST_FLANDERS", "label_nl": "Oost-Vlaanderen", "label_fr": "Flandre-Orientale", "label_en": "East Flanders", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "WEST_FLANDERS", "label_nl": "West-Vlaanderen", "label_fr": "Flandre-Occidentale", "label_en": "West Flanders", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "FLEMISH_BRABANT", "label_nl": "Vlaams-Brabant", "label_fr": "Brabant flamand", "label_en": "Flemish Brabant", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "BRUSSELS", "label_nl": "Brussels Hoofdstedelijk Gewest", "label_fr": "Région de Bruxelles-Capitale", "label_en": "Brussels-Capital Region", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "WALLOON_BRABANT", "label_nl": "Waals-Brabant", "label_fr": "Brabant wallon", "label_en": "Walloon Brabant", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "HAINAUT", "label_nl": "Henegouwen", "label_fr": "Hainaut", "label_en": "Hainaut", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "LIEGE", "label_nl": "Luik", "label_fr": "Liège", "label_en": "Liège", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "LUXEMBOURG", "label_nl": "Luxemburg", "label_fr": "Luxembourg", "label_en": "Luxembourg", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "province", "code": "NAMUR", "label_nl": "Namen", "label_fr": "Namur", "label_en": "Namur", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "AGENCY", "label_nl": "Agentschap integratie en inburgering", "label_fr": "Agence d'intégration", "label_en": "Integration agency", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "HOUSE_OF_DUTCH", "label_nl": "Huis van het Nederlands", "label_fr": "Maison du néerlandais", "label_en": "House of Dutch", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "OCMW", "label_nl": "OCMW", "label_fr": "CPAS", "label_en": "Public social welfare centre (OCMW)", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "VDAB", "label_nl": "VDAB", "label_fr": "VDAB", "label_en": "VDAB (Flemish employment service)", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "ACTIRIS", "label_nl": "Actiris", "label_fr": "Actiris", "label_en": "Actiris (Brussels employment service)", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "VMSW", "label_nl": "VMSW", "label_fr": "VMSW", "label_en": "VMSW (Flemish social housing company)", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "CVO", "label_nl": "Centrum voor volwassenenonderwijs", "label_fr": "Centre d'enseignement pour adultes", "label_en": "Adult education centre (CVO)", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "CBE", "label_nl": "Centrum voor basiseducatie", "label_fr": "Centre d'éducation de base", "label_en": "Basic education centre (CBE)", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "AHOVOKS", "label_nl": "AHOVOKS", "label_fr": "AHOVOKS", "label_en": "AHOVOKS (education agency)", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "DVZ", "label_nl": "Dienst Vreemdelingenzaken", "label_fr": "Office des étrangers", "label_en": "Immigration Office (DVZ)", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "LOCAL_AUTHORITY", "label_nl": "Lokaal bestuur", "label_fr": "Administration locale", "label_en": "Local authority", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "organisation_kind", "code": "ABB", "label_nl": "Agentschap Binnenlands Bestuur", "label_fr": "Agence de l'administration intérieure", "label_en": "Agency for Home Affairs (ABB)", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_type", "code": "PLICHT", "label_nl": "Verplichte inburgeraar", "label_fr": "Personne soumise à l'obligation d'intégration", "label_en": "Obliged newcomer", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_type", "code": "RECHT", "label_nl": "Rechthebbende inburgeraar", "label_fr": "Ayant droit au parcours d'intégration", "label_en": "Entitled newcomer", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_type", "code": "MINDERJARIG", "label_nl": "Minderjarige inburgeraar", "label_fr": "Primo-arrivant mineur", "label_en": "Minor newcomer", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_subtype", "code": "VOL_PROG", "label_nl": "Volledig programma", "label_fr": "Programme complet", "label_en": "Full programme", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_subtype", "code": "RECHT", "label_nl": "Rechthebbend programma", "label_fr": "Programme d'ayant droit", "label_en": "Entitled programme", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_subtype", "code": "MINDERJARIG", "label_nl": "Toeleidingstraject minderjarigen", "label_fr": "Parcours d'orientation pour mineurs", "label_en": "Guidance trajectory for minors", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_subtype", "code": "NT2_ENKEL", "label_nl": "Enkel Nederlands tweede taal", "label_fr": "Uniquement néerlandais langue seconde", "label_en": "Dutch as a second language only", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_determined", "code": "JA", "label_nl": "Behoort tot de doelgroep", "label_fr": "Appartient au groupe cible", "label_en": "Belongs to the target group", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "target_group_determined", "code": "NEE", "label_nl": "Behoort niet tot de doelgroep", "label_fr": "N'appartient pas au groupe cible", "label_en": "Does not belong to the target group", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "01", "label_nl": "Asielzoeker < 4 maanden na asielaanvraag", "label_fr": "Demandeur d'asile < 4 mois après la demande", "label_en": "Asylum seeker < 4 months after the application", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "02", "label_nl": "Verblijf met tijdelijk doel (max. 1 jaar)", "label_fr": "Séjour à but temporaire (max. 1 an)", "label_en": "Temporary stay (at most 1 year)", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "03", "label_nl": "Niet ingeschreven in het Rijksregister", "label_fr": "Non inscrit au Registre national", "label_en": "Not registered in the national register", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "04", "label_nl": "Jonger dan 18 jaar", "label_fr": "Moins de 18 ans", "label_en": "Younger than 18", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "05", "label_nl": "Woont niet in het Vlaamse of Brusselse Gewest", "label_fr": "Ne réside pas en Région flamande ou bruxelloise", "label_en": "Does not live in the Flemish or Brussels region", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "no_target_group_reason", "code": "06", "label_nl": "Belg geboren in België", "label_fr": "Belge né en Belgique", "label_en": "Belgian born in Belgium", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "01", "label_nl": "EU-burger of gelijkgesteld", "label_fr": "Citoyen de l'UE ou assimilé", "label_en": "EU citizen or equivalent", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "02", "label_nl": "65 jaar of ouder", "label_fr": "65 ans ou plus", "label_en": "Aged 65 or older", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "03", "label_nl": "Ernstige ziekte of handicap", "label_fr": "Maladie grave ou handicap", "label_en": "Serious illness or disability", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "04", "label_nl": "Diploma of getuigschrift Nederlandstalig onderwijs", "label_fr": "Diplôme de l'enseignement néerlandophone", "label_en": "Diploma from Dutch-language education", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "05", "label_nl": "Inburgeringsattest of gelijkwaardig reeds behaald", "label_fr": "Attestation d'intégration ou équivalent déjà obtenue", "label_en": "Integration certificate or equivalent already obtained", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "exemption_reason", "code": "06", "label_nl": "Verblijf met tijdelijk doel", "label_fr": "Séjour à but temporaire", "label_en": "Temporary stay", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_type", "code": "EA", "label_nl": "Eerste aanmelding", "label_fr": "Première inscription", "label_en": "First registration", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_type", "code": "HA", "label_nl": "Heraanmelding", "label_fr": "Réinscription", "label_en": "Re-registration", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "11", "label_nl": "Uitnodiging agentschap", "label_fr": "Invitation de l'agence", "label_en": "Invitation by the agency", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "12", "label_nl": "Eigen initiatief", "label_fr": "Propre initiative", "label_en": "Own initiative", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "13", "label_nl": "Eigen werving onthaalbureau", "label_fr": "Recrutement propre du bureau d'accueil", "label_en": "Own recruitment by the reception office", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "14", "label_nl": "Doorverwijzing OCMW", "label_fr": "Orientation par le CPAS", "label_en": "Referred by the OCMW", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "15", "label_nl": "Derden", "label_fr": "Tiers", "label_en": "Third parties", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_reason", "code": "16", "label_nl": "Doorverwijzing VDAB", "label_fr": "Orientation par le VDAB", "label_en": "Referred by VDAB", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_postponement_reason", "code": "FLEXIBEL_TRAJECT", "label_nl": "Recht op flexibel traject", "label_fr": "Droit à un parcours flexible", "label_en": "Right to a flexible trajectory", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_postponement_reason", "code": "MEDISCH", "label_nl": "Medische redenen", "label_fr": "Raisons médicales", "label_en": "Medical reasons", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_postponement_reason", "code": "PERSOONLIJK", "label_nl": "Persoonlijke redenen", "label_fr": "Raisons personnelles", "label_en": "Personal reasons", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "registration_postponement_reason", "code": "WERK", "label_nl": "Tewerkstelling", "label_fr": "Emploi", "label_en": "Employment", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "signing_postponement_reason", "code": "BIJSTAND_ZIEK_FAMILIELID", "label_nl": "Bijstand aan ziek gezinslid of familielid", "label_fr": "Assistance à un membre de la famille malade", "label_en": "Caring for a sick family member", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "signing_postponement_reason", "code": "ZIEKTE", "label_nl": "Ziekte", "label_fr": "Maladie", "label_en": "Illness", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "signing_postponement_reason", "code": "ZWANGERSCHAP", "label_nl": "Zwangerschap of bevalling", "label_fr": "Grossesse ou accouchement", "label_en": "Pregnancy or childbirth", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "signing_postponement_reason", "code": "WERK", "label_nl": "Werk of opleiding", "label_fr": "Travail ou formation", "label_en": "Work or training", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "signing_postponement_reason", "code": "ANDERE", "label_nl": "Andere persoonlijke reden", "label_fr": "Autre raison personnelle", "label_en": "Other personal reason", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_kind", "code": "MOTHER", "label_nl": "Moedercontract", "label_fr": "Contrat principal", "label_en": "Mother contract", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_kind", "code": "TAKEOVER", "label_nl": "Overnamecontract", "label_fr": "Contrat de reprise", "label_en": "Takeover contract", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_part", "code": "MO", "label_nl": "Maatschappelijke oriëntatie", "label_fr": "Orientation sociale", "label_en": "Social orientation", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_part", "code": "NT2", "label_nl": "Nederlands als tweede taal", "label_fr": "Néerlandais langue seconde", "label_en": "Dutch as a second language", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_part", "code": "LO", "label_nl": "Loopbaanoriëntatie", "label_fr": "Orientation de carrière", "label_en": "Career orientation", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_part", "code": "WORK", "label_nl": "Traject naar werk", "label_fr": "Parcours vers l'emploi", "label_en": "Trajectory to work", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_part", "code": "PARTICIPATION", "label_nl": "Participatie- en netwerktraject", "label_fr": "Parcours de participation et de réseau", "label_en": "Participation and network trajectory", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_suspension_reason", "code": "MEDISCH", "label_nl": "Medische redenen", "label_fr": "Raisons médicales", "label_en": "Medical reasons", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_suspension_reason", "code": "PERSOONLIJK", "label_nl": "Persoonlijke redenen", "label_fr": "Raisons personnelles", "label_en": "Personal reasons", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_suspension_reason", "code": "WERK", "label_nl": "Tewerkstelling", "label_fr": "Emploi", "label_en": "Employment", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "contract_suspension_reason", "code": "VERHUIS", "label_nl": "Verhuis buiten Vlaanderen", "label_fr": "Déménagement hors de Flandre", "label_en": "Moved out of Flanders", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_kind", "code": "INTEGRATION", "label_nl": "Inburgeringsattest", "label_fr": "Attestation d'intégration civique", "label_en": "Civic integration certificate", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_kind", "code": "EVC", "label_nl": "Attest EVC (erkenning van verworven competenties)", "label_fr": "Attestation RCA (reconnaissance des compétences acquises)", "label_en": "EVC certificate (recognition of acquired competences)", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_kind", "code": "EXEMPTION", "label_nl": "Attest van vrijstelling", "label_fr": "Attestation de dispense", "label_en": "Exemption certificate", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_kind", "code": "SUSPENSION", "label_nl": "Attest van opschorting", "label_fr": "Attestation de suspension", "label_en": "Suspension certificate", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_type", "code": "ICO13G", "label_nl": "Inburgeringsattest (model 2013)", "label_fr": "Attestation d'intégration civique (modèle 2013)", "label_en": "Integration certificate (2013 model)", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_type", "code": "AEVC05", "label_nl": "Attest EVC", "label_fr": "Attestation RCA", "label_en": "EVC certificate", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_type", "code": "ZEVER_ATTEST", "label_nl": "Attest van vrijstelling", "label_fr": "Attestation de dispense", "label_en": "Exemption certificate", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "certificate_type", "code": "OPS_ATTEST", "label_nl": "Attest tijdelijke onderbreking contract inburgering", "label_fr": "Attestation d'interruption temporaire du contrat", "label_en": "Temporary interruption of the contract certificate", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_IBVP", "label_nl": "Primair inburgeringstraject verplicht", "label_fr": "Parcours primaire obligatoire", "label_en": "Primary integration trajectory, obliged", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_IBRH", "label_nl": "Primair inburgeringstraject rechthebbend", "label_fr": "Parcours primaire ayant droit", "label_en": "Primary integration trajectory, entitled", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_IBGD", "label_nl": "Inburgeringstraject gedeeltelijk", "label_fr": "Parcours d'intégration partiel", "label_en": "Partial integration trajectory", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_SEC", "label_nl": "Secundair traject", "label_fr": "Parcours secondaire", "label_en": "Secondary trajectory", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_NT2", "label_nl": "Taaltraject NT2", "label_fr": "Parcours linguistique NT2", "label_en": "Language trajectory (NT2)", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_MIN", "label_nl": "Toeleidingstraject minderjarigen", "label_fr": "Parcours d'orientation pour mineurs", "label_en": "Guidance trajectory for minors", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_type", "code": "TT_ONGEKEND", "label_nl": "Ongekend", "label_fr": "Inconnu", "label_en": "Unknown", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_status", "code": "GS", "label_nl": "Gestart", "label_fr": "Commencé", "label_en": "Started", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_status", "code": "OP", "label_nl": "Opgeschort", "label_fr": "Suspendu", "label_en": "Suspended", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_status", "code": "TS", "label_nl": "Traject stopgezet / afgesloten", "label_fr": "Parcours clôturé", "label_en": "Ended", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_status", "code": "VALS", "label_nl": "Foutief geregistreerd", "label_fr": "Enregistré par erreur", "label_en": "Registered in error", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_decision", "code": "JA_IB", "label_nl": "Inburgeringsattest toegekend", "label_fr": "Attestation d'intégration accordée", "label_en": "Integration certificate granted", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_decision", "code": "NEE_IB", "label_nl": "Geen inburgeringsattest", "label_fr": "Pas d'attestation d'intégration", "label_en": "No integration certificate", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_decision", "code": "GI", "label_nl": "Verklaring van geleverde inspanning", "label_fr": "Déclaration d'effort fourni", "label_en": "Statement of effort made", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "ATTEST", "label_nl": "Attest behaald", "label_fr": "Attestation obtenue", "label_en": "Certificate obtained", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "STOP_EIGEN", "label_nl": "Stopgezet op eigen vraag", "label_fr": "Arrêté à sa demande", "label_en": "Stopped at own request", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "VERHUIS", "label_nl": "Verhuis buiten het werkingsgebied", "label_fr": "Déménagement hors de la zone", "label_en": "Moved out of the area", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "ONRECHTMATIG", "label_nl": "Onrechtmatig vroegtijdig beëindigd", "label_fr": "Arrêt prématuré injustifié", "label_en": "Unlawfully terminated early", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "OVERLIJDEN", "label_nl": "Overlijden", "label_fr": "Décès", "label_en": "Death", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_end_reason", "code": "VRIJSTELLING", "label_nl": "Vrijstelling", "label_fr": "Dispense", "label_en": "Exemption", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_OB_MO", "label_nl": "Maatschappelijke oriëntatie", "label_fr": "Orientation sociale", "label_en": "Social orientation", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_OB_LLO", "label_nl": "Loopbaanoriëntatie", "label_fr": "Orientation de carrière", "label_en": "Career orientation", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_A1", "label_nl": "Nederlands tweede taal A1", "label_fr": "Néerlandais langue seconde A1", "label_en": "Dutch as a second language A1", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_A2", "label_nl": "Nederlands tweede taal A2", "label_fr": "Néerlandais langue seconde A2", "label_en": "Dutch as a second language A2", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_WERK", "label_nl": "Traject naar werk", "label_fr": "Parcours vers l'emploi", "label_en": "Trajectory to work", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_type", "code": "TO_PART", "label_nl": "Participatie- en netwerktraject", "label_fr": "Parcours de participation et de réseau", "label_en": "Participation and network trajectory", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_status", "code": "TO_STA_02", "label_nl": "Gepland", "label_fr": "Planifié", "label_en": "Planned", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_status", "code": "TO_STA_31", "label_nl": "Lopend", "label_fr": "En cours", "label_en": "In progress", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_status", "code": "TO_STA_99", "label_nl": "Afgesloten", "label_fr": "Clôturé", "label_en": "Closed", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_decision", "code": "VO", "label_nl": "Voldaan", "label_fr": "Satisfait", "label_en": "Met", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_decision", "code": "NVO", "label_nl": "Niet voldaan", "label_fr": "Non satisfait", "label_en": "Not met", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "trajectory_component_decision", "code": "VR", "label_nl": "Vrijgesteld", "label_fr": "Dispensé", "label_en": "Exempted", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "component_suspension_reason", "code": "MEDISCH", "label_nl": "Medische redenen", "label_fr": "Raisons médicales", "label_en": "Medical reasons", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "component_suspension_reason", "code": "PERSOONLIJK", "label_nl": "Persoonlijke redenen", "label_fr": "Raisons personnelles", "label_en": "Personal reasons", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "component_suspension_reason", "code": "WERK", "label_nl": "Tewerkstelling", "label_fr": "Emploi", "label_en": "Employment", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "component_suspension_reason", "code": "GEEN_AANBOD", "label_nl": "Geen passend aanbod", "label_fr": "Pas d'offre adaptée", "label_en": "No suitable course available", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "course_type", "code": "MO", "label_nl": "Maatschappelijke oriëntatie", "label_fr": "Orientation sociale", "label_en": "Social orientation", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "course_type", "code": "NT2", "label_nl": "Nederlands als tweede taal", "label_fr": "Néerlandais langue seconde", "label_en": "Dutch as a second language", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "course_type", "code": "LO", "label_nl": "Loopbaanoriëntatie", "label_fr": "Orientation de carrière", "label_en": "Career orientation", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "course_type", "code": "PARTICIPATION", "label_nl": "Participatie- en netwerktraject", "label_fr": "Parcours de participation et de réseau", "label_en": "Participation and network trajectory", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_status", "code": "INGESCHREVEN", "label_nl": "Ingeschreven", "label_fr": "Inscrit", "label_en": "Enrolled", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_status", "code": "LOPEND", "label_nl": "Lopend", "label_fr": "En cours", "label_en": "Attending", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_status", "code": "BEEINDIGD", "label_nl": "Beëindigd", "label_fr": "Terminé", "label_en": "Finished", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_status", "code": "UITGESCHREVEN", "label_nl": "Uitgeschreven", "label_fr": "Désinscrit", "label_en": "Withdrawn", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_exit_reason", "code": "WERK", "label_nl": "Werk gevonden", "label_fr": "A trouvé un emploi", "label_en": "Found work", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_exit_reason", "code": "VERHUIS", "label_nl": "Verhuisd", "label_fr": "A déménagé", "label_en": "Moved", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_exit_reason", "code": "ZIEKTE", "label_nl": "Ziekte", "label_fr": "Maladie", "label_en": "Illness", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_exit_reason", "code": "ONBEKEND", "label_nl": "Zonder bericht weggebleven", "label_fr": "Absent sans nouvelles", "label_en": "Stopped attending without notice", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_exit_reason", "code": "ANDERE", "label_nl": "Andere", "label_fr": "Autre", "label_en": "Other", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_result", "code": "GESLAAGD", "label_nl": "Geslaagd", "label_fr": "Réussi", "label_en": "Passed", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_result", "code": "NIET_GESLAAGD", "label_nl": "Niet geslaagd", "label_fr": "Non réussi", "label_en": "Not passed", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_result", "code": "DEELCERTIFICAAT", "label_nl": "Deelcertificaat", "label_fr": "Certificat partiel", "label_en": "Partial certificate", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "enrolment_result", "code": "GEEN", "label_nl": "Geen resultaat", "label_fr": "Pas de résultat", "label_en": "No result", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "attendance", "code": "PRESENT", "label_nl": "Aanwezig", "label_fr": "Présent", "label_en": "Present", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "attendance", "code": "ABSENT", "label_nl": "Afwezig", "label_fr": "Absent", "label_en": "Absent", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "attendance", "code": "ABSENT_JUSTIFIED", "label_nl": "Gewettigd afwezig", "label_fr": "Absence justifiée", "label_en": "Absent with justification", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "waiting_list_status", "code": "APPLIED", "label_nl": "Aangevraagd", "label_fr": "Demandé", "label_en": "Applied", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "waiting_list_status", "code": "PLACED", "label_nl": "Geplaatst", "label_fr": "Placé", "label_en": "Placed", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "waiting_list_status", "code": "REFUSED", "label_nl": "Geweigerd", "label_fr": "Refusé", "label_en": "Refused", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "waiting_list_status", "code": "CANCELLED", "label_nl": "Geannuleerd", "label_fr": "Annulé", "label_en": "Cancelled", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_type", "code": "MO_TEST", "label_nl": "Test maatschappelijke oriëntatie", "label_fr": "Test d'orientation sociale", "label_en": "Social orientation test", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_type", "code": "NT2_TEST", "label_nl": "Gestandaardiseerde NT2-test", "label_fr": "Test NT2 standardisé", "label_en": "Standardised NT2 test", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_type", "code": "NT2_INSCHALING", "label_nl": "NT2-inschalingstest", "label_fr": "Test de positionnement NT2", "label_en": "NT2 placement test", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_type", "code": "B1_MONDELING", "label_nl": "Test B1 mondeling", "label_fr": "Test B1 oral", "label_en": "B1 oral test", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_result", "code": "GESLAAGD", "label_nl": "Geslaagd", "label_fr": "Réussi", "label_en": "Passed", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_result", "code": "NIET_GESLAAGD", "label_nl": "Niet geslaagd", "label_fr": "Échoué", "label_en": "Failed", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "test_result", "code": "AFWEZIG", "label_nl": "Afwezig", "label_fr": "Absent", "label_en": "Absent", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "A1", "label_nl": "A1", "label_fr": "A1", "label_en": "A1", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "A2", "label_nl": "A2", "label_fr": "A2", "label_en": "A2", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "B1", "label_nl": "B1", "label_fr": "B1", "label_en": "B1", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "B2", "label_nl": "B2", "label_fr": "B2", "label_en": "B2", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "C1", "label_nl": "C1", "label_fr": "C1", "label_en": "C1", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "cefr_level", "code": "C2", "label_nl": "C2", "label_fr": "C2", "label_en": "C2", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language_proficiency", "code": "MOEDERTAAL", "label_nl": "Moedertaal", "label_fr": "Langue maternelle", "label_en": "Mother tongue", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language_proficiency", "code": "GOED", "label_nl": "Goed", "label_fr": "Bon", "label_en": "Good", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language_proficiency", "code": "MATIG", "label_nl": "Matig", "label_fr": "Moyen", "label_en": "Fair", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language_proficiency", "code": "BEPERKT", "label_nl": "Beperkt", "label_fr": "Limité", "label_en": "Limited", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "literacy_level", "code": "GEALFABETISEERD", "label_nl": "Gealfabetiseerd", "label_fr": "Alphabétisé", "label_en": "Literate", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "literacy_level", "code": "ANDERSGEALFABETISEERD", "label_nl": "Anders gealfabetiseerd", "label_fr": "Alphabétisé dans un autre alphabet", "label_en": "Literate in another script", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "literacy_level", "code": "LAAGGELETTERD", "label_nl": "Laaggeletterd", "label_fr": "Faiblement alphabétisé", "label_en": "Low literacy", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "literacy_level", "code": "ANALFABEET", "label_nl": "Niet gealfabetiseerd", "label_fr": "Non alphabétisé", "label_en": "Not literate", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_source", "code": "HOUSE_OF_DUTCH", "label_nl": "Huis van het Nederlands", "label_fr": "Maison du néerlandais", "label_en": "House of Dutch", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_source", "code": "VDAB", "label_nl": "VDAB", "label_fr": "VDAB", "label_en": "VDAB", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_source", "code": "LABOUR_MARKET", "label_nl": "Arbeidsmarktadvies", "label_fr": "Conseil marché du travail", "label_en": "Labour-market advice", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_type", "code": "CVO_STANDAARD", "label_nl": "CVO standaard lestype", "label_fr": "Type de cours standard CVO", "label_en": "Adult-education standard course", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_type", "code": "CVO_TRAAG", "label_nl": "CVO traag lestype", "label_fr": "Type de cours lent CVO", "label_en": "Adult-education slow course", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_type", "code": "CBE_ALFA", "label_nl": "Basiseducatie alfabetisering", "label_fr": "Éducation de base alphabétisation", "label_en": "Basic education literacy course", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_type", "code": "UNIVERSITAIR", "label_nl": "Universitair talencentrum", "label_fr": "Centre de langues universitaire", "label_en": "University language centre", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "advice_type", "code": "AR", "label_nl": "Arbeidsmarktgericht advies", "label_fr": "Conseil orienté emploi", "label_en": "Labour-market oriented advice", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "perspective", "code": "PROFESSIONEEL", "label_nl": "Professioneel", "label_fr": "Professionnel", "label_en": "Professional", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "perspective", "code": "EDUCATIEF", "label_nl": "Educatief", "label_fr": "Éducatif", "label_en": "Educational", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "perspective", "code": "SOCIAAL_CULTUREEL", "label_nl": "Sociaal-cultureel", "label_fr": "Socioculturel", "label_en": "Socio-cultural", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "perspective", "code": "ZELFSTANDIG", "label_nl": "Zelfstandig ondernemen", "label_fr": "Entrepreneuriat", "label_en": "Self-employment", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "MAA_OCHTEND", "label_nl": "Maandagvoormiddag", "label_fr": "Lundi matin", "label_en": "Monday morning", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "MAA_MIDDAG", "label_nl": "Maandagnamiddag", "label_fr": "Lundi après-midi", "label_en": "Monday afternoon", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "MAA_AVOND", "label_nl": "Maandagavond", "label_fr": "Lundi soir", "label_en": "Monday evening", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DIN_OCHTEND", "label_nl": "Dinsdagvoormiddag", "label_fr": "Mardi matin", "label_en": "Tuesday morning", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DIN_MIDDAG", "label_nl": "Dinsdagnamiddag", "label_fr": "Mardi après-midi", "label_en": "Tuesday afternoon", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DIN_AVOND", "label_nl": "Dinsdagavond", "label_fr": "Mardi soir", "label_en": "Tuesday evening", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "WOE_OCHTEND", "label_nl": "Woensdagvoormiddag", "label_fr": "Mercredi matin", "label_en": "Wednesday morning", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "WOE_MIDDAG", "label_nl": "Woensdagnamiddag", "label_fr": "Mercredi après-midi", "label_en": "Wednesday afternoon", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "WOE_AVOND", "label_nl": "Woensdagavond", "label_fr": "Mercredi soir", "label_en": "Wednesday evening", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DON_OCHTEND", "label_nl": "Donderdagvoormiddag", "label_fr": "Jeudi matin", "label_en": "Thursday morning", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DON_MIDDAG", "label_nl": "Donderdagnamiddag", "label_fr": "Jeudi après-midi", "label_en": "Thursday afternoon", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "DON_AVOND", "label_nl": "Donderdagavond", "label_fr": "Jeudi soir", "label_en": "Thursday evening", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRIJ_OCHTEND", "label_nl": "Vrijdagvoormiddag", "label_fr": "Vendredi matin", "label_en": "Friday morning", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRIJ_MIDDAG", "label_nl": "Vrijdagnamiddag", "label_fr": "Vendredi après-midi", "label_en": "Friday afternoon", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "VRIJ_AVOND", "label_nl": "Vrijdagavond", "label_fr": "Vendredi soir", "label_en": "Friday evening", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZAT_OCHTEND", "label_nl": "Zaterdagvoormiddag", "label_fr": "Samedi matin", "label_en": "Saturday morning", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZAT_MIDDAG", "label_nl": "Zaterdagnamiddag", "label_fr": "Samedi après-midi", "label_en": "Saturday afternoon", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZAT_AVOND", "label_nl": "Zaterdagavond", "label_fr": "Samedi soir", "label_en": "Saturday evening", "sort_order": 18, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZON_OCHTEND", "label_nl": "Zondagvoormiddag", "label_fr": "Dimanche matin", "label_en": "Sunday morning", "sort_order": 19, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZON_MIDDAG", "label_nl": "Zondagnamiddag", "label_fr": "Dimanche après-midi", "label_en": "Sunday afternoon", "sort_order": 20, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "lesson_moment", "code": "ZON_AVOND", "label_nl": "Zondagavond", "label_fr": "Dimanche soir", "label_en": "Sunday evening", "sort_order": 21, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_reason", "code": "INFO_TRAJECT", "label_nl": "Informatie over het inburgeringstraject", "label_fr": "Informations sur le parcours d'intégration", "label_en": "Information on the integration trajectory", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_reason", "code": "AANMELDING", "label_nl": "Aanmelding bij het agentschap", "label_fr": "Inscription auprès de l'agence", "label_en": "Registration at the agency", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_reason", "code": "OPVOLGING", "label_nl": "Opvolging van de cliënt", "label_fr": "Suivi du client", "label_en": "Follow-up of the client", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_reason", "code": "NT2", "label_nl": "Vraag naar een cursus Nederlands", "label_fr": "Demande de cours de néerlandais", "label_en": "Request for a Dutch course", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_reason", "code": "ANDERE", "label_nl": "Andere", "label_fr": "Autre", "label_en": "Other", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_status", "code": "REGISTERED", "label_nl": "Geregistreerd", "label_fr": "Enregistré", "label_en": "Registered", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_status", "code": "PLANNED", "label_nl": "Gepland", "label_fr": "Planifié", "label_en": "Planned", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_status", "code": "HELD", "label_nl": "Heeft plaatsgevonden", "label_fr": "A eu lieu", "label_en": "Held", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "appointment_status", "code": "CANCELLED", "label_nl": "Geannuleerd", "label_fr": "Annulé", "label_en": "Cancelled", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "time_window", "code": "VOORMIDDAG", "label_nl": "Voormiddag", "label_fr": "Matin", "label_en": "Morning", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "time_window", "code": "NAMIDDAG", "label_nl": "Namiddag", "label_fr": "Après-midi", "label_en": "Afternoon", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "time_window", "code": "AVOND", "label_nl": "Avond", "label_fr": "Soir", "label_en": "Evening", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "time_window", "code": "HELE_DAG", "label_nl": "Hele dag", "label_fr": "Toute la journée", "label_en": "All day", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_reason", "code": "LEEFLOON", "label_nl": "Cliënt met leefloon", "label_fr": "Client bénéficiaire du revenu d'intégration", "label_en": "Client receiving a living wage", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_reason", "code": "WERKZOEKENDE", "label_nl": "Werkzoekende", "label_fr": "Demandeur d'emploi", "label_en": "Jobseeker", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_reason", "code": "SOCIALE_HUUR", "label_nl": "Kandidaat-huurder sociale woning", "label_fr": "Candidat-locataire logement social", "label_en": "Social-housing applicant", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_reason", "code": "TAALVRAAG", "label_nl": "Vraag naar Nederlands", "label_fr": "Demande de néerlandais", "label_en": "Needs Dutch", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_reason", "code": "ANDERE", "label_nl": "Andere", "label_fr": "Autre", "label_en": "Other", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_status", "code": "SENT", "label_nl": "Verstuurd", "label_fr": "Envoyé", "label_en": "Sent", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_status", "code": "ACCEPTED", "label_nl": "Aanvaard", "label_fr": "Accepté", "label_en": "Accepted", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_status", "code": "REJECTED", "label_nl": "Geweigerd", "label_fr": "Refusé", "label_en": "Rejected", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "referral_status", "code": "EXPIRED", "label_nl": "Verlopen zonder antwoord", "label_fr": "Expiré sans réponse", "label_en": "Expired without answer", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "NIET_TIJDIG_AANGEMELD", "label_nl": "niet tijdig aangemeld", "label_fr": "pas inscrit à temps", "label_en": "did not register in time", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "GEWEIGERD_TE_ONDERTEKENEN", "label_nl": "geweigerd te ondertekenen", "label_fr": "a refusé de signer", "label_en": "refused to sign", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "ONRECHTMATIG_VROEGTIJDIG_BEEINDIGD", "label_nl": "onrechtmatig vroegtijdig beëindigd", "label_fr": "a abandonné prématurément sans motif", "label_en": "unlawfully terminated early", "sort_order": 3, "valid_from": null, "valid_to": "2022-02-28", "attributes": {}},
-  {"list": "infringement_type", "code": "ONREGELMATIGE_DEELNAME", "label_nl": "onregelmatige deelname", "label_fr": "participation irrégulière", "label_en": "irregular participation", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "NA_INBREUK_NIET_TIJDIG_AANGEMELD", "label_nl": "na inbreuk niet tijdig aangemeld", "label_fr": "pas inscrit à temps après une infraction", "label_en": "did not register in time after an infringement", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "NIET_REGELMATIG_DEELGENOMEN", "label_nl": "niet regelmatig deelgenomen", "label_fr": "n'a pas participé régulièrement", "label_en": "did not participate regularly", "sort_order": 6, "valid_from": "2022-03-01", "valid_to": null, "attributes": {}},
-  {"list": "infringement_type", "code": "NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING", "label_nl": "niet tijdig aangemeld na opschorting", "label_fr": "pas inscrit à temps après une suspension", "label_en": "did not register in time after a suspension", "sort_order": 7, "valid_from": "2022-03-01", "valid_to": null, "attributes": {}},
-  {"list": "sanctioning_authority", "code": "HH", "label_nl": "Handhavingsambtenaar (Agentschap Binnenlands Bestuur)", "label_fr": "Fonctionnaire chargé du contrôle (ABB)", "label_en": "Enforcement officer (Agency for Home Affairs)", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "sanctioning_authority", "code": "OCMW", "label_nl": "OCMW", "label_fr": "CPAS", "label_en": "OCMW", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "sanctioning_authority", "code": "VDAB", "label_nl": "VDAB", "label_fr": "VDAB", "label_en": "VDAB", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_decision", "code": "BOETE", "label_nl": "boete", "label_fr": "amende", "label_en": "fine", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_decision", "code": "GEEN_BOETE", "label_nl": "geen boete", "label_fr": "pas d'amende", "label_en": "no fine", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "infringement_decision", "code": "GEEN_GEVOLG", "label_nl": "geen gevolg", "label_fr": "sans suite", "label_en": "no further action", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "invitation_status", "code": "SENT", "label_nl": "Verstuurd", "label_fr": "Envoyée", "label_en": "Sent", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "invitation_status", "code": "RETURNED", "label_nl": "Onbestelbaar teruggekomen", "label_fr": "Retour à l'expéditeur", "label_en": "Returned undeliverable", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "invitation_status", "code": "ANSWERED", "label_nl": "Gevolg gegeven", "label_fr": "Suite donnée", "label_en": "Acted upon", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "invitation_status", "code": "NO_RESPONSE", "label_nl": "Geen reactie", "label_fr": "Pas de réponse", "label_en": "No response", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "diploma_recognition_support_type", "code": "INFO", "label_nl": "Informatie over diplomaerkenning", "label_fr": "Information sur la reconnaissance des diplômes", "label_en": "Information on diploma recognition", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "diploma_recognition_support_type", "code": "DOSSIER", "label_nl": "Hulp bij het aanvraagdossier (NARIC)", "label_fr": "Aide au dossier de demande (NARIC)", "label_en": "Help with the application file (NARIC)", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "diploma_recognition_support_type", "code": "VERTALING", "label_nl": "Hulp bij vertaling van documenten", "label_fr": "Aide à la traduction des documents", "label_en": "Help with translating documents", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "diploma_recognition_support_type", "code": "DOORVERWIJZING", "label_nl": "Doorverwijzing", "label_fr": "Orientation", "label_en": "Referral", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "dvz_advice_type", "code": "INSPANNINGEN_GELEVERD", "label_nl": "Integratie-inspanningen geleverd", "label_fr": "Efforts d'intégration fournis", "label_en": "Integration efforts made", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "dvz_advice_type", "code": "GEEN_INSPANNINGEN", "label_nl": "Geen aantoonbare integratie-inspanningen", "label_fr": "Pas d'efforts d'intégration démontrables", "label_en": "No demonstrable integration efforts", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "dvz_advice_type", "code": "NIET_VAN_TOEPASSING", "label_nl": "Niet van toepassing", "label_fr": "Sans objet", "label_en": "Not applicable", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "A", "label_nl": "A-kaart", "label_fr": "Carte A", "label_en": "A card", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "B", "label_nl": "B-kaart", "label_fr": "Carte B", "label_en": "B card", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "F", "label_nl": "F-kaart", "label_fr": "Carte F", "label_en": "F card", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "F_PLUS", "label_nl": "F+-kaart", "label_fr": "Carte F+", "label_en": "F+ card", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "EU", "label_nl": "EU-kaart", "label_fr": "Carte UE", "label_en": "EU card", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "EU_PLUS", "label_nl": "EU+-kaart", "label_fr": "Carte UE+", "label_en": "EU+ card", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "K", "label_nl": "K-kaart", "label_fr": "Carte K", "label_en": "K card", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "L", "label_nl": "L-kaart", "label_fr": "Carte L", "label_en": "L card", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "M", "label_nl": "M-kaart", "label_fr": "Carte M", "label_en": "M card", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_card_type", "code": "ATTEST_IMMATRICULATIE", "label_nl": "Attest van immatriculatie", "label_fr": "Attestation d'immatriculation", "label_en": "Registration certificate", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "conversation_channel", "code": "LOKET", "label_nl": "Aan het loket", "label_fr": "Au guichet", "label_en": "At the desk", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "conversation_channel", "code": "TELEFOON", "label_nl": "Telefonisch", "label_fr": "Par téléphone", "label_en": "By phone", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "conversation_channel", "code": "VIDEO", "label_nl": "Videogesprek", "label_fr": "Appel vidéo", "label_en": "Video call", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "conversation_channel", "code": "HUISBEZOEK", "label_nl": "Huisbezoek", "label_fr": "Visite à domicile", "label_en": "Home visit", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "1", "label_nl": "Leefloon", "label_fr": "Revenu d'intégration", "label_en": "Living wage (leefloon)", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "2", "label_nl": "Equivalent leefloon", "label_fr": "Équivalent revenu d'intégration", "label_en": "Equivalent living wage", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "3", "label_nl": "Maatschappelijke dienstverlening", "label_fr": "Aide sociale", "label_en": "Social assistance", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "4", "label_nl": "Medische hulp", "label_fr": "Aide médicale", "label_en": "Medical assistance", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "5", "label_nl": "Dringende medische hulp", "label_fr": "Aide médicale urgente", "label_en": "Urgent medical assistance", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "6", "label_nl": "Tewerkstelling artikel 60", "label_fr": "Mise à l'emploi article 60", "label_en": "Employment under article 60", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "7", "label_nl": "Schuldbemiddeling", "label_fr": "Médiation de dettes", "label_en": "Debt mediation", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "8", "label_nl": "Huisvesting", "label_fr": "Logement", "label_en": "Housing", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "capacity_code_ocmw", "code": "9", "label_nl": "Sociaal onderzoek lopend", "label_fr": "Enquête sociale en cours", "label_en": "Social enquiry in progress", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "LEEFLOON", "label_nl": "Toekenning en opvolging van het leefloon of equivalent", "label_fr": "Octroi et suivi du revenu d'intégration", "label_en": "Granting and following up the living wage", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "ACTIVERING", "label_nl": "Activeringstraject van de cliënt", "label_fr": "Parcours d'activation du client", "label_en": "Activation trajectory of the client", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "AFSTEMMING", "label_nl": "Afstemming van de begeleiding met het agentschap", "label_fr": "Coordination de l'accompagnement avec l'agence", "label_en": "Coordinating guidance with the agency", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "SANCTIE", "label_nl": "Beoordeling van sancties bij niet-naleving", "label_fr": "Évaluation des sanctions en cas de non-respect", "label_en": "Assessing sanctions for non-compliance", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "HUISVESTING", "label_nl": "Toetsing taal- en inburgeringsbereidheid sociale huur", "label_fr": "Contrôle de la volonté d'apprendre la langue (logement social)", "label_en": "Checking the language requirement for social housing", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "TEWERKSTELLING", "label_nl": "Begeleiding naar werk", "label_fr": "Accompagnement vers l'emploi", "label_en": "Guidance to work", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "ONDERWIJS", "label_nl": "Organisatie van het onderwijsaanbod", "label_fr": "Organisation de l'offre d'enseignement", "label_en": "Organising the education offer", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "purpose", "code": "VERBLIJF", "label_nl": "Beoordeling van het verblijfsrecht", "label_fr": "Évaluation du droit de séjour", "label_en": "Assessing the right of residence", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "caseLead", "label_nl": "Regie en beherende vestiging", "label_fr": "Pilotage et bureau gestionnaire", "label_en": "Case lead and managing office", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "languages", "label_nl": "Talen en alfabetiseringsgraad", "label_fr": "Langues et degré d'alphabétisation", "label_en": "Languages and literacy", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "contracts", "label_nl": "Inburgeringscontracten", "label_fr": "Contrats d'intégration", "label_en": "Integration contracts", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "certificates", "label_nl": "Attesten", "label_fr": "Attestations", "label_en": "Certificates", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "registration", "label_nl": "Aanmelding", "label_fr": "Inscription", "label_en": "Registration", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "targetGroup", "label_nl": "Doelgroepbepaling", "label_fr": "Détermination du groupe cible", "label_en": "Target-group determination", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "level", "label_nl": "Behaald niveau", "label_fr": "Niveau atteint", "label_en": "Level reached", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "advice", "label_nl": "Adviezen", "label_fr": "Avis", "label_en": "Advice", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "perspective", "label_nl": "Perspectief", "label_fr": "Perspective", "label_en": "Perspective", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "trajectories", "label_nl": "Trajecten", "label_fr": "Parcours", "label_en": "Trajectories", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "trajectoryOffice", "label_nl": "Vestiging die het traject opvolgt", "label_fr": "Bureau qui suit le parcours", "label_en": "Office following the trajectory", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "sanctioningPartner", "label_nl": "Partner met sanctionerende bevoegdheid", "label_fr": "Partenaire disposant du pouvoir de sanction", "label_en": "Partner with sanctioning power", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "components", "label_nl": "Trajectonderdelen", "label_fr": "Composantes du parcours", "label_en": "Trajectory components", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "componentSuspensions", "label_nl": "Opschortingen van trajectonderdelen", "label_fr": "Suspensions des composantes", "label_en": "Suspensions of components", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "courses", "label_nl": "Cursussen", "label_fr": "Cours", "label_en": "Courses", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "diplomaRecognition", "label_nl": "Ondersteuning diplomaerkenning", "label_fr": "Soutien à la reconnaissance des diplômes", "label_en": "Diploma-recognition support", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "data_cluster", "code": "conversations", "label_nl": "Gesprekken", "label_fr": "Entretiens", "label_en": "Conversations", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEZINSHERENIGING_DERDELANDER", "label_nl": "gezinshereniging met derdelander", "label_fr": "regroupement familial avec un ressortissant de pays tiers", "label_en": "family reunification with a third-country national", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEZINSHERENIGING_BELG", "label_nl": "gezinshereniging met Belg", "label_fr": "regroupement familial avec un Belge", "label_en": "family reunification with a Belgian", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ERKEND_VLUCHTELING", "label_nl": "erkend vluchteling", "label_fr": "réfugié reconnu", "label_en": "recognised refugee", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ARBEIDSMIGRANT_EU", "label_nl": "arbeidsmigrant EU+", "label_fr": "travailleur migrant UE+", "label_en": "labour migrant EU+", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEZINSHERENIGING_EU", "label_nl": "gezinshereniging met EU+", "label_fr": "regroupement familial avec un ressortissant UE+", "label_en": "family reunification with an EU+ national", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "SUBSIDIAIRE_BESCHERMING", "label_nl": "subsidiaire bescherming", "label_fr": "protection subsidiaire", "label_en": "subsidiary protection", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ARBEIDSMIGRANT_DERDELANDER", "label_nl": "arbeidsmigrant derdelander", "label_fr": "travailleur migrant de pays tiers", "label_en": "third-country labour migrant", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "STUDENT_DERDELANDER", "label_nl": "student derdelander", "label_fr": "étudiant de pays tiers", "label_en": "third-country student", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "BELG_NIEUWKOMER", "label_nl": "Belg nieuwkomer", "label_fr": "Belge primo-arrivant", "label_en": "Belgian newcomer", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "STUDENT_EU", "label_nl": "student EU+", "label_fr": "étudiant UE+", "label_en": "EU+ student", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "BESTAANSMIDDELEN_EU", "label_nl": "beschikker voldoende bestaansmiddelen EU+", "label_fr": "UE+ disposant de ressources suffisantes", "label_en": "EU+ with sufficient resources", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "EU_VOORLOPIG", "label_nl": "EU+ voorlopig statuut", "label_fr": "UE+ statut provisoire", "label_en": "EU+ provisional status", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEZINSHERENIGING_VLUCHTELING", "label_nl": "gezinshereniging met erkend vluchteling", "label_fr": "regroupement familial avec un réfugié reconnu", "label_en": "family reunification with a recognised refugee", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEZINSHERENIGING_SUBSIDIAIR", "label_nl": "gezinshereniging met subsidiair beschermde", "label_fr": "regroupement familial avec un bénéficiaire de la protection subsidiaire", "label_en": "family reunification with a subsidiary-protection beneficiary", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "GEREGULARISEERD", "label_nl": "geregulariseerd", "label_fr": "régularisé", "label_en": "regularised", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ASIELZOEKER", "label_nl": "asielzoeker", "label_fr": "demandeur d'asile", "label_en": "asylum seeker", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ANDERE_DERDELANDER", "label_nl": "andere reden derdelander", "label_fr": "autre motif pays tiers", "label_en": "other reason, third-country national", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "OVERIGE", "label_nl": "overige", "label_fr": "autres", "label_en": "other", "sort_order": 18, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "residence_status", "code": "ONBEPAALD", "label_nl": "onbepaald", "label_fr": "indéterminé", "label_en": "undetermined", "sort_order": 19, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ARA", "label_nl": "Arabisch", "label_fr": "Arabe", "label_en": "Arabic", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ALB", "label_nl": "Albanees", "label_fr": "Albanais", "label_en": "Albanian", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "AMH", "label_nl": "Amhaars", "label_fr": "Amharique", "label_en": "Amharic", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "BEN", "label_nl": "Bengaals", "label_fr": "Bengali", "label_en": "Bengali", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "BUL", "label_nl": "Bulgaars", "label_fr": "Bulgare", "label_en": "Bulgarian", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "CHI", "label_nl": "Chinees", "label_fr": "Chinois", "label_en": "Chinese", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "DAR", "label_nl": "Dari", "label_fr": "Dari", "label_en": "Dari", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "DEU", "label_nl": "Duits", "label_fr": "Allemand", "label_en": "German", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ENG", "label_nl": "Engels", "label_fr": "Anglais", "label_en": "English", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "FRA", "label_nl": "Frans", "label_fr": "Français", "label_en": "French", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "GRE", "label_nl": "Grieks", "label_fr": "Grec", "label_en": "Greek", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "HIN", "label_nl": "Hindi", "label_fr": "Hindi", "label_en": "Hindi", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "HUN", "label_nl": "Hongaars", "label_fr": "Hongrois", "label_en": "Hungarian", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ITA", "label_nl": "Italiaans", "label_fr": "Italien", "label_en": "Italian", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "KUR", "label_nl": "Koerdisch", "label_fr": "Kurde", "label_en": "Kurdish", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "LIN", "label_nl": "Lingala", "label_fr": "Lingala", "label_en": "Lingala", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "NLD", "label_nl": "Nederlands", "label_fr": "Néerlandais", "label_en": "Dutch", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ORO", "label_nl": "Oromo", "label_fr": "Oromo", "label_en": "Oromo", "sort_order": 18, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "PAN", "label_nl": "Punjabi", "label_fr": "Pendjabi", "label_en": "Punjabi", "sort_order": 19, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "PER", "label_nl": "Perzisch (Farsi)", "label_fr": "Persan (farsi)", "label_en": "Persian (Farsi)", "sort_order": 20, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "POL", "label_nl": "Pools", "label_fr": "Polonais", "label_en": "Polish", "sort_order": 21, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "POR", "label_nl": "Portugees", "label_fr": "Portugais", "label_en": "Portuguese", "sort_order": 22, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "PUS", "label_nl": "Pasjtoe", "label_fr": "Pachto", "label_en": "Pashto", "sort_order": 23, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "RUM", "label_nl": "Roemeens", "label_fr": "Roumain", "label_en": "Romanian", "sort_order": 24, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "RUS", "label_nl": "Russisch", "label_fr": "Russe", "label_en": "Russian", "sort_order": 25, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "SH", "label_nl": "Servo-Kroatisch", "label_fr": "Serbo-croate", "label_en": "Serbo-Croatian", "sort_order": 26, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "SLK", "label_nl": "Slowaaks", "label_fr": "Slovaque", "label_en": "Slovak", "sort_order": 27, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "SOM", "label_nl": "Somalisch", "label_fr": "Somali", "label_en": "Somali", "sort_order": 28, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "SPA", "label_nl": "Spaans", "label_fr": "Espagnol", "label_en": "Spanish", "sort_order": 29, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "SWA", "label_nl": "Swahili", "label_fr": "Swahili", "label_en": "Swahili", "sort_order": 30, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "TAM", "label_nl": "Tamil", "label_fr": "Tamoul", "label_en": "Tamil", "sort_order": 31, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "TGL", "label_nl": "Tagalog", "label_fr": "Tagalog", "label_en": "Tagalog", "sort_order": 32, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "TIR", "label_nl": "Tigrinya", "label_fr": "Tigrigna", "label_en": "Tigrinya", "sort_order": 33, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "TUR", "label_nl": "Turks", "label_fr": "Turc", "label_en": "Turkish", "sort_order": 34, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "UKR", "label_nl": "Oekraïens", "label_fr": "Ukrainien", "label_en": "Ukrainian", "sort_order": 35, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "URD", "label_nl": "Urdu", "label_fr": "Ourdou", "label_en": "Urdu", "sort_order": 36, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "BER", "label_nl": "Berbers (Tamazight)", "label_fr": "Berbère (tamazight)", "label_en": "Berber (Tamazight)", "sort_order": 37, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "ARM", "label_nl": "Armeens", "label_fr": "Arménien", "label_en": "Armenian", "sort_order": 38, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "GEO", "label_nl": "Georgisch", "label_fr": "Géorgien", "label_en": "Georgian", "sort_order": 39, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "language", "code": "VIE", "label_nl": "Vietnamees", "label_fr": "Vietnamien", "label_en": "Vietnamese", "sort_order": 40, "valid_from": null, "valid_to": null, "attributes": {}},
-  {"list": "nationality", "code": "AFG", "label_nl": "Afghanistan", "label_fr": "Afghanistan", "label_en": "Afghanistan", "sort_order": 1, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ALB", "label_nl": "Albanië", "label_fr": "Albanie", "label_en": "Albania", "sort_order": 2, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "DZA", "label_nl": "Algerije", "label_fr": "Algérie", "label_en": "Algeria", "sort_order": 3, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "AND", "label_nl": "Andorra", "label_fr": "Andorre", "label_en": "Andorra", "sort_order": 4, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "AGO", "label_nl": "Angola", "label_fr": "Angola", "label_en": "Angola", "sort_order": 5, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ATG", "label_nl": "Antigua en Barbuda", "label_fr": "Antigua-et-Barbuda", "label_en": "Antigua and Barbuda", "sort_order": 6, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ARG", "label_nl": "Argentinië", "label_fr": "Argentine", "label_en": "Argentina", "sort_order": 7, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ARM", "label_nl": "Armenië", "label_fr": "Arménie", "label_en": "Armenia", "sort_order": 8, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "AUS", "label_nl": "Australië", "label_fr": "Australie", "label_en": "Australia", "sort_order": 9, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "AZE", "label_nl": "Azerbeidzjan", "label_fr": "Azerbaïdjan", "label_en": "Azerbaijan", "sort_order": 10, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BGD", "label_nl": "Bangladesh", "label_fr": "Bangladesh", "label_en": "Bangladesh", "sort_order": 11, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BRB", "label_nl": "Barbados", "label_fr": "Barbade", "label_en": "Barbados", "sort_order": 12, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BEL", "label_nl": "België", "label_fr": "Belgique", "label_en": "Belgium", "sort_order": 13, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "BLZ", "label_nl": "Belize", "label_fr": "Belize", "label_en": "Belize", "sort_order": 14, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BEN", "label_nl": "Benin", "label_fr": "Bénin", "label_en": "Benin", "sort_order": 15, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BTN", "label_nl": "Bhutan", "label_fr": "Bhoutan", "label_en": "Bhutan", "sort_order": 16, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BOL", "label_nl": "Bolivië", "label_fr": "Bolivie", "label_en": "Bolivia", "sort_order": 17, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BIH", "label_nl": "Bosnië-Herzegovina", "label_fr": "Bosnie-Herzégovine", "label_en": "Bosnia and Herzegovina", "sort_order": 18, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BWA", "label_nl": "Botswana", "label_fr": "Botswana", "label_en": "Botswana", "sort_order": 19, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BRA", "label_nl": "Brazilië", "label_fr": "Brésil", "label_en": "Brazil", "sort_order": 20, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BRN", "label_nl": "Brunei Darussalam", "label_fr": "Brunéi Darussalam", "label_en": "Brunei Darussalam", "sort_order": 21, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BGR", "label_nl": "Bulgarije", "label_fr": "Bulgarie", "label_en": "Bulgaria", "sort_order": 22, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "BFA", "label_nl": "Burkina Faso", "label_fr": "Burkina Faso", "label_en": "Burkina Faso", "sort_order": 23, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BDI", "label_nl": "Burundi", "label_fr": "Burundi", "label_en": "Burundi", "sort_order": 24, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KHM", "label_nl": "Cambodja", "label_fr": "Cambodge", "label_en": "Cambodia", "sort_order": 25, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CAN", "label_nl": "Canada", "label_fr": "Canada", "label_en": "Canada", "sort_order": 26, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CAF", "label_nl": "Centraal-Afrikaanse Republiek", "label_fr": "République centrafricaine", "label_en": "Central African Republic", "sort_order": 27, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CHL", "label_nl": "Chili", "label_fr": "Chili", "label_en": "Chile", "sort_order": 28, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CHN", "label_nl": "China", "label_fr": "Chine", "label_en": "China", "sort_order": 29, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "COL", "label_nl": "Colombia", "label_fr": "Colombie", "label_en": "Colombia", "sort_order": 30, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "COM", "label_nl": "Comoren", "label_fr": "Comores", "label_en": "Comoros", "sort_order": 31, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "COG", "label_nl": "Congo-Brazzaville", "label_fr": "Congo (Brazzaville)", "label_en": "Congo (Brazzaville)", "sort_order": 32, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "COD", "label_nl": "Congo-Kinshasa", "label_fr": "Congo (Kinshasa)", "label_en": "Congo (Kinshasa)", "sort_order": 33, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CRI", "label_nl": "Costa Rica", "label_fr": "Costa Rica", "label_en": "Costa Rica", "sort_order": 34, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CUB", "label_nl": "Cuba", "label_fr": "Cuba", "label_en": "Cuba", "sort_order": 35, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CYP", "label_nl": "Cyprus", "label_fr": "Chypre", "label_en": "Cyprus", "sort_order": 36, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "DNK", "label_nl": "Denemarken", "label_fr": "Danemark", "label_en": "Denmark", "sort_order": 37, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "DJI", "label_nl": "Djibouti", "label_fr": "Djibouti", "label_en": "Djibouti", "sort_order": 38, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "DMA", "label_nl": "Dominica", "label_fr": "Dominique", "label_en": "Dominica", "sort_order": 39, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "DOM", "label_nl": "Dominicaanse Rep.", "label_fr": "République dominicaine", "label_en": "Dominican Republic", "sort_order": 40, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "DEU", "label_nl": "Duitsland", "label_fr": "Allemagne", "label_en": "Germany", "sort_order": 41, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "ECU", "label_nl": "Ecuador", "label_fr": "Équateur", "label_en": "Ecuador", "sort_order": 42, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "EGY", "label_nl": "Egypte", "label_fr": "Égypte", "label_en": "Egypt", "sort_order": 43, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SLV", "label_nl": "El Salvador", "label_fr": "Salvador", "label_en": "El Salvador", "sort_order": 44, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GNQ", "label_nl": "Equatoriaal-Guinea", "label_fr": "Guinée équatoriale", "label_en": "Equatorial Guinea", "sort_order": 45, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ERI", "label_nl": "Eritrea", "label_fr": "Érythrée", "label_en": "Eritrea", "sort_order": 46, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "EST", "label_nl": "Estland", "label_fr": "Estonie", "label_en": "Estonia", "sort_order": 47, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "ETH", "label_nl": "Ethiopië", "label_fr": "Éthiopie", "label_en": "Ethiopia", "sort_order": 48, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "FJI", "label_nl": "Fiji", "label_fr": "Fidji", "label_en": "Fiji", "sort_order": 49, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "PHL", "label_nl": "Filipijnen", "label_fr": "Philippines", "label_en": "Philippines", "sort_order": 50, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "FIN", "label_nl": "Finland", "label_fr": "Finlande", "label_en": "Finland", "sort_order": 51, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "FRA", "label_nl": "Frankrijk", "label_fr": "France", "label_en": "France", "sort_order": 52, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "GAB", "label_nl": "Gabon", "label_fr": "Gabon", "label_en": "Gabon", "sort_order": 53, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GMB", "label_nl": "Gambia", "label_fr": "Gambie", "label_en": "Gambia", "sort_order": 54, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GEO", "label_nl": "Georgië", "label_fr": "Géorgie", "label_en": "Georgia", "sort_order": 55, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GHA", "label_nl": "Ghana", "label_fr": "Ghana", "label_en": "Ghana", "sort_order": 56, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GRD", "label_nl": "Grenada", "label_fr": "Grenade", "label_en": "Grenada", "sort_order": 57, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GRC", "label_nl": "Griekenland", "label_fr": "Grèce", "label_en": "Greece", "sort_order": 58, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "GTM", "label_nl": "Guatemala", "label_fr": "Guatemala", "label_en": "Guatemala", "sort_order": 59, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GIN", "label_nl": "Guinea", "label_fr": "Guinée", "label_en": "Guinea", "sort_order": 60, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GNB", "label_nl": "Guinee-Bissau", "label_fr": "Guinée-Bissau", "label_en": "Guinea-Bissau", "sort_order": 61, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GUY", "label_nl": "Guyana", "label_fr": "Guyana", "label_en": "Guyana", "sort_order": 62, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "HTI", "label_nl": "Haïti", "label_fr": "Haïti", "label_en": "Haiti", "sort_order": 63, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "HND", "label_nl": "Honduras", "label_fr": "Honduras", "label_en": "Honduras", "sort_order": 64, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "HUN", "label_nl": "Hongarije", "label_fr": "Hongrie", "label_en": "Hungary", "sort_order": 65, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "HKG", "label_nl": "Hongkong", "label_fr": "Hong Kong", "label_en": "Hong Kong", "sort_order": 66, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ISL", "label_nl": "IJsland", "label_fr": "Islande", "label_en": "Iceland", "sort_order": 67, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "IRL", "label_nl": "Ierland", "label_fr": "Irlande", "label_en": "Ireland", "sort_order": 68, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "IND", "label_nl": "India", "label_fr": "Inde", "label_en": "India", "sort_order": 69, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "IDN", "label_nl": "Indonesië", "label_fr": "Indonésie", "label_en": "Indonesia", "sort_order": 70, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "IRQ", "label_nl": "Irak", "label_fr": "Irak", "label_en": "Iraq", "sort_order": 71, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "IRN", "label_nl": "Iran", "label_fr": "Iran", "label_en": "Iran", "sort_order": 72, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ISR", "label_nl": "Israël", "label_fr": "Israël", "label_en": "Israel", "sort_order": 73, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ITA", "label_nl": "Italië", "label_fr": "Italie", "label_en": "Italy", "sort_order": 74, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "CIV", "label_nl": "Ivoorkust", "label_fr": "Côte d'Ivoire", "label_en": "Côte d'Ivoire", "sort_order": 75, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "JAM", "label_nl": "Jamaica", "label_fr": "Jamaïque", "label_en": "Jamaica", "sort_order": 76, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "JPN", "label_nl": "Japan", "label_fr": "Japon", "label_en": "Japan", "sort_order": 77, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "YEM", "label_nl": "Jemen", "label_fr": "Yémen", "label_en": "Yemen", "sort_order": 78, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "YUG", "label_nl": "Joegoslavië", "label_fr": "Yougoslavie (ex-)", "label_en": "Yugoslavia (former)", "sort_order": 79, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "JOR", "label_nl": "Jordanië", "label_fr": "Jordanie", "label_en": "Jordan", "sort_order": 80, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CPV", "label_nl": "Kaapverdië", "label_fr": "Cap-Vert", "label_en": "Cabo Verde", "sort_order": 81, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CMR", "label_nl": "Kameroen", "label_fr": "Cameroun", "label_en": "Cameroon", "sort_order": 82, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KAZ", "label_nl": "Kazachstan", "label_fr": "Kazakhstan", "label_en": "Kazakhstan", "sort_order": 83, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KEN", "label_nl": "Kenia", "label_fr": "Kenya", "label_en": "Kenya", "sort_order": 84, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KGZ", "label_nl": "Kirgizstan", "label_fr": "Kirghizistan", "label_en": "Kyrgyzstan", "sort_order": 85, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "XKX", "label_nl": "Kosovo", "label_fr": "Kosovo", "label_en": "Kosovo", "sort_order": 86, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "HRV", "label_nl": "Kroatië", "label_fr": "Croatie", "label_en": "Croatia", "sort_order": 87, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "LAO", "label_nl": "Laos", "label_fr": "Laos", "label_en": "Laos", "sort_order": 88, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "LSO", "label_nl": "Lesotho", "label_fr": "Lesotho", "label_en": "Lesotho", "sort_order": 89, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "LVA", "label_nl": "Letland", "label_fr": "Lettonie", "label_en": "Latvia", "sort_order": 90, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "LBN", "label_nl": "Libanon", "label_fr": "Liban", "label_en": "Lebanon", "sort_order": 91, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "LBR", "label_nl": "Liberia", "label_fr": "Liberia", "label_en": "Liberia", "sort_order": 92, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "LBY", "label_nl": "Libië", "label_fr": "Libye", "label_en": "Libya", "sort_order": 93, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "LTU", "label_nl": "Litouwen", "label_fr": "Lituanie", "label_en": "Lithuania", "sort_order": 94, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "LUX", "label_nl": "Luxemburg", "label_fr": "Luxembourg", "label_en": "Luxembourg", "sort_order": 95, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "MKD", "label_nl": "Macedonië", "label_fr": "Macédoine", "label_en": "Macedonia", "sort_order": 96, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MDG", "label_nl": "Madagaskar", "label_fr": "Madagascar", "label_en": "Madagascar", "sort_order": 97, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MWI", "label_nl": "Malawi", "label_fr": "Malawi", "label_en": "Malawi", "sort_order": 98, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MYS", "label_nl": "Maleisië", "label_fr": "Malaisie", "label_en": "Malaysia", "sort_order": 99, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MLI", "label_nl": "Mali", "label_fr": "Mali", "label_en": "Mali", "sort_order": 100, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MLT", "label_nl": "Malta", "label_fr": "Malte", "label_en": "Malta", "sort_order": 101, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "MAR", "label_nl": "Marokko", "label_fr": "Maroc", "label_en": "Morocco", "sort_order": 102, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MRT", "label_nl": "Mauritanië", "label_fr": "Mauritanie", "label_en": "Mauritania", "sort_order": 103, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MUS", "label_nl": "Mauritius", "label_fr": "Maurice", "label_en": "Mauritius", "sort_order": 104, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MEX", "label_nl": "Mexico", "label_fr": "Mexique", "label_en": "Mexico", "sort_order": 105, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MDA", "label_nl": "Moldavië", "label_fr": "Moldavie", "label_en": "Moldova", "sort_order": 106, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MNG", "label_nl": "Mongolië", "label_fr": "Mongolie", "label_en": "Mongolia", "sort_order": 107, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MNE", "label_nl": "Montenegro", "label_fr": "Monténégro", "label_en": "Montenegro", "sort_order": 108, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MOZ", "label_nl": "Mozambique", "label_fr": "Mozambique", "label_en": "Mozambique", "sort_order": 109, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MMR", "label_nl": "Myanmar", "label_fr": "Myanmar", "label_en": "Myanmar", "sort_order": 110, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NAM", "label_nl": "Namibië", "label_fr": "Namibie", "label_en": "Namibia", "sort_order": 111, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NLD", "label_nl": "Nederland", "label_fr": "Pays-Bas", "label_en": "Netherlands", "sort_order": 112, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "NPL", "label_nl": "Nepal", "label_fr": "Népal", "label_en": "Nepal", "sort_order": 113, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NIC", "label_nl": "Nicaragua", "label_fr": "Nicaragua", "label_en": "Nicaragua", "sort_order": 114, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NZL", "label_nl": "Nieuw-Zeeland", "label_fr": "Nouvelle-Zélande", "label_en": "New Zealand", "sort_order": 115, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NER", "label_nl": "Niger", "label_fr": "Niger", "label_en": "Niger", "sort_order": 116, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NGA", "label_nl": "Nigeria", "label_fr": "Nigeria", "label_en": "Nigeria", "sort_order": 117, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "MKN", "label_nl": "Noord-Macedonië", "label_fr": "Macédoine du Nord", "label_en": "North Macedonia", "sort_order": 118, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "NOR", "label_nl": "Noorwegen", "label_fr": "Norvège", "label_en": "Norway", "sort_order": 119, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "UKR", "label_nl": "Oekraïne", "label_fr": "Ukraine", "label_en": "Ukraine", "sort_order": 120, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "UZB", "label_nl": "Oezbekistan", "label_fr": "Ouzbékistan", "label_en": "Uzbekistan", "sort_order": 121, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "OMN", "label_nl": "Oman", "label_fr": "Oman", "label_en": "Oman", "sort_order": 122, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "AUT", "label_nl": "Oostenrijk", "label_fr": "Autriche", "label_en": "Austria", "sort_order": 123, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "PAK", "label_nl": "Pakistan", "label_fr": "Pakistan", "label_en": "Pakistan", "sort_order": 124, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "PSE", "label_nl": "Palestina", "label_fr": "Palestine", "label_en": "Palestine", "sort_order": 125, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "PAN", "label_nl": "Panama", "label_fr": "Panama", "label_en": "Panama", "sort_order": 126, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "PRY", "label_nl": "Paraguay", "label_fr": "Paraguay", "label_en": "Paraguay", "sort_order": 127, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "PER", "label_nl": "Peru", "label_fr": "Pérou", "label_en": "Peru", "sort_order": 128, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "POL", "label_nl": "Polen", "label_fr": "Pologne", "label_en": "Poland", "sort_order": 129, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "PRT", "label_nl": "Portugal", "label_fr": "Portugal", "label_en": "Portugal", "sort_order": 130, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "QAT", "label_nl": "Qatar", "label_fr": "Qatar", "label_en": "Qatar", "sort_order": 131, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ROU", "label_nl": "Roemenië", "label_fr": "Roumanie", "label_en": "Romania", "sort_order": 132, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "RUS", "label_nl": "Rusland", "label_fr": "Russie", "label_en": "Russia", "sort_order": 133, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "RWA", "label_nl": "Rwanda", "label_fr": "Rwanda", "label_en": "Rwanda", "sort_order": 134, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SAU", "label_nl": "Saudi-Arabië", "label_fr": "Arabie saoudite", "label_en": "Saudi Arabia", "sort_order": 135, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SEN", "label_nl": "Senegal", "label_fr": "Sénégal", "label_en": "Senegal", "sort_order": 136, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SRB", "label_nl": "Servië", "label_fr": "Serbie", "label_en": "Serbia", "sort_order": 137, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SCG", "label_nl": "Servië en Montenegro", "label_fr": "Serbie-et-Monténégro (ex-)", "label_en": "Serbia and Montenegro (former)", "sort_order": 138, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SRX", "label_nl": "Sevië", "label_fr": "Serbie (libellé tel qu'imprimé)", "label_en": "Serbia (label as printed: \"Sevië\")", "sort_order": 139, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SYC", "label_nl": "Seychellen", "label_fr": "Seychelles", "label_en": "Seychelles", "sort_order": 140, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SLE", "label_nl": "Sierra Leone", "label_fr": "Sierra Leone", "label_en": "Sierra Leone", "sort_order": 141, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SGP", "label_nl": "Singapore", "label_fr": "Singapour", "label_en": "Singapore", "sort_order": 142, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SVN", "label_nl": "Slovenië", "label_fr": "Slovénie", "label_en": "Slovenia", "sort_order": 143, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "SVK", "label_nl": "Slowakije", "label_fr": "Slovaquie", "label_en": "Slovakia", "sort_order": 144, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "SDN", "label_nl": "Soedan", "label_fr": "Soudan", "label_en": "Sudan", "sort_order": 145, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SOM", "label_nl": "Somalië", "label_fr": "Somalie", "label_en": "Somalia", "sort_order": 146, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ESP", "label_nl": "Spanje", "label_fr": "Espagne", "label_en": "Spain", "sort_order": 147, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "LKA", "label_nl": "Sri Lanka", "label_fr": "Sri Lanka", "label_en": "Sri Lanka", "sort_order": 148, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KNA", "label_nl": "St. Kitts en Nevis", "label_fr": "Saint-Christophe-et-Niévès", "label_en": "Saint Kitts and Nevis", "sort_order": 149, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "XXA", "label_nl": "Staatloos", "label_fr": "Apatride", "label_en": "Stateless", "sort_order": 150, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SUR", "label_nl": "Suriname", "label_fr": "Suriname", "label_en": "Suriname", "sort_order": 151, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SYR", "label_nl": "Syrië", "label_fr": "Syrie", "label_en": "Syria", "sort_order": 152, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "STP", "label_nl": "São Tomé en Príncipe", "label_fr": "Sao Tomé-et-Principe", "label_en": "São Tomé and Príncipe", "sort_order": 153, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TJK", "label_nl": "Tadzjikistan", "label_fr": "Tadjikistan", "label_en": "Tajikistan", "sort_order": 154, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TWN", "label_nl": "Taiwan", "label_fr": "Taïwan", "label_en": "Taiwan", "sort_order": 155, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TZA", "label_nl": "Tanzania", "label_fr": "Tanzanie", "label_en": "Tanzania", "sort_order": 156, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "THA", "label_nl": "Thailand", "label_fr": "Thaïlande", "label_en": "Thailand", "sort_order": 157, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TGO", "label_nl": "Togo", "label_fr": "Togo", "label_en": "Togo", "sort_order": 158, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TTO", "label_nl": "Trinidad en Tobago", "label_fr": "Trinité-et-Tobago", "label_en": "Trinidad and Tobago", "sort_order": 159, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TCD", "label_nl": "Tsjaad", "label_fr": "Tchad", "label_en": "Chad", "sort_order": 160, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "CZE", "label_nl": "Tsjechië", "label_fr": "Tchéquie", "label_en": "Czechia", "sort_order": 161, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "CSK", "label_nl": "Tsjechoslowakije", "label_fr": "Tchécoslovaquie (ex-)", "label_en": "Czechoslovakia (former)", "sort_order": 162, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "TUN", "label_nl": "Tunesië", "label_fr": "Tunisie", "label_en": "Tunisia", "sort_order": 163, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TUR", "label_nl": "Turkije", "label_fr": "Turquie", "label_en": "Turkey", "sort_order": 164, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "TKM", "label_nl": "Turkmenistan", "label_fr": "Turkménistan", "label_en": "Turkmenistan", "sort_order": 165, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SUN", "label_nl": "U.S.S.R.", "label_fr": "URSS (ex-)", "label_en": "USSR (former)", "sort_order": 166, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "UGA", "label_nl": "Uganda", "label_fr": "Ouganda", "label_en": "Uganda", "sort_order": 167, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "URY", "label_nl": "Uruguay", "label_fr": "Uruguay", "label_en": "Uruguay", "sort_order": 168, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "VUT", "label_nl": "Vanuatu", "label_fr": "Vanuatu", "label_en": "Vanuatu", "sort_order": 169, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "VEN", "label_nl": "Venezuela", "label_fr": "Venezuela", "label_en": "Venezuela", "sort_order": 170, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "GBR", "label_nl": "Verenigd Koninkrijk", "label_fr": "Royaume-Uni", "label_en": "United Kingdom", "sort_order": 171, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "USA", "label_nl": "Verenigde Staten van Amerika", "label_fr": "États-Unis d'Amérique", "label_en": "United States of America", "sort_order": 172, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "VNM", "label_nl": "Vietnam", "label_fr": "Viêt Nam", "label_en": "Viet Nam", "sort_order": 173, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "BLR", "label_nl": "Wit-Rusland", "label_fr": "Biélorussie", "label_en": "Belarus", "sort_order": 174, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ZMB", "label_nl": "Zambia", "label_fr": "Zambie", "label_en": "Zambia", "sort_order": 175, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ZWE", "label_nl": "Zimbabwe", "label_fr": "Zimbabwe", "label_en": "Zimbabwe", "sort_order": 176, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "ZAF", "label_nl": "Zuid-Afrika", "label_fr": "Afrique du Sud", "label_en": "South Africa", "sort_order": 177, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "KOR", "label_nl": "Zuid-Korea", "label_fr": "Corée du Sud", "label_en": "South Korea", "sort_order": 178, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SSD", "label_nl": "Zuid-Soedan", "label_fr": "Soudan du Sud", "label_en": "South Sudan", "sort_order": 179, "valid_from": null, "valid_to": null, "attributes": {"group": "THIRD_COUNTRY"}},
-  {"list": "nationality", "code": "SWE", "label_nl": "Zweden", "label_fr": "Suède", "label_en": "Sweden", "sort_order": 180, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "CHE", "label_nl": "Zwitserland", "label_fr": "Suisse", "label_en": "Switzerland", "sort_order": 181, "valid_from": null, "valid_to": null, "attributes": {"group": "EU_PLUS"}},
-  {"list": "nationality", "code": "UNK", "label_nl": "onbepaald", "label_fr": "Indéterminée", "label_en": "Undetermined", "sort_order": 182, "valid_from": null, "valid_to": null, "attributes": {"group": "UNKNOWN"}},
-];
+interface Extra {
+  readonly short_nl?: string;
+  readonly attributes?: Attributes;
+  readonly valid_from?: string;
+  readonly valid_to?: string;
+}
+type Entry = readonly [code: string, nl: string, fr: string, en: string, extra?: Extra];
 
+/** The codes of one list, in the order given (sort_order 1, 2, …). */
+function codes(list: string, entries: readonly Entry[]): CodeRow[] {
+  return entries.map(([code, label_nl, label_fr, label_en, extra], i) => ({
+    list, code, label_nl, label_fr, label_en, short_nl: extra?.short_nl ?? null, sort_order: i + 1,
+    attributes: extra?.attributes ?? {}, valid_from: extra?.valid_from ?? null, valid_to: extra?.valid_to ?? null,
+  }));
+}
+
+const EU = 'EU_PLUS';
+const TC = 'THIRD_COUNTRY';
+const UN = 'UNKNOWN';
+type Nationality = readonly [code: string, iso2: string | null, nl: string, fr: string, en: string, group: string, more?: Attributes];
+
+function nationalities(entries: readonly Nationality[]): CodeRow[] {
+  return codes('nationality', entries.map(([code, iso2, nl, fr, en, group, more]) =>
+    [code, nl, fr, en, { attributes: { group, ...(iso2 ? { iso2 } : {}), ...more } }] as const));
+}
+
+/** Seven days × morning, afternoon, evening: MAA_OCHTEND … ZON_AVOND. */
+function lessonMoments(): CodeRow[] {
+  const days = [
+    ['MAA', 'Maandag', 'Lundi', 'Monday'], ['DIN', 'Dinsdag', 'Mardi', 'Tuesday'], ['WOE', 'Woensdag', 'Mercredi', 'Wednesday'],
+    ['DON', 'Donderdag', 'Jeudi', 'Thursday'], ['VRIJ', 'Vrijdag', 'Vendredi', 'Friday'], ['ZAT', 'Zaterdag', 'Samedi', 'Saturday'],
+    ['ZON', 'Zondag', 'Dimanche', 'Sunday'],
+  ] as const;
+  const parts = [
+    ['OCHTEND', 'voormiddag', 'matin', 'morning', 'MORNING'], ['MIDDAG', 'namiddag', 'après-midi', 'afternoon', 'AFTERNOON'],
+    ['AVOND', 'avond', 'soir', 'evening', 'EVENING'],
+  ] as const;
+  return codes('lesson_moment', days.flatMap(([day, nl, fr, en], d) => parts.map(([part, pnl, pfr, pen, partOfDay]) =>
+    [`${day}_${part}`, `${nl}${pnl}`, `${fr} ${pfr}`, `${en} ${pen}`, { attributes: { isoWeekday: d + 1, partOfDay } }] as const)));
+}
+
+export const CODE_LISTS: readonly CodeRow[] = Object.freeze([
+  // gender — MAGDA Personalia/Geslacht/Code with @Beschrijving (1 Mannelijk, 2 Vrouwelijk); 0 for unknown.
+  // statisticsLabel: the label of seed 004 tables 5 and 18 (reference t05, t18).
+  ...codes('gender', [
+    ['1', 'Mannelijk', 'Masculin', 'Male', { attributes: { statisticsLabel: 'Man' } }],
+    ['2', 'Vrouwelijk', 'Féminin', 'Female', { attributes: { statisticsLabel: 'Vrouw' } }],
+    ['0', 'Onbekend', 'Inconnu', 'Unknown'],
+  ]),
+
+  // nationality — seed 004 tables 4 and 15 (reference t04, t15): every label there, exactly as printed,
+  // plus the other sovereign states so that any newcomer can be recorded. Code: ISO 3166-1 alpha-3
+  // (withdrawn ISO codes for former states: YUG, SUN, CSK, SCG); invented where none exists: XKX Kosovo
+  // (the user-assigned code the EU uses), XXA stateless (ICAO Doc 9303), UNK 'onbepaald' (undetermined),
+  // MKD_PRE_2019 for the old name 'Macedonië' (the tables list it beside 'Noord-Macedonië' = MKD), and
+  // SRB_SEVIE for 'Sevië' (a misspelling of Servië that the tables count as a nationality of its own).
+  // attributes.group (nationality_group): EU_PLUS = the EU member states, the EEA (Iceland, Liechtenstein,
+  // Norway), Switzerland and the United Kingdom. The UK stays EU+: the statistics count it so also in 2022
+  // (after Brexit; UK nationals under the withdrawal agreement keep EU-like rights). Belgium is EU+: Belgian
+  // newcomers are EU citizens and table 3 counts them so. Czechoslovakia is EU+ (its successors are EU
+  // members; table 14 needs it), the other former states and Kosovo are third countries. Checked against
+  // tables 3 and 14: the groups reproduce table 14 (fines) exactly for 2019–2022 and table 3 exactly for
+  // 2022; table 3 has 3 (2020) and 2 (2021) persons more in 'Derdelander' than this per-nationality
+  // grouping gives — no single label explains it (probably persons whose nationality changed).
+  ...nationalities([
+    ['AFG', 'AF', 'Afghanistan', 'Afghanistan', 'Afghanistan', TC],
+    ['ALB', 'AL', 'Albanië', 'Albanie', 'Albania', TC],
+    ['DZA', 'DZ', 'Algerije', 'Algérie', 'Algeria', TC],
+    ['AND', 'AD', 'Andorra', 'Andorre', 'Andorra', TC],
+    ['AGO', 'AO', 'Angola', 'Angola', 'Angola', TC],
+    ['ATG', 'AG', 'Antigua en Barbuda', 'Antigua-et-Barbuda', 'Antigua and Barbuda', TC],
+    ['ARG', 'AR', 'Argentinië', 'Argentine', 'Argentina', TC],
+    ['ARM', 'AM', 'Armenië', 'Arménie', 'Armenia', TC],
+    ['AUS', 'AU', 'Australië', 'Australie', 'Australia', TC],
+    ['AZE', 'AZ', 'Azerbeidzjan', 'Azerbaïdjan', 'Azerbaijan', TC],
+    ['BHS', 'BS', 'Bahama\'s', 'Bahamas', 'Bahamas', TC],
+    ['BHR', 'BH', 'Bahrein', 'Bahreïn', 'Bahrain', TC],
+    ['BGD', 'BD', 'Bangladesh', 'Bangladesh', 'Bangladesh', TC],
+    ['BRB', 'BB', 'Barbados', 'Barbade', 'Barbados', TC],
+    ['BEL', 'BE', 'België', 'Belgique', 'Belgium', EU],
+    ['BLZ', 'BZ', 'Belize', 'Belize', 'Belize', TC],
+    ['BEN', 'BJ', 'Benin', 'Bénin', 'Benin', TC],
+    ['BTN', 'BT', 'Bhutan', 'Bhoutan', 'Bhutan', TC],
+    ['BOL', 'BO', 'Bolivië', 'Bolivie', 'Bolivia', TC],
+    ['BIH', 'BA', 'Bosnië-Herzegovina', 'Bosnie-Herzégovine', 'Bosnia and Herzegovina', TC],
+    ['BWA', 'BW', 'Botswana', 'Botswana', 'Botswana', TC],
+    ['BRA', 'BR', 'Brazilië', 'Brésil', 'Brazil', TC],
+    ['BRN', 'BN', 'Brunei Darussalam', 'Brunéi Darussalam', 'Brunei Darussalam', TC],
+    ['BGR', 'BG', 'Bulgarije', 'Bulgarie', 'Bulgaria', EU],
+    ['BFA', 'BF', 'Burkina Faso', 'Burkina Faso', 'Burkina Faso', TC],
+    ['BDI', 'BI', 'Burundi', 'Burundi', 'Burundi', TC],
+    ['KHM', 'KH', 'Cambodja', 'Cambodge', 'Cambodia', TC],
+    ['CAN', 'CA', 'Canada', 'Canada', 'Canada', TC],
+    ['CAF', 'CF', 'Centraal-Afrikaanse Republiek', 'République centrafricaine', 'Central African Republic', TC],
+    ['CHL', 'CL', 'Chili', 'Chili', 'Chile', TC],
+    ['CHN', 'CN', 'China', 'Chine', 'China', TC],
+    ['COL', 'CO', 'Colombia', 'Colombie', 'Colombia', TC],
+    ['COM', 'KM', 'Comoren', 'Comores', 'Comoros', TC],
+    ['COG', 'CG', 'Congo-Brazzaville', 'Congo (Brazzaville)', 'Congo (Brazzaville)', TC],
+    ['COD', 'CD', 'Congo-Kinshasa', 'République démocratique du Congo', 'Democratic Republic of the Congo', TC],
+    ['CRI', 'CR', 'Costa Rica', 'Costa Rica', 'Costa Rica', TC],
+    ['CUB', 'CU', 'Cuba', 'Cuba', 'Cuba', TC],
+    ['CYP', 'CY', 'Cyprus', 'Chypre', 'Cyprus', EU],
+    ['DNK', 'DK', 'Denemarken', 'Danemark', 'Denmark', EU],
+    ['DJI', 'DJ', 'Djibouti', 'Djibouti', 'Djibouti', TC],
+    ['DMA', 'DM', 'Dominica', 'Dominique', 'Dominica', TC],
+    ['DOM', 'DO', 'Dominicaanse Rep.', 'République dominicaine', 'Dominican Republic', TC],
+    ['DEU', 'DE', 'Duitsland', 'Allemagne', 'Germany', EU],
+    ['ECU', 'EC', 'Ecuador', 'Équateur', 'Ecuador', TC],
+    ['EGY', 'EG', 'Egypte', 'Égypte', 'Egypt', TC],
+    ['SLV', 'SV', 'El Salvador', 'Salvador', 'El Salvador', TC],
+    ['GNQ', 'GQ', 'Equatoriaal-Guinea', 'Guinée équatoriale', 'Equatorial Guinea', TC],
+    ['ERI', 'ER', 'Eritrea', 'Érythrée', 'Eritrea', TC],
+    ['EST', 'EE', 'Estland', 'Estonie', 'Estonia', EU],
+    ['SWZ', 'SZ', 'Eswatini', 'Eswatini', 'Eswatini', TC],
+    ['ETH', 'ET', 'Ethiopië', 'Éthiopie', 'Ethiopia', TC],
+    ['FJI', 'FJ', 'Fiji', 'Fidji', 'Fiji', TC],
+    ['PHL', 'PH', 'Filipijnen', 'Philippines', 'Philippines', TC],
+    ['FIN', 'FI', 'Finland', 'Finlande', 'Finland', EU],
+    ['FRA', 'FR', 'Frankrijk', 'France', 'France', EU],
+    ['GAB', 'GA', 'Gabon', 'Gabon', 'Gabon', TC],
+    ['GMB', 'GM', 'Gambia', 'Gambie', 'Gambia', TC],
+    ['GEO', 'GE', 'Georgië', 'Géorgie', 'Georgia', TC],
+    ['GHA', 'GH', 'Ghana', 'Ghana', 'Ghana', TC],
+    ['GRD', 'GD', 'Grenada', 'Grenade', 'Grenada', TC],
+    ['GRC', 'GR', 'Griekenland', 'Grèce', 'Greece', EU],
+    ['GTM', 'GT', 'Guatemala', 'Guatemala', 'Guatemala', TC],
+    ['GIN', 'GN', 'Guinea', 'Guinée', 'Guinea', TC],
+    ['GNB', 'GW', 'Guinee-Bissau', 'Guinée-Bissau', 'Guinea-Bissau', TC],
+    ['GUY', 'GY', 'Guyana', 'Guyana', 'Guyana', TC],
+    ['HTI', 'HT', 'Haïti', 'Haïti', 'Haiti', TC],
+    ['HND', 'HN', 'Honduras', 'Honduras', 'Honduras', TC],
+    ['HUN', 'HU', 'Hongarije', 'Hongrie', 'Hungary', EU],
+    ['HKG', 'HK', 'Hongkong', 'Hong Kong', 'Hong Kong', TC],
+    ['IRL', 'IE', 'Ierland', 'Irlande', 'Ireland', EU],
+    ['ISL', 'IS', 'IJsland', 'Islande', 'Iceland', EU],
+    ['IND', 'IN', 'India', 'Inde', 'India', TC],
+    ['IDN', 'ID', 'Indonesië', 'Indonésie', 'Indonesia', TC],
+    ['IRQ', 'IQ', 'Irak', 'Irak', 'Iraq', TC],
+    ['IRN', 'IR', 'Iran', 'Iran', 'Iran', TC],
+    ['ISR', 'IL', 'Israël', 'Israël', 'Israel', TC],
+    ['ITA', 'IT', 'Italië', 'Italie', 'Italy', EU],
+    ['CIV', 'CI', 'Ivoorkust', 'Côte d\'Ivoire', 'Côte d\'Ivoire', TC],
+    ['JAM', 'JM', 'Jamaica', 'Jamaïque', 'Jamaica', TC],
+    ['JPN', 'JP', 'Japan', 'Japon', 'Japan', TC],
+    ['YEM', 'YE', 'Jemen', 'Yémen', 'Yemen', TC],
+    ['YUG', null, 'Joegoslavië', 'Yougoslavie (ancien État)', 'Yugoslavia (former state)', TC, { formerState: true }],
+    ['JOR', 'JO', 'Jordanië', 'Jordanie', 'Jordan', TC],
+    ['CPV', 'CV', 'Kaapverdië', 'Cap-Vert', 'Cabo Verde', TC],
+    ['CMR', 'CM', 'Kameroen', 'Cameroun', 'Cameroon', TC],
+    ['KAZ', 'KZ', 'Kazachstan', 'Kazakhstan', 'Kazakhstan', TC],
+    ['KEN', 'KE', 'Kenia', 'Kenya', 'Kenya', TC],
+    ['KGZ', 'KG', 'Kirgizstan', 'Kirghizistan', 'Kyrgyzstan', TC],
+    ['KIR', 'KI', 'Kiribati', 'Kiribati', 'Kiribati', TC],
+    ['KWT', 'KW', 'Koeweit', 'Koweït', 'Kuwait', TC],
+    ['XKX', 'XK', 'Kosovo', 'Kosovo', 'Kosovo', TC],
+    ['HRV', 'HR', 'Kroatië', 'Croatie', 'Croatia', EU],
+    ['LAO', 'LA', 'Laos', 'Laos', 'Laos', TC],
+    ['LSO', 'LS', 'Lesotho', 'Lesotho', 'Lesotho', TC],
+    ['LVA', 'LV', 'Letland', 'Lettonie', 'Latvia', EU],
+    ['LBN', 'LB', 'Libanon', 'Liban', 'Lebanon', TC],
+    ['LBR', 'LR', 'Liberia', 'Libéria', 'Liberia', TC],
+    ['LBY', 'LY', 'Libië', 'Libye', 'Libya', TC],
+    ['LIE', 'LI', 'Liechtenstein', 'Liechtenstein', 'Liechtenstein', EU],
+    ['LTU', 'LT', 'Litouwen', 'Lituanie', 'Lithuania', EU],
+    ['LUX', 'LU', 'Luxemburg', 'Luxembourg', 'Luxembourg', EU],
+    ['MAC', 'MO', 'Macau', 'Macao', 'Macao', TC],
+    ['MKD_PRE_2019', 'MK', 'Macedonië', 'Macédoine (nom avant 2019)', 'Macedonia (name before 2019)', TC, { iso3: 'MKD' }],
+    ['MDG', 'MG', 'Madagaskar', 'Madagascar', 'Madagascar', TC],
+    ['MWI', 'MW', 'Malawi', 'Malawi', 'Malawi', TC],
+    ['MDV', 'MV', 'Maldiven', 'Maldives', 'Maldives', TC],
+    ['MYS', 'MY', 'Maleisië', 'Malaisie', 'Malaysia', TC],
+    ['MLI', 'ML', 'Mali', 'Mali', 'Mali', TC],
+    ['MLT', 'MT', 'Malta', 'Malte', 'Malta', EU],
+    ['MAR', 'MA', 'Marokko', 'Maroc', 'Morocco', TC],
+    ['MHL', 'MH', 'Marshalleilanden', 'Îles Marshall', 'Marshall Islands', TC],
+    ['MRT', 'MR', 'Mauritanië', 'Mauritanie', 'Mauritania', TC],
+    ['MUS', 'MU', 'Mauritius', 'Maurice', 'Mauritius', TC],
+    ['MEX', 'MX', 'Mexico', 'Mexique', 'Mexico', TC],
+    ['FSM', 'FM', 'Micronesia', 'Micronésie', 'Micronesia', TC],
+    ['MDA', 'MD', 'Moldavië', 'Moldavie', 'Moldova', TC],
+    ['MCO', 'MC', 'Monaco', 'Monaco', 'Monaco', TC],
+    ['MNG', 'MN', 'Mongolië', 'Mongolie', 'Mongolia', TC],
+    ['MNE', 'ME', 'Montenegro', 'Monténégro', 'Montenegro', TC],
+    ['MOZ', 'MZ', 'Mozambique', 'Mozambique', 'Mozambique', TC],
+    ['MMR', 'MM', 'Myanmar', 'Myanmar (Birmanie)', 'Myanmar', TC],
+    ['NAM', 'NA', 'Namibië', 'Namibie', 'Namibia', TC],
+    ['NRU', 'NR', 'Nauru', 'Nauru', 'Nauru', TC],
+    ['NLD', 'NL', 'Nederland', 'Pays-Bas', 'Netherlands', EU],
+    ['NPL', 'NP', 'Nepal', 'Népal', 'Nepal', TC],
+    ['NIC', 'NI', 'Nicaragua', 'Nicaragua', 'Nicaragua', TC],
+    ['NZL', 'NZ', 'Nieuw-Zeeland', 'Nouvelle-Zélande', 'New Zealand', TC],
+    ['NER', 'NE', 'Niger', 'Niger', 'Niger', TC],
+    ['NGA', 'NG', 'Nigeria', 'Nigeria', 'Nigeria', TC],
+    ['PRK', 'KP', 'Noord-Korea', 'Corée du Nord', 'North Korea', TC],
+    ['MKD', 'MK', 'Noord-Macedonië', 'Macédoine du Nord', 'North Macedonia', TC],
+    ['NOR', 'NO', 'Noorwegen', 'Norvège', 'Norway', EU],
+    ['UKR', 'UA', 'Oekraïne', 'Ukraine', 'Ukraine', TC],
+    ['UZB', 'UZ', 'Oezbekistan', 'Ouzbékistan', 'Uzbekistan', TC],
+    ['OMN', 'OM', 'Oman', 'Oman', 'Oman', TC],
+    ['TLS', 'TL', 'Oost-Timor', 'Timor oriental', 'Timor-Leste', TC],
+    ['AUT', 'AT', 'Oostenrijk', 'Autriche', 'Austria', EU],
+    ['PAK', 'PK', 'Pakistan', 'Pakistan', 'Pakistan', TC],
+    ['PLW', 'PW', 'Palau', 'Palaos', 'Palau', TC],
+    ['PSE', 'PS', 'Palestina', 'Palestine', 'Palestine', TC],
+    ['PAN', 'PA', 'Panama', 'Panama', 'Panama', TC],
+    ['PNG', 'PG', 'Papoea-Nieuw-Guinea', 'Papouasie-Nouvelle-Guinée', 'Papua New Guinea', TC],
+    ['PRY', 'PY', 'Paraguay', 'Paraguay', 'Paraguay', TC],
+    ['PER', 'PE', 'Peru', 'Pérou', 'Peru', TC],
+    ['POL', 'PL', 'Polen', 'Pologne', 'Poland', EU],
+    ['PRT', 'PT', 'Portugal', 'Portugal', 'Portugal', EU],
+    ['QAT', 'QA', 'Qatar', 'Qatar', 'Qatar', TC],
+    ['ROU', 'RO', 'Roemenië', 'Roumanie', 'Romania', EU],
+    ['RUS', 'RU', 'Rusland', 'Russie', 'Russia', TC],
+    ['RWA', 'RW', 'Rwanda', 'Rwanda', 'Rwanda', TC],
+    ['LCA', 'LC', 'Saint Lucia', 'Sainte-Lucie', 'Saint Lucia', TC],
+    ['VCT', 'VC', 'Saint Vincent en de Grenadines', 'Saint-Vincent-et-les-Grenadines', 'Saint Vincent and the Grenadines', TC],
+    ['SLB', 'SB', 'Salomonseilanden', 'Îles Salomon', 'Solomon Islands', TC],
+    ['WSM', 'WS', 'Samoa', 'Samoa', 'Samoa', TC],
+    ['SMR', 'SM', 'San Marino', 'Saint-Marin', 'San Marino', TC],
+    ['STP', 'ST', 'São Tomé en Príncipe', 'Sao Tomé-et-Principe', 'Sao Tome and Principe', TC],
+    ['SAU', 'SA', 'Saudi-Arabië', 'Arabie saoudite', 'Saudi Arabia', TC],
+    ['SEN', 'SN', 'Senegal', 'Sénégal', 'Senegal', TC],
+    ['SRB', 'RS', 'Servië', 'Serbie', 'Serbia', TC],
+    ['SCG', null, 'Servië en Montenegro', 'Serbie-et-Monténégro (ancien État)', 'Serbia and Montenegro (former state)', TC, { formerState: true }],
+    ['SRB_SEVIE', 'RS', 'Sevië', 'Serbie (graphie « Sevië »)', 'Serbia (spelt "Sevië")', TC, { iso3: 'SRB' }],
+    ['SYC', 'SC', 'Seychellen', 'Seychelles', 'Seychelles', TC],
+    ['SLE', 'SL', 'Sierra Leone', 'Sierra Leone', 'Sierra Leone', TC],
+    ['SGP', 'SG', 'Singapore', 'Singapour', 'Singapore', TC],
+    ['SVN', 'SI', 'Slovenië', 'Slovénie', 'Slovenia', EU],
+    ['SVK', 'SK', 'Slowakije', 'Slovaquie', 'Slovakia', EU],
+    ['SDN', 'SD', 'Soedan', 'Soudan', 'Sudan', TC],
+    ['SOM', 'SO', 'Somalië', 'Somalie', 'Somalia', TC],
+    ['ESP', 'ES', 'Spanje', 'Espagne', 'Spain', EU],
+    ['LKA', 'LK', 'Sri Lanka', 'Sri Lanka', 'Sri Lanka', TC],
+    ['KNA', 'KN', 'St. Kitts en Nevis', 'Saint-Christophe-et-Niévès', 'Saint Kitts and Nevis', TC],
+    ['XXA', null, 'Staatloos', 'Apatride', 'Stateless', TC],
+    ['SUR', 'SR', 'Suriname', 'Suriname', 'Suriname', TC],
+    ['SYR', 'SY', 'Syrië', 'Syrie', 'Syria', TC],
+    ['TJK', 'TJ', 'Tadzjikistan', 'Tadjikistan', 'Tajikistan', TC],
+    ['TWN', 'TW', 'Taiwan', 'Taïwan', 'Taiwan', TC],
+    ['TZA', 'TZ', 'Tanzania', 'Tanzanie', 'Tanzania', TC],
+    ['THA', 'TH', 'Thailand', 'Thaïlande', 'Thailand', TC],
+    ['TGO', 'TG', 'Togo', 'Togo', 'Togo', TC],
+    ['TON', 'TO', 'Tonga', 'Tonga', 'Tonga', TC],
+    ['TTO', 'TT', 'Trinidad en Tobago', 'Trinité-et-Tobago', 'Trinidad and Tobago', TC],
+    ['TCD', 'TD', 'Tsjaad', 'Tchad', 'Chad', TC],
+    ['CZE', 'CZ', 'Tsjechië', 'Tchéquie', 'Czechia', EU],
+    ['CSK', null, 'Tsjechoslowakije', 'Tchécoslovaquie (ancien État)', 'Czechoslovakia (former state)', EU, { formerState: true }],
+    ['TUN', 'TN', 'Tunesië', 'Tunisie', 'Tunisia', TC],
+    ['TUR', 'TR', 'Turkije', 'Turquie', 'Türkiye', TC],
+    ['TKM', 'TM', 'Turkmenistan', 'Turkménistan', 'Turkmenistan', TC],
+    ['TUV', 'TV', 'Tuvalu', 'Tuvalu', 'Tuvalu', TC],
+    ['SUN', null, 'U.S.S.R.', 'URSS (ancien État)', 'USSR (former state)', TC, { formerState: true }],
+    ['UGA', 'UG', 'Uganda', 'Ouganda', 'Uganda', TC],
+    ['URY', 'UY', 'Uruguay', 'Uruguay', 'Uruguay', TC],
+    ['VUT', 'VU', 'Vanuatu', 'Vanuatu', 'Vanuatu', TC],
+    ['VAT', 'VA', 'Vaticaanstad', 'Vatican', 'Holy See (Vatican City)', TC],
+    ['VEN', 'VE', 'Venezuela', 'Venezuela', 'Venezuela', TC],
+    ['GBR', 'GB', 'Verenigd Koninkrijk', 'Royaume-Uni', 'United Kingdom', EU],
+    ['ARE', 'AE', 'Verenigde Arabische Emiraten', 'Émirats arabes unis', 'United Arab Emirates', TC],
+    ['USA', 'US', 'Verenigde Staten van Amerika', 'États-Unis d\'Amérique', 'United States of America', TC],
+    ['VNM', 'VN', 'Vietnam', 'Viêt Nam', 'Viet Nam', TC],
+    ['BLR', 'BY', 'Wit-Rusland', 'Biélorussie', 'Belarus', TC],
+    ['ZMB', 'ZM', 'Zambia', 'Zambie', 'Zambia', TC],
+    ['ZWE', 'ZW', 'Zimbabwe', 'Zimbabwe', 'Zimbabwe', TC],
+    ['ZAF', 'ZA', 'Zuid-Afrika', 'Afrique du Sud', 'South Africa', TC],
+    ['KOR', 'KR', 'Zuid-Korea', 'Corée du Sud', 'South Korea', TC],
+    ['SSD', 'SS', 'Zuid-Soedan', 'Soudan du Sud', 'South Sudan', TC],
+    ['SWE', 'SE', 'Zweden', 'Suède', 'Sweden', EU],
+    ['CHE', 'CH', 'Zwitserland', 'Suisse', 'Switzerland', EU],
+    ['UNK', null, 'onbepaald', 'indéterminée', 'undetermined', UN],
+  ]),
+
+  // nationality_group — seed 004 tables 3 and 14 (reference t03, t14): labels as printed in table 3.
+  ...codes('nationality_group', [
+    ['EU_PLUS', 'EU+', 'UE+', 'EU+ (EU, EEA, Switzerland, United Kingdom)'],
+    ['THIRD_COUNTRY', 'Derdelander', 'Ressortissant de pays tiers', 'Third-country national'],
+    ['UNKNOWN', 'Onbepaald', 'Indéterminé', 'Undetermined'],
+  ]),
+
+  // residence_status — seed 004 table 7 (reference t07), the 19 labels exactly as printed, in the printed
+  // order; table 16 (t16) uses 17 of them and no other. (The question of seed 004 also names 'EU+ in
+  // afwachting', 'andere reden EU+' and 'gezinshereniging met EU+ of Belg'; the answer's tables do not use
+  // them — 'EU+ in afwachting' is printed as 'EU+ voorlopig statuut'.) Codes invented.
+  // attributes.nationalityGroup only where the status itself implies it (EU+ statuses; third-country,
+  // protection and regularisation statuses, which EU citizens cannot have).
+  ...codes('residence_status', [
+    ['GEZINSHERENIGING_DERDELANDER', 'gezinshereniging met derdelander', 'regroupement familial avec un ressortissant de pays tiers', 'family reunification with a third-country national', { attributes: { nationalityGroup: TC } }],
+    ['GEZINSHERENIGING_BELG', 'gezinshereniging met Belg', 'regroupement familial avec un Belge', 'family reunification with a Belgian'],
+    ['ERKEND_VLUCHTELING', 'erkend vluchteling', 'réfugié reconnu', 'recognised refugee', { attributes: { nationalityGroup: TC } }],
+    ['ARBEIDSMIGRANT_EU', 'arbeidsmigrant EU+', 'travailleur migrant UE+', 'EU+ labour migrant', { attributes: { nationalityGroup: EU } }],
+    ['GEZINSHERENIGING_EU', 'gezinshereniging met EU+', 'regroupement familial avec un ressortissant UE+', 'family reunification with an EU+ national'],
+    ['ARBEIDSMIGRANT_DERDELANDER', 'arbeidsmigrant derdelander', 'travailleur migrant ressortissant de pays tiers', 'third-country labour migrant', { attributes: { nationalityGroup: TC } }],
+    ['ONBEPAALD', 'onbepaald', 'indéterminé', 'undetermined'],
+    ['STUDENT_DERDELANDER', 'student derdelander', 'étudiant ressortissant de pays tiers', 'third-country student', { attributes: { nationalityGroup: TC } }],
+    ['GEZINSHERENIGING_VLUCHTELING', 'gezinshereniging met erkend vluchteling', 'regroupement familial avec un réfugié reconnu', 'family reunification with a recognised refugee'],
+    ['ANDERE_DERDELANDER', 'andere reden derdelander', 'ressortissant de pays tiers, autre motif', 'third-country national, other reason', { attributes: { nationalityGroup: TC } }],
+    ['GEREGULARISEERD', 'geregulariseerd', 'régularisé', 'regularised', { attributes: { nationalityGroup: TC } }],
+    ['OVERIGE', 'overige', 'autres', 'other'],
+    ['ASIELZOEKER', 'asielzoeker', "demandeur d'asile", 'asylum seeker', { attributes: { nationalityGroup: TC } }],
+    ['SUBSIDIAIRE_BESCHERMING', 'subsidiaire bescherming', 'protection subsidiaire', 'subsidiary protection', { attributes: { nationalityGroup: TC } }],
+    ['GEZINSHERENIGING_SUBSIDIAIR', 'gezinshereniging met subsidiair beschermde', "regroupement familial avec un bénéficiaire de la protection subsidiaire", 'family reunification with a beneficiary of subsidiary protection'],
+    ['BESTAANSMIDDELEN_EU', 'beschikker voldoende bestaansmiddelen EU+', 'ressortissant UE+ disposant de ressources suffisantes', 'EU+ national with sufficient resources', { attributes: { nationalityGroup: EU } }],
+    ['STUDENT_EU', 'student EU+', 'étudiant UE+', 'EU+ student', { attributes: { nationalityGroup: EU } }],
+    ['BELG_NIEUWKOMER', 'Belg nieuwkomer', 'Belge primo-arrivant (né à l’étranger)', 'Belgian newcomer (born abroad)'],
+    ['EU_VOORLOPIG', 'EU+ voorlopig statuut', 'UE+ statut provisoire', 'EU+ provisional status', { attributes: { nationalityGroup: EU } }],
+  ]),
+
+  // agency — SPEC.md "Who uses it"; seed 004 tables 1, 2, 9, 13 (statisticsLabel = the label there).
+  // attributes.nis: the municipality a city agency works in (Antwerpen 11002, Gent 44021).
+  ...codes('agency', [
+    ['ATLAS', 'Atlas', 'Atlas (Anvers)', 'Atlas (Antwerp)', { attributes: { statisticsLabel: 'Atlas', nis: '11002' } }],
+    ['IN_GENT', 'IN-Gent', 'IN-Gent (Gand)', 'IN-Gent (Ghent)', { attributes: { statisticsLabel: 'IN-Gent', nis: '44021' } }],
+    ['AGII', 'Vlaams Agentschap Integratie en Inburgering', "Agence flamande pour l'intégration et l'intégration civique", 'Flemish Agency for Integration and Civic Integration', { attributes: { statisticsLabel: 'Vlaams Agentschap' } }],
+  ]),
+
+  // region — the working areas of the Flemish agency in seed 004 tables 1, 2, 9 and 13; label_nl exactly
+  // as in table 2 (reference t02, region column), statisticsLabel as in tables 1, 9 and 13 (Brussels is
+  // not in those: infringements and fines exist in the Flemish Region only). Provincie Antwerpen and
+  // Oost-Vlaanderen exclude the cities of Atlas and IN-Gent. attributes.province: the code in list province.
+  ...codes('region', [
+    ['ANTWERP', 'Provincie Antwerpen', "Province d'Anvers", 'Province of Antwerp', { attributes: { province: 'ANTWERP', agency: 'AGII', statisticsLabel: 'Provincie Antwerpen' } }],
+    ['LIMBURG', 'Limburg', 'Limbourg', 'Limburg', { attributes: { province: 'LIMBURG', agency: 'AGII', statisticsLabel: 'Provincie Limburg' } }],
+    ['EAST_FLANDERS', 'Oost-Vlaanderen', 'Flandre-Orientale', 'East Flanders', { attributes: { province: 'EAST_FLANDERS', agency: 'AGII', statisticsLabel: 'Provincie Oost-Vlaanderen' } }],
+    ['FLEMISH_BRABANT', 'Vlaams-Brabant', 'Brabant flamand', 'Flemish Brabant', { attributes: { province: 'FLEMISH_BRABANT', agency: 'AGII', statisticsLabel: 'Provincie Vlaams-Brabant' } }],
+    ['WEST_FLANDERS', 'West-Vlaanderen', 'Flandre-Occidentale', 'West Flanders', { attributes: { province: 'WEST_FLANDERS', agency: 'AGII', statisticsLabel: 'Provincie West-Vlaanderen' } }],
+    ['BRUSSELS', 'Brussels Hoofdstedelijk Gewest', 'Région de Bruxelles-Capitale', 'Brussels-Capital Region', { attributes: { province: 'BRUSSELS', agency: 'AGII' } }],
+  ]),
+
+  // province — the Belgian provinces and the Brussels-Capital Region, with the codes that migration 0001
+  // (kbi_province_of_postcode) derives from a postcode. attributes: ISO 3166-2 code, NIS code, region.
+  ...codes('province', [
+    ['ANTWERP', 'Antwerpen', 'Anvers', 'Antwerp', { attributes: { iso: 'BE-VAN', nis: '10000', region: 'FLANDERS' } }],
+    ['LIMBURG', 'Limburg', 'Limbourg', 'Limburg', { attributes: { iso: 'BE-VLI', nis: '70000', region: 'FLANDERS' } }],
+    ['EAST_FLANDERS', 'Oost-Vlaanderen', 'Flandre-Orientale', 'East Flanders', { attributes: { iso: 'BE-VOV', nis: '40000', region: 'FLANDERS' } }],
+    ['FLEMISH_BRABANT', 'Vlaams-Brabant', 'Brabant flamand', 'Flemish Brabant', { attributes: { iso: 'BE-VBR', nis: '20001', region: 'FLANDERS' } }],
+    ['WEST_FLANDERS', 'West-Vlaanderen', 'Flandre-Occidentale', 'West Flanders', { attributes: { iso: 'BE-VWV', nis: '30000', region: 'FLANDERS' } }],
+    ['BRUSSELS', 'Brussels Hoofdstedelijk Gewest', 'Région de Bruxelles-Capitale', 'Brussels-Capital Region', { attributes: { iso: 'BE-BRU', nis: '04000', region: 'BRUSSELS', isProvince: false } }],
+    ['WALLOON_BRABANT', 'Waals-Brabant', 'Brabant wallon', 'Walloon Brabant', { attributes: { iso: 'BE-WBR', nis: '20002', region: 'WALLONIA' } }],
+    ['HAINAUT', 'Henegouwen', 'Hainaut', 'Hainaut', { attributes: { iso: 'BE-WHT', nis: '50000', region: 'WALLONIA' } }],
+    ['LIEGE', 'Luik', 'Liège', 'Liège', { attributes: { iso: 'BE-WLG', nis: '60000', region: 'WALLONIA' } }],
+    ['LUXEMBOURG', 'Luxemburg', 'Luxembourg', 'Luxembourg', { attributes: { iso: 'BE-WLX', nis: '80000', region: 'WALLONIA' } }],
+    ['NAMUR', 'Namen', 'Namur', 'Namur', { attributes: { iso: 'BE-WNA', nis: '90000', region: 'WALLONIA' } }],
+  ]),
+
+  // organisation_kind — SPEC.md "Who uses it" and "Exchange flows"; seed 001 (exchange partners); seed 003 §6
+  // (ABB, manager of the KBI in 2012, and whose enforcement officers decide on fines).
+  ...codes('organisation_kind', [
+    ['AGENCY', 'Agentschap integratie en inburgering', "Agence d'intégration et d'intégration civique", 'Integration and civic-integration agency'],
+    ['HOUSE_OF_DUTCH', 'Huis van het Nederlands', 'Maison du néerlandais', 'House of Dutch'],
+    ['OCMW', 'OCMW (openbaar centrum voor maatschappelijk welzijn)', "CPAS (centre public d'action sociale)", 'OCMW (public centre for social welfare)'],
+    ['VDAB', 'VDAB', "VDAB (Office flamand de l'emploi et de la formation professionnelle)", 'VDAB (Flemish public employment service)'],
+    ['ACTIRIS', 'Actiris', 'Actiris', 'Actiris (Brussels public employment service)'],
+    ['VMSW', 'Vlaamse Maatschappij voor Sociaal Wonen', 'Société flamande du logement social', 'Flemish Social Housing Company (VMSW)'],
+    ['CVO', 'Centrum voor volwassenenonderwijs', "Centre d'enseignement pour adultes", 'Adult education centre (CVO)'],
+    ['CBE', 'Centrum voor basiseducatie', "Centre d'éducation de base", 'Basic education centre (CBE)'],
+    ['AHOVOKS', 'Agentschap voor Hoger Onderwijs, Volwassenenonderwijs, Kwalificaties en Studietoelagen', "Agence pour l'enseignement supérieur, l'enseignement des adultes, les qualifications et les allocations d'études", 'Agency for Higher Education, Adult Education, Qualifications and Study Grants (AHOVOKS)'],
+    ['DVZ', 'Dienst Vreemdelingenzaken', 'Office des étrangers', 'Immigration Office (DVZ)'],
+    ['LOCAL_AUTHORITY', 'Lokaal bestuur (gemeente)', 'Administration locale (commune)', 'Local authority (municipality)'],
+    ['ABB', 'Agentschap Binnenlands Bestuur', "Agence de l'administration intérieure", 'Agency for Domestic Governance (ABB)'],
+  ]),
+
+  // target_group_type — MAGDA Doelgroep/Type (PLICHT, RECHT, MINDERJARIG are real; seed 002 §2.2 "Type: het
+  // type inburgeraar"). statisticsLabel: seed 004 tables 6 and 17. MINDERJARIG: the guidance trajectory for
+  // minors of the 2013 decree (domain-rules §4.1; meaning inferred).
+  ...codes('target_group_type', [
+    ['PLICHT', 'Verplichte inburgeraar', "Personne soumise à l'obligation d'intégration civique", 'Obliged (subject to the civic-integration obligation)', { attributes: { statisticsLabel: 'Plicht' } }],
+    ['RECHT', 'Rechthebbende inburgeraar', "Ayant droit à l'intégration civique", 'Entitled (right to civic integration)', { attributes: { statisticsLabel: 'Recht' } }],
+    ['MINDERJARIG', 'Minderjarige nieuwkomer', 'Primo-arrivant mineur', 'Minor newcomer'],
+  ]),
+
+  // target_group_subtype — MAGDA Doelgroep/SubType (VOL_PROG, RECHT, MINDERJARIG are real); seed 002 §2.2:
+  // "Subtype: duidt de te volgen opleiding aan". Meanings inferred: VOL_PROG = the full programme.
+  ...codes('target_group_subtype', [
+    ['VOL_PROG', 'Volledig programma', 'Programme complet', 'Full programme'],
+    ['RECHT', 'Programma voor rechthebbenden', 'Programme pour ayants droit', 'Programme for the entitled'],
+    ['MINDERJARIG', 'Toeleidingstraject minderjarigen', "Parcours d'orientation pour mineurs", 'Guidance trajectory for minors'],
+  ]),
+
+  // target_group_determined — MAGDA Doelgroep/Code (JA, NEE); seed 002 §2.2 "Behorend tot doelgroep inburgering".
+  ...codes('target_group_determined', [
+    ['JA', 'Behoort tot de doelgroep inburgering', "Appartient au groupe cible de l'intégration civique", 'Belongs to the civic-integration target group'],
+    ['NEE', 'Behoort niet tot de doelgroep inburgering', "N'appartient pas au groupe cible de l'intégration civique", 'Does not belong to the civic-integration target group'],
+  ]),
+
+  // no_target_group_reason — MAGDA Doelgroep/RedenGeenDoelgroep: 01 is real (Naam and KorteNaam). 02–06 are
+  // invented from the conditions of the target group (domain-rules §4.2; meaning inferred).
+  ...codes('no_target_group_reason', [
+    ['01', 'Asielzoeker < 4 maanden na asielaanvraag', "Demandeur d'asile < 4 mois après la demande d'asile", 'Asylum seeker < 4 months after the asylum application', { short_nl: 'Asielzoeker < 4 maanden n' }],
+    ['02', 'Verblijf met tijdelijk doel (maximaal 1 jaar)', 'Séjour à but temporaire (1 an maximum)', 'Stay for a temporary purpose (at most 1 year)'],
+    ['03', 'Niet ingeschreven in het Rijksregister', 'Non inscrit au Registre national', 'Not registered in the National Register'],
+    ['04', 'Jonger dan 18 jaar', 'Moins de 18 ans', 'Younger than 18'],
+    ['05', 'Woont niet in het Vlaamse of het Brusselse Hoofdstedelijke Gewest', 'Ne réside pas en Région flamande ni en Région de Bruxelles-Capitale', 'Does not live in the Flemish or the Brussels-Capital Region'],
+    ['06', 'Belg geboren in België', 'Belge né en Belgique', 'Belgian born in Belgium'],
+  ]),
+
+  // exemption_reason — MAGDA Doelgroep/RedenVrijstellingVanDeVerplichting: code 01 is real, but the example
+  // carries a placeholder name ('Reden vrijstelling lang'). Meanings of 01–06 inferred from domain-rules §4.4
+  // (the full list of the decree could not be read).
+  ...codes('exemption_reason', [
+    ['01', 'Onderdaan van de EU, de EER of Zwitserland, of familielid', "Ressortissant de l'UE, de l'EEE ou de la Suisse, ou membre de sa famille", 'National of the EU, the EEA or Switzerland, or a family member'],
+    ['02', '65 jaar of ouder', '65 ans ou plus', 'Aged 65 or older'],
+    ['03', 'Ernstige ziekte of handicap', 'Maladie grave ou handicap', 'Serious illness or disability'],
+    ['04', 'Diploma of getuigschrift van het Nederlandstalig onderwijs', "Diplôme ou certificat de l'enseignement néerlandophone", 'Diploma or certificate of Dutch-language education'],
+    ['05', 'Inburgeringsattest of gelijkwaardig attest reeds behaald', "Attestation d'intégration civique ou équivalent déjà obtenue", 'Civic integration certificate or equivalent already obtained'],
+    ['06', 'Verblijf met tijdelijk doel', 'Séjour à but temporaire', 'Stay for a temporary purpose'],
+  ]),
+
+  // registration_type — MAGDA Aanmelding/Type (EA, HA are real). Meanings inferred: EA = eerste aanmelding,
+  // HA = heraanmelding (domain-rules §4.9 "attest van heraanmelding").
+  ...codes('registration_type', [
+    ['EA', 'Eerste aanmelding', 'Première inscription', 'First registration'],
+    ['HA', 'Heraanmelding', 'Réinscription', 'Re-registration'],
+  ]),
+
+  // registration_reason — MAGDA Aanmelding/Reden: 13 and 15 are real (Naam and KorteNaam). 11, 12, 14, 16,
+  // 17 are invented in the same numbering (meaning inferred).
+  ...codes('registration_reason', [
+    ['11', 'Uitnodiging door het agentschap', "Invitation par l'agence", 'Invitation by the agency'],
+    ['12', 'Eigen initiatief', 'Propre initiative', 'Own initiative'],
+    ['13', 'Eigen werving onthaalbureau', "Recrutement propre du bureau d'accueil", 'Own recruitment by the reception office', { short_nl: 'Eigen werving onthaalbure' }],
+    ['14', 'Doorverwijzing door het OCMW', 'Orientation par le CPAS', 'Referred by the OCMW'],
+    ['15', 'Derden', 'Tiers', 'Third parties', { short_nl: 'Derden' }],
+    ['16', 'Doorverwijzing door VDAB', 'Orientation par le VDAB', 'Referred by VDAB'],
+    ['17', 'Doorverwijzing door de gemeente', 'Orientation par la commune', 'Referred by the municipality'],
+  ]),
+
+  // registration_postponement_reason — domain-rules §4.9 / integratie-inburgering.be "Attesten": uitstel
+  // van aanmelding when the person has a right to a flexible trajectory, or for medical or personal
+  // reasons. Codes invented; WERK (work or training) inferred.
+  ...codes('registration_postponement_reason', [
+    ['FLEXIBEL_TRAJECT', 'Recht op een flexibel inburgeringstraject', "Droit à un parcours d'intégration civique flexible", 'Right to a flexible civic-integration trajectory'],
+    ['MEDISCH', 'Medische redenen', 'Raisons médicales', 'Medical reasons'],
+    ['PERSOONLIJK', 'Persoonlijke redenen', 'Raisons personnelles', 'Personal reasons'],
+    ['WERK', 'Werk of opleiding', 'Travail ou formation', 'Work or training'],
+  ]),
+
+  // signing_postponement_reason — MAGDA UitstelVanOndertekening/Reden: BIJSTAND_ZIEK_FAMILIELID is real (Naam
+  // and KorteNaam); domain-rules §4.9: uitstel van ondertekening for medical or personal reasons. The other
+  // codes are invented in the same style (meaning inferred).
+  ...codes('signing_postponement_reason', [
+    ['BIJSTAND_ZIEK_FAMILIELID', 'Bijstand aan ziek gezinslid of familielid', "Assistance à un membre du ménage ou de la famille malade", 'Caring for a sick member of the household or family', { short_nl: 'Bijstand ziek familielid' }],
+    ['ZIEKTE', 'Ziekte', 'Maladie', 'Illness'],
+    ['ZWANGERSCHAP', 'Zwangerschap of bevalling', 'Grossesse ou accouchement', 'Pregnancy or childbirth'],
+    ['WERK', 'Werk of opleiding', 'Travail ou formation', 'Work or training'],
+    ['ANDERE', 'Andere persoonlijke reden', 'Autre raison personnelle', 'Other personal reason'],
+  ]),
+
+  // contract_kind — seed 003 §61 cluster 3 ("het laatst afgesloten moeder- of overnamecontract").
+  ...codes('contract_kind', [
+    ['MOTHER', 'Moedercontract', 'Contrat initial', 'Original (mother) contract'],
+    ['TAKEOVER', 'Overnamecontract', 'Contrat de reprise', 'Takeover contract'],
+  ]),
+
+  // contract_part — MAGDA Contract/OnderdeelMO, OnderdeelNT2, OnderdeelLO; domain-rules §4.1 and §4.5: traject
+  // naar werk for people obliged from 1 March 2022, the participation and network trajectory from 1 January
+  // 2023. (Career orientation, LO, belongs to the regime before 2022; it is not closed here because contracts
+  // of that regime still run.)
+  ...codes('contract_part', [
+    ['MO', 'Maatschappelijke oriëntatie', 'Orientation sociale', 'Social orientation'],
+    ['NT2', 'Nederlands als tweede taal', 'Néerlandais langue seconde', 'Dutch as a second language'],
+    ['LO', 'Loopbaanoriëntatie', 'Orientation de carrière', 'Career orientation'],
+    ['WORK', 'Traject naar werk', "Parcours vers l'emploi", 'Trajectory to work', { valid_from: '2022-03-01' }],
+    ['PARTICIPATION', 'Participatie- en netwerktraject', 'Parcours de participation et de réseau', 'Participation and network trajectory', { valid_from: '2023-01-01' }],
+  ]),
+
+  // contract_suspension_reason — domain-rules §4.9 / integratie-inburgering.be: opschorting ("tijdelijke
+  // onderbreking") for medical or personal reasons. Codes invented; WERK and VERHUIS inferred.
+  ...codes('contract_suspension_reason', [
+    ['MEDISCH', 'Medische redenen', 'Raisons médicales', 'Medical reasons'],
+    ['PERSOONLIJK', 'Persoonlijke redenen', 'Raisons personnelles', 'Personal reasons'],
+    ['WERK', 'Werk of opleiding', 'Travail ou formation', 'Work or training'],
+    ['VERHUIS', 'Verhuis buiten het Vlaamse of het Brusselse Hoofdstedelijke Gewest', 'Déménagement hors de la Région flamande et de la Région de Bruxelles-Capitale', 'Moved out of the Flemish and the Brussels-Capital Region'],
+  ]),
+
+  // certificate_kind — seed 003 §61 cluster 4 ("een inburgeringsattest, een EVC-attest, een Vrijstellingsattest
+  // of Opschortingsattest"); SPEC.md cluster 4. Exactly these four.
+  ...codes('certificate_kind', [
+    ['INTEGRATION', 'Inburgeringsattest', "Attestation d'intégration civique", 'Civic integration certificate'],
+    ['EVC', 'EVC-attest (erkenning van verworven competenties)', 'Attestation RCA (reconnaissance des compétences acquises)', 'EVC certificate (recognition of acquired competences)'],
+    ['EXEMPTION', 'Vrijstellingsattest', 'Attestation de dispense', 'Exemption certificate'],
+    ['SUSPENSION', 'Opschortingsattest', 'Attestation de suspension', 'Suspension certificate'],
+  ]),
+
+  // certificate_type — MAGDA BehaaldeAttesten/Document/Type (document Soort ATTEST): ICO13G and AEVC05 are
+  // real; their names are inferred from the letters (IC… inburgeringscertificaat, AEVC attest EVC). The types
+  // of the exemption and suspension certificates are not in the examples: invented. attributes.kind links a
+  // type to certificate_kind.
+  ...codes('certificate_type', [
+    ['ICO13G', 'Inburgeringsattest', "Attestation d'intégration civique", 'Civic integration certificate', { attributes: { kind: 'INTEGRATION' } }],
+    ['AEVC05', 'EVC-attest', 'Attestation RCA', 'EVC certificate', { attributes: { kind: 'EVC' } }],
+    ['VRIJSTELLINGSATTEST', 'Attest van vrijstelling', 'Attestation de dispense', 'Exemption certificate', { attributes: { kind: 'EXEMPTION' } }],
+    ['OPSCHORTINGSATTEST', 'Attest tijdelijke onderbreking contract inburgering', "Attestation d'interruption temporaire du contrat d'intégration civique", 'Certificate of temporary interruption of the integration contract', { attributes: { kind: 'SUSPENSION' } }],
+  ]),
+
+  // trajectory_type — MAGDA Traject/Type: TT_IBVP, TT_IBRH, TT_IBGD, TT_NT2 are real; seed 003 §61 cluster 10
+  // (primair verplicht, primair rechthebbend); SPEC.md cluster 10 (secondary, language). Meanings inferred
+  // from the letters: IB inburgering, VP verplicht, RH rechthebbend. The meaning of GD is unknown
+  // (gedetineerden? gedeeltelijk?): the only example has no components. TT_SEC and TT_MIN are invented
+  // (domain-rules §4.12 secundair traject, §4.1 toeleidingstraject minderjarigen).
+  ...codes('trajectory_type', [
+    ['TT_IBVP', 'Primair inburgeringstraject verplicht', "Parcours primaire d'intégration civique obligatoire", 'Primary civic-integration trajectory, obliged'],
+    ['TT_IBRH', 'Primair inburgeringstraject rechthebbend', "Parcours primaire d'intégration civique, ayant droit", 'Primary civic-integration trajectory, entitled'],
+    ['TT_IBGD', 'Inburgeringstraject GD', "Parcours d'intégration civique GD", 'Civic-integration trajectory GD'],
+    ['TT_SEC', 'Secundair traject', 'Parcours secondaire', 'Secondary trajectory'],
+    ['TT_NT2', 'Taaltraject Nederlands tweede taal', 'Parcours linguistique néerlandais langue seconde', 'Language trajectory, Dutch as a second language'],
+    ['TT_MIN', 'Toeleidingstraject minderjarigen', "Parcours d'orientation pour mineurs", 'Guidance trajectory for minors'],
+  ]),
+
+  // trajectory_status — MAGDA Traject/Status/Code: OP, GS, TS are real. Meanings inferred from the examples:
+  // OP goes with components still running (TO_STA_31), GS with all components closed and decision JA_IB
+  // (so GS = gesloten, not gestart), TS read as stopgezet.
+  ...codes('trajectory_status', [
+    ['OP', 'Opgestart', 'En cours', 'Started (in progress)'],
+    ['GS', 'Gesloten', 'Clôturé', 'Closed'],
+    ['TS', 'Stopgezet', 'Arrêté', 'Stopped'],
+  ]),
+
+  // trajectory_decision — MAGDA Traject/Besluit/Code: JA_IB is real (inburgeringsattest granted). NEE_IB is
+  // invented for the certificate explicitly not obtained (seed 003 §61 cluster 13: "expliciet niet behaald");
+  // VGI for the "verklaring van geleverde inspanning" of the regime since 1 March 2022 (domain-rules §4.5).
+  ...codes('trajectory_decision', [
+    ['JA_IB', 'Inburgeringsattest toegekend', "Attestation d'intégration civique accordée", 'Civic integration certificate granted'],
+    ['NEE_IB', 'Inburgeringsattest niet behaald', "Attestation d'intégration civique non obtenue", 'Civic integration certificate not obtained'],
+    ['VGI', 'Verklaring van geleverde inspanning', "Déclaration d'effort fourni", 'Statement of effort made', { valid_from: '2022-03-01' }],
+  ]),
+
+  // trajectory_end_reason — seed 003 §61 cluster 10 ("eventuele reden van beëindiging"). ATTEST carries the
+  // name of the MAGDA Traject/Besluit/Reden in the examples (Naam 'Heeft alle stappen doorlopen', KorteNaam
+  // 'Alle stappen ok'; its code is not in the examples). The other codes are invented (meaning inferred).
+  ...codes('trajectory_end_reason', [
+    ['ATTEST', 'Heeft alle stappen doorlopen', 'A accompli toutes les étapes', 'Completed all steps', { short_nl: 'Alle stappen ok' }],
+    ['STOP_EIGEN', 'Stopgezet op eigen vraag', 'Arrêté à sa propre demande', 'Stopped at own request'],
+    ['ONRECHTMATIG', 'Onrechtmatig vroegtijdig beëindigd', 'Abandon prématuré injustifié', 'Unlawfully ended early', { valid_to: '2022-02-28' }],
+    ['VERHUIS', 'Verhuis buiten het werkingsgebied', "Déménagement hors de la zone d'action", 'Moved out of the service area'],
+    ['VERTREK', 'Vertrek naar het buitenland', "Départ à l'étranger", 'Left the country'],
+    ['VRIJSTELLING', 'Vrijstelling', 'Dispense', 'Exemption'],
+    ['OVERLIJDEN', 'Overlijden', 'Décès', 'Death'],
+  ]),
+
+  // trajectory_component_type — MAGDA TrajectOnderdeel/Type: TO_OB_MO, TO_OB_LLO, TO_A1 are real; the
+  // components since 2022 from domain-rules §4.5 (traject naar werk from 1 March 2022, participation from
+  // 1 January 2023). Meanings inferred: OB = onthaalbureau, LLO = loopbaanoriëntatie, A1 = NT2 at level A1.
+  // TO_A2, TO_WERK, TO_PART invented. attributes.part: the contract_part / course_type.
+  ...codes('trajectory_component_type', [
+    ['TO_OB_MO', 'Maatschappelijke oriëntatie', 'Orientation sociale', 'Social orientation', { attributes: { part: 'MO' } }],
+    ['TO_OB_LLO', 'Loopbaanoriëntatie', 'Orientation de carrière', 'Career orientation', { attributes: { part: 'LO' } }],
+    ['TO_A1', 'Nederlands tweede taal, niveau A1', 'Néerlandais langue seconde, niveau A1', 'Dutch as a second language, level A1', { attributes: { part: 'NT2', level: 'A1' } }],
+    ['TO_A2', 'Nederlands tweede taal, niveau A2', 'Néerlandais langue seconde, niveau A2', 'Dutch as a second language, level A2', { attributes: { part: 'NT2', level: 'A2' } }],
+    ['TO_WERK', 'Traject naar werk', "Parcours vers l'emploi", 'Trajectory to work', { attributes: { part: 'WORK' }, valid_from: '2022-03-01' }],
+    ['TO_PART', 'Participatie- en netwerktraject', 'Parcours de participation et de réseau', 'Participation and network trajectory', { attributes: { part: 'PARTICIPATION' }, valid_from: '2023-01-01' }],
+  ]),
+
+  // trajectory_component_status — MAGDA TrajectOnderdeel/Status/Code: TO_STA_02, TO_STA_31, TO_STA_99 are
+  // real. Meanings inferred from the examples: 02 = planned (enrolled in a course that had not started),
+  // 31 = running (no end date), 99 = completed (end date, decision).
+  ...codes('trajectory_component_status', [
+    ['TO_STA_02', 'Gepland', 'Planifié', 'Planned'],
+    ['TO_STA_31', 'Lopend', 'En cours', 'In progress'],
+    ['TO_STA_99', 'Afgerond', 'Terminé', 'Completed'],
+  ]),
+
+  // trajectory_component_decision — MAGDA TrajectOnderdeel/Besluit/Code: VO and NVO are real (meaning inferred:
+  // voldaan, niet voldaan); VR (vrijgesteld) invented for the exemption of seed 003 §61 cluster 13.
+  ...codes('trajectory_component_decision', [
+    ['VO', 'Voldaan', 'Satisfait', 'Met'],
+    ['NVO', 'Niet voldaan', 'Non satisfait', 'Not met'],
+    ['VR', 'Vrijgesteld', 'Dispensé', 'Exempted'],
+  ]),
+
+  // component_suspension_reason — seed 003 §61 cluster 14 (opschortingen with reason); domain-rules §4.9
+  // (medical or personal reasons). Codes invented; WERK and GEEN_AANBOD inferred.
+  ...codes('component_suspension_reason', [
+    ['MEDISCH', 'Medische redenen', 'Raisons médicales', 'Medical reasons'],
+    ['PERSOONLIJK', 'Persoonlijke redenen', 'Raisons personnelles', 'Personal reasons'],
+    ['WERK', 'Werk of opleiding', 'Travail ou formation', 'Work or training'],
+    ['GEEN_AANBOD', 'Geen passend cursusaanbod', 'Pas d’offre de cours adaptée', 'No suitable course available'],
+  ]),
+
+  // course_type — seed 003 §61 cluster 15 (Maatschappelijke Oriëntatie, Loopbaan Oriëntatie, NT2); seed 002
+  // ("Vormingsactiviteiten: MO, NT2 cursussen, …"); the participation trajectory from 2023 (domain-rules §4.5).
+  ...codes('course_type', [
+    ['MO', 'Maatschappelijke oriëntatie', 'Orientation sociale', 'Social orientation'],
+    ['NT2', 'Nederlands als tweede taal', 'Néerlandais langue seconde', 'Dutch as a second language'],
+    ['LO', 'Loopbaanoriëntatie', 'Orientation de carrière', 'Career orientation'],
+    ['PARTICIPATION', 'Participatie- en netwerktraject', 'Parcours de participation et de réseau', 'Participation and network trajectory', { valid_from: '2023-01-01' }],
+  ]),
+
+  // enrolment_status — MAGDA NT2Cursus/Status: INGESCHREVEN is real; the others invented (seed 003 §61
+  // cluster 15: "inschrijvingsgegevens, waaronder … status").
+  ...codes('enrolment_status', [
+    ['INGESCHREVEN', 'Ingeschreven', 'Inscrit', 'Enrolled'],
+    ['LOPEND', 'Lopend', 'En cours', 'In progress'],
+    ['BEEINDIGD', 'Beëindigd', 'Terminé', 'Finished'],
+    ['UITGESCHREVEN', 'Uitgeschreven', 'Désinscrit', 'Withdrawn'],
+  ]),
+
+  // enrolment_exit_reason — seed 003 §61 cluster 15 ("uitstapreden"). Codes invented (meaning inferred).
+  ...codes('enrolment_exit_reason', [
+    ['WERK', 'Werk gevonden', 'A trouvé un emploi', 'Found work'],
+    ['VERHUIS', 'Verhuisd', 'A déménagé', 'Moved'],
+    ['ZIEKTE', 'Ziekte', 'Maladie', 'Illness'],
+    ['ANDERE_CURSUS', 'Overgestapt naar een andere cursus', 'Passé à un autre cours', 'Switched to another course'],
+    ['ONBEKEND', 'Zonder bericht weggebleven', 'Absent sans nouvelles', 'Stopped coming without notice'],
+    ['ANDERE', 'Andere reden', 'Autre raison', 'Other reason'],
+  ]),
+
+  // enrolment_result — seed 003 §61 cluster 15 ("resultaat"). Codes invented.
+  ...codes('enrolment_result', [
+    ['GESLAAGD', 'Geslaagd', 'Réussi', 'Passed'],
+    ['NIET_GESLAAGD', 'Niet geslaagd', 'Échoué', 'Failed'],
+    ['DEELCERTIFICAAT', 'Deelcertificaat behaald', 'Certificat partiel obtenu', 'Partial certificate obtained'],
+    ['GEEN', 'Geen resultaat', 'Pas de résultat', 'No result'],
+  ]),
+
+  // attendance — seed 003 §61 cluster 15 ("participaties (aan- of afwezigheden) op de voorziene lesmomenten");
+  // seed 003 §35 (the 80 % rule counts attendance per part).
+  ...codes('attendance', [
+    ['PRESENT', 'Aanwezig', 'Présent', 'Present'],
+    ['ABSENT', 'Afwezig', 'Absent', 'Absent'],
+    ['ABSENT_JUSTIFIED', 'Gewettigd afwezig', 'Absent justifié', 'Absent with a valid reason'],
+  ]),
+
+  // test_type — seed 002 ("Afgelegde testen"); SPEC.md cluster 7; domain-rules §4.5 (MO test since 2023,
+  // standardised NT2 test since 2022, B1 oral within 24 months of the attest). Codes invented.
+  ...codes('test_type', [
+    ['MO_TEST', 'Test maatschappelijke oriëntatie', "Test d'orientation sociale", 'Social orientation test'],
+    ['NT2_TEST', 'Gestandaardiseerde NT2-test', 'Test standardisé de néerlandais langue seconde', 'Standardised Dutch (NT2) test', { valid_from: '2022-03-01' }],
+    ['NT2_INSCHALING', 'Taaltest voor inschaling (Huis van het Nederlands)', 'Test de niveau (Maison du néerlandais)', 'Placement test (House of Dutch)'],
+    ['B1_MONDELING', 'Test Nederlands B1 mondeling', 'Test de néerlandais B1 oral', 'Dutch B1 oral test', { valid_from: '2022-03-01' }],
+  ]),
+
+  // test_result — seed 002 ("het behaalde resultaat"). Codes invented.
+  ...codes('test_result', [
+    ['GESLAAGD', 'Geslaagd', 'Réussi', 'Passed'],
+    ['NIET_GESLAAGD', 'Niet geslaagd', 'Échoué', 'Failed'],
+    ['AFWEZIG', 'Afwezig', 'Absent', 'Absent'],
+  ]),
+
+  // cefr_level — MAGDA Talenkennis/BehaaldNT2Niveau (B1 with KorteNaam 'B1'); the CEFR levels with their
+  // Council of Europe names (the MAGDA NT2 modules are named so, e.g. 'NT2 - Vantage mondeling'); and the
+  // Flemish adult-education "richtgraad" of an NT2 course (MAGDA NT2Cursus/Opleiding 'Nederlands tweede taal
+  // - richtgraad 3' with Vantage modules): richtgraad 1 = A1–A2, 2 = B1, 3 = B2, 4 = C1.
+  ...codes('cefr_level', [
+    ['A1', 'A1', 'A1', 'A1', { attributes: { name: 'Breakthrough' } }],
+    ['A2', 'A2', 'A2', 'A2', { attributes: { name: 'Waystage' } }],
+    ['B1', 'B1', 'B1', 'B1', { short_nl: 'B1', attributes: { name: 'Threshold' } }],
+    ['B2', 'B2', 'B2', 'B2', { attributes: { name: 'Vantage' } }],
+    ['C1', 'C1', 'C1', 'C1', { attributes: { name: 'Effective Operational Proficiency' } }],
+    ['C2', 'C2', 'C2', 'C2', { attributes: { name: 'Mastery' } }],
+    ['RG1', 'Richtgraad 1 (A1–A2)', 'Degré 1 (A1–A2)', 'Richtgraad 1 (A1–A2)', { attributes: { cefr: ['A1', 'A2'] } }],
+    ['RG2', 'Richtgraad 2 (B1)', 'Degré 2 (B1)', 'Richtgraad 2 (B1)', { attributes: { cefr: ['B1'] } }],
+    ['RG3', 'Richtgraad 3 (B2)', 'Degré 3 (B2)', 'Richtgraad 3 (B2)', { attributes: { cefr: ['B2'] } }],
+    ['RG4', 'Richtgraad 4 (C1)', 'Degré 4 (C1)', 'Richtgraad 4 (C1)', { attributes: { cefr: ['C1'] } }],
+  ]),
+
+  // language — MAGDA Talenkennis/Talen/Taal/Code: ALB, ENG, POR, SH are real. ALB shows that MAGDA uses the
+  // bibliographic ISO 639-2 code where there are two (ALB, not SQI), so the others do too, except Dutch and
+  // French, kept as NLD and FRA (the codes KBI already uses). SH (Serbo-Croatian) is a KBI code of its own
+  // (ISO 639-1 'sh', withdrawn); DAR is read as Dari (in ISO 639-2 'dar' is Dargwa; ISO 639-3 Dari is 'prs').
+  // attributes.iso1: ISO 639-1 where it exists.
+  ...codes('language', [
+    ['ARA', 'Arabisch', 'Arabe', 'Arabic', { attributes: { iso1: 'ar' } }],
+    ['ALB', 'Albanees', 'Albanais', 'Albanian', { attributes: { iso1: 'sq' } }],
+    ['AMH', 'Amhaars', 'Amharique', 'Amharic', { attributes: { iso1: 'am' } }],
+    ['ARM', 'Armeens', 'Arménien', 'Armenian', { attributes: { iso1: 'hy' } }],
+    ['BEN', 'Bengaals', 'Bengali', 'Bengali', { attributes: { iso1: 'bn' } }],
+    ['BER', 'Berbers (Tamazight)', 'Berbère (tamazight)', 'Berber (Tamazight)'],
+    ['BUL', 'Bulgaars', 'Bulgare', 'Bulgarian', { attributes: { iso1: 'bg' } }],
+    ['CHE', 'Tsjetsjeens', 'Tchétchène', 'Chechen', { attributes: { iso1: 'ce' } }],
+    ['CHI', 'Chinees', 'Chinois', 'Chinese', { attributes: { iso1: 'zh' } }],
+    ['CZE', 'Tsjechisch', 'Tchèque', 'Czech', { attributes: { iso1: 'cs' } }],
+    ['DAR', 'Dari', 'Dari', 'Dari', { attributes: { iso3: 'prs' } }],
+    ['ENG', 'Engels', 'Anglais', 'English', { attributes: { iso1: 'en' } }],
+    ['FRA', 'Frans', 'Français', 'French', { attributes: { iso1: 'fr' } }],
+    ['FUL', 'Fula (Peul)', 'Peul', 'Fula', { attributes: { iso1: 'ff' } }],
+    ['GEO', 'Georgisch', 'Géorgien', 'Georgian', { attributes: { iso1: 'ka' } }],
+    ['GER', 'Duits', 'Allemand', 'German', { attributes: { iso1: 'de' } }],
+    ['GRE', 'Grieks', 'Grec', 'Greek', { attributes: { iso1: 'el' } }],
+    ['HIN', 'Hindi', 'Hindi', 'Hindi', { attributes: { iso1: 'hi' } }],
+    ['HUN', 'Hongaars', 'Hongrois', 'Hungarian', { attributes: { iso1: 'hu' } }],
+    ['ITA', 'Italiaans', 'Italien', 'Italian', { attributes: { iso1: 'it' } }],
+    ['KUR', 'Koerdisch', 'Kurde', 'Kurdish', { attributes: { iso1: 'ku' } }],
+    ['LIN', 'Lingala', 'Lingala', 'Lingala', { attributes: { iso1: 'ln' } }],
+    ['MAC', 'Macedonisch', 'Macédonien', 'Macedonian', { attributes: { iso1: 'mk' } }],
+    ['NEP', 'Nepalees', 'Népalais', 'Nepali', { attributes: { iso1: 'ne' } }],
+    ['NLD', 'Nederlands', 'Néerlandais', 'Dutch', { attributes: { iso1: 'nl' } }],
+    ['ORM', 'Oromo', 'Oromo', 'Oromo', { attributes: { iso1: 'om' } }],
+    ['PAN', 'Punjabi', 'Pendjabi', 'Punjabi', { attributes: { iso1: 'pa' } }],
+    ['PER', 'Perzisch (Farsi)', 'Persan (farsi)', 'Persian (Farsi)', { attributes: { iso1: 'fa' } }],
+    ['POL', 'Pools', 'Polonais', 'Polish', { attributes: { iso1: 'pl' } }],
+    ['POR', 'Portugees', 'Portugais', 'Portuguese', { attributes: { iso1: 'pt' } }],
+    ['PUS', 'Pasjtoe', 'Pachto', 'Pashto', { attributes: { iso1: 'ps' } }],
+    ['ROM', 'Romani', 'Romani', 'Romani'],
+    ['RUM', 'Roemeens', 'Roumain', 'Romanian', { attributes: { iso1: 'ro' } }],
+    ['RUS', 'Russisch', 'Russe', 'Russian', { attributes: { iso1: 'ru' } }],
+    ['SH', 'Servo-Kroatisch', 'Serbo-croate', 'Serbo-Croatian', { attributes: { iso1: 'sh' } }],
+    ['SLO', 'Slowaaks', 'Slovaque', 'Slovak', { attributes: { iso1: 'sk' } }],
+    ['SOM', 'Somalisch', 'Somali', 'Somali', { attributes: { iso1: 'so' } }],
+    ['SPA', 'Spaans', 'Espagnol', 'Spanish', { attributes: { iso1: 'es' } }],
+    ['SWA', 'Swahili', 'Swahili', 'Swahili', { attributes: { iso1: 'sw' } }],
+    ['TAM', 'Tamil', 'Tamoul', 'Tamil', { attributes: { iso1: 'ta' } }],
+    ['TGL', 'Tagalog', 'Tagalog', 'Tagalog', { attributes: { iso1: 'tl' } }],
+    ['THA', 'Thai', 'Thaï', 'Thai', { attributes: { iso1: 'th' } }],
+    ['TIR', 'Tigrinya', 'Tigrigna', 'Tigrinya', { attributes: { iso1: 'ti' } }],
+    ['TUR', 'Turks', 'Turc', 'Turkish', { attributes: { iso1: 'tr' } }],
+    ['UKR', 'Oekraïens', 'Ukrainien', 'Ukrainian', { attributes: { iso1: 'uk' } }],
+    ['URD', 'Urdu', 'Ourdou', 'Urdu', { attributes: { iso1: 'ur' } }],
+    ['UZB', 'Oezbeeks', 'Ouzbek', 'Uzbek', { attributes: { iso1: 'uz' } }],
+    ['VIE', 'Vietnamees', 'Vietnamien', 'Vietnamese', { attributes: { iso1: 'vi' } }],
+  ]),
+
+  // language_proficiency — MAGDA Talen/Taal/KennisNiveau: MOEDERTAAL and GOED are real (Naam = KorteNaam);
+  // MATIG and BEPERKT invented.
+  ...codes('language_proficiency', [
+    ['MOEDERTAAL', 'Moedertaal', 'Langue maternelle', 'Mother tongue', { short_nl: 'Moedertaal' }],
+    ['GOED', 'Goed', 'Bonne', 'Good', { short_nl: 'Goed' }],
+    ['MATIG', 'Matig', 'Moyenne', 'Fair'],
+    ['BEPERKT', 'Beperkt', 'Limitée', 'Limited'],
+  ]),
+
+  // literacy_level — MAGDA Talenkennis/Alfabetiseringsgraad/LatijnsSchrift: GEALFABETISEERD is real (literate
+  // in the Latin script); the other degrees of the NT2 intake invented.
+  ...codes('literacy_level', [
+    ['GEALFABETISEERD', 'Gealfabetiseerd', 'Alphabétisé', 'Literate', { short_nl: 'Gealfabetiseerd' }],
+    ['ANDERSGEALFABETISEERD', 'Anders gealfabetiseerd (ander schrift)', 'Alphabétisé dans une autre écriture', 'Literate in another script'],
+    ['LAAGGELETTERD', 'Laaggeletterd', 'Faiblement alphabétisé', 'Low literacy'],
+    ['ANALFABEET', 'Niet gealfabetiseerd', 'Non alphabétisé', 'Not literate'],
+  ]),
+
+  // advice_source — MAGDA Adviezen/HvN and Adviezen/Arbeidsmarkt; seed 002 ("Adviezen van het Huis van het
+  // Nederlands of het Onthaalbureau en adviezen voor de arbeidsmarkt"); seed 003 §61 cluster 8 (VDAB).
+  ...codes('advice_source', [
+    ['HOUSE_OF_DUTCH', 'Huis van het Nederlands', 'Maison du néerlandais', 'House of Dutch'],
+    ['AGENCY', 'Onthaalbureau (agentschap)', "Bureau d'accueil (agence)", 'Reception office (agency)'],
+    ['VDAB', 'VDAB', 'VDAB', 'VDAB'],
+    ['LABOUR_MARKET', 'Arbeidsmarktadvies', 'Avis sur le marché du travail', 'Labour-market advice'],
+  ]),
+
+  // advice_type — MAGDA Adviezen/HvN (advice on the type of NT2 course: KorteNaam 'CVO Standaard', Naam 'CVO
+  // standaard lestype Nederlanse Taal B1') and Adviezen/Arbeidsmarkt (code AR, meaning inferred: arbeidsrijp,
+  // ready for the labour market). The other course types are invented. attributes.source: advice_source.
+  ...codes('advice_type', [
+    ['CBE_ALFA', 'Basiseducatie, alfabetisering', "Éducation de base, alphabétisation", 'Basic education, literacy course', { attributes: { source: 'HOUSE_OF_DUTCH' } }],
+    ['CBE', 'Basiseducatie, traag leertempo', "Éducation de base, rythme lent", 'Basic education, slow pace', { attributes: { source: 'HOUSE_OF_DUTCH' } }],
+    ['CVO_TRAAG', 'CVO traag lestype', 'CEA, rythme lent', 'Adult education centre, slow pace', { attributes: { source: 'HOUSE_OF_DUTCH' } }],
+    ['CVO_STANDAARD', 'CVO standaard lestype', 'CEA, rythme standard', 'Adult education centre, standard pace', { short_nl: 'CVO Standaard', attributes: { source: 'HOUSE_OF_DUTCH' } }],
+    ['UNIVERSITAIR', 'Universitair talencentrum (snel leertempo)', 'Centre de langues universitaire (rythme rapide)', 'University language centre, fast pace', { attributes: { source: 'HOUSE_OF_DUTCH' } }],
+    ['AR', 'Arbeidsrijp', 'Prêt pour le marché du travail', 'Ready for the labour market', { attributes: { source: 'LABOUR_MARKET' } }],
+  ]),
+
+  // perspective — seed 003 §61 cluster 9 ("Perspectief (professioneel / socio cultureel / …)"); SPEC.md
+  // cluster 9 (professional, educational, socio-cultural); domain-rules §4.12 (entrepreneurship). Codes invented.
+  ...codes('perspective', [
+    ['PROFESSIONEEL', 'Professioneel', 'Professionnelle', 'Professional'],
+    ['EDUCATIEF', 'Educatief', 'Éducative', 'Educational'],
+    ['SOCIAAL_CULTUREEL', 'Sociaal-cultureel', 'Socioculturelle', 'Socio-cultural'],
+    ['ZELFSTANDIG', 'Zelfstandig ondernemen', 'Entrepreneuriat', 'Self-employment'],
+  ]),
+
+  // lesson_moment — MAGDA VoorkeurLesMoment/Code: MAA, DIN, WOE, DON, VRIJ × OCHTEND, MIDDAG are real; the
+  // evening (AVOND) and the weekend days (ZAT, ZON) are invented after that pattern.
+  ...lessonMoments(),
+
+  // appointment_reason — seed 002 §2.1 (an OCMW picks the reason of an appointment from a list; the values
+  // are not in the seed: invented, meaning inferred).
+  ...codes('appointment_reason', [
+    ['INFO_TRAJECT', 'Informatie over het inburgeringstraject', "Information sur le parcours d'intégration civique", 'Information about the civic-integration trajectory'],
+    ['AANMELDING', 'Aanmelding bij het agentschap', "Inscription auprès de l'agence", 'Registration with the agency'],
+    ['OPVOLGING', 'Gezamenlijke opvolging van de cliënt', 'Suivi commun du client', 'Joint follow-up of the client'],
+    ['NT2', 'Vraag naar een cursus Nederlands', "Demande d'un cours de néerlandais", 'Request for a Dutch course'],
+    ['ANDERE', 'Andere', 'Autre', 'Other'],
+  ]),
+
+  // appointment_status — SPEC.md "Appointments" (registered by the OCMW, then planned and held, or cancelled).
+  ...codes('appointment_status', [
+    ['REGISTERED', 'Geregistreerd', 'Enregistré', 'Registered'],
+    ['PLANNED', 'Gepland', 'Planifié', 'Planned'],
+    ['HELD', 'Heeft plaatsgevonden', 'A eu lieu', 'Held'],
+    ['CANCELLED', 'Geannuleerd', 'Annulé', 'Cancelled'],
+  ]),
+
+  // time_window — seed 002 §2.1 ("indien u een datum invoert zal u ook een tijdspanne moeten invoeren").
+  // Codes invented.
+  ...codes('time_window', [
+    ['VOORMIDDAG', 'Voormiddag', 'Matin', 'Morning'],
+    ['NAMIDDAG', 'Namiddag', 'Après-midi', 'Afternoon'],
+    ['HELE_DAG', 'Hele dag', 'Toute la journée', 'All day'],
+  ]),
+
+  // referral_reason — seed 003 §59 (toeleiding by the OCMW of clients who qualify for a trajectory);
+  // domain-rules §5.2 (MAGDA RedenToeleiding; its values are unknown: invented, meaning inferred).
+  ...codes('referral_reason', [
+    ['LEEFLOON', 'Cliënt met leefloon of equivalent leefloon', "Client bénéficiant du revenu d'intégration ou d'un équivalent", 'Client receiving a living wage or equivalent'],
+    ['WERKZOEKENDE', 'Werkzoekende', "Demandeur d'emploi", 'Jobseeker'],
+    ['SOCIALE_HUUR', 'Kandidaat-huurder van een sociale woning', "Candidat locataire d'un logement social", 'Applicant for social housing'],
+    ['TAALVRAAG', 'Vraag naar Nederlands', 'Demande de cours de néerlandais', 'Wants to learn Dutch'],
+    ['ANDERE', 'Andere', 'Autre', 'Other'],
+  ]),
+
+  // referral_status — SPEC.md "Referral" (the agency accepts or refuses a referral within a deadline).
+  ...codes('referral_status', [
+    ['SENT', 'Verstuurd', 'Envoyé', 'Sent'],
+    ['ACCEPTED', 'Aanvaard', 'Accepté', 'Accepted'],
+    ['REJECTED', 'Geweigerd', 'Refusé', 'Rejected'],
+    ['EXPIRED', 'Verlopen zonder antwoord', 'Expiré sans réponse', 'Expired without an answer'],
+  ]),
+
+  // infringement_type — seed 004 table 10 (reference t10): the 7 labels exactly as printed, in the printed
+  // order. Footnote: "onrechtmatig vroegtijdig beëindigd" was the only possible infringement of entitled
+  // newcomers and no longer exists since 1/3/2022; the two types that appear only in 2022 ("niet regelmatig
+  // deelgenomen", "niet tijdig aangemeld na opschorting") are the new types of that reform (reference
+  // README). The MAGDA Inbreuk/Type carries numeric codes of an unpublished table (2, 5 in the examples), so
+  // the codes here are invented. attributes.appliesTo: the target_group_type that can commit it.
+  ...codes('infringement_type', [
+    ['NIET_TIJDIG_AANGEMELD', 'niet tijdig aangemeld', "ne s'est pas inscrit à temps", 'did not register in time', { attributes: { appliesTo: ['PLICHT'] } }],
+    ['GEWEIGERD_TE_ONDERTEKENEN', 'geweigerd te ondertekenen', 'a refusé de signer', 'refused to sign', { attributes: { appliesTo: ['PLICHT'] } }],
+    ['ONRECHTMATIG_VROEGTIJDIG_BEEINDIGD', 'onrechtmatig vroegtijdig beëindigd', 'a abandonné prématurément sans motif légitime', 'unlawfully ended early', { attributes: { appliesTo: ['PLICHT', 'RECHT'] }, valid_to: '2022-02-28' }],
+    ['ONREGELMATIGE_DEELNAME', 'onregelmatige deelname', 'participation irrégulière', 'irregular participation', { attributes: { appliesTo: ['PLICHT'] } }],
+    ['NA_INBREUK_NIET_TIJDIG_AANGEMELD', 'na inbreuk niet tijdig aangemeld', "ne s'est pas inscrit à temps après une infraction", 'did not register in time after an infringement', { attributes: { appliesTo: ['PLICHT'] } }],
+    ['NIET_REGELMATIG_DEELGENOMEN', 'niet regelmatig deelgenomen', "n'a pas participé régulièrement", 'did not participate regularly', { attributes: { appliesTo: ['PLICHT'] }, valid_from: '2022-03-01' }],
+    ['NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING', 'niet tijdig aangemeld na opschorting', "ne s'est pas inscrit à temps après une suspension", 'did not register in time after a suspension', { attributes: { appliesTo: ['PLICHT'] }, valid_from: '2022-03-01' }],
+  ]),
+
+  // sanctioning_authority — MAGDA Inbreuk/SanctionerendeOverheid: HH, OCMW, VDAB are real. HH read as the
+  // handhavingsambtenaar (enforcement officer of ABB who decides on fines, domain-rules §4.8; meaning inferred);
+  // the OCMW sanctions its clients on a living wage instead (seed 003 §15, §38).
+  ...codes('sanctioning_authority', [
+    ['HH', 'Handhavingsambtenaar', 'Fonctionnaire chargé du contrôle', 'Enforcement officer'],
+    ['OCMW', 'OCMW', 'CPAS', 'OCMW (public centre for social welfare)'],
+    ['VDAB', 'VDAB', 'VDAB', 'VDAB (Flemish public employment service)'],
+  ]),
+
+  // infringement_decision — seed 004 table 11 (reference t11): labels exactly as printed.
+  ...codes('infringement_decision', [
+    ['BOETE', 'boete', 'amende', 'fine'],
+    ['GEEN_BOETE', 'geen boete', "pas d'amende", 'no fine'],
+    ['GEEN_GEVOLG', 'geen gevolg', 'sans suite', 'no further action'],
+  ]),
+
+  // waiting_list_status — seed 002 "Wachtlijst: aanmeldingen voor opleidingen die niet geannuleerd zijn en die
+  // geen niet-geannuleerde plaatsingsweigering of plaatsing hebben". Codes invented.
+  ...codes('waiting_list_status', [
+    ['APPLIED', 'Aangemeld, wacht op plaatsing', 'Inscrit, en attente de placement', 'Applied, waiting for a place'],
+    ['PLACED', 'Geplaatst', 'Placé', 'Placed'],
+    ['REFUSED', 'Plaatsing geweigerd', 'Placement refusé', 'Placement refused'],
+    ['CANCELLED', 'Geannuleerd', 'Annulé', 'Cancelled'],
+  ]),
+
+  // diploma_recognition_support_type — seed 003 §61 cluster 16 (support by the agency for the recognition of
+  // foreign diplomas, art. 11 of the implementing decree). Codes invented (meaning inferred).
+  ...codes('diploma_recognition_support_type', [
+    ['INFO', 'Informatie over de erkenning van diploma’s', 'Information sur la reconnaissance des diplômes', 'Information on diploma recognition'],
+    ['DOSSIER', 'Hulp bij de aanvraag tot gelijkwaardigheid (NARIC)', "Aide à la demande d'équivalence (NARIC)", 'Help with the equivalence application (NARIC)'],
+    ['VERTALING', 'Hulp bij de vertaling van documenten', 'Aide à la traduction des documents', 'Help with translating documents'],
+    ['DOORVERWIJZING', 'Doorverwijzing', 'Orientation', 'Referral'],
+  ]),
+
+  // invitation_status — SPEC.md ("invitations sent"); seed 004 table 1 (reach of the invitations: registered
+  // or not). Codes invented.
+  ...codes('invitation_status', [
+    ['SENT', 'Verstuurd', 'Envoyée', 'Sent'],
+    ['RETURNED', 'Onbestelbaar teruggekomen', 'Retournée (non distribuable)', 'Returned undelivered'],
+    ['ANSWERED', 'Aangemeld na uitnodiging', "Inscrit suite à l'invitation", 'Registered after the invitation'],
+    ['NO_RESPONSE', 'Geen reactie', 'Pas de réaction', 'No response'],
+  ]),
+
+  // dvz_advice_type — seed 004 question 4 (advice to DVZ on whether the newcomer made the integration efforts
+  // required for the residence permit); domain-rules §4.11. Codes invented.
+  ...codes('dvz_advice_type', [
+    ['INSPANNINGEN_GELEVERD', 'Integratie-inspanningen geleverd', "Efforts d'intégration fournis", 'Integration efforts made'],
+    ['GEEN_INSPANNINGEN', 'Geen aantoonbare integratie-inspanningen', "Pas d'efforts d'intégration démontrables", 'No demonstrable integration efforts'],
+    ['NIET_VAN_TOEPASSING', 'Niet van toepassing', 'Sans objet', 'Not applicable'],
+  ]),
+
+  // residence_card_type — domain-rules §4.2 (the residence documents that give access to the target group).
+  // Codes: the letter of the Belgian card. Since 2021 the K, L, EU and EU+ cards replace B/C, D, E and E+
+  // (attributes.replacedBy). attributes.note for the cards with a condition.
+  ...codes('residence_card_type', [
+    ['EID', 'Belgische identiteitskaart', "Carte d'identité belge", 'Belgian identity card'],
+    ['A', 'A-kaart (tijdelijk verblijf)', 'Carte A (séjour temporaire)', 'A card (temporary residence)'],
+    ['B', 'B-kaart (onbeperkt verblijf)', 'Carte B (séjour illimité)', 'B card (unlimited residence)', { attributes: { replacedBy: 'K' } }],
+    ['C', 'C-kaart (vestiging)', 'Carte C (établissement)', 'C card (settlement)', { attributes: { replacedBy: 'K' } }],
+    ['D', 'D-kaart (EU-langdurig ingezetene)', 'Carte D (résident de longue durée UE)', 'D card (EU long-term resident)', { attributes: { replacedBy: 'L' } }],
+    ['E', 'E-kaart (EU-burger)', 'Carte E (citoyen UE)', 'E card (EU citizen)', { attributes: { replacedBy: 'EU' } }],
+    ['E_PLUS', 'E+-kaart (duurzaam verblijf EU-burger)', 'Carte E+ (séjour permanent citoyen UE)', 'E+ card (permanent residence, EU citizen)', { attributes: { replacedBy: 'EU_PLUS' } }],
+    ['F', 'F-kaart (familielid van een EU-burger)', "Carte F (membre de la famille d'un citoyen UE)", 'F card (family member of an EU citizen)'],
+    ['F_PLUS', 'F+-kaart (duurzaam verblijf familielid van een EU-burger)', "Carte F+ (séjour permanent, membre de la famille d'un citoyen UE)", 'F+ card (permanent residence, family member of an EU citizen)'],
+    ['H', 'H-kaart (Europese blauwe kaart)', 'Carte H (carte bleue européenne)', 'H card (EU Blue Card)'],
+    ['I', 'I-kaart (intra-corporate transferee)', 'Carte I (travailleur détaché intragroupe)', 'I card (intra-corporate transferee)', { attributes: { note: 'not for ICT trainees' } }],
+    ['J', 'J-kaart (mobiele intra-corporate transferee)', 'Carte J (travailleur détaché intragroupe mobile)', 'J card (mobile intra-corporate transferee)', { attributes: { note: 'not for ICT trainees' } }],
+    ['K', 'K-kaart (onbeperkt verblijf)', 'Carte K (séjour illimité)', 'K card (unlimited residence)'],
+    ['L', 'L-kaart (EU-langdurig ingezetene)', 'Carte L (résident de longue durée UE)', 'L card (EU long-term resident)'],
+    ['M', 'M-kaart (terugtrekkingsakkoord Verenigd Koninkrijk)', 'Carte M (accord de retrait Royaume-Uni)', 'M card (UK withdrawal agreement)'],
+    ['EU', 'EU-kaart (EU-burger)', 'Carte EU (citoyen UE)', 'EU card (EU citizen)'],
+    ['EU_PLUS', 'EU+-kaart (duurzaam verblijf EU-burger)', 'Carte EU+ (séjour permanent citoyen UE)', 'EU+ card (permanent residence, EU citizen)'],
+    ['S', 'Bijzondere identiteitskaart S', "Carte d'identité spéciale S", 'Special identity card S'],
+    ['P', 'Bijzondere identiteitskaart P', "Carte d'identité spéciale P", 'Special identity card P'],
+    ['ATTEST_IMMATRICULATIE', 'Attest van immatriculatie', "Attestation d'immatriculation", 'Certificate of registration (attest van immatriculatie)'],
+  ]),
+
+  // conversation_channel — SPEC.md cluster 17 (conversations: time, office, staff member). Codes invented.
+  ...codes('conversation_channel', [
+    ['LOKET', 'Aan het loket', 'Au guichet', 'At the desk'],
+    ['TELEFOON', 'Telefonisch', 'Par téléphone', 'By phone'],
+    ['VIDEO', 'Videogesprek', 'Par vidéo', 'By video call'],
+    ['HUISBEZOEK', 'Huisbezoek', 'Visite à domicile', 'Home visit'],
+  ]),
+
+  // capacity_code_ocmw — seed 002 footnote 1: the person must be integrated in the KSZ person repertory by
+  // the OCMW "in hoedanigheidscode 1,2,3,4,5,6,7,8 of 9" on the day of the consultation (domain-rules §5.4).
+  // The meanings of these KSZ capacity codes of the OCMW sector are not in the sources: all labels inferred.
+  ...codes('capacity_code_ocmw', [
+    ['1', 'Leefloon', "Revenu d'intégration", 'Living wage (leefloon)'],
+    ['2', 'Equivalent leefloon', "Équivalent du revenu d'intégration", 'Equivalent of the living wage'],
+    ['3', 'Maatschappelijke dienstverlening', 'Aide sociale', 'Social assistance'],
+    ['4', 'Medische hulp', 'Aide médicale', 'Medical assistance'],
+    ['5', 'Dringende medische hulp', 'Aide médicale urgente', 'Urgent medical assistance'],
+    ['6', 'Tewerkstelling artikel 60 §7', 'Mise à l’emploi article 60 §7', 'Employment under article 60 §7'],
+    ['7', 'Schuldbemiddeling', 'Médiation de dettes', 'Debt mediation'],
+    ['8', 'Huisvesting', 'Logement', 'Housing'],
+    ['9', 'Sociaal onderzoek lopend', 'Enquête sociale en cours', 'Social inquiry in progress'],
+  ]),
+
+  // purpose — seed 003 §37: the two purposes for which the OCMW may process the KBI data (wording as in the
+  // seed), then the original purpose of the agencies' processing (§34). attributes.partner: organisation_kind.
+  ...codes('purpose', [
+    ['BEGELEIDING_OCMW_CLIENT', 'Begeleiden van de OCMW-cliënt bij de maatschappelijke integratie', "Accompagner le client du CPAS dans son intégration sociale", 'Guiding the OCMW client towards social integration', { attributes: { partner: 'OCMW', source: 'seed 003 §37' } }],
+    ['SANCTIONERING_WERKBEREIDHEID', 'Sanctioneren werkbereidheidsvoorwaarde van de OCMW-wet en de RMI-wet', "Sanctionner la condition de disposition au travail de la loi organique des CPAS et de la loi DIS", 'Sanctioning the willingness-to-work condition of the OCMW Act and the Social Integration Act', { attributes: { partner: 'OCMW', source: 'seed 003 §37' } }],
+    ['CONTROLE_INBURGERINGSPLICHT', 'Controle van de tijdige aanmelding en de regelmatige deelname aan het vormingsprogramma', "Contrôle de l'inscription à temps et de la participation régulière au programme de formation", 'Checking timely registration and regular participation in the training programme', { attributes: { partner: 'AGENCY', source: 'seed 003 §34' } }],
+  ]),
+
+  // data_cluster — SPEC.md "The dossier" / seed 003 §61: the 17 clusters a partner can be authorised for.
+  // Codes: the cluster names of the application. attributes.number: the number in §61.
+  ...codes('data_cluster', [
+    ['caseLead', 'Partner met de regie van het KBI-dossier en de beherende vestiging', 'Partenaire chargé de la gestion du dossier KBI et implantation gestionnaire', 'Case lead: partner leading the KBI dossier and the managing office', { attributes: { number: 1 } }],
+    ['languages', 'Talen en graad van alfabetisering', "Langues et degré d'alphabétisation", 'Languages and literacy', { attributes: { number: 2 } }],
+    ['contracts', 'Inburgeringscontracten en contractonderdelen', "Contrats d'intégration civique et leurs parties", 'Integration contracts and contract parts', { attributes: { number: 3 } }],
+    ['certificates', 'Behaalde attesten', 'Attestations obtenues', 'Certificates obtained', { attributes: { number: 4 } }],
+    ['registration', 'Meest recente aanmelding in het voorbije jaar', "Inscription la plus récente au cours de l'année écoulée", 'Most recent registration in the past year', { attributes: { number: 5 } }],
+    ['targetGroup', 'Meest recente doelgroepbepaling', 'Détermination la plus récente du groupe cible', 'Most recent target-group determination', { attributes: { number: 6 } }],
+    ['level', 'Behaald niveau (testen, loopbaan, certificaten)', 'Niveau atteint (tests, parcours, certificats)', 'Level reached (tests, career, certificates)', { attributes: { number: 7 } }],
+    ['advice', 'Adviezen van andere partners', "Avis d'autres partenaires", 'Advice from other partners', { attributes: { number: 8 } }],
+    ['perspective', 'Perspectief van de inburgeraar', 'Perspective de la personne', 'Perspective of the newcomer', { attributes: { number: 9 } }],
+    ['trajectories', 'Relevante trajecten', 'Parcours pertinents', 'Relevant trajectories', { attributes: { number: 10 } }],
+    ['trajectoryOffice', 'Centrum, vestiging of loket dat het traject opvolgt', 'Centre, implantation ou guichet qui suit le parcours', 'Office that follows the trajectory', { attributes: { number: 11 } }],
+    ['sanctioningPartner', 'Partner met sanctioneringsbevoegdheid', 'Partenaire disposant du pouvoir de sanction', 'Partner holding sanctioning power', { attributes: { number: 12 } }],
+    ['components', 'Trajectonderdelen', 'Parties du parcours', 'Trajectory components', { attributes: { number: 13 } }],
+    ['componentSuspensions', 'Opschortingen van trajectonderdelen', 'Suspensions des parties du parcours', 'Suspensions of trajectory components', { attributes: { number: 14 } }],
+    ['courses', 'Cursussen (maatschappelijke oriëntatie, loopbaanoriëntatie, NT2)', 'Cours (orientation sociale, orientation de carrière, néerlandais langue seconde)', 'Courses (social orientation, career orientation, Dutch as a second language)', { attributes: { number: 15 } }],
+    ['diplomaRecognition', "Ondersteuning bij de gelijkschakeling van buitenlandse diploma's", "Soutien à l'équivalence des diplômes étrangers", 'Support for the recognition of foreign diplomas', { attributes: { number: 16 } }],
+    ['conversations', 'Gesprekken relevant voor de partner', 'Entretiens pertinents pour le partenaire', 'Conversations relevant to the partner', { attributes: { number: 17 } }],
+  ]),
+]);
+
+/** Inserts every code, in a few multi-row statements. */
 export async function up(db: Kysely<any>): Promise<void> {
-  for (let i = 0; i < CODE_LISTS.length; i += 200) {
-    await db.insertInto('code_list').values(CODE_LISTS.slice(i, i + 200).map((r) => ({ ...r, attributes: JSON.stringify(r.attributes) }))).execute();
+  const chunk = 250;
+  for (let i = 0; i < CODE_LISTS.length; i += chunk) {
+    await db.insertInto('code_list').values(CODE_LISTS.slice(i, i + chunk).map((row) => ({
+      ...row,
+      attributes: sql`CAST(${JSON.stringify(row.attributes)} AS jsonb)`,
+    }))).execute();
   }
 }

@@ -20,6 +20,7 @@ import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
+import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -157,6 +158,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     }
   });
   registerAccessRoutes(http, db.db, sessionSettings);
+  registerAuditRoutes(http, db.db, config.acceptTestInsz);
 
   registerDossierRoutes(http, { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz });
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);

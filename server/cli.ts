@@ -10,6 +10,9 @@ import { verifyAuditChain, type ChainReport } from './modules/audit/audit.verify
 import { addAccountAsOperator } from './modules/access/access.service.ts';
 import { ROLES } from './modules/access/access.policy.ts';
 import { Problem } from './platform/errors.ts';
+import { OPERATOR } from './platform/access.ts';
+import { writeFileSync } from 'node:fs';
+import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -136,6 +139,24 @@ audit.command('verify').description('check the hash chain of the audit trail; na
     process.stdout.write(`AUDIT TRAIL BROKEN: ${report.problems.length} problem(s) in ${report.rows} records\n`);
     for (const p of report.problems) process.stdout.write(`  ${p.problem.padEnd(8)} ${p.detail}\n`);
     process.exitCode = 1;
+  });
+
+audit.command('person <insz>').description('who accessed this person\'s dossier, when and for which purpose')
+  .option('--format <format>', 'json, csv or pdf', 'csv')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (insz: string, opts: { format: string; out?: string }) => {
+    if (!['json', 'csv', 'pdf'].includes(opts.format)) throw new InvalidArgumentError('--format must be json, csv or pdf');
+    const cfg = config();
+    let report = await throughServer(cfg, '/api/operator/audit/person', { insz }) as PersonAccessReport | null;
+    if (!report) {
+      const database = await openDirect(cfg, 'audit person');
+      try { report = await personAccessReport(database.db, { actor: OPERATOR, requestId: 'cli' }, { insz }, cfg.acceptTestInsz); } catch (e) {
+        if (e instanceof Problem) { process.stderr.write(`kbi: ${e.message}\n`); process.exitCode = 1; return; }
+        throw e;
+      } finally { await database.close(); }
+    }
+    const body = opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : opts.format === 'csv' ? reportCsv(report) : await reportPdf(report);
+    if (opts.out) { writeFileSync(opts.out, body); process.stderr.write(`${report.items.length} accesses written to ${opts.out}\n`); } else process.stdout.write(body);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

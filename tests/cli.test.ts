@@ -45,6 +45,16 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   assert.equal(broken.status, 1);
   assert.match(broken.stdout, /altered\s+row 3 \(id \d+\) was changed/);
 
+  const someone = persons[0]!.id;
+  const lookup = await openDatabase({ url: null, dataDir: dir });
+  const { insz } = await lookup.db.selectFrom('persons').select('insz').where('id', '=', someone).executeTakeFirstOrThrow();
+  await lookup.close();
+  const report = kbi(dir, 'audit', 'person', insz, '--format', 'csv');
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, /^moment,wie,soort/);
+  assert.equal(report.stdout.trim().split('\n').length, 2, 'one access: the read written above');
+  assert.ok(!report.stdout.includes(insz), 'the report does not repeat the INSZ');
+
   const added = kbiWithInput(dir, 'Eerste-beheerder-2026\n', 'users', 'add', '--username', 'first.admin', '--name', 'Eerste beheerder', '--role', 'ADMINISTRATOR');
   assert.equal(added.status, 0, added.stderr);
   assert.match(added.stdout, /account first\.admin \(ADMINISTRATOR\) created/);

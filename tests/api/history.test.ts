@@ -25,7 +25,7 @@ for (const which of TEST_DATABASES) {
 
       const contract = await factories.add(person.id, 'contracts', { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-02', officeId: office.id });
       const trajectory = await factories.add(person.id, 'trajectories', {
-        type: 'TT_IBVP', startDate: '2022-08-01', status: 'GS', statusSince: '2022-08-01', managingOfficeId: office.id,
+        type: 'TT_IBVP', startDate: '2022-08-01', status: 'OP', statusSince: '2022-08-01', managingOfficeId: office.id,
       });
       const enrolment = await factories.add(person.id, 'enrolments', { courseId: course.id, moduleId: module.id, enrolledOn: '2022-08-15', status: 'INGESCHREVEN' });
       const attendance = await factories.add(person.id, 'participations', { enrolmentId: enrolment.id, lessonId: lessons[0].id, attendance: 'ABSENT' });
@@ -41,7 +41,7 @@ for (const which of TEST_DATABASES) {
       await pause();
 
       // Moment 2: the trajectory gets its decision.
-      await expectOk(await call('PATCH', `/api/v1/trajectories/${trajectory.id}`, { decision: 'JA_IB', decisionDate: '2023-06-30', status: 'TS', statusSince: '2023-06-30' }, { 'if-match': '"1"' }));
+      await expectOk(await call('PATCH', `/api/v1/trajectories/${trajectory.id}`, { decision: 'JA_IB', decisionDate: '2023-06-30', status: 'GS', statusSince: '2023-06-30' }, { 'if-match': '"1"' }));
       await pause();
       const t2 = now();
       await pause();
@@ -56,7 +56,7 @@ for (const which of TEST_DATABASES) {
       assert.equal(d0.contracts[0].endDate, undefined, 'at t0 the contract had no end date');
       assert.equal(d0.contracts[0].version, 1);
       assert.equal(d0.trajectories[0].decision, undefined);
-      assert.equal(d0.trajectories[0].status, 'GS');
+      assert.equal(d0.trajectories[0].status, 'OP');
       assert.equal(d0.participations[0].attendance, 'ABSENT');
 
       assert.equal(d1.contracts[0].endDate, '2023-08-01', 'at t1 the first end date');
@@ -65,7 +65,7 @@ for (const which of TEST_DATABASES) {
 
       assert.equal(d2.contracts[0].endDate, '2023-08-01');
       assert.equal(d2.trajectories[0].decision, 'JA_IB', 'at t2 the decision is known');
-      assert.equal(d2.trajectories[0].status, 'TS');
+      assert.equal(d2.trajectories[0].status, 'GS');
       assert.equal(d2.participations[0].attendance, 'ABSENT', 'at t2 the absence was not yet justified');
 
       assert.equal(dNow.contracts[0].endDate, '2023-09-15');

@@ -32,6 +32,8 @@ export interface RolePolicy {
   referenceWrite: readonly string[];
   /** Administration: user accounts. */
   manageUsers: boolean;
+  /** May read the audit trail: who accessed a person's dossier, when and why (transparency). */
+  readAudit: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
@@ -40,34 +42,34 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false,
+    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false,
   },
   OCMW_SOCIAL_WORKER: {
     description: 'Consults the dossier of a client who receives a living wage, through the integration register (exchange issue); no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false,
   },
 };
 

@@ -10,6 +10,8 @@ import { Problem } from '../../platform/errors.ts';
 import { generateDemoData } from './generator.ts';
 import { verifyAuditChain } from '../audit/audit.verify.ts';
 import { addAccountAsOperator } from '../access/access.service.ts';
+import { personAccessReport } from '../audit/audit.report.ts';
+import { OPERATOR } from '../../platform/access.ts';
 
 export function registerOperatorRoutes(app: FastifyInstance, database: Database, token: string): void {
   const expected = Buffer.from(`Bearer ${token}`);
@@ -38,6 +40,12 @@ export function registerOperatorRoutes(app: FastifyInstance, database: Database,
     checkToken(req.headers.authorization);
     const row = await addAccountAsOperator(database.db, req.body as Parameters<typeof addAccountAsOperator>[1]);
     return { id: row.id, username: row.username, role: row.role };
+  });
+  app.post('/api/operator/audit/person', {
+    schema: { hide: true, body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } } },
+  }, async (req) => {
+    checkToken(req.headers.authorization);
+    return personAccessReport(database.db, { actor: OPERATOR, requestId: req.id }, req.body as { insz: string });
   });
   app.post('/api/operator/audit/verify', { schema: { hide: true } }, async (req) => {
     checkToken(req.headers.authorization);

@@ -267,7 +267,7 @@ function lifeCycle(rng: Random, index: number, b: Batch, world: World, d: Distri
   b.add('trajectories', signed, {
     id: trajectoryId, person_id: personId, type: obliged ? 'TT_IBVP' : 'TT_IBRH', start_date: signed, end_date: finished ? decisionOn : null,
     managing_office_id: office.id, contact_staff_id: counsellor, sanctioning_partner_id: obliged ? world.abb : null,
-    status: finished ? 'TS' : 'GS', status_since: finished ? decisionOn : signed,
+    status: finished ? 'GS' : 'OP', status_since: finished ? decisionOn : signed,
     decision: finished ? (allMet ? 'JA_IB' : 'NEE_IB') : null, decision_date: finished ? decisionOn : null, decision_reason: null,
     end_reason: finished ? (allMet ? 'ATTEST' : 'STOP_EIGEN') : null,
   });

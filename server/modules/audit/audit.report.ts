@@ -1,0 +1,84 @@
+/**
+ * Transparency: who accessed a person's dossier, when and for which purpose. Found through the
+ * keyed INSZ hash, so the report also covers accesses to a dossier that has since been removed.
+ * For the privacy officer (role with readAudit); the report itself is an audited access.
+ */
+import { sql } from 'kysely';
+import PDFDocument from 'pdfkit';
+import { stringify } from 'csv-stringify/sync';
+import type { RequestContext } from '../../platform/access.ts';
+import type { Db } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { parseInsz } from '../../platform/identifiers/insz.ts';
+import { POLICY, type Role } from '../access/access.policy.ts';
+
+export interface AccessLine {
+  at: string;
+  actor: string;
+  actorKind: string;
+  organisation: string | null;
+  purpose: string | null;
+  action: string;
+  clusters: string[];
+  result: string;
+  requestId: string | null;
+}
+
+export interface PersonAccessReport { generatedAt: string; from: string | null; to: string | null; items: AccessLine[] }
+
+export async function personAccessReport(db: Db, ctx: RequestContext, input: { insz: string; from?: string; to?: string }, acceptTestInsz = false): Promise<PersonAccessReport> {
+  if (ctx.actor.kind !== 'system' && !(ctx.actor.role && POLICY[ctx.actor.role as Role]?.readAudit)) {
+    throw new Problem('forbidden', 'only the privacy officer reads the audit trail').denied({ action: 'audit.personReport', personId: null, clusters: [] });
+  }
+  const parsed = parseInsz(input.insz, { allowTestNumbers: acceptTestInsz });
+  if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);
+  const rows = (await sql<Record<string, any>>`
+    WITH target AS (SELECT encode(sha256(convert_to(k.key || '|' || ${parsed.insz.value}, 'UTF8')), 'hex') AS h FROM audit_key k)
+    SELECT a.at, a.actor_id, a.actor_kind, o.name AS organisation, a.purpose, a.action, a.clusters, a.result, a.request_id, u.display_name
+      FROM audit_log a
+      JOIN target t ON a.insz_hash = t.h
+      LEFT JOIN organisations o ON o.id = a.organisation_id
+      LEFT JOIN users u ON a.actor_id = 'user:' || u.id::text
+     WHERE (${input.from ?? null}::timestamptz IS NULL OR a.at >= ${input.from ?? null}::timestamptz)
+       AND (${input.to ?? null}::timestamptz IS NULL OR a.at < ${input.to ?? null}::timestamptz)
+       AND a.action NOT LIKE 'audit.%'
+     ORDER BY a.seq`.execute(db)).rows;
+  const person = await db.selectFrom('persons').select('id').where('insz', '=', parsed.insz.value).executeTakeFirst();
+  await recordAudit(db, ctx, { action: 'audit.personReport', personId: person?.id ?? null, clusters: [], result: 'allowed', detail: { lines: rows.length } });
+  return {
+    generatedAt: new Date().toISOString(), from: input.from ?? null, to: input.to ?? null,
+    items: rows.map((r) => ({
+      at: String(r.at).replace(' ', 'T').replace(/\+00(:00)?$/, 'Z'), actor: r.display_name ? `${r.display_name} (${r.actor_id})` : r.actor_id, actorKind: r.actor_kind,
+      organisation: r.organisation ?? null, purpose: r.purpose ?? null, action: r.action, clusters: r.clusters ?? [], result: r.result, requestId: r.request_id ?? null,
+    })),
+  };
+}
+
+export function reportCsv(report: PersonAccessReport): string {
+  return stringify(report.items.map((l) => [l.at, l.actor, l.actorKind, l.organisation ?? '', l.purpose ?? '', l.action, l.clusters.join(' '), l.result, l.requestId ?? '']), {
+    header: true, columns: ['moment', 'wie', 'soort', 'organisatie', 'doel', 'handeling', 'clusters', 'resultaat', 'verzoek'],
+  });
+}
+
+/** A printable report (A4) for the person who asked who looked at their data. */
+export function reportPdf(report: PersonAccessReport): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: 'Raadplegingen van uw inburgeringsdossier', Author: 'Kruispuntbank Inburgering' } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.fontSize(16).text('Raadplegingen van het inburgeringsdossier', { underline: false });
+    doc.moveDown(0.3).fontSize(9).fillColor('#555')
+      .text(`Kruispuntbank Inburgering — opgemaakt op ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC${report.from || report.to ? ` — periode ${report.from ?? '…'} tot ${report.to ?? '…'}` : ''}`);
+    doc.moveDown().fillColor('#000');
+    if (!report.items.length) doc.fontSize(11).text('Er zijn geen raadplegingen geregistreerd in deze periode.');
+    for (const l of report.items) {
+      doc.fontSize(10).font('Helvetica-Bold').text(`${l.at.slice(0, 19).replace('T', ' ')}  ${l.action}${l.result === 'denied' ? '  (geweigerd)' : ''}`);
+      doc.font('Helvetica').fontSize(9).text(`Door: ${l.actor}${l.organisation ? `, ${l.organisation}` : ''}   Doel: ${l.purpose ?? 'niet opgegeven'}   Gegevens: ${l.clusters.join(', ') || '—'}`);
+      doc.moveDown(0.4);
+    }
+    doc.end();
+  });
+}
