@@ -9,7 +9,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import { DOSSIER_RESOURCES, PERSON_RESOURCE, camel, type ResourceDef } from './clusters.ts';
+import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ResourceDef } from './clusters.ts';
 import { decodeCursor, encodeCursor, present, type Deps } from './records.ts';
 
 /** A row as the dossier of that moment shows it: it was current then, so no "superseded" marks. */
@@ -122,15 +122,14 @@ export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId:
     const prev = latest.get(r.id);
     if (!prev || r.version > prev.version) latest.set(r.id, r);
   }
-  const events: TimelineEvent[] = rows.map((r) => ({
+  // Versions superseded within their own transaction (sys_from = sys_to) were never visible: leave them out.
+  const events: TimelineEvent[] = rows.filter((r) => r.sys_to === null || r.sys_to !== r.sys_from).map((r) => ({
     resource: r.resource, recordId: r.id, change: r.version === 1 ? 'created' : 'updated', version: r.version, at: r.sys_from, by: r.recorded_by, validFrom: r.valid_from,
   }));
   for (const r of latest.values()) {
     if (r.sys_to) events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
   }
-  // Rows superseded within their own transaction (sys_from = sys_to) were never visible: leave them out.
-  return events.filter((e, i) => !(e.change !== 'deleted' && rows[i]?.sys_to && rows[i].sys_to === rows[i].sys_from))
-    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.version < b.version ? 1 : -1));
+  return events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.version < b.version ? 1 : -1));
 }
 
 export interface SearchInput {
@@ -174,4 +173,3 @@ export async function searchPersons(deps: Deps, ctx: RequestContext, input: Sear
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export { camel };

@@ -22,8 +22,6 @@ export interface Deps {
   acceptTestInsz: boolean;
 }
 
-const META_OUT = ['id', 'version', 'valid_from', 'sys_from', 'recorded_by'];
-
 /** A stored row as the API shows it: camelCase, with its version metadata. */
 export function present(def: ResourceDef, row: Row): Record<string, unknown> {
   const out: Record<string, unknown> = { id: row.id };
@@ -274,4 +272,3 @@ export async function versionsOf(deps: Deps, ctx: RequestContext, def: ResourceD
   return rows.rows;
 }
 
-export { META_OUT };
