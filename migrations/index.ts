@@ -6,6 +6,7 @@ import * as infringementCaseStatus from './2026_11_24_0003_infringement_case_sta
 import * as infringementFacts from './2026_11_24_0004_infringement_facts.ts';
 import * as auditChain from './2026_11_24_0005_audit_chain.ts';
 import * as staffAccounts from './2026_11_24_0006_staff_accounts.ts';
+import * as partnerClients from './2026_11_24_0007_partner_clients.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0004_infringement_facts': infringementFacts,
   '2026_11_24_0005_audit_chain': auditChain,
   '2026_11_24_0006_staff_accounts': staffAccounts,
+  '2026_11_24_0007_partner_clients': partnerClients,
 };

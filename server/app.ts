@@ -21,6 +21,9 @@ import cookie from '@fastify/cookie';
 import { actorOf, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
+import { partnerFromToken } from './modules/partners/partners.service.ts';
+import formbody from '@fastify/formbody';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -86,6 +89,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     }),
   });
   await http.register(cookie);
+  await http.register(formbody);
   http.addSchema(problemSchema);
   await http.register(helmet, {
     // A strict policy: nothing inline, nothing from elsewhere (the API docs page brings its own hashes).
@@ -121,6 +125,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'kbi_session', description: 'Staff session from POST /api/v1/session; changes also need the X-CSRF-Token header.' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Partner access token from POST /api/exchange/v1/oauth/token (client credentials).' },
         },
       },
       security: [{ session: [] }],
@@ -142,6 +147,13 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   http.decorateRequest('session', null);
   http.addHook('preValidation', async (req) => {
     const route = req.routeOptions.url ?? '';
+    if (route.startsWith('/api/exchange/v1/') && route !== '/api/exchange/v1/oauth/token') {
+      // Partners authenticate as institutions with a bearer token from the client-credentials grant.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+      if (!bearer) throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
+      req.ctx = { actor: await partnerFromToken(db, bearer), requestId: req.id, purpose: typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined };
+      return;
+    }
     if (!route.startsWith('/api/v1/') || (route === '/api/v1/session' && req.method === 'POST')) return;
     const purpose = typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;
     const token = req.cookies[SESSION_COOKIE];
@@ -159,6 +171,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   });
   registerAccessRoutes(http, db.db, sessionSettings);
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
+  registerPartnerClientRoutes(http, db);
 
   registerDossierRoutes(http, { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz });
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);

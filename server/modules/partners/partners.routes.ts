@@ -1,0 +1,88 @@
+/** Partner clients (administration) and the exchange API's token endpoint. */
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import type { RequestContext } from '../../platform/access.ts';
+import { POLICY, type Role } from '../access/access.policy.ts';
+import { issueToken, presentClient, registerClient, rotateSecret, setClientActive } from './partners.service.ts';
+
+const PROBLEM = { $ref: 'Problem#' };
+const clientSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, clientId: { type: 'string' }, organisationId: { type: 'string' }, active: { type: 'boolean' }, version: { type: 'integer' },
+    secretRotatedAt: { type: ['string', 'null'] }, recordedAt: { type: 'string' }, recordedBy: { type: 'string' }, clientSecret: { type: 'string' },
+  },
+} as const;
+const idParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+export function registerPartnerClientRoutes(app: FastifyInstance, database: Database): void {
+  app.get('/api/v1/partnerClients', {
+    schema: { tags: ['Partners'], summary: 'Partner API clients (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: clientSchema } } }, 403: PROBLEM } },
+  }, async (req) => {
+    registerCheck(req.ctx);
+    return { items: (await database.db.selectFrom('partner_clients').selectAll().orderBy('client_id').execute()).map(presentClient) };
+  });
+  app.post('/api/v1/partnerClients', {
+    schema: {
+      tags: ['Partners'], summary: 'Register an API client for a partner organisation; the secret is shown this once',
+      body: { type: 'object', additionalProperties: false, required: ['organisationId', 'clientId'], properties: { organisationId: { type: 'string', format: 'uuid' }, clientId: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,99}$' } } },
+      response: { 201: clientSchema, 400: PROBLEM, 403: PROBLEM, 409: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const { client, secret } = await registerClient(database, req.ctx, req.body as { organisationId: string; clientId: string });
+    return reply.code(201).header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
+  });
+  app.post('/api/v1/partnerClients/:id/secret', {
+    schema: {
+      tags: ['Partners'], summary: 'Rotate the secret: a new one is shown this once; the old one stops working (after an optional grace period)',
+      params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { graceSeconds: { type: 'integer', minimum: 0, maximum: 86_400 } } },
+      response: { 200: clientSchema, 403: PROBLEM, 404: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const { client, secret } = await rotateSecret(database, req.ctx, (req.params as { id: string }).id, (req.body as { graceSeconds?: number } | null)?.graceSeconds ?? 0);
+    return reply.header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
+  });
+  app.patch('/api/v1/partnerClients/:id', {
+    schema: {
+      tags: ['Partners'], summary: 'Enable or disable a client', params: idParams,
+      body: { type: 'object', additionalProperties: false, required: ['active'], properties: { active: { type: 'boolean' } } },
+      response: { 200: clientSchema, 403: PROBLEM, 404: PROBLEM },
+    },
+  }, async (req) => presentClient(await setClientActive(database, req.ctx, (req.params as { id: string }).id, (req.body as { active: boolean }).active)));
+
+  app.post('/api/exchange/v1/oauth/token', {
+    schema: {
+      tags: ['Exchange'], summary: 'OAuth 2.0 client-credentials grant: a 5-minute bearer token for a partner client', security: [],
+      description: 'Client id and secret by HTTP Basic authentication or in the form body (application/x-www-form-urlencoded or JSON).',
+      body: {
+        type: 'object', required: ['grant_type'],
+        properties: { grant_type: { type: 'string', enum: ['client_credentials'] }, client_id: { type: 'string', maxLength: 100 }, client_secret: { type: 'string', maxLength: 200 }, scope: { type: 'string' } },
+      },
+      response: { 200: { type: 'object', properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } } }, 400: PROBLEM, 401: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const body = req.body as { client_id?: string; client_secret?: string };
+    let clientId = body.client_id, secret = body.client_secret;
+    const basic = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+    }
+    if (!clientId || !secret) throw new Problem('unauthenticated', 'client credentials missing', undefined, { error: 'invalid_client' });
+    return reply.header('cache-control', 'no-store').send(await issueToken(database, req.id, clientId, secret));
+  });
+
+  app.get('/api/exchange/v1/whoami', {
+    schema: { tags: ['Exchange'], summary: 'The partner client and organisation the bearer token stands for', security: [{ bearer: [] }],
+      response: { 200: { type: 'object', properties: { clientId: { type: 'string' }, organisationId: { type: 'string' } } }, 401: PROBLEM } },
+  }, async (req) => ({ clientId: req.ctx.actor.id.replace(/^partner:/, ''), organisationId: req.ctx.actor.organisationId }));
+}
+
+function registerCheck(ctx: RequestContext) {
+  if (ctx.actor.kind !== 'system' && !(ctx.actor.role && POLICY[ctx.actor.role as Role]?.manageUsers)) {
+    throw new Problem('forbidden', 'only an administrator manages partner clients').denied({ action: 'partnerClients.list', personId: null, clusters: [] });
+  }
+}

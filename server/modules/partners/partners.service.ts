@@ -1,0 +1,114 @@
+/**
+ * Partner API clients: registration, secret rotation, and the client-credentials grant that
+ * turns a client id and secret into a short-lived signed access token.
+ */
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { sql } from 'kysely';
+import type { Actor, RequestContext } from '../../platform/access.ts';
+import { inTransaction, type Database, type Row } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { hashPassword, verifyPassword } from '../access/access.passwords.ts';
+import { POLICY, type Role } from '../access/access.policy.ts';
+
+export const TOKEN_SECONDS = 300;
+const ISSUER = 'urn:kbi';
+const AUDIENCE = 'urn:kbi:exchange';
+
+function requireAdministrator(ctx: RequestContext) {
+  if (ctx.actor.kind === 'system') return;
+  if (!ctx.actor.role || !POLICY[ctx.actor.role as Role]?.manageUsers) {
+    throw new Problem('forbidden', 'only an administrator manages partner clients').denied({ action: 'partnerClients.manage', personId: null, clusters: [] });
+  }
+}
+
+export const presentClient = (r: Row) => ({
+  id: r.id, clientId: r.client_id, organisationId: r.organisation_id, active: r.active, version: r.version,
+  secretRotatedAt: r.previous_secret_valid_until ?? null, recordedAt: r.sys_from, recordedBy: r.recorded_by,
+});
+
+const newSecret = () => randomBytes(32).toString('base64url');
+
+/** Registers a client for a partner organisation; the secret is shown this once and stored hashed. */
+export async function registerClient(database: Database, ctx: RequestContext, input: { organisationId: string; clientId: string }) {
+  requireAdministrator(ctx);
+  const secret = newSecret();
+  const secretHash = await hashPassword(secret);
+  const row = await inTransaction(database.db, ctx.actor.id, async (tx) => {
+    const org = await tx.selectFrom('organisations').select('id').where('id', '=', input.organisationId).executeTakeFirst();
+    if (!org) throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [{ in: 'body', name: 'organisationId', detail: 'no such organisation' }]);
+    const created = await tx.insertInto('partner_clients').values({ organisation_id: input.organisationId, client_id: input.clientId, secret_hash: secretHash }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { action: 'partnerClients.create', personId: null, clusters: [], result: 'allowed', detail: { clientId: input.clientId } });
+    return created;
+  });
+  return { client: row, secret };
+}
+
+/** A new secret; the old one stops working at once (or at `graceSeconds` from now). */
+export async function rotateSecret(database: Database, ctx: RequestContext, id: string, graceSeconds = 0) {
+  requireAdministrator(ctx);
+  const secret = newSecret();
+  const secretHash = await hashPassword(secret);
+  const row = await inTransaction(database.db, ctx.actor.id, async (tx) => {
+    const changed = await tx.updateTable('partner_clients').set({
+      previous_secret_hash: sql`secret_hash`, previous_secret_valid_until: sql`now() + ${`${graceSeconds} seconds`}::interval`, secret_hash: secretHash,
+    }).where('id', '=', id).returningAll().executeTakeFirst();
+    if (!changed) throw new Problem('resourceNotFound', 'partner client not found');
+    await recordAudit(tx, ctx, { action: 'partnerClients.rotateSecret', personId: null, clusters: [], result: 'allowed', detail: { clientId: changed.client_id, graceSeconds } });
+    return changed;
+  });
+  return { client: row, secret };
+}
+
+export async function setClientActive(database: Database, ctx: RequestContext, id: string, active: boolean) {
+  requireAdministrator(ctx);
+  return inTransaction(database.db, ctx.actor.id, async (tx) => {
+    const changed = await tx.updateTable('partner_clients').set({ active }).where('id', '=', id).returningAll().executeTakeFirst();
+    if (!changed) throw new Problem('resourceNotFound', 'partner client not found');
+    await recordAudit(tx, ctx, { action: 'partnerClients.update', personId: null, clusters: [], result: 'allowed', detail: { clientId: changed.client_id, active } });
+    return changed;
+  });
+}
+
+async function signingKey(database: Database): Promise<Uint8Array> {
+  const [row] = await database.prepared('kbi_token_key', 'SELECT key FROM token_signing_key WHERE id = 1', []);
+  return new TextEncoder().encode(row!.key as string);
+}
+
+/** The client-credentials grant: a matching current (or still-graced previous) secret gives a 5-minute token. */
+export async function issueToken(database: Database, requestId: string, clientId: string, secret: string) {
+  const client = await database.db.selectFrom('partner_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  const current = await verifyPassword(secret, client?.secret_hash ?? null);
+  const graced = !current && client?.previous_secret_hash && client.previous_secret_valid_until && Date.parse(client.previous_secret_valid_until) > Date.now()
+    ? await verifyPassword(secret, client.previous_secret_hash) : false;
+  const actor: Actor = { id: `partner:${clientId}`, kind: 'partner', organisationId: client?.organisation_id ?? null, role: null, officeIds: [] };
+  if (!client || !client.active || (!current && !graced)) {
+    throw new Problem('unauthenticated', 'unknown client, wrong or retired secret, or a disabled client', undefined, { error: 'invalid_client' })
+      .denied({ action: 'oauth.token', personId: null, clusters: [] });
+  }
+  const token = await new SignJWT({ org: client.organisation_id, cv: client.version })
+    .setProtectedHeader({ alg: 'HS256' }).setSubject(clientId).setIssuer(ISSUER).setAudience(AUDIENCE)
+    .setIssuedAt().setExpirationTime(`${TOKEN_SECONDS}s`).setJti(randomBytes(12).toString('base64url'))
+    .sign(await signingKey(database));
+  await recordAudit(database.db, { actor, requestId }, { action: 'oauth.token', personId: null, clusters: [], result: 'allowed' });
+  return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_SECONDS };
+}
+
+/** The partner behind a bearer token; the client must still exist and be active. */
+export async function partnerFromToken(database: Database, token: string): Promise<Actor> {
+  let subject: string;
+  try {
+    const { payload } = await jwtVerify(token, await signingKey(database), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    subject = payload.sub!;
+  } catch (e) {
+    const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED';
+    throw new Problem('unauthenticated', expired ? 'the access token has expired' : 'the access token is not valid', undefined, { error: 'invalid_token' })
+      .denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
+  }
+  const [client] = await database.prepared('kbi_partner_client', 'SELECT client_id, organisation_id, active FROM partner_clients WHERE client_id = $1', [subject]);
+  if (!client?.active) {
+    throw new Problem('unauthenticated', 'this client is disabled', undefined, { error: 'invalid_token' }).denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
+  }
+  return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisation_id, role: null, officeIds: [] };
+}
