@@ -23,7 +23,6 @@ import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.ro
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
 import { partnerFromToken } from './modules/partners/partners.service.ts';
-import formbody from '@fastify/formbody';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -89,7 +88,6 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     }),
   });
   await http.register(cookie);
-  await http.register(formbody);
   http.addSchema(problemSchema);
   await http.register(helmet, {
     // A strict policy: nothing inline, nothing from elsewhere (the API docs page brings its own hashes).

@@ -57,11 +57,10 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
     connectionString: url,
     max: poolSize,
     types: { getTypeParser: ((oid: number, format?: any) => PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as any },
-    options: '-c TimeZone=UTC',
+    // Every connection acts as the application role from its start (a session parameter, like SET ROLE).
+    options: `-c TimeZone=UTC${role ? ` -c role=${quoteIdent(role).replace(/"/g, '')}` : ''}`,
   });
   pool.on('error', () => { /* an idle client died; the pool replaces it */ });
-  // Every connection acts as the application role (queued before any other statement on it).
-  if (role) pool.on('connect', (client) => { client.query(`SET ROLE ${quoteIdent(role)}`).catch(() => undefined); });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

@@ -1,6 +1,7 @@
 /** Partner clients (administration) and the exchange API's token endpoint. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db.ts';
+import formbody from '@fastify/formbody';
 import { Problem } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import { POLICY, type Role } from '../access/access.policy.ts';
@@ -51,7 +52,10 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
     },
   }, async (req) => presentClient(await setClientActive(database, req.ctx, (req.params as { id: string }).id, (req.body as { active: boolean }).active)));
 
-  app.post('/api/exchange/v1/oauth/token', {
+  // Form bodies (RFC 6749) only here: the rest of the API accepts JSON alone.
+  app.register(async (scope) => {
+  await scope.register(formbody);
+  scope.post('/api/exchange/v1/oauth/token', {
     schema: {
       tags: ['Exchange'], summary: 'OAuth 2.0 client-credentials grant: a 5-minute bearer token for a partner client', security: [],
       description: 'Client id and secret by HTTP Basic authentication or in the form body (application/x-www-form-urlencoded or JSON).',
@@ -73,6 +77,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
     }
     if (!clientId || !secret) throw new Problem('unauthenticated', 'client credentials missing', undefined, { error: 'invalid_client' });
     return reply.header('cache-control', 'no-store').send(await issueToken(database, req.id, clientId, secret));
+  });
   });
 
   app.get('/api/exchange/v1/whoami', {
