@@ -7,6 +7,7 @@ import * as infringementFacts from './2026_11_24_0004_infringement_facts.ts';
 import * as auditChain from './2026_11_24_0005_audit_chain.ts';
 import * as staffAccounts from './2026_11_24_0006_staff_accounts.ts';
 import * as partnerClients from './2026_11_24_0007_partner_clients.ts';
+import * as authorisations from './2026_12_01_0008_authorisations.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0005_audit_chain': auditChain,
   '2026_11_24_0006_staff_accounts': staffAccounts,
   '2026_11_24_0007_partner_clients': partnerClients,
+  '2026_12_01_0008_authorisations': authorisations,
 };

@@ -25,6 +25,8 @@ import { registerPartnerClientRoutes } from './modules/partners/partners.routes.
 import { partnerFromToken } from './modules/partners/partners.service.ts';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
+import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
+import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 
 export interface App {
@@ -84,7 +86,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
     onDenied: (req, problem) => recordAudit(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, {
-      action: problem.denial!.action, personId: problem.denial!.personId, clusters: problem.denial!.clusters, result: 'denied', detail: { code: problem.code },
+      action: problem.denial!.action, personId: problem.denial!.personId, clusters: problem.denial!.clusters, result: 'denied', detail: { code: problem.code }, insz: problem.denial!.insz,
     }),
   });
   await http.register(cookie);
@@ -171,7 +173,10 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
   registerPartnerClientRoutes(http, db);
 
-  registerDossierRoutes(http, { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz });
+  const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz };
+  registerDossierRoutes(http, deps);
+  registerAuthorisationRoutes(http, db.db, codes, deps);
+  registerExchangeRoutes(http, deps);
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   extraRoutes?.(http, db);
   await http.ready();

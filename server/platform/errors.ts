@@ -32,6 +32,8 @@ const CATALOGUE = {
   businessRule: { status: 422, title: 'Business rule violated', type: 'urn:problem-type:kbi:businessRule' },
   unauthenticated: { status: 401, title: 'Unauthenticated', type: 'urn:problem-type:belgif:noAccessToken' },
   forbidden: { status: 403, title: 'Forbidden', type: 'urn:problem-type:belgif:missingPermission' },
+  noAuthorisation: { status: 403, title: 'No authorisation for this purpose and data', type: 'urn:problem-type:kbi:noAuthorisation' },
+  notIntegrated: { status: 403, title: 'The person is not in your integration register for today', type: 'urn:problem-type:kbi:notIntegrated' },
   csrfTokenMissing: { status: 403, title: 'CSRF token missing or wrong', type: 'urn:problem-type:kbi:csrfTokenMissing' },
   sessionExpired: { status: 401, title: 'Session expired', type: 'urn:problem-type:kbi:sessionExpired' },
   invalidCredentials: { status: 401, title: 'Wrong user name or password', type: 'urn:problem-type:kbi:invalidCredentials' },
@@ -51,7 +53,7 @@ const CATALOGUE = {
 export type ProblemCode = keyof typeof CATALOGUE;
 
 /** What an access denial was about, for its audit record (written once, by the error handler). */
-export interface Denial { action: string; personId: string | null; clusters: string[] }
+export interface Denial { action: string; personId: string | null; clusters: string[]; insz?: string }
 
 export class Problem extends Error {
   readonly status: number;

@@ -13,7 +13,7 @@ import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ResourceDef } from './clusters
 import { decodeCursor, encodeCursor, present, type Deps } from './records.ts';
 
 /** A row as the dossier of that moment shows it: it was current then, so no "superseded" marks. */
-const normaliseTimestamps = (row: Row): Row => {
+export const normaliseTimestamps = (row: Row): Row => {
   delete row.sys_to;
   delete row.ended_by;
   for (const k of Object.keys(row)) {

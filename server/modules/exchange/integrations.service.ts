@@ -1,0 +1,139 @@
+/**
+ * The integration register (the KSZ "personenrepertorium" pattern, domain-rules §5.4): a partner
+ * declares that it has a person in its client register under a capacity code (hoedanigheidscode)
+ * from a day on, and ends that declaration when the relation ends. Consults check it for the day
+ * of the consultation. Declarations are never removed; their history is kept by the database.
+ */
+import { sql } from 'kysely';
+import type { RequestContext } from '../../platform/access.ts';
+import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { parseInsz } from '../../platform/identifiers/insz.ts';
+import type { Deps } from '../dossier/records.ts';
+import { requireManageAuthorisations } from '../authorisations/authorisations.service.ts';
+
+/** Today in Belgium (YYYY-MM-DD): the day a consultation or declaration counts for. */
+export const belgianToday = (now = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(now);
+
+export function parseInszField(deps: Deps, raw: string): string {
+  const parsed = parseInsz(raw, { allowTestNumbers: deps.acceptTestInsz });
+  if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);
+  return parsed.insz.value;
+}
+
+export const presentIntegration = (r: Row) => ({
+  id: r.id, organisationId: r.organisation_id, capacityCode: r.capacity_code, startsOn: r.starts_on, endsOn: r.ends_on ?? null,
+  version: r.version, recordedAt: r.sys_from, recordedBy: r.recorded_by,
+});
+
+/** The person KBI knows under this INSZ, if any (for the audit record). */
+export async function personIdByInsz(db: Executor, insz: string): Promise<string | null> {
+  const row = await db.selectFrom('persons').select('id').where('insz', '=', insz).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+async function partnerKind(db: Executor, organisationId: string): Promise<string> {
+  const org = await db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirst();
+  if (!org) throw new Problem('forbidden', 'the organisation of this client no longer exists');
+  return org.kind;
+}
+
+/**
+ * The capacity codes a partner may declare: its sector's code list where KBI has one (OCMW:
+ * seed 002's codes 1–9), otherwise the codes its own authorisations name.
+ */
+async function checkCapacityCode(deps: Deps, db: Executor, organisationId: string, code: string): Promise<void> {
+  const kind = await partnerKind(db, organisationId);
+  const list = `capacity_code_${kind.toLowerCase()}`;
+  let known: boolean;
+  if (deps.codes.list(list).length) known = deps.codes.has(list, code);
+  else {
+    const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM authorisations a
+      WHERE (a.partner_organisation_id = ${organisationId}::uuid OR a.partner_kind = ${kind}) AND ${code} = ANY(a.capacity_codes)`.execute(db);
+    known = row.rows[0]!.n > 0;
+  }
+  if (!known) throw new Problem('unknownCode', `capacityCode: not a capacity code of your sector`, [{ in: 'body', name: 'capacityCode', detail: `unknown for partner kind ${kind}` }]);
+}
+
+function requirePartner(ctx: RequestContext): string {
+  if (ctx.actor.kind !== 'partner' || !ctx.actor.organisationId) throw new Problem('forbidden', 'only a partner client declares integrations');
+  return ctx.actor.organisationId;
+}
+
+export interface DeclareInput { insz: string; capacityCode: string; startsOn?: string; endsOn?: string | null }
+
+/** Declares (or, when one is open, confirms) an integration. Returns the declaration and whether it is new. */
+export async function declareIntegration(deps: Deps, ctx: RequestContext, input: DeclareInput): Promise<{ row: Row; created: boolean }> {
+  const organisationId = requirePartner(ctx);
+  const insz = parseInszField(deps, input.insz);
+  const startsOn = input.startsOn ?? belgianToday();
+  if (input.endsOn && input.endsOn < startsOn) throw new Problem('invalidPeriod', 'endsOn: ends before it starts', [{ in: 'body', name: 'endsOn', detail: 'before startsOn' }]);
+  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    await checkCapacityCode(deps, tx, organisationId, input.capacityCode);
+    const personId = await personIdByInsz(tx, insz);
+    const open = await tx.selectFrom('integrations').selectAll()
+      .where('organisation_id', '=', organisationId).where('insz', '=', insz).where('capacity_code', '=', input.capacityCode).where('ends_on', 'is', null)
+      .forUpdate().executeTakeFirst();
+    let row: Row, created = false;
+    if (open && (input.endsOn === undefined || input.endsOn === null)) {
+      row = open; // already integrated: declaring again is a no-op
+    } else if (open) {
+      row = await tx.updateTable('integrations').set({ ends_on: input.endsOn!, valid_from: sql`now()` }).where('id', '=', open.id).returningAll().executeTakeFirstOrThrow();
+    } else {
+      row = await tx.insertInto('integrations').values({
+        organisation_id: organisationId, insz, capacity_code: input.capacityCode, starts_on: startsOn, ends_on: input.endsOn ?? null,
+      }).returningAll().executeTakeFirstOrThrow();
+      created = true;
+    }
+    await recordAudit(tx, ctx, { action: 'integrations.declare', personId, insz, clusters: [], result: 'allowed', detail: { integrationId: row.id, capacityCode: input.capacityCode, created } });
+    return { row, created };
+  });
+}
+
+export interface EndInput { insz: string; capacityCode: string; endsOn?: string }
+
+/** Ends the open integration of this person under this capacity code (today unless said otherwise). */
+export async function endIntegration(deps: Deps, ctx: RequestContext, input: EndInput): Promise<Row> {
+  const organisationId = requirePartner(ctx);
+  const insz = parseInszField(deps, input.insz);
+  const endsOn = input.endsOn ?? belgianToday();
+  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    const open = await tx.selectFrom('integrations').selectAll()
+      .where('organisation_id', '=', organisationId).where('insz', '=', insz).where('capacity_code', '=', input.capacityCode).where('ends_on', 'is', null)
+      .forUpdate().executeTakeFirst();
+    if (!open) throw new Problem('resourceNotFound', 'no open integration of this person under this capacity code');
+    if (endsOn < open.starts_on) throw new Problem('invalidPeriod', 'endsOn: before the integration started', [{ in: 'body', name: 'endsOn', detail: `before ${open.starts_on}` }]);
+    const row = await tx.updateTable('integrations').set({ ends_on: endsOn, valid_from: sql`now()` }).where('id', '=', open.id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { action: 'integrations.end', personId: await personIdByInsz(tx, insz), insz, clusters: [], result: 'allowed', detail: { integrationId: row.id } });
+    return row;
+  });
+}
+
+/** The partner's own declarations for a person (current and ended). */
+export async function partnerIntegrations(deps: Deps, ctx: RequestContext, rawInsz: string): Promise<Row[]> {
+  const organisationId = requirePartner(ctx);
+  const insz = parseInszField(deps, rawInsz);
+  const rows = await deps.db.selectFrom('integrations').selectAll().where('organisation_id', '=', organisationId).where('insz', '=', insz).orderBy('starts_on').orderBy('id').execute();
+  await recordAudit(deps.db, ctx, { action: 'integrations.list', personId: await personIdByInsz(deps.db, insz), insz, clusters: [], result: 'allowed', detail: { found: rows.length } });
+  return rows;
+}
+
+/** The privacy officer's or administrator's view: every partner's declarations for a person. */
+export async function searchIntegrations(deps: Deps, ctx: RequestContext, input: { insz: string; organisationId?: string }): Promise<Row[]> {
+  requireManageAuthorisations(ctx, 'integrations.search');
+  const insz = parseInszField(deps, input.insz);
+  let q = deps.db.selectFrom('integrations').selectAll().where('insz', '=', insz);
+  if (input.organisationId) q = q.where('organisation_id', '=', input.organisationId);
+  const rows = await q.orderBy('organisation_id').orderBy('starts_on').execute();
+  await recordAudit(deps.db, ctx, { action: 'integrations.search', personId: await personIdByInsz(deps.db, insz), insz, clusters: [], result: 'allowed', detail: { found: rows.length } });
+  return rows;
+}
+
+/** Capacity codes under which the partner has the person integrated on `day`. */
+export async function integratedCodes(db: Db | Executor, organisationId: string, insz: string, day: string): Promise<string[]> {
+  const rows = await db.selectFrom('integrations').select('capacity_code')
+    .where('organisation_id', '=', organisationId).where('insz', '=', insz)
+    .where('starts_on', '<=', day).where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)])).execute();
+  return rows.map((r) => r.capacity_code);
+}
