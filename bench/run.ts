@@ -71,7 +71,7 @@ async function main() {
   // during the timed reads, which each commit an audit record).
   await scratch.exec('VACUUM ANALYZE');
   await scratch.exec('CHECKPOINT');
-  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000' });
+  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000', KBI_USER_RATE_LIMIT_PER_MINUTE: '10000000' });
   // The same read without session, permission, territory or audit: the bare statement, served by
   // the same app (same plugins, headers, rate limit, logging) on a route outside /api/v1.
   const statement = dossierStatement(DOSSIER_RESOURCES, false, false);

@@ -8,6 +8,7 @@ import * as auditChain from './2026_11_24_0005_audit_chain.ts';
 import * as staffAccounts from './2026_11_24_0006_staff_accounts.ts';
 import * as partnerClients from './2026_11_24_0007_partner_clients.ts';
 import * as authorisations from './2026_12_01_0008_authorisations.ts';
+import * as oidcLogin from './2026_12_01_0009_oidc_login.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0006_staff_accounts': staffAccounts,
   '2026_11_24_0007_partner_clients': partnerClients,
   '2026_12_01_0008_authorisations': authorisations,
+  '2026_12_01_0009_oidc_login': oidcLogin,
 };

@@ -2,7 +2,7 @@
  * Builds the application from an explicit list of modules. Used by the server process, the
  * tests (which pass their own database) and the benchmarks.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
@@ -20,6 +20,7 @@ import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
+import { registerOidcRoutes } from './modules/access/access.oidc.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
 import { partnerFromToken } from './modules/partners/partners.service.ts';
@@ -102,14 +103,22 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
   });
-  if (config.rateLimitPerMinute > 0) {
+  const tooMany = (max: number, ttl: number) => new Problem('tooManyRequests', `more than ${max} requests in a minute; retry after ${Math.ceil(ttl / 1000)} s`);
+  type Limiter = (req: FastifyRequest) => Promise<{ isExceeded: boolean; max: number; ttl: number }>;
+  let perActor: Limiter | null = null;
+  if (config.rateLimitPerMinute > 0 || config.userRateLimitPerMinute > 0 || config.partnerRateLimitPerMinute > 0) {
+    // Per client address on every request, before anything else runs (this also bounds failed log-ins).
     await http.register(rateLimit, {
+      global: config.rateLimitPerMinute > 0,
       max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
-      // Per client address; per user and per partner client once those log in (access issue).
       keyGenerator: (req) => req.ip,
-      errorResponseBuilder: (_req, context) => new Problem('tooManyRequests', `more than ${context.max} requests in a minute; retry after ${Math.ceil(context.ttl / 1000)} s`),
+      errorResponseBuilder: (_req, context) => tooMany(context.max, context.ttl),
     });
+    // And per staff member or partner client once authenticated (below), so that one busy actor
+    // behind a shared address (a partner's gateway, an office's proxy) is limited as itself.
+    const limitOf = (req: FastifyRequest) => (req.ctx?.actor.kind === 'partner' ? config.partnerRateLimitPerMinute : config.userRateLimitPerMinute) || Number.MAX_SAFE_INTEGER;
+    perActor = http.createRateLimit({ keyGenerator: (req) => `actor:${req.ctx!.actor.id}`, max: limitOf, timeWindow: 60_000 }) as Limiter;
   }
 
   await http.register(swagger, {
@@ -155,6 +164,8 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       return;
     }
     if (!route.startsWith('/api/v1/') || (route === '/api/v1/session' && req.method === 'POST')) return;
+    // The ways to log in: which there are, and the OpenID Connect redirects (the callback opens the session).
+    if (route === '/api/v1/session/methods' || route.startsWith('/api/v1/session/oidc/')) return;
     const purpose = typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;
     const token = req.cookies[SESSION_COOKIE];
     const resolved = token ? await resolveSession(db, sessionSettings, token) : null;
@@ -169,7 +180,16 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
         .denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
     }
   });
+  http.addHook('preHandler', async (req, reply) => {
+    if (!perActor || !req.ctx || req.ctx.actor.kind === 'system') return;
+    const limit = await perActor(req);
+    if (limit.isExceeded) {
+      reply.header('retry-after', Math.ceil(limit.ttl / 1000));
+      throw tooMany(limit.max, limit.ttl);
+    }
+  });
   registerAccessRoutes(http, db.db, sessionSettings);
+  registerOidcRoutes(http, db.db, sessionSettings, config.oidc);
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
   registerPartnerClientRoutes(http, db);
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 export interface Config {
   /** HTTP port (`PORT`). */
   port: number;
-  /** Interface to bind (`HOST`). Loopback by default: staff authentication arrives with the access module. */
+  /** Interface to bind (`HOST`). Loopback by default: anything else needs TLS in front (the session cookie is Secure). */
   host: string;
   /** PostgreSQL server URL (`KBI_DATABASE_URL`); when absent the embedded PGlite database is used. */
   databaseUrl: string | null;
@@ -34,13 +34,34 @@ export interface Config {
   sessionIdleMinutes: number;
   /** …and in any case this many hours after log-in (`KBI_SESSION_MAX_HOURS`). */
   sessionMaxHours: number;
-  /** Requests per minute per client before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
+  /** Requests per minute per client address before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
   rateLimitPerMinute: number;
+  /** …and per logged-in staff member (`KBI_USER_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
+  userRateLimitPerMinute: number;
+  /** …and per partner API client (`KBI_PARTNER_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
+  partnerRateLimitPerMinute: number;
   /** Allow binding a non-loopback HOST before staff authentication exists (`KBI_ALLOW_REMOTE`). */
   allowRemote: boolean;
+  /** OpenID Connect log-in of staff (`KBI_OIDC_*`); null when `KBI_OIDC_ISSUER` is empty. */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  /** Issuer identifier of the OpenID provider; its metadata is discovered from it (`KBI_OIDC_ISSUER`). */
+  issuer: string;
+  /** KBI's client at that provider (`KBI_OIDC_CLIENT_ID`, `KBI_OIDC_CLIENT_SECRET`). */
+  clientId: string;
+  clientSecret: string;
+  /** The public URL of KBI's callback, as registered at the provider (`KBI_OIDC_REDIRECT_URI`). */
+  redirectUri: string;
+  /** ID token claim matched to the KBI user name at an account's first OIDC log-in (`KBI_OIDC_USERNAME_CLAIM`). */
+  usernameClaim: string;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const OIDC_CALLBACK_PATH = '/api/v1/session/oidc/callback';
+
+const isLoopback = (host: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.');
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -89,13 +110,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionIdleMinutes: int('KBI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionMaxHours: int('KBI_SESSION_MAX_HOURS', 10, 1, 72),
     rateLimitPerMinute: int('KBI_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+    userRateLimitPerMinute: int('KBI_USER_RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    partnerRateLimitPerMinute: int('KBI_PARTNER_RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
+    oidc: oidcConfig(env, problems),
   };
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host) || config.host.startsWith('127.');
-  if (!loopback && !config.allowRemote) {
-    problems.push(`HOST=${config.host} would expose the API beyond this machine before staff log-in exists; use a loopback address or set KBI_ALLOW_REMOTE=true behind an authenticating proxy`);
+  if (!isLoopback(config.host) && !config.allowRemote) {
+    problems.push(`HOST=${config.host} would expose the API beyond this machine; use a loopback address, or set KBI_ALLOW_REMOTE=true with TLS in front (the session cookie is Secure)`);
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The OIDC settings, or null when no issuer is set; every missing or bad key goes to `problems`. */
+function oidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | null {
+  const issuer = env.KBI_OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  // Tokens and the client secret travel over these URLs: plain http only to this machine (tests).
+  const url = (key: string, value: string, what: string): URL | null => {
+    let parsed: URL;
+    try { parsed = new URL(value); } catch {
+      problems.push(`${key} must be ${what}, got "${value}"`);
+      return null;
+    }
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
+      problems.push(`${key} must be an https URL (http only on a loopback address), got "${value}"`);
+      return null;
+    }
+    return parsed;
+  };
+  const issuerUrl = url('KBI_OIDC_ISSUER', issuer, 'the URL of the OpenID provider (its issuer identifier)');
+  if (issuerUrl && (issuerUrl.search || issuerUrl.hash)) problems.push('KBI_OIDC_ISSUER must be an issuer identifier, without query or fragment');
+  const required = (key: string): string => {
+    const value = env[key]?.trim();
+    if (!value) problems.push(`${key} is required when KBI_OIDC_ISSUER is set`);
+    return value ?? '';
+  };
+  const clientId = required('KBI_OIDC_CLIENT_ID');
+  const clientSecret = required('KBI_OIDC_CLIENT_SECRET');
+  const redirectUri = required('KBI_OIDC_REDIRECT_URI');
+  const redirect = redirectUri ? url('KBI_OIDC_REDIRECT_URI', redirectUri, `the public URL of ${OIDC_CALLBACK_PATH}`) : null;
+  if (redirect && (!redirect.pathname.endsWith(OIDC_CALLBACK_PATH) || redirect.search || redirect.hash)) {
+    problems.push(`KBI_OIDC_REDIRECT_URI must be the public URL of ${OIDC_CALLBACK_PATH}, without query, got "${redirectUri}"`);
+  }
+  const usernameClaim = env.KBI_OIDC_USERNAME_CLAIM?.trim() || 'preferred_username';
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(usernameClaim)) problems.push(`KBI_OIDC_USERNAME_CLAIM must be a claim name, got "${usernameClaim}"`);
+  return { issuer, clientId, clientSecret, redirectUri, usernameClaim };
 }

@@ -1,5 +1,5 @@
 /** Log-in, the current session, log-out, and the administration of staff accounts. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
 import { createUser, listUsers, login, logout, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
@@ -10,6 +10,12 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'kbi_session';
+
+/** The session cookie of every log-in: out of reach of scripts, HTTPS only, never sent by another site. */
+export function setSessionCookie(reply: FastifyReply, token: string, settings: SessionSettings): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: settings.maxHours * 3600 });
+}
+
 const PROBLEM = { $ref: 'Problem#' };
 
 const userSchema = {
@@ -40,7 +46,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
   }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
     const session = await login(db, settings, req.id, username, password);
-    reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: settings.maxHours * 3600 });
+    setSessionCookie(reply, session.token, settings);
     return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   });
 

@@ -9,7 +9,7 @@ import { inTransaction, type Database, type Db, type Executor, type Row } from '
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
-import { POLICY, roleAllows, type Action, type Role } from './access.policy.ts';
+import { POLICY, roleAllows, type Action, type Role, type Territory } from './access.policy.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './access.passwords.ts';
 
 /** Whether the actor's role allows the action (no exception, no audit): to choose what to show. */
@@ -25,22 +25,42 @@ export function authorize(ctx: RequestContext, action: Action, cluster: ClusterN
     .denied({ action: `${cluster ?? table}.${action}`, personId, clusters: cluster ? [cluster] : [] });
 }
 
+/** The territory an actor's role gives it ('all' for the installation's own system actors). */
+export function territoryOf(actor: Actor): Territory {
+  if (actor.kind === 'system') return 'all';
+  return actor.role ? POLICY[actor.role as Role]?.territory ?? 'none' : 'none';
+}
+
+/**
+ * The territory rule, once, as SQL text with three slots: the person's id, the actor's
+ * organisation and its offices. Used as a Kysely expression (`inTerritory`) and inside the
+ * prepared dossier statement (`territoryText`), so both always apply the same rule.
+ */
+const TERRITORY_SQL: Record<Territory, string> = {
+  all: 'true',
+  none: 'false',
+  organisation: `EXISTS (
+      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id LEFT JOIN offices tof ON tof.id = td.managing_office_id
+       WHERE tp.id = {person} AND (tof.organisation_id = {org} OR td.case_lead_organisation_id = {org} OR tp.created_by_organisation_id = {org}))`,
+  offices: `EXISTS (
+      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id
+       WHERE tp.id = {person} AND (td.managing_office_id = ANY({offices})
+             OR (td.managing_office_id IS NULL AND tp.created_by_organisation_id = {org})))`,
+};
+
+/** The territory rule as SQL text, with the given expressions (e.g. `$1`) in its slots. */
+export function territoryText(territory: Territory, slots: { person: string; org: string; offices: string }): string {
+  return TERRITORY_SQL[territory].replace(/\{(person|org|offices)\}/g, (_m, k: keyof typeof slots) => slots[k]);
+}
+
 /** SQL condition "person p is inside the actor's territory" (p = alias of persons). */
 export function inTerritory(actor: Actor, personIdColumn = sql.ref('p.id')): Expression<SqlBool> {
-  if (actor.kind === 'system') return sql<SqlBool>`true`;
-  const territory = actor.role ? POLICY[actor.role as Role]?.territory ?? 'none' : 'none';
-  switch (territory) {
-    case 'all': return sql<SqlBool>`true`;
-    case 'organisation': return sql<SqlBool>`EXISTS (
-      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id LEFT JOIN offices tof ON tof.id = td.managing_office_id
-       WHERE tp.id = ${personIdColumn} AND (tof.organisation_id = ${actor.organisationId} OR td.case_lead_organisation_id = ${actor.organisationId}
-             OR tp.created_by_organisation_id = ${actor.organisationId}))`;
-    case 'offices': return sql<SqlBool>`EXISTS (
-      SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id
-       WHERE tp.id = ${personIdColumn} AND (td.managing_office_id = ANY(${sql.val(actor.officeIds)}::uuid[])
-             OR (td.managing_office_id IS NULL AND tp.created_by_organisation_id = ${actor.organisationId})))`;
-    default: return sql<SqlBool>`false`;
-  }
+  const values = { person: personIdColumn, org: sql`${actor.organisationId}::uuid`, offices: sql`${sql.val(actor.officeIds)}::uuid[]` };
+  const parts = TERRITORY_SQL[territoryOf(actor)].split(/(\{person\}|\{org\}|\{offices\})/);
+  return sql<SqlBool>`${sql.join(parts.map((part) => {
+    const slot = /^\{(person|org|offices)\}$/.exec(part)?.[1] as keyof typeof values | undefined;
+    return slot ? values[slot] : sql.raw(part);
+  }), sql``)}`;
 }
 
 /** Throws 404 (audited as a denial) when the person is unknown or outside the actor's territory. */
@@ -74,13 +94,46 @@ export async function login(db: Db, settings: SessionSettings, requestId: string
     throw new Problem('invalidCredentials', 'wrong user name or password, or the account is disabled')
       .denied({ action: 'session.login', personId: null, clusters: [] });
   }
+  return openSession(db, settings, requestId, user, 'local');
+}
+
+/** Opens a session for an authenticated, active account (users row), audited with how it logged in. */
+export async function openSession(db: Executor, settings: SessionSettings, requestId: string, user: Row, method: 'local' | 'oidc') {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + settings.maxHours * 3_600_000).toISOString();
   const account = sessionUser(user);
   await db.insertInto('sessions').values({ id: tokenId(token), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt }).execute();
-  await recordAudit(db, { actor: actorOf(account), requestId }, { action: 'session.login', personId: null, clusters: [], result: 'allowed' });
+  await recordAudit(db, { actor: actorOf(account), requestId }, { action: 'session.login', personId: null, clusters: [], result: 'allowed', detail: { method } });
   return { token, csrfToken, expiresAt, user: account };
+}
+
+interface ProviderIdentity { issuer: string; subject: string; username: string | null }
+
+/**
+ * Opens a session for the active account bound to an identity at an OpenID provider. At its first
+ * such log-in an account is found by user name instead, and only if it is bound to no identity yet;
+ * it is bound then, and from then on only the (issuer, subject) pair counts: a user name that is
+ * renamed or reused at the provider cannot take over an account.
+ */
+export async function loginWithIdentity(db: Db, settings: SessionSettings, requestId: string, identity: ProviderIdentity) {
+  const bound = await db.selectFrom('users').selectAll()
+    .where('oidc_issuer', '=', identity.issuer).where('oidc_subject', '=', identity.subject).executeTakeFirst();
+  const user = bound ?? (identity.username ? await db.selectFrom('users').selectAll()
+    .where('username', '=', identity.username.toLowerCase()).where('oidc_subject', 'is', null).executeTakeFirst() : undefined);
+  const refused = () => new Problem('unauthenticated', 'no active KBI account belongs to this identity; ask an administrator for one')
+    .denied({ action: 'session.login', personId: null, clusters: [] });
+  if (!user?.active) throw refused();
+  if (bound) return openSession(db, settings, requestId, user, 'oidc');
+  const ctx = { actor: actorOf(sessionUser(user)), requestId };
+  return inTransaction(db, ctx.actor.id, async (tx) => {
+    const claimed = await tx.updateTable('users').set({ oidc_issuer: identity.issuer, oidc_subject: identity.subject })
+      .where('id', '=', user.id).where('oidc_subject', 'is', null).where('active', '=', true).returningAll().executeTakeFirst();
+    // Another log-in bound or disabled the account since it was read.
+    if (!claimed) throw refused();
+    await recordAudit(tx, ctx, { action: 'users.update', personId: null, clusters: [], result: 'allowed', detail: { userId: user.id, fields: ['oidcIdentity'] } });
+    return openSession(tx, settings, requestId, claimed, 'oidc');
+  });
 }
 
 export type Resolved = { user: SessionUser; csrfToken: string; sessionId: string } | { expired: true } | null;

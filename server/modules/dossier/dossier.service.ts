@@ -4,7 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
-import { assertInTerritory, authorize, inTerritory, isAllowed } from '../access/access.service.ts';
+import { assertInTerritory, authorize, inTerritory, isAllowed, territoryOf, territoryText } from '../access/access.service.ts';
+import type { Territory } from '../access/access.policy.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
@@ -36,15 +37,18 @@ const quoteAlias = (name: string) => {
   return `"${name}"`;
 };
 
-const statements = new Map<string, { name: string; text: string }>();
+const statements = new Map<string, { name: string; text: string; territoryParams: number }>();
 
 /**
  * The dossier statement for a set of tables: one JSON array per table, each an index lookup by
  * person ($1), read as known at $2 when given, and the audit row of the read written by the same
- * statement (one round trip, one commit). Built once per variant and prepared by name.
+ * statement (one round trip, one commit). With a territory, the statement also checks that the
+ * person lies in it ($11 = the actor's organisation, $12 = its offices): outside, it returns no
+ * row and writes no audit row, and the caller takes the slow path that tells 404 from a denial.
+ * Built once per variant and prepared by name.
  */
-export function dossierStatement(resources: ResourceDef[], asOf: boolean, audited = true): { name: string; text: string } {
-  const key = `${asOf ? 'asof' : 'now'}:${audited ? 'audited' : 'bare'}:${resources.map((r) => r.resource).join(',')}`;
+export function dossierStatement(resources: ResourceDef[], asOf: boolean, audited = true, territory: Territory = 'all'): { name: string; text: string; territoryParams: number } {
+  const key = `${asOf ? 'asof' : 'now'}:${audited ? 'audited' : 'bare'}:${territory}:${resources.map((r) => r.resource).join(',')}`;
   let statement = statements.get(key);
   if (statement) return statement;
   const source = (table: string, personColumn: string) => {
@@ -55,14 +59,18 @@ export function dossierStatement(resources: ResourceDef[], asOf: boolean, audite
   };
   const arrays = resources.map((def) =>
     `(SELECT coalesce(json_agg(x ORDER BY ${def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ')}), '[]'::json) FROM ${source(def.table, 'person_id')} x) AS ${quoteAlias(def.resource)}`);
+  const visible = territoryText(territory, { person: '$1::uuid', org: '$11::uuid', offices: '$12::uuid[]' });
+  const conditions = [...(asOf ? [] : ['$2::timestamptz IS NULL']), ...(territory === 'all' ? [] : ['(SELECT ok FROM visible)'])];
   // The bare variant (benchmarks only: the same read without its audit record) takes $1 and $2 alone.
-  const text = `${audited ? `WITH audit AS (
+  const text = `WITH visible AS (SELECT ${visible} AS ok)${audited ? `,
+    audit AS (
       INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail)
-      VALUES ($3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb))` : ''}
+      SELECT $3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb FROM visible WHERE ok)` : ''}
     SELECT (SELECT row_to_json(p) FROM ${source('persons', 'id')} p) AS person,
       ${arrays.join(',\n      ')}
-    ${asOf ? '' : 'WHERE $2::timestamptz IS NULL'}`;
-  statement = { name: `dossier_${statements.size + 1}`, text };
+    ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+  // PostgreSQL must know the type of every parameter, so only those the rule uses are sent.
+  statement = { name: `dossier_${statements.size + 1}`, text, territoryParams: text.includes('$12') ? 2 : text.includes('$11') ? 1 : 0 };
   statements.set(key, statement);
   return statement;
 }
@@ -74,13 +82,18 @@ export async function readDossier(deps: Deps, ctx: RequestContext, personId: str
   // A role sees the clusters it may read; the document says which ones it withholds.
   const withheld = resources.filter((def) => !isAllowed(ctx, 'read', def.cluster, def.table)).map((def) => def.resource);
   resources = resources.filter((def) => !withheld.includes(def.resource));
-  await assertInTerritory(deps.db, ctx, personId, asOf ? 'dossier.readAsOf' : 'dossier.read');
+  const action = asOf ? 'dossier.readAsOf' : 'dossier.read';
+  const territory = territoryOf(ctx.actor);
+  if (territory === 'none') await assertInTerritory(deps.db, ctx, personId, action); // throws: nobody is in it
   const clusters = ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))];
-  const { name, text } = dossierStatement(resources, asOf !== null);
+  const { name, text, territoryParams } = dossierStatement(resources, asOf !== null, true, territory);
   const [row] = await deps.database.prepared(name, text, [
     personId, asOf, ctx.actor.id, ctx.actor.kind, ctx.actor.organisationId, ctx.purpose ?? null,
-    asOf ? 'dossier.readAsOf' : 'dossier.read', clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
+    action, clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
+    ...[ctx.actor.organisationId, ctx.actor.officeIds].slice(0, territoryParams),
   ]);
+  // No row: outside the territory (or no such person); the slow path says which, and audits a denial.
+  if (!row) await assertInTerritory(deps.db, ctx, personId, action);
   if (!row?.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
   return dossierDocument(row, resources, asOf, withheld);
 }
