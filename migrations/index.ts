@@ -9,6 +9,8 @@ import * as staffAccounts from './2026_11_24_0006_staff_accounts.ts';
 import * as partnerClients from './2026_11_24_0007_partner_clients.ts';
 import * as authorisations from './2026_12_01_0008_authorisations.ts';
 import * as oidcLogin from './2026_12_01_0009_oidc_login.ts';
+import * as auditChainSpeed from './2026_12_01_0010_audit_chain_speed.ts';
+import * as sessionNotify from './2026_12_01_0011_session_notify.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -20,4 +22,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0007_partner_clients': partnerClients,
   '2026_12_01_0008_authorisations': authorisations,
   '2026_12_01_0009_oidc_login': oidcLogin,
+  '2026_12_01_0010_audit_chain_speed': auditChainSpeed,
+  '2026_12_01_0011_session_notify': sessionNotify,
 };

@@ -20,6 +20,7 @@ import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
+import { SessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
@@ -152,6 +153,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
 
   // Every request under /api/v1 acts as a logged-in staff member (session cookie), except log-in itself.
   const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
+  const sessions = await SessionCache.open(db, config.sessionCacheSeconds);
   http.decorateRequest('ctx', null as never);
   http.decorateRequest('session', null);
   http.addHook('preValidation', async (req) => {
@@ -168,7 +170,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     if (route === '/api/v1/session/methods' || route.startsWith('/api/v1/session/oidc/')) return;
     const purpose = typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;
     const token = req.cookies[SESSION_COOKIE];
-    const resolved = token ? await resolveSession(db, sessionSettings, token) : null;
+    const resolved = token ? await resolveSession(db, sessionSettings, token, sessions) : null;
     if (!resolved || 'expired' in resolved) {
       const problem = resolved ? new Problem('sessionExpired', 'your session has expired; log in again') : new Problem('unauthenticated', 'log in first');
       throw problem.denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
@@ -188,7 +190,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       throw tooMany(limit.max, limit.ttl);
     }
   });
-  registerAccessRoutes(http, db.db, sessionSettings);
+  registerAccessRoutes(http, db.db, sessionSettings, sessions);
   registerOidcRoutes(http, db.db, sessionSettings, config.oidc);
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
   registerPartnerClientRoutes(http, db);
@@ -207,6 +209,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     codes,
     async close() {
       await http.close();
+      await sessions.close();
       if (ownDatabase) await db.close();
     },
   };

@@ -34,6 +34,8 @@ export interface Config {
   sessionIdleMinutes: number;
   /** …and in any case this many hours after log-in (`KBI_SESSION_MAX_HOURS`). */
   sessionMaxHours: number;
+  /** Seconds a resolved session stays in a process's memory, revoked at once by notification (`KBI_SESSION_CACHE_SECONDS`, 0 = off). */
+  sessionCacheSeconds: number;
   /** Requests per minute per client address before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
   rateLimitPerMinute: number;
   /** …and per logged-in staff member (`KBI_USER_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
     sessionIdleMinutes: int('KBI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionMaxHours: int('KBI_SESSION_MAX_HOURS', 10, 1, 72),
+    sessionCacheSeconds: int('KBI_SESSION_CACHE_SECONDS', 30, 0, 300),
     rateLimitPerMinute: int('KBI_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
     userRateLimitPerMinute: int('KBI_USER_RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     partnerRateLimitPerMinute: int('KBI_PARTNER_RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),

@@ -44,8 +44,16 @@ export interface Database {
   exec(text: string): Promise<void>;
   /** Bulk-loads rows with COPY (PostgreSQL) or its PGlite equivalent; used by the generator and imports. */
   copyRows(table: string, columns: string[], rows: unknown[][]): Promise<void>;
+  /**
+   * Listens to a notification channel (LISTEN/NOTIFY). `onLost` is called whenever delivery may
+   * have missed messages (the listening connection dropped); while `active()` is false nothing is
+   * delivered. On PostgreSQL a dedicated connection, reconnected after a loss.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener>;
   close(): Promise<void>;
 }
+
+export interface Listener { active(): boolean; close(): Promise<void> }
 
 /** Opens the database the configuration names. */
 export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number; role?: string | null }): Promise<Database> {
@@ -77,7 +85,52 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
       const client = await pool.connect();
       try { await copyWithUnnest(client, table, columns, rows); } finally { client.release(); }
     },
+    listen: (channel, onMessage, onLost) => listenPostgres(url, channel, onMessage, onLost),
     async close() { await db.destroy(); },
+  };
+}
+
+async function listenPostgres(url: string, channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener> {
+  let closed = false;
+  let current: pg.Client | null = null; // connected and listening
+  const retry = () => { if (!closed) setTimeout(() => { void connect(); }, 1000).unref(); };
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: url });
+    let up = false;
+    const lost = () => {
+      if (!up) return; // only a connection that was listening can lose messages
+      up = false;
+      if (current === c) current = null;
+      onLost();
+      retry();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    c.on('notification', (n) => { if (n.channel === channel) onMessage(n.payload ?? ''); });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch {
+      c.removeAllListeners();
+      c.on('error', () => { /* already given up on */ });
+      c.end().catch(() => {});
+      retry();
+      return;
+    }
+    if (closed) { await c.end().catch(() => {}); return; }
+    up = true;
+    current = c;
+    onLost(); // whatever was sent while nobody listened is unknown
+  }
+  await connect(); // a failed first attempt is retried in the background; until then active() is false
+  return {
+    active: () => current !== null,
+    async close() {
+      closed = true;
+      const c = current;
+      current = null;
+      if (c) { c.removeAllListeners(); c.on('error', () => {}); await c.end().catch(() => {}); }
+    },
   };
 }
 
@@ -120,6 +173,12 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       if (!rows.length) return;
       await mutex.acquire();
       try { await copyWithUnnest({ query: (t: string, p: unknown[]) => pglite.query(t, p) }, table, columns, rows); } finally { mutex.release(); }
+    },
+    async listen(channel, onMessage) {
+      // One process holds the embedded database, so every notification reaches it: never lost.
+      const unlisten = await pglite.listen(channel, onMessage);
+      let listening = true;
+      return { active: () => listening, async close() { listening = false; await unlisten(); } };
     },
     async close() { await db.destroy(); },
   };

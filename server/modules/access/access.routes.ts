@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
 import { createUser, listUsers, login, logout, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
 import { ROLES } from './access.policy.ts';
+import type { SessionCache } from './access.sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { session: { user: SessionUser; csrfToken: string; sessionId: string } | null }
@@ -35,7 +36,7 @@ const userInput = {
 
 const { username: _username, ...changeableUserInput } = userInput;
 
-export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: SessionSettings): void {
+export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: SessionSettings, sessions: SessionCache): void {
   app.post('/api/v1/session', {
     schema: {
       tags: ['Access'], summary: 'Log in (local account)', security: [],
@@ -58,6 +59,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
     schema: { tags: ['Access'], summary: 'Log out: the session ends on the server, the cookie is cleared', response: { 204: { type: 'null' }, 401: PROBLEM } },
   }, async (req, reply) => {
     await logout(db, req.ctx, req.session!.sessionId);
+    sessions.drop(req.session!.sessionId); // at once here; other processes hear it from the database
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -86,6 +88,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
     },
   }, async (req, reply) => {
     const row = await updateUser(db, req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body as Record<string, never>);
+    sessions.dropUser(row.id);
     return reply.header('etag', `"${row.version}"`).send(presentUser(row));
   });
 

@@ -11,6 +11,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
 import { POLICY, roleAllows, type Action, type Role, type Territory } from './access.policy.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './access.passwords.ts';
+import type { SessionCache } from './access.sessions.ts';
 
 /** Whether the actor's role allows the action (no exception, no audit): to choose what to show. */
 export function isAllowed(ctx: RequestContext, action: Action, cluster: ClusterName | null, table?: string): boolean {
@@ -138,24 +139,40 @@ export async function loginWithIdentity(db: Db, settings: SessionSettings, reque
 
 export type Resolved = { user: SessionUser; csrfToken: string; sessionId: string } | { expired: true } | null;
 
-/** The user behind a session token: null when unknown or ended, `expired` when past idle or absolute expiry. */
-export async function resolveSession(database: Database, settings: SessionSettings, token: string): Promise<Resolved> {
+/**
+ * The user behind a session token: null when unknown or ended, `expired` when past idle or
+ * absolute expiry. With a cache, a session resolved a moment ago is not looked up again (see
+ * access.sessions.ts for why that never outlives a log-out).
+ */
+export async function resolveSession(database: Database, settings: SessionSettings, token: string, cache?: SessionCache): Promise<Resolved> {
   const db = database.db;
   const id = tokenId(token);
-  // Runs on every request: a prepared statement, planned once per connection.
+  const idleLimit = (r: Row) => Date.parse(r.last_seen_at) + settings.idleMinutes * 60_000;
+  const now = Date.now();
+  const cached = cache?.get(id);
+  // A cached session is used only while it needs neither the expiry decision nor a touch: those
+  // are taken on the database's own row, never on a copy that another process may have moved on.
+  if (cached && !cached.ended_at && cached.active && now <= Date.parse(cached.expires_at) && now <= idleLimit(cached) && now - Date.parse(cached.last_seen_at) <= 60_000) {
+    return { user: sessionUser(cached), csrfToken: cached.csrf_token, sessionId: cached.session_id };
+  }
+  const epoch = cache?.epoch() ?? 0;
+  // Runs on every uncached request: a prepared statement, planned once per connection.
   const [row] = await database.prepared('kbi_resolve_session', `
     SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.ended_at,
            u.id, u.username, u.display_name, u.role, u.organisation_id, u.office_ids, u.active
       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, [id]);
+  cache?.drop(id);
   if (!row || row.ended_at || !row.active) return null;
-  const now = Date.now();
-  const idleLimit = Date.parse(row.last_seen_at) + settings.idleMinutes * 60_000;
-  if (now > Date.parse(row.expires_at) || now > idleLimit) {
+  if (now > Date.parse(row.expires_at) || now > idleLimit(row)) {
     await db.updateTable('sessions').set({ ended_at: sql`now()`, end_reason: now > Date.parse(row.expires_at) ? 'expired' : 'idle' }).where('id', '=', id).execute();
     return { expired: true };
   }
   // Touch at most once a minute: the idle clock needs no more precision than that.
-  if (now - Date.parse(row.last_seen_at) > 60_000) await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
+  if (now - Date.parse(row.last_seen_at) > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
+    row.last_seen_at = new Date(now).toISOString();
+  }
+  cache?.set(id, row, epoch);
   return { user: sessionUser(row), csrfToken: row.csrf_token, sessionId: row.session_id };
 }
 

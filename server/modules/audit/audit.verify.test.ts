@@ -6,6 +6,9 @@ import { TEST_DATABASES } from '../../../tests/support/databases.ts';
 import { startTestApp } from '../../../tests/support/app.ts';
 import { generateDemoData } from '../demo/generator.ts';
 import { verifyAuditChain } from './audit.verify.ts';
+import { Migrator } from 'kysely';
+import { openDatabase } from '../../platform/db.ts';
+import { MIGRATIONS } from '../../../migrations/index.ts';
 
 for (const which of TEST_DATABASES) {
   describe(`audit chain (${which.name})`, () => {
@@ -61,3 +64,23 @@ for (const which of TEST_DATABASES) {
     }
   });
 }
+
+describe('audit chain across a migration of its functions', () => {
+  test('rows chained before migration 0010 still verify after it, and the chain goes on', async () => {
+    const database = await openDatabase({ url: null });
+    try {
+      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'kbi_migration', migrationLockTableName: 'kbi_migration_lock' });
+      assert.equal((await migrator.migrateTo('2026_12_01_0009_oidc_login')).error, undefined);
+      const write = (n: number) => database.exec(`INSERT INTO audit_log (actor_id, actor_kind, action, clusters, result, detail)
+        SELECT 'test', 'system', 'probe.' || g, '{caseLead}', 'allowed', '{"n": 1}' FROM generate_series(1, ${n}) g`);
+      await write(5);
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      await write(3);
+      const report = await verifyAuditChain(database.db);
+      assert.deepEqual(report.problems, []);
+      assert.equal(report.rows, 8);
+    } finally {
+      await database.close();
+    }
+  });
+});
