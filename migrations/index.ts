@@ -11,6 +11,7 @@ import * as authorisations from './2026_12_01_0008_authorisations.ts';
 import * as oidcLogin from './2026_12_01_0009_oidc_login.ts';
 import * as auditChainSpeed from './2026_12_01_0010_audit_chain_speed.ts';
 import * as sessionNotify from './2026_12_01_0011_session_notify.ts';
+import * as auditPersonIndex from './2026_12_01_0012_audit_person_index.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0009_oidc_login': oidcLogin,
   '2026_12_01_0010_audit_chain_speed': auditChainSpeed,
   '2026_12_01_0011_session_notify': sessionNotify,
+  '2026_12_01_0012_audit_person_index': auditPersonIndex,
 };
