@@ -123,12 +123,17 @@ export interface EffectiveAuthorisation { id: string; clusters: ClusterName[]; c
  * `day` (YYYY-MM-DD), the day of the consultation. A consult of a past state (`asOf`) is still an
  * access made today, so it needs today's authorisation.
  */
-export async function effectiveAuthorisations(db: Executor, organisationId: string, purpose: string, day: string): Promise<EffectiveAuthorisation[]> {
+export async function effectiveAuthorisations(db: Executor, organisationId: string, purpose: string, day: string): Promise<{ partnerKind: string | null; authorisations: EffectiveAuthorisation[] }> {
+  // One round trip: the partner's kind (which later rules need too) and what holds for it.
   const rows = (await sql<Row>`
-    SELECT a.id, a.clusters, a.capacity_codes, a.legal_basis
-      FROM authorisations a JOIN organisations o ON o.id = ${organisationId}::uuid
-     WHERE (a.partner_organisation_id = o.id OR a.partner_kind = o.kind)
+    SELECT o.kind, a.id, a.clusters, a.capacity_codes, a.legal_basis
+      FROM organisations o
+      LEFT JOIN authorisations a ON (a.partner_organisation_id = o.id OR a.partner_kind = o.kind)
        AND a.purpose = ${purpose} AND a.starts_on <= ${day}::date AND (a.ends_on IS NULL OR a.ends_on >= ${day}::date)
+     WHERE o.id = ${organisationId}::uuid
      ORDER BY a.id`.execute(db)).rows;
-  return rows.map((r) => ({ id: r.id, clusters: r.clusters, capacityCodes: r.capacity_codes, legalBasis: r.legal_basis }));
+  return {
+    partnerKind: rows[0]?.kind ?? null,
+    authorisations: rows.filter((r) => r.id).map((r) => ({ id: r.id, clusters: r.clusters, capacityCodes: r.capacity_codes, legalBasis: r.legal_basis })),
+  };
 }

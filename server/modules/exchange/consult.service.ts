@@ -53,7 +53,7 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
   const today = belgianToday();
   const audit = { action: asOf ? 'exchange.consultAsOf' : 'exchange.consult', personId: null, insz };
 
-  const authorisations = await effectiveAuthorisations(deps.db, organisationId, input.purpose, today);
+  const { partnerKind, authorisations } = await effectiveAuthorisations(deps.db, organisationId, input.purpose, today);
   if (!authorisations.length) {
     throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${input.purpose} today`).denied({ ...audit, clusters: [] });
   }
@@ -86,12 +86,11 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
   ]);
   if (!row?.person) return { known: false, purpose: input.purpose, asOf, clusters, authorisations: basis }; // not yet known then (the read is audited)
 
-  const kind = (await deps.db.selectFrom('organisations').select('kind').where('id', '=', organisationId).executeTakeFirstOrThrow()).kind as string;
   const dossier: Record<string, Record<string, unknown>[]> = {};
   const reference = asOf ? new Date(asOf) : new Date();
   for (const def of resources) {
     const hidden = Object.entries(COLUMN_CLUSTERS[def.table] ?? {}).filter(([, c]) => !clusters.includes(c)).map(([column]) => column);
-    const rows = proportionate(def, row[def.resource] as Row[], row, kind, reference);
+    const rows = proportionate(def, row[def.resource] as Row[], row, partnerKind ?? '', reference);
     dossier[def.resource] = rows.map((r) => {
       for (const column of hidden) delete r[column];
       return present(def, normaliseTimestamps(r));
