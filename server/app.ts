@@ -119,7 +119,9 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     // And per staff member or partner client once authenticated (below), so that one busy actor
     // behind a shared address (a partner's gateway, an office's proxy) is limited as itself.
     const limitOf = (req: FastifyRequest) => (req.ctx?.actor.kind === 'partner' ? config.partnerRateLimitPerMinute : config.userRateLimitPerMinute) || Number.MAX_SAFE_INTEGER;
-    perActor = http.createRateLimit({ keyGenerator: (req) => `actor:${req.ctx!.actor.id}`, max: limitOf, timeWindow: 60_000 }) as Limiter;
+    if (config.userRateLimitPerMinute > 0 || config.partnerRateLimitPerMinute > 0) {
+      perActor = http.createRateLimit({ keyGenerator: (req) => `actor:${req.ctx!.actor.id}`, max: limitOf, timeWindow: 60_000 }) as Limiter;
+    }
   }
 
   await http.register(swagger, {

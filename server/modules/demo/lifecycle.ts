@@ -199,7 +199,7 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
       text: rng.chance(0.04) ? null : rng.pick(CONVERSATION_TEXTS), relevant_for: leefloon && rng.chance(0.6) ? ['OCMW'] : [],
     });
   };
-  const partners = () => partnerContacts(ctx, rng, b, { personId, area, office, ocmw: ocmw.id, leefloon, from: determinedOn, group, residence });
+  const partners = () => partnerContacts(rng, b, { personId, area, office, ocmw: ocmw.id, leefloon, from: determinedOn, group, residence });
   if (!inTargetGroup) {
     if (rng.chance(0.3)) addLanguages(rng, b, personId, langs, determinedOn);
     partners();
@@ -252,7 +252,7 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
     if (rng.chance(0.3)) addLanguages(rng, b, personId, langs, determinedOn);
     // Some entitled newcomers only want Dutch: the House of Dutch places them in a course (a language trajectory).
     if (!obliged && rng.chance(0.12)) {
-      languageTrajectory(ctx, rng, b, { personId, area, office, counsellor, index, literacy: literacyOf(rng, langs.mother) }, determinedOn + rng.int(20, 300));
+      languageTrajectory(rng, b, { personId, area, office, counsellor, index, literacy: literacyOf(rng, langs.mother) }, determinedOn + rng.int(20, 300));
     }
     partners();
     return;
@@ -758,7 +758,7 @@ function infringement(ctx: Context, rng: Random, b: Batch, o: InfringementOpts, 
 
 interface LanguageLearner { personId: string; area: Area; office: Office; counsellor: string; index: number; literacy: string }
 /** An entitled newcomer without integration contract who only follows Dutch, through the House of Dutch. */
-function languageTrajectory(ctx: Context, rng: Random, b: Batch, p: LanguageLearner, applied: number): void {
+function languageTrajectory(rng: Random, b: Batch, p: LanguageLearner, applied: number): void {
   const T = DEMO_TODAY;
   if (applied > T) return;
   const basic = p.literacy === 'ANALFABEET' || p.literacy === 'LAAGGELETTERD';
@@ -794,7 +794,7 @@ function languageTrajectory(ctx: Context, rng: Random, b: Batch, p: LanguageLear
 
 interface PartnerOpts { personId: string; area: Area; office: Office; ocmw: string; leefloon: boolean; from: number; group: string; residence: string }
 /** What partners add: OCMW appointment requests, DVZ advice, the VMSW housing requirement. */
-function partnerContacts(ctx: Context, rng: Random, b: Batch, o: PartnerOpts): void {
+function partnerContacts(rng: Random, b: Batch, o: PartnerOpts): void {
   const T = DEMO_TODAY;
   if (o.leefloon && rng.chance(0.3)) {
     const asked = o.from + rng.int(10, 400);
