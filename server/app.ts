@@ -15,6 +15,7 @@ import { migrateToLatest } from './platform/migrate.ts';
 import { CodeLists } from './platform/codes.ts';
 import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
+import { registerWebApp } from './platform/web.ts';
 import { ANONYMOUS } from './platform/access.ts';
 import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
@@ -203,6 +204,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerExchangeRoutes(http, deps);
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   extraRoutes?.(http, db);
+  if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
   await http.ready();
 
   return {

@@ -46,6 +46,8 @@ export interface Config {
   allowRemote: boolean;
   /** OpenID Connect log-in of staff (`KBI_OIDC_*`); null when `KBI_OIDC_ISSUER` is empty. */
   oidc: OidcConfig | null;
+  /** Serve the built web app (web/dist) from this process (`KBI_SERVE_WEB`, default true); false for an API-only node. */
+  serveWebApp: boolean;
 }
 
 export interface OidcConfig {
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     partnerRateLimitPerMinute: int('KBI_PARTNER_RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
     oidc: oidcConfig(env, problems),
+    serveWebApp: bool('KBI_SERVE_WEB', true),
   };
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   if (!isLoopback(config.host) && !config.allowRemote) {

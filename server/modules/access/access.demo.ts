@@ -35,5 +35,25 @@ export async function ensureDemoAccounts(database: Database): Promise<DemoAccoun
       displayName: `Demo ${a.role.toLowerCase().replace(/_/g, ' ')}`, officeIds: a.role === 'AGENCY_CASEWORKER' ? own.slice(0, 2) : own,
     });
   }
+  await integrateDemoClients(database, home.OCMW_SOCIAL_WORKER);
   return accounts;
+}
+
+/**
+ * The demo OCMW has its clients in its integration register (capacity code 1, seed 002), so that
+ * its social worker can open the consultation screen: the persons it requested appointments or
+ * made referrals for, topped up with persons that have a contract, 25 in all.
+ */
+async function integrateDemoClients(database: Database, ocmwId: string): Promise<void> {
+  const [{ n }] = await database.prepared('demo_integrations_count', 'SELECT count(*)::int AS n FROM integrations WHERE organisation_id = $1', [ocmwId]) as [{ n: number }];
+  if (n > 0) return;
+  await database.prepared('demo_integrations', `
+    INSERT INTO integrations (organisation_id, insz, capacity_code, starts_on, recorded_by)
+    SELECT $1, p.insz, '1', current_date - 400, 'system:demo-generator'
+      FROM persons p
+     WHERE p.id IN (
+       (SELECT a.person_id FROM appointments a WHERE a.requested_by_id = $1 ORDER BY a.person_id LIMIT 15)
+       UNION (SELECT r.person_id FROM referrals r WHERE r.from_id = $1 ORDER BY r.person_id LIMIT 5)
+       UNION (SELECT c.person_id FROM contracts c ORDER BY c.person_id LIMIT 10))
+     LIMIT 25`, [ocmwId]);
 }

@@ -36,6 +36,12 @@ export interface RolePolicy {
   readAudit: boolean;
   /** Partners' authorisations (machtigingen) and the integration register: read and change them. */
   manageAuthorisations: boolean;
+  /**
+   * Consults dossiers on behalf of its organisation, as that organisation's partner client would
+   * (the OCMW's "Consultatie Inburgering", seed 002): the organisation's authorisations and
+   * integration register decide, never the role's own read rights.
+   */
+  consultForOrganisation: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
@@ -44,34 +50,34 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false,
+    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
   },
   OCMW_SOCIAL_WORKER: {
-    description: 'Consults the dossier of a client who receives a living wage, through the integration register (exchange issue); no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false,
+    description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false,
   },
 };
 

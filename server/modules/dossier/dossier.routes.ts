@@ -4,7 +4,8 @@ import type { RequestContext } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
 import { checkKey, remember, replay, requestHash } from '../../platform/idempotency.ts';
 import type { Row } from '../../platform/db.ts';
-import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, camel, type ResourceDef } from './clusters.ts';
+import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, camel, type FieldDef, type ResourceDef } from './clusters.ts';
+import { isAllowed } from '../access/access.service.ts';
 import {
   createRecord, deleteRecord, etagOf, getRecord, listForPerson, listReference, present, updateRecord, versionFromIfMatch, versionsOf, type Deps,
 } from './records.ts';
@@ -178,6 +179,30 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     });
     single(def);
   }
+
+  // What the forms of the web app are built from: every resource with its fields, and what the
+  // caller's role may do with it. The same definitions drive validation, so a form cannot drift.
+  const describeField = (f: FieldDef) => ({
+    name: camel(f.column), type: f.type, required: !!f.required, immutable: !!f.immutable,
+    ...(f.list ? { list: f.list } : {}), ...(f.ref ? { ref: camel(f.ref.table), samePerson: !!f.ref.samePerson } : {}),
+    ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(f.minimum !== undefined ? { minimum: f.minimum } : {}),
+    ...(f.maximum !== undefined ? { maximum: f.maximum } : {}), ...(f.enum ? { enum: f.enum } : {}), ...(f.pattern ? { pattern: f.pattern } : {}),
+    ...(f.description ? { description: f.description } : {}),
+  });
+  app.get('/api/v1/resources', {
+    schema: {
+      tags: ['Reference data'], summary: 'Every resource with its fields, and what your role may do with it',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
+    },
+  }, async (req) => ({
+    items: [PERSON_RESOURCE, ...DOSSIER_RESOURCES, ...REFERENCE_RESOURCES].map((def) => ({
+      resource: def.resource, title: def.title, description: def.description, cluster: def.cluster, personScoped: def.personScoped,
+      fields: def.fields.map(describeField),
+      periods: (def.periods ?? []).map(([from, to]) => [camel(from), camel(to)]),
+      canRead: def.cluster === null || isAllowed(req.ctx, 'read', def.cluster, def.table),
+      canWrite: isAllowed(req.ctx, 'create', def.cluster, def.table),
+    })),
+  }));
 
   app.get('/api/v1/codeLists', {
     schema: { tags: ['Reference data'], summary: 'The names of the code lists', response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } },

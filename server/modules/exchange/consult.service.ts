@@ -15,7 +15,7 @@ import { effectiveAuthorisations } from '../authorisations/authorisations.servic
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from '../dossier/clusters.ts';
 import { dossierStatement, normaliseTimestamps } from '../dossier/dossier.service.ts';
 import { present, type Deps } from '../dossier/records.ts';
-import { belgianToday, integratedCodes, parseInszField } from './integrations.service.ts';
+import { belgianToday, exchangeOrganisation, integratedCodes, parseInszField } from './integrations.service.ts';
 
 export interface ConsultInput { insz: string; purpose: string; asOf?: string }
 
@@ -39,23 +39,25 @@ const COLUMN_CLUSTERS: Record<string, Record<string, ClusterName>> = {
 /** The tables of a set of clusters, in one stable order, so that each set has one prepared statement. */
 const resourcesFor = (clusters: ClusterName[]): ResourceDef[] => DOSSIER_RESOURCES.filter((d) => d.cluster && clusters.includes(d.cluster));
 
-export async function consultDossier(deps: Deps, ctx: RequestContext, input: ConsultInput): Promise<ConsultAnswer> {
-  const organisationId = ctx.actor.organisationId;
-  if (ctx.actor.kind !== 'partner' || !organisationId) throw new Problem('forbidden', 'the consult is for partner clients');
-  const insz = parseInszField(deps, input.insz);
-  if (!deps.codes.has('purpose', input.purpose)) {
-    throw new Problem('unknownCode', 'purpose: unknown purpose', [{ in: 'body', name: 'purpose', detail: 'not in code list purpose' }]);
-  }
-  const asOf = input.asOf ?? null;
-  if (asOf !== null && (Number.isNaN(Date.parse(asOf)) || Date.parse(asOf) > Date.now())) {
-    throw new Problem('badRequest', 'asOf: a past moment, as a date-time with offset', [{ in: 'body', name: 'asOf', detail: 'not a past date-time' }]);
-  }
-  const today = belgianToday();
-  const audit = { action: asOf ? 'exchange.consultAsOf' : 'exchange.consult', personId: null, insz };
+export interface Authorised {
+  partnerKind: string | null;
+  /** The clusters of the authorisations that hold, sorted. */
+  clusters: ClusterName[];
+  basis: { id: string; legalBasis: string }[];
+}
 
-  const { partnerKind, authorisations } = await effectiveAuthorisations(deps.db, organisationId, input.purpose, today);
+/**
+ * What the organisation may know of this person for this purpose today: the authorisations that
+ * hold, where they demand so only while the person is in its integration register under one of
+ * their capacity codes. Refuses (audited, by the caller's error hook) when none holds.
+ */
+export async function authorisedFor(
+  deps: Deps, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: string | null; insz: string },
+): Promise<Authorised> {
+  const today = belgianToday();
+  const { partnerKind, authorisations } = await effectiveAuthorisations(deps.db, organisationId, purpose, today);
   if (!authorisations.length) {
-    throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${input.purpose} today`).denied({ ...audit, clusters: [] });
+    throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${purpose} today`).denied({ ...audit, clusters: [] });
   }
   const needsIntegration = authorisations.some((a) => a.capacityCodes.length);
   const integrated = needsIntegration ? await integratedCodes(deps.db, organisationId, insz, today) : [];
@@ -65,8 +67,26 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
     throw new Problem('notIntegrated', `the person is not in your integration register today under capacity code ${codes} (KSZ -300020)`)
       .denied({ ...audit, clusters: [] });
   }
-  const clusters = [...new Set(holding.flatMap((a) => a.clusters))].sort() as ClusterName[];
-  const basis = holding.map((a) => ({ id: a.id, legalBasis: a.legalBasis }));
+  return {
+    partnerKind,
+    clusters: [...new Set(holding.flatMap((a) => a.clusters))].sort() as ClusterName[],
+    basis: holding.map((a) => ({ id: a.id, legalBasis: a.legalBasis })),
+  };
+}
+
+export async function consultDossier(deps: Deps, ctx: RequestContext, input: ConsultInput): Promise<ConsultAnswer> {
+  const organisationId = exchangeOrganisation(ctx, 'consults a dossier');
+  const insz = parseInszField(deps, input.insz);
+  if (!deps.codes.has('purpose', input.purpose)) {
+    throw new Problem('unknownCode', 'purpose: unknown purpose', [{ in: 'body', name: 'purpose', detail: 'not in code list purpose' }]);
+  }
+  const asOf = input.asOf ?? null;
+  if (asOf !== null && (Number.isNaN(Date.parse(asOf)) || Date.parse(asOf) > Date.now())) {
+    throw new Problem('badRequest', 'asOf: a past moment, as a date-time with offset', [{ in: 'body', name: 'asOf', detail: 'not a past date-time' }]);
+  }
+  const audit = { action: asOf ? 'exchange.consultAsOf' : 'exchange.consult', personId: null, insz };
+
+  const { partnerKind, clusters, basis } = await authorisedFor(deps, organisationId, insz, input.purpose, audit);
   const auditCtx = { ...ctx, purpose: input.purpose };
 
   // The person under this INSZ now or, for a past state, in any earlier version (the statement then

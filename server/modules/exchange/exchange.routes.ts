@@ -1,23 +1,76 @@
 /**
- * The partner exchange API (`/api/exchange/v1`), for partner clients with a bearer token:
- * the consult of a dossier and the integration register. Every INSZ travels in a POST body,
- * never in a URL, so that it cannot land in an access log.
+ * The partner exchange API (`/api/exchange/v1`), for partner clients with a bearer token: the
+ * consult of a dossier, appointments and the integration register. The same operations serve the
+ * consultation screen under `/api/v1/consultations`, for staff who consult for their partner
+ * organisation (an OCMW social worker, seed 002): one service, one rule book, two doors. Every INSZ
+ * travels in a POST body, never in a URL, so that it cannot land in an access log.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../dossier/records.ts';
 import { integrationSchema } from '../authorisations/authorisations.routes.ts';
 import { consultDossier, type ConsultInput } from './consult.service.ts';
+import { appointmentsOf, presentAppointment, requestAppointment, type AppointmentRequest } from './appointments.service.ts';
 import { declareIntegration, endIntegration, partnerIntegrations, presentIntegration, type DeclareInput, type EndInput } from './integrations.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
-const security = [{ bearer: [] }];
+/** The two doors: a partner client's, and the consultation screen's for staff acting for their organisation. */
+const DOORS = [
+  {
+    security: [{ bearer: [] }], tag: 'Exchange',
+    path: { consult: '/api/exchange/v1/dossiers/consult', integrations: '/api/exchange/v1/integrations', appointments: '/api/exchange/v1/appointments' },
+  },
+  {
+    security: [{ session: [] }], tag: 'Consultation screen',
+    path: { consult: '/api/v1/consultations/dossier', integrations: '/api/v1/consultations/integrations', appointments: '/api/v1/consultations/appointments' },
+  },
+] as const;
 const insz = { type: 'string', maxLength: 15, description: 'INSZ: national register or bis number (dots and dash allowed).' } as const;
 const capacityCode = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$', description: 'Hoedanigheidscode (OCMW: 1–9, seed 002).' } as const;
 
+const appointmentSchema = {
+  type: 'object', properties: {
+    id: { type: 'string' }, reason: { type: 'string' }, extraInformation: { type: ['string', 'null'] }, wishedDate: { type: ['string', 'null'] },
+    timeWindow: { type: ['string', 'null'] }, status: { type: 'string' }, plannedAt: { type: ['string', 'null'] }, officeId: { type: ['string', 'null'] },
+    requestedById: { type: 'string' }, recordedAt: { type: 'string' }, version: { type: 'integer' },
+  },
+} as const;
+
 export function registerExchangeRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post('/api/exchange/v1/dossiers/consult', {
+  for (const door of DOORS) registerDoor(app, deps, door);
+}
+
+function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }: (typeof DOORS)[number]): void {
+  const tags = [tag];
+  const purpose = { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' } as const;
+  app.post(path.appointments, {
     schema: {
-      tags: ['Exchange'], summary: 'Consult a dossier (KBIDossiers / GeefDossierKBI)', security,
+      tags, summary: 'Request an appointment at the integration service for your client (seed 002 §2.1)', security,
+      description: 'For a person you may consult today for this purpose. A wished date needs a time window; every faulty field is named.',
+      body: {
+        type: 'object', additionalProperties: false, required: ['insz', 'reason'],
+        properties: {
+          insz, purpose, reason: { type: 'string', maxLength: 40, description: 'Code list appointment_reason.' },
+          extraInformation: { type: ['string', 'null'], maxLength: 2000 }, wishedDate: { type: ['string', 'null'], maxLength: 10, description: 'YYYY-MM-DD, today or later.' },
+          timeWindow: { type: ['string', 'null'], maxLength: 20, description: 'Code list time_window; required with a wished date.' },
+        },
+      },
+      response: { 201: appointmentSchema, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM },
+    },
+  }, async (req, reply) => reply.code(201).send(presentAppointment(await requestAppointment(deps, req.ctx, req.body as AppointmentRequest))));
+  app.post(`${path.appointments}/search`, {
+    schema: {
+      tags, summary: 'The appointments you requested for a person, newest first', security,
+      body: { type: 'object', additionalProperties: false, required: ['insz'], properties: { insz, purpose } },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: appointmentSchema } } }, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM },
+    },
+  }, async (req) => {
+    const body = req.body as { insz: string; purpose?: string };
+    return { items: (await appointmentsOf(deps, req.ctx, body.insz, body.purpose)).map(presentAppointment) };
+  });
+
+  app.post(path.consult, {
+    schema: {
+      tags, summary: 'Consult a dossier (KBIDossiers / GeefDossierKBI)', security,
       description: 'Is the person known to KBI, and the clusters your authorisations give you for this purpose today — nothing more. '
         + 'Where an authorisation names capacity codes, the person must be in your integration register today under one of them. '
         + 'With asOf, the dossier as KBI knew it at that moment.',
@@ -41,9 +94,9 @@ export function registerExchangeRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, async (req) => consultDossier(deps, req.ctx, req.body as ConsultInput));
 
-  app.post('/api/exchange/v1/integrations', {
+  app.post(path.integrations, {
     schema: {
-      tags: ['Exchange'], summary: 'Declare that you have the person in your client register under a capacity code', security,
+      tags, summary: 'Declare that you have the person in your client register under a capacity code', security,
       description: 'Declaring again while a declaration is open is a no-op (200); a new declaration answers 201.',
       body: {
         type: 'object', additionalProperties: false, required: ['insz', 'capacityCode'],
@@ -56,17 +109,17 @@ export function registerExchangeRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(created ? 201 : 200).send(presentIntegration(row));
   });
 
-  app.post('/api/exchange/v1/integrations/end', {
+  app.post(`${path.integrations}/end`, {
     schema: {
-      tags: ['Exchange'], summary: 'End your integration of a person under a capacity code', security,
+      tags, summary: 'End your integration of a person under a capacity code', security,
       body: { type: 'object', additionalProperties: false, required: ['insz', 'capacityCode'], properties: { insz, capacityCode, endsOn: { type: 'string', format: 'date', description: 'Last day; default: today.' } } },
       response: { 200: integrationSchema, 400: PROBLEM, 401: PROBLEM, 404: PROBLEM },
     },
   }, async (req) => presentIntegration(await endIntegration(deps, req.ctx, req.body as EndInput)));
 
-  app.post('/api/exchange/v1/integrations/search', {
+  app.post(`${path.integrations}/search`, {
     schema: {
-      tags: ['Exchange'], summary: 'Your integrations of a person, open and ended', security,
+      tags, summary: 'Your integrations of a person, open and ended', security,
       body: { type: 'object', additionalProperties: false, required: ['insz'], properties: { insz } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: integrationSchema } } }, 400: PROBLEM, 401: PROBLEM },
     },

@@ -12,6 +12,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import type { Deps } from '../dossier/records.ts';
 import { requireManageAuthorisations } from '../authorisations/authorisations.service.ts';
+import { POLICY, type Role } from '../access/access.policy.ts';
 
 /** Today in Belgium (YYYY-MM-DD): the day a consultation or declaration counts for. */
 export const belgianToday = (now = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(now);
@@ -56,10 +57,21 @@ async function checkCapacityCode(deps: Deps, db: Executor, organisationId: strin
   if (!known) throw new Problem('unknownCode', `capacityCode: not a capacity code of your sector`, [{ in: 'body', name: 'capacityCode', detail: `unknown for partner kind ${kind}` }]);
 }
 
-function requirePartner(ctx: RequestContext): string {
-  if (ctx.actor.kind !== 'partner' || !ctx.actor.organisationId) throw new Problem('forbidden', 'only a partner client declares integrations');
-  return ctx.actor.organisationId;
+/**
+ * The organisation a request acts for in the exchange: a partner client's, or that of a staff
+ * member whose role consults for its organisation (an OCMW social worker in the consultation
+ * screen). Either way the organisation's authorisations and register decide.
+ */
+export function exchangeOrganisation(ctx: RequestContext, what: string): string {
+  const { actor } = ctx;
+  const staffForOrganisation = actor.kind === 'staff' && !!actor.role && POLICY[actor.role as Role]?.consultForOrganisation;
+  if ((actor.kind !== 'partner' && !staffForOrganisation) || !actor.organisationId) {
+    throw new Problem('forbidden', `only a partner, or staff consulting for their partner organisation, ${what}`);
+  }
+  return actor.organisationId;
 }
+
+const requirePartner = (ctx: RequestContext) => exchangeOrganisation(ctx, 'declares integrations');
 
 export interface DeclareInput { insz: string; capacityCode: string; startsOn?: string; endsOn?: string | null }
 

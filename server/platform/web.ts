@@ -1,0 +1,32 @@
+/**
+ * Serves the built web app (web/dist) from the KBI process itself: hashed assets cached for a
+ * year, index.html never cached, and every other path outside /api answered with index.html so
+ * that the app's own routes (/persons/…, /consultation, /admin/…) survive a reload.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { Problem } from './errors.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export async function registerWebApp(http: FastifyInstance, dir = WEB_DIST): Promise<boolean> {
+  if (!existsSync(`${dir}index.html`)) return false;
+  await http.register(fastifyStatic, {
+    root: dir, prefix: '/', wildcard: false, index: false,
+    setHeaders: (res, path) => {
+      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const page = (_req: unknown, reply: { header(k: string, v: string): unknown; sendFile(f: string): unknown }) => {
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  };
+  http.get('/', { schema: { hide: true } }, page as never);
+  http.get('/*', { schema: { hide: true } }, async (req, reply) => {
+    if (req.url.startsWith('/api/') || req.url === '/api') throw new Problem('resourceNotFound', `no such endpoint: GET ${req.url.split('?')[0]}`);
+    return page(req, reply);
+  });
+  return true;
+}

@@ -1,0 +1,50 @@
+/**
+ * The routes. Screens that only some roles use are loaded when first opened, so the first page
+ * stays small; later capabilities (worklists, referrals, statistics, webhooks) add their routes here.
+ */
+import { lazy, Suspense, useEffect } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Layout } from './components/Layout.tsx';
+import { Loading } from './components/forms.tsx';
+import { useI18n } from './i18n/index.tsx';
+import { CAN, homeOf, useSession, type Role } from './session.tsx';
+import { LoginPage } from './pages/Login.tsx';
+import { SearchPage } from './pages/Search.tsx';
+
+const DossierPage = lazy(() => import('./pages/Dossier.tsx'));
+const ConsultationPage = lazy(() => import('./pages/Consultation.tsx'));
+const AdminPage = lazy(() => import('./pages/Admin.tsx'));
+
+function Guard({ allow, children }: { allow: (role: Role) => boolean; children: React.ReactNode }) {
+  const { user } = useSession();
+  const { t } = useI18n();
+  if (!user) return null;
+  if (!allow(user.role)) return <p className="page">{t('error.forbidden')}</p>;
+  return <>{children}</>;
+}
+
+export function App() {
+  const { user, checking } = useSession();
+  const { t } = useI18n();
+  const location = useLocation();
+  // Move focus to the content on navigation, for keyboard and screen-reader users.
+  useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }); }, [location.pathname]);
+  if (checking) return <Layout><Loading /></Layout>;
+  if (!user) return <Layout><LoginPage /></Layout>;
+  return (
+    <Layout>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
+          <Route path="/login" element={<Navigate to={homeOf(user.role)} replace />} />
+          <Route path="/persons" element={<Guard allow={CAN.searchPersons}><SearchPage /></Guard>} />
+          <Route path="/persons/:personId" element={<Guard allow={CAN.searchPersons}><DossierPage /></Guard>} />
+          <Route path="/consultation" element={<Guard allow={CAN.consult}><ConsultationPage /></Guard>} />
+          <Route path="/admin/*" element={<Guard allow={CAN.administer}><AdminPage /></Guard>} />
+          <Route path="/no-screen" element={<p className="page">{t('error.noRole')}</p>} />
+          <Route path="*" element={<p className="page">{t('error.notFound')}</p>} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}
