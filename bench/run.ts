@@ -18,6 +18,8 @@ import { buildApp } from '../server/app.ts';
 import { dossierDocument, dossierStatement } from '../server/modules/dossier/dossier.service.ts';
 import { DOSSIER_RESOURCES } from '../server/modules/dossier/clusters.ts';
 import { loadConfig } from '../server/platform/config.ts';
+import { bundleSizes, dossierTimeToInteractive, reportWeb } from './web.ts';
+import { browserSkipReason } from '../tests/support/browser.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_PERSONS = Number(process.env.KBI_BENCH_PERSONS ?? 100_000);
@@ -51,6 +53,9 @@ async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}, PostgreSQL ${pgVersion} (stock settings, TCP 127.0.0.1), PGlite 0.5.`);
   say('Load generator, Node and PostgreSQL share the same cores: compare ratios within one run, not absolute numbers across machines.');
   say('');
+
+  // Built first: the dossier page is timed on the server below, which serves this build.
+  const web = bundleSizes();
 
   say('## Seeding: synthetic persons with their whole life-cycle');
   say('');
@@ -125,6 +130,8 @@ async function main() {
   await rawPool.end();
   const sizes: number[] = [];
   for (let i = 0; i < 200; i++) sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`, { headers: { cookie } })).arrayBuffer()).byteLength);
+  // The web app on the same server: the dossier page in a real browser.
+  const tti = browserSkipReason() ? null : await dossierTimeToInteractive(`http://127.0.0.1:${port}`, 'bench.admin', 'Bench-admin-passw0rd', Array.from({ length: 20 }, pick));
   await app.close();
 
   say(`## Full dossier read at ${PG_PERSONS.toLocaleString('en')} persons (PostgreSQL)`);
@@ -141,6 +148,8 @@ async function main() {
   say(`Overhead of authentication, authorisation and audit on a dossier read: ${overhead.toFixed(2)}× at p50, ${(pct(apiTimes, 99) / pct(bareTimes, 99)).toFixed(2)}× at p99 (goal ≤ 1.3× — ${overhead <= 1.3 ? 'met' : 'NOT met'}).`);
   say('');
   say(`Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`);
+  say('');
+  reportWeb(say, web, tti, PG_PERSONS);
   await scratch.close();
 
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');

@@ -31,6 +31,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   process.stdout.write([
     '',
     `  KBI — Kruispuntbank Inburgering is running at ${url}`,
+    `  Web app            ${url}/  (log in with a demo account below)`,
     `  API documentation  ${url}/api/docs`,
     `  Health             ${url}/api/health`,
     `  Database           ${storage}`,

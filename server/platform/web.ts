@@ -14,14 +14,14 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url
 export async function registerWebApp(http: FastifyInstance, dir = WEB_DIST): Promise<boolean> {
   if (!existsSync(`${dir}index.html`)) return false;
   await http.register(fastifyStatic, {
-    root: dir, prefix: '/', wildcard: false, index: false,
+    root: dir, prefix: '/', wildcard: false, index: false, cacheControl: false,
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const page = (_req: unknown, reply: { header(k: string, v: string): unknown; sendFile(f: string): unknown }) => {
+  const page = (_req: unknown, reply: { header(k: string, v: string): unknown; sendFile(f: string, o?: { cacheControl: boolean }): unknown }) => {
     reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html');
+    return reply.sendFile('index.html', { cacheControl: false });
   };
   http.get('/', { schema: { hide: true } }, page as never);
   http.get('/*', { schema: { hide: true } }, async (req, reply) => {
