@@ -6,6 +6,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { Loading } from './components/forms.tsx';
+import { ReloginDialog } from './components/Relogin.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { CAN, homeOf, useSession, type Role } from './session.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -24,7 +25,7 @@ function Guard({ allow, children }: { allow: (role: Role) => boolean; children: 
 }
 
 export function App() {
-  const { user, checking } = useSession();
+  const { user, checking, expired } = useSession();
   const { t } = useI18n();
   const location = useLocation();
   // Move focus to the content on navigation, for keyboard and screen-reader users.
@@ -33,6 +34,7 @@ export function App() {
   if (!user) return <Layout><LoginPage /></Layout>;
   return (
     <Layout>
+      {expired && <ReloginDialog />}
       <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />

@@ -11,7 +11,7 @@ interface Session {
   user: User | null;
   /** True until the first answer on whether a session exists. */
   checking: boolean;
-  /** Set when the server ended the session under the user's hands. */
+  /** Set when the server ended the session under the user's hands; the screens stay, a log-in dialog asks again. */
   expired: boolean;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
@@ -25,7 +25,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false);
 
   useEffect(() => {
-    whenUnauthenticated(() => { setUser((u) => { if (u) setExpired(true); return null; }); setCsrfToken(null); });
+    // The session ended under the user's hands (idle time-out, log-out elsewhere): keep the user and
+    // every screen as it is, so that nothing typed is lost, and ask for the password again on top.
+    whenUnauthenticated(() => { setCsrfToken(null); setExpired(true); });
     request<{ user: User; csrfToken: string }>('GET', '/api/v1/session')
       .then(({ body }) => { setCsrfToken(body.csrfToken); setUser(body.user); })
       .catch(() => {})
@@ -43,6 +45,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try { await request('DELETE', '/api/v1/session'); } catch (e) { if (!(e instanceof ApiError)) throw e; }
     setCsrfToken(null);
     forget();
+    setExpired(false);
     setUser(null);
   }, []);
 
