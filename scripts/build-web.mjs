@@ -21,5 +21,5 @@ const stale = force || !existsSync(built) || Math.max(...sources.map(newest), ne
 if (!stale) process.exit(0);
 process.stdout.write('Building the web app (web/ → web/dist)…\n');
 const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
-const result = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }); // the test runner sets NODE_ENV=test: the build is always the production one
 process.exit(result.status ?? 1);

@@ -2,7 +2,7 @@
  * The routes. Screens that only some roles use are loaded when first opened, so the first page
  * stays small; later capabilities (worklists, referrals, statistics, webhooks) add their routes here.
  */
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { Loading } from './components/forms.tsx';
@@ -28,8 +28,14 @@ export function App() {
   const { user, checking, expired } = useSession();
   const { t } = useI18n();
   const location = useLocation();
-  // Move focus to the content on navigation, for keyboard and screen-reader users.
-  useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }); }, [location.pathname]);
+  // Move focus to the content on navigation, for keyboard and screen-reader users (not on the first
+  // page: there the skip link stays the first stop of the Tab key).
+  const shown = useRef(location.pathname);
+  useEffect(() => {
+    if (shown.current === location.pathname) return;
+    shown.current = location.pathname;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location.pathname]);
   if (checking) return <Layout><Loading /></Layout>;
   if (!user) return <Layout><LoginPage /></Layout>;
   return (

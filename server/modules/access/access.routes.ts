@@ -68,6 +68,27 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
     schema: { tags: ['Access'], summary: 'Staff accounts (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: userSchema } } }, 403: PROBLEM } },
   }, async (req) => ({ items: (await listUsers(db, req.ctx)).map(presentUser) }));
 
+  // Who changed a record, as a name a colleague recognises: the display name and organisation of
+  // the accounts asked for (no user names, roles or offices; no listing of all accounts).
+  app.post('/api/v1/users/names', {
+    schema: {
+      tags: ['Access'], summary: 'Display names of staff accounts by id or actor id `user:<id>` (for a history: who changed what)',
+      body: { type: 'object', additionalProperties: false, required: ['ids'], properties: { ids: { type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', maxLength: 100 } } } },
+      response: {
+        200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' }, organisation: { type: ['string', 'null'] } } } } } },
+        400: PROBLEM,
+      },
+    },
+  }, async (req) => {
+    // Accepts account ids and the actor ids of records and audit rows (`user:<id>`).
+    const uuid = /^(?:user:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+    const asked = new Map((req.body as { ids: string[] }).ids.flatMap((id) => { const m = uuid.exec(id); return m ? [[m[1]!.toLowerCase(), id] as const] : []; }));
+    if (!asked.size) return { items: [] };
+    const rows = await db.selectFrom('users').leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+      .select(['users.id', 'users.display_name', 'organisations.name as organisation']).where('users.id', 'in', [...asked.keys()]).execute();
+    return { items: rows.map((r) => ({ id: asked.get(r.id)!, displayName: r.display_name, organisation: r.organisation ?? null })) };
+  });
+
   app.post('/api/v1/users', {
     schema: {
       tags: ['Access'], summary: 'Create a staff account (administrator)',

@@ -205,8 +205,23 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   }));
 
   app.get('/api/v1/codeLists', {
-    schema: { tags: ['Reference data'], summary: 'The names of the code lists', response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'string' } } } } } },
-  }, async () => ({ items: deps.codes.names() }));
+    schema: {
+      tags: ['Reference data'], summary: 'The names of the code lists; with expand=codes, every list with its codes (one request for an app)',
+      querystring: { type: 'object', additionalProperties: false, properties: { expand: { type: 'string', enum: ['codes'] } } },
+      response: {
+        200: {
+          type: 'object', properties: {
+            items: { type: 'array', items: { type: 'string' } },
+            lists: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+          },
+        },
+      },
+    },
+  }, async (req) => {
+    const names = deps.codes.names();
+    if ((req.query as { expand?: string }).expand !== 'codes') return { items: names };
+    return { items: names, lists: Object.fromEntries(names.map((n) => [n, deps.codes.list(n)])) };
+  });
   app.get('/api/v1/codeLists/:list', {
     schema: {
       tags: ['Reference data'], summary: 'The codes of one list, with labels in Dutch, French and English',

@@ -25,12 +25,13 @@ export function Layout({ children }: { children: ReactNode }) {
   return (
     <>
       <a className="skip-link" href="#main">{t('skipToContent')}</a>
+      <header>
       <div className="authority-bar">
         <span className="authority-logo" aria-hidden="true" />
         <span>{t('authority')}</span>
         <LanguageSwitch />
       </div>
-      <header className="site-header">
+      <div className="site-header">
         <div className="site-title">
           <span className="site-short">{t('appShort')}</span>
           <span className="site-name">{t('appName')}</span>
@@ -48,6 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <button type="button" className="button secondary small" onClick={() => void logout()}>{t('logout')}</button>
           </div>
         )}
+      </div>
       </header>
       <main id="main" tabIndex={-1}>{children}</main>
     </>

@@ -1,0 +1,121 @@
+/**
+ * The app as a whole, in Debian's Chromium: the language switch, accessibility (axe-core finds no
+ * serious or critical violation on the main pages) and the main flows by keyboard alone.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { browserSkipReason, startBrowserWorld, type BrowserWorld } from '../support/browser.ts';
+import { demoPassword, demoUsername } from '../../server/modules/access/access.demo.ts';
+
+const skip = browserSkipReason();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now; returns serious and critical violations. */
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const describe = (vs: AxeViolation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+
+/** A person the demo caseworker may see, with a contract (the dossier page then has something in every main part). */
+async function caseworkerPerson(world: BrowserWorld): Promise<{ id: string; insz: string; familyName: string }> {
+  const page = await world.loginAs('AGENCY_CASEWORKER');
+  const ids = await world.database.db.selectFrom('contracts').select('person_id').distinct().orderBy('person_id').limit(200).execute();
+  for (const { person_id } of ids) {
+    const res = await page.request.get(`/api/v1/persons/${person_id}`);
+    if (res.status() === 200) {
+      const p = await res.json();
+      await page.context().close();
+      return { id: p.id, insz: p.insz, familyName: p.familyName };
+    }
+  }
+  throw new Error('no person with a contract in the caseworker territory');
+}
+
+test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
+  const world = await startBrowserWorld(t);
+  const person = await caseworkerPerson(world);
+
+  await t.test('the language switch turns the app into French and English, and the choice is kept', async () => {
+    const page = await world.loginAs('AGENCY_CASEWORKER');
+    assert.equal(await page.locator('h1').textContent(), 'Personen zoeken');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
+    await page.getByRole('button', { name: 'FR' }).click();
+    assert.equal(await page.locator('h1').textContent(), 'Rechercher des personnes');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+    assert.ok(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible());
+    await world.screenshot(page, 'language-fr');
+    await page.getByRole('button', { name: 'EN' }).click();
+    assert.equal(await page.locator('h1').textContent(), 'Find persons');
+    assert.ok(await page.getByLabel('Family name').isVisible());
+    await page.reload();
+    assert.equal(await page.locator('h1').textContent(), 'Find persons', 'the choice survives a reload');
+    await world.screenshot(page, 'language-en');
+    await page.context().close();
+  });
+
+  await t.test('log-in, search and opening a dossier work by keyboard alone', async () => {
+    const context = await world.context();
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.locator('input[name=username]').waitFor();
+    // Tab from the top of the page: the skip link comes first, then the language buttons, then the form.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`), 'A Naar de inhoud');
+    while (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name) !== 'username') await page.keyboard.press('Tab');
+    await page.keyboard.type(demoUsername('AGENCY_CASEWORKER'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(demoPassword('AGENCY_CASEWORKER'));
+    await page.keyboard.press('Enter');
+    await page.locator('.user-menu').waitFor();
+    // The search form: the INSZ field, then Enter.
+    await page.getByLabel('INSZ').focus();
+    await page.keyboard.type(person.insz);
+    await page.keyboard.press('Enter');
+    const link = page.getByRole('link', { name: new RegExp(person.familyName) });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/persons/${person.id}`);
+    await page.locator('[data-dossier-ready]').waitFor();
+    await world.screenshot(page, 'keyboard-dossier');
+    await context.close();
+  });
+
+  await t.test('axe-core finds no serious or critical violation on the main pages', async () => {
+    const pages: [string, Page][] = [];
+    const anonymous = await (await world.context({ bypassCSP: true })).newPage();
+    await anonymous.goto('/');
+    await anonymous.locator('input[name=username]').waitFor();
+    pages.push(['log-in', anonymous]);
+
+    const caseworker = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
+    await caseworker.getByLabel('INSZ').fill(person.insz);
+    await caseworker.getByRole('button', { name: 'Zoeken' }).click();
+    await caseworker.getByRole('link', { name: new RegExp(person.familyName) }).waitFor();
+    pages.push(['search with results', caseworker]);
+
+    const dossier = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
+    await dossier.goto(`/persons/${person.id}`);
+    await dossier.locator('[data-dossier-ready]').waitFor().catch(async (e) => { await world.screenshot(dossier, 'debug-axe-dossier'); throw e; });
+    pages.push(['dossier', dossier]);
+
+    const failures: string[] = [];
+    for (const [name, page] of pages) {
+      const found = await seriousViolations(page);
+      if (found.length) failures.push(`${name}:\n${describe(found)}`);
+    }
+    assert.equal(failures.join('\n\n'), '', 'no serious or critical accessibility violation');
+    for (const [, page] of pages) await page.context().close();
+  });
+});

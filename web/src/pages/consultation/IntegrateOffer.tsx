@@ -1,0 +1,61 @@
+/**
+ * When the client is not in the OCMW's integration register today (seed 002, footnote 1: the
+ * person must be integrated on the day of the consultation under capacity code 1–9), the screen
+ * says so and offers to integrate the client under a capacity code, then consults again.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, post } from '../../api.ts';
+import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
+import { useCodeList } from '../../data.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { formatInsz } from '../../format.ts';
+
+export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegrated(): void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const codes = useCodeList('capacity_code_ocmw');
+  const [code, setCode] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!code) { setFieldError(t('consult.integrate.error.codeRequired')); return; }
+    setBusy(true); setError(null); setFieldError(undefined);
+    try {
+      await post('/api/v1/consultations/integrations', { insz, capacityCode: code });
+      onIntegrated();
+    } catch (err) {
+      if (err instanceof ApiError && err.fieldErrors().capacityCode) setFieldError(t('consult.integrate.error.codeUnknown'));
+      setError(err);
+    } finally { setBusy(false); }
+  }
+
+  return (
+    <section className="consult-integrate" aria-labelledby={id}>
+      <Alert kind="warning">
+        <h2 id={id} className="alert-title">{t('consult.notIntegrated.title')}</h2>
+        <p>{t('consult.notIntegrated.text', { insz: formatInsz(insz) })}</p>
+      </Alert>
+      <form className="form" noValidate onSubmit={submit} aria-labelledby={`${id}-form`}>
+        <h3 id={`${id}-form`}>{t('consult.integrate.title')}</h3>
+        <p className="muted">{t('consult.integrate.text')}</p>
+        <div className="consult-start-row">
+          <Field label={t('consult.integrate.capacityCode')} required error={fieldError}>
+            {(p) => (
+              <select {...p} name="capacityCode" value={code} onChange={(e) => { setCode(e.target.value); setFieldError(undefined); }}>
+                <option value="">{t('consult.choose')}</option>
+                {codes.entries.map((c) => <option key={c.code} value={c.code}>{c.code} – {codes.label(c.code)}</option>)}
+              </select>
+            )}
+          </Field>
+          <div className="consult-start-submit">
+            <button type="submit" className="button" disabled={busy}>{t('consult.integrate.submit')}</button>
+          </div>
+        </div>
+        {error !== null && !fieldError && <ErrorAlert error={error} />}
+      </form>
+    </section>
+  );
+}

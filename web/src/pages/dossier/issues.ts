@@ -1,0 +1,39 @@
+/**
+ * What the server says is wrong with a field, in the user's language. The server speaks English
+ * in a small set of fixed phrases (schema checks, period and business rules); anything else is
+ * shown as the server wrote it.
+ */
+import type { MessageKey, Translate } from '../../i18n/index.tsx';
+
+/** The business rules of the resource definitions (server/modules/dossier/clusters.ts), word for word. */
+const RULES: Record<string, MessageKey> = {
+  'a contract is registered on or after the day it was signed': 'dossier.rule.contractRegistered',
+  'a decision needs the date it was taken': 'dossier.rule.decisionDate',
+  'a wished date requires a time window (seed 002 §2.1)': 'dossier.rule.timeWindow',
+  'a fine needs its amount': 'dossier.rule.fineAmount',
+  'only a fine decision has an amount': 'dossier.rule.onlyFine',
+  'the score cannot exceed the maximum score': 'dossier.rule.score',
+  'a determined target group needs its type': 'dossier.rule.targetGroupType',
+  'a person without a determined target group has no target-group type': 'dossier.rule.noTargetGroupType',
+  'say why no target group applies': 'dossier.rule.noTargetGroupReason',
+};
+
+export function translateIssue(detail: string, t: Translate, fieldName: (name: string) => string, date: (d: string) => string): string {
+  const rule = RULES[detail];
+  if (rule) return t(rule);
+  let m: RegExpExecArray | null;
+  if (/^is required( and cannot be empty)?$/.test(detail) || /fewer than 1 characters/.test(detail)) return t('dossier.issue.required');
+  if (/^must be a valid date-time/.test(detail)) return t('dossier.issue.dateTime');
+  if (/^must be a valid date/.test(detail)) return t('dossier.issue.date');
+  if ((m = /^must not lie before (\w+) \((.+)\)$/.exec(detail))) return t('dossier.issue.before', { field: fieldName(m[1]!), date: date(m[2]!) });
+  if (/^unknown code/.test(detail) || /allowed values/.test(detail)) return t('dossier.issue.unknownCode');
+  if (/^no such /.test(detail)) return t('dossier.issue.noRecord');
+  if (/^cannot be changed after creation/.test(detail)) return t('dossier.issue.immutable');
+  if (/^not a valid KBO number/.test(detail)) return t('dossier.issue.kbo');
+  if ((m = /^must be >=? (\S+)/.exec(detail))) return t('dossier.issue.min', { n: m[1]! });
+  if ((m = /^must be <=? (\S+)/.exec(detail))) return t('dossier.issue.max', { n: m[1]! });
+  if ((m = /more than (\d+) characters/.exec(detail))) return t('dossier.issue.tooLong', { n: m[1]! });
+  if (/^must match pattern/.test(detail)) return t('dossier.issue.pattern');
+  if (/^must be (number|integer)/.test(detail)) return t('dossier.issue.number');
+  return detail;
+}
