@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { expectOk, startTestApp, type Call, type TestApp } from '../support/app.ts';
+import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
 import { DOSSIER_RESOURCES } from '../../server/modules/dossier/clusters.ts';
 import { AUTHORISABLE_CLUSTERS } from '../../server/modules/authorisations/authorisations.service.ts';
 import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
@@ -20,16 +20,6 @@ const dayOffset = (days: number) => {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 };
-
-/** A partner organisation of `kind` with an API client, and a caller with its bearer token. */
-async function partner(app: TestApp, kind: string, name = `${kind} test`): Promise<{ organisation: any; call: Call }> {
-  const organisation = await app.factories.organisation({ kind, name });
-  const clientId = `${kind.toLowerCase().replace(/_/g, '-')}-${organisation.id.slice(0, 8)}`;
-  const client = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: organisation.id, clientId }), 201);
-  const token = await expectOk(await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }));
-  const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization: `Bearer ${token.access_token}`, ...headers });
-  return { organisation, call };
-}
 
 /**
  * A person whose dossier fills nearly every table (from the deterministic demo population), with

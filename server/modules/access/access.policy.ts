@@ -42,6 +42,8 @@ export interface RolePolicy {
    * integration register decide, never the role's own read rights.
    */
   consultForOrganisation: boolean;
+  /** Usage statistics of the exchange: exchanges and distinct dossiers per partner, month, purpose and cluster (seed 000, seed 001). */
+  readUsageStatistics: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
@@ -50,34 +52,34 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
+    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
   },
   OCMW_SOCIAL_WORKER: {
     description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true,
   },
 };
 
