@@ -63,11 +63,13 @@ export const CAN = {
   searchPersons: (r: Role) => ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'ADMINISTRATOR'].includes(r),
   consult: (r: Role) => r === 'OCMW_SOCIAL_WORKER',
   administer: (r: Role) => ['ADMINISTRATOR', 'PRIVACY_OFFICER'].includes(r),
+  statistics: (r: Role) => ['MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'].includes(r),
 };
 
 export function homeOf(role: Role): string {
   if (CAN.consult(role)) return '/consultation';
   if (CAN.searchPersons(role)) return '/persons';
   if (CAN.administer(role)) return '/admin';
+  if (CAN.statistics(role)) return '/statistics';
   return '/no-screen';
 }

@@ -41,6 +41,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {CAN.searchPersons(user.role) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
             {CAN.consult(user.role) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
             {CAN.administer(user.role) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+            {CAN.statistics(user.role) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}
           </nav>
         )}
         {user && (
