@@ -42,6 +42,13 @@ async function caseworkerPerson(world: BrowserWorld): Promise<{ id: string; insz
   throw new Error('no person with a contract in the caseworker territory');
 }
 
+/** An INSZ in the demo OCMW's integration register. */
+async function ocmwClient(world: BrowserWorld): Promise<string> {
+  const row = await world.database.db.selectFrom('integrations').innerJoin('users', 'users.organisation_id', 'integrations.organisation_id')
+    .select('integrations.insz').where('users.username', '=', demoUsername('OCMW_SOCIAL_WORKER')).orderBy('integrations.insz').executeTakeFirstOrThrow();
+  return row.insz;
+}
+
 test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
   const world = await startBrowserWorld(t);
   const person = await caseworkerPerson(world);
@@ -92,6 +99,42 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await context.close();
   });
 
+  await t.test('the OCMW consultation works by keyboard alone: consult, expand all panels', async () => {
+    const insz = await ocmwClient(world);
+    const page = await world.loginAs('OCMW_SOCIAL_WORKER');
+    await page.getByLabel('INSZ van de cliënt').focus();
+    await page.keyboard.type(insz);
+    await page.keyboard.press('Enter');
+    const expand = page.getByRole('button', { name: 'Alles uitvouwen' });
+    await expand.waitFor();
+    // From the INSZ field, Tab until "Alles uitvouwen" has the focus, then Space.
+    for (let i = 0; i < 60 && !(await expand.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    assert.ok(await expand.evaluate((el) => el === document.activeElement), '"Alles uitvouwen" is reachable with Tab');
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Alles samenvouwen' }).waitFor();
+    assert.ok(await page.locator('button[aria-expanded=true]').count() >= 16, 'all 16 panels open');
+    await world.screenshot(page, 'keyboard-consultation');
+    await page.context().close();
+  });
+
+  await t.test('a session that ends while someone types asks for the password again and keeps what was typed', async () => {
+    const page = await world.loginAs('AGENCY_CASEWORKER');
+    await page.getByLabel('Familienaam').fill('Mohammadi');
+    // The session ends on the server (as after the idle time-out or a log-out elsewhere).
+    await world.database.db.updateTable('sessions').set({ ended_at: new Date().toISOString() }).where('ended_at', 'is', null).execute();
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sessie verlopen' });
+    await dialog.waitFor();
+    await world.screenshot(page, 'session-expired');
+    await dialog.getByLabel('Wachtwoord').fill(demoPassword('AGENCY_CASEWORKER'));
+    await dialog.getByRole('button', { name: 'Aanmelden' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByLabel('Familienaam').inputValue(), 'Mohammadi', 'the typed search is still there');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await page.getByRole('table').or(page.getByText('Geen personen gevonden.')).first().waitFor();
+    await page.context().close();
+  });
+
   await t.test('axe-core finds no serious or critical violation on the main pages', async () => {
     const pages: [string, Page][] = [];
     const anonymous = await (await world.context({ bypassCSP: true })).newPage();
@@ -109,6 +152,22 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await dossier.goto(`/persons/${person.id}`);
     await dossier.locator('[data-dossier-ready]').waitFor().catch(async (e) => { await world.screenshot(dossier, 'debug-axe-dossier'); throw e; });
     pages.push(['dossier', dossier]);
+
+    const consultation = await world.loginAs('OCMW_SOCIAL_WORKER', { bypassCSP: true });
+    await consultation.getByLabel('INSZ van de cliënt').fill(await ocmwClient(world));
+    await consultation.getByRole('button', { name: 'Raadplegen', exact: true }).click();
+    await consultation.getByRole('button', { name: 'Alles uitvouwen' }).click();
+    await consultation.getByRole('button', { name: 'Alles samenvouwen' }).waitFor();
+    pages.push(['consultation with every panel open', consultation]);
+
+    const statistics = await world.loginAs('MONITORING_ANALYST', { bypassCSP: true });
+    await statistics.getByRole('heading', { level: 1 }).waitFor();
+    pages.push(['statistics', statistics]);
+
+    const admin = await world.loginAs('ADMINISTRATOR', { bypassCSP: true });
+    await admin.goto('/admin');
+    await admin.getByRole('heading', { level: 1 }).waitFor();
+    pages.push(['administration', admin]);
 
     const failures: string[] = [];
     for (const [name, page] of pages) {
