@@ -62,12 +62,19 @@ function seqFromCursor(cursor: string): number | null {
   }
 }
 
+/** A date-time with offset on a day that exists (Date.parse alone takes 30 February). */
+function isDateTime(v: string): boolean {
+  if (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) return false;
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+}
+
 /** Everything the schema cannot check, in one problem that names every bad field. */
 function validate(input: AuditSearchInput, acceptTestInsz: boolean): { insz: string | null; before: number | null } {
   const issues: Issue[] = [];
   for (const name of ['from', 'to'] as const) {
     const v = input[name];
-    if (v !== undefined && (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v)))) issues.push({ in: 'body', name, detail: 'must be a date-time with offset, e.g. 2026-01-15T00:00:00Z' });
+    if (v !== undefined && !isDateTime(v)) issues.push({ in: 'body', name, detail: 'must be a date-time with offset, e.g. 2026-01-15T00:00:00Z' });
   }
   if (!issues.length && input.from && input.to && Date.parse(input.to) <= Date.parse(input.from)) issues.push({ in: 'body', name: 'to', detail: AFTER_FROM });
   let insz: string | null = null;

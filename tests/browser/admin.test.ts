@@ -1,0 +1,370 @@
+/**
+ * The administration screens in Debian's Chromium: the administrator registers a partner API
+ * client and rotates its secret (the exchange's token endpoint then refuses the old secret and
+ * accepts the new one), creates and disables an account; the privacy officer changes an
+ * authorisation through a conflict, looks up the integration register, searches the audit trail
+ * and opens a person's access report with its CSV and PDF; each role sees only its own sections.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
+import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
+import { demoUsername } from '../../server/modules/access/access.demo.ts';
+
+const skip = browserSkipReason();
+
+/** The error shown at the field with this label (the Field component puts it inside the field). */
+function errorAt(scope: Page | Locator, label: string | RegExp): Locator {
+  // The inner locator of `has` is matched inside each field, so it starts from the page.
+  const page = 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : scope as Page;
+  return scope.locator('.field', { has: page.getByLabel(label) }).locator('.field-error');
+}
+
+/** What the user reads in an element (cells apart), in one line. */
+const text = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
+
+const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function tokenStatus(base: string, clientId: string, secret: string): Promise<number> {
+  const res = await fetch(`${base}/api/exchange/v1/oauth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString(),
+  });
+  return res.status;
+}
+
+/** Waits until `read` gives `expected` (forms fill in after their data arrives), then checks it. */
+async function eventually<T>(read: () => Promise<T>, expected: T, message?: string): Promise<void> {
+  let value = await read();
+  for (let i = 0; i < 50 && value !== expected; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  assert.equal(value, expected, message);
+}
+
+const formatInsz = (d: string) => `${d.slice(0, 2)}.${d.slice(2, 4)}.${d.slice(4, 6)}-${d.slice(6, 9)}.${d.slice(9)}`;
+
+test('the administration screens', { skip: skip ?? false }, async (t) => {
+  const world = await startBrowserWorld(t, 60);
+  const db = world.database.db;
+  const ocmw = await db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'OCMW').orderBy('name').executeTakeFirstOrThrow();
+  const agency = await db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'AGENCY').orderBy('name').executeTakeFirstOrThrow();
+  const admin = await db.selectFrom('users').select(['id']).where('username', '=', demoUsername('ADMINISTRATOR')).executeTakeFirstOrThrow();
+  const person = await db.selectFrom('persons').select(['id', 'insz']).orderBy('id').executeTakeFirstOrThrow();
+  const clientId = 'ocmw-demo.koppeling';
+
+  await t.test('the administrator sees the administration sections, not the audit trail', async () => {
+    const page = await world.loginAs('ADMINISTRATOR');
+    await page.getByRole('link', { name: 'Beheer' }).click();
+    await page.getByRole('heading', { name: 'Gebruikers', level: 2 }).waitFor();
+    assert.match(page.url(), /\/admin\/users$/, 'the first section opens');
+    const nav = page.getByRole('navigation', { name: 'Beheeronderdelen' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(),
+      ['Gebruikers', 'Organisaties en kantoren', 'API-clients van partners', 'Machtigingen', 'Integratieregister']);
+    await page.context().close();
+  });
+
+  await t.test('the administrator registers a partner API client and rotates its secret; the old secret stops working', async () => {
+    const page = await world.loginAs('ADMINISTRATOR');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: world.base });
+    await page.goto('/admin/clients');
+    await page.getByRole('heading', { name: 'API-clients van partners', level: 2 }).waitFor();
+    await page.locator('summary', { hasText: 'Nieuwe API-client registreren' }).click();
+    const form = page.getByRole('form', { name: 'Nieuwe API-client registreren' });
+
+    // A client id of the wrong form: the error sits at the field and what was typed stays.
+    await form.getByLabel('Partnerorganisatie').selectOption(ocmw.id);
+    await form.getByLabel('Client-id').fill('OCMW Demo!');
+    await form.getByRole('button', { name: 'Registreren' }).click();
+    await errorAt(form, 'Client-id').waitFor();
+    assert.equal(await text(errorAt(form, 'Client-id')), 'Deze waarde heeft niet de juiste vorm.');
+    assert.equal(await form.getByLabel('Client-id').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.getByLabel('Client-id').inputValue(), 'OCMW Demo!');
+    assert.equal(await form.getByLabel('Partnerorganisatie').inputValue(), ocmw.id);
+    await world.screenshot(page, 'admin-clients-field-error');
+
+    await form.getByLabel('Client-id').fill(clientId);
+    await form.getByRole('button', { name: 'Registreren' }).click();
+    const reveal = page.getByRole('region', { name: `Geheim van de nieuwe API-client ${clientId}` });
+    await reveal.waitFor();
+    assert.match(await text(reveal), /Dit geheim wordt maar één keer getoond\./);
+    const first = await reveal.getByLabel('Client-geheim').inputValue();
+    assert.match(first, /^[A-Za-z0-9_-]{40,}$/);
+    await reveal.getByRole('button', { name: 'Kopiëren' }).click();
+    await reveal.getByText('Het geheim is gekopieerd naar het klembord.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first, 'the copy button copies the secret');
+    const row = page.getByRole('row', { name: new RegExp(clientId) });
+    await row.waitFor();
+    assert.match(await text(row), new RegExp(`${re(ocmw.name)}.*Actief`));
+    await world.screenshot(page, 'admin-clients-secret');
+    assert.equal(await tokenStatus(world.base, clientId, first), 200, 'the new client gets a token');
+
+    // Shown once: put away, it is gone from the page.
+    await reveal.getByRole('button', { name: 'Ik heb het geheim bewaard' }).click();
+    await reveal.waitFor({ state: 'detached' });
+    assert.ok(!(await page.content()).includes(first));
+
+    // Rotation asks first; cancelling changes nothing.
+    await row.getByRole('button', { name: `Geheim vernieuwen: ${clientId}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Nieuw geheim voor ${clientId}?` });
+    await dialog.waitFor();
+    assert.match(await text(dialog), /Het huidige geheim werkt daarna niet meer/);
+    await world.screenshot(page, 'admin-clients-rotate-dialog');
+    await dialog.getByRole('button', { name: 'Annuleren' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await tokenStatus(world.base, clientId, first), 200, 'cancelled: the secret still works');
+
+    await row.getByRole('button', { name: `Geheim vernieuwen: ${clientId}` }).click();
+    await dialog.getByRole('button', { name: 'Ja, nieuw geheim maken' }).click();
+    const rotated = page.getByRole('region', { name: `Nieuw geheim van ${clientId}` });
+    await rotated.waitFor();
+    assert.match(await text(rotated), /Dit geheim wordt maar één keer getoond\. Het vorige geheim is vervangen/);
+    const second = await rotated.getByLabel('Client-geheim').inputValue();
+    assert.notEqual(second, first);
+    assert.equal(await tokenStatus(world.base, clientId, first), 401, 'the old secret no longer gives a token');
+    assert.equal(await tokenStatus(world.base, clientId, second), 200, 'the new secret does');
+    await world.screenshot(page, 'admin-clients-rotated');
+
+    await page.reload();
+    await page.getByRole('row', { name: new RegExp(clientId) }).waitFor();
+    assert.ok(!(await page.content()).includes(second), 'after a reload the secret is not shown again');
+    await page.context().close();
+  });
+
+  await t.test('the administrator creates a user, sees it in the list, and disables it after confirming', async () => {
+    const page = await world.loginAs('ADMINISTRATOR');
+    await page.goto('/admin/users');
+    await page.getByRole('button', { name: 'Nieuwe gebruiker' }).click();
+    const form = page.getByRole('form', { name: 'Nieuwe gebruiker' });
+
+    // Nothing filled in: every required field says so, next to it.
+    await form.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
+    await errorAt(form, 'Gebruikersnaam').waitFor();
+    assert.equal(await text(errorAt(form, /^Naam/)), 'Dit veld is verplicht.');
+    assert.equal(await text(errorAt(form, 'Rol')), 'Kies een waarde uit de lijst.');
+    assert.equal(await text(errorAt(form, 'Organisatie')), 'Kies een waarde uit de lijst.');
+    assert.match(await text(form.getByRole('alert').last()), /Controleer de aangeduide velden/);
+
+    // A weak password: only that field is wrong, and everything typed stays.
+    await form.getByLabel('Gebruikersnaam').fill('an.peeters');
+    await form.getByLabel(/^Naam/).fill('An Peeters');
+    await form.getByLabel('Rol').selectOption('TEAM_LEAD');
+    await form.getByLabel('Organisatie').selectOption(agency.id);
+    const offices = form.getByRole('group', { name: 'Kantoren (werkgebied)' }).getByRole('checkbox');
+    await offices.first().waitFor();
+    await offices.first().check();
+    await form.getByLabel('Wachtwoord').fill('kort');
+    await form.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
+    await errorAt(form, 'Wachtwoord').waitFor();
+    assert.equal(await text(errorAt(form, 'Wachtwoord')), 'Het wachtwoord moet minstens 12 tekens lang zijn.');
+    assert.equal(await form.locator('.field-error').count(), 1);
+    assert.equal(await form.getByLabel('Gebruikersnaam').inputValue(), 'an.peeters');
+    assert.equal(await form.getByLabel('Rol').inputValue(), 'TEAM_LEAD');
+    assert.ok(await offices.first().isChecked());
+    await world.screenshot(page, 'admin-users-form-error');
+
+    await form.getByLabel('Wachtwoord').fill('Inburgering-Gent-2026!');
+    await form.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
+    await page.getByText('Gebruiker an.peeters is aangemaakt.').waitFor();
+    const row = page.getByRole('row', { name: /an\.peeters/ });
+    await row.waitFor();
+    assert.match(await text(row), new RegExp(`an\\.peeters An Peeters .+ ${re(agency.name)} 1 kantoor Actief`));
+    await page.getByLabel('Zoeken in de lijst').fill('peeters');
+    assert.equal(await page.locator('table tbody tr').count(), 1, 'the filter finds the new account alone');
+    await world.screenshot(page, 'admin-users');
+
+    // A change carries the version that was read; the list shows the new name.
+    await row.getByRole('button', { name: 'Wijzigen: an.peeters' }).click();
+    const edit = page.getByRole('form', { name: 'Gebruiker an.peeters wijzigen' });
+    await eventually(() => edit.getByLabel(/^Naam/).inputValue(), 'An Peeters');
+    await edit.getByLabel(/^Naam/).fill('An Peeters-Janssens');
+    await edit.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByText('Opgeslagen: an.peeters.').waitFor();
+    await row.getByText('An Peeters-Janssens').waitFor();
+
+    await row.getByRole('button', { name: 'Uitschakelen: an.peeters' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Account an.peeters uitschakelen?' });
+    await dialog.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Annuleren', 'focus starts on the safe choice');
+    await dialog.getByRole('button', { name: 'Ja, uitschakelen' }).click();
+    await page.getByText('Account an.peeters is uitgeschakeld.').waitFor();
+    await row.getByText('Uitgeschakeld').waitFor();
+    const stored = await db.selectFrom('users').select(['active', 'role', 'office_ids', 'display_name', 'version']).where('username', '=', 'an.peeters').executeTakeFirstOrThrow();
+    assert.deepEqual([stored.active, stored.role, stored.office_ids.length, stored.display_name, stored.version], [false, 'TEAM_LEAD', 1, 'An Peeters-Janssens', 3]);
+    await page.context().close();
+  });
+
+  await t.test('the administrator looks through the organisations and an organisation with its offices', async () => {
+    const page = await world.loginAs('ADMINISTRATOR');
+    await page.goto('/admin/organisations');
+    await page.getByLabel('Soort').selectOption('OCMW');
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    assert.ok((await rows.count()) > 1);
+    assert.ok((await rows.allTextContents()).every((r) => r.includes('OCMW')));
+    await world.screenshot(page, 'admin-organisations');
+    await page.getByRole('link', { name: ocmw.name, exact: true }).click();
+    await page.getByRole('heading', { name: 'Kantoren', level: 3 }).waitFor();
+    await eventually(() => page.getByLabel(/^Naam/).first().inputValue(), ocmw.name, 'the form shows the organisation');
+    await world.screenshot(page, 'admin-organisation-detail');
+    await page.context().close();
+  });
+
+  await t.test('the privacy officer sees authorisations, the register, the audit trail and the report, never user management', async () => {
+    const page = await world.loginAs('PRIVACY_OFFICER');
+    await page.goto('/admin');
+    await page.getByRole('heading', { name: 'Machtigingen', level: 2 }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Beheeronderdelen' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Machtigingen', 'Integratieregister', 'Audittrail', 'Raadplegingen van een persoon']);
+    await page.goto('/admin/users');
+    await page.getByText('Dit beheeronderdeel bestaat niet of hoort niet bij uw rol.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Nieuwe gebruiker' }).count(), 0);
+    assert.equal(await page.getByRole('table').count(), 0);
+    const refused = await page.request.get('/api/v1/users');
+    assert.equal(refused.status(), 403, 'and the server refuses it too');
+    await page.context().close();
+  });
+
+  await t.test('the privacy officer changes an authorisation; a version changed meanwhile gives the conflict message and keeps the input', async () => {
+    const page = await world.loginAs('PRIVACY_OFFICER');
+    await page.goto('/admin/authorisations');
+    const first = page.locator('table tbody tr').first().getByRole('link');
+    await first.waitFor();
+    await world.screenshot(page, 'admin-authorisations');
+    await first.click();
+    const form = page.getByRole('form', { name: /^Machtiging \(versie \d+\)$/ });
+    await form.getByLabel('Rechtsgrond').waitFor();
+    const id = page.url().split('/').pop()!;
+    let before = '';
+    for (let i = 0; i < 50 && !before; i++) before = await form.getByLabel('Rechtsgrond').inputValue() || (await page.waitForTimeout(100), '');
+    assert.match(before, /Vlaamse Toezichtcommissie/, 'the form shows the authorisation');
+    await form.getByLabel('Rechtsgrond').fill(`${before} (herzien)`);
+    await form.getByRole('checkbox', { name: 'Gesprekken' }).setChecked(false);
+
+    // Meanwhile someone else changes the same authorisation.
+    const { csrfToken } = await (await page.request.get('/api/v1/session')).json();
+    const current = await (await page.request.get(`/api/v1/authorisations/${id}`)).json();
+    const other = await page.request.patch(`/api/v1/authorisations/${id}`, {
+      data: { description: 'Gewijzigd door een collega' }, headers: { 'if-match': `"${current.version}"`, 'x-csrf-token': csrfToken },
+    });
+    assert.equal(other.status(), 200);
+
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await form.getByText('Iemand anders heeft dit record intussen gewijzigd.', { exact: false }).waitFor();
+    assert.equal(await form.getByLabel('Rechtsgrond').inputValue(), `${before} (herzien)`, 'what was typed stays');
+    assert.equal(await form.getByRole('checkbox', { name: 'Gesprekken' }).isChecked(), false);
+    await world.screenshot(page, 'admin-authorisation-conflict');
+
+    await form.getByRole('button', { name: 'Nieuwe versie laden (mijn invoer blijft staan)' }).click();
+    await page.getByText(`Versie ${current.version + 1} is geladen.`, { exact: false }).waitFor();
+    assert.equal(await form.getByLabel('Toelichting').inputValue(), 'Gewijzigd door een collega', "what I left alone takes the colleague's version");
+    assert.equal(await form.getByLabel('Rechtsgrond').inputValue(), `${before} (herzien)`, 'what I typed stays');
+    await form.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByText(`Opgeslagen als versie ${current.version + 2}.`).waitFor();
+    const saved = await (await page.request.get(`/api/v1/authorisations/${id}`)).json();
+    assert.equal(saved.legalBasis, `${before} (herzien)`);
+    assert.ok(!saved.clusters.includes('conversations'));
+    assert.equal(saved.description, 'Gewijzigd door een collega', "the colleague's change is kept");
+    const history = page.getByRole('table', { name: /versies, nieuwste eerst/ });
+    assert.equal(await history.locator('tbody tr').count(), current.version + 2);
+    await world.screenshot(page, 'admin-authorisation-history');
+    await page.context().close();
+  });
+
+  await t.test('the privacy officer looks up a person in the integration register', async () => {
+    const integrated = await db.selectFrom('integrations').select(['insz', 'organisation_id']).orderBy('insz').executeTakeFirstOrThrow();
+    const partner = await db.selectFrom('organisations').select('name').where('id', '=', integrated.organisation_id).executeTakeFirstOrThrow();
+    const page = await world.loginAs('PRIVACY_OFFICER');
+    await page.goto('/admin/integrations');
+    await page.getByLabel('INSZ').fill('12345678901');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await errorAt(page, 'INSZ').waitFor();
+    assert.equal(await text(errorAt(page, 'INSZ')), 'Dit is geen geldig INSZ-nummer: controleer de 11 cijfers.');
+    await page.getByLabel('INSZ').fill(formatInsz(integrated.insz));
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    const table = page.getByRole('table', { name: /integraties? van/ });
+    await table.waitFor();
+    assert.match(await text(table.locator('tbody tr').first()), new RegExp(`${re(partner.name)} 1 — .+ lopend`));
+    await world.screenshot(page, 'admin-integrations');
+    await page.context().close();
+  });
+
+  await t.test('the privacy officer searches the audit trail by action and opens the access report of a person', async () => {
+    // An access worth reporting: the administrator opens the person's dossier (functional support).
+    const adminPage = await world.loginAs('ADMINISTRATOR');
+    assert.equal((await adminPage.request.get(`/api/v1/persons/${person.id}/dossier`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(), 200);
+    await adminPage.context().close();
+
+    const page = await world.loginAs('PRIVACY_OFFICER');
+    await page.goto('/admin/audit');
+    await page.getByLabel('Handeling').fill('partnerClients.rotateSecret');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    const table = page.getByRole('table', { name: /^1 regel$/ });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 1, 'one rotation in this installation');
+    assert.match(await text(rows.first()), new RegExp(`user:${admin.id} medewerker Agentschap Binnenlands Bestuur partnerClients\\.rotateSecret( —)+ toegestaan`));
+    assert.ok(!(await text(rows.first())).includes('Demo administrator'), 'the trail shows ids, not names');
+    await world.screenshot(page, 'admin-audit-search');
+
+    // Every line of this actor: clicking the actor adds it to the filters.
+    await rows.first().getByRole('button', { name: `Alleen user:${admin.id} tonen` }).click();
+    assert.equal(await page.getByLabel('Wie (actor-id)').inputValue(), `user:${admin.id}`);
+    await page.getByLabel('Handeling').fill('');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await page.getByRole('table', { name: /regels, nieuwste eerst/ }).waitFor();
+    const actions = await page.getByRole('table', { name: /regels, nieuwste eerst/ }).locator('tbody tr td:nth-child(4) .mono').allTextContents();
+    for (const a of ['dossier.read', 'partnerClients.rotateSecret', 'partnerClients.create', 'users.create', 'session.login']) assert.ok(actions.includes(a), `${a} is in the trail of the administrator`);
+
+    // A bad INSZ is named at its field, and stays there to be corrected.
+    await page.getByRole('button', { name: 'Filters wissen' }).click();
+    await page.getByLabel('INSZ').fill('1234');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await errorAt(page, 'INSZ').waitFor();
+    assert.equal(await page.getByLabel('INSZ').inputValue(), '1234');
+
+    // The person's access report: who read the dossier, with the reader's name, and as files.
+    await page.getByRole('navigation', { name: 'Beheeronderdelen' }).getByRole('link', { name: 'Raadplegingen van een persoon' }).click();
+    await page.getByLabel('INSZ').fill(formatInsz(person.insz));
+    await page.getByRole('button', { name: 'Rapport opmaken' }).click();
+    const report = page.getByRole('table', { name: /raadpleging/ });
+    await report.waitFor();
+    const read = report.locator('tbody tr', { hasText: 'dossier.read' });
+    assert.equal(await read.count(), 1);
+    assert.match(await text(read), /Demo administrator \(user:.*\).*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*dossier\.read.*toegestaan/);
+    assert.match(await text(page.getByRole('heading', { level: 3 })), new RegExp(`Raadplegingen van ${formatInsz(person.insz).replace(/\./g, '\\.')}`));
+    await world.screenshot(page, 'admin-access-report');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV downloaden' }).click()]);
+    assert.equal(csv.suggestedFilename(), 'raadplegingen.csv');
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
+    assert.equal(lines[0], 'moment,wie,soort,organisatie,doel,handeling,clusters,resultaat,verzoek');
+    assert.ok(lines.some((l) => l.includes('dossier.read') && l.includes('functionele ondersteuning')));
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PDF downloaden' }).click()]);
+    assert.equal(pdf.suggestedFilename(), 'raadplegingen.pdf');
+    assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
+
+    // The report itself, and each search, is in the trail.
+    const audited = await db.selectFrom('audit_log').select(['action']).where('actor_id', 'like', 'user:%').where('action', 'in', ['audit.search', 'audit.personReport']).execute();
+    assert.ok(audited.filter((r) => r.action === 'audit.personReport').length >= 3, 'the report and both downloads are audited');
+    assert.ok(audited.some((r) => r.action === 'audit.search'));
+    await page.context().close();
+  });
+
+  await t.test('on a tablet the sections are a row of tabs above the content, without sideways scrolling', async () => {
+    const page = await world.loginAs('PRIVACY_OFFICER', { width: 820, height: 1180 });
+    await page.goto('/admin/audit');
+    await page.getByLabel('Handeling').fill('session.*');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await page.getByRole('table', { name: /regels/ }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling of the page (${overflow}px)`);
+    const navBox = (await page.getByRole('navigation', { name: 'Beheeronderdelen' }).boundingBox())!;
+    const contentBox = (await page.locator('.admin-content').boundingBox())!;
+    assert.ok(navBox.y + navBox.height <= contentBox.y + 1, 'the navigation is above the content');
+    await world.screenshot(page, 'admin-tablet-audit');
+    await page.context().close();
+  });
+});
