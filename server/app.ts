@@ -30,6 +30,7 @@ import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
+import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 
@@ -203,6 +204,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerDossierRoutes(http, deps);
   registerAuthorisationRoutes(http, db.db, codes, deps);
   registerExchangeRoutes(http, deps);
+  registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   extraRoutes?.(http, db);

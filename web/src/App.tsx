@@ -15,6 +15,7 @@ import { SearchPage } from './pages/Search.tsx';
 const DossierPage = lazy(() => import('./pages/Dossier.tsx'));
 const ConsultationPage = lazy(() => import('./pages/Consultation.tsx'));
 const AdminPage = lazy(() => import('./pages/Admin.tsx'));
+const WorklistPage = lazy(() => import('./pages/Worklist.tsx'));
 const StatisticsPage = lazy(() => import('./pages/Statistics.tsx'));
 
 function Guard({ allow, children }: { allow: (role: Role) => boolean; children: React.ReactNode }) {
@@ -49,6 +50,7 @@ export function App() {
           <Route path="/persons" element={<Guard allow={CAN.searchPersons}><SearchPage /></Guard>} />
           <Route path="/persons/:personId" element={<Guard allow={CAN.searchPersons}><DossierPage /></Guard>} />
           <Route path="/consultation" element={<Guard allow={CAN.consult}><ConsultationPage /></Guard>} />
+          <Route path="/worklist" element={<Guard allow={CAN.worklist}><WorklistPage /></Guard>} />
           <Route path="/admin/*" element={<Guard allow={CAN.administer}><AdminPage /></Guard>} />
           <Route path="/statistics" element={<Guard allow={CAN.statistics}><StatisticsPage /></Guard>} />
           <Route path="/no-screen" element={<p className="page">{t('error.noRole')}</p>} />

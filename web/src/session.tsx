@@ -62,6 +62,7 @@ export function useSession(): Session {
 export const CAN = {
   searchPersons: (r: Role) => ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'ADMINISTRATOR'].includes(r),
   consult: (r: Role) => r === 'OCMW_SOCIAL_WORKER',
+  worklist: (r: Role) => ['AGENCY_CASEWORKER', 'TEAM_LEAD'].includes(r),
   administer: (r: Role) => ['ADMINISTRATOR', 'PRIVACY_OFFICER'].includes(r),
   statistics: (r: Role) => ['MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'].includes(r),
 };

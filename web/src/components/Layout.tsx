@@ -39,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {user && (
           <nav aria-label={t('nav.main')} className="main-nav">
             {CAN.searchPersons(user.role) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
+            {CAN.worklist(user.role) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
             {CAN.consult(user.role) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
             {CAN.administer(user.role) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
             {CAN.statistics(user.role) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}

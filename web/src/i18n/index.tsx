@@ -7,15 +7,16 @@ import * as core from './core.ts';
 import * as dossier from './dossier.ts';
 import * as consultation from './consultation.ts';
 import * as admin from './admin.ts';
+import * as worklist from './worklist.ts';
 import * as statistics from './statistics.ts';
 
 export const LANGUAGES = ['nl', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const dictionaries = {
-  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl },
-  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr },
-  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en },
+  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl, ...worklist.nl },
+  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr, ...worklist.fr },
+  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en, ...worklist.en },
 };
 
 export type MessageKey = keyof (typeof dictionaries)['nl'];

@@ -1,0 +1,56 @@
+/**
+ * "Te behandelen": what partners asked of the agency and that waits for a caseworker — incoming
+ * referrals (toeleidingen) to accept or reject before their deadline, and appointment requests to
+ * plan, mark held or cancel. Two tabs; every decision goes straight back to the partner.
+ */
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { ErrorAlert, Loading } from '../components/forms.tsx';
+import { useI18n } from '../i18n/index.tsx';
+import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
+import { AppointmentRequests, type HandledAppointment } from './worklist/AppointmentRequests.tsx';
+import { useWorklist } from './worklist/shared.tsx';
+import './worklist/worklist.css';
+
+const TABS = ['referrals', 'appointments'] as const;
+type Tab = (typeof TABS)[number];
+
+export default function WorklistPage() {
+  const { t } = useI18n();
+  const id = useId();
+  const [tab, setTab] = useState<Tab>('referrals');
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null });
+  // Still to decide: those on time and those past their deadline (a late decision is still a decision).
+  const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
+  const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
+  const counts: Record<Tab, number | string> = { referrals: referrals.items?.length ?? '…', appointments: appointments.items?.length ?? '…' };
+
+  // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
+  function onKey(e: KeyboardEvent) {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const next = TABS[(TABS.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+    setTab(next);
+    tabRefs.current[next]?.focus();
+  }
+
+  const current = tab === 'referrals' ? referrals : appointments;
+  return (
+    <div className="page worklist">
+      <h1>{t('worklist.title')}</h1>
+      <p className="muted">{t('worklist.intro')}</p>
+      <div className="worklist-tabs" role="tablist" aria-label={t('worklist.tabs')} onKeyDown={onKey}>
+        {TABS.map((name) => (
+          <button key={name} ref={(el) => { tabRefs.current[name] = el; }} type="button" role="tab" id={`${id}-${name}`} aria-controls={`${id}-${name}-panel`}
+            aria-selected={tab === name} tabIndex={tab === name ? 0 : -1} className="worklist-tab" onClick={() => setTab(name)}>
+            {t(name === 'referrals' ? 'worklist.tab.referrals' : 'worklist.tab.appointments', { count: counts[name] })}
+          </button>
+        ))}
+        <button type="button" className="button secondary small worklist-refresh" onClick={() => { void referrals.load(); void appointments.load(); }}>{t('worklist.refresh')}</button>
+      </div>
+      <section role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="worklist-panel">
+        {current.error ? <ErrorAlert error={current.error} /> : current.items === null ? <Loading /> : tab === 'referrals'
+          ? <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
+          : <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />}
+      </section>
+    </div>
+  );
+}

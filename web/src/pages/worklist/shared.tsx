@@ -1,0 +1,65 @@
+/** Small parts both worklist sections use. */
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, request } from '../../api.ts';
+import { formatInsz } from '../../format.ts';
+
+/** Today in Belgium (YYYY-MM-DD), the day the server's deadlines count against. */
+export const belgianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
+
+/** Calendar days from today to `day` (negative: past). */
+export function daysUntil(day: string, today = belgianToday()): number {
+  return Math.round((Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`)) / 86_400_000);
+}
+
+export function PersonCell({ familyName, givenNames, insz }: { familyName: string; givenNames: string; insz: string }) {
+  return (
+    <>
+      <span className="worklist-name">{familyName}, {givenNames}</span>
+      <span className="worklist-insz muted">{formatInsz(insz)}</span>
+    </>
+  );
+}
+
+/** A POST with If-Match, the version the list showed. */
+export const postIfMatch = <T,>(path: string, version: number, body: unknown) => request<T>('POST', path, body, { 'if-match': `"${version}"` });
+
+/** Items of one or more statuses, loaded together and reloaded on demand. */
+export function useWorklist<T>(path: string, statuses: readonly string[]) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const key = statuses.join(',');
+  const load = useCallback(async () => {
+    try {
+      const pages = await Promise.all(statuses.map((s) => request<{ items: T[] }>('GET', `${path}?status=${s}`)));
+      setItems(pages.flatMap((p) => p.body.items));
+      setError(null);
+    } catch (e) { setError(e); }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, key]);
+  useEffect(() => { void load(); }, [load]);
+  return { items, error, load };
+}
+
+export const isStale = (e: unknown) => e instanceof ApiError && e.status === 412;
+
+const BRUSSELS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** A moment as the wall-clock time in Belgium, in the form of a datetime-local value (YYYY-MM-DDTHH:MM). */
+export function toBrusselsLocal(ms: number): string {
+  const p = Object.fromEntries(BRUSSELS.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/**
+ * The moment a datetime-local value means as Belgian wall-clock time (the app shows every moment in
+ * Belgian time, whatever the computer's own time zone), as an ISO string; null when malformed.
+ */
+export function fromBrusselsLocal(local: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  let t = wall;
+  // Two corrections settle the offset, also next to a daylight-saving change.
+  for (let i = 0; i < 2; i++) t -= Date.parse(`${toBrusselsLocal(t)}:00Z`) - wall;
+  return new Date(t).toISOString();
+}
