@@ -32,6 +32,7 @@ import { registerAuthorisationRoutes } from './modules/authorisations/authorisat
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
+import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 
 export interface App {
@@ -147,7 +148,13 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
+  // The partner exchange API has a document of its own, with examples (exchange.openapi.ts); its
+  // page lives in a scope of its own (the UI plugin decorates the instance it is given).
+  await http.register(async (scope) => {
+    await scope.register(swaggerUi, { routePrefix: '/api/exchange/docs', staticCSP: true, transformSpecification: (spec) => exchangeDocument(spec as never) });
+  });
   await http.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  registerExchangeDocs(http);
 
   http.get('/api/health', { schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
     async () => {

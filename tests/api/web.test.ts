@@ -52,3 +52,21 @@ test('the forms are built from the same definitions that validate: every resourc
   assert.equal(seen.find((r) => r.resource === 'enrolments').canWrite, true, 'but writes enrolments');
   assert.equal((await (await as('OCMW_SOCIAL_WORKER')).call('GET', '/api/v1/resources')).body.items.find((r: any) => r.resource === 'contracts').canRead, false);
 });
+
+test('the exchange API has an OpenAPI document of its own, with partner paths only and an example for every write', async (t) => {
+  const { anonymous } = await startTestApp(t, TEST_DATABASES[0]!);
+  const doc = (await anonymous('GET', '/api/exchange/openapi.json')).body;
+  assert.equal(doc.openapi, '3.1.0');
+  assert.match(doc.info.title, /partner exchange API/);
+  const paths = Object.keys(doc.paths);
+  assert.ok(paths.length >= 5);
+  assert.ok(paths.every((p) => p.startsWith('/api/exchange/v1/')), 'no caseworker path leaks into it');
+  assert.deepEqual(doc.security, [{ bearer: [] }]);
+  for (const p of ['/api/exchange/v1/dossiers/consult', '/api/exchange/v1/appointments', '/api/exchange/v1/integrations']) {
+    const example = doc.paths[p].post.requestBody.content['application/json'].examples?.example?.value;
+    assert.ok(example?.insz, `${p} has an example request`);
+  }
+  assert.equal((await anonymous('GET', '/api/exchange/docs/')).status, 200, 'browsable');
+  const full = (await anonymous('GET', '/api/openapi.json')).body;
+  assert.ok(Object.keys(full.paths).some((p) => p.startsWith('/api/v1/')), 'the full document still has the caseworker API');
+});
