@@ -13,6 +13,7 @@ import * as auditChainSpeed from './2026_12_01_0010_audit_chain_speed.ts';
 import * as sessionNotify from './2026_12_01_0011_session_notify.ts';
 import * as auditPersonIndex from './2026_12_01_0012_audit_person_index.ts';
 import * as referralLoop from './2026_12_01_0013_referral_loop.ts';
+import * as partnerLookups from './2026_12_01_0014_partner_lookups.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0011_session_notify': sessionNotify,
   '2026_12_01_0012_audit_person_index': auditPersonIndex,
   '2026_12_01_0013_referral_loop': referralLoop,
+  '2026_12_01_0014_partner_lookups': partnerLookups,
 };

@@ -34,6 +34,7 @@ import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
+import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
 
 export interface App {
   http: FastifyInstance;
@@ -213,6 +214,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerExchangeRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
+  registerLookupRoutes(http, deps, { config, operatorToken });
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

@@ -13,6 +13,7 @@ import { Problem } from './platform/errors.ts';
 import { OPERATOR } from './platform/access.ts';
 import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
+import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -158,6 +159,8 @@ audit.command('person <insz>').description('who accessed this person\'s dossier,
     const body = opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : opts.format === 'csv' ? reportCsv(report) : await reportPdf(report);
     if (opts.out) { writeFileSync(opts.out, body); process.stderr.write(`${report.items.length} accesses written to ${opts.out}\n`); } else process.stdout.write(body);
   });
+
+registerExportCommands(program, { config, openDirect, throughServer });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`kbi: ${err.message}\n`);

@@ -5,9 +5,13 @@ import { buildApp } from './app.ts';
 import { acquireLock, updateLockPort } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
 import { ensureDemoAccounts } from './modules/access/access.demo.ts';
+import { startSimulator } from './modules/discimus/simulator.process.ts';
 
-export async function serve(config: Readonly<Config>): Promise<void> {
-  const lock = config.databaseUrl ? null : acquireLock(config.dataDir, 'serve');
+export async function serve(configured: Readonly<Config>): Promise<void> {
+  const lock = configured.databaseUrl ? null : acquireLock(configured.dataDir, 'serve');
+  // The demo asks a DISCIMUS simulator of its own (a child process) unless a real endpoint is configured.
+  const discimus = !configured.discimusUrl && configured.demoPersons > 0 ? await startSimulator() : null;
+  const config: Readonly<Config> = discimus ? Object.freeze({ ...configured, discimusUrl: discimus.url }) : configured;
   const app = await buildApp({ config, operatorToken: lock?.token ?? randomBytes(24).toString('base64url') });
   const log = app.http.log;
   await app.http.listen({ port: config.port, host: config.host });
@@ -22,6 +26,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await app.close();
+    await discimus?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -35,6 +40,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     `  API documentation  ${url}/api/docs`,
     `  Health             ${url}/api/health`,
     `  Database           ${storage}`,
+    `  DISCIMUS           ${config.discimusUrl ? `${config.discimusUrl}${discimus ? '  (simulator, a child process)' : ''}` : 'not configured (KBI_DISCIMUS_URL)'}`,
     '',
   ].join('\n') + '\n');
 

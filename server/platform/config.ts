@@ -48,6 +48,10 @@ export interface Config {
   oidc: OidcConfig | null;
   /** Serve the built web app (web/dist) from this process (`KBI_SERVE_WEB`, default true); false for an API-only node. */
   serveWebApp: boolean;
+  /** Base URL of the DISCIMUS education database (`KBI_DISCIMUS_URL`); null: not configured (the demo starts a simulator). */
+  discimusUrl: string | null;
+  /** How long KBI waits for a DISCIMUS answer, in milliseconds (`KBI_DISCIMUS_TIMEOUT_MS`). */
+  discimusTimeoutMs: number;
 }
 
 export interface OidcConfig {
@@ -120,7 +124,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
     oidc: oidcConfig(env, problems),
     serveWebApp: bool('KBI_SERVE_WEB', true),
+    discimusUrl: env.KBI_DISCIMUS_URL?.trim().replace(/\/+$/, '') || null,
+    discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
   };
+  if (config.discimusUrl) {
+    let parsed: URL | null = null;
+    try { parsed = new URL(config.discimusUrl); } catch { /* reported below */ }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+      problems.push(`KBI_DISCIMUS_URL must be an http or https base URL without query, got "${config.discimusUrl}"`);
+    } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+      problems.push(`KBI_DISCIMUS_URL must use https (http only on a loopback address), got "${config.discimusUrl}"`);
+    }
+  }
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   if (!isLoopback(config.host) && !config.allowRemote) {
     problems.push(`HOST=${config.host} would expose the API beyond this machine; use a loopback address, or set KBI_ALLOW_REMOTE=true with TLS in front (the session cookie is Secure)`);
