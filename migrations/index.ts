@@ -14,6 +14,7 @@ import * as sessionNotify from './2026_12_01_0011_session_notify.ts';
 import * as auditPersonIndex from './2026_12_01_0012_audit_person_index.ts';
 import * as referralLoop from './2026_12_01_0013_referral_loop.ts';
 import * as partnerLookups from './2026_12_01_0014_partner_lookups.ts';
+import * as importBatches from './2026_12_01_0015_import_batches.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0012_audit_person_index': auditPersonIndex,
   '2026_12_01_0013_referral_loop': referralLoop,
   '2026_12_01_0014_partner_lookups': partnerLookups,
+  '2026_12_01_0015_import_batches': importBatches,
 };

@@ -35,6 +35,7 @@ import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
+import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 
 export interface App {
   http: FastifyInstance;
@@ -215,6 +216,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
   registerLookupRoutes(http, deps, { config, operatorToken });
+  registerImportRoutes(http, deps, operatorToken);
   if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

@@ -13,6 +13,7 @@ import { Problem } from './platform/errors.ts';
 import { OPERATOR } from './platform/access.ts';
 import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
+import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 
 function config(): Readonly<Config> {
@@ -161,6 +162,8 @@ audit.command('person <insz>').description('who accessed this person\'s dossier,
   });
 
 registerExportCommands(program, { config, openDirect, throughServer });
+
+registerImportCommand(program, { config, openDirect });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`kbi: ${err.message}\n`);

@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import { AccessReport } from './admin/AccessReport.tsx';
 import { AuditSearch } from './admin/AuditSearch.tsx';
 import { Authorisations } from './admin/Authorisations.tsx';
+import { Imports } from './admin/Imports.tsx';
 import { Integrations } from './admin/Integrations.tsx';
 import { Organisations } from './admin/Organisations.tsx';
 import { PartnerClients } from './admin/PartnerClients.tsx';
@@ -19,7 +20,7 @@ import { sectionsFor, type SectionId } from './admin/sections.ts';
 import './admin/admin.css';
 
 const SCREENS: Record<SectionId, () => React.JSX.Element> = {
-  users: Users, organisations: Organisations, clients: PartnerClients, authorisations: Authorisations,
+  users: Users, organisations: Organisations, clients: PartnerClients, imports: Imports, authorisations: Authorisations,
   integrations: Integrations, audit: AuditSearch, report: AccessReport,
 };
 

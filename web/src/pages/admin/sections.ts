@@ -14,7 +14,7 @@ const RIGHTS: Record<Role, readonly Right[]> = {
   AGENCY_CASEWORKER: [], TEAM_LEAD: [], HOUSE_OF_DUTCH: [], OCMW_SOCIAL_WORKER: [], MONITORING_ANALYST: [],
 };
 
-export type SectionId = 'users' | 'organisations' | 'clients' | 'authorisations' | 'integrations' | 'audit' | 'report';
+export type SectionId = 'users' | 'organisations' | 'clients' | 'imports' | 'authorisations' | 'integrations' | 'audit' | 'report';
 
 export interface Section { id: SectionId; label: MessageKey; needs: Right }
 
@@ -23,6 +23,7 @@ export const SECTIONS: readonly Section[] = [
   // Organisations and offices are reference data only the administrator changes (referenceWrite).
   { id: 'organisations', label: 'admin.nav.organisations', needs: 'manageUsers' },
   { id: 'clients', label: 'admin.nav.clients', needs: 'manageUsers' },
+  { id: 'imports', label: 'imports.nav', needs: 'manageUsers' },
   { id: 'authorisations', label: 'admin.nav.authorisations', needs: 'manageAuthorisations' },
   { id: 'integrations', label: 'admin.nav.integrations', needs: 'manageAuthorisations' },
   { id: 'audit', label: 'admin.nav.audit', needs: 'readAudit' },

@@ -1,0 +1,144 @@
+/**
+ * The two file formats of the course feeds, read as streams: CSV (a header row, UTF-8, `;` or `,`
+ * — decided from the header line) and JSON Lines (one object per line). Either way the reader
+ * yields one record at a time with its line number, so memory does not grow with the file.
+ * The columns and their rules are in docs/imports.md and in `COLUMNS` below.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+
+export type ImportKind = 'participations' | 'enrolments';
+export type ImportFormat = 'csv' | 'ndjson';
+export const IMPORT_KINDS: readonly ImportKind[] = ['participations', 'enrolments'];
+
+export type ColumnType = 'insz' | 'kbo' | 'text' | 'date' | 'datetime' | 'code' | 'number';
+export interface Column { name: string; type: ColumnType; required: boolean; maxLength?: number; list?: string; description: string }
+
+const insz: Column = { name: 'insz', type: 'insz', required: true, description: 'INSZ of the person (national register or bis number); dots, dash and spaces allowed; check digits verified; the person must be known to KBI.' };
+const provider: Column = { name: 'provider', type: 'kbo', required: false, description: 'KBO enterprise number of the organisation giving the course; default: the sender.' };
+const trainingCode: Column = { name: 'trainingCode', type: 'text', required: true, maxLength: 40, description: 'Training code of the course (courses.training_code).' };
+const courseStart: Column = { name: 'courseStart', type: 'date', required: true, description: 'First day of the course, YYYY-MM-DD (courses.start_date).' };
+
+/** The columns of each kind, in the order of the documentation. */
+export const COLUMNS: Record<ImportKind, Column[]> = {
+  participations: [
+    insz, provider, trainingCode, courseStart,
+    { name: 'moduleCode', type: 'text', required: true, maxLength: 40, description: 'Code of the module of the course (course_modules.code).' },
+    { name: 'lessonStart', type: 'datetime', required: true, description: 'When the lesson starts: YYYY-MM-DDTHH:MM[:SS], with an offset (+01:00, Z) or without (Belgian local time); must be a lesson of that module.' },
+    { name: 'enrolmentNumber', type: 'text', required: false, maxLength: 64, description: 'The sender\'s number of the enrolment (enrolments.external_id); without it, the person\'s one enrolment in that module (or in the whole course).' },
+    { name: 'attendance', type: 'code', required: true, list: 'attendance', description: 'Code list attendance: PRESENT, ABSENT, ABSENT_JUSTIFIED.' },
+  ],
+  enrolments: [
+    insz, provider, trainingCode, courseStart,
+    { name: 'moduleCode', type: 'text', required: false, maxLength: 40, description: 'Code of the module enrolled in; empty: the whole course.' },
+    { name: 'enrolmentNumber', type: 'text', required: true, maxLength: 64, description: 'The sender\'s own number of the enrolment, unique within the course: sending it again updates that enrolment.' },
+    { name: 'enrolledOn', type: 'date', required: true, description: 'Day of enrolment, YYYY-MM-DD.' },
+    { name: 'startDate', type: 'date', required: false, description: 'First day of attendance, YYYY-MM-DD.' },
+    { name: 'endDate', type: 'date', required: false, description: 'Last day, YYYY-MM-DD; not before startDate.' },
+    { name: 'status', type: 'code', required: true, list: 'enrolment_status', description: 'Code list enrolment_status (INGESCHREVEN, LOPEND, BEEINDIGD, UITGESCHREVEN).' },
+    { name: 'targetAttendanceRate', type: 'number', required: false, description: 'Attendance the person must reach, percent 0–100 (decimal point or comma); default 80 (seed 003 §35).' },
+    { name: 'exitReason', type: 'code', required: false, list: 'enrolment_exit_reason', description: 'Code list enrolment_exit_reason.' },
+    { name: 'result', type: 'code', required: false, list: 'enrolment_result', description: 'Code list enrolment_result.' },
+  ],
+};
+
+/** One row of the file: its line, and its values by column name (absent, empty or null: missing). */
+export interface SourceRecord { line: number; values: Record<string, unknown> }
+/** A problem with the file as a whole or one of its lines. */
+export interface RowError { line: number | null; column: string | null; reason: string }
+export type ReadItem = { record: SourceRecord } | { header: string[] } | { error: RowError; fatal?: boolean };
+
+export class UploadTooLarge extends Error {}
+
+/**
+ * Counts and fingerprints the bytes as they pass (sha256 of the exact bytes sent), and stops an
+ * upload beyond `limit` bytes.
+ */
+export class Meter extends Transform {
+  readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+  constructor(private readonly limit: number, private readonly onBytes?: (bytes: number) => void) { super(); }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) { cb(new UploadTooLarge(`the file is larger than ${this.limit} bytes`)); return; }
+    this.hash.update(chunk);
+    this.onBytes?.(this.bytes);
+    cb(null, chunk);
+  }
+  digest(): string { return this.hash.digest('hex'); }
+}
+
+/** Reads the records of a metered stream in the given format. */
+export function readRecords(format: ImportFormat, input: Readable): AsyncGenerator<ReadItem> {
+  return format === 'csv' ? csvRecords(input) : ndjsonRecords(input);
+}
+
+/** The bytes up to and including the first line break (or all, for a file of one line). */
+function readHead(input: Readable, max = 64 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let length = 0;
+    const finish = () => { input.off('readable', onReadable); input.off('end', finish); input.off('error', reject); resolve(Buffer.concat(parts)); };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while ((chunk = input.read() as Buffer | null) !== null) {
+        parts.push(chunk);
+        length += chunk.length;
+        if (chunk.includes(10) || length >= max) { finish(); return; }
+      }
+    };
+    input.on('readable', onReadable);
+    input.on('end', finish);
+    input.on('error', reject);
+  });
+}
+
+/** `;` or `,`: whichever the header line (outside quotes) has more of. */
+function sniffDelimiter(head: Buffer): ';' | ',' {
+  const line = head.toString('utf8').split('\n')[0]!.replace(/"[^"]*"/g, '');
+  const semicolons = line.split(';').length, commas = line.split(',').length;
+  return semicolons >= commas ? ';' : ',';
+}
+
+async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
+  const head = await readHead(input);
+  const parser = parse({ delimiter: sniffDelimiter(head), bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 64 * 1024 });
+  input.on('error', (e) => parser.destroy(e));
+  parser.write(head);
+  input.pipe(parser);
+  let header: string[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) { header = record; yield { header }; continue; }
+      if (record.length !== header.length) {
+        yield { error: { line: info.lines, column: null, reason: `the line has ${record.length} fields, the header ${header.length}` } };
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
+      yield { record: { line: info.lines, values } };
+    }
+  } catch (e) {
+    if (e instanceof UploadTooLarge) throw e;
+    const err = e as { code?: string; lines?: number; message: string };
+    if (!err.code?.startsWith('CSV_')) throw e;
+    yield { error: { line: err.lines ?? null, column: null, reason: `not valid CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}` }, fatal: true };
+  }
+  if (!header) yield { error: { line: 1, column: null, reason: 'the file is empty: a header row is required' }, fatal: true };
+}
+
+async function* ndjsonRecords(input: Readable): AsyncGenerator<ReadItem> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  for await (let text of lines) {
+    n++;
+    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (!text.trim()) continue;
+    let value: unknown;
+    try { value = JSON.parse(text); } catch { yield { error: { line: n, column: null, reason: 'not valid JSON' } }; continue; }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) { yield { error: { line: n, column: null, reason: 'each line must be one JSON object' } }; continue; }
+    yield { record: { line: n, values: value as Record<string, unknown> } };
+  }
+}
