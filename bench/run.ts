@@ -20,6 +20,7 @@ import { DOSSIER_RESOURCES } from '../server/modules/dossier/clusters.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { bundleSizes, dossierTimeToInteractive, reportWeb } from './web.ts';
 import { consultThroughput, pgbenchSelectOnly } from './consult.ts';
+import { benchImports } from './imports.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -167,6 +168,20 @@ async function main() {
   say(`| \`pgbench -S\` primary-key lookups | ${Math.round(pgTps).toLocaleString('en')} | — | — | — |`);
   say('');
   say(`Ratio consults / pgbench -S: ${(load.perSecond / pgTps * 100).toFixed(1)} %. Goal ≥ 2,000 consults/s with p99 < 50 ms — ${load.perSecond >= 2000 && load.p99 < 50 ? 'met' : 'NOT met'}.`);
+  say('');
+
+  // Course-feed import against PostgreSQL's own COPY of the same rows, same table, same run.
+  const imp = await benchImports(scratch, { rows: 500_000, lessons: 50 });
+  say('## Course-feed import (PostgreSQL)');
+  say('');
+  say(`A participation batch of ${imp.rows.toLocaleString('en')} rows (${imp.persons.toLocaleString('en')} persons × ${imp.lessons} lessons, ${(imp.fileBytes / 2 ** 20).toFixed(1)} MiB of CSV with natural keys) streamed through the import service — parsed, checked, resolved and upserted in one all-or-nothing transaction — beside \`COPY participations FROM STDIN\` (psql) of the same number of rows, already resolved to ids, into the same table with all its indexes, foreign keys and history triggers.`);
+  say('');
+  say('| what | rows/s | time |');
+  say('|---|---|---|');
+  say(`| import (\`importBatch\`, CSV) | **${Math.round(imp.importRowsPerSecond).toLocaleString('en')}** | ${imp.importSeconds.toFixed(1)} s |`);
+  say(`| PostgreSQL \`COPY\` | ${Math.round(imp.copyRowsPerSecond).toLocaleString('en')} | ${imp.copySeconds.toFixed(1)} s |`);
+  say('');
+  say(`Import / COPY: ${(imp.ratio * 100).toFixed(0)} % (goal ≥ 50 % — ${imp.ratio >= 0.5 ? 'met' : 'NOT met'}).`);
   say('');
   await scratch.close();
 
