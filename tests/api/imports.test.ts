@@ -294,7 +294,7 @@ function collector(): () => void {
 
 /** Reference data for the large file, written directly (it is not what is under test): one course of 5 modules, persons enrolled in it. */
 async function largeWorld(app: TestApp, persons: number, lessons: number) {
-  const cvo = await partnerWithToken(app, 'CVO', 'CVO Groot');
+  const cvo = await partner(app, 'CVO', 'CVO Groot');
   await inTransaction(app.database.db, 'test:setup', async (tx) => {
     const [course] = (await sql<{ id: string }>`INSERT INTO courses (provider_id, course_type, name, training_code, start_date)
       VALUES (${cvo.organisation.id}, 'NT2', 'NT2 groot', 'NT2-BIG', '2023-01-02') RETURNING id`.execute(tx)).rows;
@@ -311,17 +311,6 @@ async function largeWorld(app: TestApp, persons: number, lessons: number) {
 }
 
 const largeInsz = (n: number) => makeInsz({ birthDate: `19${60 + (n % 40)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`, serial: 1 + Math.floor(n / 480) * 2 + (n % 2) });
-
-/** A partner of `kind` with its bearer token (to stream a body with fetch itself). */
-async function partnerWithToken(app: TestApp, kind: string, name: string) {
-  const organisation = await app.factories.organisation({ kind, name });
-  const clientId = `big-${organisation.id.slice(0, 8)}`;
-  const client = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: organisation.id, clientId }), 201);
-  const token = await expectOk(await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }));
-  const authorization = `Bearer ${token.access_token}`;
-  const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization, ...headers });
-  return { organisation, call, authorization };
-}
 
 /** Writes the file as a stream (never whole in memory): every person at every lesson. */
 async function writeLargeFile(file: string, header: string, persons: number, lessons: number) {

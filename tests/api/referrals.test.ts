@@ -9,21 +9,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { expectOk, startTestApp, type Call, type TestApp } from '../support/app.ts';
+import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
 import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
 import { addDays, addWorkingDays, easterSunday, isWorkingDay } from '../../server/modules/exchange/workdays.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
-
-/** A partner organisation of `kind` with an API client, and a caller with its bearer token. */
-async function partner(app: TestApp, kind: string, name = `${kind} test`): Promise<{ organisation: any; call: Call }> {
-  const organisation = await app.factories.organisation({ kind, name });
-  const clientId = `${kind.toLowerCase().replace(/_/g, '-')}-${organisation.id.slice(0, 8)}`;
-  const client = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: organisation.id, clientId }), 201);
-  const token = await expectOk(await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }));
-  const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization: `Bearer ${token.access_token}`, ...headers });
-  return { organisation, call };
-}
 
 /**
  * An agency with two offices and a caseworker in the first; a person whose dossier that office

@@ -130,11 +130,12 @@ function factories(app: TestApp): Factories {
 }
 
 /** A partner organisation of `kind` with an API client, and a caller with its bearer token (client-credentials grant). */
-export async function partner(app: TestApp, kind: string, name = `${kind} test`): Promise<{ organisation: any; call: Call }> {
+export async function partner(app: TestApp, kind: string, name = `${kind} test`): Promise<{ organisation: any; call: Call; authorization: string }> {
   const organisation = await app.factories.organisation({ kind, name });
   const clientId = `${kind.toLowerCase().replace(/_/g, '-')}-${organisation.id.slice(0, 8)}`;
   const client = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: organisation.id, clientId }), 201);
   const token = await expectOk(await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }));
-  const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization: `Bearer ${token.access_token}`, ...headers });
-  return { organisation, call };
+  const authorization = `Bearer ${token.access_token}`;
+  const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization, ...headers });
+  return { organisation, call, authorization };
 }
