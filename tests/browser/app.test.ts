@@ -95,6 +95,28 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/persons/${person.id}`);
     await page.locator('[data-dossier-ready]').waitFor();
+    // Tab to the contract's "Wijzigen", open the form with Enter, change the office with the arrow
+    // keys, Tab to "Opslaan" and press Enter: the history then shows the change.
+    const focused = (locator: import('playwright-core').Locator) => locator.evaluate((el) => el === document.activeElement);
+    const tabTo = async (locator: import('playwright-core').Locator, most = 600) => {
+      for (let i = 0; i < most && !(await focused(locator)); i++) await page.keyboard.press('Tab');
+      assert.ok(await focused(locator), 'reachable with Tab');
+    };
+    const contracts = page.locator('section[data-resource=contracts]');
+    await tabTo(contracts.getByRole('button', { name: /^Wijzigen/ }).first());
+    await page.keyboard.press('Enter');
+    const form = contracts.getByRole('form', { name: /Inburgeringscontract wijzigen/ });
+    await form.waitFor();
+    const office = form.getByLabel('Vestiging', { exact: true });
+    await tabTo(office, 40);
+    const before = await office.inputValue();
+    await page.keyboard.press(before ? 'ArrowUp' : 'ArrowDown');
+    if ((await office.inputValue()) === before) await page.keyboard.press('ArrowDown');
+    assert.notEqual(await office.inputValue(), before, 'the arrow keys change the office');
+    await tabTo(form.getByRole('button', { name: 'Opslaan' }), 40);
+    await page.keyboard.press('Enter');
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('complementary').locator('.dossier-history-list > li').first().getByText('gewijzigd').waitFor();
     await world.screenshot(page, 'keyboard-dossier');
     await context.close();
   });
