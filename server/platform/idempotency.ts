@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Executor } from './db.ts';
 import type { RequestContext } from './access.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from './errors.ts';
 
 export interface StoredAnswer { statusCode: number; body: unknown; headers: Record<string, string> }
@@ -34,4 +35,25 @@ export async function remember(tx: Executor, ctx: RequestContext, key: string, m
     key, actor_id: ctx.actor.id, method, path, request_hash: hash, status_code: answer.statusCode,
     response: JSON.stringify(answer.body), headers: JSON.stringify(answer.headers),
   }).execute();
+}
+
+/**
+ * Runs a create under the request's Idempotency-Key, if it has one: a key seen before gets the
+ * stored answer (with `Idempotent-Replayed: true`) and nothing runs; otherwise `run` makes the
+ * change and calls `store` with its answer inside its own transaction, so that the change and
+ * the remembered answer commit together.
+ */
+export async function idempotentCreate(
+  db: Db, req: FastifyRequest, reply: FastifyReply,
+  run: (store: (tx: Executor, answer: StoredAnswer) => Promise<void>) => Promise<StoredAnswer>,
+): Promise<FastifyReply> {
+  const key = checkKey(req.headers['idempotency-key'] as string | undefined);
+  const path = req.url.split('?')[0]!;
+  const hash = key ? requestHash(req.method, path, req.body) : '';
+  if (key) {
+    const earlier = await replay(db, req.ctx, key, hash);
+    if (earlier) return reply.code(earlier.statusCode).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
+  }
+  const answer = await run(async (tx, a) => { if (key) await remember(tx, req.ctx, key, req.method, path, hash, a); });
+  return reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
 }

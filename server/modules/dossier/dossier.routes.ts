@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
-import { checkKey, remember, replay, requestHash } from '../../platform/idempotency.ts';
+import { idempotentCreate } from '../../platform/idempotency.ts';
 import type { Row } from '../../platform/db.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, camel, type FieldDef, type ResourceDef } from './clusters.ts';
 import { isAllowed } from '../access/access.service.ts';
@@ -39,19 +39,14 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
 
   /** POST that creates a record, honouring Idempotency-Key; answers 201 with Location and ETag. */
   async function create(req: FastifyRequest, reply: FastifyReply, def: ResourceDef, personId: string | null) {
-    const key = checkKey(req.headers['idempotency-key'] as string | undefined);
-    const path = req.url.split('?')[0]!;
-    const hash = key ? requestHash(req.method, path, req.body) : '';
-    if (key) {
-      const earlier = await replay(deps.db, req.ctx, key, hash);
-      if (earlier) return reply.code(earlier.statusCode).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
-    }
-    let headers: Record<string, string> = {};
-    const created = await createRecord(deps, req.ctx, def, personId, req.body as Record<string, unknown>, async (tx, row) => {
-      headers = { location: `/api/v1/${def.resource}/${row.id}`, etag: etagOf(row) };
-      if (key) await remember(tx, req.ctx, key, req.method, path, hash, { statusCode: 201, body: present(def, row), headers });
+    return idempotentCreate(deps.db, req, reply, async (store) => {
+      let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
+      await createRecord(deps, req.ctx, def, personId, req.body as Record<string, unknown>, async (tx, row) => {
+        answer = { statusCode: 201, body: present(def, row), headers: { location: `/api/v1/${def.resource}/${row.id}`, etag: etagOf(row) } };
+        await store(tx, answer);
+      });
+      return answer;
     });
-    return reply.code(201).headers(headers).send(present(def, created));
   }
 
   const single = (def: ResourceDef) => {

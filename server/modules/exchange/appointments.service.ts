@@ -6,7 +6,7 @@
  * open the consult decide whether it may request one.
  */
 import type { RequestContext } from '../../platform/access.ts';
-import { inTransaction, type Row } from '../../platform/db.ts';
+import { inTransaction, type Row, type Tx } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../dossier/records.ts';
@@ -45,7 +45,7 @@ function checkRequest(deps: Deps, input: AppointmentRequest): void {
 }
 
 /** Registers an appointment request for a person the partner may consult today. */
-export async function requestAppointment(deps: Deps, ctx: RequestContext, input: AppointmentRequest): Promise<Row> {
+export async function requestAppointment(deps: Deps, ctx: RequestContext, input: AppointmentRequest, onCreated?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
   const organisationId = exchangeOrganisation(ctx, 'requests appointments');
   const insz = parseInszField(deps, input.insz);
   checkRequest(deps, input);
@@ -60,6 +60,7 @@ export async function requestAppointment(deps: Deps, ctx: RequestContext, input:
       wished_date: input.wishedDate ?? null, time_window: input.timeWindow ?? null, status: 'REGISTERED',
     }).returningAll().executeTakeFirstOrThrow();
     await recordAudit(tx, { ...ctx, purpose }, { action: 'exchange.appointment', personId, clusters: ['appointments'], result: 'allowed', detail: { appointmentId: row.id } });
+    await onCreated?.(tx, row);
     return row;
   });
 }

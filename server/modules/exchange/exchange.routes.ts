@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../dossier/records.ts';
+import { idempotentCreate } from '../../platform/idempotency.ts';
 import { integrationSchema } from '../authorisations/authorisations.routes.ts';
 import { consultDossier, type ConsultInput } from './consult.service.ts';
 import { appointmentsOf, presentAppointment, requestAppointment, type AppointmentRequest } from './appointments.service.ts';
@@ -45,7 +46,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
   app.post(path.appointments, {
     schema: {
       tags, summary: 'Request an appointment at the integration service for your client (seed 002 §2.1)', security,
-      description: 'For a person you may consult today for this purpose. A wished date needs a time window; every faulty field is named.',
+      description: 'For a person you may consult today for this purpose. A wished date needs a time window; every faulty field is named. Honours Idempotency-Key.',
       body: {
         type: 'object', additionalProperties: false, required: ['insz', 'reason'],
         properties: {
@@ -56,7 +57,14 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
       },
       response: { 201: appointmentSchema, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM },
     },
-  }, async (req, reply) => reply.code(201).send(presentAppointment(await requestAppointment(deps, req.ctx, req.body as AppointmentRequest))));
+  }, (req, reply) => idempotentCreate(deps.db, req, reply, async (store) => {
+    let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
+    await requestAppointment(deps, req.ctx, req.body as AppointmentRequest, async (tx, row) => {
+      answer = { statusCode: 201, body: presentAppointment(row), headers: {} };
+      await store(tx, answer);
+    });
+    return answer;
+  }));
   app.post(`${path.appointments}/search`, {
     schema: {
       tags, summary: 'The appointments you requested for a person, newest first', security,

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RequestContext } from '../../platform/access.ts';
 import type { Row } from '../../platform/db.ts';
-import { checkKey, remember, replay, requestHash } from '../../platform/idempotency.ts';
+import { idempotentCreate } from '../../platform/idempotency.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../dossier/records.ts';
 import { etagOf, versionFromIfMatch } from '../dossier/records.ts';
@@ -81,21 +81,14 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
       },
       response: { 201: referralSchema, ...errors(400, 401, 403, 404, 422) },
     },
-  }, async (req, reply) => {
-    const key = checkKey(req.headers['idempotency-key'] as string | undefined);
-    const path = req.url.split('?')[0]!;
-    const hash = key ? requestHash(req.method, path, req.body) : '';
-    if (key) {
-      const earlier = await replay(deps.db, req.ctx, key, hash);
-      if (earlier) return reply.code(earlier.statusCode as 201).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
-    }
-    let headers: Record<string, string> = {};
-    const row = await refer(deps, req.ctx, req.body as ReferralInput, async (tx, created) => {
-      headers = { etag: etagOf(created) };
-      if (key) await remember(tx, req.ctx, key, req.method, path, hash, { statusCode: 201, body: presentReferral(created), headers });
+  }, (req, reply) => idempotentCreate(deps.db, req, reply, async (store) => {
+    let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
+    await refer(deps, req.ctx, req.body as ReferralInput, async (tx, created) => {
+      answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
+      await store(tx, answer);
     });
-    return reply.code(201).headers(headers).send(presentReferral(row));
-  });
+    return answer;
+  }));
 
   app.post('/api/exchange/v1/referrals/search', {
     schema: {
