@@ -62,7 +62,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.match(page.url(), /\/admin\/users$/, 'the first section opens');
     const nav = page.getByRole('navigation', { name: 'Beheeronderdelen' });
     assert.deepEqual(await nav.getByRole('link').allTextContents(),
-      ['Gebruikers', 'Organisaties en kantoren', 'API-clients van partners', 'Machtigingen', 'Integratieregister']);
+      ['Gebruikers', 'Organisaties en kantoren', 'API-clients van partners', 'Importruns', 'Machtigingen', 'Integratieregister']);
     await page.context().close();
   });
 
