@@ -21,7 +21,9 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 });
 
 async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
+  // KBI_BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server under load.
+  const nodeArgs = (process.env.KBI_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
     env: {
       ...process.env, NODE_ENV: 'production', KBI_DATABASE_URL: url, PORT: String(port), KBI_DEMO_PERSONS: '0', KBI_LOG_LEVEL: 'warn', KBI_SERVE_WEB: 'false',
       KBI_DB_POOL: '16', KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
