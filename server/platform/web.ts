@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Problem } from './errors.ts';
 
@@ -19,14 +19,11 @@ export async function registerWebApp(http: FastifyInstance, dir = WEB_DIST): Pro
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const page = (_req: unknown, reply: { header(k: string, v: string): unknown; sendFile(f: string, o?: { cacheControl: boolean }): unknown }) => {
-    reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html', { cacheControl: false });
-  };
-  http.get('/', { schema: { hide: true } }, page as never);
-  http.get('/*', { schema: { hide: true } }, async (req, reply) => {
+  const page = (req: FastifyRequest, reply: FastifyReply) => {
     if (req.url.startsWith('/api/') || req.url === '/api') throw new Problem('resourceNotFound', `no such endpoint: GET ${req.url.split('?')[0]}`);
-    return page(req, reply);
-  });
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  };
+  http.get('/', { schema: { hide: true } }, page);
+  http.get('/*', { schema: { hide: true } }, page);
   return true;
 }

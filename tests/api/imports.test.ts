@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
+import { expectOk, partner, startTestApp, type TestApp } from '../support/app.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 import { inTransaction, openDatabase } from '../../server/platform/db.ts';
 import { migrateToLatest } from '../../server/platform/migrate.ts';
