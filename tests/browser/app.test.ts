@@ -144,6 +144,11 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await page.getByLabel('Familienaam').fill('Mohammadi');
     // The session ends on the server (as after the idle time-out or a log-out elsewhere).
     await world.database.db.updateTable('sessions').set({ ended_at: new Date().toISOString() }).where('ended_at', 'is', null).execute();
+    // The server hears of it by notification, a moment after the commit: wait for that, then click.
+    for (let tries = 0; (await page.request.get('/api/v1/session')).status() !== 401; tries++) {
+      assert.ok(tries < 100, 'the ended session is refused within a second');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await page.getByRole('button', { name: 'Zoeken' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sessie verlopen' });
     await dialog.waitFor();
