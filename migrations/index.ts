@@ -15,6 +15,9 @@ import * as auditPersonIndex from './2026_12_01_0012_audit_person_index.ts';
 import * as referralLoop from './2026_12_01_0013_referral_loop.ts';
 import * as partnerLookups from './2026_12_01_0014_partner_lookups.ts';
 import * as importBatches from './2026_12_01_0015_import_batches.ts';
+import * as dossierDocuments from './2026_12_01_0016_dossier_documents.ts';
+import * as auditChainLanes from './2026_12_01_0017_audit_chain_lanes.ts';
+import * as partnerClientNotify from './2026_12_01_0018_partner_client_notify.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -32,4 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0013_referral_loop': referralLoop,
   '2026_12_01_0014_partner_lookups': partnerLookups,
   '2026_12_01_0015_import_batches': importBatches,
+  '2026_12_01_0016_dossier_documents': dossierDocuments,
+  '2026_12_01_0017_audit_chain_lanes': auditChainLanes,
+  '2026_12_01_0018_partner_client_notify': partnerClientNotify,
 };

@@ -25,7 +25,8 @@ import { SessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
-import { partnerFromToken } from './modules/partners/partners.service.ts';
+import { PARTNER_CLIENT_CHANNEL, partnerFromToken, type ClientState } from './modules/partners/partners.service.ts';
+import { NoticeCache } from './platform/notice-cache.ts';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
@@ -168,6 +169,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   // Every request under /api/v1 acts as a logged-in staff member (session cookie), except log-in itself.
   const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   const sessions = await SessionCache.open(db, config.sessionCacheSeconds);
+  const partnerClients = await NoticeCache.open<ClientState>(db, PARTNER_CLIENT_CHANNEL, config.sessionCacheSeconds);
   http.decorateRequest('ctx', null as never);
   http.decorateRequest('session', null);
   http.addHook('preValidation', async (req) => {
@@ -176,7 +178,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       // Partners authenticate as institutions with a bearer token from the client-credentials grant.
       const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
       if (!bearer) throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
-      req.ctx = { actor: await partnerFromToken(db, bearer), requestId: req.id, purpose: typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined };
+      req.ctx = { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined };
       return;
     }
     if (!route.startsWith('/api/v1/') || (route === '/api/v1/session' && req.method === 'POST')) return;
@@ -207,7 +209,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAccessRoutes(http, db.db, sessionSettings, sessions);
   registerOidcRoutes(http, db.db, sessionSettings, config.oidc);
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
-  registerPartnerClientRoutes(http, db);
+  registerPartnerClientRoutes(http, db, partnerClients);
 
   const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz };
   registerDossierRoutes(http, deps);
@@ -229,6 +231,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     async close() {
       await http.close();
       await sessions.close();
+      await partnerClients.close();
       if (ownDatabase) await db.close();
     },
   };

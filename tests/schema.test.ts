@@ -32,6 +32,15 @@ for (const which of TEST_DATABASES) {
         if (def.personScoped) assert.ok(columns.includes('person_id'));
       }
       assert.equal(DOSSIER_RESOURCES.length + 1 + 6, ALL_RESOURCES.length);
+
+      // The stored dossier documents (migration 0016) are dropped by every change to a dossier table.
+      const triggers = (await sql<{ table: string; name: string }>`
+        SELECT c.relname AS table, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         WHERE t.tgname LIKE 'dossier_changed_%' AND c.relnamespace = current_schema()::regnamespace`.execute(database.db)).rows;
+      for (const table of ['persons', ...DOSSIER_RESOURCES.map((d) => d.table)]) {
+        assert.deepEqual(triggers.filter((r) => r.table === table).map((r) => r.name).sort(),
+          ['dossier_changed_delete', 'dossier_changed_insert', 'dossier_changed_update'], `${table} keeps its stored dossier document honest`);
+      }
     });
   });
 }

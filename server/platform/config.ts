@@ -34,7 +34,7 @@ export interface Config {
   sessionIdleMinutes: number;
   /** …and in any case this many hours after log-in (`KBI_SESSION_MAX_HOURS`). */
   sessionMaxHours: number;
-  /** Seconds a resolved session stays in a process's memory, revoked at once by notification (`KBI_SESSION_CACHE_SECONDS`, 0 = off). */
+  /** Seconds a resolved session or partner client stays in a process's memory, revoked at once by notification (`KBI_SESSION_CACHE_SECONDS`, 0 = off). */
   sessionCacheSeconds: number;
   /** Requests per minute per client address before 429 (`KBI_RATE_LIMIT_PER_MINUTE`, 0 = no limit). */
   rateLimitPerMinute: number;

@@ -28,7 +28,7 @@ test('the server migrates as the owner, then serves as kbi_app', { skip: server 
   await assert.rejects(app.database.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`), /must be owner|permission denied/);
   await assert.rejects(sql`DELETE FROM audit_log`.execute(app.database.db), /permission denied/);
   // The chain head moves only through the chain trigger (SECURITY DEFINER), never by the app's hand.
-  await assert.rejects(sql`UPDATE audit_chain_head SET seq = 1`.execute(app.database.db), /permission denied/);
+  await assert.rejects(sql`UPDATE audit_chain_lanes SET seq = 1`.execute(app.database.db), /permission denied/);
   // Authorisations and integrations end on a date; they are never removed.
   await assert.rejects(sql`DELETE FROM authorisations`.execute(app.database.db), /permission denied/);
   await assert.rejects(sql`DELETE FROM integrations`.execute(app.database.db), /permission denied/);

@@ -5,7 +5,7 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type Call } from '../support/app.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 
-interface Line { seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string; personId: string | null; clusters: string[]; result: string; requestId: string | null }
+interface Line { id: number; lane: number; seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string; personId: string | null; clusters: string[]; result: string; requestId: string | null }
 
 const search = async (call: Call, body: Record<string, unknown>): Promise<{ items: Line[]; next: string | null }> => expectOk(await call('POST', '/api/v1/audit/search', body));
 
@@ -45,7 +45,7 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(reads.items.map((l) => [l.action, l.personId, l.result]), [
         ['dossier.read', outsider.id, 'denied'], ['dossier.read', person.id, 'allowed'], ['dossier.read', person.id, 'allowed'],
       ]);
-      assert.ok(reads.items[0]!.seq > reads.items[1]!.seq && reads.items[1]!.seq > reads.items[2]!.seq, 'newest first');
+      assert.ok(reads.items[0]!.id > reads.items[1]!.id && reads.items[1]!.id > reads.items[2]!.id, 'newest first');
       assert.equal(reads.items[2]!.purpose, 'trajectbegeleiding');
       assert.deepEqual(reads.items[2]!.clusters.length > 0, true);
       assert.match(reads.items[0]!.at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
@@ -74,7 +74,7 @@ for (const which of TEST_DATABASES) {
       await expectOk(await caseworker.call('GET', `/api/v1/persons/${person.id}/dossier`));
       const underNew = await search(officer.call, { insz: newInsz, action: 'dossier.read' });
       assert.equal(underNew.items.length, 3, 'two reads under the old INSZ and one under the new');
-      assert.deepEqual((await search(officer.call, { insz: person.insz, action: 'dossier.read' })).items.map((l) => l.seq), underNew.items.map((l) => l.seq));
+      assert.deepEqual((await search(officer.call, { insz: person.insz, action: 'dossier.read' })).items.map((l) => l.id), underNew.items.map((l) => l.id));
 
       // An INSZ KBI does not know: an access about it is still found (by its keyed hash only).
       const unknownInsz = makeInsz({ birthDate: '1970-01-01', serial: 12 });
@@ -85,9 +85,9 @@ for (const which of TEST_DATABASES) {
       // A period: from is inclusive, to exclusive.
       const middle = reads.items[1]!;
       const fromMiddle = await search(officer.call, { action: 'dossier.read', from: middle.at });
-      assert.ok(fromMiddle.items.some((l) => l.seq === middle.seq) && fromMiddle.items.every((l) => l.at >= middle.at));
+      assert.ok(fromMiddle.items.some((l) => l.id === middle.id) && fromMiddle.items.every((l) => l.at >= middle.at));
       const beforeMiddle = await search(officer.call, { action: 'dossier.read', to: middle.at });
-      assert.deepEqual(beforeMiddle.items.map((l) => l.seq), [reads.items[2]!.seq]);
+      assert.deepEqual(beforeMiddle.items.map((l) => l.id), [reads.items[2]!.id]);
       const ofNobody = await search(officer.call, { from: '2001-01-01T00:00:00Z', to: '2001-02-01T00:00:00+01:00' });
       assert.deepEqual(ofNobody, { items: [], next: null });
 
@@ -118,17 +118,17 @@ for (const which of TEST_DATABASES) {
       const whole = await search(officer.call, { limit: 500 });
       assert.equal(whole.next, null);
       assert.ok(whole.items.length >= 8, `enough rows to page through (${whole.items.length})`);
-      const newest = whole.items[0]!.seq;
+      const newest = whole.items[0]!.id;
 
       // Each page is itself an audited search, so rows arrive while we page: they never show up
       // on a later page, and no line of the trail is skipped or repeated.
       const { lines, pages } = await everyPage(officer.call, {}, 3);
       assert.ok(pages >= 3);
-      const seqs = lines.map((l) => l.seq);
-      assert.equal(new Set(seqs).size, seqs.length, 'no line twice');
-      assert.ok(seqs.every((s, i) => i === 0 || s < seqs[i - 1]!), 'newest first across pages');
-      assert.deepEqual(lines.filter((l) => l.seq <= newest), whole.items, 'the same lines as one big page');
-      assert.ok(lines.filter((l) => l.seq > newest).length <= 1, 'only the first page can show the search made since');
+      const ids = lines.map((l) => l.id);
+      assert.equal(new Set(ids).size, ids.length, 'no line twice');
+      assert.ok(ids.every((s, i) => i === 0 || s < ids[i - 1]!), 'newest first across pages');
+      assert.deepEqual(lines.filter((l) => l.id <= newest), whole.items, 'the same lines as one big page');
+      assert.ok(lines.filter((l) => l.id > newest).length <= 1, 'only the first page can show the search made since');
 
       // A filtered search pages the same way.
       const creates = await everyPage(officer.call, { action: 'persons.create' }, 1);

@@ -63,7 +63,7 @@ for (const which of TEST_DATABASES) {
       assert.ok(rows.every((r) => !JSON.stringify(r.request).includes(minor.insz) && !JSON.stringify(r.answer).includes(minor.insz)), 'the INSZ is not copied into the log');
       assert.equal((await admin(sim, '/admin/stats')).queries, 3, 'DISCIMUS was really asked three times');
 
-      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', 'like', 'discimusQueries.%').orderBy('seq').execute();
+      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', 'like', 'discimusQueries.%').orderBy('id').execute();
       assert.deepEqual(audits.map((a) => [a.action, a.person_id, a.result]), [
         ['discimusQueries.create', minor.id, 'allowed'], ['discimusQueries.create', minor.id, 'allowed'], ['discimusQueries.create', minor.id, 'allowed'], ['discimusQueries.list', minor.id, 'allowed'],
       ]);
@@ -112,7 +112,7 @@ for (const which of TEST_DATABASES) {
       const listed = await expectOk(await caseworker.call('GET', path));
       assert.deepEqual(listed.items.map((q: any) => q.status), ['failed', 'answered', 'failed', 'failed'], 'failures are kept with the answers');
       assert.ok(listed.items.filter((q: any) => q.status === 'failed').every((q: any) => q.enrolled === null && q.error));
-      const audits = await app.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'discimusQueries.create').orderBy('seq').execute();
+      const audits = await app.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'discimusQueries.create').orderBy('id').execute();
       assert.deepEqual(audits.map((a) => a.detail.status), ['failed', 'failed', 'answered', 'failed'], 'each query is audited with its outcome');
     });
 
@@ -125,7 +125,7 @@ for (const which of TEST_DATABASES) {
         const { call } = await app.as(role, { organisationId: app.homeOrganisationId });
         const res = await call('POST', path, {});
         assert.equal(res.status, 403, role);
-        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
         assert.deepEqual([audit.result, audit.action, audit.person_id], ['denied', 'targetGroup.create', minor.id], `${role}: the refusal is audited`);
       }
       const lead = await app.as('TEAM_LEAD', { organisationId: app.homeOrganisationId });
@@ -134,7 +134,7 @@ for (const which of TEST_DATABASES) {
       const outside = await elsewhere.call('POST', path, {});
       assert.equal(outside.status, 404, 'outside the territory the person does not exist');
       assert.equal((await elsewhere.call('GET', path)).status, 404);
-      const denied = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'discimusQueries.list').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      const denied = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'discimusQueries.list').orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(denied.result, 'denied');
 
       const adult = await app.factories.person({ insz: makeInsz({ birthDate: '1990-06-01', serial: 417 }) });

@@ -73,7 +73,7 @@ for (const which of TEST_DATABASES) {
           const res = await call('POST', '/api/exchange/v1/dossiers/consult', { insz: person.insz, purpose: 'BEGELEIDING_OCMW_CLIENT' });
           assert.equal(res.status, 403, `${kind} without authorisation is refused`);
           assert.equal(res.body.code, 'noAuthorisation');
-          const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+          const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
           assert.equal(audit.result, 'denied');
           assert.equal((await app.rowCounts('audit_log')).audit_log, before.audit_log! + 1, 'one audit record for the refusal');
           continue;
@@ -100,7 +100,7 @@ for (const which of TEST_DATABASES) {
             assert.equal('managingOfficeId' in trajectory, expected.has('trajectoryOffice'), `${kind}: trajectory office`);
             assert.equal('sanctioningPartnerId' in trajectory, expected.has('sanctioningPartner'), `${kind}: sanctioning partner`);
           }
-          const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.consult').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+          const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.consult').orderBy('id', 'desc').executeTakeFirstOrThrow();
           assert.equal(audit.person_id, person.id);
           assert.equal(audit.purpose, purpose);
           assert.equal(audit.organisation_id, organisation.id);
@@ -133,7 +133,7 @@ for (const which of TEST_DATABASES) {
       const unknown = await expectOk(await ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: stranger, purpose: 'BEGELEIDING_OCMW_CLIENT' }));
       assert.equal(unknown.known, false);
       assert.equal(unknown.dossier, undefined);
-      const row = (await sql<any>`SELECT insz_hash = kbi_insz_hash(${stranger}) AS same FROM audit_log WHERE action = 'exchange.consult' ORDER BY seq DESC LIMIT 1`.execute(app.database.db)).rows[0];
+      const row = (await sql<any>`SELECT insz_hash = kbi_insz_hash(${stranger}) AS same FROM audit_log WHERE action = 'exchange.consult' ORDER BY id DESC LIMIT 1`.execute(app.database.db)).rows[0];
       assert.equal(row.same, true);
     });
 
@@ -174,7 +174,7 @@ for (const which of TEST_DATABASES) {
       assert.equal(notIntegrated.body.code, 'notIntegrated');
       assert.equal(await deniedCount(), ++denied);
       assert.deepEqual(await app.rowCounts(...tables), counts);
-      const denial = await app.database.db.selectFrom('audit_log').selectAll().where('result', '=', 'denied').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      const denial = await app.database.db.selectFrom('audit_log').selectAll().where('result', '=', 'denied').orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(denial.action, 'exchange.consult');
       assert.ok(denial.insz_hash, 'the refusal is findable by INSZ');
       const history = await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations/search', { insz: person.insz }));

@@ -95,7 +95,7 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(list.items.map((r: any) => r.batchId), ['lessons-2022-09', 'enrol-1']);
       const { call: caseworker } = await app.as('AGENCY_CASEWORKER');
       assert.equal((await caseworker('GET', '/api/v1/imports')).status, 403);
-      const audit = await app.database.db.selectFrom('audit_log').select(['action', 'detail']).where('action', 'like', 'imports.%').where('result', '=', 'allowed').orderBy('seq').execute();
+      const audit = await app.database.db.selectFrom('audit_log').select(['action', 'detail']).where('action', 'like', 'imports.%').where('result', '=', 'allowed').orderBy('id').execute();
       assert.deepEqual(audit.map((a) => a.action), ['imports.enrolments', 'imports.participations']);
     });
 

@@ -29,7 +29,7 @@ const dayOffset = (days: number) => {
 const OFFICE_FIELDS = ['contactName', 'email', 'houseNumber', 'kbiKey', 'kboNumber', 'municipality', 'name', 'openingHours', 'organisationName', 'phone', 'postcode', 'street'];
 
 async function lastAudit(app: TestApp, action: string) {
-  return app.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq', 'desc').executeTakeFirst();
+  return app.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id', 'desc').executeTakeFirst();
 }
 
 async function grant(app: TestApp, body: Record<string, unknown>) {
@@ -152,7 +152,7 @@ for (const which of TEST_DATABASES) {
       assert.ok(rows.every((r) => /^[0-9a-f]{64}$/.test(r.insz_hash)), 'the INSZ only as its keyed hash');
       assert.equal(rows[0]!.insz_hash, rows[6]!.insz_hash);
       assert.equal(rows[0]!.id, a.checkId);
-      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.languageRequirement').orderBy('seq').execute();
+      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.languageRequirement').orderBy('id').execute();
       assert.equal(audits.length, 7);
       assert.deepEqual([...audits[0]!.clusters].sort(), ['certificates', 'housingRequirement', 'level']);
       assert.equal(audits[0]!.purpose, 'WOONCODE_TAALKENNIS');
@@ -239,7 +239,7 @@ for (const which of TEST_DATABASES) {
           { familyName: 'Chen', givenNames: 'Test', insz: registered.insz, contractSigned: false, certificateObtained: false },
         ],
       }, 'third-country statuses under art. 1/2 only, with something in the period, integrated by DVZ');
-      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.dvzList').orderBy('seq').execute();
+      const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.dvzList').orderBy('id').execute();
       assert.deepEqual(audits.map((a) => a.person_id), [signed.id, certified.id, registered.id], 'one audit record per person listed');
       assert.ok(audits.every((a) => a.organisation_id === dvz.organisation.id && a.purpose === 'VERBLIJFSRECHT_INTEGRATIE' && a.result === 'allowed'));
       assert.deepEqual([...audits[0]!.clusters].sort(), ['certificates', 'contracts', 'personalia']);
@@ -337,7 +337,7 @@ for (const which of TEST_DATABASES) {
 
     const check = which.name === 'pglite' ? await openDatabase({ url: null, dataDir: join(dir, 'data') }) : database;
     try {
-      const audits = await check.db.selectFrom('audit_log').selectAll().where('action', '=', 'dvz.export').orderBy('seq').execute();
+      const audits = await check.db.selectFrom('audit_log').selectAll().where('action', '=', 'dvz.export').orderBy('id').execute();
       assert.deepEqual(audits.map((a) => a.person_id), [persons[0]!.id, persons[1]!.id], 'the operator\'s export is audited per person');
       assert.ok(audits.every((a) => a.actor_id === 'system:operator' && a.actor_kind === 'system'));
     } finally { if (which.name === 'pglite') await check.close(); }

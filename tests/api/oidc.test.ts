@@ -185,7 +185,7 @@ function runOn(which: TestDatabase) {
       assert.deepEqual(bound, { oidc_issuer: idp.issuer, oidc_subject: 'sub-an', version: 2, recorded_by: `user:${account.id}` });
       const history = await kbi.database.db.selectFrom('users_history').select(['version', 'oidc_subject']).where('id', '=', account.id).execute();
       assert.deepEqual(history, [{ version: 1, oidc_subject: null }], 'the account before binding is kept');
-      const audit = await kbi.database.db.selectFrom('audit_log').select(['action', 'result', 'detail']).where('actor_id', '=', `user:${account.id}`).orderBy('seq').execute();
+      const audit = await kbi.database.db.selectFrom('audit_log').select(['action', 'result', 'detail']).where('actor_id', '=', `user:${account.id}`).orderBy('id').execute();
       assert.deepEqual(audit.slice(0, 2).map((a) => [a.action, a.result, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail]), [
         ['users.update', 'allowed', { userId: account.id, fields: ['oidcIdentity'] }],
         ['session.login', 'allowed', { method: 'oidc' }],

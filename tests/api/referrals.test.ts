@@ -63,7 +63,7 @@ for (const which of TEST_DATABASES) {
         const res = await refer(vdab, person.insz);
         assert.equal(res.status, 403);
         assert.equal(res.body.code, 'noAuthorisation');
-        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
         assert.deepEqual([audit.action, audit.result, audit.organisation_id, audit.person_id], ['exchange.referral', 'denied', vdab.organisation.id, person.id]);
         assert.equal(await count(app, 'referrals'), 0);
       });
@@ -73,7 +73,7 @@ for (const which of TEST_DATABASES) {
         await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: stranger, capacityCode: '1' }), 201);
         const res = await refer(ocmw, stranger);
         assert.equal(res.status, 404);
-        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+        const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
         assert.deepEqual([audit.action, audit.result, audit.person_id], ['exchange.referral', 'denied', null]);
         assert.ok(audit.insz_hash, 'findable by the INSZ asked about');
         assert.equal(await count(app, 'referrals'), 0);
@@ -113,7 +113,7 @@ for (const which of TEST_DATABASES) {
         const item = list.items[0];
         assert.deepEqual([item.id, item.insz, item.familyName, item.givenNames, item.fromOrganisationName, item.reason, item.respondBy],
           [referral.id, person.insz, person.familyName, person.givenNames, 'OCMW Gent', 'LEEFLOON', referral.respondBy]);
-        const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'referrals.worklist').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+        const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'referrals.worklist').orderBy('id', 'desc').executeTakeFirstOrThrow();
         assert.deepEqual(audit.detail.found, [referral.id], 'the worklist read is audited with what it showed');
 
         const colleague = await app.as('AGENCY_CASEWORKER', { organisationId: agency.id, officeIds: [otherOffice.id] });

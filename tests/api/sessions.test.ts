@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { startTestApp } from '../support/app.ts';
+import { partner, startTestApp } from '../support/app.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { openDatabase, inTransaction } from '../../server/platform/db.ts';
@@ -75,6 +75,36 @@ for (const which of TEST_DATABASES) {
           await sql`UPDATE sessions SET csrf_token = 'after-the-loss' WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ${username})`.execute(a.database.db);
           assert.equal(await csrfOnB(), 'after-the-loss', 'without notices, nothing is served from memory');
         }
+      } finally {
+        await b.close();
+        if (secondDatabase !== a.database) await secondDatabase.close();
+      }
+    });
+
+    test('a partner client disabled through one process, or in SQL, is refused by every process at once', async (t) => {
+      const a = await startTestApp(t, which);
+      const url = (a.database as unknown as { url: string | null }).url;
+      const secondDatabase = url ? await openDatabase({ url, poolSize: 2 }) : a.database;
+      const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SESSION_CACHE_SECONDS: '60' });
+      const b = await buildApp({ config, database: secondDatabase });
+      await b.http.listen({ port: 0, host: '127.0.0.1' });
+      const baseB = `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`;
+      try {
+        const { organisation, authorization } = await partner(a, 'OCMW', 'OCMW Deinze');
+        const [client] = (await a.call('GET', '/api/v1/partnerClients')).body.items.filter((c: any) => c.organisationId === organisation.id);
+        const onA = async () => (await a.anonymous('GET', '/api/exchange/v1/whoami', undefined, { authorization })).status;
+        const onB = async () => (await fetch(`${baseB}/api/exchange/v1/whoami`, { headers: { authorization } })).status;
+        assert.deepEqual([await onA(), await onB(), await onB()], [200, 200, 200], 'both processes know (and keep) the client');
+
+        assert.equal((await a.call('PATCH', `/api/v1/partnerClients/${client.id}`, { active: false })).status, 200);
+        assert.equal(await onA(), 401, 'the process that disabled it refuses straight away');
+        await within(1000, 'disabled client honoured by the other process', async () => (await onB()) === 401);
+
+        // Enabled and disabled again directly in SQL: the trigger tells every process.
+        await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE partner_clients SET active = true WHERE id = ${client.id}::uuid`.execute(tx));
+        await within(1000, 'enabled again', async () => (await onB()) === 200);
+        await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE partner_clients SET active = false WHERE id = ${client.id}::uuid`.execute(tx));
+        await within(1000, 'disabled in SQL honoured by both processes', async () => (await onA()) === 401 && (await onB()) === 401);
       } finally {
         await b.close();
         if (secondDatabase !== a.database) await secondDatabase.close();

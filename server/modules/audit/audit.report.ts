@@ -43,7 +43,7 @@ export async function personAccessReport(db: Db, ctx: RequestContext, input: { i
      WHERE (${input.from ?? null}::timestamptz IS NULL OR a.at >= ${input.from ?? null}::timestamptz)
        AND (${input.to ?? null}::timestamptz IS NULL OR a.at < ${input.to ?? null}::timestamptz)
        AND a.action NOT LIKE 'audit.%'
-     ORDER BY a.seq`.execute(db)).rows;
+     ORDER BY a.id`.execute(db)).rows;
   const person = await db.selectFrom('persons').select('id').where('insz', '=', parsed.insz.value).executeTakeFirst();
   await recordAudit(db, ctx, { action: 'audit.personReport', personId: person?.id ?? null, clusters: [], result: 'allowed', detail: { lines: rows.length } });
   return {

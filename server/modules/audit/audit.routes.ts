@@ -7,7 +7,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './
 const auditLine = {
   type: 'object',
   properties: {
-    seq: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actorId: { type: 'string' }, actorKind: { type: 'string' },
+    id: { type: 'integer', description: 'Order of writing across the lanes of the chain.' }, lane: { type: 'integer' }, seq: { type: 'integer', description: 'Position in the lane.' }, at: { type: 'string', format: 'date-time' }, actorId: { type: 'string' }, actorKind: { type: 'string' },
     organisationId: { type: ['string', 'null'] }, purpose: { type: ['string', 'null'] }, action: { type: 'string' }, personId: { type: ['string', 'null'] },
     clusters: { type: 'array', items: { type: 'string' } }, result: { type: 'string', enum: ['allowed', 'denied'] }, requestId: { type: ['string', 'null'] },
   },
@@ -44,7 +44,7 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, acceptTestInsz
     schema: {
       tags: ['Audit'], summary: 'Search the audit trail, newest first (privacy officer)',
       description: 'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, '
-        + 'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the sequence number: pass `next` back as `cursor`. The search is itself audited.',
+        + 'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
       body: {
         type: 'object', additionalProperties: false,
         properties: {

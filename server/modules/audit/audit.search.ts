@@ -1,7 +1,7 @@
 /**
  * The privacy officer's search of the audit trail: every access, newest first, filtered by period,
- * actor, organisation, action, result or the person concerned, and paged on the chain's sequence
- * number (keyset, so a page never shifts while new rows arrive). The answer names no one: ids,
+ * actor, organisation, action, result or the person concerned, and paged on the order of writing
+ * (keyset, so a page never shifts while new rows arrive). The answer names no one: ids,
  * never names or INSZ. The search is itself an audited access.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
@@ -26,6 +26,10 @@ export interface AuditSearchInput {
 }
 
 export interface AuditLine {
+  /** The order of writing across all lanes of the chain; the cursor pages on it. */
+  id: number;
+  /** The lane of the hash chain (migration 0017) and the position within it. */
+  lane: number;
   seq: number;
   at: string;
   actorId: string;
@@ -51,12 +55,12 @@ export function requireReadAudit(ctx: RequestContext, action: string): void {
   throw new Problem('forbidden', 'only the privacy officer reads the audit trail').denied({ action, personId: null, clusters: [] });
 }
 
-const cursorOf = (seq: number) => Buffer.from(JSON.stringify({ seq })).toString('base64url');
+const cursorOf = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');
 
-function seqFromCursor(cursor: string): number | null {
+function idFromCursor(cursor: string): number | null {
   try {
-    const { seq } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { seq?: unknown };
-    return typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null;
+    const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown };
+    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
   } catch {
     return null;
   }
@@ -85,7 +89,7 @@ function validate(input: AuditSearchInput, acceptTestInsz: boolean): { insz: str
   }
   let before: number | null = null;
   if (input.cursor !== undefined) {
-    before = seqFromCursor(input.cursor);
+    before = idFromCursor(input.cursor);
     if (before === null) issues.push({ in: 'body', name: 'cursor', detail: 'not a cursor this search gave out' });
   }
   if (issues.length) {
@@ -122,11 +126,11 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   const person = insz ? await hashesOf(db, insz) : null;
 
   let q = db.selectFrom('audit_log as a').select([
-    'a.seq', sql<string>`to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'), 'a.actor_id', 'a.actor_kind', 'a.organisation_id',
+    'a.id', 'a.lane', 'a.seq', sql<string>`to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'), 'a.actor_id', 'a.actor_kind', 'a.organisation_id',
     'a.purpose', 'a.action', 'a.person_id', 'a.clusters', 'a.result', 'a.request_id',
   ]);
   const where: Expression<SqlBool>[] = [];
-  if (before !== null) where.push(sql<SqlBool>`a.seq < ${before}`);
+  if (before !== null) where.push(sql<SqlBool>`a.id < ${before}`);
   if (input.from) where.push(sql<SqlBool>`a.at >= ${input.from}::timestamptz`);
   if (input.to) where.push(sql<SqlBool>`a.at < ${input.to}::timestamptz`);
   if (input.actorId) where.push(sql<SqlBool>`a.actor_id = ${input.actorId}`);
@@ -139,7 +143,7 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   }
   if (person) where.push(sql<SqlBool>`a.insz_hash = ANY(${sql.val(person.hashes)}::text[])`);
   for (const w of where) q = q.where(w);
-  const rows = await q.orderBy('a.seq', 'desc').limit(limit + 1).execute();
+  const rows = await q.orderBy('a.id', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
 
   await recordAudit(db, ctx, {
@@ -150,9 +154,9 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   });
   return {
     items: page.map((r) => ({
-      seq: Number(r.seq), at: r.at, actorId: r.actor_id, actorKind: r.actor_kind, organisationId: r.organisation_id ?? null, purpose: r.purpose ?? null,
+      id: Number(r.id), lane: r.lane, seq: Number(r.seq), at: r.at, actorId: r.actor_id, actorKind: r.actor_kind, organisationId: r.organisation_id ?? null, purpose: r.purpose ?? null,
       action: r.action, personId: r.person_id ?? null, clusters: r.clusters ?? [], result: r.result, requestId: r.request_id ?? null,
     })),
-    next: rows.length > limit ? cursorOf(Number(page[page.length - 1]!.seq)) : null,
+    next: rows.length > limit ? cursorOf(Number(page[page.length - 1]!.id)) : null,
   };
 }

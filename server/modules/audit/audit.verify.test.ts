@@ -7,7 +7,8 @@ import { startTestApp } from '../../../tests/support/app.ts';
 import { generateDemoData } from '../demo/generator.ts';
 import { verifyAuditChain } from './audit.verify.ts';
 import { Migrator } from 'kysely';
-import { openDatabase } from '../../platform/db.ts';
+import { inTransaction, openDatabase } from '../../platform/db.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { MIGRATIONS } from '../../../migrations/index.ts';
 
 for (const which of TEST_DATABASES) {
@@ -46,6 +47,34 @@ for (const which of TEST_DATABASES) {
     });
 
     if (which.name === 'postgres') {
+      test('concurrent transactions chain side by side in lanes; every lane verifies; a lane cut short is found', async (t) => {
+        const { database } = await startTestApp(t, which);
+        const ctx = { actor: { id: 'test:lanes', kind: 'system' as const, organisationId: null, role: null, officeIds: [] }, requestId: 'lanes' };
+        const fact = (n: number) => ({ action: `probe.${n}`, personId: null, clusters: [], result: 'allowed' as const });
+        // Four transactions at once, each writing two audit rows with a pause between them.
+        await Promise.all([1, 2, 3, 4].map((n) => inTransaction(database.db, 'test:lanes', async (tx) => {
+          await recordAudit(tx, ctx, fact(n));
+          await sql`SELECT pg_sleep(0.3)`.execute(tx);
+          await recordAudit(tx, ctx, fact(n));
+        })));
+        const rows = await database.db.selectFrom('audit_log').select(['action', 'lane', 'seq']).where('action', 'like', 'probe.%').execute();
+        const lanes = new Map<string, Set<number>>();
+        for (const r of rows) lanes.set(r.action, (lanes.get(r.action) ?? new Set()).add(r.lane));
+        assert.ok([...lanes.values()].every((l) => l.size === 1), 'a transaction keeps its lane');
+        assert.equal(new Set([...lanes.values()].map((l) => [...l][0])).size, 4, 'four transactions at once, four lanes, no waiting');
+        const intact = await verifyAuditChain(database.db);
+        assert.deepEqual(intact.problems, []);
+
+        // The newest row of a lane other than 0 removed by someone with full rights: the lane's head still says how far it went.
+        const last = await database.db.selectFrom('audit_log').select(['lane', 'seq']).where('lane', '>', 0).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+        await database.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+          DELETE FROM audit_log WHERE lane = ${last.lane} AND seq = ${last.seq};
+          ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;`);
+        const cut = await verifyAuditChain(database.db);
+        assert.deepEqual(cut.problems.map((p) => [p.lane, p.seq, p.problem]), [[last.lane, Number(last.seq), 'missing']]);
+        assert.match(cut.problems[0]!.detail, /at the end of the chain/);
+      });
+
       test('the application role may add and read audit rows, never change or remove them', async (t) => {
         const database = await which.open();
         t.after(() => database.close());

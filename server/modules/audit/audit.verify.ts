@@ -1,12 +1,14 @@
 /**
- * Checks the audit hash chain row by row: each row's hash must match its fields (else it was
- * altered), must point at the previous row's hash, and the sequence must have no gaps (else rows
- * were removed). Reads in pages, so it runs in flat memory on any size of trail.
+ * Checks the audit hash chain row by row, lane by lane (migration 0017): each row's hash must
+ * match its fields (else it was altered), must point at the previous row's hash in its lane, the
+ * sequence must have no gaps, and each lane must reach as far as its head says (else rows were
+ * removed). Reads in pages, so it runs in flat memory on any size of trail.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 
 export interface ChainProblem {
+  lane: number;
   seq: number;
   id: number | null;
   problem: 'altered' | 'relinked' | 'missing';
@@ -17,26 +19,35 @@ export interface ChainReport { ok: boolean; rows: number; problems: ChainProblem
 
 export async function verifyAuditChain(db: Db, pageSize = 10_000): Promise<ChainReport> {
   const problems: ChainProblem[] = [];
-  let lastSeq = 0;
-  let lastHash: string | null = null;
   let rows = 0;
-  for (;;) {
-    const page = (await sql<{ id: number; seq: number; hash: string; prev_hash: string | null; expected: string }>`
-      SELECT id, seq, hash, prev_hash, kbi_audit_row_hash(prev_hash, a) AS expected
-        FROM audit_log a WHERE seq > ${lastSeq} ORDER BY seq LIMIT ${pageSize}`.execute(db)).rows;
-    if (!page.length) break;
-    for (const r of page) {
-      rows++;
-      if (r.seq !== lastSeq + 1) {
-        problems.push({ seq: lastSeq + 1, id: null, problem: 'missing', detail: `rows ${lastSeq + 1}–${r.seq - 1} are missing (before row id ${r.id})` });
-      } else if ((r.prev_hash ?? null) !== lastHash) {
-        problems.push({ seq: r.seq, id: r.id, problem: 'relinked', detail: `row ${r.seq} (id ${r.id}) does not point at the hash of row ${lastSeq}` });
+  const heads = (await sql<{ lane: number; seq: string }>`SELECT lane, seq FROM audit_chain_lanes ORDER BY lane`.execute(db)).rows;
+  for (const head of heads) {
+    const lane = head.lane;
+    const name = (seq: number) => (lane === 0 ? `row ${seq}` : `row ${seq} of lane ${lane}`);
+    let lastSeq = 0;
+    let lastHash: string | null = null;
+    for (;;) {
+      const page = (await sql<{ id: number; seq: number; hash: string; prev_hash: string | null; expected: string }>`
+        SELECT id, seq, hash, prev_hash, kbi_audit_row_hash(prev_hash, a) AS expected
+          FROM audit_log a WHERE lane = ${lane} AND seq > ${lastSeq} ORDER BY seq LIMIT ${pageSize}`.execute(db)).rows;
+      if (!page.length) break;
+      for (const r of page) {
+        rows++;
+        if (r.seq !== lastSeq + 1) {
+          problems.push({ lane, seq: lastSeq + 1, id: null, problem: 'missing', detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${r.seq - 1} are missing (before row id ${r.id})` });
+        } else if ((r.prev_hash ?? null) !== lastHash) {
+          problems.push({ lane, seq: r.seq, id: r.id, problem: 'relinked', detail: `${name(r.seq)} (id ${r.id}) does not point at the hash of row ${lastSeq}` });
+        }
+        if (r.expected !== r.hash) {
+          problems.push({ lane, seq: r.seq, id: r.id, problem: 'altered', detail: `${name(r.seq)} (id ${r.id}) was changed after it was written: its fields no longer match its hash` });
+        }
+        lastSeq = r.seq;
+        lastHash = r.hash;
       }
-      if (r.expected !== r.hash) {
-        problems.push({ seq: r.seq, id: r.id, problem: 'altered', detail: `row ${r.seq} (id ${r.id}) was changed after it was written: its fields no longer match its hash` });
-      }
-      lastSeq = r.seq;
-      lastHash = r.hash;
+    }
+    const reached = Number(head.seq);
+    if (reached > lastSeq) {
+      problems.push({ lane, seq: lastSeq + 1, id: null, problem: 'missing', detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${reached} at the end of the chain are missing` });
     }
   }
   return { ok: problems.length === 0, rows, problems };

@@ -11,11 +11,11 @@ import type { RequestContext } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Row } from '../../platform/db.ts';
-import { effectiveAuthorisations } from '../authorisations/authorisations.service.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from '../dossier/clusters.ts';
 import { dossierStatement, normaliseTimestamps } from '../dossier/dossier.service.ts';
 import { present, type Deps } from '../dossier/records.ts';
-import { belgianToday, exchangeOrganisation, integratedCodes, parseInszField } from './integrations.service.ts';
+import { buildDocument } from '../dossier/documents.ts';
+import { belgianToday, exchangeOrganisation, parseInszField } from './integrations.service.ts';
 
 export interface ConsultInput { insz: string; purpose: string; asOf?: string }
 
@@ -47,6 +47,76 @@ export interface Authorised {
 }
 
 /**
+ * The rule of who may know what, as SQL ($1 organisation, $2 purpose, $3 the day, $4 the INSZ):
+ * `auth`, the organisation's kind and the authorisations that hold on the day for the purpose
+ * (its own and its kind's); `holding`, those that apply to this person: without capacity codes,
+ * or with one under which the person is in the organisation's integration register that day.
+ * One rule in one place, read in the same statement as what it guards.
+ */
+const RULE = `
+  auth AS (
+    SELECT o.kind, a.id, a.clusters, a.capacity_codes, a.legal_basis
+      FROM organisations o
+      LEFT JOIN authorisations a ON (a.partner_organisation_id = o.id OR a.partner_kind = o.kind)
+       AND a.purpose = $2 AND a.starts_on <= $3::date AND (a.ends_on IS NULL OR a.ends_on >= $3::date)
+     WHERE o.id = $1::uuid),
+  integrated AS (
+    SELECT coalesce(array_agg(capacity_code), '{}') AS codes FROM integrations
+     WHERE organisation_id = $1::uuid AND insz = $4 AND starts_on <= $3::date AND (ends_on IS NULL OR ends_on >= $3::date)),
+  holding AS (
+    SELECT auth.* FROM auth, integrated i
+     WHERE auth.id IS NOT NULL AND (cardinality(auth.capacity_codes) = 0 OR auth.capacity_codes && i.codes)),
+  granted AS (
+    SELECT coalesce(array_agg(DISTINCT c ORDER BY c), '{}') AS clusters FROM holding, unnest(holding.clusters) c)`;
+
+/** What the rule found, for the decision and its refusal message. */
+const RULE_COLUMNS = `
+  (SELECT kind FROM auth LIMIT 1) AS partner_kind,
+  (SELECT count(id) FROM auth)::int AS authorisations,
+  (SELECT array_agg(DISTINCT c ORDER BY c) FROM auth, unnest(auth.capacity_codes) c) AS capacity_codes,
+  (SELECT json_agg(json_build_object('id', id, 'legalBasis', legal_basis) ORDER BY id) FROM holding) AS holding,
+  (SELECT clusters FROM granted) AS clusters`;
+
+const AUTHORISED_FOR = { name: 'kbi_authorised_for', text: `WITH ${RULE} SELECT ${RULE_COLUMNS}` };
+
+/**
+ * The current-state consult in one statement: the rule, the person under the INSZ, the person's
+ * stored dossier document when it is current, and — only when an authorisation holds — the audit
+ * record of the access (for an unknown INSZ under its keyed hash), committed with the read.
+ * $5 actor, $6 actor kind, $7 action, $8 request id.
+ */
+const CONSULT_NOW = {
+  name: 'kbi_consult_now',
+  text: `WITH ${RULE},
+  person AS (SELECT id FROM persons WHERE insz = $4),
+  audit AS (
+    INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail, insz_hash)
+    SELECT $5, $6, $1::uuid, $2, $7, (SELECT id FROM person),
+           CASE WHEN EXISTS (SELECT 1 FROM person) THEN (SELECT clusters FROM granted) ELSE '{}' END, 'allowed', $8,
+           jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding))
+             || CASE WHEN EXISTS (SELECT 1 FROM person) THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END,
+           CASE WHEN NOT EXISTS (SELECT 1 FROM person) THEN kbi_insz_hash($4) END
+     WHERE EXISTS (SELECT 1 FROM holding)
+    RETURNING id)
+  SELECT ${RULE_COLUMNS},
+    (SELECT id FROM person) AS person_id,
+    (SELECT d.document FROM dossier_documents d WHERE d.person_id = (SELECT id FROM person) AND d.built_version = d.version AND EXISTS (SELECT 1 FROM holding)) AS document,
+    (SELECT count(*) FROM audit)::int AS audited`,
+};
+
+/** The decision on what the rule found; refuses (audited, by the caller's error hook) when nothing holds. */
+function decide(row: Row, audit: { action: string; personId: string | null; insz: string }, purpose: string): Authorised {
+  if (!row.authorisations) {
+    throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${purpose} today`).denied({ ...audit, clusters: [] });
+  }
+  if (!row.holding) {
+    throw new Problem('notIntegrated', `the person is not in your integration register today under capacity code ${(row.capacity_codes as string[]).join(', ')} (KSZ -300020)`)
+      .denied({ ...audit, clusters: [] });
+  }
+  return { partnerKind: row.partner_kind, clusters: row.clusters as ClusterName[], basis: row.holding as Authorised['basis'] };
+}
+
+/**
  * What the organisation may know of this person for this purpose today: the authorisations that
  * hold, where they demand so only while the person is in its integration register under one of
  * their capacity codes. Refuses (audited, by the caller's error hook) when none holds.
@@ -54,24 +124,8 @@ export interface Authorised {
 export async function authorisedFor(
   deps: Deps, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: string | null; insz: string },
 ): Promise<Authorised> {
-  const today = belgianToday();
-  const { partnerKind, authorisations } = await effectiveAuthorisations(deps.db, organisationId, purpose, today);
-  if (!authorisations.length) {
-    throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${purpose} today`).denied({ ...audit, clusters: [] });
-  }
-  const needsIntegration = authorisations.some((a) => a.capacityCodes.length);
-  const integrated = needsIntegration ? await integratedCodes(deps.db, organisationId, insz, today) : [];
-  const holding = authorisations.filter((a) => !a.capacityCodes.length || a.capacityCodes.some((c) => integrated.includes(c)));
-  if (!holding.length) {
-    const codes = [...new Set(authorisations.flatMap((a) => a.capacityCodes))].join(', ');
-    throw new Problem('notIntegrated', `the person is not in your integration register today under capacity code ${codes} (KSZ -300020)`)
-      .denied({ ...audit, clusters: [] });
-  }
-  return {
-    partnerKind,
-    clusters: [...new Set(holding.flatMap((a) => a.clusters))].sort() as ClusterName[],
-    basis: holding.map((a) => ({ id: a.id, legalBasis: a.legalBasis })),
-  };
+  const [row] = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, belgianToday(), insz]);
+  return decide(row!, audit, purpose);
 }
 
 export async function consultDossier(deps: Deps, ctx: RequestContext, input: ConsultInput): Promise<ConsultAnswer> {
@@ -85,27 +139,43 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
     throw new Problem('badRequest', 'asOf: a past moment, as a date-time with offset', [{ in: 'body', name: 'asOf', detail: 'not a past date-time' }]);
   }
   const audit = { action: asOf ? 'exchange.consultAsOf' : 'exchange.consult', personId: null, insz };
+  return asOf ? consultPast(deps, ctx, organisationId, insz, input.purpose, asOf, audit) : consultNow(deps, ctx, organisationId, insz, input.purpose, audit);
+}
 
-  const { partnerKind, clusters, basis } = await authorisedFor(deps, organisationId, insz, input.purpose, audit);
-  const auditCtx = { ...ctx, purpose: input.purpose };
+/** Today's dossier: one statement decides, audits and reads the stored document; a missing document is assembled once. */
+async function consultNow(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
+  const [row] = await deps.database.prepared(CONSULT_NOW.name, CONSULT_NOW.text, [organisationId, purpose, belgianToday(), insz, ctx.actor.id, ctx.actor.kind, audit.action, ctx.requestId]);
+  const { partnerKind, clusters, basis } = decide(row!, audit, purpose);
+  if (row!.audited !== 1) throw new Error('consult: the rule held but the access was not audited'); // the statement and decide() disagree
+  if (!row!.person_id) return { known: false, purpose, asOf: null, clusters, authorisations: basis };
+  const document = (row!.document as Row | null) ?? (await buildDocument(deps.database, row!.person_id)).document;
+  if (!document.person) return { known: false, purpose, asOf: null, clusters, authorisations: basis }; // removed a moment ago
+  return answer(document, { partnerKind, clusters, basis }, purpose, null);
+}
 
-  // The person under this INSZ now or, for a past state, in any earlier version (the statement then
-  // tells whether KBI knew the person at that moment).
+/** A past state: never cached; the dossier statement reads the history and audits in the same statement. */
+async function consultPast(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, asOf: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
+  const authorised = await authorisedFor(deps, organisationId, insz, purpose, audit);
+  const { clusters, basis } = authorised;
+  // The person under this INSZ now or in any earlier version (the statement then tells whether KBI knew the person at that moment).
   const person = await deps.db.selectFrom('persons').select('id').where('insz', '=', insz).executeTakeFirst()
-    ?? (asOf ? await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst() : undefined);
+    ?? await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst();
   if (!person) {
-    await recordAudit(deps.db, auditCtx, { ...audit, clusters: [], result: 'allowed', detail: { known: false, authorisations: basis.map((b) => b.id) } });
-    return { known: false, purpose: input.purpose, asOf, clusters, authorisations: basis };
+    await recordAudit(deps.db, { ...ctx, purpose }, { ...audit, clusters: [], result: 'allowed', detail: { known: false, authorisations: basis.map((b) => b.id) } });
+    return { known: false, purpose, asOf, clusters, authorisations: basis };
   }
-
-  const resources = resourcesFor(clusters);
-  const { name, text } = dossierStatement(resources, asOf !== null);
+  const { name, text } = dossierStatement(resourcesFor(clusters), true);
   const [row] = await deps.database.prepared(name, text, [
-    person.id, asOf, ctx.actor.id, ctx.actor.kind, organisationId, input.purpose, audit.action, clusters, ctx.requestId,
-    JSON.stringify({ authorisations: basis.map((b) => b.id), ...(asOf ? { asOf } : {}) }),
+    person.id, asOf, ctx.actor.id, ctx.actor.kind, organisationId, purpose, audit.action, clusters, ctx.requestId,
+    JSON.stringify({ authorisations: basis.map((b) => b.id), asOf }),
   ]);
-  if (!row?.person) return { known: false, purpose: input.purpose, asOf, clusters, authorisations: basis }; // not yet known then (the read is audited)
+  if (!row?.person) return { known: false, purpose, asOf, clusters, authorisations: basis }; // not yet known then (the read is audited)
+  return answer(row, authorised, purpose, asOf);
+}
 
+/** The answer from a whole dossier: the authorised clusters only, each no more than seed 003 §61 allows. */
+function answer(row: Row, { partnerKind, clusters, basis }: Authorised, purpose: string, asOf: string | null): ConsultAnswer {
+  const resources = resourcesFor(clusters);
   const dossier: Record<string, Record<string, unknown>[]> = {};
   const reference = asOf ? new Date(asOf) : new Date();
   for (const def of resources) {
@@ -116,9 +186,9 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
       return present(def, normaliseTimestamps(r));
     });
   }
-  const answer: ConsultAnswer = { known: true, purpose: input.purpose, asOf, clusters, authorisations: basis, dossier };
-  if (clusters.includes('personalia')) answer.person = present(PERSON_RESOURCE, normaliseTimestamps(row.person));
-  return answer;
+  const result: ConsultAnswer = { known: true, purpose, asOf, clusters, authorisations: basis, dossier };
+  if (clusters.includes('personalia')) result.person = present(PERSON_RESOURCE, normaliseTimestamps(row.person));
+  return result;
 }
 
 const byDesc = (column: string) => (a: Row, b: Row) => (a[column] < b[column] ? 1 : a[column] > b[column] ? -1 : 0);

@@ -5,7 +5,8 @@ import formbody from '@fastify/formbody';
 import { Problem } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import { POLICY, type Role } from '../access/access.policy.ts';
-import { issueToken, presentClient, registerClient, rotateSecret, setClientActive } from './partners.service.ts';
+import type { NoticeCache } from '../../platform/notice-cache.ts';
+import { issueToken, presentClient, registerClient, rotateSecret, setClientActive, type ClientState } from './partners.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const clientSchema = {
@@ -17,7 +18,7 @@ const clientSchema = {
 } as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
-export function registerPartnerClientRoutes(app: FastifyInstance, database: Database): void {
+export function registerPartnerClientRoutes(app: FastifyInstance, database: Database, clients: NoticeCache<ClientState>): void {
   app.get('/api/v1/partnerClients', {
     schema: { tags: ['Partners'], summary: 'Partner API clients (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: clientSchema } } }, 403: PROBLEM } },
   }, async (req) => {
@@ -50,7 +51,11 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
       body: { type: 'object', additionalProperties: false, required: ['active'], properties: { active: { type: 'boolean' } } },
       response: { 200: clientSchema, 403: PROBLEM, 404: PROBLEM },
     },
-  }, async (req) => presentClient(await setClientActive(database, req.ctx, (req.params as { id: string }).id, (req.body as { active: boolean }).active)));
+  }, async (req) => {
+    const client = await setClientActive(database, req.ctx, (req.params as { id: string }).id, (req.body as { active: boolean }).active);
+    clients.drop(client.client_id); // at once in this process; the others hear of it by notification
+    return presentClient(client);
+  });
 
   // Form bodies (RFC 6749) only here: the rest of the API accepts JSON alone.
   app.register(async (scope) => {

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Actor, RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Database, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
+import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword, verifyPassword } from '../access/access.passwords.ts';
 import { POLICY, type Role } from '../access/access.policy.ts';
@@ -71,9 +72,21 @@ export async function setClientActive(database: Database, ctx: RequestContext, i
   });
 }
 
-async function signingKey(database: Database): Promise<Uint8Array> {
-  const [row] = await database.prepared('kbi_token_key', 'SELECT key FROM token_signing_key WHERE id = 1', []);
-  return new TextEncoder().encode(row!.key as string);
+/**
+ * The installation's HMAC key, read once per database and kept as an imported key: it is made by
+ * migration 0007 and the application's role cannot change it (measured: reading and importing it
+ * on every request cost two round trips' worth of a partner consult).
+ */
+const signingKeys = new WeakMap<Database, Promise<CryptoKey>>();
+function signingKey(database: Database): Promise<CryptoKey> {
+  let key = signingKeys.get(database);
+  if (!key) {
+    key = database.prepared('kbi_token_key', 'SELECT key FROM token_signing_key WHERE id = 1', [])
+      .then(([row]) => crypto.subtle.importKey('raw', new TextEncoder().encode(row!.key as string), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+    key.catch(() => signingKeys.delete(database)); // a failed read is tried again next time
+    signingKeys.set(database, key);
+  }
+  return key;
 }
 
 /** The client-credentials grant: a matching current (or still-graced previous) secret gives a 5-minute token. */
@@ -95,20 +108,52 @@ export async function issueToken(database: Database, requestId: string, clientId
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_SECONDS };
 }
 
-/** The partner behind a bearer token; the client must still exist and be active. */
-export async function partnerFromToken(database: Database, token: string): Promise<Actor> {
-  let subject: string;
+/** A partner client as the bearer check needs it. */
+export interface ClientState { organisationId: string; active: boolean }
+
+export const PARTNER_CLIENT_CHANNEL = 'kbi_partner_clients';
+
+/**
+ * Tokens whose signature and claims were checked, per database (each has its own key): the same
+ * token string always verifies the same way, so only its expiry is looked at again. Bounded.
+ */
+const verifiedTokens = new WeakMap<Database, Map<string, { subject: string; expiresAt: number }>>();
+const MAX_VERIFIED_TOKENS = 20_000;
+
+async function verifiedSubject(database: Database, token: string): Promise<string> {
+  let known = verifiedTokens.get(database);
+  if (!known) verifiedTokens.set(database, known = new Map());
+  const hit = known.get(token);
+  if (hit && Date.now() < hit.expiresAt) return hit.subject;
+  known.delete(token);
   try {
     const { payload } = await jwtVerify(token, await signingKey(database), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    subject = payload.sub!;
+    if (known.size >= MAX_VERIFIED_TOKENS) known.delete(known.keys().next().value!);
+    known.set(token, { subject: payload.sub!, expiresAt: payload.exp! * 1000 });
+    return payload.sub!;
   } catch (e) {
     const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED';
     throw new Problem('unauthenticated', expired ? 'the access token has expired' : 'the access token is not valid', undefined, { error: 'invalid_token' })
       .denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
   }
-  const [client] = await database.prepared('kbi_partner_client', 'SELECT client_id, organisation_id, active FROM partner_clients WHERE client_id = $1', [subject]);
-  if (!client?.active) {
+}
+
+/**
+ * The partner behind a bearer token; the client must still exist and be active. With `clients`,
+ * a client looked up a moment ago is not looked up again: the memory forgets it the moment the
+ * database announces a change to it (migration 0018), in every process.
+ */
+export async function partnerFromToken(database: Database, token: string, clients?: NoticeCache<ClientState>): Promise<Actor> {
+  const subject = await verifiedSubject(database, token);
+  let client = clients?.get(subject);
+  if (!client) {
+    const epoch = clients?.epoch() ?? 0;
+    const [row] = await database.prepared('kbi_partner_client', 'SELECT client_id, organisation_id, active FROM partner_clients WHERE client_id = $1', [subject]);
+    client = row ? { organisationId: row.organisation_id, active: row.active } : { organisationId: '', active: false };
+    if (row) clients?.set(subject, client, epoch);
+  }
+  if (!client.active) {
     throw new Problem('unauthenticated', 'this client is disabled', undefined, { error: 'invalid_token' }).denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
   }
-  return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisation_id, role: null, officeIds: [] };
+  return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisationId, role: null, officeIds: [] };
 }

@@ -11,7 +11,7 @@ import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, localMomentToIso, useMomentFormat, useOrganisations } from './lib.ts';
 
 export interface AuditLine {
-  seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string;
+  id: number; lane: number; seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string;
   personId: string | null; clusters: string[]; result: 'allowed' | 'denied'; requestId: string | null;
 }
 
@@ -135,8 +135,8 @@ export function AuditSearch() {
               </thead>
               <tbody>
                 {result.items.map((l) => (
-                  <tr key={l.seq}>
-                    <th scope="row" className="admin-nowrap">{moment(l.at)}<div className="muted admin-small">#{l.seq}</div></th>
+                  <tr key={l.id}>
+                    <th scope="row" className="admin-nowrap">{moment(l.at)}<div className="muted admin-small">#{l.id}</div></th>
                     <td>
                       <button type="button" className="link-button admin-id-button" onClick={() => byActor(l.actorId)} aria-label={t('admin.audit.filterActor', { actor: l.actorId })}>
                         <ShortId id={l.actorId} />
