@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { Database } from '../server/platform/db.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { registerClient } from '../server/modules/partners/partners.service.ts';
+import { buildMissingDocuments } from '../server/modules/dossier/documents.ts';
 
 export interface ConsultLoad { partners: number; connections: number; seconds: number; requests: number; perSecond: number; p50: number; p99: number; errors: number; non2xx: number }
 
@@ -26,7 +27,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
     env: {
       ...process.env, NODE_ENV: 'production', KBI_DATABASE_URL: url, PORT: String(port), KBI_DEMO_PERSONS: '0', KBI_LOG_LEVEL: 'warn', KBI_SERVE_WEB: 'false',
-      KBI_DB_POOL: '16', KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+      KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '16', KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -42,7 +43,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
  * Every OCMW of the demo world (up to `partners`) gets a partner client and 2,000 of the persons in
  * its integration register; then `connections` keep consulting random integrated persons.
  */
-export async function consultThroughput(database: Database & { url: string }, { partners = 8, connections = 64, seconds = 20 } = {}): Promise<ConsultLoad> {
+export async function consultThroughput(database: Database & { url: string }, { partners = 8, connections = 64, seconds = 20 } = {}): Promise<{ cold: ConsultLoad; current: ConsultLoad; documents: { built: number; seconds: number } }> {
   const db = database.db;
   const ocmws = await db.selectFrom('organisations').select('id').where('kind', '=', 'OCMW').orderBy('id').limit(partners).execute();
   const clients: { token: string; insz: string[] }[] = [];
@@ -72,12 +73,24 @@ export async function consultThroughput(database: Database & { url: string }, { 
         },
       }],
     });
-    await run(3); // warm-up: prepared statements, caches, JIT
-    const r = await run(seconds);
-    return {
-      partners: clients.length, connections, seconds, requests: r.requests.total, perSecond: r.requests.total / r.duration,
-      p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx,
+    const measure = async (): Promise<ConsultLoad> => {
+      await run(3); // warm-up: prepared statements, caches, JIT
+      const r = await run(seconds);
+      return {
+        partners: clients.length, connections, seconds, requests: r.requests.total, perSecond: r.requests.total / r.duration,
+        p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx,
+      };
     };
+    // Cold: no stored dossier document (as right after a bulk change), so each first consult of a person assembles one.
+    await database.exec(`UPDATE dossier_documents SET document = NULL, built_version = NULL, built_at = NULL`);
+    const cold = await measure();
+    // Then every document built at once (`kbi documents`), and the steady state: consults of persons whose dossier did not change since.
+    const started = performance.now();
+    const built = await buildMissingDocuments(database, { batch: 1000 });
+    const documents = { built, seconds: (performance.now() - started) / 1000 };
+    await sql`VACUUM ANALYZE dossier_documents`.execute(db);
+    const current = await measure();
+    return { cold, current, documents };
   } finally {
     server.kill('SIGTERM');
   }

@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
+import { buildMissingDocuments } from './modules/dossier/documents.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -90,6 +91,22 @@ program.command('seed').description('generate a deterministic synthetic populati
     });
     bar?.stop();
     process.stdout.write(`generated ${summary.persons} persons in ${summary.seconds.toFixed(1)} s (${Math.round(summary.persons / summary.seconds)} persons/s)\n`);
+    await database.close();
+  });
+
+program.command('documents').description('build the stored dossier documents that are missing (after a seed or a bulk import), so that each first partner consult finds one')
+  .option('--batch <n>', 'persons per statement', positiveInt, 500)
+  .action(async (opts: { batch: number }) => {
+    const cfg = config();
+    const database = await openDirect(cfg, 'documents');
+    const missing = Number((await database.db.selectFrom('dossier_documents').select((eb) => eb.fn.countAll<string>().as('n')).where('document', 'is', null).executeTakeFirstOrThrow()).n);
+    const bar = process.stdout.isTTY && missing ? new cliProgress.SingleBar({ format: 'documents {bar} {value}/{total} | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(missing, 0);
+    const started = performance.now();
+    const built = await buildMissingDocuments(database, { batch: Math.max(1, opts.batch), onProgress: (n) => bar?.update(Math.min(n, missing)) });
+    bar?.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`built ${built} dossier documents in ${seconds.toFixed(1)} s${built ? ` (${Math.round(built / seconds)}/s)` : ''}\n`);
     await database.close();
   });
 

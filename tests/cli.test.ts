@@ -20,11 +20,15 @@ test('seed, then verify the audit trail, then find the record someone altered', 
 
   const help = kbi(dir, '--help');
   assert.equal(help.status, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'audit']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+  for (const command of ['serve', 'migrate', 'seed', 'documents', 'audit']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
 
   const seeded = kbi(dir, 'seed', '--persons', '25', '--seed', '4');
   assert.equal(seeded.status, 0, seeded.stderr);
   assert.match(seeded.stdout, /generated 25 persons/);
+  const documents = kbi(dir, 'documents', '--batch', '10');
+  assert.equal(documents.status, 0, documents.stderr);
+  assert.match(documents.stdout, /built 25 dossier documents/);
+  assert.match(kbi(dir, 'documents').stdout, /built 0 dossier documents/, 'nothing left to build');
 
   // Some audited reads, written the way the server writes them.
   const database = await openDatabase({ url: null, dataDir: dir });
