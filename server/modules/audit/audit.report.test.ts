@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../../../tests/support/databases.ts';
 import { expectOk, startTestApp } from '../../../tests/support/app.ts';
+import { makeInsz } from '../../platform/identifiers/insz.ts';
 
 for (const which of TEST_DATABASES) {
   describe(`person access report (${which.name})`, () => {
@@ -39,6 +40,14 @@ for (const which of TEST_DATABASES) {
       const pdfRes = await officer('POST', '/api/v1/audit/personReport', { insz: person.insz }, { accept: 'application/pdf' });
       assert.equal(pdfRes.headers.get('content-type'), 'application/pdf');
       assert.ok(String(pdfRes.body).startsWith('%PDF-'), 'a PDF document');
+
+      // A corrected INSZ: the accesses made under the old number belong to the person still, whichever number is asked for.
+      const newInsz = makeInsz({ birthDate: '1979-11-02', serial: 411 });
+      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
+      await caseworker('GET', `/api/v1/persons/${person.id}/dossier`);
+      const reads = (r: any) => r.items.filter((l: any) => l.action === 'dossier.read').length;
+      assert.equal(reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: newInsz }))), 2, 'one read under the old INSZ, one under the new');
+      assert.equal(reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: person.insz }))), 2);
 
       // Nobody else reads the audit trail, not even the administrator (separation of duties).
       assert.equal((await call('POST', '/api/v1/audit/personReport', { insz: person.insz })).status, 403);

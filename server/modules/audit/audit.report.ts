@@ -1,6 +1,7 @@
 /**
  * Transparency: who accessed a person's dossier, when and for which purpose. Found through the
- * keyed INSZ hash, so the report also covers accesses to a dossier that has since been removed.
+ * keyed INSZ hash, so the report also covers accesses to a dossier that has since been removed,
+ * and those made under an earlier INSZ of the person (a corrected national number).
  * For the privacy officer (role with readAudit); the report itself is an audited access.
  */
 import { sql } from 'kysely';
@@ -12,6 +13,7 @@ import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { POLICY, type Role } from '../access/access.policy.ts';
+import { inszHashesOf } from './audit.search.ts';
 
 export interface AccessLine {
   at: string;
@@ -33,19 +35,19 @@ export async function personAccessReport(db: Db, ctx: RequestContext, input: { i
   }
   const parsed = parseInsz(input.insz, { allowTestNumbers: acceptTestInsz });
   if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);
+  // Every INSZ the person was ever known under (an INSZ corrected later), as the audit search does.
+  const target = await inszHashesOf(db, parsed.insz.value);
   const rows = (await sql<Record<string, any>>`
-    WITH target AS (SELECT encode(sha256(convert_to(k.key || '|' || ${parsed.insz.value}, 'UTF8')), 'hex') AS h FROM audit_key k)
     SELECT a.at, a.actor_id, a.actor_kind, o.name AS organisation, a.purpose, a.action, a.clusters, a.result, a.request_id, u.display_name
       FROM audit_log a
-      JOIN target t ON a.insz_hash = t.h
       LEFT JOIN organisations o ON o.id = a.organisation_id
       LEFT JOIN users u ON a.actor_id = 'user:' || u.id::text
-     WHERE (${input.from ?? null}::timestamptz IS NULL OR a.at >= ${input.from ?? null}::timestamptz)
+     WHERE a.insz_hash = ANY(${sql.val(target.hashes)}::text[])
+       AND (${input.from ?? null}::timestamptz IS NULL OR a.at >= ${input.from ?? null}::timestamptz)
        AND (${input.to ?? null}::timestamptz IS NULL OR a.at < ${input.to ?? null}::timestamptz)
        AND a.action NOT LIKE 'audit.%'
      ORDER BY a.id`.execute(db)).rows;
-  const person = await db.selectFrom('persons').select('id').where('insz', '=', parsed.insz.value).executeTakeFirst();
-  await recordAudit(db, ctx, { action: 'audit.personReport', personId: person?.id ?? null, clusters: [], result: 'allowed', detail: { lines: rows.length } });
+  await recordAudit(db, ctx, { action: 'audit.personReport', personId: target.personId, clusters: [], result: 'allowed', detail: { lines: rows.length } });
   return {
     generatedAt: new Date().toISOString(), from: input.from ?? null, to: input.to ?? null,
     items: rows.map((r) => ({

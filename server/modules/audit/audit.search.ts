@@ -109,7 +109,7 @@ function validate(input: AuditSearchInput, acceptTestInsz: boolean): { insz: str
  * access about the INSZ that named no known person — the person report's rule, kept on the
  * insz_hash index even when an INSZ was corrected later.
  */
-async function hashesOf(db: Db, insz: string): Promise<{ hashes: string[]; personId: string | null }> {
+export async function inszHashesOf(db: Db, insz: string): Promise<{ hashes: string[]; personId: string | null }> {
   const rows = (await sql<{ h: string; current_id: string | null }>`
     WITH ids AS (SELECT id FROM persons WHERE insz = ${insz} UNION SELECT id FROM persons_history WHERE insz = ${insz}),
          inszs AS (SELECT ${insz}::text AS insz
@@ -123,7 +123,7 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   requireReadAudit(ctx, 'audit.search');
   const { insz, before } = validate(input, acceptTestInsz);
   const limit = input.limit ?? DEFAULT_LIMIT;
-  const person = insz ? await hashesOf(db, insz) : null;
+  const person = insz ? await inszHashesOf(db, insz) : null;
 
   let q = db.selectFrom('audit_log as a').select([
     'a.id', 'a.lane', 'a.seq', sql<string>`to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'), 'a.actor_id', 'a.actor_kind', 'a.organisation_id',

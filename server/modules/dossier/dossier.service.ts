@@ -145,7 +145,9 @@ export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId:
   for (const r of latest.values()) {
     if (r.sys_to) events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
   }
-  return events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.version < b.version ? 1 : -1));
+  // Newest first; at the same moment a removal comes before the versions it ended, then the higher version.
+  const rank = (e: TimelineEvent) => (e.change === 'deleted' ? 1 : 0);
+  return events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : rank(b) - rank(a) || b.version - a.version));
 }
 
 export interface SearchInput {

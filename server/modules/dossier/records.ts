@@ -22,13 +22,21 @@ export interface Deps {
   acceptTestInsz: boolean;
 }
 
+/** Each field's column and API name, worked out once per resource (present() runs for every row of every read). */
+const API_NAMES = new WeakMap<ResourceDef, [string, string][]>();
+function apiNames(def: ResourceDef): [string, string][] {
+  let names = API_NAMES.get(def);
+  if (!names) API_NAMES.set(def, names = def.fields.map((f) => [f.column, camel(f.column)]));
+  return names;
+}
+
 /** A stored row as the API shows it: camelCase, with its version metadata. */
 export function present(def: ResourceDef, row: Row): Record<string, unknown> {
   const out: Record<string, unknown> = { id: row.id };
   if (def.personScoped) out.personId = row.person_id;
-  for (const f of def.fields) {
-    const v = row[f.column];
-    if (v !== null && v !== undefined) out[camel(f.column)] = v;
+  for (const [column, name] of apiNames(def)) {
+    const v = row[column];
+    if (v !== null && v !== undefined) out[name] = v;
   }
   for (const extra of def.table === 'persons' ? ['province'] : []) if (row[extra] != null) out[camel(extra)] = row[extra];
   out.version = row.version;
