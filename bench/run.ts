@@ -154,7 +154,8 @@ async function main() {
   reportWeb(say, web, tti, PG_PERSONS);
 
   // Partner consults under load: a real `kbi serve` process, 64 connections, against pgbench -S.
-  const { cold, current: load, documents } = await consultThroughput(scratch, { partners: 8, connections: 64, seconds: 20 });
+  const { cold: coldRun, current: load, documents } = await consultThroughput(scratch, { partners: 8, connections: 64, seconds: 20 });
+  const cold = coldRun!;
   const pgb = await scratchDatabase(serverUrl, 'kbi_pgbench', 1);
   let pgTps: number;
   try { pgTps = pgbenchSelectOnly(pgb.url, 64, 20); } finally { await pgb.close(); }

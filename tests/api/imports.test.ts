@@ -149,6 +149,7 @@ for (const which of TEST_DATABASES) {
       assert.match(res.body.errors[0].reason, /check digits/);
       assert.match(res.body.errors[1].reason, /code list attendance/);
       assert.match(res.body.errors[2].reason, /already on line 2/);
+      assert.deepEqual(res.body.errors.map((e: any) => [e.code, e.params?.line ?? null]), [['invalidInsz', null], ['unknownCode', null], ['duplicateAttendance', 2]], 'each reason has its stable code');
       assert.ok(!JSON.stringify(res.body).includes(badInsz), 'the report never repeats the values');
       assert.deepEqual(await app.rowCounts('participations', 'participations_history', 'enrolments'), before, 'nothing imported, not even the good rows');
       assert.equal(res.body.run.status, 'failed');

@@ -50,8 +50,8 @@ test('the administrator sees each import run and the error report of a refused b
   assert.match(text, /Niets van deze batch werd ingelezen/);
   // Line 3 has an unknown attendance code; line 4 a malformed INSZ: each named with its line and column.
   const lines = await report.locator('tbody tr').allTextContents();
-  assert.ok(lines.some((l) => l.startsWith('3') && /attendance/.test(l)), `line 3 reported: ${lines.join(' | ')}`);
-  assert.ok(lines.some((l) => l.startsWith('4') && /insz/.test(l)), `line 4 reported: ${lines.join(' | ')}`);
+  assert.ok(lines.some((l) => l.startsWith('3') && /attendance/.test(l) && /niet in codelijst attendance/.test(l)), `line 3 reported in Dutch: ${lines.join(' | ')}`);
+  assert.ok(lines.some((l) => l.startsWith('4') && /insz/.test(l) && /geen geldig INSZ/.test(l)), `line 4 reported in Dutch: ${lines.join(' | ')}`);
   await world.screenshot(admin, 'admin-import-runs');
   await admin.context().close();
 });

@@ -47,10 +47,14 @@ export const COLUMNS: Record<ImportKind, Column[]> = {
 /** One row of the file: its line, and its values by column name (absent, empty or null: missing). */
 export interface SourceRecord { line: number; values: Record<string, unknown> }
 /** A problem with the file as a whole or one of its lines. */
-export interface RowError { line: number | null; column: string | null; reason: string }
+import { rowError, type RowError } from './imports.errors.ts';
+
+export type { RowError };
 export type ReadItem = { record: SourceRecord } | { header: string[] } | { error: RowError; fatal?: boolean };
 
-export class UploadTooLarge extends Error {}
+export class UploadTooLarge extends Error {
+  constructor(readonly limit: number) { super(`the file is larger than ${limit} bytes`); }
+}
 
 /**
  * Counts and fingerprints the bytes as they pass (sha256 of the exact bytes sent), and stops an
@@ -62,7 +66,7 @@ export class Meter extends Transform {
   constructor(private readonly limit: number, private readonly onBytes?: (bytes: number) => void) { super(); }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limit) { cb(new UploadTooLarge(`the file is larger than ${this.limit} bytes`)); return; }
+    if (this.bytes > this.limit) { cb(new UploadTooLarge(this.limit)); return; }
     this.hash.update(chunk);
     this.onBytes?.(this.bytes);
     cb(null, chunk);
@@ -113,7 +117,7 @@ async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!header) { header = record; yield { header }; continue; }
       if (record.length !== header.length) {
-        yield { error: { line: info.lines, column: null, reason: `the line has ${record.length} fields, the header ${header.length}` } };
+        yield { error: rowError(info.lines, null, 'fieldCount', { fields: record.length, header: header.length }) };
         continue;
       }
       const values: Record<string, unknown> = {};
@@ -124,9 +128,9 @@ async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
     if (e instanceof UploadTooLarge) throw e;
     const err = e as { code?: string; lines?: number; message: string };
     if (!err.code?.startsWith('CSV_')) throw e;
-    yield { error: { line: err.lines ?? null, column: null, reason: `not valid CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}` }, fatal: true };
+    yield { error: rowError(err.lines ?? null, null, 'invalidCsv', { detail: err.message.replace(/^Invalid [^:]*: /, '') }), fatal: true };
   }
-  if (!header) yield { error: { line: 1, column: null, reason: 'the file is empty: a header row is required' }, fatal: true };
+  if (!header) yield { error: rowError(1, null, 'emptyFile'), fatal: true };
 }
 
 async function* ndjsonRecords(input: Readable): AsyncGenerator<ReadItem> {
@@ -137,8 +141,8 @@ async function* ndjsonRecords(input: Readable): AsyncGenerator<ReadItem> {
     if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!text.trim()) continue;
     let value: unknown;
-    try { value = JSON.parse(text); } catch { yield { error: { line: n, column: null, reason: 'not valid JSON' } }; continue; }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) { yield { error: { line: n, column: null, reason: 'each line must be one JSON object' } }; continue; }
+    try { value = JSON.parse(text); } catch { yield { error: rowError(n, null, 'invalidJson') }; continue; }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) { yield { error: rowError(n, null, 'notAnObject') }; continue; }
     yield { record: { line: n, values: value as Record<string, unknown> } };
   }
 }

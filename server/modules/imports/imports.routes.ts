@@ -11,10 +11,18 @@ import type { Deps } from '../dossier/records.ts';
 import { Problem } from '../../platform/errors.ts';
 import { OPERATOR } from '../../platform/access.ts';
 import type { ImportFormat, ImportKind } from './imports.formats.ts';
+import { ROW_ERROR_CODES } from './imports.errors.ts';
 import { BATCH_ID, importBatch, listRuns, MAX_IMPORT_BYTES, partnerBatch, runById, type ImportOutcome } from './imports.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
-const rowError = { type: 'object', properties: { line: { type: ['integer', 'null'] }, column: { type: ['string', 'null'] }, reason: { type: 'string' } } } as const;
+const rowError = {
+  type: 'object', properties: {
+    line: { type: ['integer', 'null'] }, column: { type: ['string', 'null'] },
+    code: { type: 'string', enum: ROW_ERROR_CODES, description: 'Stable code of the reason (docs/imports.md); absent in reports written before it existed.' },
+    params: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'The values the reason names, e.g. {"line": 12}.' },
+    reason: { type: 'string', description: 'The reason in English.' },
+  },
+} as const;
 export const runSchema = {
   type: 'object',
   properties: {

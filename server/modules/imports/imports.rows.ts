@@ -8,6 +8,7 @@ import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { parseEnterpriseNumber } from '../../platform/identifiers/kbo.ts';
 import type { CodeLists } from '../../platform/codes.ts';
 import { COLUMNS, type Column, type ImportKind, type RowError, type SourceRecord } from './imports.formats.ts';
+import { rowError, type RowErrorCode, type RowErrorParams } from './imports.errors.ts';
 
 /** Which providers a sender may name: CVO/CBE only themselves, AHOVOKS and Houses of Dutch any adult-education centre. */
 export const SENDER_KINDS: Record<string, 'own' | 'adultEducation'> = { CVO: 'own', CBE: 'own', AHOVOKS: 'adultEducation', HOUSE_OF_DUTCH: 'adultEducation' };
@@ -49,11 +50,11 @@ export class RowChecker {
     const seen = new Set<string>();
     header.forEach((name, i) => {
       const clean = i === 0 ? name.replace(/^\ufeff/, '') : name;
-      if (!this.columns.has(clean)) errors.push({ line: 1, column: clean || `(column ${i + 1})`, reason: `not a column of ${this.kind} files` });
-      else if (seen.has(clean)) errors.push({ line: 1, column: clean, reason: 'the column appears twice' });
+      if (!this.columns.has(clean)) errors.push(rowError(1, clean || `(column ${i + 1})`, 'unknownColumn', { kind: this.kind }));
+      else if (seen.has(clean)) errors.push(rowError(1, clean, 'duplicateColumn'));
       seen.add(clean);
     });
-    for (const c of this.columns.values()) if (c.required && !seen.has(c.name)) errors.push({ line: 1, column: c.name, reason: 'required column missing from the header' });
+    for (const c of this.columns.values()) if (c.required && !seen.has(c.name)) errors.push(rowError(1, c.name, 'missingColumn'));
     return errors;
   }
 
@@ -61,37 +62,37 @@ export class RowChecker {
   check(record: SourceRecord, errors: RowError[]): CheckedRow | null {
     const { line, values } = record;
     const before = errors.length;
-    const err = (column: string, reason: string) => { errors.push({ line, column, reason }); };
+    const err = (column: string, code: RowErrorCode, params?: RowErrorParams) => { errors.push(rowError(line, column, code, params)); };
     const out: Record<string, unknown> = { line };
-    for (const key of Object.keys(values)) if (!this.columns.has(key)) err(key, `not a column of ${this.kind} files`);
+    for (const key of Object.keys(values)) if (!this.columns.has(key)) err(key, 'unknownColumn', { kind: this.kind });
     for (const c of this.columns.values()) {
       const raw = values[c.name];
       let text: string | null;
       if (raw === undefined || raw === null) text = null;
       else if (typeof raw === 'string') text = raw.trim() || null;
       else if (typeof raw === 'number' && c.type === 'number' && Number.isFinite(raw)) text = String(raw);
-      else { err(c.name, 'must be text'); continue; }
+      else { err(c.name, 'notText'); continue; }
       if (text === null) {
         if (c.required) err(c.name, 'required');
         out[c.name] = null;
         continue;
       }
-      if (c.maxLength && text.length > c.maxLength) { err(c.name, `longer than ${c.maxLength} characters`); continue; }
+      if (c.maxLength && text.length > c.maxLength) { err(c.name, 'tooLong', { max: c.maxLength }); continue; }
       switch (c.type) {
         case 'insz': {
           const parsed = parseInsz(text, { allowTestNumbers: this.acceptTestInsz, today: this.today });
-          if (parsed.ok) out[c.name] = parsed.insz.value; else err(c.name, `not a valid INSZ: ${parsed.message}`);
+          if (parsed.ok) out[c.name] = parsed.insz.value; else err(c.name, 'invalidInsz', { detail: parsed.message });
           break;
         }
         case 'kbo': {
           const parsed = parseEnterpriseNumber(text);
-          if (!parsed.ok) { err(c.name, `not a valid KBO enterprise number: ${parsed.message}`); break; }
+          if (!parsed.ok) { err(c.name, 'invalidEnterpriseNumber', { detail: parsed.message }); break; }
           out[c.name] = parsed.value;
           break;
         }
         case 'date': {
           const m = DATE.exec(text);
-          if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!)) err(c.name, 'not a date (YYYY-MM-DD)'); else out[c.name] = text;
+          if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!)) err(c.name, 'notADate'); else out[c.name] = text;
           break;
         }
         case 'datetime': {
@@ -99,16 +100,16 @@ export class RowChecker {
           const zone = m?.[7];
           const zoneOk = !zone || zone === 'Z' || (+zone.slice(1, 3) <= 14 && (zone.length <= 3 || +zone.slice(-2) < 60));
           if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!) || +m[4]! > 23 || +m[5]! > 59 || (m[6] !== undefined && +m[6] > 59) || !zoneOk) {
-            err(c.name, 'not a date and time (YYYY-MM-DDTHH:MM, optionally :SS and an offset)');
+            err(c.name, 'notADateTime');
           } else out[c.name] = text.replace(' ', 'T');
           break;
         }
         case 'code':
-          if (!this.codes.has(c.list!, text)) err(c.name, `not in code list ${c.list}`); else out[c.name] = text;
+          if (!this.codes.has(c.list!, text)) err(c.name, 'unknownCode', { list: c.list! }); else out[c.name] = text;
           break;
         case 'number': {
           const n = Number(text.replace(',', '.'));
-          if (!/^\d{1,3}([.,]\d{1,2})?$/.test(text) || !(n >= 0 && n <= 100)) err(c.name, 'not a percentage between 0 and 100 (at most two decimals)'); else out[c.name] = n;
+          if (!/^\d{1,3}([.,]\d{1,2})?$/.test(text) || !(n >= 0 && n <= 100)) err(c.name, 'notAPercentage'); else out[c.name] = n;
           break;
         }
         default:
@@ -119,12 +120,12 @@ export class RowChecker {
     const number = out.provider as string | null | undefined;
     if (number) {
       const org = this.organisations.byNumber.get(number);
-      if (!org) err('provider', 'no organisation with this enterprise number is known to KBI');
+      if (!org) err('provider', 'unknownProvider');
       else if (org.id !== this.sender.organisationId && (SENDER_KINDS[this.sender.kind] !== 'adultEducation' || !ADULT_EDUCATION.has(org.kind))) {
-        err('provider', SENDER_KINDS[this.sender.kind] === 'own' ? 'you may only send for your own courses' : 'not an adult-education centre (CVO or CBE)');
+        err('provider', SENDER_KINDS[this.sender.kind] === 'own' ? 'notOwnCourse' : 'notAdultEducation');
       } else out.providerId = org.id;
     } else out.providerId = this.sender.organisationId;
-    if (this.kind === 'enrolments' && out.startDate && out.endDate && (out.endDate as string) < (out.startDate as string)) err('endDate', 'before startDate');
+    if (this.kind === 'enrolments' && out.startDate && out.endDate && (out.endDate as string) < (out.startDate as string)) err('endDate', 'endBeforeStart');
     if (errors.length > before) return null;
     return out as unknown as CheckedRow;
   }

@@ -22,6 +22,7 @@ import type { Deps } from '../dossier/records.ts';
 import { Meter, readRecords, UploadTooLarge, type ImportFormat, type ImportKind, type RowError } from './imports.formats.ts';
 import { RowChecker, SENDER_KINDS, type CheckedRow, type Sender } from './imports.rows.ts';
 import { createSeenTable, WRITERS } from './imports.sql.ts';
+import { rowError } from './imports.errors.ts';
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024;
 export const MAX_LISTED_ERRORS = 1000;
@@ -98,7 +99,7 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
     .where('status', 'in', ['running', 'succeeded']).executeTakeFirst();
   if (earlier?.status === 'running' && abandoned(deps, earlier)) {
     await deps.db.updateTable('import_batches').set({ status: 'failed', finished_at: sql`clock_timestamp()`, error_count: 1,
-      errors: JSON.stringify([{ line: null, column: null, reason: 'the import was interrupted (the server stopped) and is abandoned' }]) })
+      errors: JSON.stringify([rowError(null, null, 'interrupted')]) })
       .where('id', '=', earlier.id).where('status', '=', 'running').execute();
   } else if (earlier?.status === 'running') {
     throw new Problem('conflict', 'this batch is being imported right now; ask for its progress with GET …/imports/{batchId}');
@@ -184,7 +185,7 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
       }
       await flush(chunk);
       if (pending) await pending;
-      if (progress.rowsTotal === 0 && progress.errorCount === 0) report({ line: null, column: null, reason: 'the file holds no rows' });
+      if (progress.rowsTotal === 0 && progress.errorCount === 0) report(rowError(null, null, 'noRows'));
       if (progress.errorCount > 0) {
         // After an error that ends the reading (a wrong header, broken CSV) the rest is discarded unread.
         if (!meter.readableEnded) { input.body.unpipe(meter); input.body.resume(); }
@@ -203,8 +204,8 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
     let failure: RowError[] = errors;
     let count = progress.errorCount;
     if (!(e instanceof Rollback)) {
-      const reason = e instanceof UploadTooLarge ? e.message : 'the upload was interrupted or could not be processed; nothing was imported';
-      failure = [{ line: null, column: null, reason }, ...errors].slice(0, MAX_LISTED_ERRORS);
+      const cause = e instanceof UploadTooLarge ? rowError(null, null, 'tooLarge', { max: e.limit }) : rowError(null, null, 'uploadFailed');
+      failure = [cause, ...errors].slice(0, MAX_LISTED_ERRORS);
       count++;
     }
     let hash: string | null = null;

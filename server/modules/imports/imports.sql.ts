@@ -14,6 +14,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db.ts';
 import type { ImportKind, RowError } from './imports.formats.ts';
+import { isRowErrorCode, rowError } from './imports.errors.ts';
 import type { EnrolmentRow, ParticipationRow } from './imports.rows.ts';
 
 export interface ChunkResult { inserted: number; updated: number; problems: RowError[] }
@@ -60,14 +61,16 @@ function personsCte(persons: Keys<string>) {
     )`;
 }
 
-const COURSE_PROBLEMS = sql`WHEN person_id IS NULL THEN 'insz|KBI does not know this person'
-      WHEN course_n = 0 THEN 'trainingCode|no course of this provider with this training code starts on courseStart'
-      WHEN course_n > 1 THEN 'trainingCode|more than one course of this provider has this training code and start date'`;
+// A problem is `column|code` or `column|code|line` (the line of an earlier row it repeats): see imports.errors.ts.
+const COURSE_PROBLEMS = sql`WHEN person_id IS NULL THEN 'insz|unknownPerson'
+      WHEN course_n = 0 THEN 'trainingCode|unknownCourse'
+      WHEN course_n > 1 THEN 'trainingCode|ambiguousCourse'`;
 
 function split(rows: { line: number | null; problem: string | null }[]): RowError[] {
   return rows.filter((r) => r.problem !== null).map((r) => {
-    const bar = r.problem!.indexOf('|');
-    return { line: r.line, column: r.problem!.slice(0, bar), reason: r.problem!.slice(bar + 1) };
+    const [column, code, line] = r.problem!.split('|') as [string, string, string | undefined];
+    if (!isRowErrorCode(code)) throw new Error(`import statement: unknown problem code ${code}`);
+    return rowError(r.line, column, code, line ? { line: Number(line) } : {});
   });
 }
 
@@ -125,15 +128,15 @@ export function participationStatement(rows: ParticipationRow[], write: boolean)
     ), v AS (
       SELECT k.*, CASE
         ${COURSE_PROBLEMS}
-        WHEN module_id IS NULL THEN 'moduleCode|the course has no module with this code'
-        WHEN lesson_id IS NULL THEN 'lessonStart|no lesson of this module starts at this moment'
-        WHEN enrolment_n = 0 AND enrolment_number IS NOT NULL THEN 'enrolmentNumber|no enrolment with this number in this course'
-        WHEN enrolment_n = 0 THEN 'insz|the person is not enrolled in this module of the course'
-        WHEN enrolment_n > 1 THEN 'enrolmentNumber|the person has more than one enrolment that fits; send enrolmentNumber'
-        WHEN enrolment_person <> person_id THEN 'enrolmentNumber|this enrolment is of another person'
-        WHEN enrolment_module IS NOT NULL AND enrolment_module <> module_id THEN 'moduleCode|the enrolment is for another module of the course'
-        WHEN seen_line IS NOT NULL THEN 'lessonStart|the attendance of this person at this lesson is already on line ' || seen_line
-        WHEN first_line <> line THEN 'lessonStart|the attendance of this person at this lesson is already on line ' || first_line
+        WHEN module_id IS NULL THEN 'moduleCode|unknownModule'
+        WHEN lesson_id IS NULL THEN 'lessonStart|unknownLesson'
+        WHEN enrolment_n = 0 AND enrolment_number IS NOT NULL THEN 'enrolmentNumber|unknownEnrolment'
+        WHEN enrolment_n = 0 THEN 'insz|notEnrolled'
+        WHEN enrolment_n > 1 THEN 'enrolmentNumber|ambiguousEnrolment'
+        WHEN enrolment_person <> person_id THEN 'enrolmentNumber|enrolmentOfOtherPerson'
+        WHEN enrolment_module IS NOT NULL AND enrolment_module <> module_id THEN 'moduleCode|enrolmentOfOtherModule'
+        WHEN seen_line IS NOT NULL THEN 'lessonStart|duplicateAttendance|' || seen_line
+        WHEN first_line <> line THEN 'lessonStart|duplicateAttendance|' || first_line
       END AS problem
         FROM k
     ), seen AS (
@@ -177,10 +180,10 @@ export function writeEnrolments(tx: Tx, rows: EnrolmentRow[], write: boolean): P
     ), v AS (
       SELECT k.*, CASE
         ${COURSE_PROBLEMS}
-        WHEN module_code IS NOT NULL AND module_id IS NULL THEN 'moduleCode|the course has no module with this code'
-        WHEN existing_person IS NOT NULL AND existing_person <> person_id THEN 'enrolmentNumber|this enrolment number is already used in this course for another person'
-        WHEN seen_line IS NOT NULL THEN 'enrolmentNumber|this enrolment is already on line ' || seen_line
-        WHEN first_line <> line THEN 'enrolmentNumber|this enrolment is already on line ' || first_line
+        WHEN module_code IS NOT NULL AND module_id IS NULL THEN 'moduleCode|unknownModule'
+        WHEN existing_person IS NOT NULL AND existing_person <> person_id THEN 'enrolmentNumber|enrolmentNumberTaken'
+        WHEN seen_line IS NOT NULL THEN 'enrolmentNumber|duplicateEnrolment|' || seen_line
+        WHEN first_line <> line THEN 'enrolmentNumber|duplicateEnrolment|' || first_line
       END AS problem
         FROM k
     ), seen AS (

@@ -21,6 +21,9 @@ const dictionaries = {
 };
 
 export type MessageKey = keyof (typeof dictionaries)['nl'];
+
+/** Whether a key made at run time (from a code the server sent) names a message. */
+export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(dictionaries.nl, key);
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 interface I18n { language: Language; setLanguage(language: Language): void; t: Translate; locale: string }

@@ -8,9 +8,9 @@ import { useEffect, useState } from 'react';
 import { get } from '../../api.ts';
 import { ErrorAlert, Field, Loading, Alert } from '../../components/forms.tsx';
 import { cached } from '../../data.ts';
-import { useFormat, useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { hasMessage, useFormat, useI18n, type MessageKey } from '../../i18n/index.tsx';
 
-interface RowError { line: number | null; column: string | null; reason: string }
+interface RowError { line: number | null; column: string | null; code?: string; params?: Record<string, string | number>; reason: string }
 interface Run {
   id: string; organisationId: string; kind: 'participations' | 'enrolments'; batchId: string; format: string;
   status: 'running' | 'succeeded' | 'failed' | 'replayed'; rowsTotal: number; rowsWritten: number; bytesRead: number; errorCount: number;
@@ -55,6 +55,8 @@ export function Imports() {
   }
 
   const statusLabel = (s: Run['status']) => t(`imports.status.${s}` as MessageKey);
+  // In the reader's language by the server's code; a report written before codes existed says it in English.
+  const reasonOf = (e: RowError) => (e.code && hasMessage(`imports.error.${e.code}`) ? t(`imports.error.${e.code}` as MessageKey, e.params) : e.reason);
   return (
     <section aria-labelledby="imports-h">
       <h2 id="imports-h">{t('imports.title')}</h2>
@@ -111,7 +113,7 @@ export function Imports() {
               <table className="table">
                 <caption className="visually-hidden">{t('imports.report')}</caption>
                 <thead><tr><th scope="col">{t('imports.line')}</th><th scope="col">{t('imports.column')}</th><th scope="col">{t('imports.reason')}</th></tr></thead>
-                <tbody>{(open.errors ?? []).map((e, i) => <tr key={i}><td className="num">{e.line ?? '—'}</td><td className="mono">{e.column ?? '—'}</td><td>{e.reason}</td></tr>)}</tbody>
+                <tbody>{(open.errors ?? []).map((e, i) => <tr key={i}><td className="num">{e.line ?? '—'}</td><td className="mono">{e.column ?? '—'}</td><td>{reasonOf(e)}</td></tr>)}</tbody>
               </table>
             </>
           )}
