@@ -21,7 +21,7 @@ import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
-import { SessionCache } from './modules/access/access.sessions.ts';
+import { openSessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
@@ -168,7 +168,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
 
   // Every request under /api/v1 acts as a logged-in staff member (session cookie), except log-in itself.
   const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
-  const sessions = await SessionCache.open(db, config.sessionCacheSeconds);
+  const sessions = await openSessionCache(db, config.sessionCacheSeconds);
   const partnerClients = await NoticeCache.open<ClientState>(db, PARTNER_CLIENT_CHANNEL, config.sessionCacheSeconds);
   http.decorateRequest('ctx', null as never);
   http.decorateRequest('session', null);

@@ -2,8 +2,8 @@
  * A small in-process memory of rows that the database announces the end of (LISTEN/NOTIFY): an
  * entry is dropped the moment a notice names its key, and everything is forgotten — and nothing
  * kept — whenever notices may have been missed (the listening connection dropped). Entries also
- * expire on their own after `ttlSeconds`. The pattern of the session memory (access.sessions.ts),
- * for any row keyed by one text.
+ * expire on their own after `ttlSeconds`. Used for the sessions (access.sessions.ts) and the
+ * partner clients a process looked up.
  */
 import type { Database, Listener } from './db.ts';
 
@@ -13,12 +13,16 @@ export class NoticeCache<V> {
   /** Counts notices and losses: a value read before the latest one may already be stale. */
   #epoch = 0;
 
-  private constructor(readonly ttlSeconds: number, readonly maxEntries: number) {}
+  private constructor(readonly ttlSeconds: number, readonly maxEntries: number, readonly onNotice: (payload: string, cache: NoticeCache<V>) => void) {}
 
-  /** Listens on `channel`, whose payload is the key to drop (`*`: all); `ttlSeconds` 0 keeps nothing. */
-  static async open<V>(database: Database, channel: string, ttlSeconds: number, maxEntries = 10_000): Promise<NoticeCache<V>> {
-    const cache = new NoticeCache<V>(ttlSeconds, maxEntries);
-    if (ttlSeconds > 0) cache.#listener = await database.listen(channel, (key) => cache.#onNotice(key), () => cache.clear());
+  /**
+   * Listens on `channel`; by default a notice's payload is the key to drop (`*`: all), or
+   * `onNotice` says what a notice drops. `ttlSeconds` 0 gives a memory that keeps nothing.
+   */
+  static async open<V>(database: Database, channel: string, ttlSeconds: number, maxEntries = 10_000,
+    onNotice: (payload: string, cache: NoticeCache<V>) => void = (key, cache) => (key === '*' ? cache.forget() : cache.drop(key))): Promise<NoticeCache<V>> {
+    const cache = new NoticeCache<V>(ttlSeconds, maxEntries, onNotice);
+    if (ttlSeconds > 0) cache.#listener = await database.listen(channel, (payload) => cache.#onNotice(payload), () => cache.clear());
     return cache;
   }
 
@@ -46,15 +50,28 @@ export class NoticeCache<V> {
     this.#entries.delete(key);
   }
 
+  /** Drops every entry whose value matches. */
+  dropWhere(matches: (value: V) => boolean): void {
+    for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);
+  }
+
+  /** Forgets every entry (a notice that names no single key). */
+  forget(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
   clear(): void {
     this.#epoch++;
     this.#entries.clear();
   }
 
-  #onNotice(key: string): void {
+  #onNotice(payload: string): void {
     this.#epoch++;
-    if (key === '*') this.#entries.clear();
-    else this.#entries.delete(key);
+    this.onNotice(payload, this);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { partner, startTestApp } from '../support/app.ts';
+import { partner, startTestApp, type TestApp } from '../support/app.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { openDatabase, inTransaction } from '../../server/platform/db.ts';
@@ -22,17 +22,31 @@ async function within(limit: number, what: string, check: () => Promise<boolean>
   return performance.now() - started;
 }
 
+/**
+ * A second server process on the same database, keeping what it looks up in memory for a minute:
+ * its own connections on PostgreSQL (the same object on PGlite, which one process holds).
+ */
+async function secondProcess(a: TestApp): Promise<{ baseB: string; url: string | null; close(): Promise<void> }> {
+  const url = (a.database as unknown as { url: string | null }).url;
+  const secondDatabase = url ? await openDatabase({ url, poolSize: 2 }) : a.database;
+  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SESSION_CACHE_SECONDS: '60' });
+  const b = await buildApp({ config, database: secondDatabase });
+  await b.http.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    baseB: `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`, url,
+    async close() {
+      await b.close();
+      if (secondDatabase !== a.database) await secondDatabase.close();
+    },
+  };
+}
+
 for (const which of TEST_DATABASES) {
   describe(`session memory across processes (${which.name})`, () => {
     test('a session ended through one process is refused by the other at once', async (t) => {
       const a = await startTestApp(t, which);
-      // The second process: its own database connections on PostgreSQL (the same object on PGlite, which one process holds).
-      const url = (a.database as unknown as { url: string | null }).url;
-      const secondDatabase = url ? await openDatabase({ url, poolSize: 2 }) : a.database;
-      const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SESSION_CACHE_SECONDS: '60' });
-      const b = await buildApp({ config, database: secondDatabase });
-      await b.http.listen({ port: 0, host: '127.0.0.1' });
-      const baseB = `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`;
+      const second = await secondProcess(a);
+      const { baseB, url } = second;
       try {
         const username = 'sessions.test';
         const password = 'Sessions-test-passw0rd';
@@ -76,19 +90,14 @@ for (const which of TEST_DATABASES) {
           assert.equal(await csrfOnB(), 'after-the-loss', 'without notices, nothing is served from memory');
         }
       } finally {
-        await b.close();
-        if (secondDatabase !== a.database) await secondDatabase.close();
+        await second.close();
       }
     });
 
     test('a partner client disabled through one process, or in SQL, is refused by every process at once', async (t) => {
       const a = await startTestApp(t, which);
-      const url = (a.database as unknown as { url: string | null }).url;
-      const secondDatabase = url ? await openDatabase({ url, poolSize: 2 }) : a.database;
-      const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SESSION_CACHE_SECONDS: '60' });
-      const b = await buildApp({ config, database: secondDatabase });
-      await b.http.listen({ port: 0, host: '127.0.0.1' });
-      const baseB = `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`;
+      const second = await secondProcess(a);
+      const { baseB } = second;
       try {
         const { organisation, authorization } = await partner(a, 'OCMW', 'OCMW Deinze');
         const [client] = (await a.call('GET', '/api/v1/partnerClients')).body.items.filter((c: any) => c.organisationId === organisation.id);
@@ -106,8 +115,7 @@ for (const which of TEST_DATABASES) {
         await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE partner_clients SET active = false WHERE id = ${client.id}::uuid`.execute(tx));
         await within(1000, 'disabled in SQL honoured by both processes', async () => (await onA()) === 401 && (await onB()) === 401);
       } finally {
-        await b.close();
-        if (secondDatabase !== a.database) await secondDatabase.close();
+        await second.close();
       }
     });
   });

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
 import { createUser, listUsers, login, logout, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
 import { ROLES } from './access.policy.ts';
-import type { SessionCache } from './access.sessions.ts';
+import { dropUserSessions, type SessionCache } from './access.sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { session: { user: SessionUser; csrfToken: string; sessionId: string } | null }
@@ -109,7 +109,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
     },
   }, async (req, reply) => {
     const row = await updateUser(db, req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body as Record<string, never>);
-    sessions.dropUser(row.id);
+    dropUserSessions(sessions, row.id);
     return reply.header('etag', `"${row.version}"`).send(presentUser(row));
   });
 
