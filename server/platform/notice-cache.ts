@@ -20,7 +20,7 @@ export class NoticeCache<V> {
    * `onNotice` says what a notice drops. `ttlSeconds` 0 gives a memory that keeps nothing.
    */
   static async open<V>(database: Database, channel: string, ttlSeconds: number, maxEntries = 10_000,
-    onNotice: (payload: string, cache: NoticeCache<V>) => void = (key, cache) => (key === '*' ? cache.forget() : cache.drop(key))): Promise<NoticeCache<V>> {
+    onNotice: (payload: string, cache: NoticeCache<V>) => void = (key, cache) => (key === '*' ? cache.clear() : cache.drop(key))): Promise<NoticeCache<V>> {
     const cache = new NoticeCache<V>(ttlSeconds, maxEntries, onNotice);
     if (ttlSeconds > 0) cache.#listener = await database.listen(channel, (payload) => cache.#onNotice(payload), () => cache.clear());
     return cache;
@@ -53,15 +53,6 @@ export class NoticeCache<V> {
   /** Drops every entry whose value matches. */
   dropWhere(matches: (value: V) => boolean): void {
     for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);
-  }
-
-  /** Forgets every entry (a notice that names no single key). */
-  forget(): void {
-    this.#entries.clear();
-  }
-
-  get size(): number {
-    return this.#entries.size;
   }
 
   clear(): void {

@@ -22,7 +22,7 @@ export function openSessionCache(database: Database, ttlSeconds: number, maxEntr
     const [kind, id] = [payload.slice(0, payload.indexOf(':')), payload.slice(payload.indexOf(':') + 1)];
     if (kind === 'session') cache.drop(id);
     else if (kind === 'user') dropUserSessions(cache, id);
-    else cache.forget();
+    else cache.clear();
   });
 }
 

@@ -7,13 +7,11 @@
  */
 import { quoteIdent, type Database, type Row } from '../../platform/db.ts';
 import { DOSSIER_RESOURCES } from './clusters.ts';
+import { resourceArray } from './dossier.service.ts';
 
 /** The document of person `p` as of this statement's snapshot, as a JSON expression. */
 function documentExpression(p: string): string {
-  const parts = DOSSIER_RESOURCES.map((def) => {
-    const order = def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ');
-    return `'${def.resource}', (SELECT coalesce(json_agg(x ORDER BY ${order}), '[]'::json) FROM ${quoteIdent(def.table)} x WHERE x.person_id = ${p})`;
-  });
+  const parts = DOSSIER_RESOURCES.map((def) => `'${def.resource}', ${resourceArray(def, `(SELECT * FROM ${quoteIdent(def.table)} WHERE person_id = ${p})`)}`);
   // json_build_object takes at most 100 arguments: a pair per resource and one for the person.
   if (parts.length > 49) throw new Error('too many dossier resources for one json_build_object');
   return `json_build_object('person', (SELECT row_to_json(q) FROM persons q WHERE q.id = ${p}), ${parts.join(', ')})`;
@@ -34,6 +32,16 @@ const BUILD_ONE = {
     SELECT doc.document, (SELECT count(*) FROM stored)::int AS stored FROM doc`,
 };
 
+/** Up to $1 missing documents, each assembled and stored in the snapshot of this one statement. */
+const BUILD_MISSING = {
+  name: 'kbi_dossier_documents_build_missing',
+  text: `WITH todo AS (
+      SELECT person_id, version FROM dossier_documents WHERE document IS NULL ORDER BY person_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+    UPDATE dossier_documents d SET document = ${documentExpression('todo.person_id')}, built_version = todo.version, built_at = now()
+      FROM todo WHERE d.person_id = todo.person_id
+    RETURNING 1`,
+};
+
 /** The person's current document, assembled now (and stored when it may be). Null `person` when no such person. */
 export async function buildDocument(database: Database, personId: string): Promise<{ document: Row; stored: boolean }> {
   const [row] = await database.prepared(BUILD_ONE.name, BUILD_ONE.text, [personId]);
@@ -46,14 +54,9 @@ export async function buildDocument(database: Database, personId: string): Promi
  * Persons whose row a change holds are skipped, and come back in a later run.
  */
 export async function buildMissingDocuments(database: Database, { batch = 500, limit = Infinity, onProgress }: { batch?: number; limit?: number; onProgress?: (built: number) => void } = {}): Promise<number> {
-  const text = `WITH todo AS (
-      SELECT person_id, version FROM dossier_documents WHERE document IS NULL ORDER BY person_id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    UPDATE dossier_documents d SET document = ${documentExpression('todo.person_id')}, built_version = todo.version, built_at = now()
-      FROM todo WHERE d.person_id = todo.person_id
-    RETURNING 1`;
   let built = 0;
   while (built < limit) {
-    const rows = await database.prepared('kbi_dossier_documents_build_missing', text, [Math.min(batch, limit - built)]);
+    const rows = await database.prepared(BUILD_MISSING.name, BUILD_MISSING.text, [Math.min(batch, limit - built)]);
     built += rows.length;
     onProgress?.(built);
     if (rows.length < batch) break;

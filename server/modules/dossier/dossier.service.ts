@@ -42,6 +42,10 @@ const quoteAlias = (name: string) => {
 
 const statements = new Map<string, { name: string; text: string; territoryParams: number }>();
 
+/** A resource's rows from `from` (a table or subquery, rows aliased x) as one JSON array in the resource's order. */
+export const resourceArray = (def: ResourceDef, from: string): string =>
+  `(SELECT coalesce(json_agg(x ORDER BY ${def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ')}), '[]'::json) FROM ${from} x)`;
+
 /**
  * The dossier statement for a set of tables: one JSON array per table, each an index lookup by
  * person ($1), read as known at $2 when given, and the audit row of the read written by the same
@@ -60,8 +64,7 @@ export function dossierStatement(resources: ResourceDef[], asOf: boolean, audite
       ? `(SELECT * FROM ${t} WHERE ${c} = $1 AND sys_from <= $2 UNION ALL SELECT * FROM ${h} WHERE ${c} = $1 AND sys_from <= $2 AND sys_to > $2)`
       : `(SELECT * FROM ${t} WHERE ${c} = $1)`;
   };
-  const arrays = resources.map((def) =>
-    `(SELECT coalesce(json_agg(x ORDER BY ${def.orderBy.map((c) => `x.${quoteIdent(c)}`).join(', ')}), '[]'::json) FROM ${source(def.table, 'person_id')} x) AS ${quoteAlias(def.resource)}`);
+  const arrays = resources.map((def) => `${resourceArray(def, source(def.table, 'person_id'))} AS ${quoteAlias(def.resource)}`);
   const visible = territoryText(territory, { person: '$1::uuid', org: '$11::uuid', offices: '$12::uuid[]' });
   const conditions = [...(asOf ? [] : ['$2::timestamptz IS NULL']), ...(territory === 'all' ? [] : ['(SELECT ok FROM visible)'])];
   // The bare variant (benchmarks only: the same read without its audit record) takes $1 and $2 alone.

@@ -15,7 +15,7 @@ import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef 
 import { dossierStatement, normaliseTimestamps } from '../dossier/dossier.service.ts';
 import { present, type Deps } from '../dossier/records.ts';
 import { buildDocument } from '../dossier/documents.ts';
-import { belgianToday, exchangeOrganisation, parseInszField } from './integrations.service.ts';
+import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from './integrations.service.ts';
 
 export interface ConsultInput { insz: string; purpose: string; asOf?: string }
 
@@ -158,15 +158,15 @@ async function consultPast(deps: Deps, ctx: RequestContext, organisationId: stri
   const authorised = await authorisedFor(deps, organisationId, insz, purpose, audit);
   const { clusters, basis } = authorised;
   // The person under this INSZ now or in any earlier version (the statement then tells whether KBI knew the person at that moment).
-  const person = await deps.db.selectFrom('persons').select('id').where('insz', '=', insz).executeTakeFirst()
-    ?? await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst();
-  if (!person) {
+  const personId = await personIdByInsz(deps.db, insz)
+    ?? (await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst())?.id;
+  if (!personId) {
     await recordAudit(deps.db, { ...ctx, purpose }, { ...audit, clusters: [], result: 'allowed', detail: { known: false, authorisations: basis.map((b) => b.id) } });
     return { known: false, purpose, asOf, clusters, authorisations: basis };
   }
   const { name, text } = dossierStatement(resourcesFor(clusters), true);
   const [row] = await deps.database.prepared(name, text, [
-    person.id, asOf, ctx.actor.id, ctx.actor.kind, organisationId, purpose, audit.action, clusters, ctx.requestId,
+    personId, asOf, ctx.actor.id, ctx.actor.kind, organisationId, purpose, audit.action, clusters, ctx.requestId,
     JSON.stringify({ authorisations: basis.map((b) => b.id), asOf }),
   ]);
   if (!row?.person) return { known: false, purpose, asOf, clusters, authorisations: basis }; // not yet known then (the read is audited)

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
-import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
@@ -144,10 +144,3 @@ export async function searchIntegrations(deps: Deps, ctx: RequestContext, input:
   return rows;
 }
 
-/** Capacity codes under which the partner has the person integrated on `day`. */
-export async function integratedCodes(db: Db | Executor, organisationId: string, insz: string, day: string): Promise<string[]> {
-  const rows = await db.selectFrom('integrations').select('capacity_code')
-    .where('organisation_id', '=', organisationId).where('insz', '=', insz)
-    .where('starts_on', '<=', day).where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)])).execute();
-  return rows.map((r) => r.capacity_code);
-}
