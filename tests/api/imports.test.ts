@@ -1,8 +1,9 @@
 /**
- * Course feeds over real HTTP with partner tokens: CSV and JSON Lines batches of enrolments and
- * participations; the same batch twice is a no-op; one bad row and nothing is imported, with a
- * row-level report; only CVO, CBE, AHOVOKS and Houses of Dutch may send; and a large file
- * imports with flat memory (1,000,000 rows on PostgreSQL, 50,000 on PGlite).
+ * Course feeds over real HTTP with partner tokens: CSV, JSON Lines and JSON-array batches of
+ * enrolments and participations; the same batch twice is a no-op; one bad row (or broken JSON)
+ * and nothing is imported, with a row-level report; only CVO, CBE, AHOVOKS and Houses of Dutch
+ * may send; and a large file imports with flat memory (CSV: 1,000,000 rows on PostgreSQL, 50,000
+ * on PGlite; a JSON array: 200,000 rows).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import vm from 'node:vm';
 
 const CSV = { 'content-type': 'text/csv; charset=utf-8' };
 const NDJSON = { 'content-type': 'application/x-ndjson' };
+const JSON_ARRAY = { 'content-type': 'application/json' };
 const LESSON_TIMES = ['2022-09-05T09:00:00+02:00', '2022-09-07T09:00:00+02:00', '2022-09-12T09:00:00+02:00', '2022-09-14T09:00:00+02:00'];
 
 /** A CVO with its partner token, one course (training code + start date) with one module of four lessons, three persons. */
@@ -50,6 +52,12 @@ const participationCsv = (persons: { insz: string }[], attendance = (p: number, 
   return lines.join('\r\n') + '\r\n';
 };
 
+/** The rows of a feed CSV as one JSON array, one key per column, pretty-printed (so elements and lines differ). */
+const asJsonArray = (csv: string, delimiter: string) => {
+  const [header, ...rows] = csv.trimEnd().split(/\r?\n/).map((line) => line.split(delimiter));
+  return JSON.stringify(rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, name === 'targetAttendanceRate' ? Number(row[i]) : row[i]]))), null, 2);
+};
+
 async function enrolled(app: TestApp) {
   const w = await world(app);
   const res = await w.cvo.call('POST', '/api/exchange/v1/imports/enrolments?batchId=enrol-1', enrolmentCsv(w.persons), CSV);
@@ -60,6 +68,12 @@ async function enrolled(app: TestApp) {
 
 const participationState = (app: TestApp) => app.database.db.selectFrom('participations')
   .select(['id', 'attendance', 'version', 'sys_from']).orderBy('id').execute();
+
+/** The large files, by format: persons × lessons on each database, and how far the JS heap may grow (MB). */
+const LARGE_FILES = [
+  { name: 'a large participation file imports with flat memory', format: 'csv', headers: CSV, size: { postgres: [2000, 500], pglite: [500, 100] }, maxHeapGrowth: 100 }, // 1,000,000 rows on PostgreSQL, 50,000 on PGlite
+  { name: 'a large JSON array of participations imports with flat memory', format: 'json', headers: JSON_ARRAY, size: { postgres: [1000, 200], pglite: [1000, 200] }, maxHeapGrowth: 50 }, // 200,000 rows: held whole, they would take more
+] as const;
 
 for (const which of TEST_DATABASES) {
   describe(`course feeds (${which.name})`, () => {
@@ -201,7 +215,86 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(bad.body.errors.slice(0, 2).map((e: any) => [e.line, e.column, e.reason]), [[1, 'insz', 'must be text'], [1, 'trainingCode', 'required']]);
       assert.ok(bad.body.errors.some((e: any) => e.line === 2 && e.reason === 'not valid JSON'));
       assert.ok(bad.body.errors.some((e: any) => e.line === 3 && e.column === 'colour'));
-      assert.equal((await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=json-1', [], { 'content-type': 'application/json' })).status, 415);
+      assert.equal((await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=json-1', 'x', { 'content-type': 'text/plain' })).status, 415);
+    });
+
+    test('a JSON array imports the same enrolments and participations as the same rows in CSV', async (t) => {
+      const fromCsv = await startTestApp(t, which), fromJson = await startTestApp(t, which);
+      /** What is stored, by the person's place in the world, so that two databases compare. */
+      const stored = async (app: TestApp, persons: { id: string }[]) => {
+        const who = (id: string) => persons.findIndex((p) => p.id === id);
+        const enrolments = await app.database.db.selectFrom('enrolments').select(['person_id', 'external_id', 'module_id', 'status', 'enrolled_on', 'start_date', 'end_date', 'target_attendance_rate', 'exit_reason', 'result', 'version'])
+          .orderBy('external_id').execute();
+        const participations = await app.database.db.selectFrom('participations as p').innerJoin('lessons as l', 'l.id', 'p.lesson_id').innerJoin('enrolments as e', 'e.id', 'p.enrolment_id')
+          .select(['p.person_id', 'e.external_id', 'l.starts_at', 'p.attendance', 'p.version']).orderBy('e.external_id').orderBy('l.starts_at').execute();
+        return {
+          enrolments: enrolments.map(({ person_id, module_id, target_attendance_rate, ...r }) => ({ ...r, person: who(person_id), module: module_id !== null, rate: Number(target_attendance_rate) })),
+          participations: participations.map(({ person_id, starts_at, ...r }) => ({ ...r, person: who(person_id), startsAt: new Date(starts_at).toISOString() })),
+        };
+      };
+      const results = [];
+      for (const [app, send] of [[fromCsv, false], [fromJson, true]] as const) {
+        const w = await world(app);
+        const enrolments = enrolmentCsv(w.persons), participations = participationCsv(w.persons);
+        const e = await expectOk(await w.cvo.call('POST', '/api/exchange/v1/imports/enrolments?batchId=enrol-1', send ? asJsonArray(enrolments, ';') : enrolments, send ? JSON_ARRAY : CSV));
+        const p = await expectOk(await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=lessons-1', send ? asJsonArray(participations, ',') : participations, send ? JSON_ARRAY : CSV));
+        assert.deepEqual([e.status, e.rowsInserted, p.status, p.rowsInserted, p.format], ['succeeded', 3, 'succeeded', 12, send ? 'ndjson' : 'csv']);
+        results.push(await stored(app, w.persons));
+      }
+      assert.equal(results[1]!.participations.length, 12);
+      assert.deepEqual(results[1], results[0], 'the same rows stored, whichever format brought them');
+    });
+
+    test('a JSON array: a bad element is reported by its position and nothing is imported; the same array again changes nothing', async (t) => {
+      const app = await startTestApp(t, which);
+      const w = await enrolled(app);
+      const elements = JSON.parse(asJsonArray(participationCsv(w.persons), ','));
+      const badInsz = w.persons[0]!.insz.slice(0, 10) + String((Number(w.persons[0]!.insz[10]) + 1) % 10);
+      const bad = [...elements];
+      bad[2] = { ...bad[2], insz: badInsz }; // element 3: wrong check digits
+      bad[5] = 'PRESENT'; // element 6: not an object
+      bad[8] = bad[1]; // element 9: repeats element 2
+      const before = await app.rowCounts('participations', 'participations_history', 'enrolments');
+      const res = await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=json-bad', JSON.stringify(bad, null, 2), JSON_ARRAY);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.deepEqual(res.body.errors.map((e: any) => [e.line, e.column, e.code, e.params?.line ?? null]),
+        [[3, 'insz', 'invalidInsz', null], [6, null, 'elementNotAnObject', null], [9, 'lessonStart', 'duplicateAttendance', 2]], 'line = the position in the array');
+      assert.equal(res.body.errors[1].reason, 'each element of the array must be one JSON object');
+      assert.ok(!JSON.stringify(res.body).includes(badInsz), 'the report never repeats the values');
+      assert.deepEqual(await app.rowCounts('participations', 'participations_history', 'enrolments'), before, 'nothing imported, not even the good elements');
+
+      // Corrected, it imports; the same bytes again are a replay that touches nothing.
+      const body = JSON.stringify(elements);
+      const first = await expectOk(await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=json-bad', body, JSON_ARRAY));
+      assert.deepEqual([first.status, first.rowsTotal, first.rowsInserted], ['succeeded', 12, 12]);
+      const state = await participationState(app);
+      const history = await app.rowCounts('participations_history', 'enrolments_history');
+      const again = await expectOk(await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=json-bad', body, JSON_ARRAY));
+      assert.deepEqual([again.status, again.replayOf, again.rowsWritten, again.contentHash], ['replayed', first.id, 0, first.contentHash]);
+      assert.deepEqual(await participationState(app), state, 'no row touched');
+      assert.deepEqual(await app.rowCounts('participations_history', 'enrolments_history'), history);
+    });
+
+    test('broken JSON arrays are refused whole: not closed, something after the end, a syntax error', async (t) => {
+      const app = await startTestApp(t, which);
+      const w = await enrolled(app);
+      const body = JSON.stringify(JSON.parse(asJsonArray(participationCsv(w.persons), ',')), null, 2);
+      const before = await app.rowCounts('participations', 'participations_history');
+      const cases: [string, string, [number | null, string]][] = [
+        ['truncated', body.slice(0, Math.floor(body.length / 2)), [null, 'truncatedJson']],
+        ['unclosed', body.slice(0, body.lastIndexOf(']')), [null, 'truncatedJson']],
+        ['trailing', `${body}\n{"insz": "x"}\n`, [null, 'trailingJson']],
+        ['syntax', body.replace(/\},\s*\{/, '} {'), [2, 'invalidJson']],
+      ];
+      for (const [name, text, [line, code]] of cases) {
+        const res = await w.cvo.call('POST', `/api/exchange/v1/imports/participations?batchId=broken-${name}`, text, JSON_ARRAY);
+        assert.equal(res.status, 400, `${name}: ${JSON.stringify(res.body)}`);
+        assert.deepEqual(res.body.errors.map((e: any) => [e.line, e.code]), [[line, code]], name);
+        assert.equal(res.body.run.status, 'failed');
+      }
+      assert.deepEqual(await app.rowCounts('participations', 'participations_history'), before, 'nothing stored');
+      const empty = await w.cvo.call('POST', '/api/exchange/v1/imports/participations?batchId=broken-empty', ' [ ]\n', JSON_ARRAY);
+      assert.deepEqual([empty.status, empty.body.errors?.[0]?.code], [400, 'noRows']);
     });
 
     test('only CVO, CBE, AHOVOKS and Houses of Dutch send course feeds, each for the courses it may name', async (t) => {
@@ -238,15 +331,15 @@ for (const which of TEST_DATABASES) {
       assert.match(h.body.errors[0].reason, /not an adult-education centre/);
     });
 
-    test(`a large participation file imports with flat memory`, { timeout: 600_000 }, async (t) => {
+    for (const large of LARGE_FILES) test(large.name, { timeout: 600_000 }, async (t) => {
       const app = await startTestApp(t, which);
       const postgres = which.name === 'postgres';
-      const persons = postgres ? 2000 : 500, lessons = postgres ? 500 : 100; // 1,000,000 rows on PostgreSQL, 50,000 on PGlite
+      const [persons, lessons] = large.size[which.name];
       const { cvo, header } = await largeWorld(app, persons, lessons);
       const dir = mkdtempSync(join(tmpdir(), 'kbi-import-'));
       t.after(() => rmSync(dir, { recursive: true, force: true }));
-      const file = join(dir, 'participations.csv');
-      await writeLargeFile(file, header, persons, lessons);
+      const file = join(dir, `participations.${large.format}`);
+      await writeLargeFile(file, large.format, header, persons, lessons);
       const size = statSync(file).size;
 
       // The server runs in this process: its RSS and JS heap are sampled during the import, each sample
@@ -263,7 +356,7 @@ for (const which of TEST_DATABASES) {
       let during: any = null;
       const poll = postgres ? setTimeout(async () => { during = (await cvo.call('GET', '/api/exchange/v1/imports/big-1')).body; }, 3000) : null;
       const res = await fetch(`${app.base}/api/exchange/v1/imports/participations?batchId=big-1`, {
-        method: 'POST', headers: { ...CSV, authorization: cvo.authorization, 'content-length': String(size) },
+        method: 'POST', headers: { ...large.headers, authorization: cvo.authorization, 'content-length': String(size) },
         body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half',
       } as RequestInit);
       const run = await res.json();
@@ -277,7 +370,7 @@ for (const which of TEST_DATABASES) {
       const rssGrowth = mb(peakRss - before.rss), heapGrowth = mb(peakHeap - before.heapUsed);
       t.diagnostic(`${persons * lessons} rows (${(size / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s = ${Math.round(persons * lessons / seconds)} rows/s; `
         + `peak growth: RSS ${rssGrowth.toFixed(0)} MB, JS heap ${heapGrowth.toFixed(0)} MB`);
-      assert.ok(heapGrowth < 100, `the JS heap grew by ${heapGrowth.toFixed(0)} MB`);
+      assert.ok(heapGrowth < large.maxHeapGrowth, `the JS heap grew by ${heapGrowth.toFixed(0)} MB`);
       if (postgres) assert.ok(rssGrowth < 150, `peak RSS grew by ${rssGrowth.toFixed(0)} MB`);
       if (postgres) {
         assert.equal(during?.status, 'running', 'on PostgreSQL the partner sees the run while it runs');
@@ -313,22 +406,26 @@ async function largeWorld(app: TestApp, persons: number, lessons: number) {
 
 const largeInsz = (n: number) => makeInsz({ birthDate: `19${60 + (n % 40)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`, serial: 1 + Math.floor(n / 480) * 2 + (n % 2) });
 
-/** Writes the file as a stream (never whole in memory): every person at every lesson. */
-async function writeLargeFile(file: string, header: string, persons: number, lessons: number) {
+/** Writes the file as a stream (never whole in memory): every person at every lesson, as CSV or as one JSON array. */
+async function writeLargeFile(file: string, format: 'csv' | 'json', header: string, persons: number, lessons: number) {
   const out = createWriteStream(file);
   const perModule = lessons / 5;
+  const columns = header.split(';');
   const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
-  await write(header + '\n');
+  await write(format === 'csv' ? header + '\n' : '[\n');
   for (let p = 0; p < persons; p++) {
     const insz = largeInsz(p);
     let block = '';
     for (let l = 0; l < lessons; l++) {
       const m = Math.floor(l / perModule) + 1;
       const day = new Date(Date.UTC(2023, 0, 2 + l, 8)).toISOString().slice(0, 19) + 'Z';
-      block += `${insz};NT2-BIG;2023-01-02;M${m};${day};E-${insz};${(p + l) % 7 === 0 ? 'ABSENT' : 'PRESENT'}\n`;
+      const values = [insz, 'NT2-BIG', '2023-01-02', `M${m}`, day, `E-${insz}`, (p + l) % 7 === 0 ? 'ABSENT' : 'PRESENT'];
+      block += format === 'csv' ? values.join(';') + '\n'
+        : `${p || l ? ',\n' : ''}${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, values[i]])))}`;
     }
     await write(block);
   }
+  if (format === 'json') await write('\n]\n');
   out.end();
   await once(out, 'finish');
 }
@@ -363,6 +460,12 @@ test('`kbi import` with a progress bar: directly on an embedded directory, and t
   const again = kbi('import', file, '--kind', 'participations', '--batch-id', 'cli-1', '--as-organisation', cvoId);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /already imported .*nothing changed/);
+  // A .json file is JSON: the same rows as one array are the same facts, so nothing is written again.
+  const json = join(dir, 'week.json');
+  writeFileSync(json, asJsonArray(participationCsv([{ insz }]), ','));
+  const asArray = kbi('import', json, '--kind', 'participations', '--batch-id', 'cli-json', '--as-organisation', cvoId);
+  assert.equal(asArray.status, 0, asArray.stdout + asArray.stderr);
+  assert.match(asArray.stdout, /batch cli-json: 4 rows, 0 new, 0 changed, 4 already so/);
 
   // With the server running, the command goes through its operator API, file streamed.
   const server = spawn(process.execPath, ['bin/kbi.js', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -31,10 +31,10 @@ export function registerImportCommand(program: Command, helpers: CliHelpers): vo
     .requiredOption('--kind <kind>', `what the file holds: ${IMPORT_KINDS.join(' or ')}`)
     .requiredOption('--batch-id <id>', 'the sender\'s name for the batch: the same batch again changes nothing')
     .option('--as-organisation <id>', 'the sending organisation (uuid of a CVO, CBE, AHOVOKS or House of Dutch)')
-    .option('--format <format>', 'csv or ndjson (default: from the file name; .jsonl/.ndjson are JSON Lines)')
+    .option('--format <format>', 'csv or ndjson (JSON: one array of objects or JSON Lines; default: from the file name, .json/.jsonl/.ndjson are JSON)')
     .action(async (file: string, opts: Options) => {
       if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) { process.stderr.write(`kbi: --kind must be ${IMPORT_KINDS.join(' or ')}\n`); process.exit(2); }
-      const format = (opts.format ?? (['.jsonl', '.ndjson'].includes(extname(file).toLowerCase()) ? 'ndjson' : 'csv')) as ImportFormat;
+      const format = (opts.format ?? (['.json', '.jsonl', '.ndjson'].includes(extname(file).toLowerCase()) ? 'ndjson' : 'csv')) as ImportFormat;
       if (!['csv', 'ndjson'].includes(format)) { process.stderr.write('kbi: --format must be csv or ndjson\n'); process.exit(2); }
       let total: number;
       try { total = statSync(file).size; } catch { process.stderr.write(`kbi: cannot read ${file}\n`); process.exit(2); }

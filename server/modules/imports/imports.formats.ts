@@ -1,15 +1,18 @@
 /**
- * The two file formats of the course feeds, read as streams: CSV (a header row, UTF-8, `;` or `,`
- * — decided from the header line) and JSON Lines (one object per line). Either way the reader
- * yields one record at a time with its line number, so memory does not grow with the file.
- * The columns and their rules are in docs/imports.md and in `COLUMNS` below.
+ * The file formats of the course feeds, read as streams: CSV (a header row, UTF-8, `;` or `,`
+ * — decided from the header line) and JSON, either one array of row objects or JSON Lines (one
+ * object per line) — decided from the first byte. Either way the reader yields one record at a
+ * time with its line number (for a JSON array: the element's position), so memory does not grow
+ * with the file. The columns and their rules are in docs/imports.md and in `COLUMNS` below.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
+import { JSONParser } from '@streamparser/json';
 
 export type ImportKind = 'participations' | 'enrolments';
+/** `ndjson` is JSON in either form, a JSON array or JSON Lines (the name import_batches.format keeps). */
 export type ImportFormat = 'csv' | 'ndjson';
 export const IMPORT_KINDS: readonly ImportKind[] = ['participations', 'enrolments'];
 
@@ -76,11 +79,11 @@ export class Meter extends Transform {
 
 /** Reads the records of a metered stream in the given format. */
 export function readRecords(format: ImportFormat, input: Readable): AsyncGenerator<ReadItem> {
-  return format === 'csv' ? csvRecords(input) : ndjsonRecords(input);
+  return format === 'csv' ? csvRecords(input) : jsonRecords(input);
 }
 
-/** The bytes up to and including the first line break (or all, for a file of one line). */
-function readHead(input: Readable, max = 64 * 1024): Promise<Buffer> {
+/** The first bytes: chunks up to and including the first for which `enough` holds (or all, for a short file). */
+function readHead(input: Readable, enough: (chunk: Buffer) => boolean, max = 64 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -90,7 +93,7 @@ function readHead(input: Readable, max = 64 * 1024): Promise<Buffer> {
       while ((chunk = input.read() as Buffer | null) !== null) {
         parts.push(chunk);
         length += chunk.length;
-        if (chunk.includes(10) || length >= max) { finish(); return; }
+        if (enough(chunk) || length >= max) { finish(); return; }
       }
     };
     input.on('readable', onReadable);
@@ -107,7 +110,7 @@ function sniffDelimiter(head: Buffer): ';' | ',' {
 }
 
 async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
-  const head = await readHead(input);
+  const head = await readHead(input, (chunk) => chunk.includes(10));
   const parser = parse({ delimiter: sniffDelimiter(head), bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 64 * 1024 });
   input.on('error', (e) => parser.destroy(e));
   parser.write(head);
@@ -131,6 +134,58 @@ async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
     yield { error: rowError(err.lines ?? null, null, 'invalidCsv', { detail: err.message.replace(/^Invalid [^:]*: /, '') }), fatal: true };
   }
   if (!header) yield { error: rowError(1, null, 'emptyFile'), fatal: true };
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Where the JSON text starts: past a byte-order mark and whitespace (the length, when not yet). */
+function jsonStart(bytes: Buffer): number {
+  let i = bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return i;
+}
+
+/** The stream again, with the bytes already read in front. */
+async function* prepend(head: Buffer, input: Readable): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  yield* input;
+}
+
+/** JSON: a text that starts with `[` is one array of row objects; any other, JSON Lines. */
+async function* jsonRecords(input: Readable): AsyncGenerator<ReadItem> {
+  const head = await readHead(input, (chunk) => jsonStart(chunk) < chunk.length);
+  const start = jsonStart(head);
+  if (head[start] === 0x5b) yield* arrayRecords(prepend(head.subarray(start), input));
+  else yield* ndjsonRecords(Readable.from(prepend(head, input)));
+}
+
+/**
+ * The elements of one JSON array, each numbered by its position (1-based). The streaming parser
+ * keeps no element it has handed over, so only the chunk being read is in memory. A syntax error,
+ * an array that is not closed, or anything after it ends the reading: the batch is refused.
+ */
+async function* arrayRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadItem> {
+  const parser = new JSONParser({ paths: ['$.*'], keepStack: false });
+  const found: ReadItem[] = [];
+  let elements = 0, closed = false, fatal: RowError | null = null;
+  parser.onValue = ({ value }) => {
+    elements++;
+    found.push(value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? { record: { line: elements, values: value } }
+      : { error: rowError(elements, null, 'elementNotAnObject') });
+  };
+  parser.onEnd = () => { closed = true; };
+  parser.onError = () => { fatal ??= closed ? rowError(null, null, 'trailingJson') : rowError(elements + 1, null, 'invalidJson'); };
+  for await (const chunk of chunks) {
+    parser.write(chunk);
+    yield* found.splice(0);
+    if (fatal) break;
+  }
+  if (!fatal && !closed) {
+    parser.onError = () => { fatal ??= rowError(null, null, 'truncatedJson'); };
+    parser.end();
+  }
+  if (fatal) yield { error: fatal, fatal: true };
 }
 
 async function* ndjsonRecords(input: Readable): AsyncGenerator<ReadItem> {

@@ -1,6 +1,6 @@
 /**
  * The doors of the course feeds: partner clients POST a batch to /api/exchange/v1/imports/…, the
- * body streamed (text/csv or application/x-ndjson, up to 2 GiB) straight into the import service;
+ * body streamed (text/csv, application/json or application/x-ndjson, up to 2 GiB) straight into the import service;
  * the operator's `kbi import` reaches the same service through /api/operator/imports/… while the
  * server holds the embedded database. Administrators list the runs; a partner follows its own.
  */
@@ -33,7 +33,7 @@ export const runSchema = {
     rowsInserted: { type: 'integer' }, rowsUpdated: { type: 'integer' }, bytesRead: { type: 'integer' }, errorCount: { type: 'integer', description: 'All errors found; at most 1000 are listed.' },
     replayOf: { type: ['string', 'null'], description: 'For a replayed batch: the run that imported it.' }, attempts: { type: 'integer' },
     startedAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] },
-    errors: { type: 'array', items: rowError, description: 'Row-level error report: line number (1 = the CSV header), column, reason. Never the values themselves.' },
+    errors: { type: 'array', items: rowError, description: 'Row-level error report: line number (1 = the CSV header; in a JSON array the element\'s position, 1 = the first), column, reason. Never the values themselves.' },
   },
 } as const;
 const rejectedSchema = {
@@ -44,11 +44,12 @@ const rejectedSchema = {
   },
 } as const;
 
-const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
+/** Either JSON type reads both JSON forms: the reader tells an array from JSON Lines by the first byte. */
+const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'ndjson', 'application/x-ndjson': 'ndjson', 'application/jsonl': 'ndjson' };
 const formatOf = (req: FastifyRequest): ImportFormat => {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const format = FORMATS[type];
-  if (!format) throw new Problem('unsupportedMediaType', 'send the batch as text/csv or application/x-ndjson (JSON Lines)', [{ in: 'header', name: 'Content-Type', detail: 'not supported' }]);
+  if (!format) throw new Problem('unsupportedMediaType', 'send the batch as text/csv, application/json (one array of objects) or application/x-ndjson (JSON Lines)', [{ in: 'header', name: 'Content-Type', detail: 'not supported' }]);
   return format;
 };
 
@@ -86,8 +87,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
         schema: {
           tags: ['Exchange'], summary: `Import a batch of ${kind} (course feed)`, security: [{ bearer: [] }],
           description: `${KIND_TEXT[kind]} For adult-education centres (CVO, CBE), AHOVOKS and Houses of Dutch. The body is text/csv (header row, UTF-8, ; or ,) `
-            + 'or application/x-ndjson (one JSON object per line), streamed, up to 2 GiB; columns in docs/imports.md. All or nothing: one bad row and nothing is '
-            + 'imported, and the answer (400) lists every bad row by line, column and reason. The same batchId with the same content again answers `replayed` and changes nothing.',
+            + 'or application/json (one array of objects) or application/x-ndjson (one JSON object per line), streamed, up to 2 GiB; columns in docs/imports.md. '
+            + 'All or nothing: one bad row and nothing is imported, and the answer (400) lists every bad row by line (in a JSON array: the element\'s position), column and reason. The same batchId with the same content again answers `replayed` and changes nothing.',
           querystring: { type: 'object', additionalProperties: false, properties: { batchId: { type: 'string', maxLength: 100, description: 'Your name for the batch (or send it as Idempotency-Key).' } } },
           response: { 200: runSchema, 400: rejectedSchema, 401: PROBLEM, 403: PROBLEM, 409: PROBLEM, 413: PROBLEM, 415: PROBLEM },
         },
