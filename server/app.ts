@@ -32,6 +32,7 @@ import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
+import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -223,12 +224,14 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
   await http.ready();
+  const referralExpiry = config.referralExpiryMinutes > 0 ? startReferralExpiry(deps, config.referralExpiryMinutes * 60_000, log) : null;
 
   return {
     http,
     database: db,
     codes,
     async close() {
+      await referralExpiry?.stop();
       await http.close();
       await sessions.close();
       await partnerClients.close();

@@ -11,11 +11,13 @@ import { addAccountAsOperator } from './modules/access/access.service.ts';
 import { ROLES } from './modules/access/access.policy.ts';
 import { Problem } from './platform/errors.ts';
 import { OPERATOR } from './platform/access.ts';
+import { CodeLists } from './platform/codes.ts';
 import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 import { buildMissingDocuments } from './modules/dossier/documents.ts';
+import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
 
 function config(): Readonly<Config> {
   try { return loadConfig(); } catch (e) {
@@ -108,6 +110,17 @@ program.command('documents').description('build the stored dossier documents tha
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`built ${built} dossier documents in ${seconds.toFixed(1)} s${built ? ` (${Math.round(built / seconds)}/s)` : ''}\n`);
     await database.close();
+  });
+
+const referrals = program.command('referrals').description('referrals (toeleidingen) of partners to the agencies');
+referrals.command('expire').description('expire every referral still undecided past its deadline and tell each referring partner (`kbi serve` also does this every KBI_REFERRAL_EXPIRY_MINUTES)')
+  .action(async () => {
+    const cfg = config();
+    const database = await openDirect(cfg, 'referrals expire');
+    try {
+      const expired = await expireOverdueReferrals({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz });
+      process.stdout.write(`expired ${expired} overdue referrals\n`);
+    } finally { await database.close(); }
   });
 
 const users = program.command('users').description('staff accounts');

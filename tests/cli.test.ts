@@ -1,13 +1,18 @@
-/** The operator's CLI, run as a user runs it: `kbi seed`, `kbi audit verify`, `kbi --help`. */
+/** The operator's CLI, run as a user runs it: `kbi seed`, `kbi audit verify`, `kbi referrals expire`, `kbi --help`. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../server/platform/db.ts';
+import { sql } from 'kysely';
+import { inTransaction, openDatabase } from '../server/platform/db.ts';
+import { migrateToLatest } from '../server/platform/migrate.ts';
 import { recordAudit } from '../server/platform/audit.ts';
 import { OPERATOR } from '../server/platform/access.ts';
+import { makeInsz } from '../server/platform/identifiers/insz.ts';
+import { belgianToday } from '../server/modules/exchange/integrations.service.ts';
+import { addDays } from '../server/modules/exchange/workdays.ts';
 
 const kbi = (dataDir: string, ...args: string[]) => kbiWithInput(dataDir, '', ...args);
 const kbiWithInput = (dataDir: string, input: string, ...args: string[]) => spawnSync(process.execPath, ['bin/kbi.js', ...args], {
@@ -20,7 +25,7 @@ test('seed, then verify the audit trail, then find the record someone altered', 
 
   const help = kbi(dir, '--help');
   assert.equal(help.status, 0);
-  for (const command of ['serve', 'migrate', 'seed', 'documents', 'audit']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+  for (const command of ['serve', 'migrate', 'seed', 'documents', 'audit', 'referrals']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
 
   const seeded = kbi(dir, 'seed', '--persons', '25', '--seed', '4');
   assert.equal(seeded.status, 0, seeded.stderr);
@@ -69,4 +74,40 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   const bad = kbi(dir, 'seed', '--persons', 'many');
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /whole number/);
+});
+
+test('kbi referrals expire: an overdue referral expires and its partner gets the event, with nobody reading referrals', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbi-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const today = belgianToday();
+  // An OCMW referred a person to an agency twenty days ago: one referral due yesterday, one due today.
+  const setup = await openDatabase({ url: null, dataDir: dir });
+  await migrateToLatest(setup.db);
+  const { ocmw, overdue, onTime } = await inTransaction(setup.db, 'test:setup', async (tx) => {
+    const org = async (kind: string, name: string) => (await sql<{ id: string }>`INSERT INTO organisations (kind, name) VALUES (${kind}, ${name}) RETURNING id`.execute(tx)).rows[0]!.id;
+    const agency = await org('AGENCY', 'Agentschap Integratie en Inburgering');
+    const ocmwId = await org('OCMW', 'OCMW Gent');
+    const [person] = (await sql<{ id: string }>`INSERT INTO persons (insz, family_name, given_names, gender, nationality, residence_status, created_by_organisation_id)
+      VALUES (${makeInsz({ birthDate: '1990-04-12', serial: 412 })}, 'Haddad', 'Noor', '2', 'SYR', 'GEZINSHERENIGING_DERDELANDER', ${agency}::uuid) RETURNING id`.execute(tx)).rows;
+    const referral = async (respondBy: string) => (await sql<{ id: string }>`INSERT INTO referrals (person_id, from_id, to_id, reason, referred_on, respond_by, status)
+      VALUES (${person!.id}::uuid, ${ocmwId}::uuid, ${agency}::uuid, 'LEEFLOON', ${addDays(today, -20)}::date, ${respondBy}::date, 'SENT') RETURNING id`.execute(tx)).rows[0]!.id;
+    return { ocmw: ocmwId, overdue: await referral(addDays(today, -1)), onTime: await referral(today) };
+  });
+  await setup.close();
+
+  const run = kbi(dir, 'referrals', 'expire');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^expired 1 overdue referrals$/m);
+  assert.match(kbi(dir, 'referrals', 'expire').stdout, /expired 0 overdue referrals/, 'each referral expires once');
+
+  const check = await openDatabase({ url: null, dataDir: dir });
+  try {
+    const statuses = await check.db.selectFrom('referrals').select(['id', 'status']).orderBy('respond_by').execute();
+    assert.deepEqual(statuses, [{ id: overdue, status: 'EXPIRED' }, { id: onTime, status: 'SENT' }], 'due today is still on time');
+    const events = await check.db.selectFrom('outbox_events').select(['organisation_id', 'type', 'subject_id', 'payload']).execute();
+    assert.deepEqual(events, [{ organisation_id: ocmw, type: 'referral.expired', subject_id: overdue, payload: { referralId: overdue, status: 'EXPIRED', respondBy: addDays(today, -1) } }],
+      'the referring partner is told, in its event feed');
+    const audits = await check.db.selectFrom('audit_log').select(['action', 'actor_id']).execute();
+    assert.deepEqual(audits, [{ action: 'referrals.expire', actor_id: 'system:referral-expiry' }], 'audited; and no read of referrals happened');
+  } finally { await check.close(); }
 });

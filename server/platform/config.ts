@@ -2,6 +2,7 @@
  * One validated, frozen configuration object, read from the environment once.
  * Boot fails naming every bad key at once, never the first only.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -21,8 +22,10 @@ export interface Config {
   demoPersons: number;
   /** Seed of the deterministic demo data generator (`KBI_DEMO_SEED`). */
   demoSeed: number;
-  /** Size of the PostgreSQL connection pool (`KBI_DB_POOL`). */
+  /** Size of the PostgreSQL connection pool (`KBI_DB_POOL`), per serving process. */
   dbPoolSize: number;
+  /** Serving processes of `kbi serve` on one port (`KBI_WORKERS`, default 1; `auto` = one per CPU core); more than one needs PostgreSQL. */
+  workers: number;
   /** Accept MAGDA test numbers (month 61–72) as INSZ (`KBI_ACCEPT_TEST_INSZ`). */
   acceptTestInsz: boolean;
   /**
@@ -52,6 +55,8 @@ export interface Config {
   discimusUrl: string | null;
   /** How long KBI waits for a DISCIMUS answer, in milliseconds (`KBI_DISCIMUS_TIMEOUT_MS`). */
   discimusTimeoutMs: number;
+  /** Minutes between two sweeps that expire overdue referrals in `kbi serve` (`KBI_REFERRAL_EXPIRY_MINUTES`, 0 = off). */
+  referralExpiryMinutes: number;
 }
 
 export interface OidcConfig {
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     demoPersons: int('KBI_DEMO_PERSONS', 5000, 0, 10_000_000),
     demoSeed: int('KBI_DEMO_SEED', 1, 0, 2 ** 31 - 1),
     dbPoolSize: int('KBI_DB_POOL', 8, 1, 200),
+    workers: env.KBI_WORKERS?.trim() === 'auto' ? availableParallelism() : int('KBI_WORKERS', 1, 1, 64),
     acceptTestInsz: bool('KBI_ACCEPT_TEST_INSZ', false),
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
     sessionIdleMinutes: int('KBI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     serveWebApp: bool('KBI_SERVE_WEB', true),
     discimusUrl: env.KBI_DISCIMUS_URL?.trim().replace(/\/+$/, '') || null,
     discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
+    referralExpiryMinutes: int('KBI_REFERRAL_EXPIRY_MINUTES', 15, 0, 24 * 60),
   };
   if (config.discimusUrl) {
     let parsed: URL | null = null;
@@ -135,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
       problems.push(`KBI_DISCIMUS_URL must use https (http only on a loopback address), got "${config.discimusUrl}"`);
     }
+  }
+  if (config.workers > 1 && !config.databaseUrl) {
+    problems.push(`KBI_WORKERS=${config.workers} needs KBI_DATABASE_URL: the embedded PGlite database is one session in one process`);
   }
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   if (!isLoopback(config.host) && !config.allowRemote) {

@@ -37,6 +37,9 @@ async function grant(app: TestApp, body: Record<string, unknown>) {
   return expectOk(await call('POST', '/api/v1/authorisations', { legalBasis: 'Test legal basis', startsOn: '2020-01-01', ...body }), 201);
 }
 
+/** The DVZ list pages on the person's id: the order in which a list names these persons. */
+const byId = <T extends { id: string }>(persons: T[]) => [...persons].sort((a, b) => (a.id < b.id ? -1 : 1));
+
 /** The number of rows in each table that a refused request must leave as it was. */
 const counts = (app: TestApp) => app.rowCounts('audit_log', 'language_requirement_checks');
 
@@ -231,16 +234,16 @@ for (const which of TEST_DATABASES) {
         await expectOk(await dvz.call('POST', '/api/exchange/v1/integrations', { insz: p.insz, capacityCode: 'VERBLIJF', startsOn: dayOffset(-30) }), 201);
       }
       const list = await expectOk(await dvz.call('POST', '/api/exchange/v1/dvz/list', { from, to, purpose: 'VERBLIJFSRECHT_INTEGRATIE' }));
-      assert.deepEqual(list, {
-        from, to,
-        rows: [
-          { familyName: 'Aziz', givenNames: 'Test', insz: signed.insz, contractSigned: true, certificateObtained: false },
-          { familyName: 'Bakr', givenNames: 'Test', insz: certified.insz, contractSigned: true, certificateObtained: true },
-          { familyName: 'Chen', givenNames: 'Test', insz: registered.insz, contractSigned: false, certificateObtained: false },
-        ],
-      }, 'third-country statuses under art. 1/2 only, with something in the period, integrated by DVZ');
+      const expected = new Map([
+        [signed.id, { familyName: 'Aziz', givenNames: 'Test', insz: signed.insz, contractSigned: true, certificateObtained: false }],
+        [certified.id, { familyName: 'Bakr', givenNames: 'Test', insz: certified.insz, contractSigned: true, certificateObtained: true }],
+        [registered.id, { familyName: 'Chen', givenNames: 'Test', insz: registered.insz, contractSigned: false, certificateObtained: false }],
+      ]);
+      const listed = byId([signed, certified, registered]);
+      assert.deepEqual(list, { from, to, rows: listed.map((p) => expected.get(p.id)), next: null },
+        'third-country statuses under art. 1/2 only, with something in the period, integrated by DVZ; one page');
       const audits = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.dvzList').orderBy('id').execute();
-      assert.deepEqual(audits.map((a) => a.person_id), [signed.id, certified.id, registered.id], 'one audit record per person listed');
+      assert.deepEqual(audits.map((a) => a.person_id), listed.map((p) => p.id), 'one audit record per person listed');
       assert.ok(audits.every((a) => a.organisation_id === dvz.organisation.id && a.purpose === 'VERBLIJFSRECHT_INTEGRATIE' && a.result === 'allowed'));
       assert.deepEqual([...audits[0]!.clusters].sort(), ['certificates', 'contracts', 'personalia']);
 
@@ -248,7 +251,7 @@ for (const which of TEST_DATABASES) {
       const ministry = await partner(app, 'ABB');
       await grant(app, { partnerOrganisationId: ministry.organisation.id, purpose: 'VERBLIJFSRECHT_INTEGRATIE', clusters: ['personalia', 'contracts', 'certificates'] });
       const all = await expectOk(await ministry.call('POST', '/api/exchange/v1/dvz/list', { from, to, purpose: 'VERBLIJFSRECHT_INTEGRATIE' }));
-      assert.deepEqual(all.rows.map((r: any) => r.familyName), ['Aziz', 'Bakr', 'Chen', 'Farah']);
+      assert.deepEqual(all.rows.map((r: any) => r.familyName).sort(), ['Aziz', 'Bakr', 'Chen', 'Farah']);
 
       // Partners without it (or without every cluster of the list): 403, audited.
       const partial = await partner(app, 'LOCAL_AUTHORITY');
@@ -278,6 +281,78 @@ for (const which of TEST_DATABASES) {
         assert.ok(res.body.issues.some((i: any) => i.name === field), `${JSON.stringify(body)} names ${field}: ${JSON.stringify(res.body.issues)}`);
       }
       assert.deepEqual(await counts(app), before, 'bad input stores nothing');
+    });
+
+    test('DVZ list pages: walked with any limit it lists every person once, also across a change between pages; a bad cursor or limit is named', async (t) => {
+      const app = await startTestApp(t, which);
+      const ministry = await partner(app, 'ABB');
+      await grant(app, { partnerOrganisationId: ministry.organisation.id, purpose: 'VERBLIJFSRECHT_INTEGRATIE', clusters: ['personalia', 'contracts', 'certificates'] });
+      const from = dayOffset(-200), to = dayOffset(-10);
+      const persons: any[] = [];
+      for (const familyName of ['Zeroual', 'Yilmaz', 'Xu', 'Wahid', 'Vargas', 'Usman', 'Tahir']) {
+        const p = await app.factories.person({ familyName, givenNames: 'Test', residenceStatus: 'GEZINSHERENIGING_DERDELANDER' });
+        await app.factories.add(p.id, 'contracts', { kind: 'MOTHER', signedOn: dayOffset(-100), registeredOn: dayOffset(-100) });
+        persons.push(p);
+      }
+      const ask = (body: Record<string, unknown>) => ministry.call('POST', '/api/exchange/v1/dvz/list', { from, to, purpose: 'VERBLIJFSRECHT_INTEGRATIE', ...body });
+      const walk = async (limit: number, between?: (page: number) => Promise<void>) => {
+        const pages: any[] = [];
+        for (let cursor: string | undefined; ;) {
+          const page = await expectOk(await ask({ limit, ...(cursor ? { cursor } : {}) }));
+          pages.push(page);
+          await between?.(pages.length);
+          if (page.next === null) return pages;
+          cursor = page.next;
+        }
+      };
+      const whole = await expectOk(await ask({}));
+      assert.equal(whole.next, null, 'the default limit holds them all');
+      assert.deepEqual(whole.rows.map((r: any) => r.insz), byId(persons).map((p) => p.insz), 'in the order of the person id');
+
+      for (const [limit, sizes] of [[1, [1, 1, 1, 1, 1, 1, 1]], [3, [3, 3, 1]], [7, [7]], [6, [6, 1]]] as const) {
+        const auditsBefore = (await counts(app)).audit_log!;
+        const pages = await walk(limit);
+        assert.deepEqual(pages.map((p) => p.rows.length), sizes, `limit ${limit}`);
+        assert.deepEqual(pages.flatMap((p) => p.rows), whole.rows, `limit ${limit}: every person once, as the unpaged list`);
+        assert.ok(pages.every((p) => p.from === from && p.to === to));
+        assert.equal((await counts(app)).audit_log! - auditsBefore, persons.length, `limit ${limit}: one audit record per person received`);
+      }
+
+      // A person renamed between two pages keeps their place: the order is not by name.
+      const order = byId(persons);
+      const renamed = await walk(3, async (page) => {
+        if (page !== 1) return;
+        await inTransaction(app.database.db, 'test:setup', async (tx) => {
+          await tx.updateTable('persons').set({ family_name: 'Aaaa', valid_from: sql`now()` }).where('id', '=', order[4]!.id).execute();
+          await tx.updateTable('persons').set({ family_name: 'Zzzz', valid_from: sql`now()` }).where('id', '=', order[1]!.id).execute();
+        });
+      });
+      assert.deepEqual(renamed.flatMap((p) => p.rows.map((r: any) => r.insz)), order.map((p) => p.insz), 'nobody dropped, nobody twice');
+
+      // Bad limits and cursors: 400 naming the field; nothing audited.
+      const before = await counts(app);
+      const otherPeriod = (await expectOk(await ask({ limit: 2, from: dayOffset(-199) }))).next;
+      const afterOther = await counts(app);
+      const forged = Buffer.from(JSON.stringify({ after: "x' OR 1=1 --", from, to })).toString('base64url');
+      for (const [body, field] of [
+        [{ limit: 0 }, 'limit'], [{ limit: 1001 }, 'limit'], [{ limit: 2.5 }, 'limit'], [{ limit: '10' }, 'limit'],
+        [{ cursor: '' }, 'cursor'], [{ cursor: 'not-a-cursor' }, 'cursor'], [{ cursor: forged }, 'cursor'], [{ cursor: 12 }, 'cursor'],
+        [{ cursor: otherPeriod }, 'cursor'],
+      ] as const) {
+        const res = await ask(body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+        assert.deepEqual(res.body.issues.map((i: any) => [i.in, i.name]), [['body', field]], JSON.stringify(body));
+      }
+      assert.ok(before.audit_log! < afterOther.audit_log!, 'the other period was listed (and audited)');
+      assert.deepEqual(await counts(app), afterOther, 'bad paging stores nothing');
+
+      // The exchange OpenAPI document tells partners how to page.
+      const doc = await expectOk(await app.anonymous('GET', '/api/exchange/openapi.json'));
+      const operation = doc.paths['/api/exchange/v1/dvz/list'].post;
+      const body = operation.requestBody.content['application/json'].schema.properties;
+      assert.deepEqual([body.limit.minimum, body.limit.maximum, body.limit.default, body.cursor.type], [1, 1000, 500, 'string']);
+      assert.deepEqual(operation.responses['200'].content['application/json'].schema.properties.next.type, ['string', 'null']);
     });
   });
 }
@@ -321,14 +396,17 @@ for (const which of TEST_DATABASES) {
     const env = { ...process.env, KBI_LOG_LEVEL: 'silent', KBI_DATA_DIR: join(dir, 'data'), KBI_DATABASE_URL: which.name === 'pglite' ? '' : database.url! };
     const kbi = (...args: string[]) => spawnSync(process.execPath, ['bin/kbi.js', ...args], { encoding: 'utf8', env, timeout: 120_000 });
     const out = join(dir, 'dvz.csv');
-    const run = kbi('export', 'dvz', '--out', out, '--from', from, '--to', to);
+    const run = kbi('export', 'dvz', '--out', out, '--from', from, '--to', to, '--batch', '1'); // a page per person: the whole list all the same
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, new RegExp(`2 persons \\(${from} to ${to}\\) written`));
     const csv = readFileSync(out, 'utf8');
-    assert.deepEqual(parse(csv, { columns: true }), [
-      { naam: 'Amrani', voornaam: 'Salma, Lin', rijksregisternummer: persons[0]!.insz, inburgeringscontract_ondertekend: 'ja', inburgeringsattest_behaald: 'nee' },
-      { naam: 'Bashir', voornaam: 'Salma, Lin', rijksregisternummer: persons[1]!.insz, inburgeringscontract_ondertekend: 'ja', inburgeringsattest_behaald: 'ja' },
-    ], 'the rows of the API, the refugee not among them');
+    const expected: Record<string, object> = {
+      [persons[0]!.id]: { naam: 'Amrani', voornaam: 'Salma, Lin', rijksregisternummer: persons[0]!.insz, inburgeringscontract_ondertekend: 'ja', inburgeringsattest_behaald: 'nee' },
+      [persons[1]!.id]: { naam: 'Bashir', voornaam: 'Salma, Lin', rijksregisternummer: persons[1]!.insz, inburgeringscontract_ondertekend: 'ja', inburgeringsattest_behaald: 'ja' },
+    };
+    const listed = byId(persons.slice(0, 2));
+    assert.deepEqual(parse(csv, { columns: true }), listed.map((p) => expected[p.id]), 'the rows of the API, in its order, the refugee not among them');
+    assert.equal(existsSync(`${out}.partial`), false);
 
     const bad = kbi('export', 'dvz', '--out', join(dir, 'bad.csv'), '--from', '2025-13-01', '--to', to);
     assert.equal(bad.status, 1);
@@ -338,7 +416,7 @@ for (const which of TEST_DATABASES) {
     const check = which.name === 'pglite' ? await openDatabase({ url: null, dataDir: join(dir, 'data') }) : database;
     try {
       const audits = await check.db.selectFrom('audit_log').selectAll().where('action', '=', 'dvz.export').orderBy('id').execute();
-      assert.deepEqual(audits.map((a) => a.person_id), [persons[0]!.id, persons[1]!.id], 'the operator\'s export is audited per person');
+      assert.deepEqual(audits.map((a) => a.person_id), listed.map((p) => p.id), 'the operator\'s export is audited per person');
       assert.ok(audits.every((a) => a.actor_id === 'system:operator' && a.actor_kind === 'system'));
     } finally { if (which.name === 'pglite') await check.close(); }
   });

@@ -14,6 +14,11 @@ import { belgianToday } from '../../server/modules/exchange/integrations.service
 import { addDays, addWorkingDays, easterSunday, isWorkingDay } from '../../server/modules/exchange/workdays.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
+import { Writable } from 'node:stream';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/platform/config.ts';
+import { createLogger } from '../../server/platform/logger.ts';
+import { startReferralExpiry } from '../../server/modules/exchange/referrals.service.ts';
 
 /**
  * An agency with two offices and a caseworker in the first; a person whose dossier that office
@@ -261,6 +266,59 @@ for (const which of TEST_DATABASES) {
       // Sorted by deadline: the list answers the closest deadline first.
       const all = await expectOk(await caseworker.call('GET', '/api/v1/worklist/referrals'));
       assert.deepEqual(all.items.map((r: any) => r.id), [overdue.id, dueToday.id]);
+    });
+
+    test('kbi serve expires overdue referrals by itself, without a read, and a failed sweep is logged and tried again', async (t) => {
+      const app = await startTestApp(t, which);
+      const { person, ocmw } = await world(app);
+      const today = belgianToday();
+      const status = async (id: string) => (await app.database.db.selectFrom('referrals').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+      const overdue = async () => {
+        const r = await expectOk(await refer(ocmw, person.insz), 201);
+        await inTransaction(app.database.db, 'test:setup', (tx) => tx.updateTable('referrals').set({ referred_on: addDays(today, -20), respond_by: addDays(today, -1) }).where('id', '=', r.id).execute());
+        return r.id as string;
+      };
+      const serverOn = async (minutes: string) => {
+        const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', KBI_SERVE_WEB: 'false', KBI_REFERRAL_EXPIRY_MINUTES: minutes });
+        await (await buildApp({ config, database: app.database })).close(); // close() waits for a sweep in progress
+      };
+
+      const first = await overdue();
+      await serverOn('0');
+      assert.equal(await status(first), 'SENT', 'KBI_REFERRAL_EXPIRY_MINUTES=0: no sweep');
+      await serverOn('15');
+      assert.equal(await status(first), 'EXPIRED', 'a starting server sweeps at once');
+      const expiredEvents = () => app.database.db.selectFrom('outbox_events').select(['organisation_id', 'subject_id']).where('type', '=', 'referral.expired').execute();
+      assert.deepEqual(await expiredEvents(), [{ organisation_id: ocmw.organisation.id, subject_id: first }], 'the referring partner is told');
+
+      // The sweep repeats: while the outbox refuses events a run fails, is logged and changes nothing; the next run succeeds.
+      const second = await overdue();
+      await sql`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(app.database.db);
+      await sql`CREATE TRIGGER test_refuse_event BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION test_refuse_event()`.execute(app.database.db);
+      const lines: string[] = [];
+      const log = createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+      const sweep = startReferralExpiry({ db: app.database.db, database: app.database, codes: app.app.codes, acceptTestInsz: false }, 20, log);
+      t.after(() => sweep.stop());
+      const until = async (what: string, ok: () => Promise<boolean>) => {
+        for (const started = Date.now(); !(await ok());) {
+          if (Date.now() - started > 10_000) assert.fail(`timed out waiting: ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until('a failed sweep is logged', async () => lines.some((l) => l.includes('referral_expiry_failed')));
+      assert.equal(await status(second), 'SENT', 'the failed run rolled back');
+      const failure = JSON.parse(lines.find((l) => l.includes('referral_expiry_failed'))!);
+      assert.deepEqual([failure.level, failure.code, failure.message], [50, 'P0001', 'outbox unavailable']);
+      assert.ok(!lines.join('').includes(person.insz) && !lines.join('').includes(person.familyName), 'no personal data in the log');
+      await sql`DROP TRIGGER test_refuse_event ON outbox_events`.execute(app.database.db);
+      await until('the next run expires the referral', async () => (await status(second)) === 'EXPIRED');
+      await until('the expiry is logged', async () => lines.some((l) => l.includes('referrals_expired')));
+      assert.deepEqual((await expiredEvents()).map((e) => e.subject_id), [first, second]);
+
+      await sweep.stop();
+      const third = await overdue();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await status(third), 'SENT', 'a stopped sweep runs no more');
     });
 
     test('appointment requests: planned, held or cancelled by the agency, each step told to the requesting partner', async (t) => {

@@ -9,9 +9,12 @@
  * The deadline: ten working days after the day of the referral (Monday to Friday without the ten
  * Belgian legal holidays, workdays.ts), the term the OCMW protocol also gives a newcomer to
  * register (SPEC.md "Rules"). Expiry runs on read — before the agency's worklist, the partner's
- * search and the partner's event feed — so no scheduler is needed for anyone to see it.
+ * search and the partner's event feed — so whoever looks sees it; and `kbi serve` sweeps every
+ * KBI_REFERRAL_EXPIRY_MINUTES (`kbi referrals expire` on demand), so that the expiry and its event
+ * exist soon after the deadline even when nobody reads (a webhook dispatcher reads the outbox only).
  */
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import { OPERATOR, type RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
@@ -120,6 +123,37 @@ export async function expireOverdueReferrals(deps: Deps, today = belgianToday())
     }
     return rows.length;
   });
+}
+
+/**
+ * Expires overdue referrals at once (a server that was down over a deadline catches up when it
+ * starts), then every `everyMs`. A failed run is logged by its kind, never a row, and the next one
+ * tries again; the runs of one process never overlap. `stop()` waits for a run in progress, so
+ * that the database can be closed after it.
+ */
+export function startReferralExpiry(deps: Deps, everyMs: number, log: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const sweep = async () => {
+    try {
+      const expired = await expireOverdueReferrals(deps);
+      if (expired) log.info({ expired }, 'referrals_expired');
+    } catch (err) {
+      log.error({ error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown }).code, message: err instanceof Error ? err.message : undefined }, 'referral_expiry_failed');
+    }
+  };
+  const tick = () => {
+    running = sweep().then(() => { if (!stopped) timer = setTimeout(tick, everyMs).unref(); });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 /** The partner's own referrals (of one person, or all), newest first, with their status and outcome. */

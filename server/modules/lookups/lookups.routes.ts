@@ -13,7 +13,7 @@ import type { Deps } from '../dossier/records.ts';
 import { discimusClient } from '../discimus/discimus.client.ts';
 import { registerDiscimusRoutes } from '../discimus/discimus.routes.ts';
 import {
-  checkLanguageRequirement, DVZ_PURPOSE, dvzList, LANGUAGE_PURPOSE, presentOffice, searchOffices, type DvzInput, type OfficeSearch,
+  checkLanguageRequirement, DVZ_DEFAULT_LIMIT, DVZ_MAX_LIMIT, DVZ_PURPOSE, dvzList, LANGUAGE_PURPOSE, presentOffice, searchOffices, type DvzInput, type OfficeSearch,
 } from './lookups.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
@@ -35,6 +35,8 @@ const dvzBody = {
     from: { type: 'string', maxLength: 10, description: 'First day of the period, YYYY-MM-DD.' },
     to: { type: 'string', maxLength: 10, description: 'Last day of the period, YYYY-MM-DD (at most 366 days after from).' },
     purpose: { type: 'string', enum: [DVZ_PURPOSE] },
+    limit: { type: 'integer', minimum: 1, maximum: DVZ_MAX_LIMIT, default: DVZ_DEFAULT_LIMIT, description: `Persons per page, 1 to ${DVZ_MAX_LIMIT}.` },
+    cursor: { type: 'string', minLength: 1, maxLength: 200, description: 'The `next` of the previous page, with the same from and to; leave it out for the first page.' },
   },
 } as const;
 
@@ -49,6 +51,7 @@ const dvzAnswer = {
         properties: { familyName: { type: 'string' }, givenNames: { type: 'string' }, insz: { type: 'string' }, contractSigned: { type: 'boolean' }, certificateObtained: { type: 'boolean' } },
       },
     },
+    next: { type: ['string', 'null'], description: 'Opaque cursor of the next page, to send as cursor; null on the last page.' },
   },
 } as const;
 
@@ -100,7 +103,9 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
     schema: {
       tags, security, summary: 'DVZ: name, first name, national number, contract signed, certificate obtained, for the persons concerned',
       description: 'Seed 004 answer 4: newcomers under article 1/2 of the law of 15 December 1980 (third-country residence statuses, not protection) '
-        + 'with a contract signed, an integration certificate obtained or a registration in the period; contract and certificate as known up to its last day.',
+        + 'with a contract signed, an integration certificate obtained or a registration in the period; contract and certificate as known up to its last day. '
+        + 'Paged on a key that never changes (not by name): ask again with the same period and cursor = next until next is null; a page boundary never drops or repeats a person. '
+        + 'Every person on a page you receive is audited as an access.',
       body: { ...dvzBody, examples: [{ from: '2025-01-01', to: '2025-12-31', purpose: DVZ_PURPOSE }] },
       response: { 200: dvzAnswer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM },
     },

@@ -180,14 +180,17 @@ const DVZ_CLUSTERS: ClusterName[] = ['certificates', 'contracts', 'personalia'];
  */
 export const DVZ_RESIDENCE_STATUSES = ['GEZINSHERENIGING_DERDELANDER', 'ARBEIDSMIGRANT_DERDELANDER', 'STUDENT_DERDELANDER', 'ANDERE_DERDELANDER', 'GEREGULARISEERD'];
 
-export interface DvzInput { from: string; to: string; purpose?: string }
+export interface DvzInput { from: string; to: string; purpose?: string; limit?: number; cursor?: string }
 export interface DvzRow { familyName: string; givenNames: string; insz: string; contractSigned: boolean; certificateObtained: boolean }
-export interface DvzList { from: string; to: string; rows: DvzRow[] }
+/** One page of the list; `next` is the cursor of the following page, null on the last. */
+export interface DvzList { from: string; to: string; rows: DvzRow[]; next: string | null }
 
 const isDate = (s: unknown): s is string => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))
   && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 
 export const DVZ_MAX_DAYS = 366;
+export const DVZ_DEFAULT_LIMIT = 500;
+export const DVZ_MAX_LIMIT = 1000;
 
 /** The default period of `kbi export dvz`: the year up to today. */
 export function defaultDvzPeriod(today = belgianToday()): { from: string; to: string } {
@@ -197,26 +200,48 @@ export function defaultDvzPeriod(today = belgianToday()): { from: string; to: st
   return { from: d.toISOString().slice(0, 10), to: today };
 }
 
-function checkPeriod(input: DvzInput): void {
+/**
+ * The list pages on the person's id, which never changes: ordered by name, a person renamed between
+ * two pages could cross the boundary and be dropped or listed twice. The cursor names the period it
+ * belongs to, so that it cannot continue another list; it carries no personal data.
+ */
+const dvzCursor = (after: string, input: DvzInput) => Buffer.from(JSON.stringify({ after, from: input.from, to: input.to })).toString('base64url');
+
+function afterOfCursor(cursor: string, input: DvzInput): string | null {
+  try {
+    const { after, from, to } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return typeof after === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after) && from === input.from && to === input.to ? after : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the period and the cursor; returns the id the page starts after (null: the first page). */
+function checkInput(input: DvzInput): string | null {
   const issues: Issue[] = [];
   if (!isDate(input.from)) issues.push({ in: 'body', name: 'from', detail: 'a date, YYYY-MM-DD' });
   if (!isDate(input.to)) issues.push({ in: 'body', name: 'to', detail: 'a date, YYYY-MM-DD' });
   if (!issues.length && input.to < input.from) issues.push({ in: 'body', name: 'to', detail: 'before from' });
   if (!issues.length && (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1 > DVZ_MAX_DAYS) issues.push({ in: 'body', name: 'to', detail: `a period of at most ${DVZ_MAX_DAYS} days` });
   if (!issues.length && input.from > belgianToday()) issues.push({ in: 'body', name: 'from', detail: 'lies in the future' });
+  const after = input.cursor === undefined ? null : afterOfCursor(input.cursor, input);
+  if (input.cursor !== undefined && after === null) issues.push({ in: 'body', name: 'cursor', detail: 'not a cursor this list gave out for this period' });
   if (issues.length) throw badRequest(issues);
+  return after;
 }
 
 /**
  * The list for DVZ, for a partner whose authorisation for VERBLIJFSRECHT_INTEGRATIE gives the three
  * clusters of its columns (where that authorisation demands capacity codes: only persons the partner
- * has integrated under one of them today), or for the operator (`kbi export dvz`). Every person on
- * the list is an access to that person's data, audited as such.
+ * has integrated under one of them today), or for the operator (`kbi export dvz`), a page of at
+ * most `limit` persons at a time. Every person on a page is an access to that person's data,
+ * audited as such.
  */
 export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput): Promise<DvzList> {
   const operator = ctx.actor.kind === 'system';
   const organisationId = operator ? null : exchangeOrganisation(ctx, 'asks the DVZ list');
-  checkPeriod(input);
+  const after = checkInput(input);
+  const limit = input.limit ?? DVZ_DEFAULT_LIMIT;
   const purpose = input.purpose ?? DVZ_PURPOSE;
   if (purpose !== DVZ_PURPOSE) throw badRequest([{ in: 'body', name: 'purpose', detail: `must be ${DVZ_PURPOSE}` }]);
   const action = operator ? 'dvz.export' : 'exchange.dvzList';
@@ -235,7 +260,7 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
 
   const { from, to } = input;
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const rows = (await sql<Row>`
+    const found = (await sql<Row>`
       SELECT p.id, p.family_name, p.given_names, p.insz,
              EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = p.id AND c.signed_on <= ${to}::date) AS contract_signed,
              EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id AND c.kind = 'INTEGRATION' AND c.issued_on <= ${to}::date) AS certificate_obtained
@@ -246,7 +271,10 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
            OR EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id AND r.registered_on BETWEEN ${from}::date AND ${to}::date))
          ${integratedUnder ? sql`AND EXISTS (SELECT 1 FROM integrations i WHERE i.organisation_id = ${organisationId}::uuid AND i.insz = p.insz
                AND i.capacity_code = ANY(${integratedUnder}::text[]) AND i.starts_on <= ${today}::date AND (i.ends_on IS NULL OR i.ends_on >= ${today}::date))` : sql``}
-       ORDER BY p.family_name, p.given_names, p.id`.execute(tx)).rows;
+         ${after ? sql`AND p.id > ${after}::uuid` : sql``}
+       ORDER BY p.id
+       LIMIT ${limit + 1}`.execute(tx)).rows;
+    const rows = found.slice(0, limit);
     const auditCtx = { ...ctx, purpose };
     const detail = JSON.stringify({ from, to, listed: rows.length });
     if (rows.length) {
@@ -260,13 +288,14 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
     return {
       from, to,
       rows: rows.map((r) => ({ familyName: r.family_name, givenNames: r.given_names, insz: r.insz, contractSigned: !!r.contract_signed, certificateObtained: !!r.certificate_obtained })),
+      next: found.length > limit ? dvzCursor(rows[rows.length - 1]!.id, input) : null,
     };
   });
 }
 
-/** The list as CSV, with the seed's words as headings (seed 004 answer 4). */
-export function dvzCsv(list: DvzList): string {
-  return stringify(list.rows.map((r) => [r.familyName, r.givenNames, r.insz, r.contractSigned ? 'ja' : 'nee', r.certificateObtained ? 'ja' : 'nee']), {
-    header: true, columns: ['naam', 'voornaam', 'rijksregisternummer', 'inburgeringscontract_ondertekend', 'inburgeringsattest_behaald'],
+/** A page of the list as CSV lines, the first with the seed's words as headings (seed 004 answer 4). */
+export function dvzCsv(rows: DvzRow[], header: boolean): string {
+  return stringify(rows.map((r) => [r.familyName, r.givenNames, r.insz, r.contractSigned ? 'ja' : 'nee', r.certificateObtained ? 'ja' : 'nee']), {
+    header, columns: ['naam', 'voornaam', 'rijksregisternummer', 'inburgeringscontract_ondertekend', 'inburgeringsattest_behaald'],
   });
 }
