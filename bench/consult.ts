@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -21,13 +22,16 @@ const freePort = () => new Promise<number>((resolve, reject) => {
   s.on('error', reject);
 });
 
+/** Serving processes: one per core, as `KBI_WORKERS=auto` would run it (`KBI_BENCH_WORKERS` to compare). */
+export const SERVER_WORKERS = Number(process.env.KBI_BENCH_WORKERS ?? availableParallelism());
+
 async function startServer(url: string, port: number): Promise<ChildProcess> {
   // KBI_BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server under load.
   const nodeArgs = (process.env.KBI_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
     env: {
       ...process.env, NODE_ENV: 'production', KBI_DATABASE_URL: url, PORT: String(port), KBI_DEMO_PERSONS: '0', KBI_LOG_LEVEL: 'warn', KBI_SERVE_WEB: 'false',
-      KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '16', KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+      KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '8', KBI_WORKERS: String(SERVER_WORKERS), KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,4 +1,10 @@
-/** The HTTP process: migrate, serve, and on first start fill an empty database with demo data. */
+/**
+ * The HTTP process: migrate, serve, and on first start fill an empty database with demo data.
+ * With `KBI_WORKERS` > 1 (PostgreSQL only) this process supervises that many serving processes on
+ * one port (node:cluster): Node runs JavaScript on one core, so one process per core is how a
+ * machine's cores all serve. The processes share nothing but the database.
+ */
+import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './platform/config.ts';
 import { buildApp } from './app.ts';
@@ -8,6 +14,7 @@ import { ensureDemoAccounts } from './modules/access/access.demo.ts';
 import { startSimulator } from './modules/discimus/simulator.process.ts';
 
 export async function serve(configured: Readonly<Config>): Promise<void> {
+  if (configured.workers > 1) return cluster.isPrimary ? supervise(configured) : serveWorker(configured);
   const lock = configured.databaseUrl ? null : acquireLock(configured.dataDir, 'serve');
   // The demo asks a DISCIMUS simulator of its own (a child process) unless a real endpoint is configured.
   const discimus = !configured.discimusUrl && configured.demoPersons > 0 ? await startSimulator() : null;
@@ -18,7 +25,6 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (lock) updateLockPort(config.dataDir, lock, port);
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -32,6 +38,12 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  banner(config, port, discimus !== null, null);
+  await seedDemo(app, config);
+}
+
+function banner(config: Readonly<Config>, port: number, simulator: boolean, processes: string | null): void {
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const storage = config.databaseUrl ? 'PostgreSQL server (KBI_DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   process.stdout.write([
     '',
@@ -40,10 +52,15 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
     `  API documentation  ${url}/api/docs`,
     `  Health             ${url}/api/health`,
     `  Database           ${storage}`,
-    `  DISCIMUS           ${config.discimusUrl ? `${config.discimusUrl}${discimus ? '  (simulator, a child process)' : ''}` : 'not configured (KBI_DISCIMUS_URL)'}`,
+    ...(processes ? [`  Processes          ${processes}`] : []),
+    `  DISCIMUS           ${config.discimusUrl ? `${config.discimusUrl}${simulator ? '  (simulator, a child process)' : ''}` : 'not configured (KBI_DISCIMUS_URL)'}`,
     '',
   ].join('\n') + '\n');
+}
 
+/** An empty database gets the demo population and every database the demo accounts (unless KBI_DEMO_PERSONS=0). */
+async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Readonly<Config>): Promise<void> {
+  const log = app.http.log;
   const { count } = await app.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(count) === 0 && config.demoPersons > 0) {
     log.info({ persons: config.demoPersons, seed: config.demoSeed }, 'demo_data_generating');
@@ -62,4 +79,68 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   }
   const users = await app.database.db.selectFrom('users').select('id').limit(1).execute();
   if (!users.length) process.stdout.write('  No staff accounts yet: create the first administrator with `npx kbi users add --role ADMINISTRATOR …`.\n');
+}
+
+/**
+ * The supervisor of `workers` serving processes: migrates and seeds once, starts the DISCIMUS
+ * simulator once, then forks; a worker that dies is replaced (unless it died within seconds of
+ * starting twice in a row, which is a fault no restart mends). SIGTERM/SIGINT stop every worker
+ * gracefully (each finishes its requests), then this process.
+ */
+async function supervise(configured: Readonly<Config>): Promise<void> {
+  const discimus = !configured.discimusUrl && configured.demoPersons > 0 ? await startSimulator() : null;
+  const config: Readonly<Config> = discimus ? Object.freeze({ ...configured, discimusUrl: discimus.url }) : configured;
+  const app = await buildApp({ config, operatorToken: randomBytes(24).toString('base64url') }); // migrates
+  const log = app.http.log;
+  await seedDemo(app, config);
+  await app.close();
+
+  let stopping = false;
+  let quickDeaths = 0;
+  const fork = (): Worker => {
+    const worker = cluster.fork({ KBI_DISCIMUS_URL: config.discimusUrl ?? '' });
+    const born = Date.now();
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      quickDeaths = Date.now() - born < 5000 ? quickDeaths + 1 : 0;
+      log.error({ worker: worker.id, code, signal }, 'worker_exited');
+      if (quickDeaths >= 2) {
+        log.fatal('workers keep dying at start; stopping');
+        void stop('workers failing', 1);
+        return;
+      }
+      fork();
+    });
+    return worker;
+  };
+  const workers = Array.from({ length: config.workers }, fork);
+  const stop = async (signal: string, exitCode = 0) => {
+    if (stopping && exitCode === 0) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+    await Promise.all(alive.map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.process.kill('SIGTERM'); })));
+    await discimus?.stop();
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const ports = await Promise.all(workers.map((w) => new Promise<number>((resolve) => w.once('listening', (address) => resolve(address.port)))));
+  banner(config, ports[0]!, discimus !== null, `${config.workers} serving processes (KBI_WORKERS)`);
+}
+
+/** One of the supervisor's serving processes: listens on the shared port; no seeding, no banner. */
+async function serveWorker(config: Readonly<Config>): Promise<void> {
+  const app = await buildApp({ config, operatorToken: randomBytes(24).toString('base64url') });
+  await app.http.listen({ port: config.port, host: config.host });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => { /* the supervisor decides */ });
 }

@@ -47,61 +47,132 @@ export interface Authorised {
 }
 
 /**
- * The rule of who may know what, as SQL ($1 organisation, $2 purpose, $3 the day, $4 the INSZ):
- * `auth`, the organisation's kind and the authorisations that hold on the day for the purpose
- * (its own and its kind's); `holding`, those that apply to this person: without capacity codes,
- * or with one under which the person is in the organisation's integration register that day.
- * One rule in one place, read in the same statement as what it guards.
+ * The rule of who may know what, as SQL over `req` (one row per question: n, org, purpose, insz,
+ * day): `party`, the asking organisation's kind and the capacity codes under which the
+ * person is in its integration register that day; `auth`, the organisation's authorisations that
+ * hold on the day for the purpose (its own and its kind's); `holding`, those that apply to this
+ * person: without capacity codes, or with one of the register's; `rule`, per question what the
+ * decision needs. One rule in one place, read in the same statement as what it guards.
  */
 const RULE = `
+  party AS (
+    SELECT req.n, o.kind,
+           (SELECT coalesce(array_agg(i.capacity_code), '{}') FROM integrations i
+             WHERE i.organisation_id = req.org AND i.insz = req.insz AND i.starts_on <= req.day AND (i.ends_on IS NULL OR i.ends_on >= req.day)) AS codes
+      FROM req JOIN organisations o ON o.id = req.org),
   auth AS (
-    SELECT o.kind, a.id, a.clusters, a.capacity_codes, a.legal_basis
-      FROM organisations o
-      LEFT JOIN authorisations a ON (a.partner_organisation_id = o.id OR a.partner_kind = o.kind)
-       AND a.purpose = $2 AND a.starts_on <= $3::date AND (a.ends_on IS NULL OR a.ends_on >= $3::date)
-     WHERE o.id = $1::uuid),
-  integrated AS (
-    SELECT coalesce(array_agg(capacity_code), '{}') AS codes FROM integrations
-     WHERE organisation_id = $1::uuid AND insz = $4 AND starts_on <= $3::date AND (ends_on IS NULL OR ends_on >= $3::date)),
-  holding AS (
-    SELECT auth.* FROM auth, integrated i
-     WHERE auth.id IS NOT NULL AND (cardinality(auth.capacity_codes) = 0 OR auth.capacity_codes && i.codes)),
-  granted AS (
-    SELECT coalesce(array_agg(DISTINCT c ORDER BY c), '{}') AS clusters FROM holding, unnest(holding.clusters) c)`;
+    SELECT party.n, party.codes, a.id, a.clusters, a.capacity_codes, a.legal_basis
+      FROM party JOIN req USING (n)
+      JOIN authorisations a ON (a.partner_organisation_id = req.org OR a.partner_kind = party.kind)
+       AND a.purpose = req.purpose AND a.starts_on <= req.day AND (a.ends_on IS NULL OR a.ends_on >= req.day)),
+  holding AS (SELECT * FROM auth WHERE cardinality(capacity_codes) = 0 OR capacity_codes && codes),
+  rule AS (
+    SELECT req.n, party.kind AS partner_kind,
+      (SELECT count(*) FROM auth WHERE auth.n = req.n)::int AS authorisations,
+      (SELECT array_agg(DISTINCT c ORDER BY c) FROM auth, unnest(auth.capacity_codes) c WHERE auth.n = req.n) AS capacity_codes,
+      (SELECT json_agg(json_build_object('id', id, 'legalBasis', legal_basis) ORDER BY id) FROM holding WHERE holding.n = req.n) AS holding,
+      (SELECT coalesce(array_agg(DISTINCT c ORDER BY c), '{}') FROM holding, unnest(holding.clusters) c WHERE holding.n = req.n) AS clusters
+      FROM req LEFT JOIN party USING (n))`;
 
-/** What the rule found, for the decision and its refusal message. */
-const RULE_COLUMNS = `
-  (SELECT kind FROM auth LIMIT 1) AS partner_kind,
-  (SELECT count(id) FROM auth)::int AS authorisations,
-  (SELECT array_agg(DISTINCT c ORDER BY c) FROM auth, unnest(auth.capacity_codes) c) AS capacity_codes,
-  (SELECT json_agg(json_build_object('id', id, 'legalBasis', legal_basis) ORDER BY id) FROM holding) AS holding,
-  (SELECT clusters FROM granted) AS clusters`;
+const RULE_COLUMNS = 'rule.partner_kind, rule.authorisations, rule.capacity_codes, rule.holding, rule.clusters';
 
-const AUTHORISED_FOR = { name: 'kbi_authorised_for', text: `WITH ${RULE} SELECT ${RULE_COLUMNS}` };
+/** $1 organisation, $2 purpose, $3 the day, $4 the INSZ. */
+const AUTHORISED_FOR = {
+  name: 'kbi_authorised_for',
+  text: `WITH req AS (SELECT 1 AS n, $1::uuid AS org, $2::text AS purpose, $3::date AS day, $4::text AS insz), ${RULE} SELECT ${RULE_COLUMNS} FROM rule`,
+};
 
 /**
- * The current-state consult in one statement: the rule, the person under the INSZ, the person's
- * stored dossier document when it is current, and — only when an authorisation holds — the audit
- * record of the access (for an unknown INSZ under its keyed hash), committed with the read.
- * $5 actor, $6 actor kind, $7 action, $8 request id.
+ * Today's consults in one statement, for any number of questions at once (arrays $1 organisations,
+ * $2 purposes, $3 days, $4 INSZs, $5 actors, $6 actor kinds, $7 actions, $8 request ids): per
+ * question the rule, the person under the INSZ, the person's stored dossier document when it is
+ * current, and — only when an authorisation holds — the audit record of the access (for an unknown
+ * INSZ under its keyed hash), committed with the read. `audited` counts the records written.
  */
 const CONSULT_NOW = {
   name: 'kbi_consult_now',
-  text: `WITH ${RULE},
-  person AS (SELECT id FROM persons WHERE insz = $4),
+  text: `WITH req AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+      WITH ORDINALITY AS r(org, purpose, day, insz, actor, actor_kind, action, request_id, n)),
+  ${RULE},
+  person AS (SELECT req.n, p.id FROM req JOIN persons p ON p.insz = req.insz),
   audit AS (
     INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail, insz_hash)
-    SELECT $5, $6, $1::uuid, $2, $7, (SELECT id FROM person),
-           CASE WHEN EXISTS (SELECT 1 FROM person) THEN (SELECT clusters FROM granted) ELSE '{}' END, 'allowed', $8,
-           jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding))
-             || CASE WHEN EXISTS (SELECT 1 FROM person) THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END,
-           CASE WHEN NOT EXISTS (SELECT 1 FROM person) THEN kbi_insz_hash($4) END
-     WHERE EXISTS (SELECT 1 FROM holding)
-    RETURNING id)
-  SELECT ${RULE_COLUMNS},
-    (SELECT id FROM person) AS person_id,
-    (SELECT d.document FROM dossier_documents d WHERE d.person_id = (SELECT id FROM person) AND d.built_version = d.version AND EXISTS (SELECT 1 FROM holding)) AS document,
-    (SELECT count(*) FROM audit)::int AS audited`,
+    SELECT req.actor, req.actor_kind, req.org, req.purpose, req.action, person.id,
+           CASE WHEN person.id IS NOT NULL THEN rule.clusters ELSE '{}' END, 'allowed', req.request_id,
+           jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding WHERE holding.n = req.n))
+             || CASE WHEN person.id IS NOT NULL THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END,
+           CASE WHEN person.id IS NULL THEN kbi_insz_hash(req.insz) END
+      FROM req JOIN rule USING (n) LEFT JOIN person USING (n)
+     WHERE rule.holding IS NOT NULL
+     ORDER BY req.n
+    RETURNING 1)
+  SELECT ${RULE_COLUMNS}, person.id AS person_id, d.document, (SELECT count(*) FROM audit)::int AS audited
+    FROM rule LEFT JOIN person USING (n)
+    LEFT JOIN dossier_documents d ON d.person_id = person.id AND d.built_version = d.version AND rule.holding IS NOT NULL
+   ORDER BY rule.n`,
+};
+
+interface Question { params: [string, string, string, string, string, string, string, string]; resolve: (row: Row) => void; reject: (e: unknown) => void }
+
+/**
+ * Group commit for consults. Partners ask many at once (64 connections in the bench); one
+ * statement and one commit per question made PostgreSQL spend most of a consult on statement and
+ * commit overhead. Questions that arrive while `IN_FLIGHT` statements are running wait and then
+ * go together, up to `MAX_BATCH`, in one statement: each still gets its own rule, its own audit
+ * record and its answer only after that record is committed. Alone, a question goes at once.
+ */
+/** How the consults of this process were grouped: statements run, questions answered, the largest group. */
+export const consultBatching = { statements: 0, questions: 0, largest: 0 };
+
+class ConsultQueue {
+  static readonly IN_FLIGHT = 3;
+  static readonly MAX_BATCH = 64;
+  private waiting: Question[] = [];
+  private running = 0;
+  constructor(private readonly database: Deps['database']) {}
+
+  /** organisation, purpose, day, INSZ, actor, actor kind, action, request id */
+  ask(params: Question['params']): Promise<Row> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ params, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < ConsultQueue.IN_FLIGHT && this.waiting.length) {
+      const batch = this.waiting.splice(0, ConsultQueue.MAX_BATCH);
+      this.running++;
+      void this.run(batch).finally(() => { this.running--; this.pump(); });
+    }
+  }
+
+  private async run(batch: Question[]): Promise<void> {
+    try {
+      const column = (i: number) => batch.map((q) => q.params[i]);
+      const t0 = performance.now();
+      const rows = await this.database.prepared(CONSULT_NOW.name, CONSULT_NOW.text, batch[0]!.params.map((_, i) => column(i)));
+      const held = rows.filter((r) => r.holding !== null).length;
+      if (rows.length !== batch.length || rows.some((r) => r.audited !== held)) {
+        throw new Error('consult: the rule held but the access was not audited'); // the statement and decide() disagree
+      }
+      consultBatching.statements++;
+      consultBatching.questions += batch.length;
+      consultBatching.largest = Math.max(consultBatching.largest, batch.length);
+      if (process.env.KBI_CONSULT_STATS) console.error('consult batch', batch.length, (performance.now() - t0).toFixed(1));
+      batch.forEach((q, i) => q.resolve(rows[i]!));
+    } catch (e) {
+      for (const q of batch) q.reject(e);
+    }
+  }
+}
+
+const QUEUES = new WeakMap<Deps['database'], ConsultQueue>();
+const queueOf = (database: Deps['database']) => {
+  let queue = QUEUES.get(database);
+  if (!queue) QUEUES.set(database, queue = new ConsultQueue(database));
+  return queue;
 };
 
 /** The decision on what the rule found; refuses (audited, by the caller's error hook) when nothing holds. */
@@ -142,13 +213,12 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
   return asOf ? consultPast(deps, ctx, organisationId, insz, input.purpose, asOf, audit) : consultNow(deps, ctx, organisationId, insz, input.purpose, audit);
 }
 
-/** Today's dossier: one statement decides, audits and reads the stored document; a missing document is assembled once. */
+/** Today's dossier: one statement (shared with other consults of the moment) decides, audits and reads the stored document; a missing document is assembled once. */
 async function consultNow(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
-  const [row] = await deps.database.prepared(CONSULT_NOW.name, CONSULT_NOW.text, [organisationId, purpose, belgianToday(), insz, ctx.actor.id, ctx.actor.kind, audit.action, ctx.requestId]);
-  const { partnerKind, clusters, basis } = decide(row!, audit, purpose);
-  if (row!.audited !== 1) throw new Error('consult: the rule held but the access was not audited'); // the statement and decide() disagree
-  if (!row!.person_id) return { known: false, purpose, asOf: null, clusters, authorisations: basis };
-  const document = (row!.document as Row | null) ?? (await buildDocument(deps.database, row!.person_id)).document;
+  const row = await queueOf(deps.database).ask([organisationId, purpose, belgianToday(), insz, ctx.actor.id, ctx.actor.kind, audit.action, ctx.requestId]);
+  const { partnerKind, clusters, basis } = decide(row, audit, purpose);
+  if (!row.person_id) return { known: false, purpose, asOf: null, clusters, authorisations: basis };
+  const document = (row.document as Row | null) ?? (await buildDocument(deps.database, row.person_id)).document;
   if (!document.person) return { known: false, purpose, asOf: null, clusters, authorisations: basis }; // removed a moment ago
   return answer(document, { partnerKind, clusters, basis }, purpose, null);
 }
