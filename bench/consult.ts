@@ -4,17 +4,23 @@
  * PostgreSQL's own primary-key lookup rate on the same machine in the same run (`pgbench -S`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import type { Database } from '../server/platform/db.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { registerClient } from '../server/modules/partners/partners.service.ts';
 import { buildMissingDocuments } from '../server/modules/dossier/documents.ts';
 
-export interface ConsultLoad { partners: number; connections: number; seconds: number; requests: number; perSecond: number; p50: number; p99: number; errors: number; non2xx: number }
+export interface ConsultLoad {
+  partners: number; connections: number; seconds: number; requests: number; perSecond: number; p50: number; p99: number; errors: number; non2xx: number;
+  /** Share of the machine's CPU time during the run (0–100 %, all cores together). */
+  cpu: { server: number; postgres: number; loadGenerator: number; idle: number };
+}
 
 const freePort = () => new Promise<number>((resolve, reject) => {
   const s = createServer();
@@ -44,15 +50,22 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
 }
 
 /**
- * Every OCMW of the demo world (up to `partners`) gets a partner client and 2,000 of the persons in
- * its integration register; then `connections` keep consulting random integrated persons.
+ * `partners` OCMWs (those of the demo world, and more where it has fewer) each get a partner client
+ * and 2,000 of the persons in their integration register; then `connections` keep consulting, each
+ * request as a random partner about a random person of its register.
  */
-export async function consultThroughput(database: Database & { url: string }, { partners = 8, connections = 64, seconds = 20, cold: measureCold = true } = {}): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; documents: { built: number; seconds: number } }> {
+export async function consultThroughput(database: Database & { url: string }, { partners = 64, connections = 64, seconds = 20, cold: measureCold = true } = {}): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; documents: { built: number; seconds: number } }> {
   const db = database.db;
+  const existing = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM organisations WHERE kind = 'OCMW'`.execute(db)).rows[0]!.n);
+  if (existing < partners) {
+    await database.exec(`BEGIN; SELECT set_config('kbi.actor', 'bench', true);
+      INSERT INTO organisations (kind, name) SELECT 'OCMW', 'OCMW bench ' || g FROM generate_series(1, ${partners - existing}) g; COMMIT`);
+  }
   const ocmws = await db.selectFrom('organisations').select('id').where('kind', '=', 'OCMW').orderBy('id').limit(partners).execute();
   const clients: { token: string; insz: string[] }[] = [];
   const port = await freePort();
   const server = await startServer(database.url, port);
+  const dir = mkdtempSync(join(tmpdir(), 'kbi-consult-'));
   try {
     for (const [i, o] of ocmws.entries()) {
       const { secret } = await registerClient(database, { actor: OPERATOR, requestId: 'bench' }, { organisationId: o.id, clientId: `bench-ocmw-${i}` });
@@ -66,24 +79,22 @@ export async function consultThroughput(database: Database & { url: string }, { 
       clients.push({ token: ((await res.json()) as { access_token: string }).access_token, insz });
     }
     await sql`ANALYZE`.execute(db);
-    const run = (duration: number) => autocannon({
-      url: `http://127.0.0.1:${port}`, connections, duration, pipelining: 1,
-      requests: [{
-        method: 'POST', path: '/api/exchange/v1/dossiers/consult',
-        setupRequest: (req) => {
-          const c = clients[Math.floor(Math.random() * clients.length)]!;
-          const insz = c.insz[Math.floor(Math.random() * c.insz.length)]!;
-          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` }, body: JSON.stringify({ insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }) };
-        },
-      }],
-    });
+    const questions = join(dir, 'questions.txt');
+    writeFileSync(questions, clients.flatMap((c) => c.insz.map((insz) => `${c.token} ${insz}`)).join('\n'));
+    // wrk (C, one thread): the load generator takes as little as possible of the two cores it shares.
+    const run = (duration: number) => {
+      const r = spawnSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '-s', fileURLToPath(new URL('./consult.lua', import.meta.url)), `http://127.0.0.1:${port}`, '--', questions], { encoding: 'utf8' });
+      const line = /KBI-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(r.stdout ?? '');
+      if (r.status !== 0 || !line) throw new Error(`wrk failed (install it: apt-get install wrk): ${r.error?.message ?? r.stderr}`);
+      const [requests, micros, p50, p99, errors, non2xx] = line.slice(1).map(Number) as [number, number, number, number, number, number];
+      return { requests, perSecond: requests / (micros / 1e6), p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), errors, non2xx };
+    };
     const measure = async (): Promise<ConsultLoad> => {
-      await run(3); // warm-up: prepared statements, caches, JIT
-      const r = await run(seconds);
-      return {
-        partners: clients.length, connections, seconds, requests: r.requests.total, perSecond: r.requests.total / r.duration,
-        p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx,
-      };
+      run(3); // warm-up: prepared statements, caches, JIT
+      const before = cpuSnapshot();
+      const r = run(seconds);
+      const cpu = cpuShares(before, cpuSnapshot(), server.pid!);
+      return { partners: clients.length, connections, seconds, ...r, cpu };
     };
     // Cold: no stored dossier document (as right after a bulk change), so each first consult of a person assembles one.
     let cold: ConsultLoad | null = null;
@@ -100,7 +111,45 @@ export async function consultThroughput(database: Database & { url: string }, { 
     return { cold, current, documents };
   } finally {
     server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface CpuSnapshot { total: number; idle: number; children: number; processes: Map<number, { ticks: number; ppid: number; name: string }> }
+
+/** CPU ticks of the machine and of every process, from /proc. */
+function cpuSnapshot(): CpuSnapshot {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const processes = new Map<number, { ticks: number; ppid: number; name: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.set(Number(entry), { ticks: Number(rest[11]) + Number(rest[12]), ppid: Number(rest[1]), name });
+    } catch { /* ended meanwhile */ }
+  }
+  // This process's ended children (wrk, once waited for): their user and system time.
+  const own = readFileSync('/proc/self/stat', 'utf8');
+  const mine = own.slice(own.lastIndexOf(')') + 2).split(' ');
+  return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3]! + fields[4]!, children: Number(mine[13]) + Number(mine[14]), processes };
+}
+
+/** Who used the machine between two snapshots: the server (and its worker processes), PostgreSQL, wrk (ended by then), idle. */
+function cpuShares(a: CpuSnapshot, b: CpuSnapshot, serverPid: number): ConsultLoad['cpu'] {
+  const total = b.total - a.total;
+  const share = (pick: (pid: number, p: { ppid: number; name: string }) => boolean) => {
+    let ticks = 0;
+    for (const [pid, p] of b.processes) if (pick(pid, p)) ticks += p.ticks - (a.processes.get(pid)?.ticks ?? 0);
+    return Math.round((1000 * ticks) / total) / 10;
+  };
+  return {
+    server: share((pid, p) => pid === serverPid || p.ppid === serverPid),
+    postgres: share((_, p) => p.name.startsWith('postgres')),
+    loadGenerator: Math.round((1000 * (b.children - a.children)) / total) / 10,
+    idle: Math.round((1000 * (b.idle - a.idle)) / total) / 10,
+  };
 }
 
 /** PostgreSQL's own select-only primary-key rate (`pgbench -S`) with as many clients, on a scratch database. */

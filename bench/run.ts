@@ -19,7 +19,7 @@ import { dossierDocument, dossierStatement } from '../server/modules/dossier/dos
 import { DOSSIER_RESOURCES } from '../server/modules/dossier/clusters.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { bundleSizes, dossierTimeToInteractive, reportWeb } from './web.ts';
-import { consultThroughput, pgbenchSelectOnly } from './consult.ts';
+import { SERVER_WORKERS, consultThroughput, pgbenchSelectOnly } from './consult.ts';
 import { benchImports } from './imports.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
 
@@ -153,21 +153,23 @@ async function main() {
   say('');
   reportWeb(say, web, tti, PG_PERSONS);
 
-  // Partner consults under load: a real `kbi serve` process, 64 connections, against pgbench -S.
-  const { cold: coldRun, current: load, documents } = await consultThroughput(scratch, { partners: 8, connections: 64, seconds: 20 });
+  // Partner consults under load: a real `kbi serve`, 64 partners on 64 connections, against pgbench -S.
+  const { cold: coldRun, current: load, documents } = await consultThroughput(scratch, { partners: 64, connections: 64, seconds: 20 });
   const cold = coldRun!;
   const pgb = await scratchDatabase(serverUrl, 'kbi_pgbench', 1);
   let pgTps: number;
   try { pgTps = pgbenchSelectOnly(pgb.url, 64, 20); } finally { await pgb.close(); }
   say(`## Partner consult under load (PostgreSQL, ${PG_PERSONS.toLocaleString('en')} persons)`);
   say('');
-  say(`\`POST /api/exchange/v1/dossiers/consult\` against one \`kbi serve\` process (pool 16), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, from ${load.partners} OCMW partner clients with bearer tokens, each consulting random persons of its own integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`);
+  say(`\`POST /api/exchange/v1/dossiers/consult\` against \`kbi serve\` with ${SERVER_WORKERS} serving process${SERVER_WORKERS === 1 ? '' : 'es'} (\`KBI_WORKERS\`, one per core; pool 8 each), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, driven by \`wrk\` (one thread); each request comes from one of ${load.partners} OCMW partner clients with its bearer token and consults a random person of that partner's integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016); consults that arrive while one such statement runs go together in the next (group commit, each with its own rule, audit record and answer after commit). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`);
   say('');
   say('| what | per second | p50 | p99 | errors |');
   say('|---|---|---|---|---|');
   say(`| audited partner consults, documents current | **${Math.round(load.perSecond).toLocaleString('en')}** | ${load.p50} ms | ${load.p99} ms | ${load.errors + load.non2xx} |`);
   say(`| audited partner consults, cold (documents assembled on the way) | ${Math.round(cold.perSecond).toLocaleString('en')} | ${cold.p50} ms | ${cold.p99} ms | ${cold.errors + cold.non2xx} |`);
   say(`| \`pgbench -S\` primary-key lookups | ${Math.round(pgTps).toLocaleString('en')} | — | — | — |`);
+  say('');
+  say(`Where the two cores went during the measured run (documents current): server ${load.cpu.server} %, PostgreSQL ${load.cpu.postgres} %, load generator ${load.cpu.loadGenerator} %, idle ${load.cpu.idle} % (cold: ${cold.cpu.server} / ${cold.cpu.postgres} / ${cold.cpu.loadGenerator} / ${cold.cpu.idle} %).`);
   say('');
   say(`Building all ${documents.built.toLocaleString('en')} missing documents at once (\`kbi documents\`): ${documents.seconds.toFixed(1)} s, ${Math.round(documents.built / documents.seconds).toLocaleString('en')} documents/s.`);
   say('');
