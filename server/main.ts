@@ -90,7 +90,8 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
 async function supervise(configured: Readonly<Config>): Promise<void> {
   const discimus = !configured.discimusUrl && configured.demoPersons > 0 ? await startSimulator() : null;
   const config: Readonly<Config> = discimus ? Object.freeze({ ...configured, discimusUrl: discimus.url }) : configured;
-  const app = await buildApp({ config, operatorToken: randomBytes(24).toString('base64url') }); // migrates
+  // Only to migrate and seed: the workers sweep referrals.
+  const app = await buildApp({ config: { ...config, referralExpiryMinutes: 0 }, operatorToken: randomBytes(24).toString('base64url') });
   const log = app.http.log;
   await seedDemo(app, config);
   await app.close();
@@ -115,7 +116,7 @@ async function supervise(configured: Readonly<Config>): Promise<void> {
   };
   const workers = Array.from({ length: config.workers }, fork);
   const stop = async (signal: string, exitCode = 0) => {
-    if (stopping && exitCode === 0) return;
+    if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());

@@ -129,10 +129,9 @@ export const consultBatching = { statements: 0, questions: 0, largest: 0 };
  * statements in flight.
  */
 class ConsultQueue {
-  static readonly IN_FLIGHT = 1;
   static readonly MAX_BATCH = 64;
   private waiting: Question[] = [];
-  private running = 0;
+  private busy = false;
   constructor(private readonly database: Deps['database']) {}
 
   /** organisation, purpose, day, INSZ, actor, actor kind, action, request id */
@@ -144,17 +143,15 @@ class ConsultQueue {
   }
 
   private pump(): void {
-    while (this.running < ConsultQueue.IN_FLIGHT && this.waiting.length) {
-      const batch = this.waiting.splice(0, ConsultQueue.MAX_BATCH);
-      this.running++;
-      void this.run(batch).finally(() => { this.running--; this.pump(); });
-    }
+    if (this.busy || !this.waiting.length) return;
+    this.busy = true;
+    void this.run(this.waiting.splice(0, ConsultQueue.MAX_BATCH)).finally(() => { this.busy = false; this.pump(); });
   }
 
   private async run(batch: Question[]): Promise<void> {
     try {
-      const column = (i: number) => batch.map((q) => q.params[i]);
-      const rows = await this.database.prepared(CONSULT_NOW.name, CONSULT_NOW.text, batch[0]!.params.map((_, i) => column(i)));
+      const columns = batch[0]!.params.map((_, i) => batch.map((q) => q.params[i]));
+      const rows = await this.database.prepared(CONSULT_NOW.name, CONSULT_NOW.text, columns);
       const held = rows.filter((r) => r.holding !== null).length;
       if (rows.length !== batch.length || rows.some((r) => r.audited !== held)) {
         throw new Error('consult: the rule held but the access was not audited'); // the statement and decide() disagree
