@@ -1,6 +1,7 @@
 /**
- * Who is asking. Every request that touches personal data carries an actor; the rules of what
- * an actor may do live in modules/access (access.policy.ts), checked by its `authorize`.
+ * Who is asking, and how a route says who may ask. Every request that touches personal data
+ * carries an actor; the rules of what an actor may do live in modules/access (access.policy.ts),
+ * checked by its `authorize` and `can`.
  */
 export interface Actor {
   /** Stable id written into `recorded_by` and the audit log (never a name). */
@@ -17,6 +18,33 @@ export interface RequestContext {
   actor: Actor;
   requestId: string;
   purpose?: string;
+}
+
+/**
+ * The door of a route: who may call it. Every route declares one in its options
+ * (`config: { access: 'staff' }`); registering a route without one fails at start-up.
+ * - public: anyone, no actor (log-in, the token endpoint, health, the API documents);
+ * - staff: a logged-in staff session (changes also need the CSRF token);
+ * - partner: a partner API client's bearer token;
+ * - operator: the one-time token of the CLI talking to the server that holds the data directory.
+ */
+export const DOORS = ['public', 'staff', 'partner', 'operator'] as const;
+export type Door = (typeof DOORS)[number];
+
+/**
+ * What a staff role may do beyond reading and writing dossier clusters: the rule book
+ * (access.policy.ts) grants each capability per role; `can(ctx, capability)` asks it.
+ */
+export const CAPABILITIES = ['manageUsers', 'readAudit', 'manageAuthorisations', 'consultForOrganisation', 'readUsageStatistics'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route (required: see Door). */
+    access?: Door;
+    /** For staff routes: the capability the caller's role needs, checked before the body is read. */
+    capability?: Capability;
+  }
 }
 
 /** The demo-data generator and other operator tasks run by the installation itself. */
