@@ -16,10 +16,12 @@ import { CodeLists } from './platform/codes.ts';
 import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
 import { registerWebApp } from './platform/web.ts';
-import { ANONYMOUS } from './platform/access.ts';
+import { ANONYMOUS, OPERATOR } from './platform/access.ts';
+import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
+import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
-import { actorOf, resolveSession } from './modules/access/access.service.ts';
+import { actorOf, can, resolveSession } from './modules/access/access.service.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
 import { openSessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
@@ -41,6 +43,8 @@ import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 
 export interface App {
   http: FastifyInstance;
+  /** Every route with the door it declared (platform/door.ts). */
+  routes: readonly DeclaredRoute[];
   database: Database;
   codes: CodeLists;
   close(): Promise<void>;
@@ -89,6 +93,10 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
+  // The door of every route (platform/door.ts): the ways to authenticate are filled in below.
+  const unready = async (): Promise<never> => { throw new Problem('serviceUnavailable', 'starting'); };
+  const authenticators: Authenticators = { staff: unready, partner: unready, operator: unready, can };
+  const routes = installDoors(http, authenticators);
   // One line per request, with the route pattern only: URLs and query strings may carry personal data.
   http.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -160,45 +168,46 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   await http.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   registerExchangeDocs(http);
 
-  http.get('/api/health', { schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
+  http.get('/api/health', { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
     async () => {
       await db.db.selectFrom('kbi_migration').select('name').limit(1).execute();
       return { status: 'ok', database: db.kind };
     });
-  http.get('/api/openapi.json', { schema: { hide: true } }, async () => http.swagger());
+  http.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => http.swagger());
 
-  // Every request under /api/v1 acts as a logged-in staff member (session cookie), except log-in itself.
+  // Staff authenticate with the session cookie (and the CSRF token on every change).
   const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   const sessions = await openSessionCache(db, config.sessionCacheSeconds);
   const partnerClients = await NoticeCache.open<ClientState>(db, PARTNER_CLIENT_CHANNEL, config.sessionCacheSeconds);
-  http.decorateRequest('ctx', null as never);
   http.decorateRequest('session', null);
-  http.addHook('preValidation', async (req) => {
-    const route = req.routeOptions.url ?? '';
-    if (route.startsWith('/api/exchange/v1/') && route !== '/api/exchange/v1/oauth/token') {
-      // Partners authenticate as institutions with a bearer token from the client-credentials grant.
-      const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-      if (!bearer) throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
-      req.ctx = { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined };
-      return;
-    }
-    if (!route.startsWith('/api/v1/') || (route === '/api/v1/session' && req.method === 'POST')) return;
-    // The ways to log in: which there are, and the OpenID Connect redirects (the callback opens the session).
-    if (route === '/api/v1/session/methods' || route.startsWith('/api/v1/session/oidc/')) return;
-    const purpose = typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;
+  const refused = (req: FastifyRequest, problem: Problem) => problem.denied({ action: `${req.method} ${req.routeOptions.url}`, personId: null, clusters: [] });
+  authenticators.staff = async (req) => {
     const token = req.cookies[SESSION_COOKIE];
     const resolved = token ? await resolveSession(db, sessionSettings, token, sessions) : null;
     if (!resolved || 'expired' in resolved) {
-      const problem = resolved ? new Problem('sessionExpired', 'your session has expired; log in again') : new Problem('unauthenticated', 'log in first');
-      throw problem.denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
+      throw refused(req, resolved ? new Problem('sessionExpired', 'your session has expired; log in again') : new Problem('unauthenticated', 'log in first'));
     }
     req.session = resolved;
-    req.ctx = { actor: actorOf(resolved.user), requestId: req.id, purpose };
+    const ctx = { actor: actorOf(resolved.user), requestId: req.id, purpose: purposeOf(req) };
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.headers['x-csrf-token'] !== resolved.csrfToken) {
-      throw new Problem('csrfTokenMissing', 'send the X-CSRF-Token you received at log-in with every change')
-        .denied({ action: `${req.method} ${route}`, personId: null, clusters: [] });
+      req.ctx = ctx; // the refusal is audited as this staff member's
+      throw refused(req, new Problem('csrfTokenMissing', 'send the X-CSRF-Token you received at log-in with every change'));
     }
-  });
+    return ctx;
+  };
+  // Partners authenticate as institutions with a bearer token from the client-credentials grant.
+  authenticators.partner = async (req) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!bearer) throw refused(req, new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token'));
+    return { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: purposeOf(req) };
+  };
+  // The CLI, while this server holds the embedded database, with the one-time token of the lock file.
+  const expectedOperator = operatorToken ? Buffer.from(`Bearer ${operatorToken}`) : null;
+  authenticators.operator = async (req) => {
+    const given = Buffer.from(String(req.headers.authorization ?? ''));
+    if (!expectedOperator || given.length !== expectedOperator.length || !timingSafeEqual(given, expectedOperator)) throw refused(req, new Problem('unauthenticated', 'operator token required'));
+    return { actor: OPERATOR, requestId: req.id };
+  };
   http.addHook('preHandler', async (req, reply) => {
     if (!perActor || !req.ctx || req.ctx.actor.kind === 'system') return;
     const limit = await perActor(req);
@@ -218,9 +227,9 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerExchangeRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
-  registerLookupRoutes(http, deps, { config, operatorToken });
-  registerImportRoutes(http, deps, operatorToken);
-  if (operatorToken) registerOperatorRoutes(http, db, operatorToken);
+  registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
+  registerImportRoutes(http, deps, !!operatorToken);
+  if (operatorToken) registerOperatorRoutes(http, db);
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
   await http.ready();
@@ -228,6 +237,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
 
   return {
     http,
+    routes,
     database: db,
     codes,
     async close() {

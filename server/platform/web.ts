@@ -8,22 +8,27 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Problem } from './errors.ts';
+import { PUBLIC_SCOPE } from './door.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export async function registerWebApp(http: FastifyInstance, dir = WEB_DIST): Promise<boolean> {
   if (!existsSync(`${dir}index.html`)) return false;
-  await http.register(fastifyStatic, {
-    root: dir, prefix: '/', wildcard: false, index: false, cacheControl: false,
-    setHeaders: (res, path) => {
-      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
   const page = (req: FastifyRequest, reply: FastifyReply) => {
     if (req.url.startsWith('/api/') || req.url === '/api') throw new Problem('resourceNotFound', `no such endpoint: GET ${req.url.split('?')[0]}`);
     return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   };
-  http.get('/', { schema: { hide: true } }, page);
-  http.get('/*', { schema: { hide: true } }, page);
+  // The static files (the built app: no personal data) are public; fastify-static registers a route per file.
+  await http.register(async (scope) => {
+    scope.decorate(PUBLIC_SCOPE, true);
+    await scope.register(fastifyStatic, {
+      root: dir, prefix: '/', wildcard: false, index: false, cacheControl: false,
+      setHeaders: (res, path) => {
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+    scope.get('/', { config: { access: 'public' }, schema: { hide: true } }, page);
+    scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, page);
+  });
   return true;
 }

@@ -106,7 +106,7 @@ for (const which of TEST_DATABASES) {
       assert.equal((await caseworker.call('POST', '/api/v1/audit/search', {})).status, 403);
       assert.equal((await (await as('TEAM_LEAD', { organisationId: agency.id })).call('POST', '/api/v1/audit/search', {})).status, 403);
       assert.equal((await anonymous('POST', '/api/v1/audit/search', {})).status, 401);
-      const refusals = await search(officer.call, { action: 'audit.search', result: 'denied' });
+      const refusals = await search(officer.call, { action: 'POST /api/v1/audit/search', result: 'denied' }); // refused at the door, before the service
       assert.ok(refusals.items.some((l) => l.actorId === `user:${admin.user.id}`), 'the administrator\'s attempt is in the trail');
       assert.ok(refusals.items.some((l) => l.actorId === `user:${caseworker.userId}`), 'the caseworker\'s attempt is in the trail');
     });

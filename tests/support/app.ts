@@ -32,11 +32,11 @@ export interface TestApp {
   factories: Factories;
 }
 
-export async function startTestApp(t: TestContext, which: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(t: TestContext, which: TestDatabase, env: Record<string, string> = {}, options: { operatorToken?: string } = {}): Promise<TestApp> {
   const database = await which.open();
   // Per-actor limits are tested on their own (hardening.test.ts); the suites here make many requests as one user.
   const config = loadConfig({ KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0', ...env });
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, operatorToken: options.operatorToken });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

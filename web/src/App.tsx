@@ -8,7 +8,7 @@ import { Layout } from './components/Layout.tsx';
 import { Loading } from './components/forms.tsx';
 import { ReloginDialog } from './components/Relogin.tsx';
 import { useI18n } from './i18n/index.tsx';
-import { CAN, homeOf, useSession, type Role } from './session.tsx';
+import { CAN, homeOf, useSession, type Permissions } from './session.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { SearchPage } from './pages/Search.tsx';
 
@@ -18,11 +18,11 @@ const AdminPage = lazy(() => import('./pages/Admin.tsx'));
 const WorklistPage = lazy(() => import('./pages/Worklist.tsx'));
 const StatisticsPage = lazy(() => import('./pages/Statistics.tsx'));
 
-function Guard({ allow, children }: { allow: (role: Role) => boolean; children: React.ReactNode }) {
+function Guard({ allow, children }: { allow: (p: Permissions) => boolean; children: React.ReactNode }) {
   const { user } = useSession();
   const { t } = useI18n();
   if (!user) return null;
-  if (!allow(user.role)) return <p className="page">{t('error.forbidden')}</p>;
+  if (!allow(user.permissions)) return <p className="page">{t('error.forbidden')}</p>;
   return <>{children}</>;
 }
 
@@ -45,8 +45,8 @@ export function App() {
       {expired && <ReloginDialog />}
       <Suspense fallback={<Loading />}>
         <Routes>
-          <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
-          <Route path="/login" element={<Navigate to={homeOf(user.role)} replace />} />
+          <Route path="/" element={<Navigate to={homeOf(user.permissions)} replace />} />
+          <Route path="/login" element={<Navigate to={homeOf(user.permissions)} replace />} />
           <Route path="/persons" element={<Guard allow={CAN.searchPersons}><SearchPage /></Guard>} />
           <Route path="/persons/:personId" element={<Guard allow={CAN.searchPersons}><DossierPage /></Guard>} />
           <Route path="/consultation" element={<Guard allow={CAN.consult}><ConsultationPage /></Guard>} />

@@ -5,7 +5,15 @@ import { forget } from './data.ts';
 
 export type Role = 'AGENCY_CASEWORKER' | 'TEAM_LEAD' | 'HOUSE_OF_DUTCH' | 'OCMW_SOCIAL_WORKER' | 'MONITORING_ANALYST' | 'PRIVACY_OFFICER' | 'ADMINISTRATOR';
 
-export interface User { id: string; username: string; displayName: string; role: Role; organisationId: string; officeIds: string[] }
+export type Capability = 'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns';
+
+/** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
+export interface Permissions { territory: 'all' | 'organisation' | 'offices' | 'none'; read: string[]; write: string[]; referenceWrite: string[]; capabilities: Capability[] }
+
+export interface User { id: string; username: string; displayName: string; role: Role; organisationId: string; officeIds: string[]; permissions: Permissions }
+
+type SessionAnswer = { user: Omit<User, 'permissions'>; permissions: Permissions; csrfToken: string };
+const userOf = (answer: SessionAnswer): User => ({ ...answer.user, permissions: answer.permissions });
 
 interface Session {
   user: User | null;
@@ -28,17 +36,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // The session ended under the user's hands (idle time-out, log-out elsewhere): keep the user and
     // every screen as it is, so that nothing typed is lost, and ask for the password again on top.
     whenUnauthenticated(() => { setCsrfToken(null); setExpired(true); });
-    request<{ user: User; csrfToken: string }>('GET', '/api/v1/session')
-      .then(({ body }) => { setCsrfToken(body.csrfToken); setUser(body.user); })
+    request<SessionAnswer>('GET', '/api/v1/session')
+      .then(({ body }) => { setCsrfToken(body.csrfToken); setUser(userOf(body)); })
       .catch(() => {})
       .finally(() => setChecking(false));
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const { body } = await request<{ user: User; csrfToken: string }>('POST', '/api/v1/session', { username, password });
+    const { body } = await request<SessionAnswer>('POST', '/api/v1/session', { username, password });
     setCsrfToken(body.csrfToken);
     setExpired(false);
-    setUser(body.user);
+    setUser(userOf(body));
   }, []);
 
   const logout = useCallback(async () => {
@@ -58,19 +66,23 @@ export function useSession(): Session {
   return value;
 }
 
-/** What a role's home screen is, and which parts of the app it sees. */
+/**
+ * Which parts of the app a user sees, read from the permissions the server sent (never from the
+ * role's name). The worklist is for those who follow persons of their own offices or organisation
+ * and decide referrals; the administrator's functional support reaches referrals through the dossier.
+ */
 export const CAN = {
-  searchPersons: (r: Role) => ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'ADMINISTRATOR'].includes(r),
-  consult: (r: Role) => r === 'OCMW_SOCIAL_WORKER',
-  worklist: (r: Role) => ['AGENCY_CASEWORKER', 'TEAM_LEAD'].includes(r),
-  administer: (r: Role) => ['ADMINISTRATOR', 'PRIVACY_OFFICER'].includes(r),
-  statistics: (r: Role) => ['MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'].includes(r),
+  searchPersons: (p: Permissions) => p.territory !== 'none' && p.read.includes('personalia'),
+  consult: (p: Permissions) => p.capabilities.includes('consultForOrganisation'),
+  worklist: (p: Permissions) => (p.territory === 'offices' || p.territory === 'organisation') && p.write.includes('referrals'),
+  administer: (p: Permissions) => p.capabilities.some((c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns'),
+  statistics: (p: Permissions) => p.capabilities.includes('readUsageStatistics'),
 };
 
-export function homeOf(role: Role): string {
-  if (CAN.consult(role)) return '/consultation';
-  if (CAN.searchPersons(role)) return '/persons';
-  if (CAN.administer(role)) return '/admin';
-  if (CAN.statistics(role)) return '/statistics';
+export function homeOf(p: Permissions): string {
+  if (CAN.consult(p)) return '/consultation';
+  if (CAN.searchPersons(p)) return '/persons';
+  if (CAN.administer(p)) return '/admin';
+  if (CAN.statistics(p)) return '/statistics';
   return '/no-screen';
 }

@@ -1,5 +1,6 @@
 /** Renders docs/permissions.md from the rule book (`npm run docs:permissions`); a test keeps it current. */
 import { POLICY, ROLES, roleAllows } from './access.policy.ts';
+import { CAPABILITIES, type Capability } from '../../platform/access.ts';
 import { ALL_RESOURCES, DOSSIER_RESOURCES, REFERENCE_RESOURCES, PERSON_RESOURCE } from '../dossier/clusters.ts';
 
 const TERRITORY: Record<string, string> = {
@@ -7,6 +8,12 @@ const TERRITORY: Record<string, string> = {
   organisation: 'persons whose dossier its organisation manages or leads, or registered',
   offices: 'persons whose dossier one of its offices manages (or its organisation registered, before a dossier exists)',
   none: 'no person',
+};
+
+/** How the permissions page names each capability. */
+const CAPABILITY_TEXT: Record<Capability, string> = {
+  manageUsers: 'manages accounts and partner clients', readAudit: 'reads the audit trail', manageAuthorisations: 'manages authorisations',
+  consultForOrganisation: 'consults for its organisation', readUsageStatistics: 'reads exchange usage statistics', readImportRuns: 'reads every import run',
 };
 
 export function renderPermissions(): string {
@@ -23,9 +30,11 @@ export function renderPermissions(): string {
     '',
     '## Roles',
     '',
-    '| role | territory | manages accounts | reads the audit trail | manages authorisations | consults for its organisation | reads exchange usage statistics | description |',
-    '|---|---|---|---|---|---|---|---|',
-    ...ROLES.map((r) => `| \`${r}\` | ${TERRITORY[POLICY[r].territory]} | ${mark(POLICY[r].manageUsers)} | ${mark(POLICY[r].readAudit)} | ${mark(POLICY[r].manageAuthorisations)} | ${mark(POLICY[r].consultForOrganisation)} | ${mark(POLICY[r].readUsageStatistics)} | ${POLICY[r].description} |`),
+    `| role | territory | ${CAPABILITIES.map((c) => CAPABILITY_TEXT[c]).join(' | ')} | description |`,
+    `|---|---|${CAPABILITIES.map(() => '---').join('|')}|---|`,
+    ...ROLES.map((r) => `| \`${r}\` | ${TERRITORY[POLICY[r].territory]} | ${CAPABILITIES.map((c) => mark(POLICY[r][c])).join(' | ')} | ${POLICY[r].description} |`),
+    '',
+    'A route that needs a capability says so (`config.capability`), and the door checks it before the request body is read.',
     '',
     '## Dossier records: read / write per role',
     '',

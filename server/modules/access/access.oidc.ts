@@ -63,6 +63,7 @@ function providerProblem(req: FastifyRequest, event: string, err: unknown): Prob
 /** The log-in methods (always) and, when an OpenID provider is configured, its two routes. */
 export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings: SessionSettings, settings: OidcConfig | null): void {
   app.get('/api/v1/session/methods', {
+    config: { access: 'public' },
     schema: {
       tags: ['Access'], summary: 'How staff can log in here', security: [],
       response: { 200: { type: 'object', properties: { local: { type: 'boolean' }, oidc: { type: 'boolean' } } } },
@@ -72,6 +73,7 @@ export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings
   const provider = providerConfiguration(settings);
 
   app.get('/api/v1/session/oidc/start', {
+    config: { access: 'public' },
     schema: {
       tags: ['Access'], summary: 'Log in through the OpenID provider: redirects to it', security: [],
       description: 'returnTo is the path of KBI to show after log-in (default /).',
@@ -99,6 +101,7 @@ export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings
   });
 
   app.get('/api/v1/session/oidc/callback', {
+    config: { access: 'public' },
     schema: {
       tags: ['Access'], summary: 'Where the OpenID provider sends the browser back: opens the session', security: [],
       description: 'Sets the same session cookie as POST /api/v1/session and answers a page that moves on to the path given at the start.',

@@ -8,6 +8,7 @@
  *     never the record, so that not even the existence of a dossier leaks.
  */
 import { DATA_CLUSTERS, type ClusterName } from '../dossier/clusters.ts';
+import type { Capability } from '../../platform/access.ts';
 
 export const ROLES = ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'OCMW_SOCIAL_WORKER', 'MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,7 +22,8 @@ export type Territory = 'all' | 'organisation' | 'offices' | 'none';
 
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'search';
 
-export interface RolePolicy {
+/** The rule book of one role: its territory, clusters and reference tables, and every capability (platform/access.ts). */
+export interface RolePolicy extends Record<Capability, boolean> {
   description: string;
   territory: Territory;
   /** Clusters whose records the role may read (and search persons by). */
@@ -44,6 +46,8 @@ export interface RolePolicy {
   consultForOrganisation: boolean;
   /** Usage statistics of the exchange: exchanges and distinct dossiers per partner, month, purpose and cluster (seed 000, seed 001). */
   readUsageStatistics: boolean;
+  /** The runs of every partner's course feeds, with their error reports (functional support). */
+  readImportRuns: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
@@ -52,34 +56,34 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false,
+    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
   },
   OCMW_SOCIAL_WORKER: {
     description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true,
   },
 };
 

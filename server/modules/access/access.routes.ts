@@ -2,8 +2,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
-import { createUser, listUsers, login, logout, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
+import { actorOf, createUser, listUsers, login, logout, permissionsOf, presentUser, updateUser, type SessionSettings, type SessionUser } from './access.service.ts';
 import { ROLES } from './access.policy.ts';
+import { CAPABILITIES } from '../../platform/access.ts';
 import { dropUserSessions, type SessionCache } from './access.sessions.ts';
 
 declare module 'fastify' {
@@ -27,6 +28,17 @@ const userSchema = {
     version: { type: 'integer' }, recordedAt: { type: 'string' }, recordedBy: { type: 'string' },
   },
 } as const;
+/** The rule book's answer for the logged-in role: the web app shows what this allows, the server checks it again on every request. */
+const permissionsSchema = {
+  type: 'object',
+  properties: {
+    territory: { type: 'string', enum: ['all', 'organisation', 'offices', 'none'] },
+    read: { type: 'array', items: { type: 'string' }, description: 'Clusters the role may read' },
+    write: { type: 'array', items: { type: 'string' }, description: 'Clusters the role may create, change and remove' },
+    referenceWrite: { type: 'array', items: { type: 'string' }, description: 'Reference tables the role may change' },
+    capabilities: { type: 'array', items: { type: 'string', enum: [...CAPABILITIES] } },
+  },
+} as const;
 const userInput = {
   username: { type: 'string', pattern: '^[a-z0-9][a-z0-9._@-]{2,99}$' }, displayName: { type: 'string', minLength: 1, maxLength: 200 },
   role: { type: 'string', enum: [...ROLES] }, organisationId: { type: 'string', format: 'uuid' },
@@ -38,24 +50,27 @@ const { username: _username, ...changeableUserInput } = userInput;
 
 export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: SessionSettings, sessions: SessionCache): void {
   app.post('/api/v1/session', {
+    config: { access: 'public' },
     schema: {
       tags: ['Access'], summary: 'Log in (local account)', security: [],
       description: 'Sets an HttpOnly, Secure, SameSite=Strict session cookie and returns the CSRF token to send as X-CSRF-Token on every change.',
       body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', maxLength: 100 }, password: { type: 'string', maxLength: 200 } } },
-      response: { 200: { type: 'object', properties: { user: userSchema, csrfToken: { type: 'string' }, expiresAt: { type: 'string' } } }, 401: PROBLEM },
+      response: { 200: { type: 'object', properties: { user: userSchema, permissions: permissionsSchema, csrfToken: { type: 'string' }, expiresAt: { type: 'string' } } }, 401: PROBLEM, 429: PROBLEM },
     },
   }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
     const session = await login(db, settings, req.id, username, password);
     setSessionCookie(reply, session.token, settings);
-    return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    return { user: session.user, permissions: permissionsOf(actorOf(session.user)), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   });
 
   app.get('/api/v1/session', {
-    schema: { tags: ['Access'], summary: 'Who is logged in', response: { 200: { type: 'object', properties: { user: userSchema, csrfToken: { type: 'string' } } }, 401: PROBLEM } },
-  }, async (req) => ({ user: req.session!.user, csrfToken: req.session!.csrfToken }));
+    config: { access: 'staff' },
+    schema: { tags: ['Access'], summary: 'Who is logged in, and what the rule book lets them do', response: { 200: { type: 'object', properties: { user: userSchema, permissions: permissionsSchema, csrfToken: { type: 'string' } } }, 401: PROBLEM } },
+  }, async (req) => ({ user: req.session!.user, permissions: permissionsOf(req.ctx.actor), csrfToken: req.session!.csrfToken }));
 
   app.delete('/api/v1/session', {
+    config: { access: 'staff' },
     schema: { tags: ['Access'], summary: 'Log out: the session ends on the server, the cookie is cleared', response: { 204: { type: 'null' }, 401: PROBLEM } },
   }, async (req, reply) => {
     await logout(db, req.ctx, req.session!.sessionId);
@@ -65,12 +80,14 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
   });
 
   app.get('/api/v1/users', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: { tags: ['Access'], summary: 'Staff accounts (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: userSchema } } }, 403: PROBLEM } },
   }, async (req) => ({ items: (await listUsers(db, req.ctx)).map(presentUser) }));
 
   // Who changed a record, as a name a colleague recognises: the display name and organisation of
   // the accounts asked for (no user names, roles or offices; no listing of all accounts).
   app.post('/api/v1/users/names', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Access'], summary: 'Display names of staff accounts by id or actor id `user:<id>` (for a history: who changed what)',
       body: { type: 'object', additionalProperties: false, required: ['ids'], properties: { ids: { type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', maxLength: 100 } } } },
@@ -90,6 +107,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
   });
 
   app.post('/api/v1/users', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Access'], summary: 'Create a staff account (administrator)',
       body: { type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role', 'organisationId'], properties: userInput },
@@ -101,6 +119,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
   });
 
   app.patch('/api/v1/users/:id', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Access'], summary: 'Change a staff account: role, offices, active, password reset (administrator)',
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { OPERATOR, type Actor, type RequestContext } from '../../platform/access.ts';
+import { CAPABILITIES, OPERATOR, type Actor, type Capability, type RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -16,6 +16,30 @@ import type { SessionCache } from './access.sessions.ts';
 /** Whether the actor's role allows the action (no exception, no audit): to choose what to show. */
 export function isAllowed(ctx: RequestContext, action: Action, cluster: ClusterName | null, table?: string): boolean {
   return ctx.actor.kind === 'system' || (!!ctx.actor.role && roleAllows(ctx.actor.role as Role, action, cluster, table));
+}
+
+/**
+ * May the actor use this capability (user administration, the audit trail, authorisations, …)?
+ * The installation's own system actors may; a partner never has a staff capability.
+ */
+export function can(ctx: RequestContext, capability: Capability): boolean {
+  if (ctx.actor.kind === 'system') return true;
+  if (ctx.actor.kind !== 'staff' || !ctx.actor.role) return false;
+  return POLICY[ctx.actor.role as Role]?.[capability] === true;
+}
+
+/** Throws 403 (audited) unless the actor may use the capability. */
+export function demand(ctx: RequestContext, capability: Capability, action: string = capability, message = `your role may not ${capability}`): void {
+  if (!can(ctx, capability)) throw new Problem('forbidden', message).denied({ action, personId: null, clusters: [] });
+}
+
+/** What the rule book gives a staff member, as the session answer tells the web app (so the browser never restates the rule book). */
+export interface Permissions { territory: Territory; read: readonly string[]; write: readonly string[]; referenceWrite: readonly string[]; capabilities: Capability[] }
+
+export function permissionsOf(actor: Actor): Permissions {
+  const policy = actor.role ? POLICY[actor.role as Role] : undefined;
+  const ctx = { actor, requestId: '' };
+  return { territory: territoryOf(actor), read: policy?.read ?? [], write: policy?.write ?? [], referenceWrite: policy?.referenceWrite ?? [], capabilities: CAPABILITIES.filter((c) => can(ctx, c)) };
 }
 
 /** Throws 403 (audited) unless the actor's role allows the action on the cluster or reference table. */
@@ -186,10 +210,7 @@ export async function logout(db: Db, ctx: RequestContext, sessionId: string): Pr
 export interface UserInput { username: string; displayName: string; role: string; organisationId: string; officeIds?: string[]; password?: string; active?: boolean }
 
 function requireManageUsers(ctx: RequestContext) {
-  if (ctx.actor.kind === 'system') return;
-  if (!ctx.actor.role || !POLICY[ctx.actor.role as Role]?.manageUsers) {
-    throw new Problem('forbidden', 'only an administrator manages accounts').denied({ action: 'users.manage', personId: null, clusters: [] });
-  }
+  demand(ctx, 'manageUsers', 'users.manage', 'only an administrator manages accounts');
 }
 
 export const presentUser = (r: Row) => ({

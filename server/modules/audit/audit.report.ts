@@ -12,7 +12,7 @@ import type { Db } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 import { inszHashesOf } from './audit.search.ts';
 
 export interface AccessLine {
@@ -30,9 +30,7 @@ export interface AccessLine {
 export interface PersonAccessReport { generatedAt: string; from: string | null; to: string | null; items: AccessLine[] }
 
 export async function personAccessReport(db: Db, ctx: RequestContext, input: { insz: string; from?: string; to?: string }, acceptTestInsz = false): Promise<PersonAccessReport> {
-  if (ctx.actor.kind !== 'system' && !(ctx.actor.role && POLICY[ctx.actor.role as Role]?.readAudit)) {
-    throw new Problem('forbidden', 'only the privacy officer reads the audit trail').denied({ action: 'audit.personReport', personId: null, clusters: [] });
-  }
+  demand(ctx, 'readAudit', 'audit.personReport', 'only the privacy officer reads the audit trail');
   const parsed = parseInsz(input.insz, { allowTestNumbers: acceptTestInsz });
   if (!parsed.ok) throw new Problem('invalidInsz', `insz: not a valid INSZ: ${parsed.message}`, [{ in: 'body', name: 'insz', detail: parsed.message }]);
   // Every INSZ the person was ever known under (an INSZ corrected later), as the audit search does.

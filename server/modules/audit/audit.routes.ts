@@ -15,6 +15,7 @@ const auditLine = {
 
 export function registerAuditRoutes(app: FastifyInstance, db: Db, acceptTestInsz: boolean): void {
   app.post('/api/v1/audit/personReport', {
+    config: { access: 'staff', capability: 'readAudit' },
     schema: {
       tags: ['Audit'], summary: 'Who accessed a person\'s dossier, when and for which purpose (privacy officer)',
       description: 'The INSZ travels in the body, never in a URL. Answers JSON, or CSV (Accept: text/csv) or PDF (Accept: application/pdf).',
@@ -41,6 +42,7 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, acceptTestInsz
   });
 
   app.post('/api/v1/audit/search', {
+    config: { access: 'staff', capability: 'readAudit' },
     schema: {
       tags: ['Audit'], summary: 'Search the audit trail, newest first (privacy officer)',
       description: 'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, '

@@ -10,7 +10,7 @@ import type { Db } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 
 export interface AuditSearchInput {
   from?: string;
@@ -50,9 +50,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{
 
 /** The same rule as the person's access report: only a role with readAudit reads the trail. */
 export function requireReadAudit(ctx: RequestContext, action: string): void {
-  if (ctx.actor.kind === 'system') return;
-  if (ctx.actor.role && POLICY[ctx.actor.role as Role]?.readAudit) return;
-  throw new Problem('forbidden', 'only the privacy officer reads the audit trail').denied({ action, personId: null, clusters: [] });
+  demand(ctx, 'readAudit', action, 'only the privacy officer reads the audit trail');
 }
 
 const cursorOf = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');

@@ -42,6 +42,7 @@ const idParams = { type: 'object', properties: { id: { type: 'string', format: '
 
 export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes: CodeLists, deps: Deps): void {
   app.get('/api/v1/authorisations', {
+    config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
       tags: ['Authorisations'], summary: 'Authorisations of partners (privacy officer, administrator)',
       querystring: { type: 'object', additionalProperties: false, properties: { partnerOrganisationId: { type: 'string', format: 'uuid' }, partnerKind: { type: 'string', maxLength: 40 }, on: { type: 'string', format: 'date', description: 'Only those in force on this day.' } } },
@@ -50,6 +51,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
   }, async (req) => ({ items: (await listAuthorisations(db, req.ctx, req.query as Record<string, string>)).map(presentAuthorisation) }));
 
   app.get('/api/v1/authorisations/:id', {
+    config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
       tags: ['Authorisations'], summary: 'One authorisation with every earlier version', params: idParams,
       response: { 200: { type: 'object', properties: { ...authorisationSchema.properties, versions: { type: 'array', items: authorisationSchema } } }, 403: PROBLEM, 404: PROBLEM },
@@ -60,6 +62,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
   });
 
   app.post('/api/v1/authorisations', {
+    config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
       tags: ['Authorisations'], summary: 'Grant an authorisation',
       body: { type: 'object', additionalProperties: false, required: ['purpose', 'clusters', 'legalBasis', 'startsOn'], properties: fields },
@@ -71,6 +74,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
   });
 
   app.patch('/api/v1/authorisations/:id', {
+    config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
       tags: ['Authorisations'], summary: 'Change an authorisation (e.g. end it); send If-Match. The old version stays in the history.',
       params: idParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields },
@@ -83,6 +87,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
   });
 
   app.post('/api/v1/integrations/search', {
+    config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
       tags: ['Authorisations'], summary: "Every partner's integrations of a person (privacy officer, administrator)",
       description: 'A POST, so that the INSZ never appears in a URL.',

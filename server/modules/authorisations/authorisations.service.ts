@@ -10,7 +10,7 @@ import type { CodeLists } from '../../platform/codes.ts';
 import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 import { DATA_CLUSTERS, OTHER_CLUSTERS, type ClusterName } from '../dossier/clusters.ts';
 
 export const AUTHORISABLE_CLUSTERS: readonly ClusterName[] = [...DATA_CLUSTERS, ...OTHER_CLUSTERS];
@@ -30,10 +30,7 @@ export interface AuthorisationInput {
 
 /** Only the privacy officer and the administrator see and change authorisations. */
 export function requireManageAuthorisations(ctx: RequestContext, action: string): void {
-  if (ctx.actor.kind === 'system') return;
-  if (!ctx.actor.role || !POLICY[ctx.actor.role as Role]?.manageAuthorisations) {
-    throw new Problem('forbidden', 'only the privacy officer or an administrator manages authorisations').denied({ action, personId: null, clusters: [] });
-  }
+  demand(ctx, 'manageAuthorisations', action, 'only the privacy officer or an administrator manages authorisations');
 }
 
 export const presentAuthorisation = (r: Row) => ({

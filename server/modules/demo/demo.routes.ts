@@ -1,35 +1,29 @@
 /**
- * Operator endpoints through which `kbi seed`, `kbi users add` and `kbi audit verify` reach a running embedded server (PGlite allows one
+ * Operator endpoints (door 'operator') through which `kbi seed`, `kbi users add` and `kbi audit verify` reach a running embedded server (PGlite allows one
  * process per data directory). Guarded by the token in the server's lock file, readable only by
  * the user who started it; not part of the public API document.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db.ts';
-import { Problem } from '../../platform/errors.ts';
 import { generateDemoData } from './generator.ts';
 import { verifyAuditChain } from '../audit/audit.verify.ts';
 import { addAccountAsOperator } from '../access/access.service.ts';
 import { personAccessReport } from '../audit/audit.report.ts';
-import { OPERATOR } from '../../platform/access.ts';
 
-export function registerOperatorRoutes(app: FastifyInstance, database: Database, token: string): void {
-  const expected = Buffer.from(`Bearer ${token}`);
-  const checkToken = (header: string | undefined) => {
-    const given = Buffer.from(String(header ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Problem('unauthenticated', 'operator token required');
-  };
+export function registerOperatorRoutes(app: FastifyInstance, database: Database): void {
+  const config = { access: 'operator' } as const;
   app.post('/api/operator/seed', {
+    config,
     schema: {
       hide: true,
       body: { type: 'object', additionalProperties: false, required: ['persons', 'seed'], properties: { persons: { type: 'integer', minimum: 1, maximum: 10_000_000 }, seed: { type: 'integer', minimum: 0 } } },
     },
   }, async (req) => {
-    checkToken(req.headers.authorization);
     const { persons, seed } = req.body as { persons: number; seed: number };
     return generateDemoData(database, { persons, seed });
   });
   app.post('/api/operator/users', {
+    config,
     schema: {
       hide: true,
       body: { type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role', 'password'], properties: {
@@ -37,18 +31,16 @@ export function registerOperatorRoutes(app: FastifyInstance, database: Database,
       } },
     },
   }, async (req) => {
-    checkToken(req.headers.authorization);
     const row = await addAccountAsOperator(database.db, req.body as Parameters<typeof addAccountAsOperator>[1]);
     return { id: row.id, username: row.username, role: row.role };
   });
   app.post('/api/operator/audit/person', {
+    config,
     schema: { hide: true, body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } } },
   }, async (req) => {
-    checkToken(req.headers.authorization);
-    return personAccessReport(database.db, { actor: OPERATOR, requestId: req.id }, req.body as { insz: string });
+    return personAccessReport(database.db, req.ctx, req.body as { insz: string });
   });
-  app.post('/api/operator/audit/verify', { schema: { hide: true } }, async (req) => {
-    checkToken(req.headers.authorization);
+  app.post('/api/operator/audit/verify', { config, schema: { hide: true } }, async () => {
     return verifyAuditChain(database.db);
   });
 }

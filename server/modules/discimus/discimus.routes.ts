@@ -25,6 +25,7 @@ const querySchema = {
 export function registerDiscimusRoutes(app: FastifyInstance, deps: Deps, client: DiscimusClient): void {
   const path = '/api/v1/persons/:personId/discimusQueries';
   app.post(path, {
+    config: { access: 'staff' },
     schema: {
       tags: ['DISCIMUS'], summary: 'Ask DISCIMUS whether this minor is enrolled in a school',
       description: 'KBI asks the education database and keeps the query and its answer (or its failure) with their times; earlier queries are never overwritten (seed 000). '
@@ -51,6 +52,7 @@ export function registerDiscimusRoutes(app: FastifyInstance, deps: Deps, client:
     return reply.code(201).send(presentQuery(row));
   });
   app.get(path, {
+    config: { access: 'staff' },
     schema: {
       tags: ['DISCIMUS'], summary: 'Every DISCIMUS query about this person, newest first, each with its answer or failure',
       params: personParams,

@@ -52,12 +52,14 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   const single = (def: ResourceDef) => {
     const base = `/api/v1/${def.resource}/:id`;
     app.get(base, {
+      config: { access: 'staff' },
       schema: { tags: [tagOf(def)], summary: `Read a ${def.title.toLowerCase()}`, params: idParams, response: { 200: recordSchema(def), ...errors(400, 404) } },
     }, async (req, reply) => {
       const row = await getRecord(deps, req.ctx, def, (req.params as { id: string }).id);
       return reply.header('etag', etagOf(row)).send(present(def, row));
     });
     app.patch(base, {
+      config: { access: 'staff' },
       schema: {
         tags: [tagOf(def)], summary: `Change a ${def.title.toLowerCase()}`,
         description: 'Send If-Match with the ETag you read. A stale ETag gets 412 and changes nothing. The old version stays in the history.',
@@ -69,6 +71,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       return reply.header('etag', etagOf(row)).send(present(def, row));
     });
     app.delete(base, {
+      config: { access: 'staff' },
       schema: {
         tags: [tagOf(def)], summary: `Remove a ${def.title.toLowerCase()}`, description: 'Send If-Match. The removed record stays in the history (asOf reads still show it).',
         params: idParams, response: { 204: { type: 'null' }, ...errors(404, 409, 412, 428) },
@@ -78,12 +81,14 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       return reply.code(204).send();
     });
     app.get(`${base}/versions`, {
+      config: { access: 'staff' },
       schema: { tags: [tagOf(def)], summary: `Every version of a ${def.title.toLowerCase()}`, params: idParams, response: { 200: pageOf(recordSchema(def)), ...errors(404) } },
     }, async (req) => ({ items: (await versionsOf(deps, req.ctx, def, (req.params as { id: string }).id)).map((r) => present(def, r)), next: null }));
   };
 
   // Persons
   app.post('/api/v1/persons', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Persons'], summary: 'Register a person', body: createBody(PERSON_RESOURCE),
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
@@ -91,6 +96,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, (req, reply) => create(req, reply, PERSON_RESOURCE, null));
   app.post('/api/v1/persons/search', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Persons'], summary: 'Search persons',
       description: 'By INSZ, name (prefix, case-insensitive), birth date or managing office. A POST, so that the INSZ never appears in a URL or access log.',
@@ -108,6 +114,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   single(PERSON_RESOURCE);
 
   app.get('/api/v1/persons/:personId/dossier', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Persons'], summary: 'The full dossier of a person',
       description: 'Every cluster in one document. With asOf, the dossier exactly as KBI knew it at that moment (records changed or removed since then show their earlier state).',
@@ -118,6 +125,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (req) => readDossier(deps, req.ctx, (req.params as { personId: string }).personId, asOfOf(req.query as { asOf?: string })));
 
   app.get('/api/v1/persons/:personId/timeline', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Persons'], summary: 'Every change to the dossier, newest first', params: personParams,
       response: {
@@ -140,12 +148,14 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
 
   for (const def of DOSSIER_RESOURCES) {
     app.post(`/api/v1/persons/:personId/${def.resource}`, {
+      config: { access: 'staff' },
       schema: {
         tags: ['Dossier clusters'], summary: `Add a ${def.title.toLowerCase()} to the dossier`, description: def.description,
         params: personParams, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 404, 409, 422) },
       },
     }, (req, reply) => create(req, reply, def, (req.params as { personId: string }).personId));
     app.get(`/api/v1/persons/:personId/${def.resource}`, {
+      config: { access: 'staff' },
       schema: { tags: ['Dossier clusters'], summary: `The ${def.title.toLowerCase()} records of a person`, params: personParams, querystring: listQuery, response: { 200: pageOf(recordSchema(def)), ...errors(400, 404) } },
     }, async (req) => {
       const q = req.query as { limit?: string; cursor?: string };
@@ -158,9 +168,11 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   for (const def of REFERENCE_RESOURCES) {
     const filterable = def.fields.filter((f) => f.type === 'ref' || f.type === 'code' || f.column === 'postcode' || f.column === 'kbo_number');
     app.post(`/api/v1/${def.resource}`, {
+      config: { access: 'staff' },
       schema: { tags: ['Reference data'], summary: `Add a ${def.title.toLowerCase()}`, description: def.description, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 409, 422) } },
     }, (req, reply) => create(req, reply, def, null));
     app.get(`/api/v1/${def.resource}`, {
+      config: { access: 'staff' },
       schema: {
         tags: ['Reference data'], summary: `List ${def.title.toLowerCase()} records`,
         querystring: { ...listQuery, properties: { ...listQuery.properties, ...Object.fromEntries(filterable.map((f) => [camel(f.column), { type: 'string', maxLength: 64 }])) } },
@@ -185,6 +197,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     ...(f.description ? { description: f.description } : {}),
   });
   app.get('/api/v1/resources', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Reference data'], summary: 'Every resource with its fields, and what your role may do with it',
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
@@ -200,6 +213,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
   }));
 
   app.get('/api/v1/codeLists', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Reference data'], summary: 'The names of the code lists; with expand=codes, every list with its codes (one request for an app)',
       querystring: { type: 'object', additionalProperties: false, properties: { expand: { type: 'string', enum: ['codes'] } } },
@@ -218,6 +232,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     return { items: names, lists: Object.fromEntries(names.map((n) => [n, deps.codes.list(n)])) };
   });
   app.get('/api/v1/codeLists/:list', {
+    config: { access: 'staff' },
     schema: {
       tags: ['Reference data'], summary: 'The codes of one list, with labels in Dutch, French and English',
       params: { type: 'object', properties: { list: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },

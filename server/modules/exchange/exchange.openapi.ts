@@ -50,5 +50,5 @@ export function exchangeDocument(full: Doc): Doc {
 
 export function registerExchangeDocs(http: FastifyInstance): void {
   let cached: Doc | null = null;
-  http.get('/api/exchange/openapi.json', { schema: { hide: true } }, async () => (cached ??= exchangeDocument(http.swagger() as unknown as Doc)));
+  http.get('/api/exchange/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => (cached ??= exchangeDocument(http.swagger() as unknown as Doc)));
 }

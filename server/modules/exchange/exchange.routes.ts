@@ -5,7 +5,7 @@
  * organisation (an OCMW social worker, seed 002): one service, one rule book, two doors. Every INSZ
  * travels in a POST body, never in a URL, so that it cannot land in an access log.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Deps } from '../dossier/records.ts';
 import { idempotentCreate } from '../../platform/idempotency.ts';
 import { integrationSchema } from '../authorisations/authorisations.routes.ts';
@@ -14,14 +14,14 @@ import { appointmentsOf, presentAppointment, requestAppointment, type Appointmen
 import { declareIntegration, endIntegration, partnerIntegrations, presentIntegration, type DeclareInput, type EndInput } from './integrations.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
-/** The two doors: a partner client's, and the consultation screen's for staff acting for their organisation. */
-const DOORS = [
+/** The two ways in: a partner client's, and the consultation screen's for staff acting for their organisation. */
+const ENTRANCES = [
   {
-    security: [{ bearer: [] }], tag: 'Exchange',
+    config: { access: 'partner' }, security: [{ bearer: [] }], tag: 'Exchange',
     path: { consult: '/api/exchange/v1/dossiers/consult', integrations: '/api/exchange/v1/integrations', appointments: '/api/exchange/v1/appointments' },
   },
   {
-    security: [{ session: [] }], tag: 'Consultation screen',
+    config: { access: 'staff', capability: 'consultForOrganisation' }, security: [{ session: [] }], tag: 'Consultation screen',
     path: { consult: '/api/v1/consultations/dossier', integrations: '/api/v1/consultations/integrations', appointments: '/api/v1/consultations/appointments' },
   },
 ] as const;
@@ -37,13 +37,16 @@ const appointmentSchema = {
 } as const;
 
 export function registerExchangeRoutes(app: FastifyInstance, deps: Deps): void {
-  for (const door of DOORS) registerDoor(app, deps, door);
+  for (const entrance of ENTRANCES) registerEntrance(app, deps, entrance);
 }
 
-function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }: (typeof DOORS)[number]): void {
+function registerEntrance(app: FastifyInstance, deps: Deps, entrance: (typeof ENTRANCES)[number]): void {
+  const { security, tag, path } = entrance;
+  const config: FastifyContextConfig = entrance.config;
   const tags = [tag];
   const purpose = { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' } as const;
   app.post(path.appointments, {
+    config,
     schema: {
       tags, summary: 'Request an appointment at the integration service for your client (seed 002 §2.1)', security,
       description: 'For a person you may consult today for this purpose. A wished date needs a time window; every faulty field is named. Honours Idempotency-Key.',
@@ -66,6 +69,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
     return answer;
   }));
   app.post(`${path.appointments}/search`, {
+    config,
     schema: {
       tags, summary: 'The appointments you requested for a person, newest first', security,
       body: { type: 'object', additionalProperties: false, required: ['insz'], properties: { insz, purpose } },
@@ -77,6 +81,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
   });
 
   app.post(path.consult, {
+    config,
     schema: {
       tags, summary: 'Consult a dossier (KBIDossiers / GeefDossierKBI)', security,
       description: 'Is the person known to KBI, and the clusters your authorisations give you for this purpose today — nothing more. '
@@ -106,6 +111,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
   }, async (req) => consultDossier(deps, req.ctx, req.body as ConsultInput));
 
   app.post(path.integrations, {
+    config,
     schema: {
       tags, summary: 'Declare that you have the person in your client register under a capacity code', security,
       description: 'Declaring again while a declaration is open is a no-op (200); a new declaration answers 201.',
@@ -121,6 +127,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
   });
 
   app.post(`${path.integrations}/end`, {
+    config,
     schema: {
       tags, summary: 'End your integration of a person under a capacity code', security,
       body: { type: 'object', additionalProperties: false, required: ['insz', 'capacityCode'], properties: { insz, capacityCode, endsOn: { type: 'string', format: 'date', description: 'Last day; default: today.' } } },
@@ -129,6 +136,7 @@ function registerDoor(app: FastifyInstance, deps: Deps, { security, tag, path }:
   }, async (req) => presentIntegration(await endIntegration(deps, req.ctx, req.body as EndInput)));
 
   app.post(`${path.integrations}/search`, {
+    config,
     schema: {
       tags, summary: 'Your integrations of a person, open and ended', security,
       body: { type: 'object', additionalProperties: false, required: ['insz'], properties: { insz } },

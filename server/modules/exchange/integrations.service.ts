@@ -12,7 +12,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import type { Deps } from '../dossier/records.ts';
 import { requireManageAuthorisations } from '../authorisations/authorisations.service.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { can } from '../access/access.service.ts';
 
 /** Today in Belgium (YYYY-MM-DD): the day a consultation or declaration counts for. */
 // One formatter for the process: building an Intl.DateTimeFormat costs more than the rest of a consult's JS (profiled).
@@ -66,7 +66,7 @@ async function checkCapacityCode(deps: Deps, db: Executor, organisationId: strin
  */
 export function exchangeOrganisation(ctx: RequestContext, what: string): string {
   const { actor } = ctx;
-  const staffForOrganisation = actor.kind === 'staff' && !!actor.role && POLICY[actor.role as Role]?.consultForOrganisation;
+  const staffForOrganisation = actor.kind === 'staff' && can(ctx, 'consultForOrganisation');
   if ((actor.kind !== 'partner' && !staffForOrganisation) || !actor.organisationId) {
     throw new Problem('forbidden', `only a partner, or staff consulting for their partner organisation, ${what}`);
   }

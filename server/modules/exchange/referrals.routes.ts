@@ -65,6 +65,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   const security = [{ bearer: [] }];
 
   app.post('/api/exchange/v1/referrals', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'Refer a person to an integration agency (toeleiding, seed 003 §59)',
       description: 'For a person KBI knows and you may consult today for the purpose. The agency decides within ten Belgian working days (respondBy); '
@@ -91,6 +92,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   }));
 
   app.post('/api/exchange/v1/referrals/search', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'Your referrals, of one person or all, newest first, with their status and outcome',
       body: { type: 'object', additionalProperties: false, properties: { insz } },
@@ -99,6 +101,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body as { insz?: string })).map((r) => ({ ...presentReferral(r), insz: r.insz })) }));
 
   app.get('/api/exchange/v1/events', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'Your event feed: the outcome of your referrals and the steps of your appointment requests, in order',
       description: 'Poll with after = the `next` of the previous answer (0 the first time). Sequence numbers follow commit order without gaps, so no '
@@ -130,6 +133,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   const ifMatch = 'Send If-Match with the version (ETag) you read: a stale one gets 412 and changes nothing.';
 
   app.get('/api/v1/worklist/referrals', {
+    config: { access: 'staff' },
     schema: {
       tags: staff, summary: 'Referrals to your organisation, for persons in your territory, the closest deadline first',
       querystring: statusQuery('referral_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: worklistReferralSchema } } }, ...errors(400, 403) },
@@ -137,6 +141,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   }, async (req) => ({ items: (await referralWorklist(deps, req.ctx, req.query as { status?: string })).map(presentWorklistReferral) }));
 
   app.post('/api/v1/referrals/:id/decision', {
+    config: { access: 'staff' },
     schema: {
       tags: staff, summary: 'Accept or reject a referral', description: `A rejection needs a reason (code list referral_decision_reason). ${ifMatch}`,
       params: idParams,
@@ -152,6 +157,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/api/v1/worklist/appointments', {
+    config: { access: 'staff' },
     schema: {
       tags: staff, summary: 'Appointments requested by partners for persons in your territory, the earliest first',
       querystring: statusQuery('appointment_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: handledAppointmentSchema } } }, ...errors(400, 403) },
@@ -160,6 +166,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
 
   const stepRoute = (name: string, summary: string, body: Record<string, unknown>, run: (ctx: RequestContext, id: string, version: number, input: any) => Promise<Row>) =>
     app.post(`/api/v1/appointments/:id/${name}`, {
+      config: { access: 'staff' },
       schema: { tags: staff, summary, description: ifMatch, params: idParams, body, response: { 200: handledAppointmentSchema, ...errors(400, 403, 404, 409, 412, 422, 428) } },
     }, async (req, reply) => {
       const row = await run(req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body ?? {});

@@ -8,6 +8,7 @@ const cell = { type: 'object', properties: { exchanges: { type: 'integer' }, dos
 
 export function registerUsageRoutes(app: FastifyInstance, db: Db): void {
   app.post('/api/v1/statistics/exchanges', {
+    config: { access: 'staff', capability: 'readUsageStatistics' },
     schema: {
       tags: ['Statistics'], summary: 'Exchanges with partners per partner and month, per purpose and per cluster (seed 001)',
       description: 'From the audit trail, where every exchange is recorded once. Every figure is given twice: the number of exchanges and the number of distinct dossiers they concern (seed 000). Months are Belgian calendar months; refused requests are counted apart.',

@@ -10,7 +10,7 @@ import type { RequestContext } from '../../platform/access.ts';
 import type { Db } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 
 export interface UsageInput { from: string; to: string; partnerKind?: string }
 
@@ -43,9 +43,7 @@ export function monthsBetween(from: string, to: string): string[] {
 }
 
 export async function exchangeUsage(db: Db, ctx: RequestContext, input: UsageInput): Promise<UsageReport> {
-  if (ctx.actor.kind !== 'system' && !(ctx.actor.role && POLICY[ctx.actor.role as Role]?.readUsageStatistics)) {
-    throw new Problem('forbidden', 'your role may not read the exchange statistics').denied({ action: 'statistics.exchanges', personId: null, clusters: [] });
-  }
+  demand(ctx, 'readUsageStatistics', 'statistics.exchanges', 'your role may not read the exchange statistics');
   const issues = [
     ...(!MONTH.test(input.from) ? [{ in: 'body' as const, name: 'from', detail: 'a month, YYYY-MM' }] : []),
     ...(!MONTH.test(input.to) ? [{ in: 'body' as const, name: 'to', detail: 'a month, YYYY-MM' }] : []),

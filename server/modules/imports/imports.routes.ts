@@ -75,7 +75,7 @@ const KIND_TEXT: Record<ImportKind, string> = {
   enrolments: 'Enrolments in courses: one row per enrolment, keyed by your enrolment number within the course.',
 };
 
-export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorToken?: string): void {
+export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator: boolean): void {
   // The uploads live in a scope of their own: there, every body reaches the handler as the raw
   // stream (nothing is buffered, whatever its type), and the body limit is the import's.
   void app.register(async (scope) => {
@@ -83,6 +83,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     for (const kind of ['participations', 'enrolments'] as const) {
       scope.post(`/api/exchange/v1/imports/${kind}`, {
+        config: { access: 'partner' },
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
           tags: ['Exchange'], summary: `Import a batch of ${kind} (course feed)`, security: [{ bearer: [] }],
@@ -98,9 +99,9 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
         return answer(reply, req, await importBatch(deps, req.ctx, { kind, batchId, format, body: req.body as Readable }));
       });
     }
-    if (operatorToken) {
-      const expected = Buffer.from(`Bearer ${operatorToken}`);
+    if (operator) {
       scope.post('/api/operator/imports/:kind', {
+        config: { access: 'operator' },
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
           hide: true,
@@ -108,17 +109,16 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
           querystring: { type: 'object', additionalProperties: false, properties: { batchId: { type: 'string', maxLength: 100 }, asOrganisation: { type: 'string', maxLength: 36 } } },
         },
       }, async (req, reply) => {
-        const given = Buffer.from(String(req.headers.authorization ?? ''));
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Problem('unauthenticated', 'operator token required');
         const { kind } = req.params as { kind: ImportKind };
         const { asOrganisation } = req.query as { asOrganisation?: string };
-        const outcome = await importBatch(deps, { actor: OPERATOR, requestId: req.id }, { kind, batchId: batchIdOf(req), format: formatOf(req), body: req.body as Readable, organisationId: asOrganisation });
+        const outcome = await importBatch(deps, req.ctx, { kind, batchId: batchIdOf(req), format: formatOf(req), body: req.body as Readable, organisationId: asOrganisation });
         return answer(reply, req, outcome);
       });
     }
   });
 
   app.get('/api/exchange/v1/imports/:batchId', {
+    config: { access: 'partner' },
     schema: {
       tags: ['Exchange'], summary: 'Your batch: the latest attempt, its progress while running, its error report', security: [{ bearer: [] }],
       params: { type: 'object', properties: { batchId: { type: 'string', maxLength: 100 } } },
@@ -128,6 +128,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
   }, async (req) => partnerBatch(deps, req.ctx, (req.params as { batchId: string }).batchId, (req.query as { kind?: ImportKind }).kind));
 
   app.get('/api/v1/imports', {
+    config: { access: 'staff', capability: 'readImportRuns' },
     schema: {
       tags: ['Imports'], summary: 'Runs of the course feeds, newest first (administrator)',
       querystring: {
@@ -142,6 +143,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operatorT
   });
 
   app.get('/api/v1/imports/:id', {
+    config: { access: 'staff', capability: 'readImportRuns' },
     schema: {
       tags: ['Imports'], summary: 'One run of a course feed with its error report (administrator)',
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },

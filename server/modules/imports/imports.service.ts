@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Row } from '../../platform/db.ts';
+import { demand } from '../access/access.service.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../dossier/records.ts';
@@ -238,9 +239,7 @@ async function loadOrganisations(deps: Deps) {
 
 /** The administrator's list of runs, newest first (without the error lists). */
 export async function listRuns(deps: Deps, ctx: RequestContext, q: { organisationId?: string; status?: string; limit?: number }): Promise<PresentedRun[]> {
-  if (ctx.actor.kind !== 'system' && ctx.actor.role !== 'ADMINISTRATOR') {
-    throw new Problem('forbidden', 'only an administrator sees the import runs of every partner').denied({ action: 'imports.list', personId: null, clusters: [] });
-  }
+  demand(ctx, 'readImportRuns', 'imports.list', 'only an administrator sees the import runs of every partner');
   let query = deps.db.selectFrom('import_batches').selectAll();
   if (q.organisationId) query = query.where('organisation_id', '=', q.organisationId);
   if (q.status) query = query.where('status', '=', q.status);
@@ -250,9 +249,7 @@ export async function listRuns(deps: Deps, ctx: RequestContext, q: { organisatio
 
 /** One run with its error report (administrator). */
 export async function runById(deps: Deps, ctx: RequestContext, id: string): Promise<PresentedRun> {
-  if (ctx.actor.kind !== 'system' && ctx.actor.role !== 'ADMINISTRATOR') {
-    throw new Problem('forbidden', 'only an administrator sees the import runs of every partner').denied({ action: 'imports.read', personId: null, clusters: [] });
-  }
+  demand(ctx, 'readImportRuns', 'imports.read', 'only an administrator sees the import runs of every partner');
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await deps.db.selectFrom('import_batches').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!row) throw new Problem('resourceNotFound', 'no such import run');
   return presentRun(row);

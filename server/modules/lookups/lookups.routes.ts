@@ -55,8 +55,9 @@ const dvzAnswer = {
   },
 } as const;
 
-export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: { config: Readonly<Config>; operatorToken?: string }): void {
+export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: { config: Readonly<Config>; operator: boolean }): void {
   app.post('/api/exchange/v1/offices/search', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'Look up agency offices (GeefKBIVestiging) by postcode, KBO number or KBI key',
       description: 'Seed 003 §60: general information on an office, only what KBI staff entered — no data from the KBO itself. '
@@ -74,6 +75,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
   }, async (req) => ({ items: (await searchOffices(deps, req.ctx, (req.body ?? {}) as OfficeSearch)).map(presentOffice) }));
 
   app.post('/api/exchange/v1/housing/languageRequirement', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'VMSW: does a prospective tenant or buyer meet the Dutch-language requirement, and on what basis?',
       description: 'For a partner authorised for WOONCODE_TAALKENNIS. The basis lists each certificate, passed test, NT2 level or KBI Wooncode assessment the answer rests on, '
@@ -100,6 +102,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
   });
 
   app.post('/api/exchange/v1/dvz/list', {
+    config: { access: 'partner' },
     schema: {
       tags, security, summary: 'DVZ: name, first name, national number, contract signed, certificate obtained, for the persons concerned',
       description: 'Seed 004 answer 4: newcomers under article 1/2 of the law of 15 December 1980 (third-country residence statuses, not protection) '
@@ -111,13 +114,8 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
     },
   }, async (req) => dvzList(deps, req.ctx, req.body as DvzInput));
 
-  if (options.operatorToken) {
-    const expected = Buffer.from(`Bearer ${options.operatorToken}`);
-    app.post('/api/operator/export/dvz', { schema: { hide: true, body: { ...dvzBody, required: ['from', 'to'] } } }, async (req) => {
-      const given = Buffer.from(String(req.headers.authorization ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Problem('unauthenticated', 'operator token required');
-      return dvzList(deps, { actor: OPERATOR, requestId: req.id }, req.body as DvzInput);
-    });
+  if (options.operator) {
+    app.post('/api/operator/export/dvz', { config: { access: 'operator' }, schema: { hide: true, body: { ...dvzBody, required: ['from', 'to'] } } }, async (req) => dvzList(deps, req.ctx, req.body as DvzInput));
   }
 
   registerDiscimusRoutes(app, deps, discimusClient({ url: options.config.discimusUrl, timeoutMs: options.config.discimusTimeoutMs }));

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db.ts';
 import formbody from '@fastify/formbody';
 import { Problem } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/access.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { issueToken, presentClient, registerClient, rotateSecret, setClientActive, type ClientState } from './partners.service.ts';
 
@@ -20,12 +20,14 @@ const idParams = { type: 'object', properties: { id: { type: 'string', format: '
 
 export function registerPartnerClientRoutes(app: FastifyInstance, database: Database, clients: NoticeCache<ClientState>): void {
   app.get('/api/v1/partnerClients', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: { tags: ['Partners'], summary: 'Partner API clients (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: clientSchema } } }, 403: PROBLEM } },
   }, async (req) => {
     registerCheck(req.ctx);
     return { items: (await database.db.selectFrom('partner_clients').selectAll().orderBy('client_id').execute()).map(presentClient) };
   });
   app.post('/api/v1/partnerClients', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Partners'], summary: 'Register an API client for a partner organisation; the secret is shown this once',
       body: { type: 'object', additionalProperties: false, required: ['organisationId', 'clientId'], properties: { organisationId: { type: 'string', format: 'uuid' }, clientId: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,99}$' } } },
@@ -36,6 +38,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
     return reply.code(201).header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
   });
   app.post('/api/v1/partnerClients/:id/secret', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Partners'], summary: 'Rotate the secret: a new one is shown this once; the old one stops working (after an optional grace period)',
       params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { graceSeconds: { type: 'integer', minimum: 0, maximum: 86_400 } } },
@@ -46,6 +49,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
     return reply.header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
   });
   app.patch('/api/v1/partnerClients/:id', {
+    config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Partners'], summary: 'Enable or disable a client', params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['active'], properties: { active: { type: 'boolean' } } },
@@ -61,6 +65,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
   app.register(async (scope) => {
   await scope.register(formbody);
   scope.post('/api/exchange/v1/oauth/token', {
+    config: { access: 'public' },
     schema: {
       tags: ['Exchange'], summary: 'OAuth 2.0 client-credentials grant: a 5-minute bearer token for a partner client', security: [],
       description: 'Client id and secret by HTTP Basic authentication or in the form body (application/x-www-form-urlencoded or JSON).',
@@ -86,13 +91,12 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
   });
 
   app.get('/api/exchange/v1/whoami', {
+    config: { access: 'partner' },
     schema: { tags: ['Exchange'], summary: 'The partner client and organisation the bearer token stands for', security: [{ bearer: [] }],
       response: { 200: { type: 'object', properties: { clientId: { type: 'string' }, organisationId: { type: 'string' } } }, 401: PROBLEM } },
   }, async (req) => ({ clientId: req.ctx.actor.id.replace(/^partner:/, ''), organisationId: req.ctx.actor.organisationId }));
 }
 
 function registerCheck(ctx: RequestContext) {
-  if (ctx.actor.kind !== 'system' && !(ctx.actor.role && POLICY[ctx.actor.role as Role]?.manageUsers)) {
-    throw new Problem('forbidden', 'only an administrator manages partner clients').denied({ action: 'partnerClients.list', personId: null, clusters: [] });
-  }
+  demand(ctx, 'manageUsers', 'partnerClients.list', 'only an administrator manages partner clients');
 }

@@ -11,17 +11,14 @@ import { Problem } from '../../platform/errors.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword, verifyPassword } from '../access/access.passwords.ts';
-import { POLICY, type Role } from '../access/access.policy.ts';
+import { demand } from '../access/access.service.ts';
 
 export const TOKEN_SECONDS = 300;
 const ISSUER = 'urn:kbi';
 const AUDIENCE = 'urn:kbi:exchange';
 
 function requireAdministrator(ctx: RequestContext) {
-  if (ctx.actor.kind === 'system') return;
-  if (!ctx.actor.role || !POLICY[ctx.actor.role as Role]?.manageUsers) {
-    throw new Problem('forbidden', 'only an administrator manages partner clients').denied({ action: 'partnerClients.manage', personId: null, clusters: [] });
-  }
+  demand(ctx, 'manageUsers', 'partnerClients.manage', 'only an administrator manages partner clients');
 }
 
 export const presentClient = (r: Row) => ({

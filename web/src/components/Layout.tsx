@@ -38,11 +38,11 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
         {user && (
           <nav aria-label={t('nav.main')} className="main-nav">
-            {CAN.searchPersons(user.role) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
-            {CAN.worklist(user.role) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
-            {CAN.consult(user.role) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
-            {CAN.administer(user.role) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
-            {CAN.statistics(user.role) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}
+            {CAN.searchPersons(user.permissions) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
+            {CAN.worklist(user.permissions) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
+            {CAN.consult(user.permissions) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
+            {CAN.administer(user.permissions) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+            {CAN.statistics(user.permissions) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}
           </nav>
         )}
         {user && (

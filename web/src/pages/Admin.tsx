@@ -27,7 +27,7 @@ const SCREENS: Record<SectionId, () => React.JSX.Element> = {
 export default function AdminPage() {
   const { t } = useI18n();
   const { user } = useSession();
-  const sections = user ? sectionsFor(user.role) : [];
+  const sections = user ? sectionsFor(user.permissions) : [];
   return (
     <div className="page admin-page">
       <h1>{t('admin.title')}</h1>
