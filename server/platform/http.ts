@@ -90,3 +90,14 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
 }
 
 export const newRequestId = () => randomUUID();
+
+/** The ETag of a stored row: its version. */
+export const etagOf = (row: { version?: unknown }) => `"${String(row.version)}"`;
+
+/** Parses an If-Match header into the version it names. */
+export function versionFromIfMatch(header: string | undefined): number {
+  if (!header) throw new Problem('preconditionRequired', 'send If-Match with the ETag of the version you changed');
+  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  if (!m) throw new Problem('badRequest', 'If-Match must be an ETag such as "3"', [{ in: 'header', name: 'If-Match', detail: 'not an ETag' }]);
+  return Number(m[1]);
+}

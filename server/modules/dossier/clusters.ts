@@ -4,6 +4,7 @@
  * definition drives the JSON schemas (and so the OpenAPI document), input validation, the
  * queries and the dossier read, so a rule is stated once.
  */
+import type { Row } from '../../platform/db.ts';
 
 export type FieldType =
   | 'text' | 'date' | 'datetime' | 'boolean' | 'integer' | 'number'
@@ -419,3 +420,28 @@ export const byResource = new Map(ALL_RESOURCES.map((r) => [r.resource, r]));
 export const byTable = new Map(ALL_RESOURCES.map((r) => [r.table, r]));
 
 export const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Each field's column and API name, worked out once per resource (present() runs for every row of every read). */
+const API_NAMES = new WeakMap<ResourceDef, [string, string][]>();
+function apiNames(def: ResourceDef): [string, string][] {
+  let names = API_NAMES.get(def);
+  if (!names) API_NAMES.set(def, names = def.fields.map((f) => [f.column, camel(f.column)]));
+  return names;
+}
+
+/** A stored row as the API shows it: camelCase, with its version metadata. */
+export function present(def: ResourceDef, row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: row.id };
+  if (def.personScoped) out.personId = row.person_id;
+  for (const [column, name] of apiNames(def)) {
+    const v = row[column];
+    if (v !== null && v !== undefined) out[name] = v;
+  }
+  for (const extra of def.table === 'persons' ? ['province'] : []) if (row[extra] != null) out[camel(extra)] = row[extra];
+  out.version = row.version;
+  out.validFrom = row.valid_from;
+  out.recordedAt = row.sys_from;
+  out.recordedBy = row.recorded_by;
+  if (row.sys_to) { out.supersededAt = row.sys_to; out.supersededBy = row.ended_by; }
+  return out;
+}

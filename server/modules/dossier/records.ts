@@ -15,47 +15,11 @@ import { parseKbo } from '../../platform/identifiers/kbo.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { camel, type FieldDef, type ResourceDef } from './clusters.ts';
 
-export interface Deps {
-  db: Db;
-  database: Database;
-  codes: CodeLists;
-  acceptTestInsz: boolean;
-}
-
-/** Each field's column and API name, worked out once per resource (present() runs for every row of every read). */
-const API_NAMES = new WeakMap<ResourceDef, [string, string][]>();
-function apiNames(def: ResourceDef): [string, string][] {
-  let names = API_NAMES.get(def);
-  if (!names) API_NAMES.set(def, names = def.fields.map((f) => [f.column, camel(f.column)]));
-  return names;
-}
-
-/** A stored row as the API shows it: camelCase, with its version metadata. */
-export function present(def: ResourceDef, row: Row): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: row.id };
-  if (def.personScoped) out.personId = row.person_id;
-  for (const [column, name] of apiNames(def)) {
-    const v = row[column];
-    if (v !== null && v !== undefined) out[name] = v;
-  }
-  for (const extra of def.table === 'persons' ? ['province'] : []) if (row[extra] != null) out[camel(extra)] = row[extra];
-  out.version = row.version;
-  out.validFrom = row.valid_from;
-  out.recordedAt = row.sys_from;
-  out.recordedBy = row.recorded_by;
-  if (row.sys_to) { out.supersededAt = row.sys_to; out.supersededBy = row.ended_by; }
-  return out;
-}
-
-export const etagOf = (row: Row) => `"${row.version}"`;
-
-/** Parses an If-Match header into the version it names. */
-export function versionFromIfMatch(header: string | undefined): number {
-  if (!header) throw new Problem('preconditionRequired', 'send If-Match with the ETag of the version you changed');
-  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
-  if (!m) throw new Problem('badRequest', 'If-Match must be an ETag such as "3"', [{ in: 'header', name: 'If-Match', detail: 'not an ETag' }]);
-  return Number(m[1]);
-}
+// Moved: Deps to platform/deps.ts, the ETag helpers to platform/http.ts, present() to clusters.ts.
+export type { Deps } from '../../platform/deps.ts';
+export { etagOf, versionFromIfMatch } from '../../platform/http.ts';
+export { present } from './clusters.ts';
+import type { Deps } from '../../platform/deps.ts';
 
 /** Turns API input into column values, checking everything a schema cannot: codes, INSZ, KBO, periods, rules. */
 export function toColumns(deps: Deps, def: ResourceDef, input: Record<string, unknown>, mode: 'create' | 'update'): Row {
