@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { APIResponse, Page } from 'playwright-core';
 import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
 import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { untyped } from '../../server/platform/db.ts';
 
 const skip = browserSkipReason();
 
@@ -49,7 +50,7 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     .select(['i.insz', 'p.id as personId']).where('i.organisation_id', '=', ocmw.organisation_id).where('i.ends_on', 'is', null).orderBy('i.insz').execute();
   assert.ok(clients.length >= 5, `the demo OCMW has clients in its register (${clients.length})`);
   // A client whose dossier has a certificate, a trajectory with components, enrolments and a target group.
-  const has = async (table: string, personId: string) => !!(await db.selectFrom(table).select('id').where('person_id', '=', personId).executeTakeFirst());
+  const has = async (table: string, personId: string) => !!(await untyped(db).selectFrom(table).select('id').where('person_id', '=', personId).executeTakeFirst());
   let client: { insz: string; personId: string } | undefined;
   for (const c of clients) {
     if (await has('certificates', c.personId) && await has('trajectory_components', c.personId) && await has('enrolments', c.personId)

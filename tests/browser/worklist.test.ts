@@ -116,7 +116,7 @@ test('a caseworker accepts and rejects referrals and plans an appointment on the
     await line.getByRole('button', { name: 'Heeft plaatsgevonden' }).waitFor();
     const stored = await db.selectFrom('appointments').select(['status', 'office_id', 'planned_at']).where('id', '=', appointment.body.id).executeTakeFirstOrThrow();
     assert.deepEqual([stored.status, stored.office_id], ['PLANNED', officeId]);
-    const belgian = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Brussels', dateStyle: 'short', timeStyle: 'short' }).format(new Date(stored.planned_at));
+    const belgian = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Brussels', dateStyle: 'short', timeStyle: 'short' }).format(new Date(stored.planned_at!));
     assert.equal(belgian, `${day} 10:30`, 'the moment the caseworker chose, in Belgian time whatever the computer\'s time zone');
     assert.match((await line.textContent())!, /10:30/);
     await world.screenshot(page, 'worklist-appointment-planned');

@@ -3,11 +3,12 @@
  * helpers to call it and factories that build valid records through the API itself.
  */
 import type { TestContext } from 'node:test';
+import { sql } from 'kysely';
 import { buildApp, type App } from '../../server/app.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 import { makeKbo } from '../../server/platform/identifiers/kbo.ts';
-import type { Database } from '../../server/platform/db.ts';
+import { untyped, type Database } from '../../server/platform/db.ts';
 import type { TestDatabase } from './databases.ts';
 import { OPERATOR } from '../../server/platform/access.ts';
 import { createUser } from '../../server/modules/access/access.service.ts';
@@ -58,7 +59,7 @@ export async function startTestApp(t: TestContext, which: TestDatabase, env: Rec
   async function rowCounts(...tables: string[]) {
     const out: Record<string, number> = {};
     for (const table of tables) {
-      const r = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await untyped(database.db).selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       out[table] = Number(r.n);
     }
     return out;

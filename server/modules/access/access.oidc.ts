@@ -115,7 +115,7 @@ export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings
     // Consumed before the provider is asked anything: a state works once, whatever follows.
     const attempt = await db.updateTable('oidc_login_attempts').set({ used_at: sql`now()` })
       .where('id', '=', stateId(state)).where('used_at', 'is', null)
-      .where('created_at', '>', sql<Date>`now() - make_interval(mins => ${ATTEMPT_MINUTES})`)
+      .where('created_at', '>', sql<string>`now() - make_interval(mins => ${ATTEMPT_MINUTES})`)
       .returning(['nonce', 'code_verifier', 'return_path']).executeTakeFirst();
     if (!attempt) throw refused('this log-in is unknown, already used or expired; start again');
 

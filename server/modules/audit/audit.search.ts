@@ -153,7 +153,7 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   return {
     items: page.map((r) => ({
       id: Number(r.id), lane: r.lane, seq: Number(r.seq), at: r.at, actorId: r.actor_id, actorKind: r.actor_kind, organisationId: r.organisation_id ?? null, purpose: r.purpose ?? null,
-      action: r.action, personId: r.person_id ?? null, clusters: r.clusters ?? [], result: r.result, requestId: r.request_id ?? null,
+      action: r.action, personId: r.person_id ?? null, clusters: r.clusters ?? [], result: r.result as AuditLine['result'], requestId: r.request_id ?? null,
     })),
     next: rows.length > limit ? cursorOf(Number(page[page.length - 1]!.id)) : null,
   };

@@ -26,7 +26,7 @@ for (const which of TEST_DATABASES) {
       assert.ok(intact.rows >= 12);
       const rows = await database.db.selectFrom('audit_log').select(['seq', 'insz_hash', 'person_id']).orderBy('seq').execute();
       assert.deepEqual(rows.map((r) => r.seq), rows.map((_, i) => i + 1), 'sequence 1…n without gaps');
-      assert.ok(rows.filter((r) => r.person_id).every((r) => /^[0-9a-f]{64}$/.test(r.insz_hash)), 'person rows carry a keyed INSZ hash');
+      assert.ok(rows.filter((r) => r.person_id).every((r) => /^[0-9a-f]{64}$/.test(r.insz_hash ?? '')), 'person rows carry a keyed INSZ hash');
       assert.ok(!JSON.stringify(rows).includes(person.insz), 'no INSZ in clear');
 
       // Someone with full database rights switches the protection off and edits row 5.

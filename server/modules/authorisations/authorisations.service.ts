@@ -4,10 +4,10 @@
  * officer and the administrator; every change is versioned by the database and audited.
  * `effectiveAuthorisations` is the question every partner request asks.
  */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
 import type { CodeLists } from '../../platform/codes.ts';
-import { inTransaction, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { inTransaction, type DB, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { demand } from '../access/access.service.ts';
@@ -91,7 +91,7 @@ export async function createAuthorisation(db: Db, codes: CodeLists, ctx: Request
   requireManageAuthorisations(ctx, 'authorisations.create');
   return inTransaction(db, ctx.actor.id, async (tx) => {
     await validate(tx, codes, { capacityCodes: [], ...input });
-    const row = await tx.insertInto('authorisations').values(toColumns({ capacityCodes: [], ...input })).returningAll().executeTakeFirstOrThrow();
+    const row = await tx.insertInto('authorisations').values(toColumns({ capacityCodes: [], ...input }) as Insertable<DB['authorisations']>).returningAll().executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, { action: 'authorisations.create', personId: null, clusters: [], result: 'allowed', detail: { authorisationId: row.id } });
     return row;
   });

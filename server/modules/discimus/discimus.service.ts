@@ -70,9 +70,9 @@ export async function askDiscimus(
   }
   if (!client.url) throw new Problem('serviceUnavailable', 'DISCIMUS is not configured on this installation (KBI_DISCIMUS_URL); nothing was asked');
 
-  const askedAt = new Date();
+  const askedAt = new Date().toISOString();
   const result = await client.ask({ insz: person.insz, schoolYear });
-  const answeredAt = new Date();
+  const answeredAt = new Date().toISOString();
   const row = await inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const stored = await tx.insertInto('discimus_queries').values({
       person_id: personId, asked_at: askedAt, asked_by: ctx.actor.id, school_year: schoolYear,

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { inTransaction, untyped, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import { assertInTerritory, authorize } from '../access/access.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -101,7 +101,7 @@ async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personI
   const issues: Issue[] = [];
   for (const f of def.fields) {
     if (f.type !== 'ref' || row[f.column] == null) continue;
-    const target = await tx.selectFrom(f.ref!.table).select(f.ref!.samePerson ? ['id', 'person_id'] : ['id'])
+    const target = await untyped(tx).selectFrom(f.ref!.table).select(f.ref!.samePerson ? ['id', 'person_id'] : ['id'])
       .where('id', '=', row[f.column]).executeTakeFirst();
     if (!target || (f.ref!.samePerson && target.person_id !== personId)) {
       issues.push({ in: 'body', name: camel(f.column), detail: f.ref!.samePerson ? 'no such record in this dossier' : `no such ${f.ref!.table.replace(/_/g, ' ')}`,
@@ -139,7 +139,7 @@ export async function createRecord(deps: Deps, ctx: RequestContext, def: Resourc
       row.person_id = personId;
     }
     await checkReferences(tx, def, row, personId);
-    const created = await tx.insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
+    const created = await untyped(tx).insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, { action: `${def.resource}.create`, personId: personOf(def, created), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: created.id } });
     await within?.(tx, created);
     return created;
@@ -148,7 +148,7 @@ export async function createRecord(deps: Deps, ctx: RequestContext, def: Resourc
 
 export async function getRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string): Promise<Row> {
   authorize(ctx, 'read', def.cluster, def.table);
-  const row = await deps.db.selectFrom(def.table).selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await untyped(deps.db).selectFrom(def.table).selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
   if (def.personScoped || def.table === 'persons') {
     await assertInTerritory(deps.db, ctx, personOf(def, row)!, `${def.resource}.read`);
@@ -161,7 +161,7 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
   authorize(ctx, 'update', def.cluster, def.table);
   const patch = toColumns(deps, def, input, 'update');
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await untyped(tx).selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {
@@ -171,7 +171,7 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
     const merged = { ...current, ...patch };
     checkRules(def, merged);
     await checkReferences(tx, def, patch, personOf(def, current));
-    const changed = await tx.updateTable(def.table)
+    const changed = await untyped(tx).updateTable(def.table)
       .set({ ...patch, valid_from: (input.validFrom as string | undefined) ?? sql`now()` })
       .where('id', '=', id).where('version', '=', expectedVersion)
       .returningAll().executeTakeFirstOrThrow();
@@ -184,13 +184,13 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
 export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {
   authorize(ctx, 'delete', def.cluster, def.table);
   await inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom(def.table).select(['id', 'version', ...(def.personScoped ? ['person_id'] : [])]).where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await untyped(tx).selectFrom(def.table).select(['id', 'version', ...(def.personScoped ? ['person_id'] : [])]).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.delete`);
     if (current.version !== expectedVersion) {
       throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`, undefined, { currentVersion: current.version });
     }
-    await tx.deleteFrom(def.table).where('id', '=', id).execute();
+    await untyped(tx).deleteFrom(def.table).where('id', '=', id).execute();
     await recordAudit(tx, ctx, { action: `${def.resource}.delete`, personId: personOf(def, current), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
   });
 }
@@ -210,7 +210,7 @@ export async function listForPerson(deps: Deps, ctx: RequestContext, def: Resour
   authorize(ctx, 'read', def.cluster, def.table, personId);
   await assertInTerritory(deps.db, ctx, personId, `${def.resource}.list`);
   const offset = decodeCursor<{ o: number }>(cursor)?.o ?? 0;
-  let q = deps.db.selectFrom(def.table).selectAll().where('person_id', '=', personId);
+  let q = untyped(deps.db).selectFrom(def.table).selectAll().where('person_id', '=', personId);
   for (const c of def.orderBy) q = q.orderBy(c);
   const rows = await q.limit(limit + 1).offset(offset).execute();
   await recordAudit(deps.db, ctx, { action: `${def.resource}.list`, personId, clusters: def.cluster ? [def.cluster] : [], result: 'allowed' });
@@ -221,7 +221,7 @@ export async function listForPerson(deps: Deps, ctx: RequestContext, def: Resour
 export async function listReference(deps: Deps, ctx: RequestContext, def: ResourceDef, limit: number, cursor?: string, filters: Row = {}): Promise<Page> {
   authorize(ctx, 'read', def.cluster, def.table);
   const after = decodeCursor<{ id: string }>(cursor)?.id;
-  let q = deps.db.selectFrom(def.table).selectAll().orderBy('id');
+  let q = untyped(deps.db).selectFrom(def.table).selectAll().orderBy('id');
   if (after) q = q.where('id', '>', after);
   for (const [k, v] of Object.entries(filters)) if (v !== undefined) q = q.where(k, '=', v);
   const rows = await q.limit(limit + 1).execute();
