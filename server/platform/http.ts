@@ -1,6 +1,7 @@
 /** HTTP plumbing: problem+json for every failure, request ids, content types. */
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyTypeProvider } from 'fastify';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { Problem, catalogue, type Issue, type ProblemCode } from './errors.ts';
 
 const PG_ERRORS: Record<string, ProblemCode> = {
@@ -90,6 +91,19 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
 }
 
 export const newRequestId = () => randomUUID();
+
+/**
+ * Route schemas as types: a handler's `req.body`, `req.query` and `req.params` are typed from the
+ * JSON schemas that validate them (json-schema-to-ts), so no handler casts its input; write
+ * schemas `as const` (or inline) for that. Answers are shaped by the response schemas at run time
+ * (fast-json-stringify drops what they do not name), so their types are left to the services.
+ */
+export interface SchemaTypes extends FastifyTypeProvider {
+  validator: this['schema'] extends JSONSchema ? FromSchema<this['schema']> : unknown;
+  serializer: unknown;
+}
+export const typed = (app: FastifyInstance) => app.withTypeProvider<SchemaTypes>();
+export type TypedApp = ReturnType<typeof typed>;
 
 /** The ETag of a stored row: its version. */
 export const etagOf = (row: { version?: unknown }) => `"${String(row.version)}"`;

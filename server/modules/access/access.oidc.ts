@@ -14,6 +14,7 @@ import type { Db } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { loginWithIdentity, type SessionSettings } from './access.service.ts';
 import { setSessionCookie } from './access.routes.ts';
+import { typed } from '../../platform/http.ts';
 
 const ATTEMPT_MINUTES = 10;
 /**
@@ -61,7 +62,8 @@ function providerProblem(req: FastifyRequest, event: string, err: unknown): Prob
 }
 
 /** The log-in methods (always) and, when an OpenID provider is configured, its two routes. */
-export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings: SessionSettings, settings: OidcConfig | null): void {
+export function registerOidcRoutes(http: FastifyInstance, db: Db, sessionSettings: SessionSettings, settings: OidcConfig | null): void {
+  const app = typed(http);
   app.get('/api/v1/session/methods', {
     config: { access: 'public' },
     schema: {
@@ -90,7 +92,7 @@ export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     await db.insertInto('oidc_login_attempts').values({
-      id: stateId(state), nonce, code_verifier: codeVerifier, return_path: (req.query as { returnTo?: string }).returnTo ?? '/',
+      id: stateId(state), nonce, code_verifier: codeVerifier, return_path: req.query.returnTo ?? '/',
     }).execute();
     const target = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: settings.redirectUri, scope: 'openid profile', state, nonce,
@@ -109,7 +111,7 @@ export function registerOidcRoutes(app: FastifyInstance, db: Db, sessionSettings
       response: { 200: { description: 'A page that moves on to returnTo', content: { 'text/html': { schema: { type: 'string' } } } }, 401: PROBLEM, 503: PROBLEM },
     },
   }, async (req, reply) => {
-    const { state } = req.query as { state?: string };
+    const { state } = req.query;
     reply.clearCookie(ATTEMPT_COOKIE, { path: ATTEMPT_PATH });
     if (!state || req.cookies[ATTEMPT_COOKIE] !== state) throw refused('this log-in was not started in this browser; start again');
     // Consumed before the provider is asked anything: a state works once, whatever follows.

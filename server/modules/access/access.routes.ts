@@ -6,6 +6,7 @@ import { actorOf, createUser, listUsers, login, logout, permissionsOf, presentUs
 import { ROLES } from './access.policy.ts';
 import { CAPABILITIES } from '../../platform/access.ts';
 import { dropUserSessions, type SessionCache } from './access.sessions.ts';
+import { typed } from '../../platform/http.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { session: { user: SessionUser; csrfToken: string; sessionId: string } | null }
@@ -48,7 +49,8 @@ const userInput = {
 
 const { username: _username, ...changeableUserInput } = userInput;
 
-export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: SessionSettings, sessions: SessionCache): void {
+export function registerAccessRoutes(http: FastifyInstance, db: Db, settings: SessionSettings, sessions: SessionCache): void {
+  const app = typed(http);
   app.post('/api/v1/session', {
     config: { access: 'public' },
     schema: {
@@ -58,7 +60,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
       response: { 200: { type: 'object', properties: { user: userSchema, permissions: permissionsSchema, csrfToken: { type: 'string' }, expiresAt: { type: 'string' } } }, 401: PROBLEM, 429: PROBLEM },
     },
   }, async (req, reply) => {
-    const { username, password } = req.body as { username: string; password: string };
+    const { username, password } = req.body;
     const session = await login(db, settings, req.id, username, password);
     setSessionCookie(reply, session.token, settings);
     return { user: session.user, permissions: permissionsOf(actorOf(session.user)), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
@@ -99,7 +101,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
   }, async (req) => {
     // Accepts account ids and the actor ids of records and audit rows (`user:<id>`).
     const uuid = /^(?:user:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-    const asked = new Map((req.body as { ids: string[] }).ids.flatMap((id) => { const m = uuid.exec(id); return m ? [[m[1]!.toLowerCase(), id] as const] : []; }));
+    const asked = new Map(req.body.ids.flatMap((id) => { const m = uuid.exec(id); return m ? [[m[1]!.toLowerCase(), id] as const] : []; }));
     if (!asked.size) return { items: [] };
     const rows = await db.selectFrom('users').leftJoin('organisations', 'organisations.id', 'users.organisation_id')
       .select(['users.id', 'users.display_name', 'organisations.name as organisation']).where('users.id', 'in', [...asked.keys()]).execute();
@@ -114,7 +116,7 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
       response: { 201: userSchema, 400: PROBLEM, 403: PROBLEM, 409: PROBLEM },
     },
   }, async (req, reply) => {
-    const row = await createUser(db, req.ctx, req.body as Parameters<typeof createUser>[2]);
+    const row = await createUser(db, req.ctx, req.body);
     return reply.code(201).header('etag', `"${row.version}"`).send(presentUser(row));
   });
 
@@ -122,12 +124,12 @@ export function registerAccessRoutes(app: FastifyInstance, db: Db, settings: Ses
     config: { access: 'staff', capability: 'manageUsers' },
     schema: {
       tags: ['Access'], summary: 'Change a staff account: role, offices, active, password reset (administrator)',
-      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
       body: { type: 'object', additionalProperties: false, minProperties: 1, properties: changeableUserInput },
       response: { 200: userSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 412: PROBLEM, 428: PROBLEM },
     },
   }, async (req, reply) => {
-    const row = await updateUser(db, req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body as Record<string, never>);
+    const row = await updateUser(db, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
     dropUserSessions(sessions, row.id);
     return reply.header('etag', `"${row.version}"`).send(presentUser(row));
   });

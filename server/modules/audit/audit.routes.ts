@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { personAccessReport, reportCsv, reportPdf } from './audit.report.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './audit.search.ts';
+import { typed } from '../../platform/http.ts';
 
 const auditLine = {
   type: 'object',
@@ -13,7 +14,8 @@ const auditLine = {
   },
 } as const;
 
-export function registerAuditRoutes(app: FastifyInstance, db: Db, acceptTestInsz: boolean): void {
+export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestInsz: boolean): void {
+  const app = typed(http);
   app.post('/api/v1/audit/personReport', {
     config: { access: 'staff', capability: 'readAudit' },
     schema: {
@@ -34,7 +36,7 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, acceptTestInsz
       },
     },
   }, async (req, reply) => {
-    const report = await personAccessReport(db, req.ctx, req.body as { insz: string; from?: string; to?: string }, acceptTestInsz);
+    const report = await personAccessReport(db, req.ctx, req.body, acceptTestInsz);
     const accept = String(req.headers.accept ?? '');
     if (accept.includes('text/csv')) return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
     if (accept.includes('application/pdf')) return reply.type('application/pdf').header('content-disposition', 'attachment; filename="raadplegingen.pdf"').send(await reportPdf(report));

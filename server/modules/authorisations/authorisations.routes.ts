@@ -5,6 +5,7 @@ import type { CodeLists } from '../../platform/codes.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
 import type { Deps } from '../dossier/records.ts';
 import { presentIntegration, searchIntegrations } from '../exchange/integrations.service.ts';
+import { typed } from '../../platform/http.ts';
 import {
   AUTHORISABLE_CLUSTERS, createAuthorisation, getAuthorisation, listAuthorisations, presentAuthorisation, updateAuthorisation, type AuthorisationInput,
 } from './authorisations.service.ts';
@@ -38,9 +39,10 @@ const integrationSchema = {
     version: { type: 'integer' }, recordedAt: { type: 'string' }, recordedBy: { type: 'string' },
   },
 } as const;
-const idParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
-export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes: CodeLists, deps: Deps): void {
+export function registerAuthorisationRoutes(http: FastifyInstance, db: Db, codes: CodeLists, deps: Deps): void {
+  const app = typed(http);
   app.get('/api/v1/authorisations', {
     config: { access: 'staff', capability: 'manageAuthorisations' },
     schema: {
@@ -48,7 +50,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
       querystring: { type: 'object', additionalProperties: false, properties: { partnerOrganisationId: { type: 'string', format: 'uuid' }, partnerKind: { type: 'string', maxLength: 40 }, on: { type: 'string', format: 'date', description: 'Only those in force on this day.' } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: authorisationSchema } } }, 403: PROBLEM },
     },
-  }, async (req) => ({ items: (await listAuthorisations(db, req.ctx, req.query as Record<string, string>)).map(presentAuthorisation) }));
+  }, async (req) => ({ items: (await listAuthorisations(db, req.ctx, req.query)).map(presentAuthorisation) }));
 
   app.get('/api/v1/authorisations/:id', {
     config: { access: 'staff', capability: 'manageAuthorisations' },
@@ -57,7 +59,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
       response: { 200: { type: 'object', properties: { ...authorisationSchema.properties, versions: { type: 'array', items: authorisationSchema } } }, 403: PROBLEM, 404: PROBLEM },
     },
   }, async (req, reply) => {
-    const { current, versions } = await getAuthorisation(db, req.ctx, (req.params as { id: string }).id);
+    const { current, versions } = await getAuthorisation(db, req.ctx, req.params.id);
     return reply.header('etag', `"${current.version}"`).send({ ...presentAuthorisation(current), versions: versions.map(presentAuthorisation) });
   });
 
@@ -69,7 +71,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
       response: { 201: authorisationSchema, 400: PROBLEM, 403: PROBLEM },
     },
   }, async (req, reply) => {
-    const row = await createAuthorisation(db, codes, req.ctx, req.body as AuthorisationInput);
+    const row = await createAuthorisation(db, codes, req.ctx, req.body);
     return reply.code(201).header('etag', `"${row.version}"`).send(presentAuthorisation(row));
   });
 
@@ -82,7 +84,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
     },
   }, async (req, reply) => {
     const version = versionFromIfMatch(req.headers['if-match']);
-    const row = await updateAuthorisation(db, codes, req.ctx, (req.params as { id: string }).id, version, req.body as Partial<AuthorisationInput>);
+    const row = await updateAuthorisation(db, codes, req.ctx, req.params.id, version, req.body);
     return reply.header('etag', `"${row.version}"`).send(presentAuthorisation(row));
   });
 
@@ -94,7 +96,7 @@ export function registerAuthorisationRoutes(app: FastifyInstance, db: Db, codes:
       body: { type: 'object', additionalProperties: false, required: ['insz'], properties: { insz: { type: 'string', maxLength: 15 }, organisationId: { type: 'string', format: 'uuid' } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: integrationSchema } } }, 400: PROBLEM, 403: PROBLEM },
     },
-  }, async (req) => ({ items: (await searchIntegrations(deps, req.ctx, req.body as { insz: string; organisationId?: string })).map(presentIntegration) }));
+  }, async (req) => ({ items: (await searchIntegrations(deps, req.ctx, req.body)).map(presentIntegration) }));
 }
 
 export { integrationSchema };

@@ -9,8 +9,10 @@ import { generateDemoData } from './generator.ts';
 import { verifyAuditChain } from '../audit/audit.verify.ts';
 import { addAccountAsOperator } from '../access/access.service.ts';
 import { personAccessReport } from '../audit/audit.report.ts';
+import { typed } from '../../platform/http.ts';
 
-export function registerOperatorRoutes(app: FastifyInstance, database: Database): void {
+export function registerOperatorRoutes(http: FastifyInstance, database: Database): void {
+  const app = typed(http);
   const config = { access: 'operator' } as const;
   app.post('/api/operator/seed', {
     config,
@@ -19,7 +21,7 @@ export function registerOperatorRoutes(app: FastifyInstance, database: Database)
       body: { type: 'object', additionalProperties: false, required: ['persons', 'seed'], properties: { persons: { type: 'integer', minimum: 1, maximum: 10_000_000 }, seed: { type: 'integer', minimum: 0 } } },
     },
   }, async (req) => {
-    const { persons, seed } = req.body as { persons: number; seed: number };
+    const { persons, seed } = req.body;
     return generateDemoData(database, { persons, seed });
   });
   app.post('/api/operator/users', {
@@ -31,14 +33,14 @@ export function registerOperatorRoutes(app: FastifyInstance, database: Database)
       } },
     },
   }, async (req) => {
-    const row = await addAccountAsOperator(database.db, req.body as Parameters<typeof addAccountAsOperator>[1]);
+    const row = await addAccountAsOperator(database.db, req.body);
     return { id: row.id, username: row.username, role: row.role };
   });
   app.post('/api/operator/audit/person', {
     config,
     schema: { hide: true, body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } } },
   }, async (req) => {
-    return personAccessReport(database.db, req.ctx, req.body as { insz: string });
+    return personAccessReport(database.db, req.ctx, req.body);
   });
   app.post('/api/operator/audit/verify', { config, schema: { hide: true } }, async () => {
     return verifyAuditChain(database.db);

@@ -5,6 +5,7 @@ import type { Deps } from '../dossier/records.ts';
 import { personParams } from '../dossier/schemas.ts';
 import type { DiscimusClient } from './discimus.client.ts';
 import { askDiscimus, discimusQueriesOf, presentQuery } from './discimus.service.ts';
+import { typed } from '../../platform/http.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 /** A Problem (serviceUnavailable) that also names the recorded failed query. */
@@ -22,7 +23,8 @@ const querySchema = {
   },
 } as const;
 
-export function registerDiscimusRoutes(app: FastifyInstance, deps: Deps, client: DiscimusClient): void {
+export function registerDiscimusRoutes(http: FastifyInstance, deps: Deps, client: DiscimusClient): void {
+  const app = typed(http);
   const path = '/api/v1/persons/:personId/discimusQueries';
   app.post(path, {
     config: { access: 'staff' },
@@ -45,7 +47,7 @@ export function registerDiscimusRoutes(app: FastifyInstance, deps: Deps, client:
       const earlier = await replay(deps.db, req.ctx, key, hash);
       if (earlier) return reply.code(earlier.statusCode as 201).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
     }
-    const { personId } = req.params as { personId: string };
+    const { personId } = req.params;
     const row = await askDiscimus(deps, client, req.ctx, personId, (req.body ?? {}) as { schoolYear?: string }, async (tx, stored) => {
       if (key) await remember(tx, req.ctx, key, req.method, url, hash, { statusCode: 201, body: presentQuery(stored), headers: {} });
     });
@@ -58,5 +60,5 @@ export function registerDiscimusRoutes(app: FastifyInstance, deps: Deps, client:
       params: personParams,
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: querySchema } } }, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM },
     },
-  }, async (req) => ({ items: (await discimusQueriesOf(deps, req.ctx, (req.params as { personId: string }).personId)).map(presentQuery) }));
+  }, async (req) => ({ items: (await discimusQueriesOf(deps, req.ctx, req.params.personId)).map(presentQuery) }));
 }

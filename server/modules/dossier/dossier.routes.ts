@@ -6,10 +6,11 @@ import { idempotentCreate } from '../../platform/idempotency.ts';
 import type { Row } from '../../platform/db.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, camel, type FieldDef, type ResourceDef } from './clusters.ts';
 import { isAllowed } from '../access/access.service.ts';
+import { typed } from '../../platform/http.ts';
 import {
   createRecord, deleteRecord, etagOf, getRecord, listForPerson, listReference, present, updateRecord, versionFromIfMatch, versionsOf, type Deps,
 } from './records.ts';
-import { createBody, idParams, listQuery, pageOf, patchBody, personParams, recordSchema } from './schemas.ts';
+import { createBody, generatedObject, idParams, listQuery, pageOf, patchBody, personParams, recordSchema } from './schemas.ts';
 import { dossierTimeline, readDossier, searchPersons } from './dossier.service.ts';
 
 declare module 'fastify' {
@@ -34,14 +35,15 @@ function asOfOf(query: { asOf?: string }): string | null {
   return query.asOf;
 }
 
-export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
+export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
+  const app = typed(http);
   const tagOf = (def: ResourceDef) => (def.personScoped ? 'Dossier clusters' : def.table === 'persons' ? 'Persons' : 'Reference data');
 
   /** POST that creates a record, honouring Idempotency-Key; answers 201 with Location and ETag. */
-  async function create(req: FastifyRequest, reply: FastifyReply, def: ResourceDef, personId: string | null) {
+  async function create(req: FastifyRequest, reply: FastifyReply, def: ResourceDef, personId: string | null, body: Record<string, unknown>) {
     return idempotentCreate(deps.db, req, reply, async (store) => {
       let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
-      await createRecord(deps, req.ctx, def, personId, req.body as Record<string, unknown>, async (tx, row) => {
+      await createRecord(deps, req.ctx, def, personId, body, async (tx, row) => {
         answer = { statusCode: 201, body: present(def, row), headers: { location: `/api/v1/${def.resource}/${row.id}`, etag: etagOf(row) } };
         await store(tx, answer);
       });
@@ -55,7 +57,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       config: { access: 'staff' },
       schema: { tags: [tagOf(def)], summary: `Read a ${def.title.toLowerCase()}`, params: idParams, response: { 200: recordSchema(def), ...errors(400, 404) } },
     }, async (req, reply) => {
-      const row = await getRecord(deps, req.ctx, def, (req.params as { id: string }).id);
+      const row = await getRecord(deps, req.ctx, def, req.params.id);
       return reply.header('etag', etagOf(row)).send(present(def, row));
     });
     app.patch(base, {
@@ -67,7 +69,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       },
     }, async (req, reply) => {
       const version = versionFromIfMatch(req.headers['if-match']);
-      const row = await updateRecord(deps, req.ctx, def, (req.params as { id: string }).id, version, req.body as Record<string, unknown>);
+      const row = await updateRecord(deps, req.ctx, def, req.params.id, version, req.body);
       return reply.header('etag', etagOf(row)).send(present(def, row));
     });
     app.delete(base, {
@@ -77,13 +79,13 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
         params: idParams, response: { 204: { type: 'null' }, ...errors(404, 409, 412, 428) },
       },
     }, async (req, reply) => {
-      await deleteRecord(deps, req.ctx, def, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']));
+      await deleteRecord(deps, req.ctx, def, req.params.id, versionFromIfMatch(req.headers['if-match']));
       return reply.code(204).send();
     });
     app.get(`${base}/versions`, {
       config: { access: 'staff' },
       schema: { tags: [tagOf(def)], summary: `Every version of a ${def.title.toLowerCase()}`, params: idParams, response: { 200: pageOf(recordSchema(def)), ...errors(404) } },
-    }, async (req) => ({ items: (await versionsOf(deps, req.ctx, def, (req.params as { id: string }).id)).map((r) => present(def, r)), next: null }));
+    }, async (req) => ({ items: (await versionsOf(deps, req.ctx, def, req.params.id)).map((r) => present(def, r)), next: null }));
   };
 
   // Persons
@@ -94,7 +96,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string' } } },
       response: { 201: recordSchema(PERSON_RESOURCE), ...errors(400, 409, 422) },
     },
-  }, (req, reply) => create(req, reply, PERSON_RESOURCE, null));
+  }, (req, reply) => create(req, reply, PERSON_RESOURCE, null, req.body));
   app.post('/api/v1/persons/search', {
     config: { access: 'staff' },
     schema: {
@@ -110,7 +112,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       },
       response: { 200: pageOf(recordSchema(PERSON_RESOURCE)), ...errors(400) },
     },
-  }, async (req) => searchPersons(deps, req.ctx, req.body as Parameters<typeof searchPersons>[2]));
+  }, async (req) => searchPersons(deps, req.ctx, req.body));
   single(PERSON_RESOURCE);
 
   app.get('/api/v1/persons/:personId/dossier', {
@@ -122,7 +124,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
       querystring: { type: 'object', additionalProperties: false, properties: { asOf: { type: 'string', maxLength: 40, description: 'A past moment, date-time with offset.' } } },
       response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 404) },
     },
-  }, async (req) => readDossier(deps, req.ctx, (req.params as { personId: string }).personId, asOfOf(req.query as { asOf?: string })));
+  }, async (req) => readDossier(deps, req.ctx, req.params.personId, asOfOf(req.query)));
 
   app.get('/api/v1/persons/:personId/timeline', {
     config: { access: 'staff' },
@@ -144,7 +146,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
         ...errors(404),
       },
     },
-  }, async (req) => ({ items: await dossierTimeline(deps, req.ctx, (req.params as { personId: string }).personId) }));
+  }, async (req) => ({ items: await dossierTimeline(deps, req.ctx, req.params.personId) }));
 
   for (const def of DOSSIER_RESOURCES) {
     app.post(`/api/v1/persons/:personId/${def.resource}`, {
@@ -153,13 +155,13 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ['Dossier clusters'], summary: `Add a ${def.title.toLowerCase()} to the dossier`, description: def.description,
         params: personParams, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 404, 409, 422) },
       },
-    }, (req, reply) => create(req, reply, def, (req.params as { personId: string }).personId));
+    }, (req, reply) => create(req, reply, def, req.params.personId, req.body));
     app.get(`/api/v1/persons/:personId/${def.resource}`, {
       config: { access: 'staff' },
       schema: { tags: ['Dossier clusters'], summary: `The ${def.title.toLowerCase()} records of a person`, params: personParams, querystring: listQuery, response: { 200: pageOf(recordSchema(def)), ...errors(400, 404) } },
     }, async (req) => {
-      const q = req.query as { limit?: string; cursor?: string };
-      const page = await listForPerson(deps, req.ctx, def, (req.params as { personId: string }).personId, limitOf(q), q.cursor);
+      const q = req.query;
+      const page = await listForPerson(deps, req.ctx, def, req.params.personId, limitOf(q), q.cursor);
       return { items: page.items.map((r: Row) => present(def, r)), next: page.next };
     });
     single(def);
@@ -170,18 +172,19 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     app.post(`/api/v1/${def.resource}`, {
       config: { access: 'staff' },
       schema: { tags: ['Reference data'], summary: `Add a ${def.title.toLowerCase()}`, description: def.description, body: createBody(def), response: { 201: recordSchema(def), ...errors(400, 409, 422) } },
-    }, (req, reply) => create(req, reply, def, null));
+    }, (req, reply) => create(req, reply, def, null, req.body));
     app.get(`/api/v1/${def.resource}`, {
       config: { access: 'staff' },
       schema: {
         tags: ['Reference data'], summary: `List ${def.title.toLowerCase()} records`,
-        querystring: { ...listQuery, properties: { ...listQuery.properties, ...Object.fromEntries(filterable.map((f) => [camel(f.column), { type: 'string', maxLength: 64 }])) } },
+        querystring: generatedObject({ ...listQuery, properties: { ...listQuery.properties, ...Object.fromEntries(filterable.map((f) => [camel(f.column), { type: 'string', maxLength: 64 }])) } }),
         response: { 200: pageOf(recordSchema(def)), ...errors(400) },
       },
     }, async (req) => {
-      const q = req.query as Record<string, string | undefined>;
-      const filters = Object.fromEntries(filterable.map((f) => [f.column, q[camel(f.column)]]));
-      const page = await listReference(deps, req.ctx, def, limitOf(q), q.cursor, filters);
+      const q = req.query;
+      const text = (name: string) => (typeof q[name] === 'string' ? q[name] : undefined);
+      const filters = Object.fromEntries(filterable.map((f) => [f.column, text(camel(f.column))]));
+      const page = await listReference(deps, req.ctx, def, limitOf({ limit: text('limit') }), text('cursor'), filters);
       return { items: page.items.map((r) => present(def, r)), next: page.next };
     });
     single(def);
@@ -228,18 +231,18 @@ export function registerDossierRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, async (req) => {
     const names = deps.codes.names();
-    if ((req.query as { expand?: string }).expand !== 'codes') return { items: names };
+    if (req.query.expand !== 'codes') return { items: names };
     return { items: names, lists: Object.fromEntries(names.map((n) => [n, deps.codes.list(n)])) };
   });
   app.get('/api/v1/codeLists/:list', {
     config: { access: 'staff' },
     schema: {
       tags: ['Reference data'], summary: 'The codes of one list, with labels in Dutch, French and English',
-      params: { type: 'object', properties: { list: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },
+      params: { type: 'object', required: ['list'], properties: { list: { type: 'string', pattern: '^[a-z_]{1,60}$' } } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...errors(404) },
     },
   }, async (req) => {
-    const items = deps.codes.list((req.params as { list: string }).list);
+    const items = deps.codes.list(req.params.list);
     if (!items.length) throw new Problem('resourceNotFound', 'no such code list');
     return { items };
   });

@@ -30,7 +30,16 @@ const nullable = (s: Schema): Schema => ({ ...s, type: [s.type as string, 'null'
 
 const VALID_FROM: Schema = { type: 'string', format: 'date-time', description: 'From when this change holds in the real world; defaults to now. May lie in the past for a correction.' };
 
-export function createBody(def: ResourceDef): Schema {
+/**
+ * The body of a record's create or change, generated from clusters.ts at run time: to the type
+ * checker an object of fields (each one validated by this schema, then by toColumns).
+ */
+export type RecordBodySchema = Schema & { readonly type: 'object' };
+
+/** An object schema built at run time (from clusters.ts), typed as such for the route's handler. */
+export const generatedObject = (schema: Schema): RecordBodySchema => ({ ...schema, type: 'object' });
+
+export function createBody(def: ResourceDef): RecordBodySchema {
   const properties: Schema = {};
   for (const f of def.fields) properties[camel(f.column)] = f.required ? fieldSchema(f) : nullable(fieldSchema(f));
   properties.validFrom = VALID_FROM;
@@ -40,7 +49,7 @@ export function createBody(def: ResourceDef): Schema {
   };
 }
 
-export function patchBody(def: ResourceDef): Schema {
+export function patchBody(def: ResourceDef): RecordBodySchema {
   const properties: Schema = {};
   for (const f of def.fields) {
     if (f.immutable) continue;

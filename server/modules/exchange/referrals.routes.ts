@@ -12,6 +12,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../dossier/records.ts';
 import { etagOf, versionFromIfMatch } from '../dossier/records.ts';
 import { exchangeOrganisation } from './integrations.service.ts';
+import { typed } from '../../platform/http.ts';
 import {
   decideReferral, expireOverdueReferrals, partnerReferrals, presentReferral, presentWorklistReferral, referralWorklist, refer,
   type DecisionInput, type ReferralInput,
@@ -60,7 +61,8 @@ const eventSchema = {
   },
 } as const;
 
-export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
+export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void {
+  const app = typed(http);
   const tags = ['Exchange'];
   const security = [{ bearer: [] }];
 
@@ -84,7 +86,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, (req, reply) => idempotentCreate(deps.db, req, reply, async (store) => {
     let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
-    await refer(deps, req.ctx, req.body as ReferralInput, async (tx, created) => {
+    await refer(deps, req.ctx, req.body, async (tx, created) => {
       answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
       await store(tx, answer);
     });
@@ -98,7 +100,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
       body: { type: 'object', additionalProperties: false, properties: { insz } },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerReferralSchema } } }, ...errors(400, 401, 403) },
     },
-  }, async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body as { insz?: string })).map((r) => ({ ...presentReferral(r), insz: r.insz })) }));
+  }, async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body)).map((r) => ({ ...presentReferral(r), insz: r.insz })) }));
 
   app.get('/api/exchange/v1/events', {
     config: { access: 'partner' },
@@ -120,7 +122,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
     },
   }, async (req) => {
     const organisationId = exchangeOrganisation(req.ctx, 'reads its event feed');
-    const { after, limit } = feedParams(req.query as { after?: string; limit?: string });
+    const { after, limit } = feedParams(req.query);
     await expireOverdueReferrals(deps);
     const page = await eventsAfter(deps.db, organisationId, after, limit);
     await recordAudit(deps.db, req.ctx, { action: 'exchange.events', personId: null, clusters: [], result: 'allowed', detail: { after, found: page.items.length } });
@@ -129,7 +131,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
 
   // ---- the agency's side ---------------------------------------------------------------------
   const staff = ['Worklist'];
-  const statusQuery = (list: string) => ({ type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20, description: `Code list ${list}.` } } });
+  const statusQuery = (list: string) => ({ type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20, description: `Code list ${list}.` } } }) as const;
   const ifMatch = 'Send If-Match with the version (ETag) you read: a stale one gets 412 and changes nothing.';
 
   app.get('/api/v1/worklist/referrals', {
@@ -138,7 +140,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
       tags: staff, summary: 'Referrals to your organisation, for persons in your territory, the closest deadline first',
       querystring: statusQuery('referral_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: worklistReferralSchema } } }, ...errors(400, 403) },
     },
-  }, async (req) => ({ items: (await referralWorklist(deps, req.ctx, req.query as { status?: string })).map(presentWorklistReferral) }));
+  }, async (req) => ({ items: (await referralWorklist(deps, req.ctx, req.query)).map(presentWorklistReferral) }));
 
   app.post('/api/v1/referrals/:id/decision', {
     config: { access: 'staff' },
@@ -152,7 +154,7 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
       response: { 200: referralSchema, ...errors(400, 403, 404, 409, 412, 428) },
     },
   }, async (req, reply) => {
-    const row = await decideReferral(deps, req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body as DecisionInput);
+    const row = await decideReferral(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
     return reply.header('etag', etagOf(row)).send(presentReferral(row));
   });
 
@@ -162,14 +164,14 @@ export function registerReferralRoutes(app: FastifyInstance, deps: Deps): void {
       tags: staff, summary: 'Appointments requested by partners for persons in your territory, the earliest first',
       querystring: statusQuery('appointment_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: handledAppointmentSchema } } }, ...errors(400, 403) },
     },
-  }, async (req) => ({ items: (await appointmentWorklist(deps, req.ctx, req.query as { status?: string })).map((r) => presentHandledAppointment(r)) }));
+  }, async (req) => ({ items: (await appointmentWorklist(deps, req.ctx, req.query)).map((r) => presentHandledAppointment(r)) }));
 
   const stepRoute = (name: string, summary: string, body: Record<string, unknown>, run: (ctx: RequestContext, id: string, version: number, input: any) => Promise<Row>) =>
     app.post(`/api/v1/appointments/:id/${name}`, {
       config: { access: 'staff' },
       schema: { tags: staff, summary, description: ifMatch, params: idParams, body, response: { 200: handledAppointmentSchema, ...errors(400, 403, 404, 409, 412, 422, 428) } },
     }, async (req, reply) => {
-      const row = await run(req.ctx, (req.params as { id: string }).id, versionFromIfMatch(req.headers['if-match']), req.body ?? {});
+      const row = await run(req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body ?? {});
       return reply.header('etag', etagOf(row)).send(presentHandledAppointment(row));
     });
   stepRoute('plan', 'Plan (or move) an appointment: a moment and an office of your organisation', {

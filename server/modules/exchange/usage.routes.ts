@@ -1,12 +1,14 @@
 /** `POST /api/v1/statistics/exchanges`: seed 001's table of exchanges per partner and month, with distinct dossiers beside every count. */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
+import { typed } from '../../platform/http.ts';
 import { exchangeUsage, type UsageInput } from './usage.service.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const cell = { type: 'object', properties: { exchanges: { type: 'integer' }, dossiers: { type: 'integer' } } } as const;
 
-export function registerUsageRoutes(app: FastifyInstance, db: Db): void {
+export function registerUsageRoutes(http: FastifyInstance, db: Db): void {
+  const app = typed(http);
   app.post('/api/v1/statistics/exchanges', {
     config: { access: 'staff', capability: 'readUsageStatistics' },
     schema: {
@@ -33,5 +35,5 @@ export function registerUsageRoutes(app: FastifyInstance, db: Db): void {
         400: PROBLEM, 403: PROBLEM,
       },
     },
-  }, async (req) => exchangeUsage(db, req.ctx, req.body as UsageInput));
+  }, async (req) => exchangeUsage(db, req.ctx, req.body));
 }

@@ -5,7 +5,7 @@
  * server holds the embedded database. Administrators list the runs; a partner follows its own.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../dossier/records.ts';
 import { Problem } from '../../platform/errors.ts';
@@ -13,6 +13,7 @@ import { OPERATOR } from '../../platform/access.ts';
 import type { ImportFormat, ImportKind } from './imports.formats.ts';
 import { ROW_ERROR_CODES } from './imports.errors.ts';
 import { BATCH_ID, importBatch, listRuns, MAX_IMPORT_BYTES, partnerBatch, runById, type ImportOutcome } from './imports.service.ts';
+import { typed } from '../../platform/http.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const rowError = {
@@ -53,8 +54,14 @@ const formatOf = (req: FastifyRequest): ImportFormat => {
   return format;
 };
 
-function batchIdOf(req: FastifyRequest): string {
-  const query = (req.query as { batchId?: string }).batchId;
+/** The upload as the scope's parser hands it over: the raw request stream (never buffered). */
+function streamOf(body: unknown): Readable {
+  if (!(body instanceof Readable)) throw new Problem('internalServerError', 'the upload did not arrive as a stream');
+  return body;
+}
+
+function batchIdOf(req: { query: { batchId?: string }; headers: FastifyRequest['headers'] }): string {
+  const query = req.query.batchId;
   const header = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
   if (query && header && query !== header) throw new Problem('badRequest', 'batchId and Idempotency-Key differ; send one, or both the same', [{ in: 'header', name: 'Idempotency-Key', detail: 'differs from batchId' }]);
   const id = query ?? header;
@@ -75,10 +82,12 @@ const KIND_TEXT: Record<ImportKind, string> = {
   enrolments: 'Enrolments in courses: one row per enrolment, keyed by your enrolment number within the course.',
 };
 
-export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator: boolean): void {
+export function registerImportRoutes(http: FastifyInstance, deps: Deps, operator: boolean): void {
+  const app = typed(http);
   // The uploads live in a scope of their own: there, every body reaches the handler as the raw
   // stream (nothing is buffered, whatever its type), and the body limit is the import's.
-  void app.register(async (scope) => {
+  void app.register(async (plain) => {
+    const scope = typed(plain);
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     for (const kind of ['participations', 'enrolments'] as const) {
@@ -96,7 +105,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator:
       }, async (req, reply) => {
         const format = formatOf(req);
         const batchId = batchIdOf(req);
-        return answer(reply, req, await importBatch(deps, req.ctx, { kind, batchId, format, body: req.body as Readable }));
+        return answer(reply, req, await importBatch(deps, req.ctx, { kind, batchId, format, body: streamOf(req.body) }));
       });
     }
     if (operator) {
@@ -105,13 +114,13 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator:
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
           hide: true,
-          params: { type: 'object', properties: { kind: { type: 'string', enum: ['participations', 'enrolments'] } } },
+          params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: ['participations', 'enrolments'] } } },
           querystring: { type: 'object', additionalProperties: false, properties: { batchId: { type: 'string', maxLength: 100 }, asOrganisation: { type: 'string', maxLength: 36 } } },
         },
       }, async (req, reply) => {
-        const { kind } = req.params as { kind: ImportKind };
-        const { asOrganisation } = req.query as { asOrganisation?: string };
-        const outcome = await importBatch(deps, req.ctx, { kind, batchId: batchIdOf(req), format: formatOf(req), body: req.body as Readable, organisationId: asOrganisation });
+        const { kind } = req.params;
+        const { asOrganisation } = req.query;
+        const outcome = await importBatch(deps, req.ctx, { kind, batchId: batchIdOf(req), format: formatOf(req), body: streamOf(req.body), organisationId: asOrganisation });
         return answer(reply, req, outcome);
       });
     }
@@ -121,11 +130,11 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator:
     config: { access: 'partner' },
     schema: {
       tags: ['Exchange'], summary: 'Your batch: the latest attempt, its progress while running, its error report', security: [{ bearer: [] }],
-      params: { type: 'object', properties: { batchId: { type: 'string', maxLength: 100 } } },
+      params: { type: 'object', required: ['batchId'], properties: { batchId: { type: 'string', maxLength: 100 } } },
       querystring: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['participations', 'enrolments'] } } },
       response: { 200: runSchema, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM },
     },
-  }, async (req) => partnerBatch(deps, req.ctx, (req.params as { batchId: string }).batchId, (req.query as { kind?: ImportKind }).kind));
+  }, async (req) => partnerBatch(deps, req.ctx, req.params.batchId, req.query.kind));
 
   app.get('/api/v1/imports', {
     config: { access: 'staff', capability: 'readImportRuns' },
@@ -138,7 +147,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator:
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: runSchema } } }, 401: PROBLEM, 403: PROBLEM },
     },
   }, async (req) => {
-    const q = req.query as { organisationId?: string; status?: string; limit?: string };
+    const q = req.query;
     return { items: await listRuns(deps, req.ctx, { ...q, limit: q.limit ? Math.min(500, Math.max(1, Number(q.limit))) : undefined }) };
   });
 
@@ -146,8 +155,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: Deps, operator:
     config: { access: 'staff', capability: 'readImportRuns' },
     schema: {
       tags: ['Imports'], summary: 'One run of a course feed with its error report (administrator)',
-      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } },
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
       response: { 200: runSchema, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM },
     },
-  }, async (req) => runById(deps, req.ctx, (req.params as { id: string }).id));
+  }, async (req) => runById(deps, req.ctx, req.params.id));
 }

@@ -12,6 +12,7 @@ import { OPERATOR } from '../../platform/access.ts';
 import type { Deps } from '../dossier/records.ts';
 import { discimusClient } from '../discimus/discimus.client.ts';
 import { registerDiscimusRoutes } from '../discimus/discimus.routes.ts';
+import { typed } from '../../platform/http.ts';
 import {
   checkLanguageRequirement, DVZ_DEFAULT_LIMIT, DVZ_MAX_LIMIT, DVZ_PURPOSE, dvzList, LANGUAGE_PURPOSE, presentOffice, searchOffices, type DvzInput, type OfficeSearch,
 } from './lookups.service.ts';
@@ -55,7 +56,8 @@ const dvzAnswer = {
   },
 } as const;
 
-export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: { config: Readonly<Config>; operator: boolean }): void {
+export function registerLookupRoutes(http: FastifyInstance, deps: Deps, options: { config: Readonly<Config>; operator: boolean }): void {
+  const app = typed(http);
   app.post('/api/exchange/v1/offices/search', {
     config: { access: 'partner' },
     schema: {
@@ -97,7 +99,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
       },
     },
   }, async (req) => {
-    const check = await checkLanguageRequirement(deps, req.ctx, req.body as { insz: string; purpose: string });
+    const check = await checkLanguageRequirement(deps, req.ctx, req.body);
     return { checkId: check.id, known: check.known, meetsRequirement: check.meetsRequirement, basis: check.basis, checkedAt: check.checkedAt };
   });
 
@@ -112,10 +114,10 @@ export function registerLookupRoutes(app: FastifyInstance, deps: Deps, options: 
       body: { ...dvzBody, examples: [{ from: '2025-01-01', to: '2025-12-31', purpose: DVZ_PURPOSE }] },
       response: { 200: dvzAnswer, 400: PROBLEM, 401: PROBLEM, 403: PROBLEM },
     },
-  }, async (req) => dvzList(deps, req.ctx, req.body as DvzInput));
+  }, async (req) => dvzList(deps, req.ctx, req.body));
 
   if (options.operator) {
-    app.post('/api/operator/export/dvz', { config: { access: 'operator' }, schema: { hide: true, body: { ...dvzBody, required: ['from', 'to'] } } }, async (req) => dvzList(deps, req.ctx, req.body as DvzInput));
+    app.post('/api/operator/export/dvz', { config: { access: 'operator' }, schema: { hide: true, body: { ...dvzBody, required: ['from', 'to'] } } }, async (req) => dvzList(deps, req.ctx, req.body));
   }
 
   registerDiscimusRoutes(app, deps, discimusClient({ url: options.config.discimusUrl, timeoutMs: options.config.discimusTimeoutMs }));

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/access.ts';
 import { demand } from '../access/access.service.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { issueToken, presentClient, registerClient, rotateSecret, setClientActive, type ClientState } from './partners.service.ts';
+import { typed } from '../../platform/http.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const clientSchema = {
@@ -16,9 +17,10 @@ const clientSchema = {
     secretRotatedAt: { type: ['string', 'null'] }, recordedAt: { type: 'string' }, recordedBy: { type: 'string' }, clientSecret: { type: 'string' },
   },
 } as const;
-const idParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
-export function registerPartnerClientRoutes(app: FastifyInstance, database: Database, clients: NoticeCache<ClientState>): void {
+export function registerPartnerClientRoutes(http: FastifyInstance, database: Database, clients: NoticeCache<ClientState>): void {
+  const app = typed(http);
   app.get('/api/v1/partnerClients', {
     config: { access: 'staff', capability: 'manageUsers' },
     schema: { tags: ['Partners'], summary: 'Partner API clients (administrator)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: clientSchema } } }, 403: PROBLEM } },
@@ -34,7 +36,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
       response: { 201: clientSchema, 400: PROBLEM, 403: PROBLEM, 409: PROBLEM },
     },
   }, async (req, reply) => {
-    const { client, secret } = await registerClient(database, req.ctx, req.body as { organisationId: string; clientId: string });
+    const { client, secret } = await registerClient(database, req.ctx, req.body);
     return reply.code(201).header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
   });
   app.post('/api/v1/partnerClients/:id/secret', {
@@ -45,7 +47,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
       response: { 200: clientSchema, 403: PROBLEM, 404: PROBLEM },
     },
   }, async (req, reply) => {
-    const { client, secret } = await rotateSecret(database, req.ctx, (req.params as { id: string }).id, (req.body as { graceSeconds?: number } | null)?.graceSeconds ?? 0);
+    const { client, secret } = await rotateSecret(database, req.ctx, req.params.id, req.body?.graceSeconds ?? 0);
     return reply.header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
   });
   app.patch('/api/v1/partnerClients/:id', {
@@ -56,13 +58,14 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
       response: { 200: clientSchema, 403: PROBLEM, 404: PROBLEM },
     },
   }, async (req) => {
-    const client = await setClientActive(database, req.ctx, (req.params as { id: string }).id, (req.body as { active: boolean }).active);
+    const client = await setClientActive(database, req.ctx, req.params.id, req.body.active);
     clients.drop(client.client_id); // at once in this process; the others hear of it by notification
     return presentClient(client);
   });
 
   // Form bodies (RFC 6749) only here: the rest of the API accepts JSON alone.
-  app.register(async (scope) => {
+  app.register(async (plain) => {
+  const scope = typed(plain);
   await scope.register(formbody);
   scope.post('/api/exchange/v1/oauth/token', {
     config: { access: 'public' },
@@ -76,7 +79,7 @@ export function registerPartnerClientRoutes(app: FastifyInstance, database: Data
       response: { 200: { type: 'object', properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } } }, 400: PROBLEM, 401: PROBLEM },
     },
   }, async (req, reply) => {
-    const body = req.body as { client_id?: string; client_secret?: string };
+    const body = req.body;
     let clientId = body.client_id, secret = body.client_secret;
     const basic = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
     if (basic) {
