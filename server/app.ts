@@ -16,7 +16,7 @@ import { CodeLists } from './platform/codes.ts';
 import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
 import { registerWebApp } from './platform/web.ts';
-import { ANONYMOUS, OPERATOR } from './platform/access.ts';
+import { ANONYMOUS, ANONYMOUS_PARTNER, OPERATOR } from './platform/access.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from './platform/audit.ts';
@@ -103,9 +103,11 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   });
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
-    onDenied: (req, problem) => recordAudit(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, {
-      action: problem.denial!.action, personId: problem.denial!.personId, clusters: problem.denial!.clusters, result: 'denied', detail: { code: problem.code }, insz: problem.denial!.insz,
-    }),
+    onDenied: (req, problem) => {
+      const denial = problem.denial!;
+      const ctx = denial.actor ? { actor: denial.actor, requestId: req.id } : req.ctx ?? { actor: ANONYMOUS, requestId: req.id };
+      return recordAudit(db.db, ctx, { action: denial.action, personId: denial.personId, clusters: denial.clusters, result: 'denied', detail: { code: problem.code, ...denial.detail }, insz: denial.insz });
+    },
   });
   await http.register(cookie);
   http.addSchema(problemSchema);
@@ -198,7 +200,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   // Partners authenticate as institutions with a bearer token from the client-credentials grant.
   authenticators.partner = async (req) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!bearer) throw refused(req, new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token'));
+    if (!bearer) throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({ action: `${req.method} ${req.routeOptions.url}`, personId: null, clusters: [], actor: ANONYMOUS_PARTNER });
     return { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: purposeOf(req) };
   };
   // The CLI, while this server holds the embedded database, with the one-time token of the lock file.

@@ -52,3 +52,5 @@ export const GENERATOR: Actor = Object.freeze({ id: 'system:demo-generator', kin
 export const OPERATOR: Actor = Object.freeze({ id: 'system:operator', kind: 'system', organisationId: null, role: null, officeIds: [] }) as Actor;
 /** Stands in for a request that did not authenticate, in its audit record. */
 export const ANONYMOUS: Actor = Object.freeze({ id: 'anonymous', kind: 'staff', organisationId: null, role: null, officeIds: [] }) as Actor;
+/** Stands in for a partner whose authentication failed (the client id it tried goes into the record's detail). */
+export const ANONYMOUS_PARTNER: Actor = Object.freeze({ id: 'anonymous', kind: 'partner', organisationId: null, role: null, officeIds: [] }) as Actor;

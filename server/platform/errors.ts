@@ -2,6 +2,7 @@
  * The error catalogue: every failure the API reports has a stable code, rendered once as
  * RFC 9457 application/problem+json (Belgif REST guide problem types where one fits).
  */
+import type { Actor } from './access.ts';
 export interface Issue {
   /** Where the bad input is: body, path, query or header. */
   in: 'body' | 'path' | 'query' | 'header';
@@ -53,7 +54,13 @@ const CATALOGUE = {
 export type ProblemCode = keyof typeof CATALOGUE;
 
 /** What an access denial was about, for its audit record (written once, by the error handler). */
-export interface Denial { action: string; personId: string | null; clusters: string[]; insz?: string }
+export interface Denial {
+  action: string; personId: string | null; clusters: string[]; insz?: string;
+  /** Who was refused, when no actor was established (a failed partner authentication is a partner's). */
+  actor?: Actor;
+  /** Facts for the audit record beside the problem's code (a client id tried; never a secret). */
+  detail?: Record<string, unknown>;
+}
 
 export class Problem extends Error {
   readonly status: number;

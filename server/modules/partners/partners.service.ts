@@ -3,9 +3,9 @@
  * turns a client id and secret into a short-lived signed access token.
  */
 import { randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { sql } from 'kysely';
-import type { Actor, RequestContext } from '../../platform/access.ts';
+import { ANONYMOUS_PARTNER, type Actor, type RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Database, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
@@ -94,9 +94,11 @@ export async function issueToken(database: Database, requestId: string, clientId
     ? await verifyPassword(secret, client.previous_secret_hash) : false;
   const actor: Actor = { id: `partner:${clientId}`, kind: 'partner', organisationId: client?.organisation_id ?? null, role: null, officeIds: [] };
   if (!client || !client.active || (!current && !graced)) {
+    // Audited as a partner's failed attempt with the client id it tried (never the secret).
     throw new Problem('unauthenticated', 'unknown client, wrong or retired secret, or a disabled client', undefined, { error: 'invalid_client' })
-      .denied({ action: 'oauth.token', personId: null, clusters: [] });
+      .denied({ action: 'oauth.token', personId: null, clusters: [], actor: ANONYMOUS_PARTNER, detail: { clientId: clientId.slice(0, 100), known: !!client } });
   }
+  // cv: the client's version; any change to the client (a rotated secret, disabling it) revokes the tokens issued before.
   const token = await new SignJWT({ org: client.organisation_id, cv: client.version })
     .setProtectedHeader({ alg: 'HS256' }).setSubject(clientId).setIssuer(ISSUER).setAudience(AUDIENCE)
     .setIssuedAt().setExpirationTime(`${TOKEN_SECONDS}s`).setJti(randomBytes(12).toString('base64url'))
@@ -106,7 +108,7 @@ export async function issueToken(database: Database, requestId: string, clientId
 }
 
 /** A partner client as the bearer check needs it. */
-export interface ClientState { organisationId: string; active: boolean }
+export interface ClientState { organisationId: string; active: boolean; version: number }
 
 export const PARTNER_CLIENT_CHANNEL = 'kbi_partner_clients';
 
@@ -114,24 +116,34 @@ export const PARTNER_CLIENT_CHANNEL = 'kbi_partner_clients';
  * Tokens whose signature and claims were checked, per database (each has its own key): the same
  * token string always verifies the same way, so only its expiry is looked at again. Bounded.
  */
-const verifiedTokens = new WeakMap<Database, Map<string, { subject: string; expiresAt: number }>>();
+interface VerifiedToken { subject: string; clientVersion: number; expiresAt: number }
+const verifiedTokens = new WeakMap<Database, Map<string, VerifiedToken>>();
 const MAX_VERIFIED_TOKENS = 20_000;
 
-async function verifiedSubject(database: Database, token: string): Promise<string> {
+/** The client id a token claims, unverified: only to name it in the audit record of its refusal. */
+function claimedClientId(token: string): string | null {
+  try { const sub = decodeJwt(token).sub; return typeof sub === 'string' ? sub.slice(0, 100) : null; } catch { return null; }
+}
+
+/** A refused bearer token, audited as a partner's failed attempt with the client id it claims. */
+const tokenRefused = (token: string, message: string) => new Problem('unauthenticated', message, undefined, { error: 'invalid_token' })
+  .denied({ action: 'exchange.authenticate', personId: null, clusters: [], actor: ANONYMOUS_PARTNER, detail: { claimedClientId: claimedClientId(token) } });
+
+async function verifiedToken(database: Database, token: string): Promise<VerifiedToken> {
   let known = verifiedTokens.get(database);
   if (!known) verifiedTokens.set(database, known = new Map());
   const hit = known.get(token);
-  if (hit && Date.now() < hit.expiresAt) return hit.subject;
+  if (hit && Date.now() < hit.expiresAt) return hit;
   known.delete(token);
   try {
     const { payload } = await jwtVerify(token, await signingKey(database), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     if (known.size >= MAX_VERIFIED_TOKENS) known.delete(known.keys().next().value!);
-    known.set(token, { subject: payload.sub!, expiresAt: payload.exp! * 1000 });
-    return payload.sub!;
+    const verified = { subject: payload.sub!, clientVersion: Number(payload.cv), expiresAt: payload.exp! * 1000 };
+    known.set(token, verified);
+    return verified;
   } catch (e) {
     const expired = (e as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw new Problem('unauthenticated', expired ? 'the access token has expired' : 'the access token is not valid', undefined, { error: 'invalid_token' })
-      .denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
+    throw tokenRefused(token, expired ? 'the access token has expired' : 'the access token is not valid');
   }
 }
 
@@ -141,16 +153,16 @@ async function verifiedSubject(database: Database, token: string): Promise<strin
  * database announces a change to it (migration 0018), in every process.
  */
 export async function partnerFromToken(database: Database, token: string, clients?: NoticeCache<ClientState>): Promise<Actor> {
-  const subject = await verifiedSubject(database, token);
+  const { subject, clientVersion } = await verifiedToken(database, token);
   let client = clients?.get(subject);
   if (!client) {
     const epoch = clients?.epoch() ?? 0;
-    const [row] = await database.prepared('kbi_partner_client', 'SELECT client_id, organisation_id, active FROM partner_clients WHERE client_id = $1', [subject]);
-    client = row ? { organisationId: row.organisation_id, active: row.active } : { organisationId: '', active: false };
+    const [row] = await database.prepared('kbi_partner_client_version', 'SELECT client_id, organisation_id, active, version FROM partner_clients WHERE client_id = $1', [subject]);
+    client = row ? { organisationId: row.organisation_id, active: row.active, version: Number(row.version) } : { organisationId: '', active: false, version: -1 };
     if (row) clients?.set(subject, client, epoch);
   }
-  if (!client.active) {
-    throw new Problem('unauthenticated', 'this client is disabled', undefined, { error: 'invalid_token' }).denied({ action: 'exchange.authenticate', personId: null, clusters: [] });
-  }
+  if (!client.active) throw tokenRefused(token, 'this client is disabled');
+  // Issued before the client last changed (its secret rotated, say): revoked, in every process at once.
+  if (client.version !== clientVersion) throw tokenRefused(token, 'the access token was issued before the client\'s secret was rotated; ask for a new one');
   return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisationId, role: null, officeIds: [] };
 }
