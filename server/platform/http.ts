@@ -11,6 +11,8 @@ const PG_ERRORS: Record<string, ProblemCode> = {
   '22P02': 'badRequest', // invalid text representation
   '22007': 'badRequest', // invalid datetime format
   '22008': 'badRequest', // datetime field overflow
+  '22021': 'badRequest', // character not in repertoire (a NUL that got past the input check)
+  '22P05': 'badRequest', // untranslatable character
   '40001': 'conflict', // serialization failure
 };
 
@@ -45,6 +47,16 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
     reply.header('BelGov-Trace-Id', request.id);
     const related = request.headers['belgov-trace-id'];
     if (typeof related === 'string' && related.length <= 36) reply.header('BelGov-Related-Trace-Id', related);
+  });
+
+  // PostgreSQL text cannot hold U+0000: a NUL anywhere in the input is refused here, naming the
+  // field, before any handler or the database sees it (on every route, log-in and token included).
+  app.addHook('preValidation', async (request) => {
+    const issues: Issue[] = [];
+    findNul(request.body, 'body', '', issues);
+    findNul(request.query, 'query', '', issues);
+    findNul(request.params, 'path', '', issues);
+    if (issues.length) throw new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
   });
 
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem('resourceNotFound', `no such endpoint: ${request.method} ${request.routeOptions.url ?? 'path'}`), request));
@@ -91,6 +103,25 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
 }
 
 export const newRequestId = () => randomUUID();
+
+const NUL_DETAIL = 'contains a NUL character (U+0000), which text cannot hold';
+
+/** Collects every string under `value` holding U+0000, named by its path (`address.street`, `items.2`; a key itself too). */
+function findNul(value: unknown, where: Issue['in'], path: string, issues: Issue[], depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) issues.push({ in: where, name: path || (where === 'body' ? '(body)' : '(parameters)'), detail: NUL_DETAIL });
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth > 64 || issues.length >= 20) return;
+  if (Array.isArray(value)) { value.forEach((v, i) => findNul(v, where, path ? `${path}.${i}` : String(i), issues, depth + 1)); return; }
+  // A stream (a course-feed upload) is read by its own parser, which checks every field itself.
+  if (typeof (value as { pipe?: unknown }).pipe === 'function') return;
+  for (const [key, v] of Object.entries(value)) {
+    const name = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) issues.push({ in: where, name: name.replace(/\u0000/g, '\\u0000'), detail: NUL_DETAIL });
+    else findNul(v, where, name, issues, depth + 1);
+  }
+}
 
 /**
  * Route schemas as types: a handler's `req.body`, `req.query` and `req.params` are typed from the

@@ -18,6 +18,7 @@ const TEXT = {
   duplicateColumn: () => 'the column appears twice',
   missingColumn: () => 'required column missing from the header',
   notText: () => 'must be text',
+  controlCharacter: () => 'contains a NUL character (U+0000), which text cannot hold',
   required: () => 'required',
   tooLong: (p) => `longer than ${p.max} characters`,
   invalidInsz: (p) => `not a valid INSZ: ${p.detail}`,

@@ -72,6 +72,7 @@ export class RowChecker {
       else if (typeof raw === 'string') text = raw.trim() || null;
       else if (typeof raw === 'number' && c.type === 'number' && Number.isFinite(raw)) text = String(raw);
       else { err(c.name, 'notText'); continue; }
+      if (text?.includes('\u0000')) { err(c.name, 'controlCharacter'); continue; }
       if (text === null) {
         if (c.required) err(c.name, 'required');
         out[c.name] = null;
