@@ -40,6 +40,7 @@ import { exchangeDocument, registerExchangeDocs } from './modules/exchange/excha
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
+import { failInterruptedImports } from './modules/imports/imports.service.ts';
 
 export interface App {
   http: FastifyInstance;
@@ -85,6 +86,9 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   const db = database ?? await openConfigured(config);
   if (database) await migrateToLatest(db.db);
   const codes = await CodeLists.load(db.db);
+  // Course-feed runs left 'running' by a process that was killed are failed now, so they can be sent again.
+  const interrupted = await failInterruptedImports({ db: db.db, database: db });
+  if (interrupted) log.warn({ runs: interrupted }, 'import_runs_interrupted');
 
   const http: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -223,7 +227,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
   registerPartnerClientRoutes(http, db, partnerClients);
 
-  const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz };
+  const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz, integrationMaxBackdateDays: config.integrationMaxBackdateDays };
   registerDossierRoutes(http, deps);
   registerAuthorisationRoutes(http, db.db, codes, deps);
   registerExchangeRoutes(http, deps);

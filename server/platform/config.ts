@@ -57,6 +57,8 @@ export interface Config {
   discimusTimeoutMs: number;
   /** Minutes between two sweeps that expire overdue referrals in `kbi serve` (`KBI_REFERRAL_EXPIRY_MINUTES`, 0 = off). */
   referralExpiryMinutes: number;
+  /** How far back a partner may date the start of an integration it declares (`KBI_INTEGRATION_MAX_BACKDATE_DAYS`); further only by an administrator, with a reason. */
+  integrationMaxBackdateDays: number;
 }
 
 export interface OidcConfig {
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     discimusUrl: env.KBI_DISCIMUS_URL?.trim().replace(/\/+$/, '') || null,
     discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
     referralExpiryMinutes: int('KBI_REFERRAL_EXPIRY_MINUTES', 15, 0, 24 * 60),
+    integrationMaxBackdateDays: int('KBI_INTEGRATION_MAX_BACKDATE_DAYS', 28, 0, 366),
   };
   if (config.discimusUrl) {
     let parsed: URL | null = null;

@@ -58,8 +58,16 @@ export interface Database {
    * delivered. On PostgreSQL a dedicated connection, reconnected after a loss.
    */
   listen(channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener>;
+  /**
+   * Takes a lock named `key` held for as long as this process keeps it — and no longer than the
+   * process lives: on PostgreSQL a session advisory lock on a connection of its own, released by
+   * the server when the process dies. Null when another process (or this one) holds it.
+   */
+  tryLock(key: string): Promise<HeldLock | null>;
   close(): Promise<void>;
 }
+
+export interface HeldLock { release(): Promise<void> }
 
 export interface Listener { active(): boolean; close(): Promise<void> }
 
@@ -94,6 +102,21 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
       try { await copyWithUnnest(client, table, columns, rows); } finally { client.release(); }
     },
     listen: (channel, onMessage, onLost) => listenPostgres(url, channel, onMessage, onLost),
+    async tryLock(key) {
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', [key]);
+        if (!rows[0]?.got) { client.release(); return null; }
+      } catch (e) { client.release(); throw e; }
+      let released = false;
+      return {
+        async release() {
+          if (released) return;
+          released = true;
+          try { await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]); client.release(); } catch (e) { client.release(e as Error); }
+        },
+      };
+    },
     async close() { await db.destroy(); },
   };
 }
@@ -143,6 +166,7 @@ async function listenPostgres(url: string, channel: string, onMessage: (payload:
 }
 
 async function openPglite(dataDir: string | null): Promise<Database> {
+  const heldLocks = new Set<string>();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir ?? undefined, { parsers: PARSERS });
   await pglite.waitReady;
@@ -187,6 +211,12 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       const unlisten = await pglite.listen(channel, onMessage);
       let listening = true;
       return { active: () => listening, async close() { listening = false; await unlisten(); } };
+    },
+    async tryLock(key) {
+      // One process holds the embedded database: its own memory knows every holder.
+      if (heldLocks.has(key)) return null;
+      heldLocks.add(key);
+      return { async release() { heldLocks.delete(key); } };
     },
     async close() { await db.destroy(); },
   };

@@ -7,4 +7,9 @@ export interface Deps {
   database: Database;
   codes: CodeLists;
   acceptTestInsz: boolean;
+  /** How far back a partner may date an integration's start (default INTEGRATION_MAX_BACKDATE_DAYS). */
+  integrationMaxBackdateDays?: number;
 }
+
+/** The default of KBI_INTEGRATION_MAX_BACKDATE_DAYS: four weeks, time enough to register a client taken on. */
+export const INTEGRATION_MAX_BACKDATE_DAYS = 28;

@@ -70,7 +70,7 @@ for (const which of TEST_DATABASES) {
 
       // A corrected INSZ: the earlier accesses stay findable under the old and the new number.
       const newInsz = makeInsz({ birthDate: '1991-03-04', serial: 731 });
-      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
+      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz, birthDate: '1991-03-04' }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
       await expectOk(await caseworker.call('GET', `/api/v1/persons/${person.id}/dossier`));
       const underNew = await search(officer.call, { insz: newInsz, action: 'dossier.read' });
       assert.equal(underNew.items.length, 3, 'two reads under the old INSZ and one under the new');

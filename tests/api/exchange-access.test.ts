@@ -165,7 +165,7 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(versions.versions.map((v: any) => [v.version, v.endsOn]), [[1, null]], 'the earlier version is kept');
 
       // An integration that ended yesterday does not carry today's consult.
-      await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn: dayOffset(-60) }), 201);
+      await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn: dayOffset(-20) }), 201);
       await expectOk(await consult(ocmw, 'BEGELEIDING_OCMW_CLIENT'));
       await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations/end', { insz: person.insz, capacityCode: '1', endsOn: dayOffset(-1) }));
       counts = await app.rowCounts(...tables);

@@ -231,7 +231,7 @@ for (const which of TEST_DATABASES) {
 
       const dvz = await partner(app, 'DVZ');
       for (const p of [signed, certified, registered, refugee, european, quiet]) {
-        await expectOk(await dvz.call('POST', '/api/exchange/v1/integrations', { insz: p.insz, capacityCode: 'VERBLIJF', startsOn: dayOffset(-30) }), 201);
+        await expectOk(await dvz.call('POST', '/api/exchange/v1/integrations', { insz: p.insz, capacityCode: 'VERBLIJF', startsOn: dayOffset(-20) }), 201);
       }
       const list = await expectOk(await dvz.call('POST', '/api/exchange/v1/dvz/list', { from, to, purpose: 'VERBLIJFSRECHT_INTEGRATIE' }));
       const expected = new Map([

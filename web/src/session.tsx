@@ -5,7 +5,7 @@ import { forget } from './data.ts';
 
 export type Role = 'AGENCY_CASEWORKER' | 'TEAM_LEAD' | 'HOUSE_OF_DUTCH' | 'OCMW_SOCIAL_WORKER' | 'MONITORING_ANALYST' | 'PRIVACY_OFFICER' | 'ADMINISTRATOR';
 
-export type Capability = 'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns';
+export type Capability = 'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns' | 'recordIntegrations';
 
 /** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
 export interface Permissions { territory: 'all' | 'organisation' | 'offices' | 'none'; read: string[]; write: string[]; referenceWrite: string[]; capabilities: Capability[] }

@@ -13,7 +13,7 @@ const TERRITORY: Record<string, string> = {
 /** How the permissions page names each capability. */
 const CAPABILITY_TEXT: Record<Capability, string> = {
   manageUsers: 'manages accounts and partner clients', readAudit: 'reads the audit trail', manageAuthorisations: 'manages authorisations',
-  consultForOrganisation: 'consults for its organisation', readUsageStatistics: 'reads exchange usage statistics', readImportRuns: 'reads every import run',
+  consultForOrganisation: 'consults for its organisation', readUsageStatistics: 'reads exchange usage statistics', readImportRuns: 'reads every import run', recordIntegrations: 'records integrations for a partner',
 };
 
 export function renderPermissions(): string {

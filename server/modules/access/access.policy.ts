@@ -48,6 +48,8 @@ export interface RolePolicy extends Record<Capability, boolean> {
   readUsageStatistics: boolean;
   /** The runs of every partner's course feeds, with their error reports (functional support). */
   readImportRuns: boolean;
+  /** Records integration-register declarations for a partner, the only way to a start older than the partners' bound (with a reason). */
+  recordIntegrations: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
@@ -56,34 +58,34 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false,
+    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   OCMW_SOCIAL_WORKER: {
     description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true, recordIntegrations: true,
   },
 };
 

@@ -43,7 +43,7 @@ for (const which of TEST_DATABASES) {
 
       // A corrected INSZ: the accesses made under the old number belong to the person still, whichever number is asked for.
       const newInsz = makeInsz({ birthDate: '1979-11-02', serial: 411 });
-      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
+      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz, birthDate: '1979-11-02' }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
       await caseworker('GET', `/api/v1/persons/${person.id}/dossier`);
       const reads = (r: any) => r.items.filter((l: any) => l.action === 'dossier.read').length;
       assert.equal(reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: newInsz }))), 2, 'one read under the old INSZ, one under the new');

@@ -1,6 +1,7 @@
 /** The privacy officer's view of the audit trail: a person's access report as JSON, CSV or PDF, and the search of the whole trail. */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
+import { integrationAnomalies } from './audit.anomalies.ts';
 import { personAccessReport, reportCsv, reportPdf } from './audit.report.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './audit.search.ts';
 import { typed } from '../../platform/http.ts';
@@ -30,6 +31,10 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
           type: 'object', properties: {
             generatedAt: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] },
             items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            declarations: {
+              type: 'array', description: 'Every declaration of the person in a partner\'s integration register: each opens that partner\'s access from its start.',
+              items: { type: 'object', additionalProperties: true },
+            },
           },
         },
         400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' },
@@ -41,6 +46,27 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
     if (accept.includes('text/csv')) return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
     if (accept.includes('application/pdf')) return reply.type('application/pdf').header('content-disposition', 'attachment; filename="raadplegingen.pdf"').send(await reportPdf(report));
     return report;
+  });
+
+  app.get('/api/v1/audit/integrationAnomalies', {
+    config: { access: 'staff', capability: 'readAudit' },
+    schema: {
+      tags: ['Audit'], summary: 'Anomalies of the integration register: partners declaring unusually many persons, declarations never used (privacy officer)',
+      description: 'volume: partners with at least `minimum` new declarations in the last `days` and more than three times the median of the other partners of their kind. '
+        + 'unused: declarations made in the window, older than `graceDays`, through which the partner never consulted the person (no consult, appointment or referral since). Ids and codes only; the reading is audited.',
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          days: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'The window, in days back from now (1–366, default 30).' },
+          minimum: { type: 'string', pattern: '^[0-9]{1,7}$', description: 'Fewest new declarations that can count as unusually many (default 20).' },
+          graceDays: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'Days a declaration may go unused before it is listed (default 7).' },
+        },
+      },
+      response: { 200: { type: 'object', additionalProperties: true }, 400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' } },
+    },
+  }, async (req) => {
+    const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    return integrationAnomalies(db, req.ctx, { days: number(req.query.days), minimum: number(req.query.minimum), graceDays: number(req.query.graceDays) });
   });
 
   app.post('/api/v1/audit/search', {

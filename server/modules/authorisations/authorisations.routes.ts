@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import type { CodeLists } from '../../platform/codes.ts';
 import { versionFromIfMatch } from '../dossier/records.ts';
 import type { Deps } from '../dossier/records.ts';
-import { presentIntegration, searchIntegrations } from '../exchange/integrations.service.ts';
+import { presentIntegration, recordIntegration, searchIntegrations } from '../exchange/integrations.service.ts';
 import { typed } from '../../platform/http.ts';
 import {
   AUTHORISABLE_CLUSTERS, createAuthorisation, getAuthorisation, listAuthorisations, presentAuthorisation, updateAuthorisation, type AuthorisationInput,
@@ -97,6 +97,25 @@ export function registerAuthorisationRoutes(http: FastifyInstance, db: Db, codes
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: integrationSchema } } }, 400: PROBLEM, 403: PROBLEM },
     },
   }, async (req) => ({ items: (await searchIntegrations(deps, req.ctx, req.body)).map(presentIntegration) }));
+
+  app.post('/api/v1/integrations', {
+    config: { access: 'staff', capability: 'recordIntegrations' },
+    schema: {
+      tags: ['Authorisations'], summary: 'Record a declaration in a partner\'s integration register (administrator)',
+      description: 'For a client a partner took on before it could declare it itself. A start more than KBI_INTEGRATION_MAX_BACKDATE_DAYS back (28 by default) needs a reason, kept in the audit record and shown in the person\'s access report; a start in the future is refused.',
+      body: {
+        type: 'object', additionalProperties: false, required: ['organisationId', 'insz', 'capacityCode', 'startsOn'],
+        properties: {
+          organisationId: { type: 'string', format: 'uuid' }, insz: { type: 'string', maxLength: 15 }, capacityCode: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' },
+          startsOn: { type: 'string', format: 'date' }, endsOn: { type: ['string', 'null'], format: 'date' }, reason: { type: 'string', maxLength: 500 },
+        },
+      },
+      response: { 201: integrationSchema, 200: integrationSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM },
+    },
+  }, async (req, reply) => {
+    const { row, created } = await recordIntegration(deps, req.ctx, req.body);
+    return reply.code(created ? 201 : 200).send(presentIntegration(row));
+  });
 }
 
 export { integrationSchema };

@@ -40,10 +40,40 @@ export function toColumns(deps: Deps, def: ResourceDef, input: Record<string, un
   return row;
 }
 
+/**
+ * Plausible dates, so that a typing error (2999 for 1999, year 1) is refused at the field instead of
+ * stored: no date of the integration path lies before 1900 or more than 20 years ahead (a residence
+ * permit's end or a planned course may lie ahead; nothing further), and a birth date is never in the future.
+ */
+export const PLAUSIBLE = { earliest: '1900-01-01', yearsAhead: 20 } as const;
+
+function implausibleDate(f: FieldDef, value: string): string | null {
+  const day = value.slice(0, 10);
+  const today = new Date().toISOString().slice(0, 10);
+  if (f.column === 'birth_date' && day > today) return `lies in the future (${day}); a birth date cannot`;
+  if (day < PLAUSIBLE.earliest) return `lies before ${PLAUSIBLE.earliest}: not a plausible date`;
+  const latest = `${Number(today.slice(0, 4)) + PLAUSIBLE.yearsAhead}${today.slice(4)}`;
+  if (day > latest) return `lies more than ${PLAUSIBLE.yearsAhead} years ahead (after ${latest}): not a plausible date`;
+  return null;
+}
+
+/** When a change holds in the real world: not before the decree's time (2000) and at most a year ahead. */
+export function checkValidFrom(validFrom: unknown): void {
+  if (typeof validFrom !== 'string') return;
+  const t = Date.parse(validFrom);
+  const detail = t < Date.parse('2000-01-01T00:00:00Z') ? 'lies before 2000: no integration path holds from then; give the moment the change holds from'
+    : t > Date.now() + 366 * 86_400_000 ? 'lies more than a year ahead: record the change when it is known, from when it holds' : null;
+  if (detail) throw new Problem('badRequest', `validFrom: ${detail}`, [{ in: 'body', name: 'validFrom', detail }]);
+}
+
 function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issues: Issue[]): unknown {
   if (value === null) {
     if (f.required) { issues.push({ in: 'body', name, detail: 'is required and cannot be empty' }); return undefined; }
     return null;
+  }
+  if ((f.type === 'date' || f.type === 'datetime') && typeof value === 'string') {
+    const detail = implausibleDate(f, value);
+    if (detail) { issues.push({ in: 'body', name, detail }); return undefined; }
   }
   switch (f.type) {
     case 'code':
@@ -85,15 +115,34 @@ function problemFor(issues: Issue[]): Problem {
 /** Period and business rules, on the whole record as it will be stored. */
 export function checkRules(def: ResourceDef, row: Row): void {
   const issues: Issue[] = [];
+  if (def.table === 'persons') checkBirthDateAgainstInsz(row, issues);
   for (const [start, end] of def.periods ?? []) {
     const s = row[start], e = row[end];
     if (typeof s === 'string' && typeof e === 'string' && e < s) {
       issues.push({ in: 'body', name: camel(end), detail: `must not lie before ${camel(start)} (${s})`, type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod' });
     }
   }
+  if (issues.some((i) => i.name === 'birthDate')) throw new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
   if (issues.length) throw new Problem('invalidPeriod', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
   const broken = def.rule?.(row);
   if (broken) throw new Problem('businessRule', `${broken.field}: ${broken.detail}`, [{ in: 'body', name: broken.field, detail: broken.detail }]);
+}
+
+/**
+ * A national register number encodes the birth date (a bis number too, when it was known): a
+ * birth date that says otherwise is a typing error in one of the two. Only a real contradiction is
+ * refused: a number with an unknown day or month says nothing about them. The INSZ is not repeated.
+ */
+function checkBirthDateAgainstInsz(row: Row, issues: Issue[]): void {
+  if (typeof row.birth_date !== 'string' || typeof row.insz !== 'string') return;
+  const parsed = parseInsz(row.insz, { allowTestNumbers: true });
+  if (!parsed.ok) return;
+  const { birthDate, birthYear, kind } = parsed.insz;
+  // A register number with an unknown day or month still gives the year; a bis number without a date gives nothing.
+  const contradicts = birthDate ? birthDate !== row.birth_date : kind === 'nationalRegister' && birthYear !== null && Number(row.birth_date.slice(0, 4)) !== birthYear;
+  if (contradicts) {
+    issues.push({ in: 'body', name: 'birthDate', detail: `does not match the birth date the INSZ encodes (${birthDate ?? `born in ${birthYear}`}); correct the one that is wrong`, type: 'urn:problem-type:kbi:birthDateContradictsInsz' });
+  }
 }
 
 /** Every reference must exist now; a `samePerson` reference must belong to the same dossier. */
@@ -128,6 +177,7 @@ const personOf = (def: ResourceDef, row: Row): string | null => (def.table === '
 export async function createRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string | null, input: Record<string, unknown>,
   within?: (tx: Executor, created: Row) => Promise<void>): Promise<Row> {
   authorize(ctx, 'create', def.cluster, def.table, personId);
+  checkValidFrom(input.validFrom);
   const row = defaults(deps, def, toColumns(deps, def, input, 'create'));
   checkRules(def, row);
   if (input.validFrom) row.valid_from = input.validFrom;
@@ -159,6 +209,7 @@ export async function getRecord(deps: Deps, ctx: RequestContext, def: ResourceDe
 
 export async function updateRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number, input: Record<string, unknown>): Promise<Row> {
   authorize(ctx, 'update', def.cluster, def.table);
+  checkValidFrom(input.validFrom);
   const patch = toColumns(deps, def, input, 'update');
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const current = await untyped(tx).selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

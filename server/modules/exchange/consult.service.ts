@@ -191,9 +191,9 @@ function decide(row: Row, audit: { action: string; personId: string | null; insz
  * their capacity codes. Refuses (audited, by the caller's error hook) when none holds.
  */
 export async function authorisedFor(
-  deps: Deps, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: string | null; insz: string },
+  deps: Deps, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: string | null; insz: string }, day = belgianToday(),
 ): Promise<Authorised> {
-  const [row] = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, belgianToday(), insz]);
+  const [row] = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, day, insz]);
   return decide(row!, audit, purpose);
 }
 
@@ -225,6 +225,15 @@ async function consultNow(deps: Deps, ctx: RequestContext, organisationId: strin
 async function consultPast(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, asOf: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
   const authorised = await authorisedFor(deps, organisationId, insz, purpose, audit);
   const { clusters, basis } = authorised;
+  // The past as the partner's relation with the person allowed it then, never before: the rule must
+  // have held on the day asked about too (an integration declared from a later day opens nothing earlier).
+  const asOfDay = belgianToday(new Date(asOf));
+  const then = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, asOfDay, insz]);
+  if (!then[0]?.holding) {
+    throw new Problem(then[0]?.authorisations ? 'notIntegrated' : 'noAuthorisation',
+      `asOf: on ${asOfDay} ${then[0]?.authorisations ? 'the person was not in your integration register' : `your organisation held no authorisation for purpose ${purpose}`}; a dossier is answered as it was only from the day your relation with the person allowed it`,
+      [{ in: 'body', name: 'asOf', detail: `before your access to this person began` }]).denied({ ...audit, clusters: [] });
+  }
   // The person under this INSZ now or in any earlier version (the statement then tells whether KBI knew the person at that moment).
   const personId = await personIdByInsz(deps.db, insz)
     ?? (await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst())?.id;

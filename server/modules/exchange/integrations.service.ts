@@ -12,7 +12,8 @@ import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import type { Deps } from '../dossier/records.ts';
 import { requireManageAuthorisations } from '../authorisations/authorisations.service.ts';
-import { can } from '../access/access.service.ts';
+import { can, demand } from '../access/access.service.ts';
+import { INTEGRATION_MAX_BACKDATE_DAYS } from '../../platform/deps.ts';
 
 /** Today in Belgium (YYYY-MM-DD): the day a consultation or declaration counts for. */
 // One formatter for the process: building an Intl.DateTimeFormat costs more than the rest of a consult's JS (profiled).
@@ -77,11 +78,51 @@ const requirePartner = (ctx: RequestContext) => exchangeOrganisation(ctx, 'decla
 
 export interface DeclareInput { insz: string; capacityCode: string; startsOn?: string; endsOn?: string | null }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The day `days` after (or before) a YYYY-MM-DD day. */
+export const dayOffset = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * When a declared integration may start. A declaration opens a partner's access to a person's
+ * dossier from its start on (a consult "as of" a day needs the integration to hold that day), so
+ * the start is bounded: never in the future, and at most KBI_INTEGRATION_MAX_BACKDATE_DAYS back
+ * (four weeks by default: time to register a client taken on). An administrator may record an
+ * older start, with a reason that the audit record and the person's access report keep.
+ */
+function checkStart(deps: Deps, startsOn: string, older: { allowed: boolean; reason?: string | null }): void {
+  const bad = (name: string, detail: string) => new Problem('badRequest', `${name}: ${detail}`, [{ in: 'body', name, detail }]);
+  if (!DAY.test(startsOn) || Number.isNaN(Date.parse(`${startsOn}T00:00:00Z`))) throw bad('startsOn', 'not a day (YYYY-MM-DD)');
+  const today = belgianToday();
+  if (startsOn > today) throw bad('startsOn', `lies in the future (${startsOn}); declare an integration from the day it begins, not before`);
+  const days = deps.integrationMaxBackdateDays ?? INTEGRATION_MAX_BACKDATE_DAYS;
+  const earliest = dayOffset(today, -days);
+  if (startsOn >= earliest) return;
+  if (!older.allowed) throw bad('startsOn', `lies more than ${days} days back (before ${earliest}); an older start is recorded only by an administrator, with a reason`);
+  if (!older.reason || older.reason.trim().length < 10) throw bad('reason', `required (at least 10 characters) for a start more than ${days} days back`);
+}
+
 /** Declares (or, when one is open, confirms) an integration. Returns the declaration and whether it is new. */
 export async function declareIntegration(deps: Deps, ctx: RequestContext, input: DeclareInput): Promise<{ row: Row; created: boolean }> {
-  const organisationId = requirePartner(ctx);
+  return declare(deps, ctx, requirePartner(ctx), input, { allowed: false });
+}
+
+export interface RecordInput extends DeclareInput { organisationId: string; reason?: string }
+
+/**
+ * The administrator records a declaration for a partner (a client taken on long ago, a correction):
+ * the only way to a start more than KBI_INTEGRATION_MAX_BACKDATE_DAYS back, and then with a reason.
+ */
+export async function recordIntegration(deps: Deps, ctx: RequestContext, input: RecordInput): Promise<{ row: Row; created: boolean }> {
+  demand(ctx, 'recordIntegrations', 'integrations.record', 'only an administrator records declarations for a partner');
+  const org = await deps.db.selectFrom('organisations').select('id').where('id', '=', input.organisationId).executeTakeFirst();
+  if (!org) throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [{ in: 'body', name: 'organisationId', detail: 'no such organisation' }]);
+  return declare(deps, ctx, input.organisationId, input, { allowed: true, reason: input.reason ?? null });
+}
+
+async function declare(deps: Deps, ctx: RequestContext, organisationId: string, input: DeclareInput, older: { allowed: boolean; reason?: string | null }): Promise<{ row: Row; created: boolean }> {
   const insz = parseInszField(deps, input.insz);
   const startsOn = input.startsOn ?? belgianToday();
+  checkStart(deps, startsOn, older);
   if (input.endsOn && input.endsOn < startsOn) throw new Problem('invalidPeriod', 'endsOn: ends before it starts', [{ in: 'body', name: 'endsOn', detail: 'before startsOn' }]);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     await checkCapacityCode(deps, tx, organisationId, input.capacityCode);
@@ -100,7 +141,10 @@ export async function declareIntegration(deps: Deps, ctx: RequestContext, input:
       }).returningAll().executeTakeFirstOrThrow();
       created = true;
     }
-    await recordAudit(tx, ctx, { action: 'integrations.declare', personId, insz, clusters: [], result: 'allowed', detail: { integrationId: row.id, capacityCode: input.capacityCode, created } });
+    await recordAudit(tx, ctx, {
+      action: 'integrations.declare', personId, insz, clusters: [], result: 'allowed',
+      detail: { integrationId: row.id, organisationId, capacityCode: input.capacityCode, startsOn: row.starts_on, created, ...(older.reason ? { reason: older.reason.trim().slice(0, 500) } : {}) },
+    });
     return { row, created };
   });
 }

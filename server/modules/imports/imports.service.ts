@@ -29,7 +29,6 @@ export const MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024;
 export const MAX_LISTED_ERRORS = 1000;
 const CHUNK_ROWS = 5000;
 const HEARTBEAT_MS = 2000;
-const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 export const BATCH_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export interface ImportInput {
@@ -90,20 +89,53 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
   if (!BATCH_ID.test(input.batchId)) {
     throw new Problem('badRequest', 'batchId: 1 to 100 letters, digits or . _ : -', [{ in: 'query', name: 'batchId', detail: 'malformed' }]);
   }
-  const meter = new Meter(MAX_IMPORT_BYTES, input.onBytes);
   const key = { organisation_id: sender.organisationId, kind: input.kind, batch_id: input.batchId };
+  // One import of a batch at a time, in all processes together. The lock dies with the process that
+  // holds it (PostgreSQL ends its session), so a run left 'running' by a killed process is known as
+  // interrupted at once, never blocking a re-send.
+  const lock = await deps.database.tryLock(batchLockKey(key));
+  if (!lock) throw new Problem('conflict', 'this batch is being imported right now; ask for its progress with GET …/imports/{batchId}');
+  try {
+    return await importLocked(deps, ctx, input, action, sender, key);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The name of the lock a batch is imported under. */
+export const batchLockKey = (key: { organisation_id: string; kind: string; batch_id: string }) => `kbi:import:${key.organisation_id}:${key.kind}:${key.batch_id}`;
+
+async function markInterrupted(deps: Deps, runId: string): Promise<void> {
+  await deps.db.updateTable('import_batches').set({ status: 'failed', finished_at: sql`clock_timestamp()`, error_count: 1, errors: JSON.stringify([rowError(null, null, 'interrupted')]) })
+    .where('id', '=', runId).where('status', '=', 'running').execute();
+}
+
+/**
+ * At start-up: every run still 'running' whose batch no live process holds was interrupted (its
+ * process was killed or the machine stopped); it is marked failed, so the sender can re-send at once.
+ */
+export async function failInterruptedImports(deps: Pick<Deps, 'db' | 'database'>): Promise<number> {
+  const running = await deps.db.selectFrom('import_batches').select(['id', 'organisation_id', 'kind', 'batch_id']).where('status', '=', 'running').execute();
+  let failed = 0;
+  for (const run of running) {
+    const lock = await deps.database.tryLock(batchLockKey(run));
+    if (!lock) continue; // a live process is importing it
+    try { await markInterrupted(deps as Deps, run.id); failed++; } finally { await lock.release(); }
+  }
+  return failed;
+}
+
+async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput, action: string, sender: Sender, key: { organisation_id: string; kind: ImportKind; batch_id: string }): Promise<ImportOutcome> {
+  const meter = new Meter(MAX_IMPORT_BYTES, input.onBytes);
   const startRow = { ...key, format: input.format, started_by: ctx.actor.id, request_id: ctx.requestId };
 
   // The same batch again: recognised by its id, confirmed by its content.
   const earlier = await deps.db.selectFrom('import_batches').selectAll()
     .where('organisation_id', '=', key.organisation_id).where('kind', '=', key.kind).where('batch_id', '=', key.batch_id)
     .where('status', 'in', ['running', 'succeeded']).executeTakeFirst();
-  if (earlier?.status === 'running' && abandoned(deps, earlier)) {
-    await deps.db.updateTable('import_batches').set({ status: 'failed', finished_at: sql`clock_timestamp()`, error_count: 1,
-      errors: JSON.stringify([rowError(null, null, 'interrupted')]) })
-      .where('id', '=', earlier.id).where('status', '=', 'running').execute();
-  } else if (earlier?.status === 'running') {
-    throw new Problem('conflict', 'this batch is being imported right now; ask for its progress with GET …/imports/{batchId}');
+  if (earlier?.status === 'running') {
+    // This process holds the batch's lock, so whoever left this run 'running' is gone (killed mid-way).
+    await markInterrupted(deps, earlier.id);
   } else if (earlier) {
     const hash = await fingerprint(meter, input.body);
     if (hash !== earlier.content_hash) {
@@ -222,14 +254,6 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
   }
   live.delete(run.id);
   return { status: 'succeeded', run: presentRun(run) };
-}
-
-/** A running row no process is working on any more. */
-function abandoned(deps: Deps, row: Row): boolean {
-  if (live.has(row.id)) return false;
-  // One process holds an embedded database: a run it does not know is left over from before a restart.
-  if (deps.database.kind === 'pglite') return true;
-  return Date.now() - new Date(row.heartbeat_at).getTime() > ABANDONED_AFTER_MS;
 }
 
 async function loadOrganisations(deps: Deps) {
