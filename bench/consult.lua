@@ -1,5 +1,7 @@
 -- wrk script for bench/consult.ts: each request a random (partner token, INSZ) pair of the file
--- given after `--`, one pair per line: "<token> <insz>". Prints one result line for the bench.
+-- given after `--`, one pair per line: "<token> <insz>". Prints one result line for the bench:
+-- requests, duration (µs), p50 and p99 (µs), socket errors by kind (connect, read, write,
+-- timeout) and answers that were not 2xx (their codes: bench/consult-statuses.lua).
 local questions = {}
 
 function init(args)
@@ -20,6 +22,6 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("KBI-RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+  io.write(string.format("KBI-RESULT %d %d %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.connect, e.read, e.write, e.timeout, e.status))
 end

@@ -17,7 +17,11 @@ import { registerClient } from '../server/modules/partners/partners.service.ts';
 import { buildMissingDocuments } from '../server/modules/dossier/documents.ts';
 
 export interface ConsultLoad {
-  partners: number; connections: number; seconds: number; requests: number; perSecond: number; p50: number; p99: number; errors: number; non2xx: number;
+  partners: number; connections: number; seconds: number;
+  /** Answers received, and of them the 200s (consults): only those count in perSecond. */
+  requests: number; ok: number; perSecond: number; p50: number; p99: number;
+  /** What went wrong, by kind: wrk's socket errors, and the answers that were not 2xx by status (counted in a short extra run when there were any). */
+  errors: { connect: number; read: number; write: number; timeout: number; non2xx: number; statuses: Record<string, number> };
   /** Share of the machine's CPU time during the run (0–100 %, all cores together). */
   cpu: { server: number; postgres: number; loadGenerator: number; idle: number };
 }
@@ -62,7 +66,7 @@ export async function consultThroughput(database: Database & { url: string }, { 
       INSERT INTO organisations (kind, name) SELECT 'OCMW', 'OCMW bench ' || g FROM generate_series(1, ${partners - existing}) g; COMMIT`);
   }
   const ocmws = await db.selectFrom('organisations').select('id').where('kind', '=', 'OCMW').orderBy('id').limit(partners).execute();
-  const clients: { token: string; insz: string[] }[] = [];
+  const clients: { clientId: string; secret: string; insz: string[] }[] = [];
   const port = await freePort();
   const server = await startServer(database.url, port);
   const dir = mkdtempSync(join(tmpdir(), 'kbi-consult-'));
@@ -73,27 +77,50 @@ export async function consultThroughput(database: Database & { url: string }, { 
         SELECT ${o.id}::uuid, insz, '1', current_date - 30, 'bench' FROM persons ORDER BY md5(insz || ${String(i)}) LIMIT 2000
         ON CONFLICT DO NOTHING`.execute(db);
       const insz = (await db.selectFrom('integrations').select('insz').where('organisation_id', '=', o.id).execute()).map((r) => r.insz as string);
-      const res = await fetch(`http://127.0.0.1:${port}/api/exchange/v1/oauth/token`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: `bench-ocmw-${i}`, client_secret: secret }),
-      });
-      clients.push({ token: ((await res.json()) as { access_token: string }).access_token, insz });
+      clients.push({ clientId: `bench-ocmw-${i}`, secret, insz });
     }
     await sql`ANALYZE`.execute(db);
     const questions = join(dir, 'questions.txt');
-    writeFileSync(questions, clients.flatMap((c) => c.insz.map((insz) => `${c.token} ${insz}`)).join('\n'));
+    // A partner's token lives 5 minutes and the bench's runs together take longer (the documents
+    // are built between them): every measured run gets fresh tokens, and no run may outlive them.
+    const TOKEN_SECONDS = 300, WARM_UP = 3, CLASSIFY = 5;
+    if (WARM_UP + seconds + CLASSIFY >= TOKEN_SECONDS - 30) throw new Error(`a consult run of ${seconds} s would outlive the partners' ${TOKEN_SECONDS} s tokens; keep it under ${TOKEN_SECONDS - 30 - WARM_UP - CLASSIFY} s`);
+    const freshTokens = async () => {
+      const lines: string[] = [];
+      for (const c of clients) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/exchange/v1/oauth/token`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret }),
+        });
+        if (res.status !== 200) throw new Error(`no token for ${c.clientId}: ${res.status} ${await res.text()}`);
+        const token = ((await res.json()) as { access_token: string }).access_token;
+        for (const insz of c.insz) lines.push(`${token} ${insz}`);
+      }
+      writeFileSync(questions, lines.join('\n'));
+    };
     // wrk (C, one thread): the load generator takes as little as possible of the two cores it shares.
+    const wrk = (script: string, duration: number) => spawnSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '-s', fileURLToPath(new URL(script, import.meta.url)), `http://127.0.0.1:${port}`, '--', questions], { encoding: 'utf8' });
     const run = (duration: number) => {
-      const r = spawnSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '-s', fileURLToPath(new URL('./consult.lua', import.meta.url)), `http://127.0.0.1:${port}`, '--', questions], { encoding: 'utf8' });
-      const line = /KBI-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(r.stdout ?? '');
+      const r = wrk('./consult.lua', duration);
+      const line = /KBI-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(r.stdout ?? '');
       if (r.status !== 0 || !line) throw new Error(`wrk failed (install it: apt-get install wrk): ${r.error?.message ?? r.stderr}`);
-      const [requests, micros, p50, p99, errors, non2xx] = line.slice(1).map(Number) as [number, number, number, number, number, number];
-      return { requests, perSecond: requests / (micros / 1e6), p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), errors, non2xx };
+      const [requests, micros, p50, p99, connect, read, write, timeout, non2xx] = line.slice(1).map(Number) as number[] as [number, number, number, number, number, number, number, number, number];
+      const ok = requests - non2xx;
+      return { requests, ok, perSecond: ok / (micros / 1e6), p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), errors: { connect, read, write, timeout, non2xx, statuses: {} as Record<string, number> } };
+    };
+    /** Which statuses the answers that were not 2xx had: a short run that counts every answer's status. */
+    const statuses = (): Record<string, number> => {
+      const r = wrk('./consult-statuses.lua', CLASSIFY);
+      const line = /KBI-STATUSES (\S*)/.exec(r.stdout ?? '');
+      if (r.status !== 0 || !line) throw new Error(`wrk failed: ${r.stderr}`);
+      return Object.fromEntries(line[1]!.split(',').filter(Boolean).map((p) => p.split('=') as [string, string]).map(([s, n]) => [s, Number(n)]));
     };
     const measure = async (): Promise<ConsultLoad> => {
-      run(3); // warm-up: prepared statements, caches, JIT
+      await freshTokens();
+      run(WARM_UP); // warm-up: prepared statements, caches, JIT
       const before = cpuSnapshot();
       const r = run(seconds);
       const cpu = cpuShares(before, cpuSnapshot(), server.pid!);
+      if (r.errors.non2xx > 0) r.errors.statuses = statuses();
       return { partners: clients.length, connections, seconds, ...r, cpu };
     };
     // Cold: no stored dossier document (as right after a bulk change), so each first consult of a person assembles one.

@@ -18,6 +18,7 @@ import * as importBatches from './2026_12_01_0015_import_batches.ts';
 import * as dossierDocuments from './2026_12_01_0016_dossier_documents.ts';
 import * as auditChainLanes from './2026_12_01_0017_audit_chain_lanes.ts';
 import * as partnerClientNotify from './2026_12_01_0018_partner_client_notify.ts';
+import * as loginThrottle from './2026_12_05_0019_login_throttle.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0016_dossier_documents': dossierDocuments,
   '2026_12_01_0017_audit_chain_lanes': auditChainLanes,
   '2026_12_01_0018_partner_client_notify': partnerClientNotify,
+  '2026_12_05_0019_login_throttle': loginThrottle,
 };

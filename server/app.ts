@@ -182,7 +182,8 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   http.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => http.swagger());
 
   // Staff authenticate with the session cookie (and the CSRF token on every change).
-  const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
+  const throttle = { freeAttempts: config.loginFreeAttempts, maxBackoffSeconds: config.loginMaxBackoffSeconds };
+  const sessionSettings = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours, throttle };
   const sessions = await openSessionCache(db, config.sessionCacheSeconds);
   const partnerClients = await NoticeCache.open<ClientState>(db, PARTNER_CLIENT_CHANNEL, config.sessionCacheSeconds);
   http.decorateRequest('session', null);
@@ -225,7 +226,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAccessRoutes(http, db.db, sessionSettings, sessions);
   registerOidcRoutes(http, db.db, sessionSettings, config.oidc);
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
-  registerPartnerClientRoutes(http, db, partnerClients);
+  registerPartnerClientRoutes(http, db, partnerClients, throttle);
 
   const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz, integrationMaxBackdateDays: config.integrationMaxBackdateDays };
   registerDossierRoutes(http, deps);

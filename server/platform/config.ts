@@ -59,6 +59,10 @@ export interface Config {
   referralExpiryMinutes: number;
   /** How far back a partner may date the start of an integration it declares (`KBI_INTEGRATION_MAX_BACKDATE_DAYS`); further only by an administrator, with a reason. */
   integrationMaxBackdateDays: number;
+  /** Failed log-ins (per account) or token requests (per client id) in a row before each further one waits (`KBI_LOGIN_FREE_ATTEMPTS`). */
+  loginFreeAttempts: number;
+  /** The longest wait the doubling back-off reaches (`KBI_LOGIN_MAX_BACKOFF_SECONDS`). */
+  loginMaxBackoffSeconds: number;
 }
 
 export interface OidcConfig {
@@ -136,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
     referralExpiryMinutes: int('KBI_REFERRAL_EXPIRY_MINUTES', 15, 0, 24 * 60),
     integrationMaxBackdateDays: int('KBI_INTEGRATION_MAX_BACKDATE_DAYS', 28, 0, 366),
+    loginFreeAttempts: int('KBI_LOGIN_FREE_ATTEMPTS', 5, 1, 100),
+    loginMaxBackoffSeconds: int('KBI_LOGIN_MAX_BACKOFF_SECONDS', 300, 1, 3600),
   };
   if (config.discimusUrl) {
     let parsed: URL | null = null;

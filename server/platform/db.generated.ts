@@ -1094,6 +1094,16 @@ export interface LiteracyAssessmentsHistory {
   version: number;
 }
 
+export interface LoginThrottle {
+  /**
+   * Until when every attempt is refused (429), the right password too: a doubling back-off after the free attempts, capped.
+   */
+  blocked_until: string | null;
+  failures: number;
+  key: string;
+  last_failure_at: string;
+}
+
 export interface Offices {
   contact_name: string | null;
   email: string | null;
@@ -1859,6 +1869,7 @@ export interface DB {
   level_attainments_history: LevelAttainmentsHistory;
   literacy_assessments: LiteracyAssessments;
   literacy_assessments_history: LiteracyAssessmentsHistory;
+  login_throttle: LoginThrottle;
   offices: Offices;
   offices_history: OfficesHistory;
   oidc_login_attempts: OidcLoginAttempts;

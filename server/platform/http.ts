@@ -17,6 +17,7 @@ const PG_ERRORS: Record<string, ProblemCode> = {
 };
 
 export function sendProblem(reply: FastifyReply, problem: Problem, request: FastifyRequest): FastifyReply {
+  if (problem.status === 429 && typeof problem.extra.retryAfter === 'number') reply.header('retry-after', problem.extra.retryAfter);
   return reply.code(problem.status).type('application/problem+json').send(problem.body(`urn:uuid:${request.id}`));
 }
 

@@ -109,11 +109,17 @@ for (const which of TEST_DATABASES) {
         assert.equal(await onA(), 401, 'the process that disabled it refuses straight away');
         await within(1000, 'disabled client honoured by the other process', async () => (await onB()) === 401);
 
-        // Enabled and disabled again directly in SQL: the trigger tells every process.
+        // Enabled and disabled again directly in SQL: the trigger tells every process. A token issued
+        // before the client changed stays revoked (its client version is gone); a new one works.
+        const rotated = await a.call('POST', `/api/v1/partnerClients/${client.id}/secret`, {});
         await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE partner_clients SET active = true WHERE id = ${client.id}::uuid`.execute(tx));
-        await within(1000, 'enabled again', async () => (await onB()) === 200);
+        const fresh = `Bearer ${(await a.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: client.clientId, client_secret: rotated.body.clientSecret })).body.access_token}`;
+        const freshOnA = async () => (await a.anonymous('GET', '/api/exchange/v1/whoami', undefined, { authorization: fresh })).status;
+        const freshOnB = async () => (await fetch(`${baseB}/api/exchange/v1/whoami`, { headers: { authorization: fresh } })).status;
+        await within(1000, 'enabled again', async () => (await freshOnB()) === 200);
+        assert.equal(await onB(), 401, 'the token from before the change stays revoked');
         await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE partner_clients SET active = false WHERE id = ${client.id}::uuid`.execute(tx));
-        await within(1000, 'disabled in SQL honoured by both processes', async () => (await onA()) === 401 && (await onB()) === 401);
+        await within(1000, 'disabled in SQL honoured by both processes', async () => (await freshOnA()) === 401 && (await freshOnB()) === 401);
       } finally {
         await second.close();
       }

@@ -1,5 +1,5 @@
 /** Renders docs/permissions.md from the rule book (`npm run docs:permissions`); a test keeps it current. */
-import { POLICY, ROLES, roleAllows } from './access.policy.ts';
+import { POLICY, REFERENCE_OWNER, ROLES, roleAllows } from './access.policy.ts';
 import { CAPABILITIES, type Capability } from '../../platform/access.ts';
 import { ALL_RESOURCES, DOSSIER_RESOURCES, REFERENCE_RESOURCES, PERSON_RESOURCE } from '../dossier/clusters.ts';
 
@@ -51,7 +51,10 @@ export function renderPermissions(): string {
     '',
     `| table | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`,
     `|---|${ROLES.map(() => '---').join('|')}|`,
-    ...REFERENCE_RESOURCES.map((d) => `| \`${d.table}\` | ${ROLES.map((r) => mark(roleAllows(r, 'create', null, d.table))).join(' | ')} |`),
+    ...REFERENCE_RESOURCES.map((d) => `| \`${d.table}\` | ${ROLES.map((r) => roleAllows(r, 'create', null, d.table) ? (POLICY[r].referenceScope === 'all' ? 'all' : 'own') : '·').join(' | ')} |`),
+    '',
+    'all = every record; own = only records of the role\'s own organisation, before and after the change, decided by who owns the record:',
+    ...Object.entries(REFERENCE_OWNER).map(([table, o]) => `- \`${table}\`: ${o.via ? `the owner of its \`${o.via}\` (\`${o.column}\`)` : o.column === 'id' ? 'the organisation itself' : `\`${o.column}\``}`),
     '',
     `(${ALL_RESOURCES.length} resources in all.)`,
     '',

@@ -32,6 +32,12 @@ export interface RolePolicy extends Record<Capability, boolean> {
   write: readonly ClusterName[];
   /** Reference tables (not personal data) the role may change; every staff role may read them. */
   referenceWrite: readonly string[];
+  /**
+   * Whose reference records the role may change: 'all', or only those of its own organisation
+   * (REFERENCE_OWNER says which organisation owns a record): a team lead manages the staff of its
+   * own agency, a House of Dutch the courses it organises itself.
+   */
+  referenceScope: 'all' | 'organisation';
   /** Administration: user accounts. */
   manageUsers: boolean;
   /** May read the audit trail: who accessed a person's dossier, when and why (transparency). */
@@ -58,35 +64,48 @@ const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    referenceWrite: CATALOGUE, referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   OCMW_SOCIAL_WORKER: {
     description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
+    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true, recordIntegrations: true,
+    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], referenceScope: 'all', manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true, recordIntegrations: true,
   },
+};
+
+/**
+ * Which organisation owns a reference record: the column naming it, or (via) the parent record's
+ * owner — a lesson belongs to its module's course's provider.
+ */
+export const REFERENCE_OWNER: Record<string, { column: string; via?: string }> = {
+  organisations: { column: 'id' },
+  offices: { column: 'organisation_id' },
+  staff: { column: 'organisation_id' },
+  courses: { column: 'provider_id' },
+  course_modules: { column: 'course_id', via: 'courses' },
+  lessons: { column: 'module_id', via: 'course_modules' },
 };
 
 /** May `role` do `action` on records of `cluster` (or, for reference data, on `table`)? */

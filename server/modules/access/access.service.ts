@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { CAPABILITIES, OPERATOR, type Actor, type Capability, type RequestContext } from '../../platform/access.ts';
-import { inTransaction, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
+import { ANONYMOUS, CAPABILITIES, OPERATOR, type Actor, type Capability, type RequestContext } from '../../platform/access.ts';
+import { accountKey, clearFailures, recordFailure, refuseWhileBlocked, type ThrottleSettings } from '../../platform/throttle.ts';
+import { inTransaction, untyped, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
-import { POLICY, roleAllows, type Action, type Role, type Territory } from './access.policy.ts';
+import { POLICY, REFERENCE_OWNER, roleAllows, type Action, type Role, type Territory } from './access.policy.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './access.passwords.ts';
 import type { SessionCache } from './access.sessions.ts';
 
@@ -48,6 +49,32 @@ export function authorize(ctx: RequestContext, action: Action, cluster: ClusterN
   if (ctx.actor.role && roleAllows(ctx.actor.role as Role, action, cluster, table)) return;
   throw new Problem('forbidden', `your role may not ${action} ${cluster ?? table ?? 'this'}`)
     .denied({ action: `${cluster ?? table}.${action}`, personId, clusters: cluster ? [cluster] : [] });
+}
+
+/**
+ * Throws 403 (audited) unless the actor may change this reference record by the rule book's
+ * referenceScope: a role scoped to its organisation changes only records its organisation owns
+ * (REFERENCE_OWNER), before and after the change.
+ */
+export async function assertReferenceScope(db: Executor, ctx: RequestContext, table: string, row: Row, action: string): Promise<void> {
+  if (ctx.actor.kind === 'system') return;
+  const policy = ctx.actor.role ? POLICY[ctx.actor.role as Role] : undefined;
+  if (policy?.referenceScope === 'all') return;
+  const owner = REFERENCE_OWNER[table];
+  if (!owner) return;
+  if (await ownerOf(db, table, row) === ctx.actor.organisationId && ctx.actor.organisationId !== null) return;
+  const field = owner.column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  throw new Problem('forbidden', `${field}: your role changes ${table.replace(/_/g, ' ')} of its own organisation only`, [{ in: 'body', name: field, detail: 'not of your organisation' }])
+    .denied({ action, personId: null, clusters: [] });
+}
+
+async function ownerOf(db: Executor, table: string, row: Row): Promise<string | null> {
+  const owner = REFERENCE_OWNER[table];
+  const value = row[owner!.column];
+  if (!owner || typeof value !== 'string') return null;
+  if (!owner.via) return value;
+  const parent = await untyped(db).selectFrom(owner.via).selectAll().where('id', '=', value).executeTakeFirst();
+  return parent ? ownerOf(db, owner.via, parent) : null;
 }
 
 /** The territory an actor's role gives it ('all' for the installation's own system actors). */
@@ -100,7 +127,7 @@ export async function assertInTerritory(db: Executor, ctx: RequestContext, perso
 
 // ---- sessions -------------------------------------------------------------------------------
 
-export interface SessionSettings { idleMinutes: number; maxHours: number }
+export interface SessionSettings { idleMinutes: number; maxHours: number; throttle?: ThrottleSettings }
 export interface SessionUser { id: string; username: string; displayName: string; role: string; organisationId: string; officeIds: string[] }
 
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -113,12 +140,17 @@ const sessionUser = (r: Row): SessionUser => ({
 
 /** Checks the password and opens a session; every failure is the same 401, and audited. */
 export async function login(db: Db, settings: SessionSettings, requestId: string, username: string, password: string) {
+  // Per account, whether the name exists or not (the answer never tells), and before the password is looked at.
+  const key = accountKey(username);
+  await refuseWhileBlocked(db, key, 'session.login', ANONYMOUS, { username: username.toLowerCase().slice(0, 100) });
   const user = await db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? null);
   if (!user || !ok || !user.active) {
+    await recordFailure(db, key, settings.throttle);
     throw new Problem('invalidCredentials', 'wrong user name or password, or the account is disabled')
-      .denied({ action: 'session.login', personId: null, clusters: [] });
+      .denied({ action: 'session.login', personId: null, clusters: [], detail: { username: username.toLowerCase().slice(0, 100) } });
   }
+  await clearFailures(db, key);
   return openSession(db, settings, requestId, user, 'local');
 }
 

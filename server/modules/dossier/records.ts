@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, untyped, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import type { RequestContext } from '../../platform/access.ts';
-import { assertInTerritory, authorize } from '../access/access.service.ts';
+import { assertInTerritory, assertReferenceScope, authorize } from '../access/access.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import type { CodeLists } from '../../platform/codes.ts';
@@ -187,6 +187,8 @@ export async function createRecord(deps: Deps, ctx: RequestContext, def: Resourc
     if (def.personScoped) {
       await assertInTerritory(tx, ctx, personId!, `${def.resource}.create`);
       row.person_id = personId;
+    } else {
+      await assertReferenceScope(tx, ctx, def.table, row, `${def.resource}.create`);
     }
     await checkReferences(tx, def, row, personId);
     const created = await untyped(tx).insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
@@ -220,6 +222,10 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
         undefined, { currentVersion: current.version });
     }
     const merged = { ...current, ...patch };
+    if (!def.personScoped) {
+      await assertReferenceScope(tx, ctx, def.table, current, `${def.resource}.update`); // whose it is
+      await assertReferenceScope(tx, ctx, def.table, merged, `${def.resource}.update`); // and whose it would become
+    }
     checkRules(def, merged);
     await checkReferences(tx, def, patch, personOf(def, current));
     const changed = await untyped(tx).updateTable(def.table)
@@ -235,9 +241,10 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
 export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {
   authorize(ctx, 'delete', def.cluster, def.table);
   await inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await untyped(tx).selectFrom(def.table).select(['id', 'version', ...(def.personScoped ? ['person_id'] : [])]).where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await untyped(tx).selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.delete`);
+    else if (!def.personScoped) await assertReferenceScope(tx, ctx, def.table, current, `${def.resource}.delete`);
     if (current.version !== expectedVersion) {
       throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`, undefined, { currentVersion: current.version });
     }

@@ -8,6 +8,7 @@ import { demand } from '../access/access.service.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { issueToken, presentClient, registerClient, rotateSecret, setClientActive, type ClientState } from './partners.service.ts';
 import { typed } from '../../platform/http.ts';
+import type { ThrottleSettings } from '../../platform/throttle.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const clientSchema = {
@@ -19,7 +20,7 @@ const clientSchema = {
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
-export function registerPartnerClientRoutes(http: FastifyInstance, database: Database, clients: NoticeCache<ClientState>): void {
+export function registerPartnerClientRoutes(http: FastifyInstance, database: Database, clients: NoticeCache<ClientState>, throttle?: ThrottleSettings): void {
   const app = typed(http);
   app.get('/api/v1/partnerClients', {
     config: { access: 'staff', capability: 'manageUsers' },
@@ -89,7 +90,7 @@ export function registerPartnerClientRoutes(http: FastifyInstance, database: Dat
       secret = decodeURIComponent(decoded.slice(colon + 1));
     }
     if (!clientId || !secret) throw new Problem('unauthenticated', 'client credentials missing', undefined, { error: 'invalid_client' });
-    return reply.header('cache-control', 'no-store').send(await issueToken(database, req.id, clientId, secret));
+    return reply.header('cache-control', 'no-store').send(await issueToken(database, req.id, clientId, secret, throttle));
   });
   });
 
