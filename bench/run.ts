@@ -15,7 +15,7 @@ import { addAccountAsOperator } from '../server/modules/access/access.service.ts
 import { migrateToLatest } from '../server/platform/migrate.ts';
 import { generateDemoData } from '../server/modules/demo/generator.ts';
 import { buildApp } from '../server/app.ts';
-import { dossierDocument, dossierStatement } from '../server/modules/dossier/dossier.service.ts';
+import { dossierDocument, dossierSelect } from '../server/modules/dossier/dossier.service.ts';
 import { DOSSIER_RESOURCES } from '../server/modules/dossier/clusters.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { bundleSizes, dossierTimeToInteractive, reportWeb } from './web.ts';
@@ -90,12 +90,13 @@ async function main() {
   await scratch.exec('VACUUM ANALYZE');
   await scratch.exec('CHECKPOINT');
   const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000', KBI_USER_RATE_LIMIT_PER_MINUTE: '10000000' });
-  // The same read without session, permission, territory or audit: the bare statement, served by
-  // the same app (same plugins, headers, rate limit, logging) on a route outside /api/v1.
-  const statement = dossierStatement(DOSSIER_RESOURCES, false, false);
+  // The same read without session, permission, territory or audit: the dossier statement's read part
+  // alone (no production code path reads a dossier unaudited), served by the same app (same plugins,
+  // headers, rate limit, logging) on a public route of the bench's own outside /api/v1.
+  const statement = { name: 'bench_bare_dossier', text: `${dossierSelect(DOSSIER_RESOURCES, false)} WHERE $2::timestamptz IS NULL` };
   const app = await buildApp({
     config, database: scratch,
-    extraRoutes: (http, database) => http.get('/bench/bare/:id', async (req) => {
+    extraRoutes: (http, database) => http.get('/bench/bare/:id', { config: { access: 'public' } }, async (req) => {
       const [row] = await database.prepared(statement.name, statement.text, [(req.params as { id: string }).id, null]);
       return dossierDocument(row!, DOSSIER_RESOURCES, null, []);
     }),

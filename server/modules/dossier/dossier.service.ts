@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
 import { assertInTerritory, authorize, inTerritory, isAllowed, territoryOf, territoryText } from '../access/access.service.ts';
 import type { Territory } from '../access/access.policy.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { auditInsertText, recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
@@ -54,10 +54,31 @@ export const resourceArray = (def: ResourceDef, from: string): string =>
  * row and writes no audit row, and the caller takes the slow path that tells 404 from a denial.
  * Built once per variant and prepared by name.
  */
-export function dossierStatement(resources: ResourceDef[], asOf: boolean, audited = true, territory: Territory = 'all'): { name: string; text: string; territoryParams: number } {
-  const key = `${asOf ? 'asof' : 'now'}:${audited ? 'audited' : 'bare'}:${territory}:${resources.map((r) => r.resource).join(',')}`;
+export function dossierStatement(resources: ResourceDef[], asOf: boolean, territory: Territory = 'all'): { name: string; text: string; territoryParams: number } {
+  const key = `${asOf ? 'asof' : 'now'}:${territory}:${resources.map((r) => r.resource).join(',')}`;
   let statement = statements.get(key);
   if (statement) return statement;
+  const visible = territoryText(territory, { person: '$1::uuid', org: '$11::uuid', offices: '$12::uuid[]' });
+  const conditions = [...(asOf ? [] : ['$2::timestamptz IS NULL']), ...(territory === 'all' ? [] : ['(SELECT ok FROM visible)'])];
+  const audit = auditInsertText({
+    actor_id: '$3', actor_kind: '$4', organisation_id: '$5::uuid', purpose: '$6', action: '$7', person_id: '$1::uuid', clusters: '$8::text[]',
+    result: `'allowed'`, request_id: '$9', detail: '$10::jsonb', insz_hash: 'NULL',
+  }, 'FROM visible WHERE ok');
+  const text = `WITH visible AS (SELECT ${visible} AS ok),
+    audit AS (${audit})
+    ${dossierSelect(resources, asOf)}
+    ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+  // PostgreSQL must know the type of every parameter, so only those the rule uses are sent.
+  statement = { name: `dossier_${statements.size + 1}`, text, territoryParams: text.includes('$12') ? 2 : text.includes('$11') ? 1 : 0 };
+  statements.set(key, statement);
+  return statement;
+}
+
+/**
+ * The read part of the dossier statement, without its audit: the person ($1) and one JSON array per
+ * table, as known at $2 when `asOf`. Only dossierStatement, which adds the audit row, serves it.
+ */
+export function dossierSelect(resources: ResourceDef[], asOf: boolean): string {
   const source = (table: string, personColumn: string) => {
     const t = quoteIdent(table), h = quoteIdent(`${table}_history`), c = quoteIdent(personColumn);
     return asOf
@@ -65,20 +86,8 @@ export function dossierStatement(resources: ResourceDef[], asOf: boolean, audite
       : `(SELECT * FROM ${t} WHERE ${c} = $1)`;
   };
   const arrays = resources.map((def) => `${resourceArray(def, source(def.table, 'person_id'))} AS ${quoteAlias(def.resource)}`);
-  const visible = territoryText(territory, { person: '$1::uuid', org: '$11::uuid', offices: '$12::uuid[]' });
-  const conditions = [...(asOf ? [] : ['$2::timestamptz IS NULL']), ...(territory === 'all' ? [] : ['(SELECT ok FROM visible)'])];
-  // The bare variant (benchmarks only: the same read without its audit record) takes $1 and $2 alone.
-  const text = `WITH visible AS (SELECT ${visible} AS ok)${audited ? `,
-    audit AS (
-      INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail)
-      SELECT $3, $4, $5::uuid, $6, $7, $1::uuid, $8::text[], 'allowed', $9, $10::jsonb FROM visible WHERE ok)` : ''}
-    SELECT (SELECT row_to_json(p) FROM ${source('persons', 'id')} p) AS person,
-      ${arrays.join(',\n      ')}
-    ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
-  // PostgreSQL must know the type of every parameter, so only those the rule uses are sent.
-  statement = { name: `dossier_${statements.size + 1}`, text, territoryParams: text.includes('$12') ? 2 : text.includes('$11') ? 1 : 0 };
-  statements.set(key, statement);
-  return statement;
+  return `SELECT (SELECT row_to_json(p) FROM ${source('persons', 'id')} p) AS person,
+      ${arrays.join(',\n      ')}`;
 }
 
 /** Reads the full dossier, now or as KBI knew it at `asOf`; the read is audited in the same statement. */
@@ -92,7 +101,7 @@ export async function readDossier(deps: Deps, ctx: RequestContext, personId: str
   const territory = territoryOf(ctx.actor);
   if (territory === 'none') await assertInTerritory(deps.db, ctx, personId, action); // throws: nobody is in it
   const clusters = ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))];
-  const { name, text, territoryParams } = dossierStatement(resources, asOf !== null, true, territory);
+  const { name, text, territoryParams } = dossierStatement(resources, asOf !== null, territory);
   const [row] = await deps.database.prepared(name, text, [
     personId, asOf, ctx.actor.id, ctx.actor.kind, ctx.actor.organisationId, ctx.purpose ?? null,
     action, clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),

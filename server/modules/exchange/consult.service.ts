@@ -9,7 +9,7 @@
  */
 import type { RequestContext } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { auditInsertText, recordAudit } from '../../platform/audit.ts';
 import type { Row } from '../../platform/db.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from '../dossier/clusters.ts';
 import { dossierStatement, normaliseTimestamps } from '../dossier/dossier.service.ts';
@@ -97,16 +97,16 @@ const CONSULT_NOW = {
   ${RULE},
   person AS (SELECT req.n, p.id FROM req JOIN persons p ON p.insz = req.insz),
   audit AS (
-    INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail, insz_hash)
-    SELECT req.actor, req.actor_kind, req.org, req.purpose, req.action, person.id,
-           CASE WHEN person.id IS NOT NULL THEN rule.clusters ELSE '{}' END, 'allowed', req.request_id,
-           jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding WHERE holding.n = req.n))
-             || CASE WHEN person.id IS NOT NULL THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END,
-           CASE WHEN person.id IS NULL THEN kbi_insz_hash(req.insz) END
-      FROM req JOIN rule USING (n) LEFT JOIN person USING (n)
+    ${auditInsertText({
+      actor_id: 'req.actor', actor_kind: 'req.actor_kind', organisation_id: 'req.org', purpose: 'req.purpose', action: 'req.action', person_id: 'person.id',
+      clusters: `CASE WHEN person.id IS NOT NULL THEN rule.clusters ELSE '{}' END`, result: `'allowed'`, request_id: 'req.request_id',
+      detail: `jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding WHERE holding.n = req.n))
+             || CASE WHEN person.id IS NOT NULL THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END`,
+      insz_hash: 'CASE WHEN person.id IS NULL THEN kbi_insz_hash(req.insz) END',
+    }, `FROM req JOIN rule USING (n) LEFT JOIN person USING (n)
      WHERE rule.holding IS NOT NULL
      ORDER BY req.n
-    RETURNING 1)
+    RETURNING 1`)})
   SELECT ${RULE_COLUMNS}, person.id AS person_id, d.document, (SELECT count(*) FROM audit)::int AS audited
     FROM rule LEFT JOIN person USING (n)
     LEFT JOIN dossier_documents d ON d.person_id = person.id AND d.built_version = d.version AND rule.holding IS NOT NULL

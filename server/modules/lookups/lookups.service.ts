@@ -13,7 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Row } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { auditInsert, recordAudit } from '../../platform/audit.ts';
 import { parseKbo } from '../../platform/identifiers/kbo.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
 import type { Deps } from '../dossier/records.ts';
@@ -279,9 +279,10 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
     const detail = JSON.stringify({ from, to, listed: rows.length });
     if (rows.length) {
       // One audit record per person listed, in one statement (the chain trigger numbers each).
-      await sql`INSERT INTO audit_log (actor_id, actor_kind, organisation_id, purpose, action, person_id, clusters, result, request_id, detail)
-        SELECT ${ctx.actor.id}, ${ctx.actor.kind}, ${organisationId}::uuid, ${purpose}, ${action}, x.id, ${DVZ_CLUSTERS}::text[], 'allowed', ${ctx.requestId}, ${detail}::jsonb
-          FROM unnest(${rows.map((r) => r.id)}::uuid[]) WITH ORDINALITY AS x(id, n) ORDER BY x.n`.execute(tx);
+      await auditInsert({
+        actor_id: sql`${ctx.actor.id}`, actor_kind: sql`${ctx.actor.kind}`, organisation_id: sql`${organisationId}::uuid`, purpose: sql`${purpose}`, action: sql`${action}`,
+        person_id: sql`x.id`, clusters: sql`${DVZ_CLUSTERS}::text[]`, result: sql`'allowed'`, request_id: sql`${ctx.requestId}`, detail: sql`${detail}::jsonb`, insz_hash: sql`NULL`,
+      }, sql`FROM unnest(${rows.map((r) => r.id)}::uuid[]) WITH ORDINALITY AS x(id, n) ORDER BY x.n`).execute(tx);
     } else {
       await recordAudit(tx, auditCtx, { action, personId: null, clusters: [], result: 'allowed', detail: { from, to, listed: 0 } });
     }
