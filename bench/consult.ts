@@ -14,23 +14,33 @@ import { sql } from 'kysely';
 import type { Database } from '../server/platform/db.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { registerClient } from '../server/modules/partners/partners.service.ts';
-import { buildMissingDocuments } from '../server/modules/dossier/documents.ts';
+import { buildMissingDocuments } from '../server/modules/dossier/documents.service.ts';
 
 export interface ConsultLoad {
-  partners: number; connections: number; seconds: number;
+  partners: number;
+  connections: number;
+  seconds: number;
   /** Answers received, and of them the 200s (consults): only those count in perSecond. */
-  requests: number; ok: number; perSecond: number; p50: number; p99: number;
+  requests: number;
+  ok: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
   /** What went wrong, by kind: wrk's socket errors, and the answers that were not 2xx by status (counted in a short extra run when there were any). */
   errors: { connect: number; read: number; write: number; timeout: number; non2xx: number; statuses: Record<string, number> };
   /** Share of the machine's CPU time during the run (0–100 %, all cores together). */
   cpu: { server: number; postgres: number; loadGenerator: number; idle: number };
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)); });
-  s.on('error', reject);
-});
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
 
 /** Serving processes: one per core, as `KBI_WORKERS=auto` would run it (`KBI_BENCH_WORKERS` to compare). */
 export const SERVER_WORKERS = Number(process.env.KBI_BENCH_WORKERS ?? availableParallelism());
@@ -40,13 +50,27 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   const nodeArgs = (process.env.KBI_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
     env: {
-      ...process.env, NODE_ENV: 'production', KBI_DATABASE_URL: url, PORT: String(port), KBI_DEMO_PERSONS: '0', KBI_LOG_LEVEL: 'warn', KBI_SERVE_WEB: 'false',
-      KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '8', KBI_WORKERS: String(SERVER_WORKERS), KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+      ...process.env,
+      NODE_ENV: 'production',
+      KBI_DATABASE_URL: url,
+      PORT: String(port),
+      KBI_DEMO_PERSONS: '0',
+      KBI_LOG_LEVEL: 'warn',
+      KBI_SERVE_WEB: 'false',
+      KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '8',
+      KBI_WORKERS: String(SERVER_WORKERS),
+      KBI_RATE_LIMIT_PER_MINUTE: '0',
+      KBI_USER_RATE_LIMIT_PER_MINUTE: '0',
+      KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 120; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill();
@@ -58,7 +82,10 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
  * and 2,000 of the persons in their integration register; then `connections` keep consulting, each
  * request as a random partner about a random person of its register.
  */
-export async function consultThroughput(database: Database & { url: string }, { partners = 64, connections = 64, seconds = 20, cold: measureCold = true } = {}): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; documents: { built: number; seconds: number } }> {
+export async function consultThroughput(
+  database: Database & { url: string },
+  { partners = 64, connections = 64, seconds = 20, cold: measureCold = true } = {},
+): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; documents: { built: number; seconds: number } }> {
   const db = database.db;
   const existing = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM organisations WHERE kind = 'OCMW'`.execute(db)).rows[0]!.n);
   if (existing < partners) {
@@ -83,13 +110,20 @@ export async function consultThroughput(database: Database & { url: string }, { 
     const questions = join(dir, 'questions.txt');
     // A partner's token lives 5 minutes and the bench's runs together take longer (the documents
     // are built between them): every measured run gets fresh tokens, and no run may outlive them.
-    const TOKEN_SECONDS = 300, WARM_UP = 3, CLASSIFY = 5;
-    if (WARM_UP + seconds + CLASSIFY >= TOKEN_SECONDS - 30) throw new Error(`a consult run of ${seconds} s would outlive the partners' ${TOKEN_SECONDS} s tokens; keep it under ${TOKEN_SECONDS - 30 - WARM_UP - CLASSIFY} s`);
+    const TOKEN_SECONDS = 300,
+      WARM_UP = 3,
+      CLASSIFY = 5;
+    if (WARM_UP + seconds + CLASSIFY >= TOKEN_SECONDS - 30)
+      throw new Error(
+        `a consult run of ${seconds} s would outlive the partners' ${TOKEN_SECONDS} s tokens; keep it under ${TOKEN_SECONDS - 30 - WARM_UP - CLASSIFY} s`,
+      );
     const freshTokens = async () => {
       const lines: string[] = [];
       for (const c of clients) {
         const res = await fetch(`http://127.0.0.1:${port}/api/exchange/v1/oauth/token`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret }),
         });
         if (res.status !== 200) throw new Error(`no token for ${c.clientId}: ${res.status} ${await res.text()}`);
         const token = ((await res.json()) as { access_token: string }).access_token;
@@ -98,21 +132,61 @@ export async function consultThroughput(database: Database & { url: string }, { 
       writeFileSync(questions, lines.join('\n'));
     };
     // wrk (C, one thread): the load generator takes as little as possible of the two cores it shares.
-    const wrk = (script: string, duration: number) => spawnSync('wrk', ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '-s', fileURLToPath(new URL(script, import.meta.url)), `http://127.0.0.1:${port}`, '--', questions], { encoding: 'utf8' });
+    const wrk = (script: string, duration: number) =>
+      spawnSync(
+        'wrk',
+        [
+          '-t',
+          '1',
+          '-c',
+          String(connections),
+          '-d',
+          `${duration}s`,
+          '-s',
+          fileURLToPath(new URL(script, import.meta.url)),
+          `http://127.0.0.1:${port}`,
+          '--',
+          questions,
+        ],
+        { encoding: 'utf8' },
+      );
     const run = (duration: number) => {
       const r = wrk('./consult.lua', duration);
       const line = /KBI-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(r.stdout ?? '');
       if (r.status !== 0 || !line) throw new Error(`wrk failed (install it: apt-get install wrk): ${r.error?.message ?? r.stderr}`);
-      const [requests, micros, p50, p99, connect, read, write, timeout, non2xx] = line.slice(1).map(Number) as number[] as [number, number, number, number, number, number, number, number, number];
+      const [requests, micros, p50, p99, connect, read, write, timeout, non2xx] = line.slice(1).map(Number) as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       const ok = requests - non2xx;
-      return { requests, ok, perSecond: ok / (micros / 1e6), p50: Math.round(p50 / 1000), p99: Math.round(p99 / 1000), errors: { connect, read, write, timeout, non2xx, statuses: {} as Record<string, number> } };
+      return {
+        requests,
+        ok,
+        perSecond: ok / (micros / 1e6),
+        p50: Math.round(p50 / 1000),
+        p99: Math.round(p99 / 1000),
+        errors: { connect, read, write, timeout, non2xx, statuses: {} as Record<string, number> },
+      };
     };
     /** Which statuses the answers that were not 2xx had: a short run that counts every answer's status. */
     const statuses = (): Record<string, number> => {
       const r = wrk('./consult-statuses.lua', CLASSIFY);
       const line = /KBI-STATUSES (\S*)/.exec(r.stdout ?? '');
       if (r.status !== 0 || !line) throw new Error(`wrk failed: ${r.stderr}`);
-      return Object.fromEntries(line[1]!.split(',').filter(Boolean).map((p) => p.split('=') as [string, string]).map(([s, n]) => [s, Number(n)]));
+      return Object.fromEntries(
+        line[1]!
+          .split(',')
+          .filter(Boolean)
+          .map((p) => p.split('=') as [string, string])
+          .map(([s, n]) => [s, Number(n)]),
+      );
     };
     const measure = async (): Promise<ConsultLoad> => {
       await freshTokens();
@@ -142,7 +216,12 @@ export async function consultThroughput(database: Database & { url: string }, { 
   }
 }
 
-interface CpuSnapshot { total: number; idle: number; children: number; processes: Map<number, { ticks: number; ppid: number; name: string }> }
+interface CpuSnapshot {
+  total: number;
+  idle: number;
+  children: number;
+  processes: Map<number, { ticks: number; ppid: number; name: string }>;
+}
 
 /** CPU ticks of the machine and of every process, from /proc. */
 function cpuSnapshot(): CpuSnapshot {
@@ -155,7 +234,9 @@ function cpuSnapshot(): CpuSnapshot {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       processes.set(Number(entry), { ticks: Number(rest[11]) + Number(rest[12]), ppid: Number(rest[1]), name });
-    } catch { /* ended meanwhile */ }
+    } catch {
+      /* ended meanwhile */
+    }
   }
   // This process's ended children (wrk, once waited for): their user and system time.
   const own = readFileSync('/proc/self/stat', 'utf8');

@@ -52,10 +52,14 @@ export async function benchImports(database: Database & { url: string }, opts: {
   const courses: Record<'A' | 'B', string> = { A: '', B: '' };
   await inTransaction(db, 'bench:setup', async (tx) => {
     for (const which of ['A', 'B'] as const) {
-      const [c] = (await sql<{ id: string }>`INSERT INTO courses (provider_id, course_type, name, training_code, start_date)
-        VALUES (${cvo.id}, 'NT2', ${`Bench ${which}`}, ${`BENCH-${which}-${tag}`}, '2024-01-01') RETURNING id`.execute(tx)).rows;
+      const [c] = (
+        await sql<{ id: string }>`INSERT INTO courses (provider_id, course_type, name, training_code, start_date)
+        VALUES (${cvo.id}, 'NT2', ${`Bench ${which}`}, ${`BENCH-${which}-${tag}`}, '2024-01-01') RETURNING id`.execute(tx)
+      ).rows;
       courses[which] = c!.id;
-      await sql`INSERT INTO course_modules (course_id, code, name, sequence) SELECT ${c!.id}, 'M' || m, 'Module ' || m, m FROM generate_series(1, 5) m`.execute(tx);
+      await sql`INSERT INTO course_modules (course_id, code, name, sequence) SELECT ${c!.id}, 'M' || m, 'Module ' || m, m FROM generate_series(1, 5) m`.execute(
+        tx,
+      );
       await sql`INSERT INTO lessons (module_id, starts_at, duration_minutes)
         SELECT m.id, timestamptz '2024-01-01 08:00+00' + ((m.sequence - 1) * ${lessons / 5} + l) * interval '1 hour', 120
           FROM course_modules m, generate_series(0, ${lessons / 5 - 1}) l WHERE m.course_id = ${c!.id}`.execute(tx);
@@ -70,7 +74,9 @@ export async function benchImports(database: Database & { url: string }, opts: {
     // Course A's feed: natural keys, as a centre sends it.
     const file = join(dir, 'participations.csv');
     const out = createWriteStream(file);
-    const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
+    const write = async (text: string) => {
+      if (!out.write(text)) await once(out, 'drain');
+    };
     await write('insz;trainingCode;courseStart;moduleCode;lessonStart;enrolmentNumber;attendance\n');
     const perModule = lessons / 5;
     for (const [i, p] of people.entries()) {
@@ -98,21 +104,45 @@ export async function benchImports(database: Database & { url: string }, opts: {
     // Course B's same rows, resolved to ids, through PostgreSQL's own COPY.
     const copyFile = join(dir, 'participations.copy');
     const env = { ...process.env, PGOPTIONS: '-c kbi.actor=bench:copy -c TimeZone=UTC' };
-    execFileSync('psql', [database.url, '-v', 'ON_ERROR_STOP=1', '-qc',
-      `\\copy (SELECT e.person_id, e.id, l.id, CASE WHEN (row_number() OVER (ORDER BY e.person_id, l.starts_at) - 1) % 9 = 0 THEN 'ABSENT' ELSE 'PRESENT' END, l.starts_at
+    execFileSync(
+      'psql',
+      [
+        database.url,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        `\\copy (SELECT e.person_id, e.id, l.id, CASE WHEN (row_number() OVER (ORDER BY e.person_id, l.starts_at) - 1) % 9 = 0 THEN 'ABSENT' ELSE 'PRESENT' END, l.starts_at
          FROM enrolments e JOIN course_modules m ON m.course_id = e.course_id JOIN lessons l ON l.module_id = m.id
-        WHERE e.course_id = '${courses.B}' ORDER BY e.person_id, l.starts_at) TO '${copyFile}'`], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+        WHERE e.course_id = '${courses.B}' ORDER BY e.person_id, l.starts_at) TO '${copyFile}'`,
+      ],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     started = process.hrtime.bigint();
-    execFileSync('psql', [database.url, '-v', 'ON_ERROR_STOP=1', '-qc',
-      `\\copy participations (person_id, enrolment_id, lesson_id, attendance, valid_from) FROM '${copyFile}'`], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      'psql',
+      [database.url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy participations (person_id, enrolment_id, lesson_id, attendance, valid_from) FROM '${copyFile}'`],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     const copySeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const copied = await db.selectFrom('participations as p').innerJoin('enrolments as e', 'e.id', 'p.enrolment_id')
-      .select((eb) => eb.fn.countAll<number>().as('n')).where('e.course_id', '=', courses.B).executeTakeFirstOrThrow();
+    const copied = await db
+      .selectFrom('participations as p')
+      .innerJoin('enrolments as e', 'e.id', 'p.enrolment_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('e.course_id', '=', courses.B)
+      .executeTakeFirstOrThrow();
     if (Number(copied.n) !== rows) throw new Error(`COPY loaded ${copied.n} rows, expected ${rows}`);
 
-    const importRowsPerSecond = rows / importSeconds, copyRowsPerSecond = rows / copySeconds;
+    const importRowsPerSecond = rows / importSeconds,
+      copyRowsPerSecond = rows / copySeconds;
     return {
-      rows, persons, lessons, fileBytes: statSync(file).size, importSeconds, importRowsPerSecond, copySeconds, copyRowsPerSecond,
+      rows,
+      persons,
+      lessons,
+      fileBytes: statSync(file).size,
+      importSeconds,
+      importRowsPerSecond,
+      copySeconds,
+      copyRowsPerSecond,
       ratio: importRowsPerSecond / copyRowsPerSecond,
     };
   } finally {

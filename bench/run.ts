@@ -25,7 +25,9 @@ const hadErrors = (l: ConsultLoad) => l.errors.connect + l.errors.read + l.error
 /** The errors of a run, by kind: "0", or e.g. "12 × 401, 3 timeouts". */
 function errorsByKind(l: ConsultLoad): string {
   const parts = [
-    ...Object.entries(l.errors.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n} × ${s}`),
+    ...Object.entries(l.errors.statuses)
+      .filter(([s]) => !s.startsWith('2'))
+      .map(([s, n]) => `${n} × ${s}`),
     ...(l.errors.non2xx && !Object.keys(l.errors.statuses).length ? [`${l.errors.non2xx} not 2xx`] : []),
     ...(['connect', 'read', 'write', 'timeout'] as const).filter((k) => l.errors[k] > 0).map((k) => `${l.errors[k]} ${k} error${l.errors[k] === 1 ? '' : 's'}`),
   ];
@@ -39,7 +41,10 @@ const PG_PERSONS = Number(process.env.KBI_BENCH_PERSONS ?? 100_000);
 const PGLITE_PERSONS = Number(process.env.KBI_BENCH_PGLITE_PERSONS ?? 5_000);
 
 const lines: string[] = [];
-const say = (s: string) => { console.log(s); lines.push(s); };
+const say = (s: string) => {
+  console.log(s);
+  lines.push(s);
+};
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -47,7 +52,9 @@ const ms = (n: number) => `${n.toFixed(2)} ms`;
 async function seedOn(label: string, db: Database, persons: number) {
   const summary = await generateDemoData(db, { persons, seed: 1 });
   const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
-  say(`| ${label} | ${persons.toLocaleString('en')} | ${summary.seconds.toFixed(1)} s | **${Math.round(persons / summary.seconds).toLocaleString('en')}** | ${Math.round(rows / summary.seconds).toLocaleString('en')} | ${(rows / persons).toFixed(0)} |`);
+  say(
+    `| ${label} | ${persons.toLocaleString('en')} | ${summary.seconds.toFixed(1)} s | **${Math.round(persons / summary.seconds).toLocaleString('en')}** | ${Math.round(rows / summary.seconds).toLocaleString('en')} | ${(rows / persons).toFixed(0)} |`,
+  );
   return summary;
 }
 
@@ -63,7 +70,9 @@ async function main() {
   say('# Benchmarks');
   say('');
   say(`Written by \`npm run bench\` (bench/run.ts) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
-  say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}, PostgreSQL ${pgVersion} (stock settings, TCP 127.0.0.1), PGlite 0.5.`);
+  say(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Linux ${release()}, Node ${process.version}, PostgreSQL ${pgVersion} (stock settings, TCP 127.0.0.1), PGlite 0.5.`,
+  );
   say('Load generator, Node and PostgreSQL share the same cores: compare ratios within one run, not absolute numbers across machines.');
   say('');
 
@@ -81,7 +90,9 @@ async function main() {
   const scratch = await scratchDatabase(serverUrl, 'kbi_bench', 8);
   const pgSummary = await seedOn('PostgreSQL', scratch, PG_PERSONS);
   say('');
-  say(`Goal: ${PG_PERSONS.toLocaleString('en')} persons on PostgreSQL in under 2 minutes — ${pgSummary.seconds < 120 ? 'met' : 'NOT met'} (${pgSummary.seconds.toFixed(1)} s).`);
+  say(
+    `Goal: ${PG_PERSONS.toLocaleString('en')} persons on PostgreSQL in under 2 minutes — ${pgSummary.seconds < 120 ? 'met' : 'NOT met'} (${pgSummary.seconds.toFixed(1)} s).`,
+  );
   say('');
 
   // Dossier reads through the real HTTP API, one request in flight, random persons.
@@ -89,31 +100,50 @@ async function main() {
   // during the timed reads, which each commit an audit record).
   await scratch.exec('VACUUM ANALYZE');
   await scratch.exec('CHECKPOINT');
-  const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_RATE_LIMIT_PER_MINUTE: '10000000', KBI_USER_RATE_LIMIT_PER_MINUTE: '10000000' });
+  const config = loadConfig({
+    KBI_LOG_LEVEL: 'silent',
+    KBI_DEMO_PERSONS: '0',
+    PORT: '0',
+    KBI_RATE_LIMIT_PER_MINUTE: '10000000',
+    KBI_USER_RATE_LIMIT_PER_MINUTE: '10000000',
+  });
   // The same read without session, permission, territory or audit: the dossier statement's read part
   // alone (no production code path reads a dossier unaudited), served by the same app (same plugins,
   // headers, rate limit, logging) on a public route of the bench's own outside /api/v1.
   const statement = { name: 'bench_bare_dossier', text: `${dossierSelect(DOSSIER_RESOURCES, false)} WHERE $2::timestamptz IS NULL` };
   const app = await buildApp({
-    config, database: scratch,
-    extraRoutes: (http, database) => http.get('/bench/bare/:id', { config: { access: 'public' } }, async (req) => {
-      const [row] = await database.prepared(statement.name, statement.text, [(req.params as { id: string }).id, null]);
-      return dossierDocument(row!, DOSSIER_RESOURCES, null, []);
-    }),
+    config,
+    database: scratch,
+    extraRoutes: (http, database) =>
+      http.get('/bench/bare/:id', { config: { access: 'public' } }, async (req) => {
+        const [row] = await database.prepared(statement.name, statement.text, [(req.params as { id: string }).id, null]);
+        return dossierDocument(row!, DOSSIER_RESOURCES, null, []);
+      }),
   });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.http.server.address() as { port: number }).port;
   const ids = (await scratch.db.selectFrom('persons').select('id').execute()).map((r) => r.id as string);
   // Read as a logged-in administrator, as the web app does (session cookie).
   await addAccountAsOperator(scratch.db, { username: 'bench.admin', displayName: 'Bench', role: 'ADMINISTRATOR', password: 'Bench-admin-passw0rd' });
-  const login = await fetch(`http://127.0.0.1:${port}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.admin', password: 'Bench-admin-passw0rd' }) });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const login = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench.admin', password: 'Bench-admin-passw0rd' }),
+  });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
   const N = 3000;
   const timeIt = async (fn: () => Promise<unknown>) => {
     for (let i = 0; i < 200; i++) await fn();
     const out: number[] = [];
-    for (let i = 0; i < N; i++) { const t = performance.now(); await fn(); out.push(performance.now() - t); }
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await fn();
+      out.push(performance.now() - t);
+    }
     return out.sort((a, b) => a - b);
   };
   // The two variants alternate request by request, so that both see the same machine state.
@@ -129,9 +159,20 @@ async function main() {
   };
   const apiTimes: number[] = [];
   const bareTimes: number[] = [];
-  for (let i = 0; i < 200; i++) { await readApi(); await readBare(); }
+  for (let i = 0; i < 200; i++) {
+    await readApi();
+    await readBare();
+  }
   for (let i = 0; i < N; i++) {
-    for (const [fn, out] of (i % 2 ? [[readApi, apiTimes], [readBare, bareTimes]] : [[readBare, bareTimes], [readApi, apiTimes]]) as [() => Promise<void>, number[]][]) {
+    for (const [fn, out] of (i % 2
+      ? [
+          [readApi, apiTimes],
+          [readBare, bareTimes],
+        ]
+      : [
+          [readBare, bareTimes],
+          [readApi, apiTimes],
+        ]) as [() => Promise<void>, number[]][]) {
       const t = performance.now();
       await fn();
       out.push(performance.now() - t);
@@ -143,25 +184,38 @@ async function main() {
   const pkTimes = await timeIt(() => rawPool.query({ name: 'pk', text: 'SELECT * FROM persons WHERE id = $1', values: [pick()] }));
   await rawPool.end();
   const sizes: number[] = [];
-  for (let i = 0; i < 200; i++) sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`, { headers: { cookie } })).arrayBuffer()).byteLength);
+  for (let i = 0; i < 200; i++)
+    sizes.push((await (await fetch(`http://127.0.0.1:${port}/api/v1/persons/${pick()}/dossier`, { headers: { cookie } })).arrayBuffer()).byteLength);
   // The web app on the same server: the dossier page in a real browser.
-  const tti = browserSkipReason() ? null : await dossierTimeToInteractive(`http://127.0.0.1:${port}`, 'bench.admin', 'Bench-admin-passw0rd', Array.from({ length: 20 }, pick));
+  const tti = browserSkipReason()
+    ? null
+    : await dossierTimeToInteractive(`http://127.0.0.1:${port}`, 'bench.admin', 'Bench-admin-passw0rd', Array.from({ length: 20 }, pick));
   await app.close();
 
   say(`## Full dossier read at ${PG_PERSONS.toLocaleString('en')} persons (PostgreSQL)`);
   say('');
-  say(`\`GET /api/v1/persons/{id}/dossier\` over HTTP, one request in flight, ${N} random persons after 200 warm-up reads; as a logged-in administrator (session lookup, permission and territory check), every read also writing its hash-chained audit record. Average answer ${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(1)} KiB (all 35 tables).`);
+  say(
+    `\`GET /api/v1/persons/{id}/dossier\` over HTTP, one request in flight, ${N} random persons after 200 warm-up reads; as a logged-in administrator (session lookup, permission and territory check), every read also writing its hash-chained audit record. Average answer ${(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024).toFixed(1)} KiB (all 35 tables).`,
+  );
   say('');
   say('| what | p50 | p99 | max |');
   say('|---|---|---|---|');
   say(`| full dossier via the API (audited) | ${ms(pct(apiTimes, 50))} | **${ms(pct(apiTimes, 99))}** | ${ms(apiTimes[apiTimes.length - 1]!)} |`);
-  say(`| the same read without session, permission, territory or audit | ${ms(pct(bareTimes, 50))} | ${ms(pct(bareTimes, 99))} | ${ms(bareTimes[bareTimes.length - 1]!)} |`);
-  say(`| raw PostgreSQL primary-key lookup of one person (pg, prepared) | ${ms(pct(pkTimes, 50))} | ${ms(pct(pkTimes, 99))} | ${ms(pkTimes[pkTimes.length - 1]!)} |`);
+  say(
+    `| the same read without session, permission, territory or audit | ${ms(pct(bareTimes, 50))} | ${ms(pct(bareTimes, 99))} | ${ms(bareTimes[bareTimes.length - 1]!)} |`,
+  );
+  say(
+    `| raw PostgreSQL primary-key lookup of one person (pg, prepared) | ${ms(pct(pkTimes, 50))} | ${ms(pct(pkTimes, 99))} | ${ms(pkTimes[pkTimes.length - 1]!)} |`,
+  );
   say('');
   const overhead = pct(apiTimes, 50) / pct(bareTimes, 50);
-  say(`Overhead of authentication, authorisation and audit on a dossier read: ${overhead.toFixed(2)}× at p50, ${(pct(apiTimes, 99) / pct(bareTimes, 99)).toFixed(2)}× at p99 (goal ≤ 1.3× — ${overhead <= 1.3 ? 'met' : 'NOT met'}).`);
+  say(
+    `Overhead of authentication, authorisation and audit on a dossier read: ${overhead.toFixed(2)}× at p50, ${(pct(apiTimes, 99) / pct(bareTimes, 99)).toFixed(2)}× at p99 (goal ≤ 1.3× — ${overhead <= 1.3 ? 'met' : 'NOT met'}).`,
+  );
   say('');
-  say(`Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`);
+  say(
+    `Ratio full dossier / raw PK lookup: p50 ${(pct(apiTimes, 50) / pct(pkTimes, 50)).toFixed(1)}×, p99 ${(pct(apiTimes, 99) / pct(pkTimes, 99)).toFixed(1)}×. Goal p99 < 10 ms — ${pct(apiTimes, 99) < 10 ? 'met' : 'NOT met'}.`,
+  );
   say('');
   reportWeb(say, web, tti, PG_PERSONS);
 
@@ -170,31 +224,51 @@ async function main() {
   const cold = coldRun!;
   const pgb = await scratchDatabase(serverUrl, 'kbi_pgbench', 1);
   let pgTps: number;
-  try { pgTps = pgbenchSelectOnly(pgb.url, 64, 20); } finally { await pgb.close(); }
+  try {
+    pgTps = pgbenchSelectOnly(pgb.url, 64, 20);
+  } finally {
+    await pgb.close();
+  }
   say(`## Partner consult under load (PostgreSQL, ${PG_PERSONS.toLocaleString('en')} persons)`);
   say('');
-  say(`\`POST /api/exchange/v1/dossiers/consult\` against \`kbi serve\` with ${SERVER_WORKERS} serving process${SERVER_WORKERS === 1 ? '' : 'es'} (\`KBI_WORKERS\`, one per core; pool 8 each), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, driven by \`wrk\` (one thread); each request comes from one of ${load.partners} OCMW partner clients with its bearer token and consults a random person of that partner's integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016); consults that arrive while one such statement runs go together in the next (group commit, each with its own rule, audit record and answer after commit). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`);
+  say(
+    `\`POST /api/exchange/v1/dossiers/consult\` against \`kbi serve\` with ${SERVER_WORKERS} serving process${SERVER_WORKERS === 1 ? '' : 'es'} (\`KBI_WORKERS\`, one per core; pool 8 each), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, driven by \`wrk\` (one thread); each request comes from one of ${load.partners} OCMW partner clients with its bearer token and consults a random person of that partner's integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016); consults that arrive while one such statement runs go together in the next (group commit, each with its own rule, audit record and answer after commit). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`,
+  );
   say('');
   say('| what | per second | p50 | p99 | errors |');
   say('|---|---|---|---|---|');
-  say(`| audited partner consults, documents current | **${Math.round(load.perSecond).toLocaleString('en')}** | ${load.p50} ms | ${load.p99} ms | ${errorsByKind(load)} |`);
-  say(`| audited partner consults, cold (documents assembled on the way) | ${Math.round(cold.perSecond).toLocaleString('en')} | ${cold.p50} ms | ${cold.p99} ms | ${errorsByKind(cold)} |`);
+  say(
+    `| audited partner consults, documents current | **${Math.round(load.perSecond).toLocaleString('en')}** | ${load.p50} ms | ${load.p99} ms | ${errorsByKind(load)} |`,
+  );
+  say(
+    `| audited partner consults, cold (documents assembled on the way) | ${Math.round(cold.perSecond).toLocaleString('en')} | ${cold.p50} ms | ${cold.p99} ms | ${errorsByKind(cold)} |`,
+  );
   say(`| \`pgbench -S\` primary-key lookups | ${Math.round(pgTps).toLocaleString('en')} | — | — | — |`);
   say('');
-  say(`Where the two cores went during the measured run (documents current): server ${load.cpu.server} %, PostgreSQL ${load.cpu.postgres} %, load generator ${load.cpu.loadGenerator} %, idle ${load.cpu.idle} % (cold: ${cold.cpu.server} / ${cold.cpu.postgres} / ${cold.cpu.loadGenerator} / ${cold.cpu.idle} %).`);
+  say(
+    `Where the two cores went during the measured run (documents current): server ${load.cpu.server} %, PostgreSQL ${load.cpu.postgres} %, load generator ${load.cpu.loadGenerator} %, idle ${load.cpu.idle} % (cold: ${cold.cpu.server} / ${cold.cpu.postgres} / ${cold.cpu.loadGenerator} / ${cold.cpu.idle} %).`,
+  );
   say('');
-  say(`Building all ${documents.built.toLocaleString('en')} missing documents at once (\`kbi documents\`): ${documents.seconds.toFixed(1)} s, ${Math.round(documents.built / documents.seconds).toLocaleString('en')} documents/s.`);
+  say(
+    `Building all ${documents.built.toLocaleString('en')} missing documents at once (\`kbi documents\`): ${documents.seconds.toFixed(1)} s, ${Math.round(documents.built / documents.seconds).toLocaleString('en')} documents/s.`,
+  );
   say('');
-  say(`Only 200 answers count as consults; every run gets fresh partner tokens (they live 5 minutes), and errors are given by kind (socket errors from wrk; answers that were not 2xx by status, counted in a 5 s extra run when there were any). ${[load, cold].some(hadErrors) ? '**A run had errors: its figures are NO RESULT** (see the errors column).' : 'No run had an error.'}`);
+  say(
+    `Only 200 answers count as consults; every run gets fresh partner tokens (they live 5 minutes), and errors are given by kind (socket errors from wrk; answers that were not 2xx by status, counted in a 5 s extra run when there were any). ${[load, cold].some(hadErrors) ? '**A run had errors: its figures are NO RESULT** (see the errors column).' : 'No run had an error.'}`,
+  );
   say('');
-  say(`Ratio consults / pgbench -S: ${(load.perSecond / pgTps * 100).toFixed(1)} % (cold: ${(cold.perSecond / pgTps * 100).toFixed(1)} %). Goal ≥ 2,000 consults/s with p99 < 50 ms — ${hadErrors(load) ? 'NO RESULT (errors)' : load.perSecond >= 2000 && load.p99 < 50 ? 'met' : 'NOT met'}.`);
+  say(
+    `Ratio consults / pgbench -S: ${((load.perSecond / pgTps) * 100).toFixed(1)} % (cold: ${((cold.perSecond / pgTps) * 100).toFixed(1)} %). Goal ≥ 2,000 consults/s with p99 < 50 ms — ${hadErrors(load) ? 'NO RESULT (errors)' : load.perSecond >= 2000 && load.p99 < 50 ? 'met' : 'NOT met'}.`,
+  );
   say('');
 
   // Course-feed import against PostgreSQL's own COPY of the same rows, same table, same run.
   const imp = await benchImports(scratch, { rows: 500_000, lessons: 50 });
   say('## Course-feed import (PostgreSQL)');
   say('');
-  say(`A participation batch of ${imp.rows.toLocaleString('en')} rows (${imp.persons.toLocaleString('en')} persons × ${imp.lessons} lessons, ${(imp.fileBytes / 2 ** 20).toFixed(1)} MiB of CSV with natural keys) streamed through the import service — parsed, checked, resolved and upserted in one all-or-nothing transaction — beside \`COPY participations FROM STDIN\` (psql) of the same number of rows, already resolved to ids, into the same table with all its indexes, foreign keys and history triggers.`);
+  say(
+    `A participation batch of ${imp.rows.toLocaleString('en')} rows (${imp.persons.toLocaleString('en')} persons × ${imp.lessons} lessons, ${(imp.fileBytes / 2 ** 20).toFixed(1)} MiB of CSV with natural keys) streamed through the import service — parsed, checked, resolved and upserted in one all-or-nothing transaction — beside \`COPY participations FROM STDIN\` (psql) of the same number of rows, already resolved to ids, into the same table with all its indexes, foreign keys and history triggers.`,
+  );
   say('');
   say('| what | rows/s | time |');
   say('|---|---|---|');
@@ -209,4 +283,7 @@ async function main() {
   console.log('\nwritten to BENCHMARKS.md');
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

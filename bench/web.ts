@@ -14,7 +14,11 @@ const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const gz = (path: string) => gzipSync(readFileSync(path), { level: 9 }).byteLength;
 
-export interface BundleSizes { initialJsGzip: number; initialCssGzip: number; lazy: { file: string; gzip: number }[] }
+export interface BundleSizes {
+  initialJsGzip: number;
+  initialCssGzip: number;
+  lazy: { file: string; gzip: number }[];
+}
 
 /** Builds the production bundle afresh and weighs what the first page load fetches, and the rest. */
 export function bundleSizes(): BundleSizes {
@@ -25,8 +29,10 @@ export function bundleSizes(): BundleSizes {
   const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
   const initialJs = initial.filter((f) => f.endsWith('.js'));
   const initialCss = initial.filter((f) => f.endsWith('.css'));
-  const lazy = readdirSync(`${DIST}assets`).filter((f) => f.endsWith('.js') && !initialJs.includes(`assets/${f}`))
-    .map((file) => ({ file, gzip: gz(`${DIST}assets/${file}`) })).sort((a, b) => b.gzip - a.gzip);
+  const lazy = readdirSync(`${DIST}assets`)
+    .filter((f) => f.endsWith('.js') && !initialJs.includes(`assets/${f}`))
+    .map((file) => ({ file, gzip: gz(`${DIST}assets/${file}`) }))
+    .sort((a, b) => b.gzip - a.gzip);
   return {
     initialJsGzip: initialJs.reduce((n, f) => n + gz(`${DIST}${f}`), 0),
     initialCssGzip: initialCss.reduce((n, f) => n + gz(`${DIST}${f}`), 0),
@@ -34,7 +40,10 @@ export function bundleSizes(): BundleSizes {
   };
 }
 
-export interface Interactive { coldMs: number[]; warmMs: number[] }
+export interface Interactive {
+  coldMs: number[];
+  warmMs: number[];
+}
 
 /**
  * Opens the dossier page of `personIds` one after another and times each from the start of the
@@ -44,7 +53,15 @@ export interface Interactive { coldMs: number[]; warmMs: number[] }
 export async function dossierTimeToInteractive(base: string, username: string, password: string, personIds: string[]): Promise<Interactive> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const login = async () => {
     const context = await browser.newContext({ baseURL: base, locale: 'nl-BE', viewport: { width: 1280, height: 800 } });
@@ -91,7 +108,8 @@ export function reportWeb(say: (s: string) => void, sizes: BundleSizes, tti: Int
   say('|---|---|');
   say(`| initial JavaScript (what the first page loads) | **${kB(sizes.initialJsGzip)}** |`);
   say(`| initial CSS | ${kB(sizes.initialCssGzip)} |`);
-  for (const chunk of sizes.lazy) say(`| lazy chunk \`${chunk.file.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')}\` (loaded when its screen opens) | ${kB(chunk.gzip)} |`);
+  for (const chunk of sizes.lazy)
+    say(`| lazy chunk \`${chunk.file.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')}\` (loaded when its screen opens) | ${kB(chunk.gzip)} |`);
   say('');
   say(`Goal: initial JS under 300 kB gzip — ${sizes.initialJsGzip < 300 * 1024 ? 'met' : 'NOT met'} (${kB(sizes.initialJsGzip)}).`);
   say('');
@@ -100,7 +118,9 @@ export function reportWeb(say: (s: string) => void, sizes: BundleSizes, tti: Int
     say('');
     return;
   }
-  say(`Time to interactive of the dossier page (\`/persons/{id}\`) on the PostgreSQL database of ${persons.toLocaleString('en')} persons, as a logged-in administrator in headless Chromium at 1280×800: from the start of the navigation until the dossier is on screen and the main thread is idle. Cold = a fresh browser context (empty cache); warm = the same context, another person.`);
+  say(
+    `Time to interactive of the dossier page (\`/persons/{id}\`) on the PostgreSQL database of ${persons.toLocaleString('en')} persons, as a logged-in administrator in headless Chromium at 1280×800: from the start of the navigation until the dossier is on screen and the main thread is idle. Cold = a fresh browser context (empty cache); warm = the same context, another person.`,
+  );
   say('');
   say('| what | median | max | loads |');
   say('|---|---|---|---|');

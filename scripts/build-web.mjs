@@ -17,9 +17,15 @@ function newest(path) {
 
 const force = process.argv.includes('--force');
 const sources = ['src', 'index.html', 'vite.config.ts'].map((p) => join(web, p));
-const stale = force || !existsSync(built) || Math.max(...sources.map(newest), newest(fileURLToPath(new URL('../package-lock.json', import.meta.url)))) > statSync(built).mtimeMs;
+const stale =
+  force ||
+  !existsSync(built) ||
+  Math.max(...sources.map(newest), newest(fileURLToPath(new URL('../package-lock.json', import.meta.url)))) > statSync(built).mtimeMs;
 if (!stale) process.exit(0);
 process.stdout.write('Building the web app (web/ → web/dist)…\n');
 const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
-const result = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }); // the test runner sets NODE_ENV=test: the build is always the production one
+const result = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+}); // the test runner sets NODE_ENV=test: the build is always the production one
 process.exit(result.status ?? 1);

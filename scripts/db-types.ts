@@ -27,16 +27,37 @@ export async function generateDbTypes(serverUrl: string, { verify = false, outFi
   url.pathname = `/${name}`;
   try {
     const database = await openDatabase({ url: url.toString(), poolSize: 1 });
-    try { await migrateToLatest(database.db); } finally { await database.close(); }
-    const run = spawnSync(CODEGEN, [
-      '--url', url.toString(), '--dialect', 'postgres', '--out-file', outFile, '--log-level', 'error',
-      '--date-parser', 'string', '--numeric-parser', 'number',
-      '--type-mapping', JSON.stringify({ timestamptz: 'string', int8: 'number', jsonb: 'JsonText', json: 'JsonText' }),
-      '--custom-imports', JSON.stringify({ JsonText: './db.types.ts#JsonText' }),
-      // Set by triggers, never by a writer: the audit chain (migrations 0005, 0017) and the outbox's gapless sequence (0013).
-      '--overrides', JSON.stringify({ columns: { 'audit_log.seq': 'Generated<number>', 'audit_log.hash': 'Generated<string>', 'outbox_events.seq': 'Generated<number>' } }),
-      ...(verify ? ['--verify'] : []),
-    ], { encoding: 'utf8' });
+    try {
+      await migrateToLatest(database.db);
+    } finally {
+      await database.close();
+    }
+    const run = spawnSync(
+      CODEGEN,
+      [
+        '--url',
+        url.toString(),
+        '--dialect',
+        'postgres',
+        '--out-file',
+        outFile,
+        '--log-level',
+        'error',
+        '--date-parser',
+        'string',
+        '--numeric-parser',
+        'number',
+        '--type-mapping',
+        JSON.stringify({ timestamptz: 'string', int8: 'number', jsonb: 'JsonText', json: 'JsonText' }),
+        '--custom-imports',
+        JSON.stringify({ JsonText: './db.types.ts#JsonText' }),
+        // Set by triggers, never by a writer: the audit chain (migrations 0005, 0017) and the outbox's gapless sequence (0013).
+        '--overrides',
+        JSON.stringify({ columns: { 'audit_log.seq': 'Generated<number>', 'audit_log.hash': 'Generated<string>', 'outbox_events.seq': 'Generated<number>' } }),
+        ...(verify ? ['--verify'] : []),
+      ],
+      { encoding: 'utf8' },
+    );
     return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -7,7 +7,11 @@ import { spawnSync } from 'node:child_process';
 
 function find(dir, out = []) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules') continue;
     const p = join(dir, name);
@@ -19,7 +23,8 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : ['server', 'migrations', 'tests'].flatMap((d) => find(d)).sort();
-const result = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files,
-], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
 process.exit(result.status ?? 1);

@@ -25,7 +25,7 @@ import { actorOf, can, resolveSession } from './modules/access/access.service.ts
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
 import { openSessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
-import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { registerAuditOperatorRoutes, registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
 import { PARTNER_CLIENT_CHANNEL, partnerFromToken, type ClientState } from './modules/partners/partners.service.ts';
 import { NoticeCache } from './platform/notice-cache.ts';
@@ -33,12 +33,15 @@ import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
+import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
+import { registerDiscimusRoutes } from './modules/discimus/discimus.routes.ts';
+import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 import { failInterruptedImports } from './modules/imports/imports.service.ts';
 
@@ -73,17 +76,22 @@ async function openConfigured(config: Readonly<Config>): Promise<Database> {
     return db;
   }
   const owner = await openDatabase({ url: config.databaseUrl, poolSize: 1 });
-  try { await migrateToLatest(owner.db); } finally { await owner.close(); }
+  try {
+    await migrateToLatest(owner.db);
+  } finally {
+    await owner.close();
+  }
   const app = await openDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize, role: config.dbRole });
   const [who] = await app.prepared('kbi_whoami', 'SELECT current_user AS role', []);
-  if (who?.role !== config.dbRole) throw new Error(`could not assume database role ${config.dbRole} (connected as ${String(who?.role)}); grant it to the login role or set KBI_DB_ROLE=`);
+  if (who?.role !== config.dbRole)
+    throw new Error(`could not assume database role ${config.dbRole} (connected as ${String(who?.role)}); grant it to the login role or set KBI_DB_ROLE=`);
   return app;
 }
 
 export async function buildApp({ config, database, logger, operatorToken, extraRoutes }: BuildOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
   const ownDatabase = !database;
-  const db = database ?? await openConfigured(config);
+  const db = database ?? (await openConfigured(config));
   if (database) await migrateToLatest(db.db);
   const codes = await CodeLists.load(db.db);
   // Course-feed runs left 'running' by a process that was killed are failed now, so they can be sent again.
@@ -98,7 +106,9 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
   // The door of every route (platform/door.ts): the ways to authenticate are filled in below.
-  const unready = async (): Promise<never> => { throw new Problem('serviceUnavailable', 'starting'); };
+  const unready = async (): Promise<never> => {
+    throw new Problem('serviceUnavailable', 'starting');
+  };
   const authenticators: Authenticators = { staff: unready, partner: unready, operator: unready, can };
   const routes = installDoors(http, authenticators);
   // One line per request, with the route pattern only: URLs and query strings may carry personal data.
@@ -109,8 +119,15 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     // Every denial is audited once, here, with the facts the throwing service attached.
     onDenied: (req, problem) => {
       const denial = problem.denial!;
-      const ctx = denial.actor ? { actor: denial.actor, requestId: req.id } : req.ctx ?? { actor: ANONYMOUS, requestId: req.id };
-      return recordAudit(db.db, ctx, { action: denial.action, personId: denial.personId, clusters: denial.clusters, result: 'denied', detail: { code: problem.code, ...denial.detail }, insz: denial.insz });
+      const ctx = denial.actor ? { actor: denial.actor, requestId: req.id } : (req.ctx ?? { actor: ANONYMOUS, requestId: req.id });
+      return recordAudit(db.db, ctx, {
+        action: denial.action,
+        personId: denial.personId,
+        clusters: denial.clusters,
+        result: 'denied',
+        detail: { code: problem.code, ...denial.detail },
+        insz: denial.insz,
+      });
     },
   });
   await http.register(cookie);
@@ -119,8 +136,16 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     // A strict policy: nothing inline, nothing from elsewhere (the API docs page brings its own hashes).
     contentSecurityPolicy: {
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
-        fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
       },
     },
     crossOriginEmbedderPolicy: false,
@@ -140,7 +165,8 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     });
     // And per staff member or partner client once authenticated (below), so that one busy actor
     // behind a shared address (a partner's gateway, an office's proxy) is limited as itself.
-    const limitOf = (req: FastifyRequest) => (req.ctx?.actor.kind === 'partner' ? config.partnerRateLimitPerMinute : config.userRateLimitPerMinute) || Number.MAX_SAFE_INTEGER;
+    const limitOf = (req: FastifyRequest) =>
+      (req.ctx?.actor.kind === 'partner' ? config.partnerRateLimitPerMinute : config.userRateLimitPerMinute) || Number.MAX_SAFE_INTEGER;
     if (config.userRateLimitPerMinute > 0 || config.partnerRateLimitPerMinute > 0) {
       perActor = http.createRateLimit({ keyGenerator: (req) => `actor:${req.ctx!.actor.id}`, max: limitOf, timeWindow: 60_000 }) as Limiter;
     }
@@ -152,14 +178,25 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       info: {
         title: 'Kruispuntbank Inburgering — caseworker API',
         version: '1.0.0',
-        description: 'Persons, their integration dossier with its full history, and the reference data it refers to. Staff log in with POST /api/v1/session; every read and write of personal data is checked against role and territory and audited. Errors are RFC 9457 problem+json.',
+        description:
+          'Persons, their integration dossier with its full history, and the reference data it refers to. Staff log in with POST /api/v1/session; every read and write of personal data is checked against role and territory and audited. Errors are RFC 9457 problem+json.',
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'kbi_session', description: 'Staff session from POST /api/v1/session; changes also need the X-CSRF-Token header.' },
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Partner access token from POST /api/exchange/v1/oauth/token (client credentials).' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'kbi_session',
+            description: 'Staff session from POST /api/v1/session; changes also need the X-CSRF-Token header.',
+          },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Partner access token from POST /api/exchange/v1/oauth/token (client credentials).',
+          },
         },
       },
       security: [{ session: [] }],
@@ -174,11 +211,21 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   await http.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   registerExchangeDocs(http);
 
-  http.get('/api/health', { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'Liveness and database check', response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } } } },
+  http.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Operations'],
+        summary: 'Liveness and database check',
+        response: { 200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } } },
+      },
+    },
     async () => {
       await db.db.selectFrom('kbi_migration').select('name').limit(1).execute();
       return { status: 'ok', database: db.kind };
-    });
+    },
+  );
   http.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => http.swagger());
 
   // Staff authenticate with the session cookie (and the CSRF token on every change).
@@ -205,14 +252,21 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   // Partners authenticate as institutions with a bearer token from the client-credentials grant.
   authenticators.partner = async (req) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!bearer) throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({ action: `${req.method} ${req.routeOptions.url}`, personId: null, clusters: [], actor: ANONYMOUS_PARTNER });
+    if (!bearer)
+      throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({
+        action: `${req.method} ${req.routeOptions.url}`,
+        personId: null,
+        clusters: [],
+        actor: ANONYMOUS_PARTNER,
+      });
     return { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: purposeOf(req) };
   };
   // The CLI, while this server holds the embedded database, with the one-time token of the lock file.
   const expectedOperator = operatorToken ? Buffer.from(`Bearer ${operatorToken}`) : null;
   authenticators.operator = async (req) => {
     const given = Buffer.from(String(req.headers.authorization ?? ''));
-    if (!expectedOperator || given.length !== expectedOperator.length || !timingSafeEqual(given, expectedOperator)) throw refused(req, new Problem('unauthenticated', 'operator token required'));
+    if (!expectedOperator || given.length !== expectedOperator.length || !timingSafeEqual(given, expectedOperator))
+      throw refused(req, new Problem('unauthenticated', 'operator token required'));
     return { actor: OPERATOR, requestId: req.id };
   };
   http.addHook('preHandler', async (req, reply) => {
@@ -231,12 +285,17 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz, integrationMaxBackdateDays: config.integrationMaxBackdateDays };
   registerDossierRoutes(http, deps);
   registerAuthorisationRoutes(http, db.db, codes, deps);
+  registerIntegrationRoutes(http, deps);
   registerExchangeRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
+  registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);
-  if (operatorToken) registerOperatorRoutes(http, db);
+  if (operatorToken) {
+    registerOperatorRoutes(http, db);
+    registerAuditOperatorRoutes(http, db.db);
+  }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
   await http.ready();

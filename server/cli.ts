@@ -16,12 +16,17 @@ import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
-import { buildMissingDocuments } from './modules/dossier/documents.ts';
+import { buildMissingDocuments } from './modules/dossier/documents.service.ts';
 import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
 
 function config(): Readonly<Config> {
-  try { return loadConfig(); } catch (e) {
-    if (e instanceof ConfigError) { process.stderr.write(`${e.message}\n`); process.exit(2); }
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
     throw e;
   }
 }
@@ -49,32 +54,47 @@ async function throughServer(cfg: Readonly<Config>, path: string, body: unknown)
   if (!holder?.port) return null;
   process.stderr.write(`the server (pid ${holder.pid}) holds ${cfg.dataDir}; asking it to do the work…\n`);
   const res = await fetch(`http://127.0.0.1:${holder.port}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` },
+    body: JSON.stringify(body),
   });
   const answer = await res.json();
-  if (!res.ok) { process.stderr.write(`${JSON.stringify(answer)}\n`); process.exit(1); }
+  if (!res.ok) {
+    process.stderr.write(`${JSON.stringify(answer)}\n`);
+    process.exit(1);
+  }
   return answer;
 }
 
 const program = new Command('kbi')
-  .description('Kruispuntbank Inburgering — the client-tracking system of Flemish civic integration.\n'
-    + 'Configuration comes from the environment (see README: KBI_DATABASE_URL, KBI_DATA_DIR, PORT, …).')
+  .description(
+    'Kruispuntbank Inburgering — the client-tracking system of Flemish civic integration.\n' +
+      'Configuration comes from the environment (see README: KBI_DATABASE_URL, KBI_DATA_DIR, PORT, …).',
+  )
   .showHelpAfterError();
 
-program.command('serve').description('migrate, seed demo data into an empty database, and serve the API').action(async () => {
-  const { serve } = await import('./main.ts');
-  await serve(config());
-});
+program
+  .command('serve')
+  .description('migrate, seed demo data into an empty database, and serve the API')
+  .action(async () => {
+    const { serve } = await import('./main.ts');
+    await serve(config());
+  });
 
-program.command('migrate').description('bring the database schema up to date').action(async () => {
-  const cfg = config();
-  const database = await openDirect(cfg, 'migrate');
-  const applied = await migrateToLatest(database.db);
-  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the schema is up to date\n');
-  await database.close();
-});
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const cfg = config();
+    const database = await openDirect(cfg, 'migrate');
+    const applied = await migrateToLatest(database.db);
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the schema is up to date\n');
+    await database.close();
+  });
 
-program.command('seed').description('generate a deterministic synthetic population (no real people)')
+program
+  .command('seed')
+  .description('generate a deterministic synthetic population (no real people)')
   .option('--persons <n>', 'number of persons', positiveInt, 5000)
   .option('--seed <s>', 'seed of the generator: the same seed gives the same people', positiveInt, 1)
   .action(async (opts: { persons: number; seed: number }) => {
@@ -85,24 +105,42 @@ program.command('seed').description('generate a deterministic synthetic populati
       return;
     }
     const database = await openDirect(cfg, 'seed');
-    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'persons {bar} {value}/{total} | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+    const bar = process.stdout.isTTY
+      ? new cliProgress.SingleBar({ format: 'persons {bar} {value}/{total} | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic)
+      : null;
     bar?.start(opts.persons, 0);
     const summary = await generateDemoData(database, {
-      persons: opts.persons, seed: opts.seed,
+      persons: opts.persons,
+      seed: opts.seed,
       onProgress: (done, total) => (bar ? bar.update(done) : process.stdout.write(`persons ${done}/${total}\n`)),
     });
     bar?.stop();
-    process.stdout.write(`generated ${summary.persons} persons in ${summary.seconds.toFixed(1)} s (${Math.round(summary.persons / summary.seconds)} persons/s)\n`);
+    process.stdout.write(
+      `generated ${summary.persons} persons in ${summary.seconds.toFixed(1)} s (${Math.round(summary.persons / summary.seconds)} persons/s)\n`,
+    );
     await database.close();
   });
 
-program.command('documents').description('build the stored dossier documents that are missing (after a seed or a bulk import), so that each first partner consult finds one')
+program
+  .command('documents')
+  .description('build the stored dossier documents that are missing (after a seed or a bulk import), so that each first partner consult finds one')
   .option('--batch <n>', 'persons per statement', positiveInt, 500)
   .action(async (opts: { batch: number }) => {
     const cfg = config();
     const database = await openDirect(cfg, 'documents');
-    const missing = Number((await database.db.selectFrom('dossier_documents').select((eb) => eb.fn.countAll<string>().as('n')).where('document', 'is', null).executeTakeFirstOrThrow()).n);
-    const bar = process.stdout.isTTY && missing ? new cliProgress.SingleBar({ format: 'documents {bar} {value}/{total} | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic) : null;
+    const missing = Number(
+      (
+        await database.db
+          .selectFrom('dossier_documents')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('document', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const bar =
+      process.stdout.isTTY && missing
+        ? new cliProgress.SingleBar({ format: 'documents {bar} {value}/{total} | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic)
+        : null;
     bar?.start(missing, 0);
     const started = performance.now();
     const built = await buildMissingDocuments(database, { batch: Math.max(1, opts.batch), onProgress: (n) => bar?.update(Math.min(n, missing)) });
@@ -113,18 +151,26 @@ program.command('documents').description('build the stored dossier documents tha
   });
 
 const referrals = program.command('referrals').description('referrals (toeleidingen) of partners to the agencies');
-referrals.command('expire').description('expire every referral still undecided past its deadline and tell each referring partner (`kbi serve` also does this every KBI_REFERRAL_EXPIRY_MINUTES)')
+referrals
+  .command('expire')
+  .description(
+    'expire every referral still undecided past its deadline and tell each referring partner (`kbi serve` also does this every KBI_REFERRAL_EXPIRY_MINUTES)',
+  )
   .action(async () => {
     const cfg = config();
     const database = await openDirect(cfg, 'referrals expire');
     try {
       const expired = await expireOverdueReferrals({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz });
       process.stdout.write(`expired ${expired} overdue referrals\n`);
-    } finally { await database.close(); }
+    } finally {
+      await database.close();
+    }
   });
 
 const users = program.command('users').description('staff accounts');
-users.command('add').description('add a staff account; the password is read from standard input (never from the command line)')
+users
+  .command('add')
+  .description('add a staff account; the password is read from standard input (never from the command line)')
   .requiredOption('--username <name>', 'log-in name (lower case)')
   .requiredOption('--name <display name>', 'name shown to colleagues')
   .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
@@ -132,7 +178,13 @@ users.command('add').description('add a staff account; the password is read from
   .action(async (opts: { username: string; name: string; role: string; organisation?: string }) => {
     const cfg = config();
     const password = (await readStdin()).split('\n')[0]!.trim();
-    const input = { username: opts.username, displayName: opts.name, role: opts.role, password, ...(opts.organisation ? { organisationId: opts.organisation } : {}) };
+    const input = {
+      username: opts.username,
+      displayName: opts.name,
+      role: opts.role,
+      password,
+      ...(opts.organisation ? { organisationId: opts.organisation } : {}),
+    };
     let made = await throughServer(cfg, '/api/operator/users', input);
     if (!made) {
       const database = await openDirect(cfg, 'users add');
@@ -140,9 +192,15 @@ users.command('add').description('add a staff account; the password is read from
         const row = await addAccountAsOperator(database.db, input);
         made = { username: row.username, role: row.role };
       } catch (e) {
-        if (e instanceof Problem) { process.stderr.write(`kbi: ${e.message}\n`); process.exitCode = 1; return; }
+        if (e instanceof Problem) {
+          process.stderr.write(`kbi: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         throw e;
-      } finally { await database.close(); }
+      } finally {
+        await database.close();
+      }
     }
     process.stdout.write(`account ${made.username} (${made.role}) created\n`);
   });
@@ -155,10 +213,12 @@ async function readStdin(): Promise<string> {
 }
 
 const audit = program.command('audit').description('the audit trail of every access to personal data');
-audit.command('verify').description('check the hash chain of the audit trail; names every altered or missing record (exit code 1)')
+audit
+  .command('verify')
+  .description('check the hash chain of the audit trail; names every altered or missing record (exit code 1)')
   .action(async () => {
     const cfg = config();
-    let report = await throughServer(cfg, '/api/operator/audit/verify', {}) as ChainReport | null;
+    let report = (await throughServer(cfg, '/api/operator/audit/verify', {})) as ChainReport | null;
     if (!report) {
       const database = await openDirect(cfg, 'audit verify');
       report = await verifyAuditChain(database.db);
@@ -173,22 +233,35 @@ audit.command('verify').description('check the hash chain of the audit trail; na
     process.exitCode = 1;
   });
 
-audit.command('person <insz>').description('who accessed this person\'s dossier, when and for which purpose')
+audit
+  .command('person <insz>')
+  .description("who accessed this person's dossier, when and for which purpose")
   .option('--format <format>', 'json, csv or pdf', 'csv')
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (insz: string, opts: { format: string; out?: string }) => {
     if (!['json', 'csv', 'pdf'].includes(opts.format)) throw new InvalidArgumentError('--format must be json, csv or pdf');
     const cfg = config();
-    let report = await throughServer(cfg, '/api/operator/audit/person', { insz }) as PersonAccessReport | null;
+    let report = (await throughServer(cfg, '/api/operator/audit/person', { insz })) as PersonAccessReport | null;
     if (!report) {
       const database = await openDirect(cfg, 'audit person');
-      try { report = await personAccessReport(database.db, { actor: OPERATOR, requestId: 'cli' }, { insz }, cfg.acceptTestInsz); } catch (e) {
-        if (e instanceof Problem) { process.stderr.write(`kbi: ${e.message}\n`); process.exitCode = 1; return; }
+      try {
+        report = await personAccessReport(database.db, { actor: OPERATOR, requestId: 'cli' }, { insz }, cfg.acceptTestInsz);
+      } catch (e) {
+        if (e instanceof Problem) {
+          process.stderr.write(`kbi: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         throw e;
-      } finally { await database.close(); }
+      } finally {
+        await database.close();
+      }
     }
     const body = opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : opts.format === 'csv' ? reportCsv(report) : await reportPdf(report);
-    if (opts.out) { writeFileSync(opts.out, body); process.stderr.write(`${report.items.length} accesses written to ${opts.out}\n`); } else process.stdout.write(body);
+    if (opts.out) {
+      writeFileSync(opts.out, body);
+      process.stderr.write(`${report.items.length} accesses written to ${opts.out}\n`);
+    } else process.stdout.write(body);
   });
 
 registerExportCommands(program, { config, openDirect, throughServer });

@@ -45,28 +45,34 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
 function banner(config: Readonly<Config>, port: number, simulator: boolean, processes: string | null): void {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const storage = config.databaseUrl ? 'PostgreSQL server (KBI_DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  process.stdout.write([
-    '',
-    `  KBI — Kruispuntbank Inburgering is running at ${url}`,
-    `  Web app            ${url}/  (log in with a demo account below)`,
-    `  API documentation  ${url}/api/docs`,
-    `  Health             ${url}/api/health`,
-    `  Database           ${storage}`,
-    ...(processes ? [`  Processes          ${processes}`] : []),
-    `  DISCIMUS           ${config.discimusUrl ? `${config.discimusUrl}${simulator ? '  (simulator, a child process)' : ''}` : 'not configured (KBI_DISCIMUS_URL)'}`,
-    '',
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      '',
+      `  KBI — Kruispuntbank Inburgering is running at ${url}`,
+      `  Web app            ${url}/  (log in with a demo account below)`,
+      `  API documentation  ${url}/api/docs`,
+      `  Health             ${url}/api/health`,
+      `  Database           ${storage}`,
+      ...(processes ? [`  Processes          ${processes}`] : []),
+      `  DISCIMUS           ${config.discimusUrl ? `${config.discimusUrl}${simulator ? '  (simulator, a child process)' : ''}` : 'not configured (KBI_DISCIMUS_URL)'}`,
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 /** An empty database gets the demo population and every database the demo accounts (unless KBI_DEMO_PERSONS=0). */
 async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Readonly<Config>): Promise<void> {
   const log = app.http.log;
-  const { count } = await app.database.db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const { count } = await app.database.db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   if (Number(count) === 0 && config.demoPersons > 0) {
     log.info({ persons: config.demoPersons, seed: config.demoSeed }, 'demo_data_generating');
     process.stdout.write(`  Empty database: generating ${config.demoPersons} synthetic persons (seed ${config.demoSeed})…\n`);
     const summary = await generateDemoData(app.database, {
-      persons: config.demoPersons, seed: config.demoSeed,
+      persons: config.demoPersons,
+      seed: config.demoSeed,
       onProgress: (done, total) => log.info({ done, total }, 'demo_data_progress'),
     });
     process.stdout.write(`  Demo data ready: ${summary.persons} persons in ${summary.seconds.toFixed(1)} s.\n`);
@@ -74,7 +80,9 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
   if (config.demoPersons > 0) {
     const accounts = await ensureDemoAccounts(app.database);
     if (accounts.length) {
-      process.stdout.write(`\n  Demo log-ins (synthetic data only; POST /api/v1/session):\n${accounts.map((a) => `    ${a.role.padEnd(20)} ${a.username.padEnd(24)} ${a.password}`).join('\n')}\n\n`);
+      process.stdout.write(
+        `\n  Demo log-ins (synthetic data only; POST /api/v1/session):\n${accounts.map((a) => `    ${a.role.padEnd(20)} ${a.username.padEnd(24)} ${a.password}`).join('\n')}\n\n`,
+      );
     }
   }
   const users = await app.database.db.selectFrom('users').select('id').limit(1).execute();
@@ -120,7 +128,15 @@ async function supervise(configured: Readonly<Config>): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
-    await Promise.all(alive.map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.process.kill('SIGTERM'); })));
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
     await discimus?.stop();
     process.exit(exitCode);
   };
@@ -143,5 +159,7 @@ async function serveWorker(config: Readonly<Config>): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => { /* the supervisor decides */ });
+  process.on('SIGINT', () => {
+    /* the supervisor decides */
+  });
 }

@@ -11,13 +11,17 @@ import { migrateToLatest } from '../server/platform/migrate.ts';
 import { recordAudit } from '../server/platform/audit.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { makeInsz } from '../server/platform/identifiers/insz.ts';
-import { belgianToday } from '../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../server/modules/integrations/integrations.service.ts';
 import { addDays } from '../server/modules/exchange/workdays.ts';
 
 const kbi = (dataDir: string, ...args: string[]) => kbiWithInput(dataDir, '', ...args);
-const kbiWithInput = (dataDir: string, input: string, ...args: string[]) => spawnSync(process.execPath, ['bin/kbi.js', ...args], {
-  input, encoding: 'utf8', env: { ...process.env, KBI_DATA_DIR: dataDir, KBI_DATABASE_URL: '', KBI_LOG_LEVEL: 'silent' }, timeout: 120_000,
-});
+const kbiWithInput = (dataDir: string, input: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['bin/kbi.js', ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, KBI_DATA_DIR: dataDir, KBI_DATABASE_URL: '', KBI_LOG_LEVEL: 'silent' },
+    timeout: 120_000,
+  });
 
 test('seed, then verify the audit trail, then find the record someone altered', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kbi-cli-'));
@@ -38,7 +42,12 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   // Some audited reads, written the way the server writes them.
   const database = await openDatabase({ url: null, dataDir: dir });
   const persons = await database.db.selectFrom('persons').select('id').limit(6).execute();
-  for (const p of persons) await recordAudit(database.db, { actor: OPERATOR, requestId: 'cli-test' }, { action: 'dossier.read', personId: p.id, clusters: ['personalia'], result: 'allowed' });
+  for (const p of persons)
+    await recordAudit(
+      database.db,
+      { actor: OPERATOR, requestId: 'cli-test' },
+      { action: 'dossier.read', personId: p.id, clusters: ['personalia'], result: 'allowed' },
+    );
   await database.close();
 
   const intact = kbi(dir, 'audit', 'verify');
@@ -64,7 +73,18 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   assert.equal(report.stdout.trim().split('\n').length, 2, 'one access: the read written above');
   assert.ok(!report.stdout.includes(insz), 'the report does not repeat the INSZ');
 
-  const added = kbiWithInput(dir, 'Eerste-beheerder-2026\n', 'users', 'add', '--username', 'first.admin', '--name', 'Eerste beheerder', '--role', 'ADMINISTRATOR');
+  const added = kbiWithInput(
+    dir,
+    'Eerste-beheerder-2026\n',
+    'users',
+    'add',
+    '--username',
+    'first.admin',
+    '--name',
+    'Eerste beheerder',
+    '--role',
+    'ADMINISTRATOR',
+  );
   assert.equal(added.status, 0, added.stderr);
   assert.match(added.stdout, /account first\.admin \(ADMINISTRATOR\) created/);
   const weak = kbiWithInput(dir, 'short\n', 'users', 'add', '--username', 'second.admin', '--name', 'Tweede', '--role', 'ADMINISTRATOR');
@@ -84,13 +104,23 @@ test('kbi referrals expire: an overdue referral expires and its partner gets the
   const setup = await openDatabase({ url: null, dataDir: dir });
   await migrateToLatest(setup.db);
   const { ocmw, overdue, onTime } = await inTransaction(setup.db, 'test:setup', async (tx) => {
-    const org = async (kind: string, name: string) => (await sql<{ id: string }>`INSERT INTO organisations (kind, name) VALUES (${kind}, ${name}) RETURNING id`.execute(tx)).rows[0]!.id;
+    const org = async (kind: string, name: string) =>
+      (await sql<{ id: string }>`INSERT INTO organisations (kind, name) VALUES (${kind}, ${name}) RETURNING id`.execute(tx)).rows[0]!.id;
     const agency = await org('AGENCY', 'Agentschap Integratie en Inburgering');
     const ocmwId = await org('OCMW', 'OCMW Gent');
-    const [person] = (await sql<{ id: string }>`INSERT INTO persons (insz, family_name, given_names, gender, nationality, residence_status, created_by_organisation_id)
-      VALUES (${makeInsz({ birthDate: '1990-04-12', serial: 412 })}, 'Haddad', 'Noor', '2', 'SYR', 'GEZINSHERENIGING_DERDELANDER', ${agency}::uuid) RETURNING id`.execute(tx)).rows;
-    const referral = async (respondBy: string) => (await sql<{ id: string }>`INSERT INTO referrals (person_id, from_id, to_id, reason, referred_on, respond_by, status)
-      VALUES (${person!.id}::uuid, ${ocmwId}::uuid, ${agency}::uuid, 'LEEFLOON', ${addDays(today, -20)}::date, ${respondBy}::date, 'SENT') RETURNING id`.execute(tx)).rows[0]!.id;
+    const [person] = (
+      await sql<{ id: string }>`INSERT INTO persons (insz, family_name, given_names, gender, nationality, residence_status, created_by_organisation_id)
+      VALUES (${makeInsz({ birthDate: '1990-04-12', serial: 412 })}, 'Haddad', 'Noor', '2', 'SYR', 'GEZINSHERENIGING_DERDELANDER', ${agency}::uuid) RETURNING id`.execute(
+        tx,
+      )
+    ).rows;
+    const referral = async (respondBy: string) =>
+      (
+        await sql<{ id: string }>`INSERT INTO referrals (person_id, from_id, to_id, reason, referred_on, respond_by, status)
+      VALUES (${person!.id}::uuid, ${ocmwId}::uuid, ${agency}::uuid, 'LEEFLOON', ${addDays(today, -20)}::date, ${respondBy}::date, 'SENT') RETURNING id`.execute(
+          tx,
+        )
+      ).rows[0]!.id;
     return { ocmw: ocmwId, overdue: await referral(addDays(today, -1)), onTime: await referral(today) };
   });
   await setup.close();
@@ -103,11 +133,30 @@ test('kbi referrals expire: an overdue referral expires and its partner gets the
   const check = await openDatabase({ url: null, dataDir: dir });
   try {
     const statuses = await check.db.selectFrom('referrals').select(['id', 'status']).orderBy('respond_by').execute();
-    assert.deepEqual(statuses, [{ id: overdue, status: 'EXPIRED' }, { id: onTime, status: 'SENT' }], 'due today is still on time');
+    assert.deepEqual(
+      statuses,
+      [
+        { id: overdue, status: 'EXPIRED' },
+        { id: onTime, status: 'SENT' },
+      ],
+      'due today is still on time',
+    );
     const events = await check.db.selectFrom('outbox_events').select(['organisation_id', 'type', 'subject_id', 'payload']).execute();
-    assert.deepEqual(events, [{ organisation_id: ocmw, type: 'referral.expired', subject_id: overdue, payload: { referralId: overdue, status: 'EXPIRED', respondBy: addDays(today, -1) } }],
-      'the referring partner is told, in its event feed');
+    assert.deepEqual(
+      events,
+      [
+        {
+          organisation_id: ocmw,
+          type: 'referral.expired',
+          subject_id: overdue,
+          payload: { referralId: overdue, status: 'EXPIRED', respondBy: addDays(today, -1) },
+        },
+      ],
+      'the referring partner is told, in its event feed',
+    );
     const audits = await check.db.selectFrom('audit_log').select(['action', 'actor_id']).execute();
     assert.deepEqual(audits, [{ action: 'referrals.expire', actor_id: 'system:referral-expiry' }], 'audited; and no read of referrals happened');
-  } finally { await check.close(); }
+  } finally {
+    await check.close();
+  }
 });

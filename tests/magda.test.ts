@@ -54,7 +54,10 @@ const UNMAPPED = new Set(['Inbreuken/Inbreuk/Type']);
 
 function* values(node: unknown, path: string): Generator<[string, string]> {
   if (node === null || node === undefined) return;
-  if (Array.isArray(node)) { for (const n of node) yield* values(n, path); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) yield* values(n, path);
+    return;
+  }
   if (typeof node === 'object') {
     const obj = node as Record<string, unknown>;
     if ('#text' in obj) yield [path, String(obj['#text']).trim()];
@@ -71,7 +74,9 @@ test('every coded value of the MAGDA example dossiers is a code of the list that
   const has = (list: string, code: string) => codes.some((c) => c.list === list && c.code === code);
   const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false });
   const dir = new URL('./fixtures/magda/', import.meta.url);
-  let checked = 0, refused = 0, dossiers = 0;
+  let checked = 0,
+    refused = 0,
+    dossiers = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml'))) {
     const doc = parser.parse(readFileSync(new URL(file, dir), 'utf8'));
     const dossier = doc?.GeefDossierKBIResponse?.Repliek?.Antwoorden?.Antwoord?.Inhoud?.KBIDossier;
@@ -80,7 +85,11 @@ test('every coded value of the MAGDA example dossiers is a code of the list that
     for (const [path, value] of values(dossier, '')) {
       const list = MAPPING[path];
       if (!list || UNMAPPED.has(path) || value === '') continue;
-      if (FALSE_VALUES.has(value)) { assert.equal(has(list, value), false, `${file}: ${path} = ${value} is a false value and must be refused`); refused++; continue; }
+      if (FALSE_VALUES.has(value)) {
+        assert.equal(has(list, value), false, `${file}: ${path} = ${value} is a false value and must be refused`);
+        refused++;
+        continue;
+      }
       assert.ok(has(list, value), `${file}: ${path} = "${value}" is in code list ${list}`);
       checked++;
     }

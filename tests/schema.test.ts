@@ -14,9 +14,11 @@ for (const which of TEST_DATABASES) {
     test('described columns, code lists and history tables match the database', async (t) => {
       const database = await which.open();
       t.after(() => database.close());
-      const cols = (await sql<{ table_name: string; column_name: string; ordinal_position: number }>`
+      const cols = (
+        await sql<{ table_name: string; column_name: string; ordinal_position: number }>`
         SELECT table_name, column_name, ordinal_position FROM information_schema.columns
-        WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(database.db)).rows;
+        WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(database.db)
+      ).rows;
       const columnsOf = (table: string) => cols.filter((c) => c.table_name === table).map((c) => c.column_name);
       const lists = new Set((await database.db.selectFrom('code_list').select('list').distinct().execute()).map((r) => r.list as string));
 
@@ -34,12 +36,20 @@ for (const which of TEST_DATABASES) {
       assert.equal(DOSSIER_RESOURCES.length + 1 + 6, ALL_RESOURCES.length);
 
       // The stored dossier documents (migration 0016) are dropped by every change to a dossier table.
-      const triggers = (await sql<{ table: string; name: string }>`
+      const triggers = (
+        await sql<{ table: string; name: string }>`
         SELECT c.relname AS table, t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-         WHERE t.tgname LIKE 'dossier_changed_%' AND c.relnamespace = current_schema()::regnamespace`.execute(database.db)).rows;
+         WHERE t.tgname LIKE 'dossier_changed_%' AND c.relnamespace = current_schema()::regnamespace`.execute(database.db)
+      ).rows;
       for (const table of ['persons', ...DOSSIER_RESOURCES.map((d) => d.table)]) {
-        assert.deepEqual(triggers.filter((r) => r.table === table).map((r) => r.name).sort(),
-          ['dossier_changed_delete', 'dossier_changed_insert', 'dossier_changed_update'], `${table} keeps its stored dossier document honest`);
+        assert.deepEqual(
+          triggers
+            .filter((r) => r.table === table)
+            .map((r) => r.name)
+            .sort(),
+          ['dossier_changed_delete', 'dossier_changed_insert', 'dossier_changed_update'],
+          `${table} keeps its stored dossier document honest`,
+        );
       }
     });
   });

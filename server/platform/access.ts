@@ -35,7 +35,15 @@ export type Door = (typeof DOORS)[number];
  * What a staff role may do beyond reading and writing dossier clusters: the rule book
  * (access.policy.ts) grants each capability per role; `can(ctx, capability)` asks it.
  */
-export const CAPABILITIES = ['manageUsers', 'readAudit', 'manageAuthorisations', 'consultForOrganisation', 'readUsageStatistics', 'readImportRuns', 'recordIntegrations'] as const;
+export const CAPABILITIES = [
+  'manageUsers',
+  'readAudit',
+  'manageAuthorisations',
+  'consultForOrganisation',
+  'readUsageStatistics',
+  'readImportRuns',
+  'recordIntegrations',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 declare module 'fastify' {

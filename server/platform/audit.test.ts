@@ -13,23 +13,35 @@ import { dossierStatement } from '../modules/dossier/dossier.service.ts';
 import { DOSSIER_RESOURCES } from '../modules/dossier/clusters.ts';
 
 const SERVER = fileURLToPath(new URL('..', import.meta.url));
-const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-  const p = join(dir, name);
-  return statSync(p).isDirectory() ? files(p) : name.endsWith('.ts') && !name.endsWith('.test.ts') ? [p] : [];
-});
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : name.endsWith('.ts') && !name.endsWith('.test.ts') ? [p] : [];
+  });
 
 test('only platform/audit.ts writes audit rows; every other writer goes through its definition', () => {
-  const writers = files(SERVER).filter((f) => /INSERT\s+INTO\s+audit_log|insertInto\(\s*'audit_log'\s*\)/i.test(readFileSync(f, 'utf8'))).map((f) => relative(SERVER, f));
+  const writers = files(SERVER)
+    .filter((f) => /INSERT\s+INTO\s+audit_log|insertInto\(\s*'audit_log'\s*\)/i.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(SERVER, f));
   assert.deepEqual(writers, ['platform/audit.ts']);
-  const users = files(SERVER).filter((f) => /\bauditInsert(Text)?\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(SERVER, f)).sort();
-  assert.deepEqual(users, ['modules/dossier/dossier.service.ts', 'modules/exchange/consult.service.ts', 'modules/lookups/lookups.service.ts', 'platform/audit.ts']);
+  const users = files(SERVER)
+    .filter((f) => /\bauditInsert(Text)?\(/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(SERVER, f))
+    .sort();
+  assert.deepEqual(users, [
+    'modules/dossier/dossier.service.ts',
+    'modules/exchange/consult.service.ts',
+    'modules/lookups/lookups.service.ts',
+    'platform/audit.ts',
+  ]);
 });
 
 test('the statements that audit in SQL insert every column of the definition, in its order', () => {
   const columns = `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')})`;
-  for (const asOf of [false, true]) for (const territory of ['all', 'offices', 'organisation'] as const) {
-    assert.ok(dossierStatement(DOSSIER_RESOURCES, asOf, territory).text.includes(columns), `dossier statement ${asOf} ${territory}`);
-  }
+  for (const asOf of [false, true])
+    for (const territory of ['all', 'offices', 'organisation'] as const) {
+      assert.ok(dossierStatement(DOSSIER_RESOURCES, asOf, territory).text.includes(columns), `dossier statement ${asOf} ${territory}`);
+    }
   const rendered = auditInsertText(Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, `:${c}`])) as never, 'FROM x');
   assert.equal(rendered.replace(/\s+/g, ' '), `${columns} SELECT ${AUDIT_COLUMNS.map((c) => `:${c}`).join(', ')} FROM x`);
 });

@@ -25,7 +25,19 @@ export interface AuditFact {
  * consult, the DVZ list), which give an SQL expression for every column (the type demands each
  * one, so a new column reaches every writer or fails the typecheck).
  */
-export const AUDIT_COLUMNS = ['actor_id', 'actor_kind', 'organisation_id', 'purpose', 'action', 'person_id', 'clusters', 'result', 'request_id', 'detail', 'insz_hash'] as const;
+export const AUDIT_COLUMNS = [
+  'actor_id',
+  'actor_kind',
+  'organisation_id',
+  'purpose',
+  'action',
+  'person_id',
+  'clusters',
+  'result',
+  'request_id',
+  'detail',
+  'insz_hash',
+] as const;
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
 /** `INSERT INTO audit_log (…) SELECT …` as SQL text, for a prepared statement: each column's expression, then the rest of the SELECT (FROM …). */

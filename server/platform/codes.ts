@@ -22,8 +22,16 @@ export class CodeLists {
     const lists = new CodeLists();
     for (const r of rows) {
       const entry: CodeEntry = {
-        list: r.list, code: r.code, labelNl: r.label_nl, labelFr: r.label_fr, labelEn: r.label_en, shortNl: r.short_nl,
-        sortOrder: r.sort_order, attributes: r.attributes ?? {}, validFrom: r.valid_from, validTo: r.valid_to,
+        list: r.list,
+        code: r.code,
+        labelNl: r.label_nl,
+        labelFr: r.label_fr,
+        labelEn: r.label_en,
+        shortNl: r.short_nl,
+        sortOrder: r.sort_order,
+        attributes: r.attributes ?? {},
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
       };
       let list = lists.#lists.get(r.list);
       if (!list) lists.#lists.set(r.list, (list = new Map()));

@@ -145,7 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   };
   if (config.discimusUrl) {
     let parsed: URL | null = null;
-    try { parsed = new URL(config.discimusUrl); } catch { /* reported below */ }
+    try {
+      parsed = new URL(config.discimusUrl);
+    } catch {
+      /* reported below */
+    }
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
       problems.push(`KBI_DISCIMUS_URL must be an http or https base URL without query, got "${config.discimusUrl}"`);
     } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
@@ -157,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   if (!isLoopback(config.host) && !config.allowRemote) {
-    problems.push(`HOST=${config.host} would expose the API beyond this machine; use a loopback address, or set KBI_ALLOW_REMOTE=true with TLS in front (the session cookie is Secure)`);
+    problems.push(
+      `HOST=${config.host} would expose the API beyond this machine; use a loopback address, or set KBI_ALLOW_REMOTE=true with TLS in front (the session cookie is Secure)`,
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -170,7 +176,9 @@ function oidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | nu
   // Tokens and the client secret travel over these URLs: plain http only to this machine (tests).
   const url = (key: string, value: string, what: string): URL | null => {
     let parsed: URL;
-    try { parsed = new URL(value); } catch {
+    try {
+      parsed = new URL(value);
+    } catch {
       problems.push(`${key} must be ${what}, got "${value}"`);
       return null;
     }

@@ -67,9 +67,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface HeldLock { release(): Promise<void> }
+export interface HeldLock {
+  release(): Promise<void>;
+}
 
-export interface Listener { active(): boolean; close(): Promise<void> }
+export interface Listener {
+  active(): boolean;
+  close(): Promise<void>;
+}
 
 /** Opens the database the configuration names. */
 export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number; role?: string | null }): Promise<Database> {
@@ -84,7 +89,9 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
     // Every connection acts as the application role from its start (a session parameter, like SET ROLE).
     options: `-c TimeZone=UTC${role ? ` -c role=${quoteIdent(role).replace(/"/g, '')}` : ''}`,
   });
-  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it */
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
@@ -94,37 +101,63 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
     },
     async exec(text) {
       const client = await pool.connect();
-      try { await client.query(text); } finally { client.release(); }
+      try {
+        await client.query(text);
+      } finally {
+        client.release();
+      }
     },
     async copyRows(table, columns, rows) {
       if (!rows.length) return;
       const client = await pool.connect();
-      try { await copyWithUnnest(client, table, columns, rows); } finally { client.release(); }
+      try {
+        await copyWithUnnest(client, table, columns, rows);
+      } finally {
+        client.release();
+      }
     },
     listen: (channel, onMessage, onLost) => listenPostgres(url, channel, onMessage, onLost),
     async tryLock(key) {
       const client = await pool.connect();
       try {
         const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', [key]);
-        if (!rows[0]?.got) { client.release(); return null; }
-      } catch (e) { client.release(); throw e; }
+        if (!rows[0]?.got) {
+          client.release();
+          return null;
+        }
+      } catch (e) {
+        client.release();
+        throw e;
+      }
       let released = false;
       return {
         async release() {
           if (released) return;
           released = true;
-          try { await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]); client.release(); } catch (e) { client.release(e as Error); }
+          try {
+            await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+            client.release();
+          } catch (e) {
+            client.release(e as Error);
+          }
         },
       };
     },
-    async close() { await db.destroy(); },
+    async close() {
+      await db.destroy();
+    },
   };
 }
 
 async function listenPostgres(url: string, channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener> {
   let closed = false;
   let current: pg.Client | null = null; // connected and listening
-  const retry = () => { if (!closed) setTimeout(() => { void connect(); }, 1000).unref(); };
+  const retry = () => {
+    if (!closed)
+      setTimeout(() => {
+        void connect();
+      }, 1000).unref();
+  };
   async function connect(): Promise<void> {
     const c = new pg.Client({ connectionString: url });
     let up = false;
@@ -137,18 +170,25 @@ async function listenPostgres(url: string, channel: string, onMessage: (payload:
     };
     c.on('error', lost);
     c.on('end', lost);
-    c.on('notification', (n) => { if (n.channel === channel) onMessage(n.payload ?? ''); });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onMessage(n.payload ?? '');
+    });
     try {
       await c.connect();
       await c.query(`LISTEN ${quoteIdent(channel)}`);
     } catch {
       c.removeAllListeners();
-      c.on('error', () => { /* already given up on */ });
+      c.on('error', () => {
+        /* already given up on */
+      });
       c.end().catch(() => {});
       retry();
       return;
     }
-    if (closed) { await c.end().catch(() => {}); return; }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
     up = true;
     current = c;
     onLost(); // whatever was sent while nobody listened is unknown
@@ -160,7 +200,11 @@ async function listenPostgres(url: string, channel: string, onMessage: (payload:
       closed = true;
       const c = current;
       current = null;
-      if (c) { c.removeAllListeners(); c.on('error', () => {}); await c.end().catch(() => {}); }
+      if (c) {
+        c.removeAllListeners();
+        c.on('error', () => {});
+        await c.end().catch(() => {});
+      }
     },
   };
 }
@@ -183,11 +227,18 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       const res = await pglite.query<Row>(text, params, { parsers: PARSERS as never });
       return { command: commandOf(text), rowCount: res.affectedRows ?? 0, rows: res.rows };
     },
-    release() { mutex.release(); },
+    release() {
+      mutex.release();
+    },
   };
   const pool = {
-    async connect() { await mutex.acquire(); return client; },
-    async end() { await pglite.close(); },
+    async connect() {
+      await mutex.acquire();
+      return client;
+    },
+    async end() {
+      await pglite.close();
+    },
   };
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as any }) });
   return {
@@ -195,30 +246,54 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     db,
     async prepared(_name, text, params) {
       await mutex.acquire();
-      try { return (await pglite.query<Row>(text, params as unknown[], { parsers: PARSERS as never })).rows; } finally { mutex.release(); }
+      try {
+        return (await pglite.query<Row>(text, params as unknown[], { parsers: PARSERS as never })).rows;
+      } finally {
+        mutex.release();
+      }
     },
     async exec(text) {
       await mutex.acquire();
-      try { await pglite.exec(text); } finally { mutex.release(); }
+      try {
+        await pglite.exec(text);
+      } finally {
+        mutex.release();
+      }
     },
     async copyRows(table, columns, rows) {
       if (!rows.length) return;
       await mutex.acquire();
-      try { await copyWithUnnest({ query: (t: string, p: unknown[]) => pglite.query(t, p) }, table, columns, rows); } finally { mutex.release(); }
+      try {
+        await copyWithUnnest({ query: (t: string, p: unknown[]) => pglite.query(t, p) }, table, columns, rows);
+      } finally {
+        mutex.release();
+      }
     },
     async listen(channel, onMessage) {
       // One process holds the embedded database, so every notification reaches it: never lost.
       const unlisten = await pglite.listen(channel, onMessage);
       let listening = true;
-      return { active: () => listening, async close() { listening = false; await unlisten(); } };
+      return {
+        active: () => listening,
+        async close() {
+          listening = false;
+          await unlisten();
+        },
+      };
     },
     async tryLock(key) {
       // One process holds the embedded database: its own memory knows every holder.
       if (heldLocks.has(key)) return null;
       heldLocks.add(key);
-      return { async release() { heldLocks.delete(key); } };
+      return {
+        async release() {
+          heldLocks.delete(key);
+        },
+      };
     },
-    async close() { await db.destroy(); },
+    async close() {
+      await db.destroy();
+    },
   };
 }
 
@@ -235,7 +310,8 @@ function commandOf(text: string): string {
 async function copyWithUnnest(client: { query(text: string, params: unknown[]): Promise<unknown> }, table: string, columns: string[], rows: unknown[][]) {
   const typeRes = (await client.query(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`, [table],
+       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [table],
   )) as { rows: { name: string; type: string }[] };
   const typeOf = new Map(typeRes.rows.map((r) => [r.name, r.type]));
   const casts = columns.map((c) => {
@@ -246,18 +322,18 @@ async function copyWithUnnest(client: { query(text: string, params: unknown[]): 
   const CHUNK = 5000;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const params = columns.map((_, i) => chunk.map((r) => {
-      const v = r[i];
-      return v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? JSON.stringify(v) : v;
-    }));
+    const params = columns.map((_, i) =>
+      chunk.map((r) => {
+        const v = r[i];
+        return v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? JSON.stringify(v) : v;
+      }),
+    );
     // Array-typed columns travel as JSON text (unnest would flatten a 2-D array), then are cast back.
-    const selects = casts.map((t, i) => t.endsWith('[]')
-      ? `ARRAY(SELECT jsonb_array_elements_text(c${i}::jsonb))::${t}`
-      : `c${i}::${t}`);
-    const arrays = casts.map((t, i) => t.endsWith('[]') ? `$${i + 1}::text[]` : `$${i + 1}::${arrayTypeOf(t)}`);
+    const selects = casts.map((t, i) => (t.endsWith('[]') ? `ARRAY(SELECT jsonb_array_elements_text(c${i}::jsonb))::${t}` : `c${i}::${t}`));
+    const arrays = casts.map((t, i) => (t.endsWith('[]') ? `$${i + 1}::text[]` : `$${i + 1}::${arrayTypeOf(t)}`));
     const text = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')})
       SELECT ${selects.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${casts.map((_, i) => `c${i}`).join(', ')})`;
-    const arrayParams = params.map((col, i) => casts[i]!.endsWith('[]') ? col.map((v) => (v == null ? null : JSON.stringify(v))) : col);
+    const arrayParams = params.map((col, i) => (casts[i]!.endsWith('[]') ? col.map((v) => (v == null ? null : JSON.stringify(v))) : col));
     await client.query(text, arrayParams);
   }
 }
@@ -285,11 +361,15 @@ class Mutex {
   #locked = false;
   #waiters: (() => void)[] = [];
   acquire(): Promise<void> {
-    if (!this.#locked) { this.#locked = true; return Promise.resolve(); }
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
   release(): void {
     const next = this.#waiters.shift();
-    if (next) next(); else this.#locked = false;
+    if (next) next();
+    else this.#locked = false;
   }
 }

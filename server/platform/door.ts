@@ -22,16 +22,18 @@ export interface Authenticators {
   can(ctx: RequestContext, capability: Capability): boolean;
 }
 
-export interface DeclaredRoute { method: string; url: string; access: Door; capability: Capability | null }
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Door;
+  capability: Capability | null;
+}
 
 /**
  * Routes that plugins register on their own (the API documentation pages and their assets): they
  * show no personal data and are public. Reviewed list; anything else without a door fails.
  */
-export const PLUGIN_PUBLIC_ROUTES: readonly RegExp[] = [
-  /^\/api\/docs(\/.*)?$/,
-  /^\/api\/exchange\/docs(\/.*)?$/,
-];
+export const PLUGIN_PUBLIC_ROUTES: readonly RegExp[] = [/^\/api\/docs(\/.*)?$/, /^\/api\/exchange\/docs(\/.*)?$/];
 
 /**
  * Marks a scope whose plugin registers routes of its own that serve nothing personal (the web app's
@@ -57,7 +59,9 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
     }
     const methods = ([] as string[]).concat(route.method);
     if (!access || !DOORS.includes(access)) {
-      throw new Error(`route ${methods.join(',')} ${route.url} declares no door: add config: { access: ${DOORS.map((d) => `'${d}'`).join(' | ')} } to its options`);
+      throw new Error(
+        `route ${methods.join(',')} ${route.url} declares no door: add config: { access: ${DOORS.map((d) => `'${d}'`).join(' | ')} } to its options`,
+      );
     }
     if (config.capability && access !== 'staff') throw new Error(`route ${methods.join(',')} ${route.url}: a capability is only checked on staff routes`);
     for (const method of methods) routes.push({ method, url: route.url, access, capability: config.capability ?? null });
@@ -67,19 +71,29 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
   http.addHook('preValidation', async (req) => {
     const access = doorOf(req);
     switch (access) {
-      case 'public': return;
+      case 'public':
+        return;
       case 'staff': {
         req.ctx = await auth.staff(req);
         const capability = req.routeOptions.config.capability;
         if (capability && !auth.can(req.ctx, capability)) {
-          throw new Problem('forbidden', `your role may not ${capability}`).denied({ action: `${req.method} ${req.routeOptions.url}`, personId: null, clusters: [] });
+          throw new Problem('forbidden', `your role may not ${capability}`).denied({
+            action: `${req.method} ${req.routeOptions.url}`,
+            personId: null,
+            clusters: [],
+          });
         }
         return;
       }
-      case 'partner': req.ctx = await auth.partner(req); return;
-      case 'operator': req.ctx = await auth.operator(req); return;
+      case 'partner':
+        req.ctx = await auth.partner(req);
+        return;
+      case 'operator':
+        req.ctx = await auth.operator(req);
+        return;
       // Not found (no route) has no door and nothing behind it; anything else would be a bug.
-      default: if (req.routeOptions.url) throw new Problem('internalServerError', 'route without a door');
+      default:
+        if (req.routeOptions.url) throw new Problem('internalServerError', 'route without a door');
     }
   });
   // Personal data is never stored by a browser or a proxy: no answer of the API is (the token
@@ -91,4 +105,5 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
 }
 
 /** The actor's purpose header (Kbi-Purpose), trimmed to what the audit trail keeps. */
-export const purposeOf = (req: FastifyRequest): string | undefined => (typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined);
+export const purposeOf = (req: FastifyRequest): string | undefined =>
+  typeof req.headers['kbi-purpose'] === 'string' ? req.headers['kbi-purpose'].slice(0, 60) : undefined;

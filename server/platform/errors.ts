@@ -29,7 +29,11 @@ const CATALOGUE = {
   unknownCode: { status: 400, title: 'Unknown code value', type: 'urn:problem-type:kbi:unknownCode' },
   invalidPeriod: { status: 400, title: 'Invalid period', type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod' },
   invalidInsz: { status: 400, title: 'Invalid INSZ', type: 'urn:problem-type:belgif-ext:input-validation:invalidStructure' },
-  referencedResourceNotFound: { status: 400, title: 'Referenced resource not found', type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound' },
+  referencedResourceNotFound: {
+    status: 400,
+    title: 'Referenced resource not found',
+    type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound',
+  },
   businessRule: { status: 422, title: 'Business rule violated', type: 'urn:problem-type:kbi:businessRule' },
   unauthenticated: { status: 401, title: 'Unauthenticated', type: 'urn:problem-type:belgif:noAccessToken' },
   forbidden: { status: 403, title: 'Forbidden', type: 'urn:problem-type:belgif:missingPermission' },
@@ -43,7 +47,11 @@ const CATALOGUE = {
   conflict: { status: 409, title: 'Conflict', type: 'urn:problem-type:kbi:conflict' },
   idempotencyKeyReused: { status: 422, title: 'Idempotency key reused with another request', type: 'urn:problem-type:kbi:idempotencyKeyReused' },
   preconditionFailed: { status: 412, title: 'Precondition failed: the record was changed by someone else', type: 'urn:problem-type:kbi:preconditionFailed' },
-  preconditionRequired: { status: 428, title: 'Precondition required: send If-Match with the ETag you read', type: 'urn:problem-type:kbi:preconditionRequired' },
+  preconditionRequired: {
+    status: 428,
+    title: 'Precondition required: send If-Match with the ETag you read',
+    type: 'urn:problem-type:kbi:preconditionRequired',
+  },
   payloadTooLarge: { status: 413, title: 'Payload too large', type: 'urn:problem-type:belgif:payloadTooLarge' },
   unsupportedMediaType: { status: 415, title: 'Unsupported media type', type: 'urn:problem-type:kbi:unsupportedMediaType' },
   tooManyRequests: { status: 429, title: 'Too many requests', type: 'urn:problem-type:belgif:tooManyRequests' },
@@ -55,7 +63,10 @@ export type ProblemCode = keyof typeof CATALOGUE;
 
 /** What an access denial was about, for its audit record (written once, by the error handler). */
 export interface Denial {
-  action: string; personId: string | null; clusters: string[]; insz?: string;
+  action: string;
+  personId: string | null;
+  clusters: string[];
+  insz?: string;
   /** Who was refused, when no actor was established (a failed partner authentication is a partner's). */
   actor?: Actor;
   /** Facts for the audit record beside the problem's code (a client id tried; never a secret). */
@@ -72,7 +83,12 @@ export class Problem extends Error {
     return this;
   }
 
-  constructor(readonly code: ProblemCode, detail?: string, readonly issues?: Issue[], readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: ProblemCode,
+    detail?: string,
+    readonly issues?: Issue[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(detail ?? CATALOGUE[code].title);
     this.status = CATALOGUE[code].status;
   }
@@ -96,6 +112,8 @@ export class Problem extends Error {
 export const invalidField = (where: Issue['in'], name: string, detail: string, code: ProblemCode = 'badRequest') =>
   new Problem(code, `${name}: ${detail}`, [{ in: where, name, detail }]);
 
-export const notFound = (what: string): never => { throw new Problem('resourceNotFound', `${what} not found`); };
+export const notFound = (what: string): never => {
+  throw new Problem('resourceNotFound', `${what} not found`);
+};
 
 export const catalogue = CATALOGUE;

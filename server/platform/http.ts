@@ -18,7 +18,10 @@ const PG_ERRORS: Record<string, ProblemCode> = {
 
 export function sendProblem(reply: FastifyReply, problem: Problem, request: FastifyRequest): FastifyReply {
   if (problem.status === 429 && typeof problem.extra.retryAfter === 'number') reply.header('retry-after', problem.extra.retryAfter);
-  return reply.code(problem.status).type('application/problem+json').send(problem.body(`urn:uuid:${request.id}`));
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problem.body(`urn:uuid:${request.id}`));
 }
 
 function fromValidation(err: FastifyError): Problem {
@@ -28,8 +31,19 @@ function fromValidation(err: FastifyError): Problem {
     const missing = (v.params as { missingProperty?: string }).missingProperty;
     const extra = (v.params as { additionalProperty?: string }).additionalProperty;
     const name = [base, missing ?? extra].filter(Boolean).join('.') || (where === 'body' ? '(body)' : '(parameters)');
-    const detail = extra ? 'is not a known field' : missing ? 'is required' : v.keyword === 'format' ? `must be a valid ${(v.params as { format: string }).format}` : (v.message ?? 'is invalid');
-    return { in: where, name, detail, type: extra ? 'urn:problem-type:belgif:input-validation:unknownInput' : 'urn:problem-type:belgif:input-validation:schemaViolation' };
+    const detail = extra
+      ? 'is not a known field'
+      : missing
+        ? 'is required'
+        : v.keyword === 'format'
+          ? `must be a valid ${(v.params as { format: string }).format}`
+          : (v.message ?? 'is invalid');
+    return {
+      in: where,
+      name,
+      detail,
+      type: extra ? 'urn:problem-type:belgif:input-validation:unknownInput' : 'urn:problem-type:belgif:input-validation:schemaViolation',
+    };
   });
   return new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; ') || 'invalid input', issues);
 }
@@ -60,12 +74,16 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
     if (issues.length) throw new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem('resourceNotFound', `no such endpoint: ${request.method} ${request.routeOptions.url ?? 'path'}`), request));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new Problem('resourceNotFound', `no such endpoint: ${request.method} ${request.routeOptions.url ?? 'path'}`), request),
+  );
 
   app.setErrorHandler(async (err: FastifyError & { code?: string }, request, reply) => {
     if (err instanceof Problem) {
       if (err.denial && hooks.onDenied) {
-        try { await hooks.onDenied(request, err); } catch (auditError) {
+        try {
+          await hooks.onDenied(request, err);
+        } catch (auditError) {
           // A denial that cannot be audited is still a denial; the failure itself is logged.
           request.log.error({ err: auditError }, 'audit_of_denial_failed');
         }
@@ -74,10 +92,17 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
     }
     if (err.validation) return sendProblem(reply, fromValidation(err), request);
     switch (err.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE': return sendProblem(reply, new Problem('payloadTooLarge', 'the request body is larger than this API accepts'), request);
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, new Problem('payloadTooLarge', 'the request body is larger than this API accepts'), request);
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return sendProblem(reply, new Problem('unsupportedMediaType', 'send application/json (or application/merge-patch+json for PATCH)', [{ in: 'header', name: 'Content-Type', detail: 'not supported' }]), request);
+        return sendProblem(
+          reply,
+          new Problem('unsupportedMediaType', 'send application/json (or application/merge-patch+json for PATCH)', [
+            { in: 'header', name: 'Content-Type', detail: 'not supported' },
+          ]),
+          request,
+        );
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return sendProblem(reply, new Problem('badRequest', 'the body is not valid JSON', [{ in: 'body', name: '(body)', detail: 'not valid JSON' }]), request);
@@ -89,9 +114,12 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
     if (pgCode) {
       request.log.warn({ pgCode: err.code, constraint: (err as { constraint?: string }).constraint }, 'database_refused_change');
       const constraint = (err as { constraint?: string }).constraint;
-      const detail = err.code === '23503' ? 'the record is still referred to by other records, or refers to one that does not exist'
-        : err.code === '23505' ? `a record with the same unique value already exists${constraint ? ` (${constraint})` : ''}`
-        : `the database refused the value${constraint ? ` (${constraint})` : ''}`;
+      const detail =
+        err.code === '23503'
+          ? 'the record is still referred to by other records, or refers to one that does not exist'
+          : err.code === '23505'
+            ? `a record with the same unique value already exists${constraint ? ` (${constraint})` : ''}`
+            : `the database refused the value${constraint ? ` (${constraint})` : ''}`;
       return sendProblem(reply, new Problem(pgCode, detail), request);
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
@@ -114,7 +142,10 @@ function findNul(value: unknown, where: Issue['in'], path: string, issues: Issue
     return;
   }
   if (value === null || typeof value !== 'object' || depth > 64 || issues.length >= 20) return;
-  if (Array.isArray(value)) { value.forEach((v, i) => findNul(v, where, path ? `${path}.${i}` : String(i), issues, depth + 1)); return; }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => findNul(v, where, path ? `${path}.${i}` : String(i), issues, depth + 1));
+    return;
+  }
   // A stream (a course-feed upload) is read by its own parser, which checks every field itself.
   if (typeof (value as { pipe?: unknown }).pipe === 'function') return;
   for (const [key, v] of Object.entries(value)) {

@@ -8,15 +8,23 @@ import type { RequestContext } from './access.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from './errors.ts';
 
-export interface StoredAnswer { statusCode: number; body: unknown; headers: Record<string, string> }
+export interface StoredAnswer {
+  statusCode: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 export const requestHash = (method: string, path: string, body: unknown) =>
-  createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
+  createHash('sha256')
+    .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
+    .digest('hex');
 
 export function checkKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{8,128}$/.test(key)) {
-    throw new Problem('badRequest', 'Idempotency-Key must be 8 to 128 visible ASCII characters', [{ in: 'header', name: 'Idempotency-Key', detail: 'malformed' }]);
+    throw new Problem('badRequest', 'Idempotency-Key must be 8 to 128 visible ASCII characters', [
+      { in: 'header', name: 'Idempotency-Key', detail: 'malformed' },
+    ]);
   }
   return key;
 }
@@ -30,11 +38,28 @@ export async function replay(db: Db, ctx: RequestContext, key: string, hash: str
 }
 
 /** Stores the answer in the transaction that made the change, so both exist or neither. */
-export async function remember(tx: Executor, ctx: RequestContext, key: string, method: string, path: string, hash: string, answer: StoredAnswer): Promise<void> {
-  await tx.insertInto('idempotency_keys').values({
-    key, actor_id: ctx.actor.id, method, path, request_hash: hash, status_code: answer.statusCode,
-    response: JSON.stringify(answer.body), headers: JSON.stringify(answer.headers),
-  }).execute();
+export async function remember(
+  tx: Executor,
+  ctx: RequestContext,
+  key: string,
+  method: string,
+  path: string,
+  hash: string,
+  answer: StoredAnswer,
+): Promise<void> {
+  await tx
+    .insertInto('idempotency_keys')
+    .values({
+      key,
+      actor_id: ctx.actor.id,
+      method,
+      path,
+      request_hash: hash,
+      status_code: answer.statusCode,
+      response: JSON.stringify(answer.body),
+      headers: JSON.stringify(answer.headers),
+    })
+    .execute();
 }
 
 /**
@@ -44,7 +69,9 @@ export async function remember(tx: Executor, ctx: RequestContext, key: string, m
  * the remembered answer commit together.
  */
 export async function idempotentCreate(
-  db: Db, req: FastifyRequest, reply: FastifyReply,
+  db: Db,
+  req: FastifyRequest,
+  reply: FastifyReply,
   run: (store: (tx: Executor, answer: StoredAnswer) => Promise<void>) => Promise<StoredAnswer>,
 ): Promise<FastifyReply> {
   const key = checkKey(req.headers['idempotency-key'] as string | undefined);
@@ -52,8 +79,14 @@ export async function idempotentCreate(
   const hash = key ? requestHash(req.method, path, req.body) : '';
   if (key) {
     const earlier = await replay(db, req.ctx, key, hash);
-    if (earlier) return reply.code(earlier.statusCode).headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' }).send(earlier.body);
+    if (earlier)
+      return reply
+        .code(earlier.statusCode)
+        .headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' })
+        .send(earlier.body);
   }
-  const answer = await run(async (tx, a) => { if (key) await remember(tx, req.ctx, key, req.method, path, hash, a); });
+  const answer = await run(async (tx, a) => {
+    if (key) await remember(tx, req.ctx, key, req.method, path, hash, a);
+  });
   return reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
 }

@@ -8,16 +8,19 @@ import { redactInsz } from './identifiers/insz.ts';
 const PERSONAL_KEYS = ['insz', 'familyName', 'givenNames', 'family_name', 'given_names', 'street', 'birthDate', 'birth_date', 'email', 'phone'];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    base: { service: 'kbi' },
-    redact: {
-      paths: [...PERSONAL_KEYS, ...PERSONAL_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'req.headers.cookie'],
-      censor: '[redacted]',
+  return pino(
+    {
+      level,
+      base: { service: 'kbi' },
+      redact: {
+        paths: [...PERSONAL_KEYS, ...PERSONAL_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'req.headers.cookie'],
+        censor: '[redacted]',
+      },
+      hooks: {
+        // Free text (error messages, URLs) may still carry an INSZ: mask it on the way out.
+        streamWrite: (line) => redactInsz(line),
+      },
     },
-    hooks: {
-      // Free text (error messages, URLs) may still carry an INSZ: mask it on the way out.
-      streamWrite: (line) => redactInsz(line),
-    },
-  }, destination);
+    destination,
+  );
 }

@@ -13,16 +13,30 @@ export class NoticeCache<V> {
   /** Counts notices and losses: a value read before the latest one may already be stale. */
   #epoch = 0;
 
-  private constructor(readonly ttlSeconds: number, readonly maxEntries: number, readonly onNotice: (payload: string, cache: NoticeCache<V>) => void) {}
+  private constructor(
+    readonly ttlSeconds: number,
+    readonly maxEntries: number,
+    readonly onNotice: (payload: string, cache: NoticeCache<V>) => void,
+  ) {}
 
   /**
    * Listens on `channel`; by default a notice's payload is the key to drop (`*`: all), or
    * `onNotice` says what a notice drops. `ttlSeconds` 0 gives a memory that keeps nothing.
    */
-  static async open<V>(database: Database, channel: string, ttlSeconds: number, maxEntries = 10_000,
-    onNotice: (payload: string, cache: NoticeCache<V>) => void = (key, cache) => (key === '*' ? cache.clear() : cache.drop(key))): Promise<NoticeCache<V>> {
+  static async open<V>(
+    database: Database,
+    channel: string,
+    ttlSeconds: number,
+    maxEntries = 10_000,
+    onNotice: (payload: string, cache: NoticeCache<V>) => void = (key, cache) => (key === '*' ? cache.clear() : cache.drop(key)),
+  ): Promise<NoticeCache<V>> {
     const cache = new NoticeCache<V>(ttlSeconds, maxEntries, onNotice);
-    if (ttlSeconds > 0) cache.#listener = await database.listen(channel, (payload) => cache.#onNotice(payload), () => cache.clear());
+    if (ttlSeconds > 0)
+      cache.#listener = await database.listen(
+        channel,
+        (payload) => cache.#onNotice(payload),
+        () => cache.clear(),
+      );
     return cache;
   }
 
@@ -30,7 +44,10 @@ export class NoticeCache<V> {
     if (!this.#listener?.active()) return undefined;
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (Date.now() > entry.until) { this.#entries.delete(key); return undefined; }
+    if (Date.now() > entry.until) {
+      this.#entries.delete(key);
+      return undefined;
+    }
     return entry.value;
   }
 

@@ -12,19 +12,31 @@ import type { Executor } from './db.ts';
 import { Problem } from './errors.ts';
 import type { Actor } from './access.ts';
 
-export interface ThrottleSettings { freeAttempts: number; maxBackoffSeconds: number }
+export interface ThrottleSettings {
+  freeAttempts: number;
+  maxBackoffSeconds: number;
+}
 export const DEFAULT_THROTTLE: ThrottleSettings = Object.freeze({ freeAttempts: 5, maxBackoffSeconds: 300 });
 /** A failure this long after the previous one starts a new count. */
 const FORGET_AFTER_MINUTES = 60;
 
 /** Throws 429 (audited as a refused `action` of `actor`) while `key` is blocked. */
 export async function refuseWhileBlocked(db: Executor, key: string, action: string, actor: Actor, detail: Record<string, unknown>): Promise<void> {
-  const row = await db.selectFrom('login_throttle').select(sql<number>`ceil(extract(epoch FROM blocked_until - clock_timestamp()))::int`.as('wait'))
-    .where('key', '=', key).where('blocked_until', '>', sql<string>`clock_timestamp()`).executeTakeFirst();
+  const row = await db
+    .selectFrom('login_throttle')
+    .select(sql<number>`ceil(extract(epoch FROM blocked_until - clock_timestamp()))::int`.as('wait'))
+    .where('key', '=', key)
+    .where('blocked_until', '>', sql<string>`clock_timestamp()`)
+    .executeTakeFirst();
   if (!row) return;
   const wait = Math.max(1, Number(row.wait));
-  throw new Problem('tooManyRequests', `too many failed attempts: try again in ${wait} s`, undefined, { retryAfter: wait })
-    .denied({ action: `${action}.throttled`, personId: null, clusters: [], actor, detail: { ...detail, retryAfter: wait } });
+  throw new Problem('tooManyRequests', `too many failed attempts: try again in ${wait} s`, undefined, { retryAfter: wait }).denied({
+    action: `${action}.throttled`,
+    personId: null,
+    clusters: [],
+    actor,
+    detail: { ...detail, retryAfter: wait },
+  });
 }
 
 /** Counts a failure of `key`; past the free attempts it blocks the key for the next back-off. */

@@ -22,7 +22,11 @@ export async function registerWebApp(http: FastifyInstance, dir = WEB_DIST): Pro
   await http.register(async (scope) => {
     scope.decorate(PUBLIC_SCOPE, true);
     await scope.register(fastifyStatic, {
-      root: dir, prefix: '/', wildcard: false, index: false, cacheControl: false,
+      root: dir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      cacheControl: false,
       setHeaders: (res, path) => {
         res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },

@@ -5,14 +5,30 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type Call } from '../support/app.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 
-interface Line { id: number; lane: number; seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string; personId: string | null; clusters: string[]; result: string; requestId: string | null }
+interface Line {
+  id: number;
+  lane: number;
+  seq: number;
+  at: string;
+  actorId: string;
+  actorKind: string;
+  organisationId: string | null;
+  purpose: string | null;
+  action: string;
+  personId: string | null;
+  clusters: string[];
+  result: string;
+  requestId: string | null;
+}
 
-const search = async (call: Call, body: Record<string, unknown>): Promise<{ items: Line[]; next: string | null }> => expectOk(await call('POST', '/api/v1/audit/search', body));
+const search = async (call: Call, body: Record<string, unknown>): Promise<{ items: Line[]; next: string | null }> =>
+  expectOk(await call('POST', '/api/v1/audit/search', body));
 
 /** Every line of a search, page by page. */
 async function everyPage(call: Call, body: Record<string, unknown>, limit: number): Promise<{ lines: Line[]; pages: number }> {
   const lines: Line[] = [];
-  let cursor: string | null = null, pages = 0;
+  let cursor: string | null = null,
+    pages = 0;
   do {
     const page = await search(call, { ...body, limit, ...(cursor ? { cursor } : {}) });
     assert.ok(page.items.length <= limit);
@@ -42,9 +58,14 @@ for (const which of TEST_DATABASES) {
 
       // By action: only those rows, newest first.
       const reads = await search(officer.call, { action: 'dossier.read' });
-      assert.deepEqual(reads.items.map((l) => [l.action, l.personId, l.result]), [
-        ['dossier.read', outsider.id, 'denied'], ['dossier.read', person.id, 'allowed'], ['dossier.read', person.id, 'allowed'],
-      ]);
+      assert.deepEqual(
+        reads.items.map((l) => [l.action, l.personId, l.result]),
+        [
+          ['dossier.read', outsider.id, 'denied'],
+          ['dossier.read', person.id, 'allowed'],
+          ['dossier.read', person.id, 'allowed'],
+        ],
+      );
       assert.ok(reads.items[0]!.id > reads.items[1]!.id && reads.items[1]!.id > reads.items[2]!.id, 'newest first');
       assert.equal(reads.items[2]!.purpose, 'trajectbegeleiding');
       assert.deepEqual(reads.items[2]!.clusters.length > 0, true);
@@ -52,9 +73,15 @@ for (const which of TEST_DATABASES) {
       assert.equal(reads.next, null);
 
       // An action prefix, the result, the actor and the organisation.
-      assert.deepEqual((await search(officer.call, { action: 'caseLead.*' })).items.map((l) => l.action), ['caseLead.create']);
+      assert.deepEqual(
+        (await search(officer.call, { action: 'caseLead.*' })).items.map((l) => l.action),
+        ['caseLead.create'],
+      );
       const denied = await search(officer.call, { result: 'denied', actorId: `user:${caseworker.userId}` });
-      assert.deepEqual(denied.items.map((l) => [l.action, l.personId]), [['dossier.read', outsider.id]]);
+      assert.deepEqual(
+        denied.items.map((l) => [l.action, l.personId]),
+        [['dossier.read', outsider.id]],
+      );
       const byActor = await search(officer.call, { actorId: `user:${caseworker.userId}` });
       assert.ok(byActor.items.every((l) => l.actorId === `user:${caseworker.userId}` && l.actorKind === 'staff'));
       assert.deepEqual(byActor.items.filter((l) => l.action === 'dossier.read').length, 3);
@@ -66,35 +93,55 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(ofPerson.items.map((l) => l.action).reverse(), ['persons.create', 'caseLead.create', 'dossier.read', 'dossier.read']);
       assert.ok(ofPerson.items.every((l) => l.personId === person.id));
       const text = JSON.stringify(ofPerson);
-      for (const secret of [person.insz, 'Vandersteen', 'Test AGENCY_CASEWORKER', outsider.id]) assert.ok(!text.includes(secret), `the answer does not contain ${secret}`);
+      for (const secret of [person.insz, 'Vandersteen', 'Test AGENCY_CASEWORKER', outsider.id])
+        assert.ok(!text.includes(secret), `the answer does not contain ${secret}`);
 
       // A corrected INSZ: the earlier accesses stay findable under the old and the new number.
       const newInsz = makeInsz({ birthDate: '1991-03-04', serial: 731 });
-      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz, birthDate: '1991-03-04' }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
+      await expectOk(
+        await call(
+          'PATCH',
+          `/api/v1/persons/${person.id}`,
+          { insz: newInsz, birthDate: '1991-03-04' },
+          { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' },
+        ),
+      );
       await expectOk(await caseworker.call('GET', `/api/v1/persons/${person.id}/dossier`));
       const underNew = await search(officer.call, { insz: newInsz, action: 'dossier.read' });
       assert.equal(underNew.items.length, 3, 'two reads under the old INSZ and one under the new');
-      assert.deepEqual((await search(officer.call, { insz: person.insz, action: 'dossier.read' })).items.map((l) => l.id), underNew.items.map((l) => l.id));
+      assert.deepEqual(
+        (await search(officer.call, { insz: person.insz, action: 'dossier.read' })).items.map((l) => l.id),
+        underNew.items.map((l) => l.id),
+      );
 
       // An INSZ KBI does not know: an access about it is still found (by its keyed hash only).
       const unknownInsz = makeInsz({ birthDate: '1970-01-01', serial: 12 });
       await expectOk(await officer.call('POST', '/api/v1/integrations/search', { insz: unknownInsz }));
       const ofUnknown = await search(officer.call, { insz: unknownInsz });
-      assert.deepEqual(ofUnknown.items.map((l) => [l.action, l.personId]), [['integrations.search', null]]);
+      assert.deepEqual(
+        ofUnknown.items.map((l) => [l.action, l.personId]),
+        [['integrations.search', null]],
+      );
 
       // A period: from is inclusive, to exclusive.
       const middle = reads.items[1]!;
       const fromMiddle = await search(officer.call, { action: 'dossier.read', from: middle.at });
       assert.ok(fromMiddle.items.some((l) => l.id === middle.id) && fromMiddle.items.every((l) => l.at >= middle.at));
       const beforeMiddle = await search(officer.call, { action: 'dossier.read', to: middle.at });
-      assert.deepEqual(beforeMiddle.items.map((l) => l.id), [reads.items[2]!.id]);
+      assert.deepEqual(
+        beforeMiddle.items.map((l) => l.id),
+        [reads.items[2]!.id],
+      );
       const ofNobody = await search(officer.call, { from: '2001-01-01T00:00:00Z', to: '2001-02-01T00:00:00+01:00' });
       assert.deepEqual(ofNobody, { items: [], next: null });
 
       // The search itself is an audited access, naming the person it was about but not the INSZ.
       const searches = await search(officer.call, { action: 'audit.search', actorId: `user:${officer.userId}` });
       assert.ok(searches.items.length >= 10);
-      assert.ok(searches.items.some((l) => l.personId === person.id), 'a search by INSZ is recorded against the person');
+      assert.ok(
+        searches.items.some((l) => l.personId === person.id),
+        'a search by INSZ is recorded against the person',
+      );
       const [row] = (await officer.call('POST', '/api/v1/audit/search', { action: 'audit.search', limit: 1 })).body.items;
       assert.equal(row.actorId, `user:${officer.userId}`);
 
@@ -107,8 +154,14 @@ for (const which of TEST_DATABASES) {
       assert.equal((await (await as('TEAM_LEAD', { organisationId: agency.id })).call('POST', '/api/v1/audit/search', {})).status, 403);
       assert.equal((await anonymous('POST', '/api/v1/audit/search', {})).status, 401);
       const refusals = await search(officer.call, { action: 'POST /api/v1/audit/search', result: 'denied' }); // refused at the door, before the service
-      assert.ok(refusals.items.some((l) => l.actorId === `user:${admin.user.id}`), 'the administrator\'s attempt is in the trail');
-      assert.ok(refusals.items.some((l) => l.actorId === `user:${caseworker.userId}`), 'the caseworker\'s attempt is in the trail');
+      assert.ok(
+        refusals.items.some((l) => l.actorId === `user:${admin.user.id}`),
+        "the administrator's attempt is in the trail",
+      );
+      assert.ok(
+        refusals.items.some((l) => l.actorId === `user:${caseworker.userId}`),
+        "the caseworker's attempt is in the trail",
+      );
     });
 
     test('pages are stable while new rows arrive, and every line is seen once', async (t) => {
@@ -126,13 +179,23 @@ for (const which of TEST_DATABASES) {
       assert.ok(pages >= 3);
       const ids = lines.map((l) => l.id);
       assert.equal(new Set(ids).size, ids.length, 'no line twice');
-      assert.ok(ids.every((s, i) => i === 0 || s < ids[i - 1]!), 'newest first across pages');
-      assert.deepEqual(lines.filter((l) => l.id <= newest), whole.items, 'the same lines as one big page');
+      assert.ok(
+        ids.every((s, i) => i === 0 || s < ids[i - 1]!),
+        'newest first across pages',
+      );
+      assert.deepEqual(
+        lines.filter((l) => l.id <= newest),
+        whole.items,
+        'the same lines as one big page',
+      );
       assert.ok(lines.filter((l) => l.id > newest).length <= 1, 'only the first page can show the search made since');
 
       // A filtered search pages the same way.
       const creates = await everyPage(officer.call, { action: 'persons.create' }, 1);
-      assert.deepEqual(creates.lines.map((l) => l.action), ['persons.create', 'persons.create', 'persons.create', 'persons.create']);
+      assert.deepEqual(
+        creates.lines.map((l) => l.action),
+        ['persons.create', 'persons.create', 'persons.create', 'persons.create'],
+      );
       assert.equal(creates.pages, 4);
       const defaults = await search(officer.call, {});
       assert.ok(defaults.items.length <= 100);
@@ -173,8 +236,17 @@ for (const which of TEST_DATABASES) {
       const doc = await expectOk(await officer.call('GET', '/api/openapi.json'));
       const op = doc.paths['/api/v1/audit/search']?.post;
       assert.ok(op, 'OpenAPI documents POST /api/v1/audit/search');
-      assert.deepEqual(Object.keys(op.requestBody.content['application/json'].schema.properties).sort(),
-        ['action', 'actorId', 'cursor', 'from', 'insz', 'limit', 'organisationId', 'result', 'to']);
+      assert.deepEqual(Object.keys(op.requestBody.content['application/json'].schema.properties).sort(), [
+        'action',
+        'actorId',
+        'cursor',
+        'from',
+        'insz',
+        'limit',
+        'organisationId',
+        'result',
+        'to',
+      ]);
     });
   });
 }

@@ -14,7 +14,11 @@ function assertProblem(res: Res, status: number, field?: string) {
   assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
   assert.equal(res.body.status, status);
   assert.ok(res.body.type && res.body.title && res.body.code, 'type, title and code are present');
-  if (field) assert.ok(res.body.issues?.some((i: { name: string }) => i.name === field), `the problem names ${field}: ${JSON.stringify(res.body.issues)}`);
+  if (field)
+    assert.ok(
+      res.body.issues?.some((i: { name: string }) => i.name === field),
+      `the problem names ${field}: ${JSON.stringify(res.body.issues)}`,
+    );
 }
 
 for (const which of TEST_DATABASES) {
@@ -34,25 +38,101 @@ for (const which of TEST_DATABASES) {
         ['INSZ with month 13', () => call('POST', '/api/v1/persons', { ...valid, insz: '85133000105' }), 400, 'insz'],
         ['malformed INSZ in a search', () => call('POST', '/api/v1/persons/search', { insz: '12345678901' }), 400, 'insz'],
         ['unknown gender code', () => call('POST', '/api/v1/persons', { ...valid, insz: '85073003328', gender: 'Z' }), 400, 'gender'],
-        ['unknown contract kind', () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'GRANDMOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01' }), 400, 'kind'],
-        ['unknown field', () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01', colour: 'blue' }), 400, 'colour'],
-        ['missing required field', () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', registeredOn: '2022-08-01' }), 400, 'signedOn'],
-        ['impossible date 30 February', () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', signedOn: '2023-02-30', registeredOn: '2023-03-01' }), 400, 'signedOn'],
-        ['end before start', () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01', endDate: '2021-01-01' }), 400, 'endDate'],
-        ['end before start by a patch', () => call('PATCH', `/api/v1/contracts/${contract.id}`, { endDate: '2020-01-01' }, { 'if-match': '"2"' }), 400, 'endDate'],
-        ['a wished date without a time window', () => call('POST', `/api/v1/persons/${person.id}/appointments`, { requestedById: ocmw.id, reason, status: 'REGISTERED', wishedDate: '2024-01-01' }), 422, 'timeWindow'],
-        ['reference to a record of another dossier', () => call('POST', `/api/v1/persons/${person.id}/contractParts`, { contractId: '00000000-0000-4000-8000-000000000000', part: 'MO' }), 400, 'contractId'],
+        [
+          'unknown contract kind',
+          () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'GRANDMOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01' }),
+          400,
+          'kind',
+        ],
+        [
+          'unknown field',
+          () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01', colour: 'blue' }),
+          400,
+          'colour',
+        ],
+        [
+          'missing required field',
+          () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', registeredOn: '2022-08-01' }),
+          400,
+          'signedOn',
+        ],
+        [
+          'impossible date 30 February',
+          () => call('POST', `/api/v1/persons/${person.id}/contracts`, { kind: 'MOTHER', signedOn: '2023-02-30', registeredOn: '2023-03-01' }),
+          400,
+          'signedOn',
+        ],
+        [
+          'end before start',
+          () =>
+            call('POST', `/api/v1/persons/${person.id}/contracts`, {
+              kind: 'MOTHER',
+              signedOn: '2022-08-01',
+              registeredOn: '2022-08-01',
+              endDate: '2021-01-01',
+            }),
+          400,
+          'endDate',
+        ],
+        [
+          'end before start by a patch',
+          () => call('PATCH', `/api/v1/contracts/${contract.id}`, { endDate: '2020-01-01' }, { 'if-match': '"2"' }),
+          400,
+          'endDate',
+        ],
+        [
+          'a wished date without a time window',
+          () => call('POST', `/api/v1/persons/${person.id}/appointments`, { requestedById: ocmw.id, reason, status: 'REGISTERED', wishedDate: '2024-01-01' }),
+          422,
+          'timeWindow',
+        ],
+        [
+          'reference to a record of another dossier',
+          () => call('POST', `/api/v1/persons/${person.id}/contractParts`, { contractId: '00000000-0000-4000-8000-000000000000', part: 'MO' }),
+          400,
+          'contractId',
+        ],
         ['stale If-Match', () => call('PATCH', `/api/v1/contracts/${contract.id}`, { endDate: '2025-01-01' }, { 'if-match': '"1"' }), 412],
         ['missing If-Match', () => call('PATCH', `/api/v1/contracts/${contract.id}`, { endDate: '2025-01-01' }), 428],
-        ['changing an immutable field', () => call('PATCH', `/api/v1/contractParts/00000000-0000-4000-8000-000000000000`, { contractId: contract.id }, { 'if-match': '"1"' }), 400, 'contractId'],
-        ['wrong content type', () => call('POST', '/api/v1/persons', 'insz=85073003328', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'Content-Type'],
+        [
+          'changing an immutable field',
+          () => call('PATCH', `/api/v1/contractParts/00000000-0000-4000-8000-000000000000`, { contractId: contract.id }, { 'if-match': '"1"' }),
+          400,
+          'contractId',
+        ],
+        [
+          'wrong content type',
+          () => call('POST', '/api/v1/persons', 'insz=85073003328', { 'content-type': 'application/x-www-form-urlencoded' }),
+          415,
+          'Content-Type',
+        ],
         ['text/plain body', () => call('POST', '/api/v1/persons', JSON.stringify({ ...valid, insz: '85073003328' }), { 'content-type': 'text/plain' }), 415],
         ['not JSON', () => call('POST', '/api/v1/persons', '{"insz": ', {}), 400],
         ['oversize body', () => call('POST', '/api/v1/persons', { ...valid, insz: '85073003328', municipality: 'x'.repeat(2 * 1024 * 1024) }), 413],
         ['malformed id in the path', () => call('GET', '/api/v1/contracts/not-a-uuid'), 400, 'id'],
-        ['unknown person', () => call('POST', '/api/v1/persons/00000000-0000-4000-8000-000000000000/contracts', { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-01' }), 404],
+        [
+          'unknown person',
+          () =>
+            call('POST', '/api/v1/persons/00000000-0000-4000-8000-000000000000/contracts', {
+              kind: 'MOTHER',
+              signedOn: '2022-08-01',
+              registeredOn: '2022-08-01',
+            }),
+          404,
+        ],
         ['malformed asOf', () => call('GET', `/api/v1/persons/${person.id}/dossier?asOf=yesterday`), 400, 'asOf'],
-        ['fine without amount', () => call('POST', `/api/v1/persons/${person.id}/infringementDecisions`, { caseId: '00000000-0000-4000-8000-000000000000', decision: 'BOETE', decidedOn: '2023-01-01', fineAmount: 10 }), 400, 'fineAmount'],
+        [
+          'fine without amount',
+          () =>
+            call('POST', `/api/v1/persons/${person.id}/infringementDecisions`, {
+              caseId: '00000000-0000-4000-8000-000000000000',
+              decision: 'BOETE',
+              decidedOn: '2023-01-01',
+              fineAmount: 10,
+            }),
+          400,
+          'fineAmount',
+        ],
       ];
 
       for (const [what, send, status, field] of cases) {

@@ -40,14 +40,21 @@ for (const which of TEST_DATABASES) {
       // Alone, one after the other: the answers to compare with.
       const alone: Res[] = [];
       for (const q of questions) alone.push(await ask(q));
-      const lastBefore = (await app.database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id as number;
+      const lastBefore = (
+        await app.database.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id as number;
       const before = { ...consultBatching };
 
       const together = await Promise.all(questions.map(ask));
 
       // PGlite answers each statement before the next request is read; a server shares them.
       if (which.name === 'postgres') assert.ok(consultBatching.largest > 1, 'some consults shared a statement');
-      assert.ok(consultBatching.questions - before.questions >= questions.length - together.filter((r) => r.status === 403 && r.body.code === 'noAuthorisation').length);
+      assert.ok(
+        consultBatching.questions - before.questions >= questions.length - together.filter((r) => r.status === 403 && r.body.code === 'noAuthorisation').length,
+      );
       const strip = (r: Res) => ({ status: r.status, code: r.body.code, body: r.status === 200 ? r.body : null });
       together.forEach((r, i) => assert.deepEqual(strip(r), strip(alone[i]!), `question ${i} answered as alone`));
 
@@ -65,8 +72,12 @@ for (const which of TEST_DATABASES) {
       });
 
       // One audit record per question, allowed or denied, each naming its own organisation and person.
-      const rows = await app.database.db.selectFrom('audit_log').select(['organisation_id', 'person_id', 'result', 'action'])
-        .where('action', '=', 'exchange.consult').where('id', '>', lastBefore).execute();
+      const rows = await app.database.db
+        .selectFrom('audit_log')
+        .select(['organisation_id', 'person_id', 'result', 'action'])
+        .where('action', '=', 'exchange.consult')
+        .where('id', '>', lastBefore)
+        .execute();
       const expected = new Map<string, number>();
       const got = new Map<string, number>();
       const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);

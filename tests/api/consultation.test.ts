@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type TestApp } from '../support/app.ts';
 import { DATA_CLUSTERS } from '../../server/modules/dossier/clusters.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 
 const PURPOSE = 'BEGELEIDING_OCMW_CLIENT';
 const inDays = (days: number) => {
@@ -23,13 +23,24 @@ async function world(app: TestApp) {
   const ocmw = await app.factories.organisation({ kind: 'OCMW', name: 'OCMW Gent' });
   const worker = await app.as('OCMW_SOCIAL_WORKER', { organisationId: ocmw.id });
   const person = await app.factories.person();
-  await app.factories.add(person.id, 'targetGroupDeterminations', { determinedOn: inDays(-30), determined: true, type: 'PLICHT', subtype: 'VOL_PROG', startDate: inDays(-30) });
+  await app.factories.add(person.id, 'targetGroupDeterminations', {
+    determinedOn: inDays(-30),
+    determined: true,
+    type: 'PLICHT',
+    subtype: 'VOL_PROG',
+    startDate: inDays(-30),
+  });
   await app.factories.add(person.id, 'certificates', { kind: 'INTEGRATION', issuedOn: inDays(-5), documentId: 'IA-TEST-1' });
   return { ocmw, worker, person };
 }
 
 const appointments = (app: TestApp, personId: string) =>
-  app.database.db.selectFrom('appointments').select((eb) => eb.fn.countAll().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow().then((r) => Number(r.n));
+  app.database.db
+    .selectFrom('appointments')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
 
 for (const which of TEST_DATABASES) {
   describe(`consultation screen API (${which.name})`, () => {
@@ -38,7 +49,11 @@ for (const which of TEST_DATABASES) {
       const { worker, person } = await world(app);
       const declared = await worker.call('POST', '/api/v1/consultations/integrations', { insz: person.insz, capacityCode: '1' });
       assert.equal(declared.status, 201);
-      assert.equal((await worker.call('POST', '/api/v1/consultations/integrations', { insz: person.insz, capacityCode: '1' })).status, 200, 'declaring again is a no-op');
+      assert.equal(
+        (await worker.call('POST', '/api/v1/consultations/integrations', { insz: person.insz, capacityCode: '1' })).status,
+        200,
+        'declaring again is a no-op',
+      );
 
       const answer = await expectOk(await worker.call('POST', '/api/v1/consultations/dossier', { insz: person.insz, purpose: PURPOSE }));
       assert.equal(answer.known, true);
@@ -52,7 +67,10 @@ for (const which of TEST_DATABASES) {
       // The dossier itself stays closed to the role: it consults, it does not browse.
       assert.equal((await worker.call('GET', `/api/v1/persons/${person.id}/dossier`)).status, 403);
       const integrations = await expectOk(await worker.call('POST', '/api/v1/consultations/integrations/search', { insz: person.insz }));
-      assert.deepEqual(integrations.items.map((i: any) => [i.capacityCode, i.endsOn]), [['1', null]]);
+      assert.deepEqual(
+        integrations.items.map((i: any) => [i.capacityCode, i.endsOn]),
+        [['1', null]],
+      );
     });
 
     test('a person the OCMW has not integrated is refused (notIntegrated), and the refusal is audited', async (t) => {
@@ -62,9 +80,17 @@ for (const which of TEST_DATABASES) {
       assert.equal(refused.status, 403);
       assert.equal(refused.body.code, 'notIntegrated');
       assert.equal(refused.body.dossier, undefined);
-      const audit = await app.database.db.selectFrom('audit_log').select(['action', 'result', 'organisation_id', 'detail'])
-        .where('actor_id', '=', `user:${worker.userId}`).where('action', '=', 'exchange.consult').execute();
-      assert.deepEqual(audit.map((a) => [a.action, a.result, a.organisation_id]), [['exchange.consult', 'denied', ocmw.id]], 'one denial, for the OCMW');
+      const audit = await app.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'result', 'organisation_id', 'detail'])
+        .where('actor_id', '=', `user:${worker.userId}`)
+        .where('action', '=', 'exchange.consult')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => [a.action, a.result, a.organisation_id]),
+        [['exchange.consult', 'denied', ocmw.id]],
+        'one denial, for the OCMW',
+      );
       assert.equal((typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail).code, 'notIntegrated');
 
       const badInsz = await worker.call('POST', '/api/v1/consultations/dossier', { insz: '85.07.30-033.29', purpose: PURPOSE });
@@ -102,14 +128,20 @@ for (const which of TEST_DATABASES) {
 
       const noWindow = await request({ reason: 'NT2', wishedDate: inDays(7) });
       assert.equal(noWindow.status, 400);
-      assert.deepEqual(noWindow.body.issues.map((i: any) => [i.in, i.name]), [['body', 'timeWindow']]);
+      assert.deepEqual(
+        noWindow.body.issues.map((i: any) => [i.in, i.name]),
+        [['body', 'timeWindow']],
+      );
       assert.equal(await appointments(app, person.id), 0, 'nothing stored');
 
       const unknownReason = await request({ reason: 'KOFFIE', wishedDate: inDays(7) });
       assert.equal(unknownReason.status, 400);
       assert.deepEqual(unknownReason.body.issues.map((i: any) => i.name).sort(), ['reason', 'timeWindow'], 'every faulty field is named');
       const pastDate = await request({ reason: 'NT2', wishedDate: inDays(-1), timeWindow: 'VOORMIDDAG' });
-      assert.deepEqual(pastDate.body.issues.map((i: any) => i.name), ['wishedDate']);
+      assert.deepEqual(
+        pastDate.body.issues.map((i: any) => i.name),
+        ['wishedDate'],
+      );
       assert.equal(await appointments(app, person.id), 0, 'still nothing stored');
 
       const created = await request({ reason: 'NT2', extraInformation: 'Avondcursus gevraagd.', wishedDate: inDays(7), timeWindow: 'VOORMIDDAG' });
@@ -131,7 +163,10 @@ for (const which of TEST_DATABASES) {
       const theirs = await expectOk(await colleague.call('POST', '/api/v1/consultations/appointments/search', { insz: person.insz }));
       assert.deepEqual(theirs.items, []);
       // A colleague of the same OCMW sees them: the requests are the centre's, not the worker's.
-      const sameCentre = await app.as('OCMW_SOCIAL_WORKER', { organisationId: (await app.database.db.selectFrom('users').select('organisation_id').where('id', '=', worker.userId).executeTakeFirstOrThrow()).organisation_id });
+      const sameCentre = await app.as('OCMW_SOCIAL_WORKER', {
+        organisationId: (await app.database.db.selectFrom('users').select('organisation_id').where('id', '=', worker.userId).executeTakeFirstOrThrow())
+          .organisation_id,
+      });
       assert.equal((await expectOk(await sameCentre.call('POST', '/api/v1/consultations/appointments/search', { insz: person.insz }))).items.length, 2);
     });
   });

@@ -31,7 +31,13 @@ const PUBLIC_ROUTES = new Set([
 const isPluginPublic = (url: string) => /^\/api(\/exchange)?\/docs(\/|$)/.test(url) || !url.startsWith('/api/');
 
 /** A concrete path for a route pattern: every parameter a well-formed value. */
-const pathOf = (url: string) => url.replace(/:kind\b/g, 'participations').replace(/:list\b/g, 'staff_role').replace(/:batchId\b/g, 'batch-1').replace(/:[A-Za-z]+/g, randomUUID()).replace(/\*$/, 'x');
+const pathOf = (url: string) =>
+  url
+    .replace(/:kind\b/g, 'participations')
+    .replace(/:list\b/g, 'staff_role')
+    .replace(/:batchId\b/g, 'batch-1')
+    .replace(/:[A-Za-z]+/g, randomUUID())
+    .replace(/\*$/, 'x');
 
 describe(`doors (${which.name})`, () => {
   test('every route declares a door; every non-public route refuses an anonymous caller and one of the wrong kind', async (t) => {
@@ -71,11 +77,23 @@ describe(`doors (${which.name})`, () => {
     try {
       const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SERVE_WEB: 'false' });
       await assert.rejects(
-        buildApp({ config, database, extraRoutes: (http) => { http.get('/api/v1/forgotten', async () => ({ personal: 'data' })); } }),
+        buildApp({
+          config,
+          database,
+          extraRoutes: (http) => {
+            http.get('/api/v1/forgotten', async () => ({ personal: 'data' }));
+          },
+        }),
         /route GET(,HEAD)? \/api\/v1\/forgotten declares no door/,
       );
       await assert.rejects(
-        buildApp({ config, database, extraRoutes: (http) => { http.get('/api/exchange/v1/capable', { config: { access: 'partner', capability: 'readAudit' } }, async () => ({})); } }),
+        buildApp({
+          config,
+          database,
+          extraRoutes: (http) => {
+            http.get('/api/exchange/v1/capable', { config: { access: 'partner', capability: 'readAudit' } }, async () => ({}));
+          },
+        }),
         /a capability is only checked on staff routes/,
       );
     } finally {
@@ -104,7 +122,12 @@ describe(`doors (${which.name})`, () => {
       assert.equal(res.status, 403, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
       assert.doesNotMatch(JSON.stringify(res.body), /nonsense|is not a known field|is required/, `${method} ${path} tells the schema`);
     }
-    const denied = await app.database.db.selectFrom('audit_log').select('action').where('result', '=', 'denied').where('actor_id', '=', `user:${caseworker.userId}`).execute();
+    const denied = await app.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('result', '=', 'denied')
+      .where('actor_id', '=', `user:${caseworker.userId}`)
+      .execute();
     assert.equal(denied.length, cases.length, 'every refusal is audited once');
   });
 

@@ -11,7 +11,7 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
 import { DOSSIER_RESOURCES } from '../../server/modules/dossier/clusters.ts';
 import { AUTHORISABLE_CLUSTERS } from '../../server/modules/authorisations/authorisations.service.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 
@@ -28,7 +28,11 @@ const dayOffset = (days: number) => {
 async function fullPerson(app: TestApp) {
   await generateDemoData(app.database, { persons: 25, seed: 11 });
   const counts = DOSSIER_RESOURCES.map((d) => `SELECT DISTINCT person_id, '${d.table}' AS t FROM ${d.table}`).join(' UNION ALL ');
-  const richest = (await sql.raw<{ person_id: string }>(`SELECT person_id FROM (${counts}) x GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 1`).execute(app.database.db)).rows[0]!;
+  const richest = (
+    await sql
+      .raw<{ person_id: string }>(`SELECT person_id FROM (${counts}) x GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 1`)
+      .execute(app.database.db)
+  ).rows[0]!;
   const person = await expectOk(await app.call('GET', `/api/v1/persons/${richest.person_id}`));
   const office = await app.factories.office((await app.factories.organisation({ kind: 'AGENCY', name: 'Atlas' })).id);
   const add = (resource: string, body: Record<string, unknown>) => app.factories.add(person.id, resource, body);
@@ -53,16 +57,46 @@ for (const which of TEST_DATABASES) {
 
       // Authorisations besides the seed-003 default for OCMW, granted through the admin API.
       const grants = [
-        { partnerKind: 'VDAB', purpose: 'BEGELEIDING_NAAR_WERK', clusters: ['languages', 'level', 'advice', 'certificates', 'perspective'], legalBasis: 'Samenwerkingsprotocol VDAB', startsOn: '2020-01-01' },
-        { partnerKind: 'VMSW', purpose: 'WOONCODE_TAALKENNIS', clusters: ['certificates', 'level', 'housingRequirement'], legalBasis: 'Vlaamse Wooncode art. 92', startsOn: '2020-01-01' },
-        { partnerKind: 'DVZ', purpose: 'VERBLIJFSRECHT_INTEGRATIE', clusters: ['personalia', 'contracts', 'certificates'], legalBasis: 'Vreemdelingenwet art. 1/2', startsOn: '2020-01-01', capacityCodes: ['VERBLIJF'] },
-        { partnerKind: 'CVO', purpose: 'CURSUSORGANISATIE', clusters: ['courses', 'trajectories', 'components'], legalBasis: 'Inburgeringsdecreet', startsOn: '2020-01-01' },
+        {
+          partnerKind: 'VDAB',
+          purpose: 'BEGELEIDING_NAAR_WERK',
+          clusters: ['languages', 'level', 'advice', 'certificates', 'perspective'],
+          legalBasis: 'Samenwerkingsprotocol VDAB',
+          startsOn: '2020-01-01',
+        },
+        {
+          partnerKind: 'VMSW',
+          purpose: 'WOONCODE_TAALKENNIS',
+          clusters: ['certificates', 'level', 'housingRequirement'],
+          legalBasis: 'Vlaamse Wooncode art. 92',
+          startsOn: '2020-01-01',
+        },
+        {
+          partnerKind: 'DVZ',
+          purpose: 'VERBLIJFSRECHT_INTEGRATIE',
+          clusters: ['personalia', 'contracts', 'certificates'],
+          legalBasis: 'Vreemdelingenwet art. 1/2',
+          startsOn: '2020-01-01',
+          capacityCodes: ['VERBLIJF'],
+        },
+        {
+          partnerKind: 'CVO',
+          purpose: 'CURSUSORGANISATIE',
+          clusters: ['courses', 'trajectories', 'components'],
+          legalBasis: 'Inburgeringsdecreet',
+          startsOn: '2020-01-01',
+        },
       ];
       for (const g of grants) await expectOk(await privacy('POST', '/api/v1/authorisations', g), 201);
       const authorisations = (await expectOk(await privacy('GET', `/api/v1/authorisations?on=${belgianToday()}`))).items as any[];
-      assert.ok(authorisations.some((a) => a.partnerKind === 'OCMW' && a.clusters.length === 17), 'seed 003 is loaded by default');
+      assert.ok(
+        authorisations.some((a) => a.partnerKind === 'OCMW' && a.clusters.length === 17),
+        'seed 003 is loaded by default',
+      );
 
-      const kinds = (await app.database.db.selectFrom('code_list').select('code').where('list', '=', 'organisation_kind').orderBy('sort_order').execute()).map((c) => c.code as string);
+      const kinds = (await app.database.db.selectFrom('code_list').select('code').where('list', '=', 'organisation_kind').orderBy('sort_order').execute()).map(
+        (c) => c.code as string,
+      );
       assert.ok(kinds.length >= 10);
       for (const kind of kinds) {
         const { organisation, call } = await partner(app, kind);
@@ -88,7 +122,11 @@ for (const which of TEST_DATABASES) {
           const expected = new Set(forPurpose.flatMap((a) => a.clusters as string[]));
           assert.equal(answer.known, true);
           for (const cluster of AUTHORISABLE_CLUSTERS) {
-            assert.equal(answer.clusters.includes(cluster), expected.has(cluster), `${kind} / ${purpose} / ${cluster}: ${expected.has(cluster) ? 'allowed' : 'denied'}`);
+            assert.equal(
+              answer.clusters.includes(cluster),
+              expected.has(cluster),
+              `${kind} / ${purpose} / ${cluster}: ${expected.has(cluster) ? 'allowed' : 'denied'}`,
+            );
             for (const def of DOSSIER_RESOURCES.filter((d) => d.cluster === cluster)) {
               if (expected.has(cluster)) assert.ok(Array.isArray(answer.dossier[def.resource]), `${kind}: ${def.resource} present`);
               else assert.equal(answer.dossier[def.resource], undefined, `${kind}: ${def.resource} withheld`);
@@ -100,7 +138,12 @@ for (const which of TEST_DATABASES) {
             assert.equal('managingOfficeId' in trajectory, expected.has('trajectoryOffice'), `${kind}: trajectory office`);
             assert.equal('sanctioningPartnerId' in trajectory, expected.has('sanctioningPartner'), `${kind}: sanctioning partner`);
           }
-          const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.consult').orderBy('id', 'desc').executeTakeFirstOrThrow();
+          const audit = await app.database.db
+            .selectFrom('audit_log')
+            .selectAll()
+            .where('action', '=', 'exchange.consult')
+            .orderBy('id', 'desc')
+            .executeTakeFirstOrThrow();
           assert.equal(audit.person_id, person.id);
           assert.equal(audit.purpose, purpose);
           assert.equal(audit.organisation_id, organisation.id);
@@ -116,16 +159,35 @@ for (const which of TEST_DATABASES) {
       await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn: dayOffset(-5) }), 201);
       const answer = await expectOk(await ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: person.insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }));
       assert.equal(answer.clusters.length, 17);
-      assert.deepEqual(answer.dossier.contracts.map((c: any) => c.id), [latest.id], 'only the latest mother or takeover contract');
-      assert.ok(answer.dossier.contractAddenda.every((a: any) => a.contractId === latest.id) && answer.dossier.contractAddenda.length === 1, 'only its addenda');
-      assert.ok(!answer.dossier.contracts.some((c: any) => c.id === older.id) && !answer.dossier.contractAddenda.some((a: any) => a.contractId === older.id), 'the older contract does not leave');
-      assert.deepEqual(answer.dossier.registrations.map((r: any) => r.registeredOn), [dayOffset(-1)], 'the most recent registration of the past year');
-      assert.deepEqual(answer.dossier.targetGroupDeterminations.map((d: any) => [d.determinedOn, d.type]), [[dayOffset(-1), 'RECHT']], 'the most recent target-group determination');
+      assert.deepEqual(
+        answer.dossier.contracts.map((c: any) => c.id),
+        [latest.id],
+        'only the latest mother or takeover contract',
+      );
+      assert.ok(
+        answer.dossier.contractAddenda.every((a: any) => a.contractId === latest.id) && answer.dossier.contractAddenda.length === 1,
+        'only its addenda',
+      );
+      assert.ok(
+        !answer.dossier.contracts.some((c: any) => c.id === older.id) && !answer.dossier.contractAddenda.some((a: any) => a.contractId === older.id),
+        'the older contract does not leave',
+      );
+      assert.deepEqual(
+        answer.dossier.registrations.map((r: any) => r.registeredOn),
+        [dayOffset(-1)],
+        'the most recent registration of the past year',
+      );
+      assert.deepEqual(
+        answer.dossier.targetGroupDeterminations.map((d: any) => [d.determinedOn, d.type]),
+        [[dayOffset(-1), 'RECHT']],
+        'the most recent target-group determination',
+      );
       const texts = answer.dossier.conversations.map((c: any) => c.text);
       assert.ok(texts.includes('Afspraken rond aanwezigheid') && !texts.includes('Intern gesprek'), 'only conversations relevant for OCMW');
       assert.ok(answer.dossier.conversations.every((c: any) => c.relevantFor.includes('OCMW')));
       assert.equal(answer.person, undefined, 'personalia are not among the 17 clusters');
-      for (const withheld of ['invitations', 'infringementCases', 'appointments', 'referrals', 'housingRequirements']) assert.equal(answer.dossier[withheld], undefined);
+      for (const withheld of ['invitations', 'infringementCases', 'appointments', 'referrals', 'housingRequirements'])
+        assert.equal(answer.dossier[withheld], undefined);
 
       // A person KBI does not know: "not known", and the access is still audited under the INSZ's keyed hash.
       const stranger = makeInsz({ birthDate: '1985-07-30', serial: 997 });
@@ -133,7 +195,11 @@ for (const which of TEST_DATABASES) {
       const unknown = await expectOk(await ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: stranger, purpose: 'BEGELEIDING_OCMW_CLIENT' }));
       assert.equal(unknown.known, false);
       assert.equal(unknown.dossier, undefined);
-      const row = (await sql<any>`SELECT insz_hash = kbi_insz_hash(${stranger}) AS same FROM audit_log WHERE action = 'exchange.consult' ORDER BY id DESC LIMIT 1`.execute(app.database.db)).rows[0];
+      const row = (
+        await sql<any>`SELECT insz_hash = kbi_insz_hash(${stranger}) AS same FROM audit_log WHERE action = 'exchange.consult' ORDER BY id DESC LIMIT 1`.execute(
+          app.database.db,
+        )
+      ).rows[0];
       assert.equal(row.same, true);
     });
 
@@ -144,13 +210,21 @@ for (const which of TEST_DATABASES) {
       const vdab = await partner(app, 'VDAB', 'VDAB Gent');
       const ocmw = await partner(app, 'OCMW', 'OCMW Aalst');
       const tables = ['authorisations', 'authorisations_history', 'integrations', 'integrations_history', 'persons', 'contracts'];
-      const deniedCount = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE result = 'denied'`.execute(app.database.db)).rows[0]!.n);
+      const deniedCount = async () =>
+        Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE result = 'denied'`.execute(app.database.db)).rows[0]!.n);
       const consult = (who: { call: Call }, purpose: string) => who.call('POST', '/api/exchange/v1/dossiers/consult', { insz: person.insz, purpose });
 
       // An authorisation that ended yesterday is no authorisation.
-      const grant = await expectOk(await privacy('POST', '/api/v1/authorisations', {
-        partnerOrganisationId: vdab.organisation.id, purpose: 'BEGELEIDING_NAAR_WERK', clusters: ['level'], legalBasis: 'Protocol VDAB', startsOn: '2020-01-01',
-      }), 201);
+      const grant = await expectOk(
+        await privacy('POST', '/api/v1/authorisations', {
+          partnerOrganisationId: vdab.organisation.id,
+          purpose: 'BEGELEIDING_NAAR_WERK',
+          clusters: ['level'],
+          legalBasis: 'Protocol VDAB',
+          startsOn: '2020-01-01',
+        }),
+        201,
+      );
       await expectOk(await consult(vdab, 'BEGELEIDING_NAAR_WERK'));
       await expectOk(await privacy('PATCH', `/api/v1/authorisations/${grant.id}`, { endsOn: dayOffset(-1) }, { 'if-match': '"1"' }));
       let denied = await deniedCount();
@@ -162,7 +236,11 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(await app.rowCounts(...tables), counts);
       const versions = await expectOk(await privacy('GET', `/api/v1/authorisations/${grant.id}`));
       assert.equal(versions.version, 2);
-      assert.deepEqual(versions.versions.map((v: any) => [v.version, v.endsOn]), [[1, null]], 'the earlier version is kept');
+      assert.deepEqual(
+        versions.versions.map((v: any) => [v.version, v.endsOn]),
+        [[1, null]],
+        'the earlier version is kept',
+      );
 
       // An integration that ended yesterday does not carry today's consult.
       await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn: dayOffset(-20) }), 201);
@@ -178,7 +256,10 @@ for (const which of TEST_DATABASES) {
       assert.equal(denial.action, 'exchange.consult');
       assert.ok(denial.insz_hash, 'the refusal is findable by INSZ');
       const history = await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations/search', { insz: person.insz }));
-      assert.deepEqual(history.items.map((i: any) => i.endsOn), [dayOffset(-1)]);
+      assert.deepEqual(
+        history.items.map((i: any) => i.endsOn),
+        [dayOffset(-1)],
+      );
 
       // Bad input: a capacity code outside the sector's list, a malformed INSZ, an unknown purpose; no token at all.
       counts = await app.rowCounts(...tables);

@@ -34,7 +34,11 @@ test('a client over its rate limit gets 429 problem+json with Retry-After, and n
 });
 
 test('each staff member and each partner client has a limit of its own, whatever address it comes from', async (t) => {
-  const app = await startTestApp(t, TEST_DATABASES[0]!, { KBI_RATE_LIMIT_PER_MINUTE: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '3', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '2' });
+  const app = await startTestApp(t, TEST_DATABASES[0]!, {
+    KBI_RATE_LIMIT_PER_MINUTE: '0',
+    KBI_USER_RATE_LIMIT_PER_MINUTE: '3',
+    KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '2',
+  });
   const { call, as, anonymous } = app;
   for (let i = 0; i < 3; i++) assert.equal((await call('GET', '/api/v1/session')).status, 200);
   const before = await app.rowCounts('persons');
@@ -48,12 +52,17 @@ test('each staff member and each partner client has a limit of its own, whatever
 
   // Partners: the administrator who registers them is over its own limit, so the operator does it.
   const tokenFor = async (clientId: string) => {
-    const org = await app.database.db.insertInto('organisations').values({ kind: 'OCMW', name: clientId, recorded_by: 'test:setup' }).returning('id').executeTakeFirstOrThrow();
+    const org = await app.database.db
+      .insertInto('organisations')
+      .values({ kind: 'OCMW', name: clientId, recorded_by: 'test:setup' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const { secret } = await registerClient(app.database, { actor: OPERATOR, requestId: 'test' }, { organisationId: org.id, clientId });
     const res = await anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
     return { authorization: `Bearer ${res.body.access_token}` };
   };
-  const first = await tokenFor('ocmw-first'), second = await tokenFor('ocmw-second');
+  const first = await tokenFor('ocmw-first'),
+    second = await tokenFor('ocmw-second');
   assert.equal((await anonymous('GET', '/api/exchange/v1/whoami', undefined, first)).status, 200);
   assert.equal((await anonymous('GET', '/api/exchange/v1/whoami', undefined, first)).status, 200);
   assert.equal((await anonymous('GET', '/api/exchange/v1/whoami', undefined, first)).status, 429, 'the third request of this partner in a minute');

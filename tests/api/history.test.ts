@@ -25,9 +25,18 @@ for (const which of TEST_DATABASES) {
 
       const contract = await factories.add(person.id, 'contracts', { kind: 'MOTHER', signedOn: '2022-08-01', registeredOn: '2022-08-02', officeId: office.id });
       const trajectory = await factories.add(person.id, 'trajectories', {
-        type: 'TT_IBVP', startDate: '2022-08-01', status: 'OP', statusSince: '2022-08-01', managingOfficeId: office.id,
+        type: 'TT_IBVP',
+        startDate: '2022-08-01',
+        status: 'OP',
+        statusSince: '2022-08-01',
+        managingOfficeId: office.id,
       });
-      const enrolment = await factories.add(person.id, 'enrolments', { courseId: course.id, moduleId: module.id, enrolledOn: '2022-08-15', status: 'INGESCHREVEN' });
+      const enrolment = await factories.add(person.id, 'enrolments', {
+        courseId: course.id,
+        moduleId: module.id,
+        enrolledOn: '2022-08-15',
+        status: 'INGESCHREVEN',
+      });
       const attendance = await factories.add(person.id, 'participations', { enrolmentId: enrolment.id, lessonId: lessons[0].id, attendance: 'ABSENT' });
       await pause();
       const t0 = now();
@@ -41,7 +50,14 @@ for (const which of TEST_DATABASES) {
       await pause();
 
       // Moment 2: the trajectory gets its decision.
-      await expectOk(await call('PATCH', `/api/v1/trajectories/${trajectory.id}`, { decision: 'JA_IB', decisionDate: '2023-06-30', status: 'GS', statusSince: '2023-06-30' }, { 'if-match': '"1"' }));
+      await expectOk(
+        await call(
+          'PATCH',
+          `/api/v1/trajectories/${trajectory.id}`,
+          { decision: 'JA_IB', decisionDate: '2023-06-30', status: 'GS', statusSince: '2023-06-30' },
+          { 'if-match': '"1"' },
+        ),
+      );
       await pause();
       const t2 = now();
       await pause();
@@ -74,7 +90,10 @@ for (const which of TEST_DATABASES) {
 
       // Each earlier state is exact: the whole record equals the version that was current then.
       const versions = (await expectOk(await call('GET', `/api/v1/contracts/${contract.id}/versions`))).items;
-      assert.deepEqual(versions.map((v: any) => v.version), [1, 2, 3]);
+      assert.deepEqual(
+        versions.map((v: any) => v.version),
+        [1, 2, 3],
+      );
       const strip = ({ supersededAt, supersededBy, ...rest }: any) => rest;
       assert.deepEqual(d0.contracts[0], strip(versions[0]));
       assert.deepEqual(d1.contracts[0], strip(versions[1]));
@@ -88,7 +107,12 @@ for (const which of TEST_DATABASES) {
     test('a removed record stays in the history: asOf before the removal still shows it', async (t) => {
       const { call, factories } = await startTestApp(t, which);
       const person = await factories.person();
-      const advice = await factories.add(person.id, 'advice', { source: 'HOUSE_OF_DUTCH', adviceType: (await firstCode(call, 'advice_type')), givenOn: '2023-01-10', text: 'NT2 richtgraad 2' });
+      const advice = await factories.add(person.id, 'advice', {
+        source: 'HOUSE_OF_DUTCH',
+        adviceType: await firstCode(call, 'advice_type'),
+        givenOn: '2023-01-10',
+        text: 'NT2 richtgraad 2',
+      });
       await pause();
       const before = now();
       await pause();
@@ -100,20 +124,30 @@ for (const which of TEST_DATABASES) {
       const nowDoc = await expectOk(await call('GET', `/api/v1/persons/${person.id}/dossier`));
       assert.equal(nowDoc.advice.length, 0);
       const timeline = (await expectOk(await call('GET', `/api/v1/persons/${person.id}/timeline`))).items;
-      assert.deepEqual(timeline.filter((e: any) => e.resource === 'advice').map((e: any) => e.change), ['deleted', 'created']);
+      assert.deepEqual(
+        timeline.filter((e: any) => e.resource === 'advice').map((e: any) => e.change),
+        ['deleted', 'created'],
+      );
     });
 
     test('the database itself refuses an anonymous change and any rewrite of history', async (t) => {
       const { database, factories } = await startTestApp(t, which);
       const person = await factories.person();
       await assert.rejects(sql`UPDATE persons SET family_name = 'X' WHERE id = ${person.id}`.execute(database.db), /who made it/);
-      const asSomeone = (fn: (tx: Tx) => Promise<unknown>) => database.db.transaction().execute(async (tx) => {
-        await sql`SELECT set_config('kbi.actor', 'test:someone', true)`.execute(tx);
-        await fn(tx);
-      });
+      const asSomeone = (fn: (tx: Tx) => Promise<unknown>) =>
+        database.db.transaction().execute(async (tx) => {
+          await sql`SELECT set_config('kbi.actor', 'test:someone', true)`.execute(tx);
+          await fn(tx);
+        });
       await asSomeone((tx) => sql`UPDATE persons SET family_name = 'Nieuw' WHERE id = ${person.id}`.execute(tx));
-      await assert.rejects(asSomeone((tx) => sql`UPDATE persons_history SET family_name = 'Vervalst'`.execute(tx)), /cannot be changed/);
-      await assert.rejects(asSomeone((tx) => sql`DELETE FROM persons_history`.execute(tx)), /cannot be changed/);
+      await assert.rejects(
+        asSomeone((tx) => sql`UPDATE persons_history SET family_name = 'Vervalst'`.execute(tx)),
+        /cannot be changed/,
+      );
+      await assert.rejects(
+        asSomeone((tx) => sql`DELETE FROM persons_history`.execute(tx)),
+        /cannot be changed/,
+      );
       const rows = await database.db.selectFrom('persons_history').select(['family_name', 'ended_by']).execute();
       assert.deepEqual(rows, [{ family_name: person.familyName, ended_by: 'test:someone' }]);
     });

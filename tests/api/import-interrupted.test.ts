@@ -16,16 +16,43 @@ const CSV = { 'content-type': 'text/csv; charset=utf-8' };
 
 async function world(app: TestApp) {
   const cvo = await partner(app, 'CVO', 'CVO Gent');
-  const course = await expectOk(await app.call('POST', '/api/v1/courses', { providerId: cvo.organisation.id, courseType: 'NT2', name: 'NT2 richtgraad 1', trainingCode: 'NT2-RG1', startDate: '2022-09-05', endDate: '2022-12-20' }), 201);
+  const course = await expectOk(
+    await app.call('POST', '/api/v1/courses', {
+      providerId: cvo.organisation.id,
+      courseType: 'NT2',
+      name: 'NT2 richtgraad 1',
+      trainingCode: 'NT2-RG1',
+      startDate: '2022-09-05',
+      endDate: '2022-12-20',
+    }),
+    201,
+  );
   await expectOk(await app.call('POST', '/api/v1/courseModules', { courseId: course.id, code: 'BT1', name: 'Breakthrough 1', hours: 12, sequence: 1 }), 201);
   const person = await app.factories.person();
-  const csv = (n: number) => ['insz;trainingCode;courseStart;moduleCode;enrolmentNumber;enrolledOn;startDate;status;targetAttendanceRate',
-    `${person.insz};NT2-RG1;2022-09-05;BT1;CVO-${n};2022-08-20;2022-09-05;LOPEND;80`].join('\n') + '\n';
+  const csv = (n: number) =>
+    [
+      'insz;trainingCode;courseStart;moduleCode;enrolmentNumber;enrolledOn;startDate;status;targetAttendanceRate',
+      `${person.insz};NT2-RG1;2022-09-05;BT1;CVO-${n};2022-08-20;2022-09-05;LOPEND;80`,
+    ].join('\n') + '\n';
   /** A run as a process killed in the middle of it leaves it: running, with a fresh sign of life. */
-  const leftRunning = async (batchId: string) => (await app.database.db.insertInto('import_batches').values({
-    organisation_id: cvo.organisation.id, kind: 'enrolments', batch_id: batchId, format: 'csv', status: 'running', started_by: 'partner:killed', rows_total: 500,
-  }).returning('id').executeTakeFirstOrThrow()).id;
-  const statusOf = async (id: string) => (await app.database.db.selectFrom('import_batches').select(['status', 'errors']).where('id', '=', id).executeTakeFirstOrThrow());
+  const leftRunning = async (batchId: string) =>
+    (
+      await app.database.db
+        .insertInto('import_batches')
+        .values({
+          organisation_id: cvo.organisation.id,
+          kind: 'enrolments',
+          batch_id: batchId,
+          format: 'csv',
+          status: 'running',
+          started_by: 'partner:killed',
+          rows_total: 500,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const statusOf = async (id: string) =>
+    await app.database.db.selectFrom('import_batches').select(['status', 'errors']).where('id', '=', id).executeTakeFirstOrThrow();
   return { cvo, csv, leftRunning, statusOf };
 }
 
@@ -40,7 +67,10 @@ for (const which of TEST_DATABASES) {
       assert.equal(resent.status, 'succeeded', 'the re-send goes ahead at once');
       const old = await w.statusOf(killed);
       assert.equal(old.status, 'failed');
-      assert.deepEqual(old.errors.map((e: any) => e.code), ['interrupted']);
+      assert.deepEqual(
+        old.errors.map((e: any) => e.code),
+        ['interrupted'],
+      );
 
       // A batch that a live process is importing (it holds the batch's lock): 409, and nothing changes.
       const busy = await w.leftRunning('busy-1');
@@ -59,11 +89,17 @@ for (const which of TEST_DATABASES) {
       const killed = await w.leftRunning('restart-1');
       const live = await w.leftRunning('restart-2');
       const held = await app.database.tryLock(batchLockKey({ organisation_id: w.cvo.organisation.id, kind: 'enrolments', batch_id: 'restart-2' }));
-      const restarted = await buildApp({ config: loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SERVE_WEB: 'false' }), database: app.database });
+      const restarted = await buildApp({
+        config: loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_SERVE_WEB: 'false' }),
+        database: app.database,
+      });
       try {
         const old = await w.statusOf(killed);
         assert.equal(old.status, 'failed');
-        assert.deepEqual(old.errors.map((e: any) => e.code), ['interrupted']);
+        assert.deepEqual(
+          old.errors.map((e: any) => e.code),
+          ['interrupted'],
+        );
         assert.equal((await w.statusOf(live)).status, 'running');
       } finally {
         await held?.release();

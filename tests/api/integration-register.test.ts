@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp } from '../support/app.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 
 const dayOffset = (days: number) => new Date(Date.parse(`${belgianToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const PURPOSE = 'BEGELEIDING_OCMW_CLIENT';
@@ -21,7 +21,12 @@ for (const which of TEST_DATABASES) {
       const ocmw = await partner(app, 'OCMW', 'OCMW Gent');
       const person = await app.factories.person();
       const before = await app.rowCounts('integrations');
-      for (const [startsOn, pattern] of [['2000-01-01', /more than 28 days back/], [dayOffset(-29), /more than 28 days back/], [dayOffset(1), /future/], ['2099-01-01', /future/]] as const) {
+      for (const [startsOn, pattern] of [
+        ['2000-01-01', /more than 28 days back/],
+        [dayOffset(-29), /more than 28 days back/],
+        [dayOffset(1), /future/],
+        ['2099-01-01', /future/],
+      ] as const) {
         const res = await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn });
         assert.equal(res.status, 400, `${startsOn}: ${JSON.stringify(res.body)}`);
         assert.equal(res.body.issues[0].name, 'startsOn');
@@ -31,26 +36,37 @@ for (const which of TEST_DATABASES) {
       await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '1', startsOn: dayOffset(-28) }), 201);
 
       const other = await app.factories.person();
-      const record = (body: Record<string, unknown>, call = app.call) => call('POST', '/api/v1/integrations', { organisationId: ocmw.organisation.id, insz: other.insz, capacityCode: '2', startsOn: '2019-03-01', ...body });
+      const record = (body: Record<string, unknown>, call = app.call) =>
+        call('POST', '/api/v1/integrations', { organisationId: ocmw.organisation.id, insz: other.insz, capacityCode: '2', startsOn: '2019-03-01', ...body });
       const noReason = await record({});
       assert.equal(noReason.status, 400);
       assert.equal(noReason.body.issues[0].name, 'reason');
       const officer = await app.as('PRIVACY_OFFICER');
-      assert.equal((await record({ reason: 'Cliënt sinds 2019, register pas nu aangesloten' }, officer.call)).status, 403, 'only the administrator records an older start');
+      assert.equal(
+        (await record({ reason: 'Cliënt sinds 2019, register pas nu aangesloten' }, officer.call)).status,
+        403,
+        'only the administrator records an older start',
+      );
       assert.equal((await record({ startsOn: dayOffset(3), reason: 'Een start in de toekomst kan niet' })).status, 400);
       const recorded = await expectOk(await record({ reason: 'Cliënt sinds 2019, register pas nu aangesloten' }), 201);
       assert.equal(recorded.startsOn, '2019-03-01');
 
       // The person sees both declarations, with the administrator's reason.
       const report = await expectOk(await officer.call('POST', '/api/v1/audit/personReport', { insz: other.insz }));
-      assert.deepEqual(report.declarations.map((d: any) => [d.organisation, d.capacityCode, d.startsOn, d.reason]), [['OCMW Gent', '2', '2019-03-01', 'Cliënt sinds 2019, register pas nu aangesloten']]);
+      assert.deepEqual(
+        report.declarations.map((d: any) => [d.organisation, d.capacityCode, d.startsOn, d.reason]),
+        [['OCMW Gent', '2', '2019-03-01', 'Cliënt sinds 2019, register pas nu aangesloten']],
+      );
       const first = await expectOk(await officer.call('POST', '/api/v1/audit/personReport', { insz: person.insz }));
-      assert.deepEqual(first.declarations.map((d: any) => [d.organisation, d.capacityCode, d.startsOn, d.reason]), [['OCMW Gent', '1', dayOffset(-28), null]]);
+      assert.deepEqual(
+        first.declarations.map((d: any) => [d.organisation, d.capacityCode, d.startsOn, d.reason]),
+        [['OCMW Gent', '1', dayOffset(-28), null]],
+      );
       const csv = await officer.call('POST', '/api/v1/audit/personReport', { insz: other.insz }, { accept: 'text/csv' });
       assert.match(String(csv.body), /integratieverklaring 2 2019-03-01/);
     });
 
-    test('a consult as of a moment before the partner\'s integration of the person began is refused, audited; after it, answered', async (t) => {
+    test("a consult as of a moment before the partner's integration of the person began is refused, audited; after it, answered", async (t) => {
       const app = await startTestApp(t, which);
       const ocmw = await partner(app, 'OCMW', 'OCMW Gent');
       const person = await app.factories.person();
@@ -60,15 +76,24 @@ for (const which of TEST_DATABASES) {
       assert.equal(early.status, 403, JSON.stringify(early.body));
       assert.equal(early.body.code, 'notIntegrated');
       assert.equal(early.body.issues[0].name, 'asOf');
-      assert.equal((await consult('2015-06-01T00:00:00Z')).status, 403, 'the probe\'s 2015');
-      const denied = await app.database.db.selectFrom('audit_log').select(['action', 'result']).where('action', '=', 'exchange.consultAsOf').orderBy('id').execute();
-      assert.deepEqual(denied.map((r) => r.result), ['denied', 'denied'], 'each refusal audited');
+      assert.equal((await consult('2015-06-01T00:00:00Z')).status, 403, "the probe's 2015");
+      const denied = await app.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'result'])
+        .where('action', '=', 'exchange.consultAsOf')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        denied.map((r) => r.result),
+        ['denied', 'denied'],
+        'each refusal audited',
+      );
       const later = await expectOk(await consult(`${dayOffset(-5)}T12:00:00Z`));
       assert.equal(later.asOf, `${dayOffset(-5)}T12:00:00Z`, 'answered (the person was registered only today, so KBI did not know them then)');
       assert.equal(later.known, false);
     });
 
-    test('the privacy officer\'s anomaly list: a partner declaring unusually many persons, declarations never used; nobody else reads it', async (t) => {
+    test("the privacy officer's anomaly list: a partner declaring unusually many persons, declarations never used; nobody else reads it", async (t) => {
       const app = await startTestApp(t, which);
       const busy = await partner(app, 'OCMW', 'OCMW Druk');
       const quiet = await partner(app, 'OCMW', 'OCMW Rustig');
@@ -81,8 +106,15 @@ for (const which of TEST_DATABASES) {
 
       const officer = await app.as('PRIVACY_OFFICER');
       const list = await expectOk(await officer.call('GET', '/api/v1/audit/integrationAnomalies?days=30&minimum=3&graceDays=0'));
-      assert.deepEqual(list.volume.map((v: any) => [v.organisation, v.declarations, v.medianOfKind]), [['OCMW Druk', 4, 1]]);
-      assert.deepEqual(list.unused.map((u: any) => u.organisation), ['OCMW Druk', 'OCMW Druk', 'OCMW Druk'], 'three of the busy partner\'s declarations were never used; the quiet partner used its one');
+      assert.deepEqual(
+        list.volume.map((v: any) => [v.organisation, v.declarations, v.medianOfKind]),
+        [['OCMW Druk', 4, 1]],
+      );
+      assert.deepEqual(
+        list.unused.map((u: any) => u.organisation),
+        ['OCMW Druk', 'OCMW Druk', 'OCMW Druk'],
+        "three of the busy partner's declarations were never used; the quiet partner used its one",
+      );
       assert.deepEqual(new Set(list.unused.map((u: any) => u.personId)), new Set(persons.slice(1, 4).map((p) => p.id)));
       assert.ok(!JSON.stringify(list).includes(persons[1]!.insz), 'ids, never an INSZ');
       const bad = await officer.call('GET', '/api/v1/audit/integrationAnomalies?days=0');

@@ -11,13 +11,25 @@ import { createUser } from '../../server/modules/access/access.service.ts';
 
 test('no INSZ and no name reaches the log, neither from requests nor from errors', async (t) => {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const database = await TEST_DATABASES[0]!.open();
   const app = await buildApp({ config: loadConfig({ KBI_DEMO_PERSONS: '0' }), database, logger: createLogger('debug', sink) });
-  t.after(async () => { await app.close(); await database.close(); });
+  t.after(async () => {
+    await app.close();
+    await database.close();
+  });
 
   const [org] = await database.prepared('logs_org', `INSERT INTO organisations (kind, name, recorded_by) VALUES ('ABB', 'ABB', 'test:setup') RETURNING id`, []);
-  await createUser(database.db, { actor: OPERATOR, requestId: 'setup' }, { username: 'admin.logs', displayName: 'Griet Admin', role: 'ADMINISTRATOR', organisationId: org!.id, password: 'Logs-test-passw0rd!' });
+  await createUser(
+    database.db,
+    { actor: OPERATOR, requestId: 'setup' },
+    { username: 'admin.logs', displayName: 'Griet Admin', role: 'ADMINISTRATOR', organisationId: org!.id, password: 'Logs-test-passw0rd!' },
+  );
   const loggedIn = await app.http.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin.logs', password: 'Logs-test-passw0rd!' } });
   const headers = { cookie: `kbi_session=${loggedIn.cookies[0]!.value}`, 'x-csrf-token': loggedIn.json().csrfToken };
   const failed = await app.http.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin.logs', password: 'Vandermeulen-93051822361' } });
@@ -37,5 +49,8 @@ test('no INSZ and no name reaches the log, neither from requests nor from errors
   assert.ok(!/93051822361|930518|93\.05\.18-223/.test(all), 'no INSZ in clear');
   assert.ok(!all.includes('Vandermeulen') && !all.includes('Griet'), 'no names');
   assert.ok(all.includes('**.**.**-***.61'), 'an INSZ in free text is masked');
-  assert.ok(lines.some((l) => l.includes('"route":"/api/v1/persons/:personId/dossier"')), 'the route pattern is logged, not the URL');
+  assert.ok(
+    lines.some((l) => l.includes('"route":"/api/v1/persons/:personId/dossier"')),
+    'the route pattern is logged, not the URL',
+  );
 });

@@ -28,8 +28,13 @@ const CLIENT = { client_id: 'kbi', client_secret: 'kbi-test-client-secret-012345
  * requests seen, and optionally a rewrite of the ID tokens it issues (a forger on the way back).
  */
 const idp = {
-  issuer: '', accounts: new Map<string, { preferred_username: string }>(), signIn: '', tokenRequests: 0, server: null as Server | null,
-  key: null as CryptoKey | null, rewriteIdToken: null as ((claims: JWTPayload) => Promise<string>) | null,
+  issuer: '',
+  accounts: new Map<string, { preferred_username: string }>(),
+  signIn: '',
+  tokenRequests: 0,
+  server: null as Server | null,
+  key: null as CryptoKey | null,
+  rewriteIdToken: null as ((claims: JWTPayload) => Promise<string>) | null,
 };
 const signIdToken = (claims: JWTPayload, key: CryptoKey) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test' }).sign(key);
 
@@ -83,8 +88,10 @@ before(async () => {
     }
     // The provider's log-in page: whoever the test chose logs in, without a form.
     if (req.url?.startsWith('/interaction/')) {
-      provider.interactionFinished(req, res, { login: { accountId: idp.signIn } }, { mergeWithLastSubmission: false })
-        .catch((err: Error) => { res.statusCode = 500; res.end(err.message); });
+      provider.interactionFinished(req, res, { login: { accountId: idp.signIn } }, { mergeWithLastSubmission: false }).catch((err: Error) => {
+        res.statusCode = 500;
+        res.end(err.message);
+      });
       return;
     }
     handle(req, res);
@@ -93,7 +100,12 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => idp.server!.close(() => resolve())));
 
-const oidcEnv = () => ({ KBI_OIDC_ISSUER: idp.issuer, KBI_OIDC_CLIENT_ID: CLIENT.client_id, KBI_OIDC_CLIENT_SECRET: CLIENT.client_secret, KBI_OIDC_REDIRECT_URI: REDIRECT_URI });
+const oidcEnv = () => ({
+  KBI_OIDC_ISSUER: idp.issuer,
+  KBI_OIDC_CLIENT_ID: CLIENT.client_id,
+  KBI_OIDC_CLIENT_SECRET: CLIENT.client_secret,
+  KBI_OIDC_REDIRECT_URI: REDIRECT_URI,
+});
 
 /** A browser: one cookie jar per site, redirects followed by hand. */
 function browser(kbi: TestApp) {
@@ -107,7 +119,8 @@ function browser(kbi: TestApp) {
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
-      if (!value || /expires=Thu, 01 Jan 1970|max-age=0/i.test(line)) jar.delete(name); else jar.set(name, value);
+      if (!value || /expires=Thu, 01 Jan 1970|max-age=0/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
     }
     return { res, location: res.headers.get('location') ? new URL(res.headers.get('location')!, url).href : null };
   }
@@ -134,16 +147,26 @@ function browser(kbi: TestApp) {
     async callback(url: URL) {
       const { res } = await get(url.href);
       const text = await res.text();
-      return { status: res.status, text, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null, cookies: res.headers.getSetCookie() };
+      return {
+        status: res.status,
+        text,
+        body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null,
+        cookies: res.headers.getSetCookie(),
+      };
     },
   };
 }
 
 async function staffAccount(kbi: TestApp, username: string, role = 'AGENCY_CASEWORKER') {
-  return createUser(kbi.database.db, { actor: OPERATOR, requestId: 'test-setup' }, { username, displayName: `Test ${username}`, role, organisationId: kbi.homeOrganisationId });
+  return createUser(
+    kbi.database.db,
+    { actor: OPERATOR, requestId: 'test-setup' },
+    { username, displayName: `Test ${username}`, role, organisationId: kbi.homeOrganisationId },
+  );
 }
 
-const count = async (kbi: TestApp, where: string) => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.raw(where)}`.execute(kbi.database.db)).rows[0]!.n);
+const count = async (kbi: TestApp, where: string) =>
+  Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.raw(where)}`.execute(kbi.database.db)).rows[0]!.n);
 const deniedLogins = (kbi: TestApp) => count(kbi, `audit_log WHERE action = 'session.login' AND result = 'denied'`);
 
 for (const which of TEST_DATABASES) runOn(which);
@@ -163,7 +186,11 @@ function runOn(which: TestDatabase) {
       assert.equal(authorization.searchParams.get('redirect_uri'), REDIRECT_URI);
       const attempt = await kbi.database.db.selectFrom('oidc_login_attempts').selectAll().executeTakeFirstOrThrow();
       assert.equal(attempt.id, createHash('sha256').update(authorization.searchParams.get('state')!).digest('hex'), 'the state is kept only as its hash');
-      assert.equal(authorization.searchParams.get('code_challenge'), createHash('sha256').update(attempt.code_verifier).digest('base64url'), 'PKCE: the challenge of the verifier kept server-side');
+      assert.equal(
+        authorization.searchParams.get('code_challenge'),
+        createHash('sha256').update(attempt.code_verifier).digest('base64url'),
+        'PKCE: the challenge of the verifier kept server-side',
+      );
       assert.equal(authorization.searchParams.get('nonce'), attempt.nonce);
 
       const done = await b.callback(callback);
@@ -177,19 +204,37 @@ function runOn(which: TestDatabase) {
       const cookie = `kbi_session=${b.jar(PUBLIC_KBI).get('kbi_session')}`;
       const me = await expectOk(await kbi.anonymous('GET', '/api/v1/session', undefined, { cookie }));
       assert.equal(me.user.id, account.id);
-      const found = await expectOk(await kbi.anonymous('POST', '/api/v1/persons/search', { familyName: person.familyName }, { cookie, 'x-csrf-token': me.csrfToken }));
+      const found = await expectOk(
+        await kbi.anonymous('POST', '/api/v1/persons/search', { familyName: person.familyName }, { cookie, 'x-csrf-token': me.csrfToken }),
+      );
       assert.ok(Array.isArray(found.items));
-      assert.equal((await kbi.anonymous('POST', '/api/v1/persons/search', { familyName: 'x' }, { cookie })).status, 403, 'changes and searches still need the CSRF token');
+      assert.equal(
+        (await kbi.anonymous('POST', '/api/v1/persons/search', { familyName: 'x' }, { cookie })).status,
+        403,
+        'changes and searches still need the CSRF token',
+      );
 
-      const bound = await kbi.database.db.selectFrom('users').select(['oidc_issuer', 'oidc_subject', 'version', 'recorded_by']).where('id', '=', account.id).executeTakeFirstOrThrow();
+      const bound = await kbi.database.db
+        .selectFrom('users')
+        .select(['oidc_issuer', 'oidc_subject', 'version', 'recorded_by'])
+        .where('id', '=', account.id)
+        .executeTakeFirstOrThrow();
       assert.deepEqual(bound, { oidc_issuer: idp.issuer, oidc_subject: 'sub-an', version: 2, recorded_by: `user:${account.id}` });
       const history = await kbi.database.db.selectFrom('users_history').select(['version', 'oidc_subject']).where('id', '=', account.id).execute();
       assert.deepEqual(history, [{ version: 1, oidc_subject: null }], 'the account before binding is kept');
-      const audit = await kbi.database.db.selectFrom('audit_log').select(['action', 'result', 'detail']).where('actor_id', '=', `user:${account.id}`).orderBy('id').execute();
-      assert.deepEqual(audit.slice(0, 2).map((a) => [a.action, a.result, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail]), [
-        ['users.update', 'allowed', { userId: account.id, fields: ['oidcIdentity'] }],
-        ['session.login', 'allowed', { method: 'oidc' }],
-      ]);
+      const audit = await kbi.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'result', 'detail'])
+        .where('actor_id', '=', `user:${account.id}`)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        audit.slice(0, 2).map((a) => [a.action, a.result, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail]),
+        [
+          ['users.update', 'allowed', { userId: account.id, fields: ['oidcIdentity'] }],
+          ['session.login', 'allowed', { method: 'oidc' }],
+        ],
+      );
 
       // From now on the subject counts, not the name: a new name at the provider still opens the account,
       // and another identity that takes the old name opens nothing.
@@ -213,7 +258,10 @@ function runOn(which: TestDatabase) {
       const stranger = await b.callback((await b.logInAt('sub-stranger')).callback);
       assert.equal(stranger.status, 401);
       assert.equal(stranger.body.code, 'unauthenticated');
-      assert.equal(stranger.cookies.some((c) => c.startsWith('kbi_session=')), false);
+      assert.equal(
+        stranger.cookies.some((c) => c.startsWith('kbi_session=')),
+        false,
+      );
       assert.equal(await deniedLogins(kbi), denied + 1, 'the refusal is audited');
 
       assert.equal(await count(kbi, `users WHERE oidc_subject IS NOT NULL`), 1, 'a refused log-in binds nothing');
@@ -288,10 +336,27 @@ function runOn(which: TestDatabase) {
       assert.equal((await b.callback((await b.logInAt('sub-piet')).callback)).status, 200, 'the same account with an untouched attempt gets in');
 
       if (which.name === 'postgres') {
-        const grants = await sql<{ p: string; ok: boolean }>`SELECT p, has_table_privilege('kbi_app', 'oidc_login_attempts', p) AS ok FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p`.execute(kbi.database.db);
-        assert.deepEqual(grants.rows, [{ p: 'SELECT', ok: true }, { p: 'INSERT', ok: true }, { p: 'UPDATE', ok: true }, { p: 'DELETE', ok: false }]);
+        const grants = await sql<{
+          p: string;
+          ok: boolean;
+        }>`SELECT p, has_table_privilege('kbi_app', 'oidc_login_attempts', p) AS ok FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p`.execute(
+          kbi.database.db,
+        );
+        assert.deepEqual(grants.rows, [
+          { p: 'SELECT', ok: true },
+          { p: 'INSERT', ok: true },
+          { p: 'UPDATE', ok: true },
+          { p: 'DELETE', ok: false },
+        ]);
       }
-      const columns = async (table: string) => (await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table} ORDER BY ordinal_position`.execute(kbi.database.db)).rows.map((r) => r.column_name);
+      const columns = async (table: string) =>
+        (
+          await sql<{
+            column_name: string;
+          }>`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table} ORDER BY ordinal_position`.execute(
+            kbi.database.db,
+          )
+        ).rows.map((r) => r.column_name);
       assert.deepEqual(await columns('users_history'), await columns('users'), 'the history trigger copies users rows positionally');
     });
 
@@ -302,7 +367,9 @@ function runOn(which: TestDatabase) {
       const b = browser(kbi);
       const { privateKey: forger } = await generateKeyPair('RS256');
       const sessions = await count(kbi, 'sessions');
-      t.after(() => { idp.rewriteIdToken = null; });
+      t.after(() => {
+        idp.rewriteIdToken = null;
+      });
 
       const forgeries: [string, (claims: JWTPayload) => Promise<string>][] = [
         ['signed with another key', (claims) => signIdToken(claims, forger)],
@@ -325,17 +392,44 @@ function runOn(which: TestDatabase) {
 describe('OpenID Connect configuration', () => {
   test('an issuer needs a client id, secret and redirect URI; plain http only on loopback; every bad key is named', () => {
     const problems = (env: Record<string, string>) => {
-      try { loadConfig(env); } catch (err) { if (err instanceof ConfigError) return err.problems; throw err; }
+      try {
+        loadConfig(env);
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
       return [];
     };
     const missing = problems({ KBI_OIDC_ISSUER: 'https://idp.example/realms/kbi' });
-    assert.deepEqual(missing.map((p) => p.split(' ')[0]), ['KBI_OIDC_CLIENT_ID', 'KBI_OIDC_CLIENT_SECRET', 'KBI_OIDC_REDIRECT_URI']);
-    const insecure = problems({ KBI_OIDC_ISSUER: 'http://idp.example', KBI_OIDC_CLIENT_ID: 'kbi', KBI_OIDC_CLIENT_SECRET: 's', KBI_OIDC_REDIRECT_URI: 'http://kbi.example/api/v1/session/oidc/callback' });
-    assert.deepEqual(insecure.map((p) => p.split(' ')[0]), ['KBI_OIDC_ISSUER', 'KBI_OIDC_REDIRECT_URI']);
-    assert.deepEqual(problems({ KBI_OIDC_ISSUER: 'https://idp.example', KBI_OIDC_CLIENT_ID: 'kbi', KBI_OIDC_CLIENT_SECRET: 's', KBI_OIDC_REDIRECT_URI: 'https://kbi.example/login' })
-      .map((p) => p.split(' ')[0]), ['KBI_OIDC_REDIRECT_URI'], 'the redirect URI is that of the callback');
-    assert.deepEqual(loadConfig({ KBI_OIDC_ISSUER: 'http://127.0.0.1:9000', KBI_OIDC_CLIENT_ID: 'kbi', KBI_OIDC_CLIENT_SECRET: 's', KBI_OIDC_REDIRECT_URI: REDIRECT_URI }).oidc,
-      { issuer: 'http://127.0.0.1:9000', clientId: 'kbi', clientSecret: 's', redirectUri: REDIRECT_URI, usernameClaim: 'preferred_username' });
+    assert.deepEqual(
+      missing.map((p) => p.split(' ')[0]),
+      ['KBI_OIDC_CLIENT_ID', 'KBI_OIDC_CLIENT_SECRET', 'KBI_OIDC_REDIRECT_URI'],
+    );
+    const insecure = problems({
+      KBI_OIDC_ISSUER: 'http://idp.example',
+      KBI_OIDC_CLIENT_ID: 'kbi',
+      KBI_OIDC_CLIENT_SECRET: 's',
+      KBI_OIDC_REDIRECT_URI: 'http://kbi.example/api/v1/session/oidc/callback',
+    });
+    assert.deepEqual(
+      insecure.map((p) => p.split(' ')[0]),
+      ['KBI_OIDC_ISSUER', 'KBI_OIDC_REDIRECT_URI'],
+    );
+    assert.deepEqual(
+      problems({
+        KBI_OIDC_ISSUER: 'https://idp.example',
+        KBI_OIDC_CLIENT_ID: 'kbi',
+        KBI_OIDC_CLIENT_SECRET: 's',
+        KBI_OIDC_REDIRECT_URI: 'https://kbi.example/login',
+      }).map((p) => p.split(' ')[0]),
+      ['KBI_OIDC_REDIRECT_URI'],
+      'the redirect URI is that of the callback',
+    );
+    assert.deepEqual(
+      loadConfig({ KBI_OIDC_ISSUER: 'http://127.0.0.1:9000', KBI_OIDC_CLIENT_ID: 'kbi', KBI_OIDC_CLIENT_SECRET: 's', KBI_OIDC_REDIRECT_URI: REDIRECT_URI })
+        .oidc,
+      { issuer: 'http://127.0.0.1:9000', clientId: 'kbi', clientSecret: 's', redirectUri: REDIRECT_URI, usernameClaim: 'preferred_username' },
+    );
     assert.equal(loadConfig({}).oidc, null, 'off without an issuer');
   });
 
@@ -346,6 +440,10 @@ describe('OpenID Connect configuration', () => {
     assert.equal((await plain.anonymous('GET', '/api/v1/session/oidc/start')).status, 404);
     const withOidc = await startTestApp(t, which, oidcEnv());
     assert.deepEqual(await expectOk(await withOidc.anonymous('GET', '/api/v1/session/methods')), { local: true, oidc: true });
-    assert.equal((await withOidc.anonymous('GET', '/api/v1/session/oidc/start?returnTo=//evil.example/')).status, 400, 'a return path on another site is refused');
+    assert.equal(
+      (await withOidc.anonymous('GET', '/api/v1/session/oidc/start?returnTo=//evil.example/')).status,
+      400,
+      'a return path on another site is refused',
+    );
   });
 });

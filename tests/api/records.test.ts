@@ -9,7 +9,13 @@ for (const which of TEST_DATABASES) {
     test('a person is registered, read with its ETag, changed with If-Match and found again', async (t) => {
       const { call } = await startTestApp(t, which);
       const created = await call('POST', '/api/v1/persons', {
-        insz: '85.07.30-033.28', familyName: 'El Amrani', givenNames: 'Youssef', gender: '1', nationality: 'SYR', postcode: '2000', municipality: 'Antwerpen',
+        insz: '85.07.30-033.28',
+        familyName: 'El Amrani',
+        givenNames: 'Youssef',
+        gender: '1',
+        nationality: 'SYR',
+        postcode: '2000',
+        municipality: 'Antwerpen',
       });
       assert.equal(created.status, 201);
       assert.equal(created.body.insz, '85073003328', 'stored without separators');
@@ -21,8 +27,14 @@ for (const which of TEST_DATABASES) {
 
       const read = await call('GET', `/api/v1/persons/${created.body.id}`);
       assert.equal(read.headers.get('etag'), '"1"');
-      const changed = await expectOk(await call('PATCH', `/api/v1/persons/${created.body.id}`, { postcode: '9000', municipality: 'Gent' },
-        { 'if-match': '"1"', 'content-type': 'application/merge-patch+json' }));
+      const changed = await expectOk(
+        await call(
+          'PATCH',
+          `/api/v1/persons/${created.body.id}`,
+          { postcode: '9000', municipality: 'Gent' },
+          { 'if-match': '"1"', 'content-type': 'application/merge-patch+json' },
+        ),
+      );
       assert.equal(changed.version, 2);
       assert.equal(changed.province, 'EAST_FLANDERS');
 
@@ -30,7 +42,10 @@ for (const which of TEST_DATABASES) {
       assert.equal(duplicate.status, 409, 'one current person per INSZ');
 
       const byInsz = await expectOk(await call('POST', '/api/v1/persons/search', { insz: '85073003328' }));
-      assert.deepEqual(byInsz.items.map((p: any) => p.id), [created.body.id]);
+      assert.deepEqual(
+        byInsz.items.map((p: any) => p.id),
+        [created.body.id],
+      );
       const byName = await expectOk(await call('POST', '/api/v1/persons/search', { familyName: 'el am' }));
       assert.equal(byName.items.length, 1);
       const byBirth = await expectOk(await call('POST', '/api/v1/persons/search', { birthDate: '1985-07-30' }));
@@ -44,10 +59,18 @@ for (const which of TEST_DATABASES) {
       const agency = await factories.organisation();
       const [here, there] = [await factories.office(agency.id), await factories.office(agency.id)];
       const [a, b] = [await factories.person(), await factories.person()];
-      await factories.add(a.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: here.id, caseLeadOrganisationId: agency.id, caseLeadSince: '2023-01-02' });
+      await factories.add(a.id, 'caseLead', {
+        openedOn: '2023-01-02',
+        managingOfficeId: here.id,
+        caseLeadOrganisationId: agency.id,
+        caseLeadSince: '2023-01-02',
+      });
       await factories.add(b.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: there.id });
       const found = await expectOk(await call('POST', '/api/v1/persons/search', { officeId: here.id }));
-      assert.deepEqual(found.items.map((p: any) => p.id), [a.id]);
+      assert.deepEqual(
+        found.items.map((p: any) => p.id),
+        [a.id],
+      );
       const second = await call('POST', `/api/v1/persons/${a.id}/caseLead`, { openedOn: '2023-01-02' });
       assert.equal(second.status, 409, 'one dossier per person');
       const talk = await factories.add(a.id, 'conversations', { heldAt: '2023-03-22T10:00:00Z', officeId: here.id });
@@ -65,7 +88,12 @@ for (const which of TEST_DATABASES) {
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
       assert.deepEqual(again.body, first.body);
       assert.equal((await rowCounts('contracts')).contracts, 1);
-      const other = await call('POST', `/api/v1/persons/${person.id}/contracts`, { ...body, signedOn: '2022-09-01', registeredOn: '2022-09-01' }, { 'idempotency-key': 'retry-0001-abc' });
+      const other = await call(
+        'POST',
+        `/api/v1/persons/${person.id}/contracts`,
+        { ...body, signedOn: '2022-09-01', registeredOn: '2022-09-01' },
+        { 'idempotency-key': 'retry-0001-abc' },
+      );
       assert.equal(other.status, 422);
       assert.equal((await rowCounts('contracts')).contracts, 1);
     });
@@ -88,11 +116,15 @@ for (const which of TEST_DATABASES) {
       assert.equal((await call('GET', '/api/v1/offices?limit=0')).status, 400);
 
       const person = await factories.person();
-      for (let i = 1; i <= 5; i++) await factories.add(person.id, 'languageSkills', { language: ['ARA', 'ENG', 'FRA', 'TUR', 'RUS'][i - 1], proficiency: 'GOED' });
+      for (let i = 1; i <= 5; i++)
+        await factories.add(person.id, 'languageSkills', { language: ['ARA', 'ENG', 'FRA', 'TUR', 'RUS'][i - 1], proficiency: 'GOED' });
       const p1 = await expectOk(await call('GET', `/api/v1/persons/${person.id}/languageSkills?limit=2`));
       const p2 = await expectOk(await call('GET', `/api/v1/persons/${person.id}/languageSkills?limit=2&cursor=${p1.next}`));
       const p3 = await expectOk(await call('GET', `/api/v1/persons/${person.id}/languageSkills?limit=2&cursor=${p2.next}`));
-      assert.deepEqual([...p1.items, ...p2.items, ...p3.items].map((l: any) => l.language), ['ARA', 'ENG', 'FRA', 'RUS', 'TUR']);
+      assert.deepEqual(
+        [...p1.items, ...p2.items, ...p3.items].map((l: any) => l.language),
+        ['ARA', 'ENG', 'FRA', 'RUS', 'TUR'],
+      );
       assert.equal(p3.next, null);
     });
 
@@ -100,9 +132,20 @@ for (const which of TEST_DATABASES) {
       const { call, factories, database } = await startTestApp(t, which);
       const person = await factories.person();
       await call('GET', `/api/v1/persons/${person.id}/dossier`);
-      const rows = await database.db.selectFrom('audit_log').select(['action', 'person_id', 'actor_id', 'result']).where('person_id', '=', person.id).orderBy('id').execute();
-      assert.deepEqual(rows.map((r) => r.action), ['persons.create', 'dossier.read']);
-      assert.ok(rows.every((r) => r.actor_id.startsWith('user:') && r.result === 'allowed'), JSON.stringify(rows));
+      const rows = await database.db
+        .selectFrom('audit_log')
+        .select(['action', 'person_id', 'actor_id', 'result'])
+        .where('person_id', '=', person.id)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.action),
+        ['persons.create', 'dossier.read'],
+      );
+      assert.ok(
+        rows.every((r) => r.actor_id.startsWith('user:') && r.result === 'allowed'),
+        JSON.stringify(rows),
+      );
     });
 
     test('health, the OpenAPI 3.1 document and its docs page answer', async (t) => {
@@ -110,7 +153,13 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual((await expectOk(await call('GET', '/api/health'))).status, 'ok');
       const doc = await expectOk(await call('GET', '/api/openapi.json'));
       assert.equal(doc.openapi, '3.1.0');
-      for (const path of ['/api/v1/persons', '/api/v1/persons/search', '/api/v1/persons/{personId}/dossier', '/api/v1/persons/{personId}/contracts', '/api/v1/contracts/{id}']) {
+      for (const path of [
+        '/api/v1/persons',
+        '/api/v1/persons/search',
+        '/api/v1/persons/{personId}/dossier',
+        '/api/v1/persons/{personId}/contracts',
+        '/api/v1/contracts/{id}',
+      ]) {
         assert.ok(doc.paths[path], `OpenAPI documents ${path}`);
       }
       const docs = await call('GET', '/api/docs');

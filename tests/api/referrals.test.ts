@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 import { addDays, addWorkingDays, easterSunday, isWorkingDay } from '../../server/modules/exchange/workdays.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
@@ -45,7 +45,11 @@ const decide = (caller: Call, id: string, version: number | null, body: Record<s
 const events = async (p: { call: Call }, query = '') => expectOk(await p.call('GET', `/api/exchange/v1/events${query}`));
 
 test('working days: the ten Belgian legal holidays and the weekend do not count', () => {
-  assert.deepEqual([2024, 2025, 2026, 2027, 2028].map(easterSunday), ['2024-03-31', '2025-04-20', '2026-04-05', '2027-03-28', '2028-04-16'], 'domain-rules §6.1 table');
+  assert.deepEqual(
+    [2024, 2025, 2026, 2027, 2028].map(easterSunday),
+    ['2024-03-31', '2025-04-20', '2026-04-05', '2027-03-28', '2028-04-16'],
+    'domain-rules §6.1 table',
+  );
   for (const holiday of ['2026-01-01', '2026-04-06', '2026-05-01', '2026-05-14', '2026-05-25', '2026-07-21', '2026-08-15', '2026-11-11', '2026-12-25']) {
     assert.equal(isWorkingDay(holiday), false, holiday);
   }
@@ -69,7 +73,10 @@ for (const which of TEST_DATABASES) {
         assert.equal(res.status, 403);
         assert.equal(res.body.code, 'noAuthorisation');
         const audit = await app.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
-        assert.deepEqual([audit.action, audit.result, audit.organisation_id, audit.person_id], ['exchange.referral', 'denied', vdab.organisation.id, person.id]);
+        assert.deepEqual(
+          [audit.action, audit.result, audit.organisation_id, audit.person_id],
+          ['exchange.referral', 'denied', vdab.organisation.id, person.id],
+        );
         assert.equal(await count(app, 'referrals'), 0);
       });
 
@@ -95,30 +102,40 @@ for (const which of TEST_DATABASES) {
       });
 
       let referral: any;
-      await t.test('a referral goes to the agency that manages the dossier, due in ten working days; a retry with the same Idempotency-Key replays', async () => {
-        const key = { 'idempotency-key': 'referral-test-0001' };
-        const first = await refer(ocmw, person.insz, {}, key);
-        referral = await expectOk(first, 201);
-        assert.equal(referral.toOrganisationId, agency.id, 'derived from the managing office');
-        assert.deepEqual([referral.status, referral.referredOn, referral.respondBy, referral.version], ['SENT', today, addWorkingDays(today, 10), 1]);
-        assert.equal(first.headers.get('etag'), '"1"');
-        const again = await refer(ocmw, person.insz, {}, key);
-        assert.equal(again.status, 201);
-        assert.equal(again.headers.get('idempotent-replayed'), 'true');
-        assert.deepEqual(again.body, referral);
-        assert.equal(await count(app, 'referrals'), 1, 'one referral for two sends');
-        const reused = await refer(ocmw, person.insz, { reason: 'WERKZOEKENDE' }, key);
-        assert.equal(reused.status, 422, 'the same key for another request');
-        assert.equal(await count(app, 'referrals'), 1);
-      });
+      await t.test(
+        'a referral goes to the agency that manages the dossier, due in ten working days; a retry with the same Idempotency-Key replays',
+        async () => {
+          const key = { 'idempotency-key': 'referral-test-0001' };
+          const first = await refer(ocmw, person.insz, {}, key);
+          referral = await expectOk(first, 201);
+          assert.equal(referral.toOrganisationId, agency.id, 'derived from the managing office');
+          assert.deepEqual([referral.status, referral.referredOn, referral.respondBy, referral.version], ['SENT', today, addWorkingDays(today, 10), 1]);
+          assert.equal(first.headers.get('etag'), '"1"');
+          const again = await refer(ocmw, person.insz, {}, key);
+          assert.equal(again.status, 201);
+          assert.equal(again.headers.get('idempotent-replayed'), 'true');
+          assert.deepEqual(again.body, referral);
+          assert.equal(await count(app, 'referrals'), 1, 'one referral for two sends');
+          const reused = await refer(ocmw, person.insz, { reason: 'WERKZOEKENDE' }, key);
+          assert.equal(reused.status, 422, 'the same key for another request');
+          assert.equal(await count(app, 'referrals'), 1);
+        },
+      );
 
       await t.test('the caseworker of the managing office sees it; a colleague of another office and a House of Dutch do not', async () => {
         const list = await expectOk(await caseworker.call('GET', '/api/v1/worklist/referrals?status=SENT'));
         assert.equal(list.items.length, 1);
         const item = list.items[0];
-        assert.deepEqual([item.id, item.insz, item.familyName, item.givenNames, item.fromOrganisationName, item.reason, item.respondBy],
-          [referral.id, person.insz, person.familyName, person.givenNames, 'OCMW Gent', 'LEEFLOON', referral.respondBy]);
-        const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'referrals.worklist').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        assert.deepEqual(
+          [item.id, item.insz, item.familyName, item.givenNames, item.fromOrganisationName, item.reason, item.respondBy],
+          [referral.id, person.insz, person.familyName, person.givenNames, 'OCMW Gent', 'LEEFLOON', referral.respondBy],
+        );
+        const audit = await app.database.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('action', '=', 'referrals.worklist')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
         assert.deepEqual(audit.detail.found, [referral.id], 'the worklist read is audited with what it showed');
 
         const colleague = await app.as('AGENCY_CASEWORKER', { organisationId: agency.id, officeIds: [otherOffice.id] });
@@ -127,7 +144,11 @@ for (const which of TEST_DATABASES) {
         assert.equal((await expectOk(await lead.call('GET', '/api/v1/worklist/referrals'))).items.length, 1, 'the team lead sees the whole organisation');
         const house = await app.as('HOUSE_OF_DUTCH', { organisationId: agency.id, officeIds: [otherOffice.id] });
         assert.equal((await house.call('GET', '/api/v1/worklist/referrals')).status, 403, 'a role that may not change referrals');
-        assert.equal((await colleague.call('POST', `/api/v1/referrals/${referral.id}/decision`, { decision: 'ACCEPTED' }, { 'if-match': '"1"' })).status, 404, 'nor decide on one');
+        assert.equal(
+          (await colleague.call('POST', `/api/v1/referrals/${referral.id}/decision`, { decision: 'ACCEPTED' }, { 'if-match': '"1"' })).status,
+          404,
+          'nor decide on one',
+        );
       });
 
       await t.test('a rejection without a reason is refused naming the reason, and nothing changes', async () => {
@@ -158,7 +179,10 @@ for (const which of TEST_DATABASES) {
 
       await t.test("the referring partner's search shows the outcome; another partner's shows nothing", async () => {
         const mine = await expectOk(await ocmw.call('POST', '/api/exchange/v1/referrals/search', { insz: person.insz }));
-        assert.deepEqual(mine.items.map((r: any) => [r.id, r.status, r.decidedOn, r.decisionReason, r.insz]), [[referral.id, 'ACCEPTED', today, 'INTAKE_GEPLAND', person.insz]]);
+        assert.deepEqual(
+          mine.items.map((r: any) => [r.id, r.status, r.decidedOn, r.decisionReason, r.insz]),
+          [[referral.id, 'ACCEPTED', today, 'INTAKE_GEPLAND', person.insz]],
+        );
         assert.equal((await expectOk(await ocmw.call('POST', '/api/exchange/v1/referrals/search', {}))).items.length, 1);
         assert.deepEqual((await expectOk(await otherOcmw.call('POST', '/api/exchange/v1/referrals/search', { insz: person.insz }))).items, []);
       });
@@ -182,25 +206,46 @@ for (const which of TEST_DATABASES) {
       const app = await startTestApp(t, which);
       const { person, ocmw, otherOcmw, caseworker } = await world(app);
       const ids: string[] = [];
-      for (const [from, reason] of [[ocmw, 'LEEFLOON'], [otherOcmw, 'TAALVRAAG'], [ocmw, 'WERKZOEKENDE'], [ocmw, 'ANDERE']] as const) {
+      for (const [from, reason] of [
+        [ocmw, 'LEEFLOON'],
+        [otherOcmw, 'TAALVRAAG'],
+        [ocmw, 'WERKZOEKENDE'],
+        [ocmw, 'ANDERE'],
+      ] as const) {
         ids.push((await expectOk(await refer(from, person.insz, { reason }), 201)).id);
       }
       for (const [i, id] of ids.entries()) {
         await expectOk(await decide(caseworker.call, id, 1, i % 2 ? { decision: 'REJECTED', reason: 'DUBBEL' } : { decision: 'ACCEPTED' }));
       }
       const first = await events(ocmw, '?after=0&limit=2');
-      assert.deepEqual(first.items.map((e: any) => e.subjectId), [ids[0], ids[2]]);
+      assert.deepEqual(
+        first.items.map((e: any) => e.subjectId),
+        [ids[0], ids[2]],
+      );
       assert.equal(first.more, true);
       const second = await events(ocmw, `?after=${first.next}&limit=2`);
-      assert.deepEqual(second.items.map((e: any) => [e.subjectId, e.payload.status]), [[ids[3], 'REJECTED']]);
+      assert.deepEqual(
+        second.items.map((e: any) => [e.subjectId, e.payload.status]),
+        [[ids[3], 'REJECTED']],
+      );
       assert.equal(second.more, false);
       const caughtUp = await events(ocmw, `?after=${second.next}`);
       assert.deepEqual([caughtUp.items, caughtUp.next], [[], second.next], 'nothing new: the same cursor again');
       const seqs = [...first.items, ...second.items].map((e: any) => e.seq);
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+      );
       const all = await app.database.db.selectFrom('outbox_events').select('seq').orderBy('seq').execute();
-      assert.deepEqual(all.map((r) => Number(r.seq)), [1, 2, 3, 4], 'gapless sequence numbers');
-      assert.deepEqual((await events(otherOcmw)).items.map((e: any) => e.subjectId), [ids[1]]);
+      assert.deepEqual(
+        all.map((r) => Number(r.seq)),
+        [1, 2, 3, 4],
+        'gapless sequence numbers',
+      );
+      assert.deepEqual(
+        (await events(otherOcmw)).items.map((e: any) => e.subjectId),
+        [ids[1]],
+      );
       assert.equal((await ocmw.call('GET', '/api/exchange/v1/events?limit=0')).status, 400);
       assert.equal((await ocmw.call('GET', '/api/exchange/v1/events?after=-1')).status, 400);
     });
@@ -211,9 +256,15 @@ for (const which of TEST_DATABASES) {
       const ids: string[] = [];
       for (let i = 0; i < 8; i++) ids.push((await expectOk(await refer(ocmw, person.insz), 201)).id);
       const answers = await Promise.all(ids.map((id) => decide(caseworker.call, id, 1, { decision: 'ACCEPTED' })));
-      assert.deepEqual(answers.map((a) => a.status), ids.map(() => 200));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        ids.map(() => 200),
+      );
       const feed = await events(ocmw);
-      assert.deepEqual(feed.items.map((e: any) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual(
+        feed.items.map((e: any) => e.seq),
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
       assert.deepEqual(feed.items.map((e: any) => e.subjectId).sort(), [...ids].sort());
     });
 
@@ -222,7 +273,9 @@ for (const which of TEST_DATABASES) {
       const { person, ocmw, caseworker } = await world(app);
       const referral = await expectOk(await refer(ocmw, person.insz), 201);
       // The outbox refuses every row for now, as a full disk or a broken constraint would.
-      await sql`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(app.database.db);
+      await sql`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(
+        app.database.db,
+      );
       await sql`CREATE TRIGGER test_refuse_event BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION test_refuse_event()`.execute(app.database.db);
       const failed = await decide(caseworker.call, referral.id, 1, { decision: 'ACCEPTED' });
       assert.equal(failed.status, 500);
@@ -244,38 +297,78 @@ for (const which of TEST_DATABASES) {
       const dueToday = await expectOk(await refer(ocmw, person.insz, { reason: 'TAALVRAAG' }), 201);
       // Twenty days ago, due yesterday; the other due today (still on time).
       await inTransaction(app.database.db, 'test:setup', async (tx) => {
-        await tx.updateTable('referrals').set({ referred_on: addDays(today, -20), respond_by: addDays(today, -1) }).where('id', '=', overdue.id).execute();
-        await tx.updateTable('referrals').set({ referred_on: addDays(today, -14), respond_by: today }).where('id', '=', dueToday.id).execute();
+        await tx
+          .updateTable('referrals')
+          .set({ referred_on: addDays(today, -20), respond_by: addDays(today, -1) })
+          .where('id', '=', overdue.id)
+          .execute();
+        await tx
+          .updateTable('referrals')
+          .set({ referred_on: addDays(today, -14), respond_by: today })
+          .where('id', '=', dueToday.id)
+          .execute();
       });
 
       const feed = await events(ocmw);
-      assert.deepEqual(feed.items.map((e: any) => [e.type, e.subjectId, e.payload.status, e.payload.respondBy]), [['referral.expired', overdue.id, 'EXPIRED', addDays(today, -1)]]);
+      assert.deepEqual(
+        feed.items.map((e: any) => [e.type, e.subjectId, e.payload.status, e.payload.respondBy]),
+        [['referral.expired', overdue.id, 'EXPIRED', addDays(today, -1)]],
+      );
       const listed = await expectOk(await ocmw.call('POST', '/api/exchange/v1/referrals/search', { insz: person.insz }));
-      assert.deepEqual(listed.items.map((r: any) => [r.id, r.status]).sort(), [[overdue.id, 'EXPIRED'], [dueToday.id, 'SENT']].sort());
+      assert.deepEqual(
+        listed.items.map((r: any) => [r.id, r.status]).sort(),
+        [
+          [overdue.id, 'EXPIRED'],
+          [dueToday.id, 'SENT'],
+        ].sort(),
+      );
       const sent = await expectOk(await caseworker.call('GET', '/api/v1/worklist/referrals?status=SENT'));
-      assert.deepEqual(sent.items.map((r: any) => r.id), [dueToday.id], 'due today is still on time');
+      assert.deepEqual(
+        sent.items.map((r: any) => r.id),
+        [dueToday.id],
+        'due today is still on time',
+      );
       const expired = await expectOk(await caseworker.call('GET', '/api/v1/worklist/referrals?status=EXPIRED'));
-      assert.deepEqual(expired.items.map((r: any) => [r.id, r.version]), [[overdue.id, 3]]);
+      assert.deepEqual(
+        expired.items.map((r: any) => [r.id, r.version]),
+        [[overdue.id, 3]],
+      );
       assert.equal((await events(ocmw)).items.length, 1, 'expiry is told once, however often it is read');
       const audit = await app.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'referrals.expire').execute();
-      assert.deepEqual(audit.map((a) => [a.person_id, a.actor_id]), [[person.id, 'system:referral-expiry']]);
+      assert.deepEqual(
+        audit.map((a) => [a.person_id, a.actor_id]),
+        [[person.id, 'system:referral-expiry']],
+      );
 
       const late = await expectOk(await decide(caseworker.call, overdue.id, 3, { decision: 'REJECTED', reason: 'ONBEREIKBAAR' }));
       assert.equal(late.status, 'REJECTED', 'a late decision is still a decision');
-      assert.deepEqual((await events(ocmw, `?after=${feed.next}`)).items.map((e: any) => [e.type, e.payload.status]), [['referral.decided', 'REJECTED']]);
+      assert.deepEqual(
+        (await events(ocmw, `?after=${feed.next}`)).items.map((e: any) => [e.type, e.payload.status]),
+        [['referral.decided', 'REJECTED']],
+      );
       // Sorted by deadline: the list answers the closest deadline first.
       const all = await expectOk(await caseworker.call('GET', '/api/v1/worklist/referrals'));
-      assert.deepEqual(all.items.map((r: any) => r.id), [overdue.id, dueToday.id]);
+      assert.deepEqual(
+        all.items.map((r: any) => r.id),
+        [overdue.id, dueToday.id],
+      );
     });
 
     test('kbi serve expires overdue referrals by itself, without a read, and a failed sweep is logged and tried again', async (t) => {
       const app = await startTestApp(t, which);
       const { person, ocmw } = await world(app);
       const today = belgianToday();
-      const status = async (id: string) => (await app.database.db.selectFrom('referrals').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+      const status = async (id: string) =>
+        (await app.database.db.selectFrom('referrals').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
       const overdue = async () => {
         const r = await expectOk(await refer(ocmw, person.insz), 201);
-        await inTransaction(app.database.db, 'test:setup', (tx) => tx.updateTable('referrals').set({ referred_on: addDays(today, -20), respond_by: addDays(today, -1) }).where('id', '=', r.id).execute());
+        await inTransaction(app.database.db, 'test:setup', (tx) =>
+          tx
+            .updateTable('referrals')
+            .set({ referred_on: addDays(today, -20), respond_by: addDays(today, -1) })
+            .where('id', '=', r.id)
+            .execute(),
+        );
         return r.id as string;
       };
       const serverOn = async (minutes: string) => {
@@ -288,15 +381,26 @@ for (const which of TEST_DATABASES) {
       assert.equal(await status(first), 'SENT', 'KBI_REFERRAL_EXPIRY_MINUTES=0: no sweep');
       await serverOn('15');
       assert.equal(await status(first), 'EXPIRED', 'a starting server sweeps at once');
-      const expiredEvents = () => app.database.db.selectFrom('outbox_events').select(['organisation_id', 'subject_id']).where('type', '=', 'referral.expired').execute();
+      const expiredEvents = () =>
+        app.database.db.selectFrom('outbox_events').select(['organisation_id', 'subject_id']).where('type', '=', 'referral.expired').execute();
       assert.deepEqual(await expiredEvents(), [{ organisation_id: ocmw.organisation.id, subject_id: first }], 'the referring partner is told');
 
       // The sweep repeats: while the outbox refuses events a run fails, is logged and changes nothing; the next run succeeds.
       const second = await overdue();
-      await sql`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(app.database.db);
+      await sql`CREATE FUNCTION test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`.execute(
+        app.database.db,
+      );
       await sql`CREATE TRIGGER test_refuse_event BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION test_refuse_event()`.execute(app.database.db);
       const lines: string[] = [];
-      const log = createLogger('info', new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+      const log = createLogger(
+        'info',
+        new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      );
       const sweep = startReferralExpiry({ db: app.database.db, database: app.database, codes: app.app.codes, acceptTestInsz: false }, 20, log);
       t.after(() => sweep.stop());
       const until = async (what: string, ok: () => Promise<boolean>) => {
@@ -313,7 +417,10 @@ for (const which of TEST_DATABASES) {
       await sql`DROP TRIGGER test_refuse_event ON outbox_events`.execute(app.database.db);
       await until('the next run expires the referral', async () => (await status(second)) === 'EXPIRED');
       await until('the expiry is logged', async () => lines.some((l) => l.includes('referrals_expired')));
-      assert.deepEqual((await expiredEvents()).map((e) => e.subject_id), [first, second]);
+      assert.deepEqual(
+        (await expiredEvents()).map((e) => e.subject_id),
+        [first, second],
+      );
 
       await sweep.stop();
       const third = await overdue();
@@ -334,7 +441,10 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(registered.items.map((a: any) => a.id).sort(), [first.id, second.id].sort());
       assert.equal(registered.items[0].familyName, person.familyName);
       assert.equal(registered.items[0].requestedByName, 'OCMW Gent');
-      assert.equal((await (await app.as('HOUSE_OF_DUTCH', { organisationId: agency.id, officeIds: [office.id] })).call('GET', '/api/v1/worklist/appointments')).status, 403);
+      assert.equal(
+        (await (await app.as('HOUSE_OF_DUTCH', { organisationId: agency.id, officeIds: [office.id] })).call('GET', '/api/v1/worklist/appointments')).status,
+        403,
+      );
 
       const held = await step(first.id, 'hold', 1);
       assert.equal(held.status, 409, 'a registered appointment cannot be marked held');
@@ -364,16 +474,27 @@ for (const which of TEST_DATABASES) {
       assert.equal((await step(second.id, 'plan', 2, { plannedAt: soon, officeId: office.id })).status, 409, 'a cancelled appointment cannot be planned');
 
       const feed = await events(ocmw);
-      assert.deepEqual(feed.items.map((e: any) => [e.type, e.subjectId, e.payload.status]), [
-        ['appointment.planned', first.id, 'PLANNED'], ['appointment.planned', first.id, 'PLANNED'],
-        ['appointment.held', first.id, 'HELD'], ['appointment.cancelled', second.id, 'CANCELLED'],
-      ]);
+      assert.deepEqual(
+        feed.items.map((e: any) => [e.type, e.subjectId, e.payload.status]),
+        [
+          ['appointment.planned', first.id, 'PLANNED'],
+          ['appointment.planned', first.id, 'PLANNED'],
+          ['appointment.held', first.id, 'HELD'],
+          ['appointment.cancelled', second.id, 'CANCELLED'],
+        ],
+      );
       assert.equal(feed.items[0].payload.plannedAt, soon);
       assert.ok(!JSON.stringify(feed).includes('verhuisd'), 'the free-text reason stays home');
       assert.ok(!JSON.stringify(feed).includes(person.insz));
       assert.deepEqual((await events(otherOcmw)).items, []);
       const partnerView = await expectOk(await ocmw.call('POST', '/api/exchange/v1/appointments/search', { insz: person.insz }));
-      assert.deepEqual(partnerView.items.map((a: any) => [a.id, a.status]).sort(), [[first.id, 'HELD'], [second.id, 'CANCELLED']].sort());
+      assert.deepEqual(
+        partnerView.items.map((a: any) => [a.id, a.status]).sort(),
+        [
+          [first.id, 'HELD'],
+          [second.id, 'CANCELLED'],
+        ].sort(),
+      );
     });
   });
 }

@@ -33,7 +33,8 @@ async function secondProcess(a: TestApp): Promise<{ baseB: string; url: string |
   const b = await buildApp({ config, database: secondDatabase });
   await b.http.listen({ port: 0, host: '127.0.0.1' });
   return {
-    baseB: `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`, url,
+    baseB: `http://127.0.0.1:${(b.http.server.address() as { port: number }).port}`,
+    url,
     async close() {
       await b.close();
       if (secondDatabase !== a.database) await secondDatabase.close();
@@ -50,18 +51,29 @@ for (const which of TEST_DATABASES) {
       try {
         const username = 'sessions.test';
         const password = 'Sessions-test-passw0rd';
-        await a.call('POST', '/api/v1/users', { username, displayName: 'Sessie Test', role: 'AGENCY_CASEWORKER', organisationId: a.homeOrganisationId, password });
+        await a.call('POST', '/api/v1/users', {
+          username,
+          displayName: 'Sessie Test',
+          role: 'AGENCY_CASEWORKER',
+          organisationId: a.homeOrganisationId,
+          password,
+        });
         const opened = await a.anonymous('POST', '/api/v1/session', { username, password });
         assert.equal(opened.status, 200);
-        const cookie = opened.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+        const cookie = opened.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
         const onB = async () => {
           const res = await fetch(`${baseB}/api/v1/session`, { headers: { cookie } });
-          return { status: res.status, body: await res.json() as any };
+          return { status: res.status, body: (await res.json()) as any };
         };
         assert.equal((await onB()).status, 200, 'the other process knows the session');
 
         // It keeps it: a change the notices do not cover (the CSRF token, by hand) is not seen while cached.
-        await sql`UPDATE sessions SET csrf_token = 'changed-by-hand' WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ${username})`.execute(a.database.db);
+        await sql`UPDATE sessions SET csrf_token = 'changed-by-hand' WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ${username})`.execute(
+          a.database.db,
+        );
         assert.equal((await onB()).body.csrfToken, opened.body.csrfToken, 'served from memory');
 
         // Log-out in process A: process B refuses the session straight after.
@@ -71,7 +83,10 @@ for (const which of TEST_DATABASES) {
 
         // An account disabled directly in SQL: every process drops its sessions.
         const again = await a.anonymous('POST', '/api/v1/session', { username, password });
-        const cookie2 = again.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+        const cookie2 = again.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
         const onB2 = async () => (await fetch(`${baseB}/api/v1/session`, { headers: { cookie: cookie2 } })).status;
         assert.equal(await onB2(), 200);
         await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE users SET active = false WHERE username = ${username}`.execute(tx));
@@ -81,12 +96,17 @@ for (const which of TEST_DATABASES) {
           // The listening connection dies: B forgets what it kept and reads the database until it listens again.
           await inTransaction(a.database.db, 'test:sql', (tx) => sql`UPDATE users SET active = true WHERE username = ${username}`.execute(tx));
           const third = await a.anonymous('POST', '/api/v1/session', { username, password });
-          const cookie3 = third.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+          const cookie3 = third.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; ');
           const csrfOnB = async () => ((await (await fetch(`${baseB}/api/v1/session`, { headers: { cookie: cookie3 } })).json()) as any).csrfToken as string;
           assert.equal(await csrfOnB(), third.body.csrfToken);
           await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`.execute(a.database.db);
           await new Promise((r) => setTimeout(r, 50));
-          await sql`UPDATE sessions SET csrf_token = 'after-the-loss' WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ${username})`.execute(a.database.db);
+          await sql`UPDATE sessions SET csrf_token = 'after-the-loss' WHERE ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = ${username})`.execute(
+            a.database.db,
+          );
           assert.equal(await csrfOnB(), 'after-the-loss', 'without notices, nothing is served from memory');
         }
       } finally {

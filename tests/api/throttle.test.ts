@@ -17,7 +17,11 @@ for (const which of TEST_DATABASES) {
     test('60 wrong passwords, then the right one: refused until the back-off passes; other accounts untouched; audited', async (t) => {
       const app = await startTestApp(t, which, { KBI_LOGIN_FREE_ATTEMPTS: '5', KBI_LOGIN_MAX_BACKOFF_SECONDS: '2', KBI_RATE_LIMIT_PER_MINUTE: '0' });
       for (const username of ['target.user', 'bystander.user']) {
-        await createUser(app.database.db, { actor: OPERATOR, requestId: 'setup' }, { username, displayName: username, role: 'AGENCY_CASEWORKER', organisationId: app.homeOrganisationId, password: 'Right-passw0rd-2026' });
+        await createUser(
+          app.database.db,
+          { actor: OPERATOR, requestId: 'setup' },
+          { username, displayName: username, role: 'AGENCY_CASEWORKER', organisationId: app.homeOrganisationId, password: 'Right-passw0rd-2026' },
+        );
       }
       const login = (username: string, password: string) => app.anonymous('POST', '/api/v1/session', { username, password });
       const statuses = new Map<number, number>();
@@ -32,8 +36,15 @@ for (const which of TEST_DATABASES) {
       const wait = Number(right.headers.get('retry-after'));
       assert.ok(wait >= 1 && wait <= 2, `Retry-After ${wait}`);
       await expectOk(await login('bystander.user', 'Right-passw0rd-2026'));
-      const throttled = await app.database.db.selectFrom('audit_log').select(['action', 'result', 'detail']).where('action', '=', 'session.login.throttled').execute();
-      assert.ok(throttled.length >= 1 && throttled.every((r) => r.result === 'denied' && r.detail.username === 'target.user'), 'every throttled attempt is audited');
+      const throttled = await app.database.db
+        .selectFrom('audit_log')
+        .select(['action', 'result', 'detail'])
+        .where('action', '=', 'session.login.throttled')
+        .execute();
+      assert.ok(
+        throttled.length >= 1 && throttled.every((r) => r.result === 'denied' && r.detail.username === 'target.user'),
+        'every throttled attempt is audited',
+      );
       assert.ok(!JSON.stringify(throttled).includes('Right-passw0rd'), 'never a password in the trail');
 
       await settle(wait * 1000 + 100);
@@ -49,7 +60,8 @@ for (const which of TEST_DATABASES) {
       const org = await app.factories.organisation({ kind: 'OCMW', name: 'OCMW Mechelen' });
       const target = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: org.id, clientId: 'ocmw-mechelen' }), 201);
       const bystander = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: org.id, clientId: 'ocmw-mechelen-2' }), 201);
-      const token = (clientId: string, secret: string) => app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+      const token = (clientId: string, secret: string) =>
+        app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
       for (let i = 0; i < 60; i++) await token('ocmw-mechelen', `guess-${i}`);
       const right = await token('ocmw-mechelen', target.clientSecret);
       assert.equal(right.status, 429);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp } from '../support/app.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 
 for (const which of TEST_DATABASES) {
   test(`exchange usage per partner and month, in exchanges and in dossiers (${which.name})`, async (t) => {
@@ -17,7 +17,8 @@ for (const which of TEST_DATABASES) {
     const b = await app.factories.person();
     for (const p of [a, b]) await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: p.insz, capacityCode: '1' }), 201);
     // Three consults of a, one of b: 4 exchanges, 2 dossiers. One refused consult (not integrated at the other OCMW).
-    for (const p of [a, a, a, b]) await expectOk(await ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: p.insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }));
+    for (const p of [a, a, a, b])
+      await expectOk(await ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: p.insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }));
     assert.equal((await other.call('POST', '/api/exchange/v1/dossiers/consult', { insz: a.insz, purpose: 'BEGELEIDING_OCMW_CLIENT' })).status, 403);
 
     const month = belgianToday().slice(0, 7);
@@ -30,12 +31,20 @@ for (const which of TEST_DATABASES) {
     // Declarations in the integration register are not exchanges of dossier data: not counted.
     assert.deepEqual(row.byMonth[month], { exchanges: 4, dossiers: 2 });
     assert.deepEqual(row.total, { exchanges: 4, dossiers: 2 });
-    assert.equal(report.partners.some((p: any) => p.organisationId === other.organisation.id), false, 'a partner with only refused requests has no row');
+    assert.equal(
+      report.partners.some((p: any) => p.organisationId === other.organisation.id),
+      false,
+      'a partner with only refused requests has no row',
+    );
     assert.equal(report.refused, 1);
     const consults = report.byPurpose.find((p: any) => p.purpose === 'BEGELEIDING_OCMW_CLIENT');
     assert.deepEqual({ exchanges: consults.exchanges, dossiers: consults.dossiers }, { exchanges: 4, dossiers: 2 });
     const contracts = report.byCluster.find((c: any) => c.cluster === 'contracts');
-    assert.deepEqual({ exchanges: contracts.exchanges, dossiers: contracts.dossiers }, { exchanges: 4, dossiers: 2 }, 'each consult counts once for each cluster it carried');
+    assert.deepEqual(
+      { exchanges: contracts.exchanges, dossiers: contracts.dossiers },
+      { exchanges: 4, dossiers: 2 },
+      'each consult counts once for each cluster it carried',
+    );
     assert.ok(report.total.exchanges >= 4);
 
     // Another period holds nothing; the partner-kind filter narrows.

@@ -50,7 +50,10 @@ test('the forms are built from the same definitions that validate: every resourc
   const seen = (await hod.call('GET', '/api/v1/resources')).body.items as any[];
   assert.equal(seen.find((r) => r.resource === 'contracts').canRead, false, 'a House of Dutch does not read contracts');
   assert.equal(seen.find((r) => r.resource === 'enrolments').canWrite, true, 'but writes enrolments');
-  assert.equal((await (await as('OCMW_SOCIAL_WORKER')).call('GET', '/api/v1/resources')).body.items.find((r: any) => r.resource === 'contracts').canRead, false);
+  assert.equal(
+    (await (await as('OCMW_SOCIAL_WORKER')).call('GET', '/api/v1/resources')).body.items.find((r: any) => r.resource === 'contracts').canRead,
+    false,
+  );
 });
 
 test('the exchange API has an OpenAPI document of its own, with partner paths only and an example for every write', async (t) => {
@@ -60,7 +63,10 @@ test('the exchange API has an OpenAPI document of its own, with partner paths on
   assert.match(doc.info.title, /partner exchange API/);
   const paths = Object.keys(doc.paths);
   assert.ok(paths.length >= 5);
-  assert.ok(paths.every((p) => p.startsWith('/api/exchange/v1/')), 'no caseworker path leaks into it');
+  assert.ok(
+    paths.every((p) => p.startsWith('/api/exchange/v1/')),
+    'no caseworker path leaks into it',
+  );
   assert.deepEqual(doc.security, [{ bearer: [] }]);
   for (const p of ['/api/exchange/v1/dossiers/consult', '/api/exchange/v1/appointments', '/api/exchange/v1/integrations']) {
     const example = doc.paths[p].post.requestBody.content['application/json'].examples?.example?.value;
@@ -68,5 +74,8 @@ test('the exchange API has an OpenAPI document of its own, with partner paths on
   }
   assert.equal((await anonymous('GET', '/api/exchange/docs/')).status, 200, 'browsable');
   const full = (await anonymous('GET', '/api/openapi.json')).body;
-  assert.ok(Object.keys(full.paths).some((p) => p.startsWith('/api/v1/')), 'the full document still has the caseworker API');
+  assert.ok(
+    Object.keys(full.paths).some((p) => p.startsWith('/api/v1/')),
+    'the full document still has the caseworker API',
+  );
 });

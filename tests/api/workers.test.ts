@@ -12,7 +12,10 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { ConfigError, loadConfig } from '../../server/platform/config.ts';
 
 test('KBI_WORKERS: more than one needs PostgreSQL; auto is one per core', () => {
-  assert.throws(() => loadConfig({ KBI_WORKERS: '2' }), (e: unknown) => e instanceof ConfigError && /KBI_WORKERS=2 needs KBI_DATABASE_URL/.test(e.message));
+  assert.throws(
+    () => loadConfig({ KBI_WORKERS: '2' }),
+    (e: unknown) => e instanceof ConfigError && /KBI_WORKERS=2 needs KBI_DATABASE_URL/.test(e.message),
+  );
   assert.throws(() => loadConfig({ KBI_WORKERS: 'many', KBI_DATABASE_URL: 'postgres://h/db' }), /KBI_WORKERS/);
   assert.equal(loadConfig({ KBI_WORKERS: 'auto', KBI_DATABASE_URL: 'postgres://h/db' }).workers, availableParallelism());
   assert.equal(loadConfig({}).workers, 1);
@@ -27,56 +30,88 @@ function workersOf(pid: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('bin/kbi.js')) found.push(Number(entry));
-    } catch { /* ended meanwhile */ }
+    } catch {
+      /* ended meanwhile */
+    }
   }
   return found.sort();
 }
 
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
 
-test('kbi serve with KBI_WORKERS=2: two processes serve one port, a dead one is replaced, SIGTERM stops all', {
-  skip: postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)',
-}, async (t) => {
-  const database = await postgres!.open();
-  t.after(() => database.close());
-  const server = spawn(process.execPath, ['bin/kbi.js', 'serve'], {
-    env: { ...process.env, KBI_DATABASE_URL: database.url!, KBI_WORKERS: '2', KBI_DEMO_PERSONS: '3', KBI_DISCIMUS_URL: '', PORT: '0', KBI_SERVE_WEB: 'false', KBI_LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-  t.after(() => { if (server.exitCode === null) server.kill('SIGKILL'); });
-  let out = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 90_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m && /Processes\s+2 serving processes/.test(out)) { clearTimeout(timer); resolve(m[1]!); }
+test(
+  'kbi serve with KBI_WORKERS=2: two processes serve one port, a dead one is replaced, SIGTERM stops all',
+  {
+    skip: postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)',
+  },
+  async (t) => {
+    const database = await postgres!.open();
+    t.after(() => database.close());
+    const server = spawn(process.execPath, ['bin/kbi.js', 'serve'], {
+      env: {
+        ...process.env,
+        KBI_DATABASE_URL: database.url!,
+        KBI_WORKERS: '2',
+        KBI_DEMO_PERSONS: '3',
+        KBI_DISCIMUS_URL: '',
+        PORT: '0',
+        KBI_SERVE_WEB: 'false',
+        KBI_LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    server.once('exit', () => reject(new Error(`the server stopped: ${out}`)));
-  });
-  assert.match(out, /Demo data ready: 3 persons/, 'the supervisor seeds once, before the workers start');
-  const first = workersOf(server.pid!);
-  assert.equal(first.length, 2, 'two serving processes');
-  for (let i = 0; i < 6; i++) assert.equal((await fetch(`${base}/api/health`, { headers: { connection: 'close' } })).status, 200);
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    t.after(() => {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    });
+    let out = '';
+    const base = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 90_000);
+      server.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /running at (http:\/\/\S+)/.exec(out);
+        if (m && /Processes\s+2 serving processes/.test(out)) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      server.once('exit', () => reject(new Error(`the server stopped: ${out}`)));
+    });
+    assert.match(out, /Demo data ready: 3 persons/, 'the supervisor seeds once, before the workers start');
+    const first = workersOf(server.pid!);
+    assert.equal(first.length, 2, 'two serving processes');
+    for (let i = 0; i < 6; i++) assert.equal((await fetch(`${base}/api/health`, { headers: { connection: 'close' } })).status, 200);
 
-  process.kill(first[0]!, 'SIGKILL');
-  let now = first;
-  for (let i = 0; i < 100 && (now.length !== 2 || now.includes(first[0]!)); i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    now = workersOf(server.pid!);
-  }
-  assert.equal(now.length, 2, 'the dead worker is replaced');
-  assert.ok(!now.includes(first[0]!) && now.includes(first[1]!));
-  let healthy = false;
-  for (let i = 0; i < 100 && !healthy; i++) {
-    healthy = await fetch(`${base}/api/health`, { headers: { connection: 'close' } }).then((r) => r.ok, () => false);
-    if (!healthy) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(healthy);
+    process.kill(first[0]!, 'SIGKILL');
+    let now = first;
+    for (let i = 0; i < 100 && (now.length !== 2 || now.includes(first[0]!)); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      now = workersOf(server.pid!);
+    }
+    assert.equal(now.length, 2, 'the dead worker is replaced');
+    assert.ok(!now.includes(first[0]!) && now.includes(first[1]!));
+    let healthy = false;
+    for (let i = 0; i < 100 && !healthy; i++) {
+      healthy = await fetch(`${base}/api/health`, { headers: { connection: 'close' } }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!healthy) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(healthy);
 
-  server.kill('SIGTERM');
-  assert.equal(await exited, 0);
-  assert.ok(now.every((pid) => !existsSync(`/proc/${pid}`)), 'no serving process outlives the supervisor');
-  assert.equal(await fetch(`${base}/api/health`).then(() => 'up', () => 'gone'), 'gone');
-});
+    server.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.ok(
+      now.every((pid) => !existsSync(`/proc/${pid}`)),
+      'no serving process outlives the supervisor',
+    );
+    assert.equal(
+      await fetch(`${base}/api/health`).then(
+        () => 'up',
+        () => 'gone',
+      ),
+      'gone',
+    );
+  },
+);

@@ -17,7 +17,7 @@ const skip = browserSkipReason();
 /** The error shown at the field with this label (the Field component puts it inside the field). */
 function errorAt(scope: Page | Locator, label: string | RegExp): Locator {
   // The inner locator of `has` is matched inside each field, so it starts from the page.
-  const page = 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : scope as Page;
+  const page = 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : (scope as Page);
   return scope.locator('.field', { has: page.getByLabel(label) }).locator('.field-error');
 }
 
@@ -28,7 +28,8 @@ const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function tokenStatus(base: string, clientId: string, secret: string): Promise<number> {
   const res = await fetch(`${base}/api/exchange/v1/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString(),
   });
   return res.status;
@@ -61,8 +62,14 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await page.getByRole('heading', { name: 'Gebruikers', level: 2 }).waitFor();
     assert.match(page.url(), /\/admin\/users$/, 'the first section opens');
     const nav = page.getByRole('navigation', { name: 'Beheeronderdelen' });
-    assert.deepEqual(await nav.getByRole('link').allTextContents(),
-      ['Gebruikers', 'Organisaties en kantoren', 'API-clients van partners', 'Importruns', 'Machtigingen', 'Integratieregister']);
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), [
+      'Gebruikers',
+      'Organisaties en kantoren',
+      'API-clients van partners',
+      'Importruns',
+      'Machtigingen',
+      'Integratieregister',
+    ]);
     await page.context().close();
   });
 
@@ -191,8 +198,15 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await dialog.getByRole('button', { name: 'Ja, uitschakelen' }).click();
     await page.getByText('Account an.peeters is uitgeschakeld.').waitFor();
     await row.getByText('Uitgeschakeld').waitFor();
-    const stored = await db.selectFrom('users').select(['active', 'role', 'office_ids', 'display_name', 'version']).where('username', '=', 'an.peeters').executeTakeFirstOrThrow();
-    assert.deepEqual([stored.active, stored.role, stored.office_ids.length, stored.display_name, stored.version], [false, 'TEAM_LEAD', 1, 'An Peeters-Janssens', 3]);
+    const stored = await db
+      .selectFrom('users')
+      .select(['active', 'role', 'office_ids', 'display_name', 'version'])
+      .where('username', '=', 'an.peeters')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [stored.active, stored.role, stored.office_ids.length, stored.display_name, stored.version],
+      [false, 'TEAM_LEAD', 1, 'An Peeters-Janssens', 3],
+    );
     await page.context().close();
   });
 
@@ -238,7 +252,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await form.getByLabel('Rechtsgrond').waitFor();
     const id = page.url().split('/').pop()!;
     let before = '';
-    for (let i = 0; i < 50 && !before; i++) before = await form.getByLabel('Rechtsgrond').inputValue() || (await page.waitForTimeout(100), '');
+    for (let i = 0; i < 50 && !before; i++) before = (await form.getByLabel('Rechtsgrond').inputValue()) || (await page.waitForTimeout(100), '');
     assert.match(before, /Vlaamse Toezichtcommissie/, 'the form shows the authorisation');
     await form.getByLabel('Rechtsgrond').fill(`${before} (herzien)`);
     await form.getByRole('checkbox', { name: 'Gesprekken' }).setChecked(false);
@@ -247,7 +261,8 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     const { csrfToken } = await (await page.request.get('/api/v1/session')).json();
     const current = await (await page.request.get(`/api/v1/authorisations/${id}`)).json();
     const other = await page.request.patch(`/api/v1/authorisations/${id}`, {
-      data: { description: 'Gewijzigd door een collega' }, headers: { 'if-match': `"${current.version}"`, 'x-csrf-token': csrfToken },
+      data: { description: 'Gewijzigd door een collega' },
+      headers: { 'if-match': `"${current.version}"`, 'x-csrf-token': csrfToken },
     });
     assert.equal(other.status(), 200);
 
@@ -294,7 +309,10 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
   await t.test('the privacy officer searches the audit trail by action and opens the access report of a person', async () => {
     // An access worth reporting: the administrator opens the person's dossier (functional support).
     const adminPage = await world.loginAs('ADMINISTRATOR');
-    assert.equal((await adminPage.request.get(`/api/v1/persons/${person.id}/dossier`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(), 200);
+    assert.equal(
+      (await adminPage.request.get(`/api/v1/persons/${person.id}/dossier`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(),
+      200,
+    );
     await adminPage.context().close();
 
     const page = await world.loginAs('PRIVACY_OFFICER');
@@ -305,18 +323,28 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await table.waitFor();
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), 1, 'one rotation in this installation');
-    assert.match(await text(rows.first()), new RegExp(`user:${admin.id} medewerker Agentschap Binnenlands Bestuur partnerClients\\.rotateSecret( —)+ toegestaan`));
+    assert.match(
+      await text(rows.first()),
+      new RegExp(`user:${admin.id} medewerker Agentschap Binnenlands Bestuur partnerClients\\.rotateSecret( —)+ toegestaan`),
+    );
     assert.ok(!(await text(rows.first())).includes('Demo administrator'), 'the trail shows ids, not names');
     await world.screenshot(page, 'admin-audit-search');
 
     // Every line of this actor: clicking the actor adds it to the filters.
-    await rows.first().getByRole('button', { name: `Alleen user:${admin.id} tonen` }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: `Alleen user:${admin.id} tonen` })
+      .click();
     assert.equal(await page.getByLabel('Wie (actor-id)').inputValue(), `user:${admin.id}`);
     await page.getByLabel('Handeling').fill('');
     await page.getByRole('button', { name: 'Zoeken' }).click();
     await page.getByRole('table', { name: /regels, nieuwste eerst/ }).waitFor();
-    const actions = await page.getByRole('table', { name: /regels, nieuwste eerst/ }).locator('tbody tr td:nth-child(4) .mono').allTextContents();
-    for (const a of ['dossier.read', 'partnerClients.rotateSecret', 'partnerClients.create', 'users.create', 'session.login']) assert.ok(actions.includes(a), `${a} is in the trail of the administrator`);
+    const actions = await page
+      .getByRole('table', { name: /regels, nieuwste eerst/ })
+      .locator('tbody tr td:nth-child(4) .mono')
+      .allTextContents();
+    for (const a of ['dossier.read', 'partnerClients.rotateSecret', 'partnerClients.create', 'users.create', 'session.login'])
+      assert.ok(actions.includes(a), `${a} is in the trail of the administrator`);
 
     // A bad INSZ is named at its field, and stays there to be corrected.
     await page.getByRole('button', { name: 'Filters wissen' }).click();
@@ -347,7 +375,12 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
 
     // The report itself, and each search, is in the trail.
-    const audited = await db.selectFrom('audit_log').select(['action']).where('actor_id', 'like', 'user:%').where('action', 'in', ['audit.search', 'audit.personReport']).execute();
+    const audited = await db
+      .selectFrom('audit_log')
+      .select(['action'])
+      .where('actor_id', 'like', 'user:%')
+      .where('action', 'in', ['audit.search', 'audit.personReport'])
+      .execute();
     assert.ok(audited.filter((r) => r.action === 'audit.personReport').length >= 3, 'the report and both downloads are audited');
     assert.ok(audited.some((r) => r.action === 'audit.search'));
     await page.context().close();

@@ -12,7 +12,12 @@ import { demoPassword, demoUsername } from '../../server/modules/access/access.d
 const skip = browserSkipReason();
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
 
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now; returns serious and critical violations. */
 async function seriousViolations(page: Page): Promise<AxeViolation[]> {
@@ -44,8 +49,13 @@ async function caseworkerPerson(world: BrowserWorld): Promise<{ id: string; insz
 
 /** An INSZ in the demo OCMW's integration register. */
 async function ocmwClient(world: BrowserWorld): Promise<string> {
-  const row = await world.database.db.selectFrom('integrations').innerJoin('users', 'users.organisation_id', 'integrations.organisation_id')
-    .select('integrations.insz').where('users.username', '=', demoUsername('OCMW_SOCIAL_WORKER')).orderBy('integrations.insz').executeTakeFirstOrThrow();
+  const row = await world.database.db
+    .selectFrom('integrations')
+    .innerJoin('users', 'users.organisation_id', 'integrations.organisation_id')
+    .select('integrations.insz')
+    .where('users.username', '=', demoUsername('OCMW_SOCIAL_WORKER'))
+    .orderBy('integrations.insz')
+    .executeTakeFirstOrThrow();
   return row.insz;
 }
 
@@ -79,7 +89,7 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     // Tab from the top of the page: the skip link comes first, then the language buttons, then the form.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`), 'A Naar de inhoud');
-    while (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name) !== 'username') await page.keyboard.press('Tab');
+    while ((await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)) !== 'username') await page.keyboard.press('Tab');
     await page.keyboard.type(demoUsername('AGENCY_CASEWORKER'));
     await page.keyboard.press('Tab');
     await page.keyboard.type(demoPassword('AGENCY_CASEWORKER'));
@@ -134,7 +144,7 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     assert.ok(await expand.evaluate((el) => el === document.activeElement), '"Alles uitvouwen" is reachable with Tab');
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Alles samenvouwen' }).waitFor();
-    assert.ok(await page.locator('button[aria-expanded=true]').count() >= 16, 'all 16 panels open');
+    assert.ok((await page.locator('button[aria-expanded=true]').count()) >= 16, 'all 16 panels open');
     await world.screenshot(page, 'keyboard-consultation');
     await page.context().close();
   });
@@ -177,7 +187,13 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
 
     const dossier = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
     await dossier.goto(`/persons/${person.id}`);
-    await dossier.locator('[data-dossier-ready]').waitFor().catch(async (e) => { await world.screenshot(dossier, 'debug-axe-dossier'); throw e; });
+    await dossier
+      .locator('[data-dossier-ready]')
+      .waitFor()
+      .catch(async (e) => {
+        await world.screenshot(dossier, 'debug-axe-dossier');
+        throw e;
+      });
     pages.push(['dossier', dossier]);
 
     const consultation = await world.loginAs('OCMW_SOCIAL_WORKER', { bypassCSP: true });

@@ -9,15 +9,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { APIResponse, Page } from 'playwright-core';
 import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
-import { belgianToday } from '../../server/modules/exchange/integrations.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 import { untyped } from '../../server/platform/db.ts';
 
 const skip = browserSkipReason();
 
 const PANEL_TITLES = [
-  'Behaalde attesten', 'Ondertekende contracten', 'Uitstellen van ondertekening', 'Aanmelding bij het onthaalbureau',
-  'Uitstellen van aanmelding', 'Trajecten', 'Vormingsactiviteiten', 'Afgelegde testen', 'Adviezen', 'Perspectieven', 'Inbreuken',
-  'Talenkennis', 'Wachtlijst', 'Gesprekken', 'Regie en contactpersoon', "Ondersteuning erkenning diploma's",
+  'Behaalde attesten',
+  'Ondertekende contracten',
+  'Uitstellen van ondertekening',
+  'Aanmelding bij het onthaalbureau',
+  'Uitstellen van aanmelding',
+  'Trajecten',
+  'Vormingsactiviteiten',
+  'Afgelegde testen',
+  'Adviezen',
+  'Perspectieven',
+  'Inbreuken',
+  'Talenkennis',
+  'Wachtlijst',
+  'Gesprekken',
+  'Regie en contactpersoon',
+  "Ondersteuning erkenning diploma's",
 ];
 
 const dotted = (insz: string) => `${insz.slice(0, 2)}.${insz.slice(2, 4)}.${insz.slice(4, 6)}-${insz.slice(6, 9)}.${insz.slice(9)}`;
@@ -26,7 +39,8 @@ const inDays = (days: number) => {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 };
-const nlDate = (iso: string) => new Intl.DateTimeFormat('nl-BE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Brussels' }).format(new Date(`${iso}T12:00:00Z`));
+const nlDate = (iso: string) =>
+  new Intl.DateTimeFormat('nl-BE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Brussels' }).format(new Date(`${iso}T12:00:00Z`));
 
 /** The CSRF token of the page's session, for calls the test makes through the page's own cookies. */
 async function csrfOf(page: Page): Promise<string> {
@@ -46,26 +60,53 @@ test('an OCMW social worker consults an integrated client on the consultation sc
   const world = await startBrowserWorld(t);
   const db = world.database.db;
   const ocmw = await db.selectFrom('users').select(['organisation_id']).where('username', '=', 'demo.ocmwsocialworker').executeTakeFirstOrThrow();
-  const clients = await db.selectFrom('integrations as i').innerJoin('persons as p', 'p.insz', 'i.insz')
-    .select(['i.insz', 'p.id as personId']).where('i.organisation_id', '=', ocmw.organisation_id).where('i.ends_on', 'is', null).orderBy('i.insz').execute();
+  const clients = await db
+    .selectFrom('integrations as i')
+    .innerJoin('persons as p', 'p.insz', 'i.insz')
+    .select(['i.insz', 'p.id as personId'])
+    .where('i.organisation_id', '=', ocmw.organisation_id)
+    .where('i.ends_on', 'is', null)
+    .orderBy('i.insz')
+    .execute();
   assert.ok(clients.length >= 5, `the demo OCMW has clients in its register (${clients.length})`);
   // A client whose dossier has a certificate, a trajectory with components, enrolments and a target group.
-  const has = async (table: string, personId: string) => !!(await untyped(db).selectFrom(table).select('id').where('person_id', '=', personId).executeTakeFirst());
+  const has = async (table: string, personId: string) =>
+    !!(await untyped(db).selectFrom(table).select('id').where('person_id', '=', personId).executeTakeFirst());
   let client: { insz: string; personId: string } | undefined;
   for (const c of clients) {
-    if (await has('certificates', c.personId) && await has('trajectory_components', c.personId) && await has('enrolments', c.personId)
-      && await has('target_group_determinations', c.personId) && await has('language_skills', c.personId)) { client = c; break; }
+    if (
+      (await has('certificates', c.personId)) &&
+      (await has('trajectory_components', c.personId)) &&
+      (await has('enrolments', c.personId)) &&
+      (await has('target_group_determinations', c.personId)) &&
+      (await has('language_skills', c.personId))
+    ) {
+      client = c;
+      break;
+    }
   }
   assert.ok(client, 'a well-filled integrated client');
-  const certificate = await db.selectFrom('certificates').select(['document_id']).where('person_id', '=', client.personId).orderBy('issued_on', 'desc').executeTakeFirstOrThrow();
-  const determination = await db.selectFrom('target_group_determinations').select(['type', 'determined']).where('person_id', '=', client.personId)
-    .orderBy('determined_on', 'desc').executeTakeFirstOrThrow();
+  const certificate = await db
+    .selectFrom('certificates')
+    .select(['document_id'])
+    .where('person_id', '=', client.personId)
+    .orderBy('issued_on', 'desc')
+    .executeTakeFirstOrThrow();
+  const determination = await db
+    .selectFrom('target_group_determinations')
+    .select(['type', 'determined'])
+    .where('person_id', '=', client.personId)
+    .orderBy('determined_on', 'desc')
+    .executeTakeFirstOrThrow();
 
   const page = await world.loginAs('OCMW_SOCIAL_WORKER');
   // React reports mistakes (duplicate keys, bad props) on the console: they fail the test too.
   const consoleErrors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) consoleErrors.push(m.text()); });
-  const codeLabel = async (list: string, code: string) => ((await (await page.request.get(`/api/v1/codeLists/${list}`)).json()).items as any[]).find((e) => e.code === code).labelNl as string;
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) consoleErrors.push(m.text());
+  });
+  const codeLabel = async (list: string, code: string) =>
+    ((await (await page.request.get(`/api/v1/codeLists/${list}`)).json()).items as any[]).find((e) => e.code === code).labelNl as string;
 
   await t.test('the social worker lands on the screen and consults the client by INSZ', async () => {
     await page.waitForURL(/\/consultation$/);
@@ -79,7 +120,8 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     const fact = (label: string) => targetGroup.locator('.fact', { has: page.locator('dt', { hasText: exactly(label) }) }).locator('dd');
     assert.equal((await fact('Type').textContent())?.trim(), await codeLabel('target_group_type', determination.type!));
     assert.equal((await fact('Behorend tot doelgroep inburgering').textContent())?.trim(), determination.determined ? 'Ja' : 'Nee');
-    for (const label of ['Subtype', 'Start/Einde', 'Reden geen doelgroep', 'Reden vrijstelling van verplichting']) assert.equal(await fact(label).count(), 1, label);
+    for (const label of ['Subtype', 'Start/Einde', 'Reden geen doelgroep', 'Reden vrijstelling van verplichting'])
+      assert.equal(await fact(label).count(), 1, label);
   });
 
   await t.test('sixteen panels open one by one and all at once; unauthorised and empty panels say so', async () => {
@@ -125,10 +167,21 @@ test('an OCMW social worker consults an integrated client on the consultation sc
   });
 
   await t.test('an appointment with a date but no time window is refused at the field, by the form and by the server', async () => {
-    const count = async () => Number((await db.selectFrom('appointments').select((eb) => eb.fn.countAll().as('n')).where('person_id', '=', client!.personId).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('appointments')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('person_id', '=', client!.personId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     let posts = 0;
-    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/consultations/appointments')) posts++; });
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/consultations/appointments')) posts++;
+    });
     await page.getByRole('button', { name: 'Maak een nieuwe afspraak' }).click();
     const form = page.locator('form.appointment-form');
     await form.getByLabel('Reden van de afspraak').selectOption({ label: 'Vraag naar een cursus Nederlands' });
@@ -140,7 +193,10 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await page.waitForFunction(() => document.querySelector('select[name=timeWindow]')?.getAttribute('aria-invalid') === 'true');
     const describedBy = (await timeWindow.getAttribute('aria-describedby'))!.split(' ');
     const messages = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).textContent()));
-    assert.ok(messages.some((m) => /Kies een tijdspanne/.test(m ?? '')), `the message sits at the time-window field: ${messages.join(' | ')}`);
+    assert.ok(
+      messages.some((m) => /Kies een tijdspanne/.test(m ?? '')),
+      `the message sits at the time-window field: ${messages.join(' | ')}`,
+    );
     assert.equal(await form.locator('select[name=reason]').getAttribute('aria-invalid'), null, 'only the faulty field is marked');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'timeWindow', 'focus goes to the field to fix');
     assert.equal(posts, 0, 'the form refused it itself');
@@ -148,7 +204,8 @@ test('an OCMW social worker consults an integrated client on the consultation sc
 
     // The server refuses it as well, naming the field, and stores nothing.
     const direct = await page.request.post('/api/v1/consultations/appointments', {
-      headers: { 'x-csrf-token': await csrfOf(page) }, data: { insz: client!.insz, reason: 'NT2', wishedDate: inDays(7) },
+      headers: { 'x-csrf-token': await csrfOf(page) },
+      data: { insz: client!.insz, reason: 'NT2', wishedDate: inDays(7) },
     });
     assert.equal(direct.status(), 400);
     assert.ok((await direct.json()).issues.some((i: any) => i.in === 'body' && i.name === 'timeWindow'));
@@ -165,8 +222,13 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await form.getByRole('button', { name: 'Registreren' }).click();
     await page.waitForFunction(() => document.querySelector('select[name=timeWindow]')?.getAttribute('aria-invalid') === 'true');
     assert.equal(posts, 1, 'this time the server answered');
-    const serverMessages = await Promise.all((await timeWindow.getAttribute('aria-describedby'))!.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()));
-    assert.ok(serverMessages.some((m) => /Kies een tijdspanne/.test(m ?? '')), 'the server’s field error sits at the field');
+    const serverMessages = await Promise.all(
+      (await timeWindow.getAttribute('aria-describedby'))!.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()),
+    );
+    assert.ok(
+      serverMessages.some((m) => /Kies een tijdspanne/.test(m ?? '')),
+      'the server’s field error sits at the field',
+    );
     await page.unroute('**/api/v1/consultations/appointments');
     assert.equal(await count(), before, 'still nothing stored');
   });
@@ -176,7 +238,10 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await form.locator('select[name=timeWindow]').selectOption({ label: 'Voormiddag' });
     await form.getByRole('button', { name: 'Registreren' }).click();
     await page.getByText('De afspraak is geregistreerd').waitFor();
-    const row = page.getByRole('table', { name: 'Afspraken aangevraagd door uw centrum' }).getByRole('row').filter({ hasText: 'Vraag naar een cursus Nederlands' });
+    const row = page
+      .getByRole('table', { name: 'Afspraken aangevraagd door uw centrum' })
+      .getByRole('row')
+      .filter({ hasText: 'Vraag naar een cursus Nederlands' });
     await row.waitFor();
     const cells = (await row.getByRole('cell').allTextContents()).map((c) => c.trim());
     assert.equal(cells[0], 'Vraag naar een cursus Nederlands');
@@ -185,7 +250,12 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     assert.equal(cells[3], 'Geregistreerd');
     assert.match(cells[4]!, /^\d{2}\/\d{2}\/\d{4}/);
     assert.equal(cells[5], 'Cliënt vraagt naar een avondcursus.');
-    const stored = await db.selectFrom('appointments').selectAll().where('person_id', '=', client!.personId).where('requested_by_id', '=', ocmw.organisation_id).execute();
+    const stored = await db
+      .selectFrom('appointments')
+      .selectAll()
+      .where('person_id', '=', client!.personId)
+      .where('requested_by_id', '=', ocmw.organisation_id)
+      .execute();
     assert.equal(stored.length, 1);
     assert.equal(stored[0]!.time_window, 'VOORMIDDAG');
   });
@@ -193,10 +263,23 @@ test('an OCMW social worker consults an integrated client on the consultation sc
   await t.test('the waiting list holds only applications that are not cancelled, placed or refused (seed 002)', async () => {
     const admin = await world.loginAs('ADMINISTRATOR');
     const csrf = await csrfOf(admin);
-    const before = Number((await db.selectFrom('waiting_list_entries').select((eb) => eb.fn.countAll().as('n')).where('person_id', '=', client!.personId).executeTakeFirstOrThrow()).n);
-    for (const [courseType, status] of [['MO', 'APPLIED'], ['NT2', 'CANCELLED'], ['LO', 'REFUSED']] as const) {
+    const before = Number(
+      (
+        await db
+          .selectFrom('waiting_list_entries')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('person_id', '=', client!.personId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    for (const [courseType, status] of [
+      ['MO', 'APPLIED'],
+      ['NT2', 'CANCELLED'],
+      ['LO', 'REFUSED'],
+    ] as const) {
       const res: APIResponse = await admin.request.post(`/api/v1/persons/${client!.personId}/waitingListEntries`, {
-        headers: { 'x-csrf-token': csrf }, data: { courseType, appliedOn: inDays(-20), status, statusSince: inDays(-10) },
+        headers: { 'x-csrf-token': csrf },
+        data: { courseType, appliedOn: inDays(-20), status, statusSince: inDays(-10) },
       });
       assert.equal(res.status(), 201, await res.text());
     }
@@ -220,7 +303,8 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     const current = await admin.request.get(`/api/v1/authorisations/${auth.id}`);
     const narrowed = auth.clusters.filter((c: string) => !['certificates', 'conversations', 'languages'].includes(c));
     const patched = await admin.request.patch(`/api/v1/authorisations/${auth.id}`, {
-      headers: { 'x-csrf-token': csrf, 'if-match': current.headers().etag!, 'content-type': 'application/json' }, data: { clusters: narrowed },
+      headers: { 'x-csrf-token': csrf, 'if-match': current.headers().etag!, 'content-type': 'application/json' },
+      data: { clusters: narrowed },
     });
     assert.equal(patched.status(), 200, await patched.text());
     await admin.close();
@@ -236,7 +320,14 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     assert.equal(await page.getByText(certificate.document_id!).count(), 0, 'the certificate is gone from the screen');
     // Language knowledge: the languages are withheld, the level reached (cluster level) still shown.
     const languages = panel(page, 'Talenkennis');
-    assert.equal(await languages.locator('.panel-part').filter({ has: page.getByRole('heading', { name: 'Talen' }) }).getByText('Niet gemachtigd', { exact: true }).count(), 1);
+    assert.equal(
+      await languages
+        .locator('.panel-part')
+        .filter({ has: page.getByRole('heading', { name: 'Talen' }) })
+        .getByText('Niet gemachtigd', { exact: true })
+        .count(),
+      1,
+    );
     assert.equal(await languages.getByRole('table', { name: 'Talen' }).count(), 0);
     // What stays authorised still shows.
     await panel(page, 'Ondertekende contracten').locator('.record-card').first().waitFor();
@@ -245,7 +336,16 @@ test('an OCMW social worker consults an integrated client on the consultation sc
   });
 
   await t.test('a client not in the register: the screen says so, integrates under a capacity code and consults again', async () => {
-    const outsider = await db.selectFrom('persons').select(['insz', 'id']).where('insz', 'not in', clients.map((c) => c.insz)).orderBy('insz').executeTakeFirstOrThrow();
+    const outsider = await db
+      .selectFrom('persons')
+      .select(['insz', 'id'])
+      .where(
+        'insz',
+        'not in',
+        clients.map((c) => c.insz),
+      )
+      .orderBy('insz')
+      .executeTakeFirstOrThrow();
     await consult(page, outsider.insz);
     await page.getByRole('heading', { name: 'Niet geïntegreerd' }).waitFor();
     assert.equal(await page.locator('.consult-result').count(), 0, 'no data without integration');
@@ -255,8 +355,16 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await page.getByRole('button', { name: 'Integreren en opnieuw raadplegen' }).click();
     await page.getByText('De cliënt is geïntegreerd').waitFor();
     await page.getByRole('heading', { level: 2, name: new RegExp(dotted(outsider.insz).replace(/\./g, '\\.')) }).waitFor();
-    const declared = await db.selectFrom('integrations').selectAll().where('organisation_id', '=', ocmw.organisation_id).where('insz', '=', outsider.insz).execute();
-    assert.deepEqual(declared.map((d) => [d.capacity_code, d.ends_on]), [['1', null]]);
+    const declared = await db
+      .selectFrom('integrations')
+      .selectAll()
+      .where('organisation_id', '=', ocmw.organisation_id)
+      .where('insz', '=', outsider.insz)
+      .execute();
+    assert.deepEqual(
+      declared.map((d) => [d.capacity_code, d.ends_on]),
+      [['1', null]],
+    );
   });
 
   await t.test('an INSZ with wrong check digits is refused at the field before anything is asked', async () => {
@@ -271,8 +379,12 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await tablet.getByRole('button', { name: 'Alles uitvouwen' }).click();
     await tablet.waitForFunction(() => ![...document.querySelectorAll('.consult-panel .panel-body')].some((b) => b.textContent?.includes('Bezig met laden')));
     const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    const tooWide = await tablet.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent?.slice(0, 40)}"`));
+    const tooWide = await tablet.evaluate(() =>
+      [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent?.slice(0, 40)}"`),
+    );
     assert.ok(overflow <= 0, `no horizontal scrolling at 820 px (${overflow} px too wide: ${tooWide.join(', ')})`);
     await world.screenshot(tablet, 'consultation-tablet');
 
@@ -282,7 +394,7 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     assert.deepEqual((await tablet.locator('.consult-panel .panel-title').allTextContents()).slice(0, 2), ['Attestations obtenues', 'Contrats signés']);
     await tablet.getByRole('button', { name: 'EN', exact: true }).click();
     await tablet.getByRole('heading', { level: 2, name: '3) Information panels' }).waitFor();
-    assert.equal(await tablet.getByText('Not authorised', { exact: true }).count() > 0, true, 'code and status words follow the language');
+    assert.equal((await tablet.getByText('Not authorised', { exact: true }).count()) > 0, true, 'code and status words follow the language');
     await tablet.close();
   });
   assert.deepEqual(consoleErrors, [], 'no errors on the console');

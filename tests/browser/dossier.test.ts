@@ -13,10 +13,11 @@ import { demoUsername } from '../../server/modules/access/access.demo.ts';
 const skip = browserSkipReason();
 
 /** How the app writes a date in Dutch (nl-BE, Brussels time). */
-const nlDate = (iso: string) => new Intl.DateTimeFormat('nl-BE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Brussels' })
-  .format(new Date(`${iso}T12:00:00Z`));
+const nlDate = (iso: string) =>
+  new Intl.DateTimeFormat('nl-BE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Brussels' }).format(new Date(`${iso}T12:00:00Z`));
 const brusselsDay = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(d);
-const brusselsTime = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
+const brusselsTime = (d: Date) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
 const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v == null ? null : String(v).slice(0, 10));
 
@@ -25,7 +26,9 @@ const contractForm = (page: Page) => contractsOf(page).getByRole('form', { name:
 const historyItems = (page: Page) => page.getByRole('complementary').locator('.dossier-history-list > li');
 
 async function openContractForm(page: Page): Promise<Locator> {
-  await contractsOf(page).getByRole('button', { name: /^Wijzigen/ }).click();
+  await contractsOf(page)
+    .getByRole('button', { name: /^Wijzigen/ })
+    .click();
   const form = contractForm(page);
   await form.waitFor();
   return form;
@@ -37,10 +40,27 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
 
   // A person in the demo caseworker's offices with exactly one contract (the territory rule: the
   // dossier's managing office is one of the caseworker's offices).
-  const { office_ids: offices } = await db.selectFrom('users').select('office_ids').where('username', '=', demoUsername('AGENCY_CASEWORKER')).executeTakeFirstOrThrow();
-  const candidates = await db.selectFrom('contracts as c').innerJoin('dossiers as d', 'd.person_id', 'c.person_id').innerJoin('persons as p', 'p.id', 'c.person_id')
-    .select(['p.id as personId', 'p.insz', 'p.family_name as familyName', 'c.id as contractId', 'c.signed_on as signedOn', 'c.registered_on as registeredOn', 'c.end_date as endDate'])
-    .where('d.managing_office_id', 'in', offices as string[]).orderBy('p.id').execute();
+  const { office_ids: offices } = await db
+    .selectFrom('users')
+    .select('office_ids')
+    .where('username', '=', demoUsername('AGENCY_CASEWORKER'))
+    .executeTakeFirstOrThrow();
+  const candidates = await db
+    .selectFrom('contracts as c')
+    .innerJoin('dossiers as d', 'd.person_id', 'c.person_id')
+    .innerJoin('persons as p', 'p.id', 'c.person_id')
+    .select([
+      'p.id as personId',
+      'p.insz',
+      'p.family_name as familyName',
+      'c.id as contractId',
+      'c.signed_on as signedOn',
+      'c.registered_on as registeredOn',
+      'c.end_date as endDate',
+    ])
+    .where('d.managing_office_id', 'in', offices as string[])
+    .orderBy('p.id')
+    .execute();
   const person = candidates.find((c) => candidates.filter((o) => o.personId === c.personId).length === 1);
   assert.ok(person, 'the demo world has a person with one contract in the caseworker territory');
   const signedOn = day(person.signedOn)!;
@@ -60,18 +80,18 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     await page.waitForURL(`**/persons/${person.personId}`);
     await page.locator('[data-dossier-ready]').waitFor();
 
-    assert.match(await page.locator('h1').textContent() ?? '', new RegExp(person.familyName));
+    assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(person.familyName));
     const insz = person.insz.replace(/^(\d{2})(\d{2})(\d{2})(\d{3})(\d{2})$/, '$1.$2.$3-$4.$5');
     assert.ok(await page.locator('.dossier-facts').getByText(insz).isVisible(), 'the INSZ is shown formatted');
     // The path: the signed contract is a done step with its date.
     const path = page.getByRole('region', { name: 'Verloop van het dossier' });
     const contractStep = path.locator('li.path-step', { hasText: 'Contract ondertekend' });
-    assert.match(await contractStep.getAttribute('class') ?? '', /\bdone\b/);
-    assert.match(await contractStep.textContent() ?? '', new RegExp(nlDate(signedOn).replace(/[./]/g, '\\$&')));
+    assert.match((await contractStep.getAttribute('class')) ?? '', /\bdone\b/);
+    assert.match((await contractStep.textContent()) ?? '', new RegExp(nlDate(signedOn).replace(/[./]/g, '\\$&')));
     // Codes as labels, offices by name.
     const row = contractsOf(page).locator('tbody tr').first();
-    assert.match(await row.textContent() ?? '', /Moedercontract|Overnamecontract/);
-    assert.doesNotMatch(await row.textContent() ?? '', /MOTHER|TAKEOVER/);
+    assert.match((await row.textContent()) ?? '', /Moedercontract|Overnamecontract/);
+    assert.doesNotMatch((await row.textContent()) ?? '', /MOTHER|TAKEOVER/);
 
     // An end date before the signing date: the server's objection sits at the field, and the input stays.
     const form = await openContractForm(page);
@@ -80,17 +100,23 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     await form.getByRole('button', { name: 'Opslaan' }).click();
     const endField = form.locator('.field', { has: page.getByLabel('Einddatum') });
     await endField.locator('.field-error').waitFor();
-    assert.match(await endField.locator('.field-error').textContent() ?? '', /Mag niet vóór “Ondertekend op”/);
+    assert.match((await endField.locator('.field-error').textContent()) ?? '', /Mag niet vóór “Ondertekend op”/);
     assert.equal(await form.getByLabel('Einddatum').getAttribute('aria-invalid'), 'true');
     assert.equal(await form.getByLabel('Einddatum').inputValue(), tooEarly, 'what the user typed is kept');
-    assert.match(await form.getByRole('alert').first().textContent() ?? '', /Controleer de aangeduide velden/);
+    assert.match((await form.getByRole('alert').first().textContent()) ?? '', /Controleer de aangeduide velden/);
     await world.screenshot(page, 'dossier-field-error');
 
     // A server failure and a lost connection: the message says the input is kept, and it is.
     const contractUrl = `**/api/v1/contracts/${person.contractId}`;
-    await page.route(contractUrl, (route) => (route.request().method() === 'PATCH'
-      ? route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify({ title: 'Internal Server Error', status: 500, code: 'internal' }) })
-      : route.continue()));
+    await page.route(contractUrl, (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 500,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({ title: 'Internal Server Error', status: 500, code: 'internal' }),
+          })
+        : route.continue(),
+    );
     await form.getByLabel('Einddatum').fill(firstEnd);
     await form.getByRole('button', { name: 'Opslaan' }).click();
     await form.getByText(/De server kon de vraag niet verwerken \(500\)/).waitFor();
@@ -101,18 +127,24 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     await form.getByText(/KBI is niet bereikbaar/).waitFor();
     assert.equal(await form.getByLabel('Einddatum').inputValue(), firstEnd);
     await page.unroute(contractUrl);
-    assert.equal((await db.selectFrom('contracts').select('version').where('id', '=', person.contractId).executeTakeFirstOrThrow()).version, 1, 'nothing saved yet');
+    assert.equal(
+      (await db.selectFrom('contracts').select('version').where('id', '=', person.contractId).executeTakeFirstOrThrow()).version,
+      1,
+      'nothing saved yet',
+    );
 
     // A valid end date is saved; the table and the history show it at once.
     beforeEdit = new Date();
     await page.waitForTimeout(1100); // the "as known" moment below lies a full second before the change
     await form.getByRole('button', { name: 'Opslaan' }).click();
-    await contractsOf(page).getByText(/Opgeslagen: /).waitFor();
+    await contractsOf(page)
+      .getByText(/Opgeslagen: /)
+      .waitFor();
     assert.equal(await contractForm(page).count(), 0, 'the form closes');
-    assert.match(await contractsOf(page).locator('tbody tr').first().textContent() ?? '', new RegExp(nlDate(firstEnd).replace(/[./]/g, '\\$&')));
+    assert.match((await contractsOf(page).locator('tbody tr').first().textContent()) ?? '', new RegExp(nlDate(firstEnd).replace(/[./]/g, '\\$&')));
     const latest = historyItems(page).first();
     await latest.filter({ hasText: 'versie 2' }).waitFor();
-    const text = await latest.textContent() ?? '';
+    const text = (await latest.textContent()) ?? '';
     assert.match(text, /gewijzigd/);
     assert.match(text, /Inburgeringscontract/);
     assert.match(text, /door u/);
@@ -135,33 +167,55 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
 
     await first.getByLabel('Einddatum').fill(secondEnd);
     await first.getByRole('button', { name: 'Opslaan' }).click();
-    await contractsOf(caseworker).getByText(/Opgeslagen: /).waitFor();
+    await contractsOf(caseworker)
+      .getByText(/Opgeslagen: /)
+      .waitFor();
 
     await second.getByLabel('Geregistreerd op').fill(newRegisteredOn);
     await second.getByRole('button', { name: 'Opslaan' }).click();
     const conflict = second.locator('.dossier-conflict');
     await conflict.waitFor();
-    assert.match(await conflict.textContent() ?? '', /Iemand anders heeft dit record intussen gewijzigd/);
+    assert.match((await conflict.textContent()) ?? '', /Iemand anders heeft dit record intussen gewijzigd/);
     assert.equal(await second.getByLabel('Geregistreerd op').inputValue(), newRegisteredOn, 'the typed value is still in the field');
     await world.screenshot(lead, 'dossier-conflict');
 
     await second.getByRole('button', { name: 'Nieuwe versie laden (mijn invoer blijft staan)' }).click();
     await second.getByText(/De nieuwe versie \(3\) is geladen/).waitFor();
     assert.equal(await second.getByLabel('Geregistreerd op').inputValue(), newRegisteredOn, 'still what the user typed');
-    assert.equal(await second.getByLabel('Einddatum').inputValue(), secondEnd, 'the field the user left alone shows the other change, so saving does not undo it');
+    assert.equal(
+      await second.getByLabel('Einddatum').inputValue(),
+      secondEnd,
+      'the field the user left alone shows the other change, so saving does not undo it',
+    );
     await second.getByRole('button', { name: 'Opslaan' }).click();
-    await contractsOf(lead).getByText(/Opgeslagen: /).waitFor();
+    await contractsOf(lead)
+      .getByText(/Opgeslagen: /)
+      .waitFor();
     await historyItems(lead).first().filter({ hasText: 'versie 4' }).waitFor();
 
     // Both changes are kept, and every version in the history.
-    const current = await db.selectFrom('contracts').select(['version', 'end_date', 'registered_on']).where('id', '=', person.contractId).executeTakeFirstOrThrow();
+    const current = await db
+      .selectFrom('contracts')
+      .select(['version', 'end_date', 'registered_on'])
+      .where('id', '=', person.contractId)
+      .executeTakeFirstOrThrow();
     assert.equal(current.version, 4);
     assert.equal(day(current.end_date), secondEnd);
     assert.equal(day(current.registered_on), newRegisteredOn);
-    const history = await db.selectFrom('contracts_history').select(['version', 'end_date', 'registered_on']).where('id', '=', person.contractId).orderBy('version').execute();
-    assert.deepEqual(history.map((h) => [h.version, day(h.end_date), day(h.registered_on)]), [
-      [1, originalEnd, day(person.registeredOn)], [2, firstEnd, day(person.registeredOn)], [3, secondEnd, day(person.registeredOn)],
-    ]);
+    const history = await db
+      .selectFrom('contracts_history')
+      .select(['version', 'end_date', 'registered_on'])
+      .where('id', '=', person.contractId)
+      .orderBy('version')
+      .execute();
+    assert.deepEqual(
+      history.map((h) => [h.version, day(h.end_date), day(h.registered_on)]),
+      [
+        [1, originalEnd, day(person.registeredOn)],
+        [2, firstEnd, day(person.registeredOn)],
+        [3, secondEnd, day(person.registeredOn)],
+      ],
+    );
     await lead.context().close();
   });
 
@@ -179,13 +233,13 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
 
     const row = contractsOf(page).locator('tbody tr').first();
     await row.waitFor();
-    const cells = await row.textContent() ?? '';
+    const cells = (await row.textContent()) ?? '';
     assert.doesNotMatch(cells, new RegExp(nlDate(firstEnd).replace(/[./]/g, '\\$&')), 'not the value saved later');
     if (originalEnd) assert.match(cells, new RegExp(nlDate(originalEnd).replace(/[./]/g, '\\$&')), 'the value as it was');
     assert.match(cells, new RegExp(nlDate(day(person.registeredOn)!).replace(/[./]/g, '\\$&')));
     assert.equal(await page.getByRole('button', { name: /^Wijzigen/ }).count(), 0, 'read-only: no Edit');
     assert.equal(await page.getByRole('button', { name: /^Toevoegen/ }).count(), 0, 'read-only: no Add');
-    assert.ok(await historyItems(page).filter({ hasText: 'na het gekozen moment' }).count() >= 3, 'the later changes are marked in the history');
+    assert.ok((await historyItems(page).filter({ hasText: 'na het gekozen moment' }).count()) >= 3, 'the later changes are marked in the history');
     await world.screenshot(page, 'dossier-as-of');
 
     // The day before the demo data was recorded: the person was not known yet.
@@ -197,8 +251,12 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     await page.getByRole('button', { name: 'Terug naar vandaag' }).first().click();
     await page.locator('[data-dossier-ready]').waitFor();
     assert.equal(await page.getByText(/Dossier zoals gekend op/).count(), 0);
-    assert.match(await contractsOf(page).locator('tbody tr').first().textContent() ?? '', new RegExp(nlDate(secondEnd).replace(/[./]/g, '\\$&')));
-    assert.ok(await contractsOf(page).getByRole('button', { name: /^Wijzigen/ }).isVisible());
+    assert.match((await contractsOf(page).locator('tbody tr').first().textContent()) ?? '', new RegExp(nlDate(secondEnd).replace(/[./]/g, '\\$&')));
+    assert.ok(
+      await contractsOf(page)
+        .getByRole('button', { name: /^Wijzigen/ })
+        .isVisible(),
+    );
   });
 
   await t.test('on a tablet the page fits the screen', async () => {

@@ -10,16 +10,33 @@ test('the monitoring analyst reads the exchanges per partner and month, in excha
   // A partner client of the demo OCMW consults one of its integrated clients three times.
   const admin = await world.loginAs('ADMINISTRATOR');
   const { csrfToken } = await (await admin.request.get('/api/v1/session')).json();
-  const ocmw = await world.database.db.selectFrom('users').innerJoin('organisations', 'organisations.id', 'users.organisation_id')
-    .select(['organisations.id', 'organisations.name']).where('users.username', '=', 'demo.ocmwsocialworker').executeTakeFirstOrThrow();
-  const client = await (await admin.request.post('/api/v1/partnerClients', { data: { organisationId: ocmw.id, clientId: 'stats-ocmw' }, headers: { 'x-csrf-token': csrfToken } })).json();
-  const token = await (await fetch(`${world.base}/api/exchange/v1/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'stats-ocmw', client_secret: client.clientSecret }),
-  })).json() as { access_token: string };
-  const { insz } = await world.database.db.selectFrom('integrations').select('insz').where('organisation_id', '=', ocmw.id).orderBy('insz').executeTakeFirstOrThrow();
+  const ocmw = await world.database.db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select(['organisations.id', 'organisations.name'])
+    .where('users.username', '=', 'demo.ocmwsocialworker')
+    .executeTakeFirstOrThrow();
+  const client = await (
+    await admin.request.post('/api/v1/partnerClients', { data: { organisationId: ocmw.id, clientId: 'stats-ocmw' }, headers: { 'x-csrf-token': csrfToken } })
+  ).json();
+  const token = (await (
+    await fetch(`${world.base}/api/exchange/v1/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'stats-ocmw', client_secret: client.clientSecret }),
+    })
+  ).json()) as { access_token: string };
+  const { insz } = await world.database.db
+    .selectFrom('integrations')
+    .select('insz')
+    .where('organisation_id', '=', ocmw.id)
+    .orderBy('insz')
+    .executeTakeFirstOrThrow();
   for (let i = 0; i < 3; i++) {
     const res = await fetch(`${world.base}/api/exchange/v1/dossiers/consult`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` }, body: JSON.stringify({ insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify({ insz, purpose: 'BEGELEIDING_OCMW_CLIENT' }),
     });
     assert.equal(res.status, 200);
   }
@@ -32,12 +49,12 @@ test('the monitoring analyst reads the exchanges per partner and month, in excha
   assert.ok(await table.getByRole('columnheader', { name: ocmw.name }).isVisible(), 'the OCMW has a column');
   // Its total: 3 exchanges of 1 dossier.
   const totals = table.locator('tfoot tr');
-  assert.match(await totals.textContent() ?? '', /3 \(1 dossiers\)/);
+  assert.match((await totals.textContent()) ?? '', /3 \(1 dossiers\)/);
   assert.ok(await page.locator('canvas[role=img]').isVisible(), 'the chart is drawn');
   await page.getByLabel('dossiers').check();
-  assert.match(await page.locator('canvas[role=img]').getAttribute('aria-label') ?? '', /dossiers per maand/);
+  assert.match((await page.locator('canvas[role=img]').getAttribute('aria-label')) ?? '', /dossiers per maand/);
   const purpose = page.getByRole('table', { name: 'Per doeleinde' });
-  assert.match(await purpose.textContent() ?? '', /3/);
+  assert.match((await purpose.textContent()) ?? '', /3/);
   await world.screenshot(page, 'statistics-exchanges');
 
   // A month after "to" before "from" is refused at the field.

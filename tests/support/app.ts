@@ -13,7 +13,11 @@ import type { TestDatabase } from './databases.ts';
 import { OPERATOR } from '../../server/platform/access.ts';
 import { createUser } from '../../server/modules/access/access.service.ts';
 
-export interface Res { status: number; headers: Headers; body: any }
+export interface Res {
+  status: number;
+  headers: Headers;
+  body: any;
+}
 
 export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Res>;
 
@@ -33,15 +37,30 @@ export interface TestApp {
   factories: Factories;
 }
 
-export async function startTestApp(t: TestContext, which: TestDatabase, env: Record<string, string> = {}, options: { operatorToken?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  t: TestContext,
+  which: TestDatabase,
+  env: Record<string, string> = {},
+  options: { operatorToken?: string } = {},
+): Promise<TestApp> {
   const database = await which.open();
   // Per-actor limits are tested on their own (hardening.test.ts); the suites here make many requests as one user.
-  const config = loadConfig({ KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent', KBI_DEMO_PERSONS: '0', PORT: '0', KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0', ...env });
+  const config = loadConfig({
+    KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent',
+    KBI_DEMO_PERSONS: '0',
+    PORT: '0',
+    KBI_USER_RATE_LIMIT_PER_MINUTE: '0',
+    KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  });
   const app = await buildApp({ config, database, operatorToken: options.operatorToken });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  t.after(async () => { await app.close(); await database.close(); });
+  t.after(async () => {
+    await app.close();
+    await database.close();
+  });
 
   async function anonymous(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
     const init: RequestInit = { method, headers: { ...headers } };
@@ -52,32 +71,55 @@ export async function startTestApp(t: TestContext, which: TestDatabase, env: Rec
     const res = await fetch(base + path, init);
     const text = await res.text();
     let parsed: unknown = text;
-    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, headers: res.headers, body: parsed };
   }
 
   async function rowCounts(...tables: string[]) {
     const out: Record<string, number> = {};
     for (const table of tables) {
-      const r = await untyped(database.db).selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const r = await untyped(database.db)
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       out[table] = Number(r.n);
     }
     return out;
   }
 
   // The test installation's own organisation and administrator, made the way an operator would.
-  const [home] = await database.prepared('test_home_org', `INSERT INTO organisations (kind, name, recorded_by) VALUES ('ABB', 'Agentschap Binnenlands Bestuur', 'test:setup') RETURNING id`, []);
+  const [home] = await database.prepared(
+    'test_home_org',
+    `INSERT INTO organisations (kind, name, recorded_by) VALUES ('ABB', 'Agentschap Binnenlands Bestuur', 'test:setup') RETURNING id`,
+    [],
+  );
   const homeOrganisationId = home!.id as string;
   let accounts = 0;
   async function as(role: string, options: { organisationId?: string; officeIds?: string[] } = {}) {
     const username = `${role.toLowerCase().replace(/_/g, '.')}.${++accounts}`;
     const password = `Test-${role}-passw0rd!`;
-    const user = await createUser(database.db, { actor: OPERATOR, requestId: 'test-setup' }, {
-      username, displayName: `Test ${role}`, role, organisationId: options.organisationId ?? homeOrganisationId, officeIds: options.officeIds ?? [], password,
-    });
+    const user = await createUser(
+      database.db,
+      { actor: OPERATOR, requestId: 'test-setup' },
+      {
+        username,
+        displayName: `Test ${role}`,
+        role,
+        organisationId: options.organisationId ?? homeOrganisationId,
+        officeIds: options.officeIds ?? [],
+        password,
+      },
+    );
     const session = await anonymous('POST', '/api/v1/session', { username, password });
     if (session.status !== 200) throw new Error(`log-in as ${role} failed: ${JSON.stringify(session.body)}`);
-    const cookieHeader = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookieHeader = session.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const csrf = session.body.csrfToken as string;
     const caller: Call = (method, path, body, headers = {}) => anonymous(method, path, body, { cookie: cookieHeader, 'x-csrf-token': csrf, ...headers });
     return { call: caller, userId: user.id as string };
@@ -108,13 +150,28 @@ export interface Factories {
 function factories(app: TestApp): Factories {
   const post = async (path: string, body: unknown) => expectOk(await app.call('POST', path, body), 201);
   return {
-    organisation: (over = {}) => post('/api/v1/organisations', { kind: 'AGENCY', name: `Agentschap ${serial++}`, enterpriseNumber: makeKbo(5_433_000 + serial, 'enterprise'), ...over }),
-    office: (organisationId, over = {}) => post('/api/v1/offices', { organisationId, name: `Kantoor ${serial++}`, kboNumber: makeKbo(21_478_000 + serial, 'establishment'), postcode: '9000', municipality: 'Gent', ...over }),
+    organisation: (over = {}) =>
+      post('/api/v1/organisations', { kind: 'AGENCY', name: `Agentschap ${serial++}`, enterpriseNumber: makeKbo(5_433_000 + serial, 'enterprise'), ...over }),
+    office: (organisationId, over = {}) =>
+      post('/api/v1/offices', {
+        organisationId,
+        name: `Kantoor ${serial++}`,
+        kboNumber: makeKbo(21_478_000 + serial, 'establishment'),
+        postcode: '9000',
+        municipality: 'Gent',
+        ...over,
+      }),
     person: (over = {}) => {
       const n = serial++;
       return post('/api/v1/persons', {
         insz: makeInsz({ birthDate: `1990-0${1 + (n % 9)}-1${n % 10}`, serial: 100 + n }),
-        familyName: `Testpersoon${n}`, givenNames: 'Amina', gender: '2', nationality: 'SYR', postcode: '9000', municipality: 'Gent', ...over,
+        familyName: `Testpersoon${n}`,
+        givenNames: 'Amina',
+        gender: '2',
+        nationality: 'SYR',
+        postcode: '9000',
+        municipality: 'Gent',
+        ...over,
       });
     },
     async course(providerId, lessonCount = 4) {
@@ -122,7 +179,9 @@ function factories(app: TestApp): Factories {
       const module = await post('/api/v1/courseModules', { courseId: course.id, code: 'NT2-1', name: 'NT2 - Breakthrough', hours: 60, sequence: 1 });
       const lessons = [];
       for (let i = 0; i < lessonCount; i++) {
-        lessons.push(await post('/api/v1/lessons', { moduleId: module.id, startsAt: `2022-09-${String(5 + i * 7).padStart(2, '0')}T09:00:00Z`, durationMinutes: 180 }));
+        lessons.push(
+          await post('/api/v1/lessons', { moduleId: module.id, startsAt: `2022-09-${String(5 + i * 7).padStart(2, '0')}T09:00:00Z`, durationMinutes: 180 }),
+        );
       }
       return { course, module, lessons };
     },
@@ -135,7 +194,9 @@ export async function partner(app: TestApp, kind: string, name = `${kind} test`)
   const organisation = await app.factories.organisation({ kind, name });
   const clientId = `${kind.toLowerCase().replace(/_/g, '-')}-${organisation.id.slice(0, 8)}`;
   const client = await expectOk(await app.call('POST', '/api/v1/partnerClients', { organisationId: organisation.id, clientId }), 201);
-  const token = await expectOk(await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }));
+  const token = await expectOk(
+    await app.anonymous('POST', '/api/exchange/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret }),
+  );
   const authorization = `Bearer ${token.access_token}`;
   const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization, ...headers });
   return { organisation, call, authorization };

@@ -60,8 +60,12 @@ export async function startBrowserWorld(t: TestContext, persons = 120): Promise<
   await generateDemoData(database, { persons, seed: 7 });
   await ensureDemoAccounts(database);
   const config = loadConfig({
-    KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent', KBI_DEMO_PERSONS: '0', PORT: '0',
-    KBI_USER_RATE_LIMIT_PER_MINUTE: '0', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0', KBI_RATE_LIMIT_PER_MINUTE: '0',
+    KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent',
+    KBI_DEMO_PERSONS: '0',
+    PORT: '0',
+    KBI_USER_RATE_LIMIT_PER_MINUTE: '0',
+    KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+    KBI_RATE_LIMIT_PER_MINUTE: '0',
   });
   const app = await buildApp({ config, database });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -70,22 +74,44 @@ export async function startBrowserWorld(t: TestContext, persons = 120): Promise<
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     // As root in a sandboxed machine, without a GPU, and with no network beyond this machine.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  t.after(async () => { await browser.close(); await app.close(); await database.close(); });
+  t.after(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+  });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  const context: BrowserWorld['context'] = (o = {}) => browser.newContext({
-    baseURL: base, locale: o.locale ?? 'nl-BE', viewport: { width: o.width ?? 1280, height: o.height ?? 800 }, bypassCSP: o.bypassCSP ?? false,
-  });
+  const context: BrowserWorld['context'] = (o = {}) =>
+    browser.newContext({
+      baseURL: base,
+      locale: o.locale ?? 'nl-BE',
+      viewport: { width: o.width ?? 1280, height: o.height ?? 800 },
+      bypassCSP: o.bypassCSP ?? false,
+    });
   return {
-    app, database, base, browser, context,
+    app,
+    database,
+    base,
+    browser,
+    context,
     async loginAs(role, o = {}) {
       const page = await (await context(o)).newPage();
       // A page error is a failed test, not a warning in a log nobody reads.
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      page.on('close', () => { if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`); });
+      page.on('close', () => {
+        if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+      });
       await page.goto('/');
       await page.locator('input[name=username]').fill(demoUsername(role));
       await page.locator('input[name=password]').fill(demoPassword(role));

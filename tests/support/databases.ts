@@ -28,10 +28,14 @@ export const TEST_DATABASES: TestDatabase[] = [
       return Object.assign(db, { url: null });
     },
   },
-  ...(serverUrl ? [{
-    name: 'postgres' as const,
-    open: () => scratchDatabase(serverUrl, 'kbi_test', 4),
-  }] : []),
+  ...(serverUrl
+    ? [
+        {
+          name: 'postgres' as const,
+          open: () => scratchDatabase(serverUrl, 'kbi_test', 4),
+        },
+      ]
+    : []),
 ];
 
 /**
@@ -43,7 +47,11 @@ export async function scratchDatabase(server: string, prefix: string, poolSize: 
   const admin = async (text: string) => {
     const client = new pg.Client({ connectionString: server });
     await client.connect();
-    try { await client.query(text); } finally { await client.end(); }
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
   };
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(server);

@@ -38,8 +38,18 @@ export function App() {
     shown.current = location.pathname;
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [location.pathname]);
-  if (checking) return <Layout><Loading /></Layout>;
-  if (!user) return <Layout><LoginPage /></Layout>;
+  if (checking)
+    return (
+      <Layout>
+        <Loading />
+      </Layout>
+    );
+  if (!user)
+    return (
+      <Layout>
+        <LoginPage />
+      </Layout>
+    );
   return (
     <Layout>
       {expired && <ReloginDialog />}
@@ -47,12 +57,54 @@ export function App() {
         <Routes>
           <Route path="/" element={<Navigate to={homeOf(user.permissions)} replace />} />
           <Route path="/login" element={<Navigate to={homeOf(user.permissions)} replace />} />
-          <Route path="/persons" element={<Guard allow={CAN.searchPersons}><SearchPage /></Guard>} />
-          <Route path="/persons/:personId" element={<Guard allow={CAN.searchPersons}><DossierPage /></Guard>} />
-          <Route path="/consultation" element={<Guard allow={CAN.consult}><ConsultationPage /></Guard>} />
-          <Route path="/worklist" element={<Guard allow={CAN.worklist}><WorklistPage /></Guard>} />
-          <Route path="/admin/*" element={<Guard allow={CAN.administer}><AdminPage /></Guard>} />
-          <Route path="/statistics" element={<Guard allow={CAN.statistics}><StatisticsPage /></Guard>} />
+          <Route
+            path="/persons"
+            element={
+              <Guard allow={CAN.searchPersons}>
+                <SearchPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/persons/:personId"
+            element={
+              <Guard allow={CAN.searchPersons}>
+                <DossierPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/consultation"
+            element={
+              <Guard allow={CAN.consult}>
+                <ConsultationPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/worklist"
+            element={
+              <Guard allow={CAN.worklist}>
+                <WorklistPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/admin/*"
+            element={
+              <Guard allow={CAN.administer}>
+                <AdminPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/statistics"
+            element={
+              <Guard allow={CAN.statistics}>
+                <StatisticsPage />
+              </Guard>
+            }
+          />
           <Route path="/no-screen" element={<p className="page">{t('error.noRole')}</p>} />
           <Route path="*" element={<p className="page">{t('error.notFound')}</p>} />
         </Routes>

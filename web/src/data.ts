@@ -6,7 +6,15 @@ import { useEffect, useState } from 'react';
 import { get, post } from './api.ts';
 import { useI18n } from './i18n/index.tsx';
 
-export interface CodeEntry { code: string; labelNl: string; labelFr: string; labelEn: string; sortOrder: number; validFrom: string | null; validTo: string | null }
+export interface CodeEntry {
+  code: string;
+  labelNl: string;
+  labelFr: string;
+  labelEn: string;
+  sortOrder: number;
+  validFrom: string | null;
+  validTo: string | null;
+}
 
 export interface FieldMeta {
   name: string;
@@ -55,8 +63,15 @@ function useCached<T>(path: string | null): T | null {
   useEffect(() => {
     if (!path) return;
     let live = true;
-    cached<T>(path).then((v) => { if (live) setValue(v); }, () => {});
-    return () => { live = false; };
+    cached<T>(path).then(
+      (v) => {
+        if (live) setValue(v);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
   }, [path]);
   return value;
 }
@@ -65,7 +80,10 @@ export function useResources(): ResourceMeta[] | null {
   return useCached<{ items: ResourceMeta[] }>('/api/v1/resources')?.items ?? null;
 }
 
-export interface CodeList { entries: CodeEntry[]; label(code: string | null | undefined): string }
+export interface CodeList {
+  entries: CodeEntry[];
+  label(code: string | null | undefined): string;
+}
 
 /** Every code list in one request, the first time any screen needs one. */
 export const allCodeLists = () => cached<{ lists: Record<string, CodeEntry[]> }>('/api/v1/codeLists?expand=codes');
@@ -77,8 +95,15 @@ export function useCodeList(list: string | undefined): CodeList {
   useEffect(() => {
     if (!list) return;
     let live = true;
-    allCodeLists().then((all) => { if (live) setLists(all.lists); }, () => {});
-    return () => { live = false; };
+    allCodeLists().then(
+      (all) => {
+        if (live) setLists(all.lists);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
   }, [list]);
   const entries = (list && lists?.[list]) || [];
   const key = language === 'fr' ? 'labelFr' : language === 'en' ? 'labelEn' : 'labelNl';
@@ -92,7 +117,10 @@ export function useCodeList(list: string | undefined): CodeList {
   };
 }
 
-export interface StaffName { displayName: string; organisation: string | null }
+export interface StaffName {
+  displayName: string;
+  organisation: string | null;
+}
 const names = new Map<string, StaffName | null>();
 const pending = new Set<string>();
 let flush: Promise<void> | null = null;
@@ -118,10 +146,16 @@ export function useStaffNames(actorIds: (string | null | undefined)[]): Record<s
         const { items } = await post<{ items: ({ id: string } & StaffName)[] }>('/api/v1/users/names', { ids });
         for (const id of ids) names.set(id, null);
         for (const item of items) names.set(item.id, { displayName: item.displayName, organisation: item.organisation });
-      } catch { /* names are a courtesy: the ids stay */ }
+      } catch {
+        /* names are a courtesy: the ids stay */
+      }
     });
-    void flush.then(() => { if (live) rerender((n) => n + 1); });
-    return () => { live = false; };
+    void flush.then(() => {
+      if (live) rerender((n) => n + 1);
+    });
+    return () => {
+      live = false;
+    };
   }, [key]);
   return Object.fromEntries(wanted.map((id) => [id, names.get(id) ?? null]));
 }

@@ -5,12 +5,27 @@ import { forget } from './data.ts';
 
 export type Role = 'AGENCY_CASEWORKER' | 'TEAM_LEAD' | 'HOUSE_OF_DUTCH' | 'OCMW_SOCIAL_WORKER' | 'MONITORING_ANALYST' | 'PRIVACY_OFFICER' | 'ADMINISTRATOR';
 
-export type Capability = 'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns' | 'recordIntegrations';
+export type Capability =
+  'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns' | 'recordIntegrations';
 
 /** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
-export interface Permissions { territory: 'all' | 'organisation' | 'offices' | 'none'; read: string[]; write: string[]; referenceWrite: string[]; capabilities: Capability[] }
+export interface Permissions {
+  territory: 'all' | 'organisation' | 'offices' | 'none';
+  read: string[];
+  write: string[];
+  referenceWrite: string[];
+  capabilities: Capability[];
+}
 
-export interface User { id: string; username: string; displayName: string; role: Role; organisationId: string; officeIds: string[]; permissions: Permissions }
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  organisationId: string;
+  officeIds: string[];
+  permissions: Permissions;
+}
 
 type SessionAnswer = { user: Omit<User, 'permissions'>; permissions: Permissions; csrfToken: string };
 const userOf = (answer: SessionAnswer): User => ({ ...answer.user, permissions: answer.permissions });
@@ -35,9 +50,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     // The session ended under the user's hands (idle time-out, log-out elsewhere): keep the user and
     // every screen as it is, so that nothing typed is lost, and ask for the password again on top.
-    whenUnauthenticated(() => { setCsrfToken(null); setExpired(true); });
+    whenUnauthenticated(() => {
+      setCsrfToken(null);
+      setExpired(true);
+    });
     request<SessionAnswer>('GET', '/api/v1/session')
-      .then(({ body }) => { setCsrfToken(body.csrfToken); setUser(userOf(body)); })
+      .then(({ body }) => {
+        setCsrfToken(body.csrfToken);
+        setUser(userOf(body));
+      })
       .catch(() => {})
       .finally(() => setChecking(false));
   }, []);
@@ -50,7 +71,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    try { await request('DELETE', '/api/v1/session'); } catch (e) { if (!(e instanceof ApiError)) throw e; }
+    try {
+      await request('DELETE', '/api/v1/session');
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+    }
     setCsrfToken(null);
     forget();
     setExpired(false);
@@ -75,7 +100,8 @@ export const CAN = {
   searchPersons: (p: Permissions) => p.territory !== 'none' && p.read.includes('personalia'),
   consult: (p: Permissions) => p.capabilities.includes('consultForOrganisation'),
   worklist: (p: Permissions) => (p.territory === 'offices' || p.territory === 'organisation') && p.write.includes('referrals'),
-  administer: (p: Permissions) => p.capabilities.some((c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns'),
+  administer: (p: Permissions) =>
+    p.capabilities.some((c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns'),
   statistics: (p: Permissions) => p.capabilities.includes('readUsageStatistics'),
 };
 

@@ -7,7 +7,11 @@ import { OPERATOR } from '../../platform/access.ts';
 import { ROLES, type Role } from './access.policy.ts';
 import { createUser } from './access.service.ts';
 
-export interface DemoAccount { username: string; password: string; role: Role }
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+}
 
 export const demoPassword = (role: Role) => `Kbi-demo-${role.toLowerCase().replace(/_/g, '-')}-2026`;
 export const demoUsername = (role: Role) => `demo.${role.toLowerCase().replace(/_/g, '')}`;
@@ -17,23 +21,41 @@ export async function ensureDemoAccounts(database: Database): Promise<DemoAccoun
   const db = database.db;
   const accounts = ROLES.map((role) => ({ role, username: demoUsername(role), password: demoPassword(role) }));
   const existing = new Set((await db.selectFrom('users').select('username').execute()).map((u) => u.username as string));
-  const demoOrgs = await db.selectFrom('organisations').select(['id', 'kind', 'agency']).where('recorded_by', '=', 'system:demo-generator').orderBy('id').execute();
+  const demoOrgs = await db
+    .selectFrom('organisations')
+    .select(['id', 'kind', 'agency'])
+    .where('recorded_by', '=', 'system:demo-generator')
+    .orderBy('id')
+    .execute();
   if (!demoOrgs.length) return [];
   const offices = await db.selectFrom('offices').select(['id', 'organisation_id']).orderBy('id').execute();
   const org = (kind: string, agency?: string) => demoOrgs.find((o) => o.kind === kind && (!agency || o.agency === agency))!.id as string;
   const officesOf = (organisationId: string) => offices.filter((o) => o.organisation_id === organisationId).map((o) => o.id as string);
   const home: Record<Role, string> = {
-    AGENCY_CASEWORKER: org('AGENCY', 'AGII'), TEAM_LEAD: org('AGENCY', 'AGII'), HOUSE_OF_DUTCH: org('HOUSE_OF_DUTCH'),
-    OCMW_SOCIAL_WORKER: org('OCMW'), MONITORING_ANALYST: org('ABB'), PRIVACY_OFFICER: org('ABB'), ADMINISTRATOR: org('ABB'),
+    AGENCY_CASEWORKER: org('AGENCY', 'AGII'),
+    TEAM_LEAD: org('AGENCY', 'AGII'),
+    HOUSE_OF_DUTCH: org('HOUSE_OF_DUTCH'),
+    OCMW_SOCIAL_WORKER: org('OCMW'),
+    MONITORING_ANALYST: org('ABB'),
+    PRIVACY_OFFICER: org('ABB'),
+    ADMINISTRATOR: org('ABB'),
   };
   for (const a of accounts) {
     if (existing.has(a.username)) continue;
     // The caseworker works in the first two offices of the agency; others in all of their organisation's.
     const own = officesOf(home[a.role]);
-    await createUser(db, { actor: OPERATOR, requestId: 'demo-accounts' }, {
-      username: a.username, password: a.password, role: a.role, organisationId: home[a.role],
-      displayName: `Demo ${a.role.toLowerCase().replace(/_/g, ' ')}`, officeIds: a.role === 'AGENCY_CASEWORKER' ? own.slice(0, 2) : own,
-    });
+    await createUser(
+      db,
+      { actor: OPERATOR, requestId: 'demo-accounts' },
+      {
+        username: a.username,
+        password: a.password,
+        role: a.role,
+        organisationId: home[a.role],
+        displayName: `Demo ${a.role.toLowerCase().replace(/_/g, ' ')}`,
+        officeIds: a.role === 'AGENCY_CASEWORKER' ? own.slice(0, 2) : own,
+      },
+    );
   }
   await integrateDemoClients(database, home.OCMW_SOCIAL_WORKER);
   return accounts;
@@ -45,9 +67,13 @@ export async function ensureDemoAccounts(database: Database): Promise<DemoAccoun
  * made referrals for, topped up with persons that have a contract, 25 in all.
  */
 async function integrateDemoClients(database: Database, ocmwId: string): Promise<void> {
-  const [{ n }] = await database.prepared('demo_integrations_count', 'SELECT count(*)::int AS n FROM integrations WHERE organisation_id = $1', [ocmwId]) as [{ n: number }];
+  const [{ n }] = (await database.prepared('demo_integrations_count', 'SELECT count(*)::int AS n FROM integrations WHERE organisation_id = $1', [ocmwId])) as [
+    { n: number },
+  ];
   if (n > 0) return;
-  await database.prepared('demo_integrations', `
+  await database.prepared(
+    'demo_integrations',
+    `
     INSERT INTO integrations (organisation_id, insz, capacity_code, starts_on, recorded_by)
     SELECT $1, p.insz, '1', current_date - 400, 'system:demo-generator'
       FROM persons p
@@ -55,5 +81,7 @@ async function integrateDemoClients(database: Database, ocmwId: string): Promise
        (SELECT a.person_id FROM appointments a WHERE a.requested_by_id = $1 ORDER BY a.person_id LIMIT 15)
        UNION (SELECT r.person_id FROM referrals r WHERE r.from_id = $1 ORDER BY r.person_id LIMIT 5)
        UNION (SELECT c.person_id FROM contracts c ORDER BY c.person_id LIMIT 10))
-     LIMIT 25`, [ocmwId]);
+     LIMIT 25`,
+    [ocmwId],
+  );
 }

@@ -12,8 +12,13 @@ const TERRITORY: Record<string, string> = {
 
 /** How the permissions page names each capability. */
 const CAPABILITY_TEXT: Record<Capability, string> = {
-  manageUsers: 'manages accounts and partner clients', readAudit: 'reads the audit trail', manageAuthorisations: 'manages authorisations',
-  consultForOrganisation: 'consults for its organisation', readUsageStatistics: 'reads exchange usage statistics', readImportRuns: 'reads every import run', recordIntegrations: 'records integrations for a partner',
+  manageUsers: 'manages accounts and partner clients',
+  readAudit: 'reads the audit trail',
+  manageAuthorisations: 'manages authorisations',
+  consultForOrganisation: 'consults for its organisation',
+  readUsageStatistics: 'reads exchange usage statistics',
+  readImportRuns: 'reads every import run',
+  recordIntegrations: 'records integrations for a partner',
 };
 
 export function renderPermissions(): string {
@@ -24,7 +29,7 @@ export function renderPermissions(): string {
     'Generated from `server/modules/access/access.policy.ts` by `npm run docs:permissions`; do not edit by hand.',
     '',
     'Every request on personal data passes two checks: the **role** may do the action on the data cluster',
-    '(else 403), and the person lies in the actor\'s **territory** (else 404, so that not even the existence',
+    "(else 403), and the person lies in the actor's **territory** (else 404, so that not even the existence",
     'of a dossier leaks). Every refusal is audited. A dossier read shows only the clusters the role may read',
     'and lists the others under `withheld`.',
     '',
@@ -32,7 +37,9 @@ export function renderPermissions(): string {
     '',
     `| role | territory | ${CAPABILITIES.map((c) => CAPABILITY_TEXT[c]).join(' | ')} | description |`,
     `|---|---|${CAPABILITIES.map(() => '---').join('|')}|---|`,
-    ...ROLES.map((r) => `| \`${r}\` | ${TERRITORY[POLICY[r].territory]} | ${CAPABILITIES.map((c) => mark(POLICY[r][c])).join(' | ')} | ${POLICY[r].description} |`),
+    ...ROLES.map(
+      (r) => `| \`${r}\` | ${TERRITORY[POLICY[r].territory]} | ${CAPABILITIES.map((c) => mark(POLICY[r][c])).join(' | ')} | ${POLICY[r].description} |`,
+    ),
     '',
     'A route that needs a capability says so (`config.capability`), and the door checks it before the request body is read.',
     '',
@@ -40,8 +47,12 @@ export function renderPermissions(): string {
     '',
     `| resource | cluster | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`,
     `|---|---|${ROLES.map(() => '---').join('|')}|`,
-    ...[PERSON_RESOURCE, ...DOSSIER_RESOURCES].map((d) => `| \`${d.resource}\` | ${d.cluster} | ${ROLES.map((r) =>
-      `${roleAllows(r, 'read', d.cluster, d.table) ? 'R' : '·'}${roleAllows(r, 'create', d.cluster, d.table) ? 'W' : '·'}`).join(' | ')} |`),
+    ...[PERSON_RESOURCE, ...DOSSIER_RESOURCES].map(
+      (d) =>
+        `| \`${d.resource}\` | ${d.cluster} | ${ROLES.map(
+          (r) => `${roleAllows(r, 'read', d.cluster, d.table) ? 'R' : '·'}${roleAllows(r, 'create', d.cluster, d.table) ? 'W' : '·'}`,
+        ).join(' | ')} |`,
+    ),
     '',
     'R = may read (and search), W = may create, change and remove.',
     '',
@@ -51,10 +62,16 @@ export function renderPermissions(): string {
     '',
     `| table | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`,
     `|---|${ROLES.map(() => '---').join('|')}|`,
-    ...REFERENCE_RESOURCES.map((d) => `| \`${d.table}\` | ${ROLES.map((r) => roleAllows(r, 'create', null, d.table) ? (POLICY[r].referenceScope === 'all' ? 'all' : 'own') : '·').join(' | ')} |`),
+    ...REFERENCE_RESOURCES.map(
+      (d) =>
+        `| \`${d.table}\` | ${ROLES.map((r) => (roleAllows(r, 'create', null, d.table) ? (POLICY[r].referenceScope === 'all' ? 'all' : 'own') : '·')).join(' | ')} |`,
+    ),
     '',
-    'all = every record; own = only records of the role\'s own organisation, before and after the change, decided by who owns the record:',
-    ...Object.entries(REFERENCE_OWNER).map(([table, o]) => `- \`${table}\`: ${o.via ? `the owner of its \`${o.via}\` (\`${o.column}\`)` : o.column === 'id' ? 'the organisation itself' : `\`${o.column}\``}`),
+    "all = every record; own = only records of the role's own organisation, before and after the change, decided by who owns the record:",
+    ...Object.entries(REFERENCE_OWNER).map(
+      ([table, o]) =>
+        `- \`${table}\`: ${o.via ? `the owner of its \`${o.via}\` (\`${o.column}\`)` : o.column === 'id' ? 'the organisation itself' : `\`${o.column}\``}`,
+    ),
     '',
     `(${ALL_RESOURCES.length} resources in all.)`,
     '',
@@ -66,7 +83,7 @@ export function renderPermissions(): string {
     '**integration register** (`/api/exchange/v1/integrations`): the partner must have declared the person under',
     'one of those codes for the day of the consultation. A consult answers exactly the clusters of the',
     'authorisations that hold for that partner, purpose, person and day; anything else is refused and audited.',
-    'The default installation carries seed 003\'s authorisation: every OCMW, the 17 clusters, the two purposes',
+    "The default installation carries seed 003's authorisation: every OCMW, the 17 clusters, the two purposes",
     'of §37, for persons integrated under capacity codes 1–9.',
     '',
   ];

@@ -37,14 +37,22 @@ function providerConfiguration(settings: OidcConfig): () => Promise<oidc.Configu
   const discover = async () => {
     const issuer = new URL(settings.issuer);
     // The configuration allows plain http for a loopback issuer only (tests).
-    const configuration = await oidc.discovery(issuer, settings.clientId, undefined, oidc.ClientSecretBasic(settings.clientSecret),
-      issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined);
+    const configuration = await oidc.discovery(
+      issuer,
+      settings.clientId,
+      undefined,
+      oidc.ClientSecretBasic(settings.clientSecret),
+      issuer.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
+    );
     // By default an ID token from the token endpoint is trusted on TLS alone; check its signature too.
     oidc.enableNonRepudiationChecks(configuration);
     return configuration;
   };
   return () => {
-    discovered ??= discover().catch((err: unknown) => { discovered = null; throw err; });
+    discovered ??= discover().catch((err: unknown) => {
+      discovered = null;
+      throw err;
+    });
     return discovered;
   };
 }
@@ -54,7 +62,10 @@ function providerConfiguration(settings: OidcConfig): () => Promise<oidc.Configu
  * Logged by name and code only: the error's cause can hold the ID token's claims (names).
  */
 function providerProblem(req: FastifyRequest, event: string, err: unknown): Problem {
-  req.log.warn({ error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown }).code, message: err instanceof Error ? err.message : undefined }, event);
+  req.log.warn(
+    { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown }).code, message: err instanceof Error ? err.message : undefined },
+    event,
+  );
   if (err instanceof oidc.ClientError || err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
     return refused('the identity provider did not confirm this log-in; start again');
   }
@@ -64,85 +75,134 @@ function providerProblem(req: FastifyRequest, event: string, err: unknown): Prob
 /** The log-in methods (always) and, when an OpenID provider is configured, its two routes. */
 export function registerOidcRoutes(http: FastifyInstance, db: Db, sessionSettings: SessionSettings, settings: OidcConfig | null): void {
   const app = typed(http);
-  app.get('/api/v1/session/methods', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['Access'], summary: 'How staff can log in here', security: [],
-      response: { 200: { type: 'object', properties: { local: { type: 'boolean' }, oidc: { type: 'boolean' } } } },
+  app.get(
+    '/api/v1/session/methods',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Access'],
+        summary: 'How staff can log in here',
+        security: [],
+        response: { 200: { type: 'object', properties: { local: { type: 'boolean' }, oidc: { type: 'boolean' } } } },
+      },
     },
-  }, async () => ({ local: true, oidc: !!settings }));
+    async () => ({ local: true, oidc: !!settings }),
+  );
   if (!settings) return;
   const provider = providerConfiguration(settings);
 
-  app.get('/api/v1/session/oidc/start', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['Access'], summary: 'Log in through the OpenID provider: redirects to it', security: [],
-      description: 'returnTo is the path of KBI to show after log-in (default /).',
-      querystring: {
-        type: 'object', additionalProperties: false,
-        // A path on this site only: never another host (//host) or scheme.
-        properties: { returnTo: { type: 'string', maxLength: 500, pattern: '^/(?![/\\\\])[A-Za-z0-9._~!$&\'()*+,;=:@%/?-]*$' } },
+  app.get(
+    '/api/v1/session/oidc/start',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Access'],
+        summary: 'Log in through the OpenID provider: redirects to it',
+        security: [],
+        description: 'returnTo is the path of KBI to show after log-in (default /).',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          // A path on this site only: never another host (//host) or scheme.
+          properties: { returnTo: { type: 'string', maxLength: 500, pattern: "^/(?![/\\\\])[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$" } },
+        },
+        response: { 302: { type: 'null' }, 503: PROBLEM },
       },
-      response: { 302: { type: 'null' }, 503: PROBLEM },
     },
-  }, async (req, reply) => {
-    const configuration = await provider().catch((err: unknown) => { throw providerProblem(req, 'oidc_discovery_failed', err); });
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    await db.insertInto('oidc_login_attempts').values({
-      id: stateId(state), nonce, code_verifier: codeVerifier, return_path: req.query.returnTo ?? '/',
-    }).execute();
-    const target = oidc.buildAuthorizationUrl(configuration, {
-      redirect_uri: settings.redirectUri, scope: 'openid profile', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
-    });
-    reply.setCookie(ATTEMPT_COOKIE, state, { httpOnly: true, secure: true, sameSite: 'lax', path: ATTEMPT_PATH, maxAge: ATTEMPT_MINUTES * 60 });
-    return reply.redirect(target.href, 302);
-  });
-
-  app.get('/api/v1/session/oidc/callback', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['Access'], summary: 'Where the OpenID provider sends the browser back: opens the session', security: [],
-      description: 'Sets the same session cookie as POST /api/v1/session and answers a page that moves on to the path given at the start.',
-      querystring: { type: 'object', properties: { state: { type: 'string', maxLength: 200 }, code: { type: 'string', maxLength: 4000 } } },
-      response: { 200: { description: 'A page that moves on to returnTo', content: { 'text/html': { schema: { type: 'string' } } } }, 401: PROBLEM, 503: PROBLEM },
+    async (req, reply) => {
+      const configuration = await provider().catch((err: unknown) => {
+        throw providerProblem(req, 'oidc_discovery_failed', err);
+      });
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      await db
+        .insertInto('oidc_login_attempts')
+        .values({
+          id: stateId(state),
+          nonce,
+          code_verifier: codeVerifier,
+          return_path: req.query.returnTo ?? '/',
+        })
+        .execute();
+      const target = oidc.buildAuthorizationUrl(configuration, {
+        redirect_uri: settings.redirectUri,
+        scope: 'openid profile',
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+      });
+      reply.setCookie(ATTEMPT_COOKIE, state, { httpOnly: true, secure: true, sameSite: 'lax', path: ATTEMPT_PATH, maxAge: ATTEMPT_MINUTES * 60 });
+      return reply.redirect(target.href, 302);
     },
-  }, async (req, reply) => {
-    const { state } = req.query;
-    reply.clearCookie(ATTEMPT_COOKIE, { path: ATTEMPT_PATH });
-    if (!state || req.cookies[ATTEMPT_COOKIE] !== state) throw refused('this log-in was not started in this browser; start again');
-    // Consumed before the provider is asked anything: a state works once, whatever follows.
-    const attempt = await db.updateTable('oidc_login_attempts').set({ used_at: sql`now()` })
-      .where('id', '=', stateId(state)).where('used_at', 'is', null)
-      .where('created_at', '>', sql<string>`now() - make_interval(mins => ${ATTEMPT_MINUTES})`)
-      .returning(['nonce', 'code_verifier', 'return_path']).executeTakeFirst();
-    if (!attempt) throw refused('this log-in is unknown, already used or expired; start again');
+  );
 
-    // The registered redirect URI, not the Host this request came in on (a proxy may rewrite it).
-    const currentUrl = new URL(settings.redirectUri);
-    currentUrl.search = new URL(req.url, currentUrl).search;
-    let claims: oidc.IDToken;
-    try {
-      const configuration = await provider();
-      const tokens = await oidc.authorizationCodeGrant(configuration, currentUrl,
-        { expectedState: state, expectedNonce: attempt.nonce, pkceCodeVerifier: attempt.code_verifier, idTokenExpected: true });
-      claims = tokens.claims()!;
-    } catch (err) {
-      throw providerProblem(req, 'oidc_callback_refused', err);
-    }
-    const username = claims[settings.usernameClaim];
-    const session = await loginWithIdentity(db, sessionSettings, req.id, {
-      issuer: claims.iss, subject: claims.sub, username: typeof username === 'string' ? username : null,
-    });
-    setSessionCookie(reply, session.token, sessionSettings);
-    // This response ends a navigation that the provider's site started, so the browser will not send
-    // a SameSite=Strict cookie on it, nor on a redirect from it (the chain stays cross-site). A page
-    // of our own that moves on starts a new, same-site navigation, which carries the cookie.
-    const next = escapeHtml(attempt.return_path);
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
-      .send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${next}"><title>KBI</title><p><a href="${next}">Verder naar KBI</a></p>`);
-  });
+  app.get(
+    '/api/v1/session/oidc/callback',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Access'],
+        summary: 'Where the OpenID provider sends the browser back: opens the session',
+        security: [],
+        description: 'Sets the same session cookie as POST /api/v1/session and answers a page that moves on to the path given at the start.',
+        querystring: { type: 'object', properties: { state: { type: 'string', maxLength: 200 }, code: { type: 'string', maxLength: 4000 } } },
+        response: {
+          200: { description: 'A page that moves on to returnTo', content: { 'text/html': { schema: { type: 'string' } } } },
+          401: PROBLEM,
+          503: PROBLEM,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { state } = req.query;
+      reply.clearCookie(ATTEMPT_COOKIE, { path: ATTEMPT_PATH });
+      if (!state || req.cookies[ATTEMPT_COOKIE] !== state) throw refused('this log-in was not started in this browser; start again');
+      // Consumed before the provider is asked anything: a state works once, whatever follows.
+      const attempt = await db
+        .updateTable('oidc_login_attempts')
+        .set({ used_at: sql`now()` })
+        .where('id', '=', stateId(state))
+        .where('used_at', 'is', null)
+        .where('created_at', '>', sql<string>`now() - make_interval(mins => ${ATTEMPT_MINUTES})`)
+        .returning(['nonce', 'code_verifier', 'return_path'])
+        .executeTakeFirst();
+      if (!attempt) throw refused('this log-in is unknown, already used or expired; start again');
+
+      // The registered redirect URI, not the Host this request came in on (a proxy may rewrite it).
+      const currentUrl = new URL(settings.redirectUri);
+      currentUrl.search = new URL(req.url, currentUrl).search;
+      let claims: oidc.IDToken;
+      try {
+        const configuration = await provider();
+        const tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
+          expectedState: state,
+          expectedNonce: attempt.nonce,
+          pkceCodeVerifier: attempt.code_verifier,
+          idTokenExpected: true,
+        });
+        claims = tokens.claims()!;
+      } catch (err) {
+        throw providerProblem(req, 'oidc_callback_refused', err);
+      }
+      const username = claims[settings.usernameClaim];
+      const session = await loginWithIdentity(db, sessionSettings, req.id, {
+        issuer: claims.iss,
+        subject: claims.sub,
+        username: typeof username === 'string' ? username : null,
+      });
+      setSessionCookie(reply, session.token, sessionSettings);
+      // This response ends a navigation that the provider's site started, so the browser will not send
+      // a SameSite=Strict cookie on it, nor on a redirect from it (the chain stays cross-site). A page
+      // of our own that moves on starts a new, same-site navigation, which carries the cookie.
+      const next = escapeHtml(attempt.return_path);
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${next}"><title>KBI</title><p><a href="${next}">Verder naar KBI</a></p>`,
+        );
+    },
+  );
 }

@@ -10,7 +10,15 @@
 import { DATA_CLUSTERS, type ClusterName } from '../dossier/clusters.ts';
 import type { Capability } from '../../platform/access.ts';
 
-export const ROLES = ['AGENCY_CASEWORKER', 'TEAM_LEAD', 'HOUSE_OF_DUTCH', 'OCMW_SOCIAL_WORKER', 'MONITORING_ANALYST', 'PRIVACY_OFFICER', 'ADMINISTRATOR'] as const;
+export const ROLES = [
+  'AGENCY_CASEWORKER',
+  'TEAM_LEAD',
+  'HOUSE_OF_DUTCH',
+  'OCMW_SOCIAL_WORKER',
+  'MONITORING_ANALYST',
+  'PRIVACY_OFFICER',
+  'ADMINISTRATOR',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -58,40 +66,124 @@ export interface RolePolicy extends Record<Capability, boolean> {
   recordIntegrations: boolean;
 }
 
-const EVERY_CLUSTER: readonly ClusterName[] = [...DATA_CLUSTERS, 'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement'];
+const EVERY_CLUSTER: readonly ClusterName[] = [
+  ...DATA_CLUSTERS,
+  'personalia',
+  'invitations',
+  'appointments',
+  'referrals',
+  'infringements',
+  'dvzAdvice',
+  'housingRequirement',
+];
 const CATALOGUE = ['courses', 'course_modules', 'lessons'];
 
 export const POLICY: Record<Role, RolePolicy> = {
   AGENCY_CASEWORKER: {
     description: 'Follows newcomers of the offices they work for: the whole dossier, reading and writing.',
-    territory: 'offices', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    territory: 'offices',
+    read: EVERY_CLUSTER,
+    write: EVERY_CLUSTER,
+    referenceWrite: [],
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: false,
+    manageAuthorisations: false,
+    consultForOrganisation: false,
+    readUsageStatistics: false,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
-    territory: 'organisation', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['staff', ...CATALOGUE], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    territory: 'organisation',
+    read: EVERY_CLUSTER,
+    write: EVERY_CLUSTER,
+    referenceWrite: ['staff', ...CATALOGUE],
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: false,
+    manageAuthorisations: false,
+    consultForOrganisation: false,
+    readUsageStatistics: false,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
     territory: 'offices',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
-    referenceWrite: CATALOGUE, referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    referenceWrite: CATALOGUE,
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: false,
+    manageAuthorisations: false,
+    consultForOrganisation: false,
+    readUsageStatistics: false,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   OCMW_SOCIAL_WORKER: {
-    description: 'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: true, readUsageStatistics: false, readImportRuns: false, recordIntegrations: false,
+    description:
+      'Consults, for its OCMW, the dossier of a client it has integrated (seed 002 "Consultatie Inburgering") and requests appointments; no direct access to dossiers.',
+    territory: 'none',
+    read: [],
+    write: [],
+    referenceWrite: [],
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: false,
+    manageAuthorisations: false,
+    consultForOrganisation: true,
+    readUsageStatistics: false,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
-    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: false, manageAuthorisations: false, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
+    territory: 'none',
+    read: [],
+    write: [],
+    referenceWrite: [],
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: false,
+    manageAuthorisations: false,
+    consultForOrganisation: false,
+    readUsageStatistics: true,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
-    territory: 'none', read: [], write: [], referenceWrite: [], referenceScope: 'organisation', manageUsers: false, readAudit: true, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: false, recordIntegrations: false,
+    territory: 'none',
+    read: [],
+    write: [],
+    referenceWrite: [],
+    referenceScope: 'organisation',
+    manageUsers: false,
+    readAudit: true,
+    manageAuthorisations: true,
+    consultForOrganisation: false,
+    readUsageStatistics: true,
+    readImportRuns: false,
+    recordIntegrations: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
-    territory: 'all', read: EVERY_CLUSTER, write: EVERY_CLUSTER, referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE], referenceScope: 'all', manageUsers: true, readAudit: false, manageAuthorisations: true, consultForOrganisation: false, readUsageStatistics: true, readImportRuns: true, recordIntegrations: true,
+    territory: 'all',
+    read: EVERY_CLUSTER,
+    write: EVERY_CLUSTER,
+    referenceWrite: ['organisations', 'offices', 'staff', ...CATALOGUE],
+    referenceScope: 'all',
+    manageUsers: true,
+    readAudit: false,
+    manageAuthorisations: true,
+    consultForOrganisation: false,
+    readUsageStatistics: true,
+    readImportRuns: true,
+    recordIntegrations: true,
   },
 };
 

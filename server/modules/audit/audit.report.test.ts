@@ -30,7 +30,14 @@ for (const which of TEST_DATABASES) {
       assert.ok(!JSON.stringify(report).includes(other.id), 'nothing about anybody else');
 
       const denied = await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: other.insz }));
-      assert.deepEqual(denied.items.map((l: any) => [l.action, l.result]), [['persons.create', 'allowed'], ['dossier.read', 'denied'], ['persons.read', 'allowed']]);
+      assert.deepEqual(
+        denied.items.map((l: any) => [l.action, l.result]),
+        [
+          ['persons.create', 'allowed'],
+          ['dossier.read', 'denied'],
+          ['persons.read', 'allowed'],
+        ],
+      );
 
       const csv = await officer('POST', '/api/v1/audit/personReport', { insz: person.insz }, { accept: 'text/csv' });
       assert.match(csv.headers.get('content-type')!, /^text\/csv/);
@@ -43,10 +50,21 @@ for (const which of TEST_DATABASES) {
 
       // A corrected INSZ: the accesses made under the old number belong to the person still, whichever number is asked for.
       const newInsz = makeInsz({ birthDate: '1979-11-02', serial: 411 });
-      await expectOk(await call('PATCH', `/api/v1/persons/${person.id}`, { insz: newInsz, birthDate: '1979-11-02' }, { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' }));
+      await expectOk(
+        await call(
+          'PATCH',
+          `/api/v1/persons/${person.id}`,
+          { insz: newInsz, birthDate: '1979-11-02' },
+          { 'if-match': `"${person.version}"`, 'content-type': 'application/merge-patch+json' },
+        ),
+      );
       await caseworker('GET', `/api/v1/persons/${person.id}/dossier`);
       const reads = (r: any) => r.items.filter((l: any) => l.action === 'dossier.read').length;
-      assert.equal(reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: newInsz }))), 2, 'one read under the old INSZ, one under the new');
+      assert.equal(
+        reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: newInsz }))),
+        2,
+        'one read under the old INSZ, one under the new',
+      );
       assert.equal(reads(await expectOk(await officer('POST', '/api/v1/audit/personReport', { insz: person.insz }))), 2);
 
       // Nobody else reads the audit trail, not even the administrator (separation of duties).

@@ -3,93 +3,170 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { integrationAnomalies } from './audit.anomalies.ts';
 import { personAccessReport, reportCsv, reportPdf } from './audit.report.ts';
+import { verifyAuditChain } from './audit.verify.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './audit.search.ts';
 import { typed } from '../../platform/http.ts';
 
 const auditLine = {
   type: 'object',
   properties: {
-    id: { type: 'integer', description: 'Order of writing across the lanes of the chain.' }, lane: { type: 'integer' }, seq: { type: 'integer', description: 'Position in the lane.' }, at: { type: 'string', format: 'date-time' }, actorId: { type: 'string' }, actorKind: { type: 'string' },
-    organisationId: { type: ['string', 'null'] }, purpose: { type: ['string', 'null'] }, action: { type: 'string' }, personId: { type: ['string', 'null'] },
-    clusters: { type: 'array', items: { type: 'string' } }, result: { type: 'string', enum: ['allowed', 'denied'] }, requestId: { type: ['string', 'null'] },
+    id: { type: 'integer', description: 'Order of writing across the lanes of the chain.' },
+    lane: { type: 'integer' },
+    seq: { type: 'integer', description: 'Position in the lane.' },
+    at: { type: 'string', format: 'date-time' },
+    actorId: { type: 'string' },
+    actorKind: { type: 'string' },
+    organisationId: { type: ['string', 'null'] },
+    purpose: { type: ['string', 'null'] },
+    action: { type: 'string' },
+    personId: { type: ['string', 'null'] },
+    clusters: { type: 'array', items: { type: 'string' } },
+    result: { type: 'string', enum: ['allowed', 'denied'] },
+    requestId: { type: ['string', 'null'] },
   },
 } as const;
 
 export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestInsz: boolean): void {
   const app = typed(http);
-  app.post('/api/v1/audit/personReport', {
-    config: { access: 'staff', capability: 'readAudit' },
-    schema: {
-      tags: ['Audit'], summary: 'Who accessed a person\'s dossier, when and for which purpose (privacy officer)',
-      description: 'The INSZ travels in the body, never in a URL. Answers JSON, or CSV (Accept: text/csv) or PDF (Accept: application/pdf).',
-      body: {
-        type: 'object', additionalProperties: false, required: ['insz'],
-        properties: { insz: { type: 'string', maxLength: 15 }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
-      },
-      response: {
-        200: {
-          type: 'object', properties: {
-            generatedAt: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] },
-            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            declarations: {
-              type: 'array', description: 'Every declaration of the person in a partner\'s integration register: each opens that partner\'s access from its start.',
-              items: { type: 'object', additionalProperties: true },
+  app.post(
+    '/api/v1/audit/personReport',
+    {
+      config: { access: 'staff', capability: 'readAudit' },
+      schema: {
+        tags: ['Audit'],
+        summary: "Who accessed a person's dossier, when and for which purpose (privacy officer)",
+        description: 'The INSZ travels in the body, never in a URL. Answers JSON, or CSV (Accept: text/csv) or PDF (Accept: application/pdf).',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['insz'],
+          properties: { insz: { type: 'string', maxLength: 15 }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              generatedAt: { type: 'string' },
+              from: { type: ['string', 'null'] },
+              to: { type: ['string', 'null'] },
+              items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              declarations: {
+                type: 'array',
+                description: "Every declaration of the person in a partner's integration register: each opens that partner's access from its start.",
+                items: { type: 'object', additionalProperties: true },
+              },
             },
           },
+          400: { $ref: 'Problem#' },
+          403: { $ref: 'Problem#' },
         },
-        400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' },
       },
     },
-  }, async (req, reply) => {
-    const report = await personAccessReport(db, req.ctx, req.body, acceptTestInsz);
-    const accept = String(req.headers.accept ?? '');
-    if (accept.includes('text/csv')) return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
-    if (accept.includes('application/pdf')) return reply.type('application/pdf').header('content-disposition', 'attachment; filename="raadplegingen.pdf"').send(await reportPdf(report));
-    return report;
-  });
+    async (req, reply) => {
+      const report = await personAccessReport(db, req.ctx, req.body, acceptTestInsz);
+      const accept = String(req.headers.accept ?? '');
+      if (accept.includes('text/csv'))
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
+      if (accept.includes('application/pdf'))
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', 'attachment; filename="raadplegingen.pdf"')
+          .send(await reportPdf(report));
+      return report;
+    },
+  );
 
-  app.get('/api/v1/audit/integrationAnomalies', {
-    config: { access: 'staff', capability: 'readAudit' },
-    schema: {
-      tags: ['Audit'], summary: 'Anomalies of the integration register: partners declaring unusually many persons, declarations never used (privacy officer)',
-      description: 'volume: partners with at least `minimum` new declarations in the last `days` and more than three times the median of the other partners of their kind. '
-        + 'unused: declarations made in the window, older than `graceDays`, through which the partner never consulted the person (no consult, appointment or referral since). Ids and codes only; the reading is audited.',
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          days: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'The window, in days back from now (1–366, default 30).' },
-          minimum: { type: 'string', pattern: '^[0-9]{1,7}$', description: 'Fewest new declarations that can count as unusually many (default 20).' },
-          graceDays: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'Days a declaration may go unused before it is listed (default 7).' },
+  app.get(
+    '/api/v1/audit/integrationAnomalies',
+    {
+      config: { access: 'staff', capability: 'readAudit' },
+      schema: {
+        tags: ['Audit'],
+        summary: 'Anomalies of the integration register: partners declaring unusually many persons, declarations never used (privacy officer)',
+        description:
+          'volume: partners with at least `minimum` new declarations in the last `days` and more than three times the median of the other partners of their kind. ' +
+          'unused: declarations made in the window, older than `graceDays`, through which the partner never consulted the person (no consult, appointment or referral since). Ids and codes only; the reading is audited.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            days: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'The window, in days back from now (1–366, default 30).' },
+            minimum: { type: 'string', pattern: '^[0-9]{1,7}$', description: 'Fewest new declarations that can count as unusually many (default 20).' },
+            graceDays: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'Days a declaration may go unused before it is listed (default 7).' },
+          },
         },
+        response: { 200: { type: 'object', additionalProperties: true }, 400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' } },
       },
-      response: { 200: { type: 'object', additionalProperties: true }, 400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' } },
     },
-  }, async (req) => {
-    const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-    return integrationAnomalies(db, req.ctx, { days: number(req.query.days), minimum: number(req.query.minimum), graceDays: number(req.query.graceDays) });
-  });
+    async (req) => {
+      const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+      return integrationAnomalies(db, req.ctx, { days: number(req.query.days), minimum: number(req.query.minimum), graceDays: number(req.query.graceDays) });
+    },
+  );
 
-  app.post('/api/v1/audit/search', {
-    config: { access: 'staff', capability: 'readAudit' },
-    schema: {
-      tags: ['Audit'], summary: 'Search the audit trail, newest first (privacy officer)',
-      description: 'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, '
-        + 'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
-      body: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          from: { type: 'string', maxLength: 40, description: 'From this moment on (date-time with offset), inclusive.' },
-          to: { type: 'string', maxLength: 40, description: 'Before this moment (date-time with offset), exclusive.' },
-          actorId: { type: 'string', minLength: 1, maxLength: 140, pattern: '^[A-Za-z0-9:._@-]+$', description: 'E.g. user:<uuid>, partner:<client id>, system:operator.' },
-          organisationId: { type: 'string', format: 'uuid' },
-          action: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._ /:-]+\\*?$' },
-          result: { type: 'string', enum: ['allowed', 'denied'] },
-          insz: { type: 'string', maxLength: 15 },
-          limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
-          cursor: { type: 'string', minLength: 1, maxLength: 200 },
+  app.post(
+    '/api/v1/audit/search',
+    {
+      config: { access: 'staff', capability: 'readAudit' },
+      schema: {
+        tags: ['Audit'],
+        summary: 'Search the audit trail, newest first (privacy officer)',
+        description:
+          'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, ' +
+          'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', maxLength: 40, description: 'From this moment on (date-time with offset), inclusive.' },
+            to: { type: 'string', maxLength: 40, description: 'Before this moment (date-time with offset), exclusive.' },
+            actorId: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 140,
+              pattern: '^[A-Za-z0-9:._@-]+$',
+              description: 'E.g. user:<uuid>, partner:<client id>, system:operator.',
+            },
+            organisationId: { type: 'string', format: 'uuid' },
+            action: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._ /:-]+\\*?$' },
+            result: { type: 'string', enum: ['allowed', 'denied'] },
+            insz: { type: 'string', maxLength: 15 },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+            cursor: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: auditLine }, next: { type: ['string', 'null'] } } },
+          400: { $ref: 'Problem#' },
+          403: { $ref: 'Problem#' },
         },
       },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: auditLine }, next: { type: ['string', 'null'] } } }, 400: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' } },
     },
-  }, async (req) => searchAudit(db, req.ctx, (req.body ?? {}) as AuditSearchInput, acceptTestInsz));
+    async (req) => searchAudit(db, req.ctx, req.body ?? {}, acceptTestInsz),
+  );
+}
+
+/**
+ * The operator's side (door 'operator'): `kbi audit verify` and `kbi audit person` reaching a running
+ * embedded server through the token of its lock file; not part of the public API document.
+ */
+export function registerAuditOperatorRoutes(http: FastifyInstance, db: Db): void {
+  const app = typed(http);
+  const config = { access: 'operator' } as const;
+  app.post(
+    '/api/operator/audit/person',
+    {
+      config,
+      schema: {
+        hide: true,
+        body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      return personAccessReport(db, req.ctx, req.body);
+    },
+  );
+  app.post('/api/operator/audit/verify', { config, schema: { hide: true } }, async () => {
+    return verifyAuditChain(db);
+  });
 }

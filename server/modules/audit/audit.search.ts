@@ -108,25 +108,45 @@ function validate(input: AuditSearchInput, acceptTestInsz: boolean): { insz: str
  * insz_hash index even when an INSZ was corrected later.
  */
 export async function inszHashesOf(db: Db, insz: string): Promise<{ hashes: string[]; personId: string | null }> {
-  const rows = (await sql<{ h: string; current_id: string | null }>`
+  const rows = (
+    await sql<{ h: string; current_id: string | null }>`
     WITH ids AS (SELECT id FROM persons WHERE insz = ${insz} UNION SELECT id FROM persons_history WHERE insz = ${insz}),
          inszs AS (SELECT ${insz}::text AS insz
                    UNION SELECT p.insz FROM persons p JOIN ids ON ids.id = p.id
                    UNION SELECT h.insz FROM persons_history h JOIN ids ON ids.id = h.id)
-    SELECT kbi_insz_hash(i.insz) AS h, (SELECT id FROM persons WHERE insz = ${insz}) AS current_id FROM inszs i`.execute(db)).rows;
+    SELECT kbi_insz_hash(i.insz) AS h, (SELECT id FROM persons WHERE insz = ${insz}) AS current_id FROM inszs i`.execute(db)
+  ).rows;
   return { hashes: rows.map((r) => r.h), personId: rows[0]?.current_id ?? null };
 }
 
-export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearchInput, acceptTestInsz = false): Promise<{ items: AuditLine[]; next: string | null }> {
+export async function searchAudit(
+  db: Db,
+  ctx: RequestContext,
+  input: AuditSearchInput,
+  acceptTestInsz = false,
+): Promise<{ items: AuditLine[]; next: string | null }> {
   requireReadAudit(ctx, 'audit.search');
   const { insz, before } = validate(input, acceptTestInsz);
   const limit = input.limit ?? DEFAULT_LIMIT;
   const person = insz ? await inszHashesOf(db, insz) : null;
 
-  let q = db.selectFrom('audit_log as a').select([
-    'a.id', 'a.lane', 'a.seq', sql<string>`to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'), 'a.actor_id', 'a.actor_kind', 'a.organisation_id',
-    'a.purpose', 'a.action', 'a.person_id', 'a.clusters', 'a.result', 'a.request_id',
-  ]);
+  let q = db
+    .selectFrom('audit_log as a')
+    .select([
+      'a.id',
+      'a.lane',
+      'a.seq',
+      sql<string>`to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'),
+      'a.actor_id',
+      'a.actor_kind',
+      'a.organisation_id',
+      'a.purpose',
+      'a.action',
+      'a.person_id',
+      'a.clusters',
+      'a.result',
+      'a.request_id',
+    ]);
   const where: Expression<SqlBool>[] = [];
   if (before !== null) where.push(sql<SqlBool>`a.id < ${before}`);
   if (input.from) where.push(sql<SqlBool>`a.at >= ${input.from}::timestamptz`);
@@ -135,25 +155,47 @@ export async function searchAudit(db: Db, ctx: RequestContext, input: AuditSearc
   if (input.organisationId) where.push(sql<SqlBool>`a.organisation_id = ${input.organisationId}::uuid`);
   if (input.result) where.push(sql<SqlBool>`a.result = ${input.result}`);
   if (input.action) {
-    where.push(input.action.endsWith('*')
-      ? sql<SqlBool>`left(a.action, ${input.action.length - 1}) = ${input.action.slice(0, -1)}`
-      : sql<SqlBool>`a.action = ${input.action}`);
+    where.push(
+      input.action.endsWith('*')
+        ? sql<SqlBool>`left(a.action, ${input.action.length - 1}) = ${input.action.slice(0, -1)}`
+        : sql<SqlBool>`a.action = ${input.action}`,
+    );
   }
   if (person) where.push(sql<SqlBool>`a.insz_hash = ANY(${sql.val(person.hashes)}::text[])`);
   for (const w of where) q = q.where(w);
-  const rows = await q.orderBy('a.id', 'desc').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy('a.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
 
   await recordAudit(db, ctx, {
-    action: 'audit.search', personId: person?.personId ?? null, clusters: [], result: 'allowed',
+    action: 'audit.search',
+    personId: person?.personId ?? null,
+    clusters: [],
+    result: 'allowed',
     ...(insz && !person?.personId ? { insz } : {}),
     // Which filters were used, never their values (an INSZ or a period of interest is itself telling).
-    detail: { filters: Object.keys(input).filter((k) => k !== 'limit' && k !== 'cursor' && input[k as keyof AuditSearchInput] !== undefined), found: page.length },
+    detail: {
+      filters: Object.keys(input).filter((k) => k !== 'limit' && k !== 'cursor' && input[k as keyof AuditSearchInput] !== undefined),
+      found: page.length,
+    },
   });
   return {
     items: page.map((r) => ({
-      id: Number(r.id), lane: r.lane, seq: Number(r.seq), at: r.at, actorId: r.actor_id, actorKind: r.actor_kind, organisationId: r.organisation_id ?? null, purpose: r.purpose ?? null,
-      action: r.action, personId: r.person_id ?? null, clusters: r.clusters ?? [], result: r.result as AuditLine['result'], requestId: r.request_id ?? null,
+      id: Number(r.id),
+      lane: r.lane,
+      seq: Number(r.seq),
+      at: r.at,
+      actorId: r.actor_id,
+      actorKind: r.actor_kind,
+      organisationId: r.organisation_id ?? null,
+      purpose: r.purpose ?? null,
+      action: r.action,
+      personId: r.person_id ?? null,
+      clusters: r.clusters ?? [],
+      result: r.result as AuditLine['result'],
+      requestId: r.request_id ?? null,
     })),
     next: rows.length > limit ? cursorOf(Number(page[page.length - 1]!.id)) : null,
   };

@@ -15,7 +15,11 @@ export interface ChainProblem {
   detail: string;
 }
 
-export interface ChainReport { ok: boolean; rows: number; problems: ChainProblem[] }
+export interface ChainReport {
+  ok: boolean;
+  rows: number;
+  problems: ChainProblem[];
+}
 
 export async function verifyAuditChain(db: Db, pageSize = 10_000): Promise<ChainReport> {
   const problems: ChainProblem[] = [];
@@ -27,19 +31,39 @@ export async function verifyAuditChain(db: Db, pageSize = 10_000): Promise<Chain
     let lastSeq = 0;
     let lastHash: string | null = null;
     for (;;) {
-      const page = (await sql<{ id: number; seq: number; hash: string; prev_hash: string | null; expected: string }>`
+      const page = (
+        await sql<{ id: number; seq: number; hash: string; prev_hash: string | null; expected: string }>`
         SELECT id, seq, hash, prev_hash, kbi_audit_row_hash(prev_hash, a) AS expected
-          FROM audit_log a WHERE lane = ${lane} AND seq > ${lastSeq} ORDER BY seq LIMIT ${pageSize}`.execute(db)).rows;
+          FROM audit_log a WHERE lane = ${lane} AND seq > ${lastSeq} ORDER BY seq LIMIT ${pageSize}`.execute(db)
+      ).rows;
       if (!page.length) break;
       for (const r of page) {
         rows++;
         if (r.seq !== lastSeq + 1) {
-          problems.push({ lane, seq: lastSeq + 1, id: null, problem: 'missing', detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${r.seq - 1} are missing (before row id ${r.id})` });
+          problems.push({
+            lane,
+            seq: lastSeq + 1,
+            id: null,
+            problem: 'missing',
+            detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${r.seq - 1} are missing (before row id ${r.id})`,
+          });
         } else if ((r.prev_hash ?? null) !== lastHash) {
-          problems.push({ lane, seq: r.seq, id: r.id, problem: 'relinked', detail: `${name(r.seq)} (id ${r.id}) does not point at the hash of row ${lastSeq}` });
+          problems.push({
+            lane,
+            seq: r.seq,
+            id: r.id,
+            problem: 'relinked',
+            detail: `${name(r.seq)} (id ${r.id}) does not point at the hash of row ${lastSeq}`,
+          });
         }
         if (r.expected !== r.hash) {
-          problems.push({ lane, seq: r.seq, id: r.id, problem: 'altered', detail: `${name(r.seq)} (id ${r.id}) was changed after it was written: its fields no longer match its hash` });
+          problems.push({
+            lane,
+            seq: r.seq,
+            id: r.id,
+            problem: 'altered',
+            detail: `${name(r.seq)} (id ${r.id}) was changed after it was written: its fields no longer match its hash`,
+          });
         }
         lastSeq = r.seq;
         lastHash = r.hash;
@@ -47,7 +71,13 @@ export async function verifyAuditChain(db: Db, pageSize = 10_000): Promise<Chain
     }
     const reached = Number(head.seq);
     if (reached > lastSeq) {
-      problems.push({ lane, seq: lastSeq + 1, id: null, problem: 'missing', detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${reached} at the end of the chain are missing` });
+      problems.push({
+        lane,
+        seq: lastSeq + 1,
+        id: null,
+        problem: 'missing',
+        detail: `${lane ? `lane ${lane}: ` : ''}rows ${lastSeq + 1}–${reached} at the end of the chain are missing`,
+      });
     }
   }
   return { ok: problems.length === 0, rows, problems };

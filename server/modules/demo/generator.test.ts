@@ -10,7 +10,14 @@ import { ALL_RESOURCES } from '../dossier/clusters.ts';
 import { DEMO_TODAY_ISO, generateDemoData } from './generator.ts';
 
 const count = async (db: Database, table: string) =>
-  Number((await untyped(db.db).selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await untyped(db.db)
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const one = async <T>(db: Database, text: string): Promise<T> => (await sql.raw<{ v: T }>(text).execute(db.db)).rows[0]!.v;
 
 /** A table as sorted JSON, without the recording time (the only thing allowed to differ between runs). */
@@ -19,10 +26,39 @@ async function snapshot(db: Database, table: string): Promise<string[]> {
   return rows.map(({ sys_from, ...rest }) => JSON.stringify(rest)).sort();
 }
 
-const MAIN_TABLES = ['organisations', 'offices', 'staff', 'courses', 'course_modules', 'lessons', 'persons', 'dossiers', 'invitations', 'target_group_determinations',
-  'registrations', 'contracts', 'contract_parts', 'trajectories', 'trajectory_components', 'enrolments', 'participations', 'waiting_list_entries', 'test_results',
-  'level_attainments', 'language_skills', 'literacy_assessments', 'advice', 'perspectives', 'conversations', 'certificates', 'infringement_cases', 'infringements',
-  'infringement_facts', 'infringement_decisions', 'appointments'];
+const MAIN_TABLES = [
+  'organisations',
+  'offices',
+  'staff',
+  'courses',
+  'course_modules',
+  'lessons',
+  'persons',
+  'dossiers',
+  'invitations',
+  'target_group_determinations',
+  'registrations',
+  'contracts',
+  'contract_parts',
+  'trajectories',
+  'trajectory_components',
+  'enrolments',
+  'participations',
+  'waiting_list_entries',
+  'test_results',
+  'level_attainments',
+  'language_skills',
+  'literacy_assessments',
+  'advice',
+  'perspectives',
+  'conversations',
+  'certificates',
+  'infringement_cases',
+  'infringements',
+  'infringement_facts',
+  'infringement_decisions',
+  'appointments',
+];
 
 for (const which of TEST_DATABASES) {
   describe(`demo data generator (${which.name})`, () => {
@@ -42,7 +78,10 @@ for (const which of TEST_DATABASES) {
         assert.ok(parsed.ok, `INSZ ${p.insz} is valid`);
         assert.equal(parsed.insz.birthDate, p.birth_date, 'the INSZ encodes the birth date');
       }
-      assert.ok(persons.some((p) => parseInsz(p.insz).ok && (parseInsz(p.insz) as { insz: { kind: string } }).insz.kind === 'bis'), 'some bis numbers');
+      assert.ok(
+        persons.some((p) => parseInsz(p.insz).ok && (parseInsz(p.insz) as { insz: { kind: string } }).insz.kind === 'bis'),
+        'some bis numbers',
+      );
       for (const o of await db.db.selectFrom('organisations').select('enterprise_number').execute()) {
         const kbo = parseKbo(o.enterprise_number ?? '');
         assert.ok(kbo.ok && kbo.kind === 'enterprise', `enterprise number ${o.enterprise_number}`);
@@ -58,47 +97,100 @@ for (const which of TEST_DATABASES) {
       // Every person has exactly one dossier, with a case lead, a managing office and a contact person.
       assert.equal(await one(db, `SELECT count(*)::int AS v FROM persons p WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.person_id = p.id)`), 0);
       assert.equal(await count(db, 'dossiers'), 300);
-      assert.equal(await one(db, `SELECT count(*)::int AS v FROM dossiers WHERE case_lead_organisation_id IS NULL OR managing_office_id IS NULL OR contact_staff_id IS NULL`), 0);
-      for (const table of MAIN_TABLES) assert.ok(await count(db, table) > 0, `${table} has rows`);
+      assert.equal(
+        await one(
+          db,
+          `SELECT count(*)::int AS v FROM dossiers WHERE case_lead_organisation_id IS NULL OR managing_office_id IS NULL OR contact_staff_id IS NULL`,
+        ),
+        0,
+      );
+      for (const table of MAIN_TABLES) assert.ok((await count(db, table)) > 0, `${table} has rows`);
 
       // Every participation is at a lesson of the enrolment's own module, by the enrolled person, within the enrolment,
       // and every lesson held while enrolled has its participation row.
-      assert.equal(await one(db, `SELECT count(*)::int AS v FROM participations p JOIN enrolments e ON e.id = p.enrolment_id JOIN lessons l ON l.id = p.lesson_id
-        WHERE l.module_id <> e.module_id OR p.person_id <> e.person_id OR l.starts_at::date < e.start_date OR l.starts_at::date > coalesce(e.end_date, '${DEMO_TODAY_ISO}')`), 0);
-      assert.equal(await one(db, `SELECT count(*)::int AS v FROM enrolments e JOIN lessons l ON l.module_id = e.module_id
+      assert.equal(
+        await one(
+          db,
+          `SELECT count(*)::int AS v FROM participations p JOIN enrolments e ON e.id = p.enrolment_id JOIN lessons l ON l.id = p.lesson_id
+        WHERE l.module_id <> e.module_id OR p.person_id <> e.person_id OR l.starts_at::date < e.start_date OR l.starts_at::date > coalesce(e.end_date, '${DEMO_TODAY_ISO}')`,
+        ),
+        0,
+      );
+      assert.equal(
+        await one(
+          db,
+          `SELECT count(*)::int AS v FROM enrolments e JOIN lessons l ON l.module_id = e.module_id
         WHERE l.starts_at::date BETWEEN e.start_date AND least(coalesce(e.end_date, '${DEMO_TODAY_ISO}'), '${DEMO_TODAY_ISO}') AND e.status <> 'UITGESCHREVEN'
-          AND NOT EXISTS (SELECT 1 FROM participations p WHERE p.enrolment_id = e.id AND p.lesson_id = l.id)`), 0);
+          AND NOT EXISTS (SELECT 1 FROM participations p WHERE p.enrolment_id = e.id AND p.lesson_id = l.id)`,
+        ),
+        0,
+      );
       // Lessons are shared: persons enrol in the catalogue's groups, not in a course of their own.
-      assert.ok(await one<number>(db, `SELECT max(n)::int AS v FROM (SELECT count(DISTINCT person_id) AS n FROM enrolments GROUP BY course_id) x`) > 1);
+      assert.ok((await one<number>(db, `SELECT max(n)::int AS v FROM (SELECT count(DISTINCT person_id) AS n FROM enrolments GROUP BY course_id) x`)) > 1);
       // Attendance: most attend (present or justified) at least 80 %, some less, a few less than half.
-      const rates = (await sql<{ r: number }>`SELECT avg((attendance <> 'ABSENT')::int)::float AS r FROM participations GROUP BY person_id`.execute(db.db)).rows.map((x) => x.r);
+      const rates = (
+        await sql<{ r: number }>`SELECT avg((attendance <> 'ABSENT')::int)::float AS r FROM participations GROUP BY person_id`.execute(db.db)
+      ).rows.map((x) => x.r);
       assert.ok(rates.filter((r) => r >= 0.8).length > rates.length / 2, 'most attend regularly');
-      assert.ok(rates.some((r) => r < 0.8), 'some fall below 80 %');
-      assert.ok(rates.some((r) => r < 0.5), 'a few fall below 50 %');
+      assert.ok(
+        rates.some((r) => r < 0.8),
+        'some fall below 80 %',
+      );
+      assert.ok(
+        rates.some((r) => r < 0.5),
+        'a few fall below 50 %',
+      );
 
       // seed 002: a wished date always comes with a time window (the table's CHECK enforces it too).
       assert.equal(await one(db, `SELECT count(*)::int AS v FROM appointments WHERE wished_date IS NOT NULL AND time_window IS NULL`), 0);
       // Later events never come before earlier ones, and nothing lies after the demo's today.
       for (const [label, text] of [
-        ['registration before invitation', `SELECT count(*)::int AS v FROM registrations r JOIN invitations i ON i.id = r.invitation_id WHERE r.registered_on < i.sent_on`],
-        ['contract before registration', `SELECT count(*)::int AS v FROM contracts c JOIN registrations r ON r.person_id = c.person_id WHERE c.signed_on < r.registered_on`],
-        ['enrolment before contract', `SELECT count(*)::int AS v FROM enrolments e JOIN contracts c ON c.person_id = e.person_id WHERE e.enrolled_on < c.signed_on`],
-        ['component outside its trajectory', `SELECT count(*)::int AS v FROM trajectory_components c JOIN trajectories t ON t.id = c.trajectory_id
-          WHERE c.start_date < t.start_date OR (t.end_date IS NOT NULL AND (c.end_date IS NULL OR c.end_date > t.end_date))`],
-        ['decision before its case was received', `SELECT count(*)::int AS v FROM infringement_decisions d JOIN infringement_cases c ON c.id = d.case_id WHERE d.decided_on < c.received_on`],
-        ['infringement before the invitation', `SELECT count(*)::int AS v FROM infringements f JOIN invitations i ON i.person_id = f.person_id WHERE f.established_on < i.sent_on`],
-        ['a record valid from after today', `SELECT count(*)::int AS v FROM (SELECT valid_from FROM participations UNION ALL SELECT valid_from FROM certificates
-          UNION ALL SELECT valid_from FROM infringement_decisions UNION ALL SELECT valid_from FROM trajectories) x WHERE valid_from > '${DEMO_TODAY_ISO}'`],
-      ] as const) assert.equal(await one(db, text), 0, label);
+        [
+          'registration before invitation',
+          `SELECT count(*)::int AS v FROM registrations r JOIN invitations i ON i.id = r.invitation_id WHERE r.registered_on < i.sent_on`,
+        ],
+        [
+          'contract before registration',
+          `SELECT count(*)::int AS v FROM contracts c JOIN registrations r ON r.person_id = c.person_id WHERE c.signed_on < r.registered_on`,
+        ],
+        [
+          'enrolment before contract',
+          `SELECT count(*)::int AS v FROM enrolments e JOIN contracts c ON c.person_id = e.person_id WHERE e.enrolled_on < c.signed_on`,
+        ],
+        [
+          'component outside its trajectory',
+          `SELECT count(*)::int AS v FROM trajectory_components c JOIN trajectories t ON t.id = c.trajectory_id
+          WHERE c.start_date < t.start_date OR (t.end_date IS NOT NULL AND (c.end_date IS NULL OR c.end_date > t.end_date))`,
+        ],
+        [
+          'decision before its case was received',
+          `SELECT count(*)::int AS v FROM infringement_decisions d JOIN infringement_cases c ON c.id = d.case_id WHERE d.decided_on < c.received_on`,
+        ],
+        [
+          'infringement before the invitation',
+          `SELECT count(*)::int AS v FROM infringements f JOIN invitations i ON i.person_id = f.person_id WHERE f.established_on < i.sent_on`,
+        ],
+        [
+          'a record valid from after today',
+          `SELECT count(*)::int AS v FROM (SELECT valid_from FROM participations UNION ALL SELECT valid_from FROM certificates
+          UNION ALL SELECT valid_from FROM infringement_decisions UNION ALL SELECT valid_from FROM trajectories) x WHERE valid_from > '${DEMO_TODAY_ISO}'`,
+        ],
+      ] as const)
+        assert.equal(await one(db, text), 0, label);
 
       // Every coded value is in its code list, and in force on the day of its record.
       for (const r of ALL_RESOURCES) {
         for (const f of r.fields) {
           if (f.type !== 'code' && f.type !== 'codes') continue;
-          const values = f.type === 'code' ? `SELECT t.${f.column} AS v, t.valid_from::date AS d FROM ${r.table} t WHERE t.${f.column} IS NOT NULL`
-            : `SELECT u AS v, t.valid_from::date AS d FROM ${r.table} t, unnest(t.${f.column}) u`;
-          const bad = await one<number>(db, `SELECT count(*)::int AS v FROM (${values}) x LEFT JOIN code_list c ON c.list = '${f.list}' AND c.code = x.v
-            WHERE c.code IS NULL OR (c.valid_to IS NOT NULL AND x.d > c.valid_to) ${['decision', 'end_reason'].includes(f.column) ? '' : 'OR (c.valid_from IS NOT NULL AND x.d < c.valid_from)'}`);
+          const values =
+            f.type === 'code'
+              ? `SELECT t.${f.column} AS v, t.valid_from::date AS d FROM ${r.table} t WHERE t.${f.column} IS NOT NULL`
+              : `SELECT u AS v, t.valid_from::date AS d FROM ${r.table} t, unnest(t.${f.column}) u`;
+          const bad = await one<number>(
+            db,
+            `SELECT count(*)::int AS v FROM (${values}) x LEFT JOIN code_list c ON c.list = '${f.list}' AND c.code = x.v
+            WHERE c.code IS NULL OR (c.valid_to IS NOT NULL AND x.d > c.valid_to) ${['decision', 'end_reason'].includes(f.column) ? '' : 'OR (c.valid_from IS NOT NULL AND x.d < c.valid_from)'}`,
+          );
           assert.equal(bad, 0, `${r.table}.${f.column} holds codes of list ${f.list} in force on the day`);
         }
       }
@@ -112,15 +204,25 @@ for (const which of TEST_DATABASES) {
       // Shaped like the published tables: t05 (≈ 55 % women), t06 (≈ half obliged among contracts).
       const women = persons.filter((p) => p.gender === '2').length / persons.length;
       assert.ok(women > 0.45 && women < 0.66, `share of women ${women} near table 5 (≈ 0.55)`);
-      const obliged = await one<number>(db, `SELECT avg((t.type = 'PLICHT')::int)::float AS v FROM contracts c JOIN target_group_determinations t ON t.person_id = c.person_id`);
+      const obliged = await one<number>(
+        db,
+        `SELECT avg((t.type = 'PLICHT')::int)::float AS v FROM contracts c JOIN target_group_determinations t ON t.person_id = c.person_id`,
+      );
       assert.ok(obliged > 0.3 && obliged < 0.7, `share obliged among contracts ${obliged} near table 6 (≈ 0.49)`);
-      assert.equal(await one(db, `SELECT count(*)::int AS v FROM infringement_decisions WHERE (decision = 'BOETE') <> (fine_amount BETWEEN 50 AND 5000)`), 0, 'fines of 50–5,000 EUR');
+      assert.equal(
+        await one(db, `SELECT count(*)::int AS v FROM infringement_decisions WHERE (decision = 'BOETE') <> (fine_amount BETWEEN 50 AND 5000)`),
+        0,
+        'fines of 50–5,000 EUR',
+      );
     });
 
     test('the same persons and seed give the same rows', async (t) => {
       const a = await which.open();
       const b = await which.open();
-      t.after(async () => { await a.close(); await b.close(); });
+      t.after(async () => {
+        await a.close();
+        await b.close();
+      });
       await generateDemoData(a, { persons: 150, seed: 3 });
       await generateDemoData(b, { persons: 150, seed: 3, batchSize: 40 });
       for (const table of ['persons', 'contracts', 'participations', 'enrolments', 'infringements', 'lessons', 'offices']) {
@@ -143,7 +245,8 @@ for (const which of TEST_DATABASES) {
         ['distinct INSZ', `SELECT count(DISTINCT insz)::int AS v FROM persons`],
         ['distinct dossier numbers', `SELECT count(DISTINCT dossier_number)::int AS v FROM dossiers`],
         ['persons with a dossier', `SELECT count(DISTINCT person_id)::int AS v FROM dossiers`],
-      ] as const) assert.equal(await one(db, text), 300, label);
+      ] as const)
+        assert.equal(await one(db, text), 300, label);
       const added = (await db.db.selectFrom('persons').select('id').execute()).filter((r) => !firstIds.has(r.id));
       assert.equal(added.length, 150);
       assert.equal(await one(db, `SELECT count(*)::int AS v FROM courses c WHERE (SELECT count(*) FROM courses d WHERE d.id = c.id) > 1`), 0);

@@ -24,8 +24,17 @@ export { DEMO_TODAY };
 /** The fixed "today" of the demo world, as an ISO date. */
 export const DEMO_TODAY_ISO = iso(DEMO_TODAY);
 
-export interface GenerateOptions { persons: number; seed: number; onProgress?: (done: number, total: number) => void; batchSize?: number /* persons per batch, default 1000 */ }
-export interface GenerateSummary { persons: number; rows: Record<string, number>; seconds: number }
+export interface GenerateOptions {
+  persons: number;
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number; /* persons per batch, default 1000 */
+}
+export interface GenerateSummary {
+  persons: number;
+  rows: Record<string, number>;
+  seconds: number;
+}
 
 const STANDARD = ['valid_from', 'recorded_by'];
 
@@ -37,7 +46,10 @@ export async function generateDemoData(database: Database, options: GenerateOpti
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
 
   // Code lists first: every code the generator writes must exist (and be in force on the day it is used).
-  const codeRows = await database.db.selectFrom('code_list').select(['list', 'code', 'label_nl', 'attributes', 'valid_from', 'valid_to']).execute() as CodeRow[];
+  const codeRows = (await database.db
+    .selectFrom('code_list')
+    .select(['list', 'code', 'label_nl', 'attributes', 'valid_from', 'valid_to'])
+    .execute()) as CodeRow[];
   const codes = new Codes(codeRows);
   for (const [list, used] of Object.entries(CODES_USED)) codes.require(list, used);
   codes.require('language', LANGUAGES_USED);
@@ -49,10 +61,15 @@ export async function generateDemoData(database: Database, options: GenerateOpti
   const numbers = await database.db.selectFrom('dossiers').select('dossier_number').execute();
   const thirdCountry = dist.nationality.share((n) => dist.nationalityGroup(n) === 'THIRD_COUNTRY');
   const ctx: Context = {
-    world, dist, codes,
+    world,
+    dist,
+    codes,
     // Obliged are third-country nationals only (EU+ citizens are entitled); 0.96 of persons are in the target group.
     obligedIfThirdCountry: Math.min(0.98, dist.obliged / Math.max(thirdCountry, 1e-9)),
-    lessonMoments: codes.all('lesson_moment').map((c) => c.code).sort(),
+    lessonMoments: codes
+      .all('lesson_moment')
+      .map((c) => c.code)
+      .sort(),
     usedInsz: new Set(existing.map((r) => r.insz as string)),
     usedDossierNumbers: new Set(numbers.map((r) => r.dossier_number as string)),
   };
@@ -78,7 +95,11 @@ export async function generateDemoData(database: Database, options: GenerateOpti
   let failure: unknown = null;
   const settleOldest = async () => {
     const oldest = inFlight.shift()!;
-    try { await oldest.promise; } catch (e) { failure ??= e; }
+    try {
+      await oldest.promise;
+    } catch (e) {
+      failure ??= e;
+    }
     if (failure) throw failure;
     options.onProgress?.(oldest.done, total);
   };

@@ -7,8 +7,10 @@
 
 /** Murmur3's finaliser: spreads every input bit over the whole word. */
 function mix32(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -17,7 +19,10 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const hex8 = (n: number) => HEX[n >>> 24]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
 
 export class Random {
-  #a: number; #b: number; #c: number; #d: number;
+  #a: number;
+  #b: number;
+  #c: number;
+  #d: number;
 
   /** One independent sequence per (seed, stream): the generator uses one stream per person. */
   constructor(seed: number, stream = 0) {
@@ -42,20 +47,36 @@ export class Random {
   }
 
   /** Uniform in [0, 1). */
-  next(): number { return this.u32() / 4294967296; }
+  next(): number {
+    return this.u32() / 4294967296;
+  }
   /** Uniform integer in [min, max]. */
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]!; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
   /** Uniform in [min, max). */
-  between(min: number, max: number): number { return min + this.next() * (max - min); }
+  between(min: number, max: number): number {
+    return min + this.next() * (max - min);
+  }
   /** Roughly bell-shaped in [min, max] (mean of three uniforms). */
-  bell(min: number, max: number): number { return min + ((this.next() + this.next() + this.next()) / 3) * (max - min); }
+  bell(min: number, max: number): number {
+    return min + ((this.next() + this.next() + this.next()) / 3) * (max - min);
+  }
 
   /** A UUID of version 4 shape, from this sequence (never from the database). */
   uuid(): string {
-    const a = this.u32(), b = ((this.u32() & 0xffff0fff) | 0x4000) >>> 0, c = ((this.u32() & 0x3fffffff) | 0x80000000) >>> 0, d = this.u32();
-    const bs = hex8(b), cs = hex8(c);
+    const a = this.u32(),
+      b = ((this.u32() & 0xffff0fff) | 0x4000) >>> 0,
+      c = ((this.u32() & 0x3fffffff) | 0x80000000) >>> 0,
+      d = this.u32();
+    const bs = hex8(b),
+      cs = hex8(c);
     return `${hex8(a)}-${bs.slice(0, 4)}-${bs.slice(4)}-${cs.slice(0, 4)}-${cs.slice(4)}${hex8(d)}`;
   }
 
@@ -78,17 +99,28 @@ export class Weighted<T> {
     let sum = 0;
     this.#cumulative = kept.map(([, w]) => (sum += w));
   }
-  get total(): number { return this.#cumulative[this.#cumulative.length - 1]!; }
+  get total(): number {
+    return this.#cumulative[this.#cumulative.length - 1]!;
+  }
   draw(rng: Random): T {
     const x = rng.next() * this.total;
-    let lo = 0, hi = this.#cumulative.length - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.#cumulative[mid]! > x) hi = mid; else lo = mid + 1; }
+    let lo = 0,
+      hi = this.#cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
     return this.items[lo]!;
   }
   /** Share of the items that satisfy `keep`, by weight. */
   share(keep: (item: T) => boolean): number {
-    let s = 0, prev = 0;
-    this.#cumulative.forEach((c, i) => { if (keep(this.items[i]!)) s += c - prev; prev = c; });
+    let s = 0,
+      prev = 0;
+    this.#cumulative.forEach((c, i) => {
+      if (keep(this.items[i]!)) s += c - prev;
+      prev = c;
+    });
     return s / this.total;
   }
 }
@@ -120,12 +152,18 @@ export const midnight = (d: number): string => MIDNIGHT[slot(d)]!;
 /** ISO weekday: 1 = Monday … 7 = Sunday (day 0, 1970-01-01, was a Thursday). */
 export const weekday = (d: number): number => ((((d + 3) % 7) + 7) % 7) + 1;
 /** The first working day (Monday–Friday) on or after d. */
-export const workday = (d: number): number => { const w = weekday(d); return w === 6 ? d + 2 : w === 7 ? d + 1 : d; };
+export const workday = (d: number): number => {
+  const w = weekday(d);
+  return w === 6 ? d + 2 : w === 7 ? d + 1 : d;
+};
 
 /** UTC offset of Belgian local time on that day, in hours (CEST from the last Sunday of March to the last Sunday of October). */
 function brusselsOffset(d: number): number {
   const year = iso(d).slice(0, 4);
-  const lastSunday = (month: string) => { const end = day(`${year}-${month}-31`); return end - (weekday(end) % 7); };
+  const lastSunday = (month: string) => {
+    const end = day(`${year}-${month}-31`);
+    return end - (weekday(end) % 7);
+  };
   return d >= lastSunday('03') && d < lastSunday('10') ? 2 : 1;
 }
 /** Timestamp (ISO, UTC) of a Belgian wall-clock time on that day. */

@@ -14,7 +14,14 @@ export const REGION_CODES: readonly RegionCode[] = ['ATLAS', 'IN_GENT', 'ANTWERP
 /** The reform of civic integration of 1 March 2022: new parts, tests and infringement types. */
 export const REFORM = day('2022-03-01');
 
-export interface CodeRow { list: string; code: string; label_nl: string; attributes: Record<string, unknown> | null; valid_from: string | null; valid_to: string | null }
+export interface CodeRow {
+  list: string;
+  code: string;
+  label_nl: string;
+  attributes: Record<string, unknown> | null;
+  valid_from: string | null;
+  valid_to: string | null;
+}
 
 /** The code lists as the generator needs them: by label, membership, and validity on a day. */
 export class Codes {
@@ -26,9 +33,15 @@ export class Codes {
       list.set(r.code, r);
     }
   }
-  has(list: string, code: string): boolean { return this.#byList.get(list)?.has(code) ?? false; }
-  get(list: string, code: string): CodeRow | undefined { return this.#byList.get(list)?.get(code); }
-  all(list: string): CodeRow[] { return [...(this.#byList.get(list)?.values() ?? [])]; }
+  has(list: string, code: string): boolean {
+    return this.#byList.get(list)?.has(code) ?? false;
+  }
+  get(list: string, code: string): CodeRow | undefined {
+    return this.#byList.get(list)?.get(code);
+  }
+  all(list: string): CodeRow[] {
+    return [...(this.#byList.get(list)?.values() ?? [])];
+  }
   /** The code whose Dutch label (or statistics label) is exactly `label`. */
   byLabel(list: string, label: string): string {
     for (const r of this.all(list)) if (r.label_nl === label) return r.code;
@@ -81,12 +94,19 @@ export interface Distributions {
 }
 
 const REGION_BY_T02: Record<string, RegionCode> = {
-  'Brussels Hoofdstedelijk Gewest': 'BRUSSELS', Limburg: 'LIMBURG', 'Oost-Vlaanderen': 'EAST_FLANDERS', 'Provincie Antwerpen': 'ANTWERP',
-  'Vlaams-Brabant': 'FLEMISH_BRABANT', 'West-Vlaanderen': 'WEST_FLANDERS',
+  'Brussels Hoofdstedelijk Gewest': 'BRUSSELS',
+  Limburg: 'LIMBURG',
+  'Oost-Vlaanderen': 'EAST_FLANDERS',
+  'Provincie Antwerpen': 'ANTWERP',
+  'Vlaams-Brabant': 'FLEMISH_BRABANT',
+  'West-Vlaanderen': 'WEST_FLANDERS',
 };
 const REGION_BY_T01: Record<string, RegionCode> = {
-  'Provincie Antwerpen': 'ANTWERP', 'Provincie Limburg': 'LIMBURG', 'Provincie Oost-Vlaanderen': 'EAST_FLANDERS',
-  'Provincie Vlaams-Brabant': 'FLEMISH_BRABANT', 'Provincie West-Vlaanderen': 'WEST_FLANDERS',
+  'Provincie Antwerpen': 'ANTWERP',
+  'Provincie Limburg': 'LIMBURG',
+  'Provincie Oost-Vlaanderen': 'EAST_FLANDERS',
+  'Provincie Vlaams-Brabant': 'FLEMISH_BRABANT',
+  'Provincie West-Vlaanderen': 'WEST_FLANDERS',
 };
 const regionOf = (agency: string, area: string, byArea: Record<string, RegionCode>): RegionCode | undefined =>
   agency === 'Atlas' ? 'ATLAS' : agency === 'IN-Gent' ? 'IN_GENT' : byArea[area];
@@ -94,29 +114,38 @@ const regionOf = (agency: string, area: string, byArea: Record<string, RegionCod
 export function loadDistributions(codes: Codes): Distributions {
   // t02: persons with a first contract by agency and area.
   const t02 = latest(csv('t02_contracts_by_agency_region.csv'));
-  const region = new Weighted<RegionCode>(t02.map((r) => {
-    const code = regionOf(r.agency!, r.region!, REGION_BY_T02);
-    if (!code) throw new Error(`demo generator: t02 area "${r.agency} ${r.region}" unknown`);
-    return [code, num(r.count)] as const;
-  }));
+  const region = new Weighted<RegionCode>(
+    t02.map((r) => {
+      const code = regionOf(r.agency!, r.region!, REGION_BY_T02);
+      if (!code) throw new Error(`demo generator: t02 area "${r.agency} ${r.region}" unknown`);
+      return [code, num(r.count)] as const;
+    }),
+  );
 
   // t01: reach of the invitations (registered or not) by agency and province.
   const t01 = latest(csv('t01_reach_by_agency_province.csv'));
   const reach = new Map<RegionCode, { yes: number; all: number }>();
-  let yes = 0, all = 0;
+  let yes = 0,
+    all = 0;
   for (const r of t01) {
     const code = regionOf(r.agency!, r.province!, REGION_BY_T01);
     if (!code) continue;
     const e = reach.get(code) ?? { yes: 0, all: 0 };
     const n = num(r.count);
-    e.all += n; all += n;
-    if (r.status === 'aangemeld') { e.yes += n; yes += n; }
+    e.all += n;
+    all += n;
+    if (r.status === 'aangemeld') {
+      e.yes += n;
+      yes += n;
+    }
     reach.set(code, e);
   }
-  const registeredShare = Object.fromEntries(REGION_CODES.map((c) => {
-    const e = reach.get(c);
-    return [c, e && e.all ? e.yes / e.all : yes / all];
-  })) as Record<RegionCode, number>;
+  const registeredShare = Object.fromEntries(
+    REGION_CODES.map((c) => {
+      const e = reach.get(c);
+      return [c, e && e.all ? e.yes / e.all : yes / all];
+    }),
+  ) as Record<RegionCode, number>;
 
   // t04: nationality; the group (EU+, third country, unknown) comes with the code.
   const t04 = latest(csv('t04_contracts_by_nationality.csv'));
@@ -143,7 +172,10 @@ export function loadDistributions(codes: Codes): Distributions {
   const euNeutral = Math.min(1, Math.max(0.05, (euShare - euSpecific) / Math.max(neutralShare, 1e-9)));
   const residenceStatus = {
     EU_PLUS: new Weighted<string>([...t07.filter(([c]) => groupOfStatus(c) === 'EU_PLUS'), ...neutral.map(([c, n]) => [c, n * euNeutral] as const)]),
-    THIRD_COUNTRY: new Weighted<string>([...t07.filter(([c]) => groupOfStatus(c) === 'THIRD_COUNTRY'), ...neutral.map(([c, n]) => [c, n * (1 - euNeutral)] as const)]),
+    THIRD_COUNTRY: new Weighted<string>([
+      ...t07.filter(([c]) => groupOfStatus(c) === 'THIRD_COUNTRY'),
+      ...neutral.map(([c, n]) => [c, n * (1 - euNeutral)] as const),
+    ]),
     BELGIAN: new Weighted<string>([...t07.filter(([c]) => c === BELGIAN), ...neutral.filter(([c]) => c === 'ONBEPAALD')]),
     UNKNOWN: new Weighted<string>(neutral),
   };
@@ -163,7 +195,8 @@ export function loadDistributions(codes: Codes): Distributions {
     }
     // A "na inbreuk niet tijdig aangemeld" follows a first "niet tijdig aangemeld": the generator makes
     // both, so the first type is drawn less often on its own to keep the published mix.
-    const late = sums.get('NIET_TIJDIG_AANGEMELD'), after = sums.get('NA_INBREUK_NIET_TIJDIG_AANGEMELD');
+    const late = sums.get('NIET_TIJDIG_AANGEMELD'),
+      after = sums.get('NA_INBREUK_NIET_TIJDIG_AANGEMELD');
     if (late !== undefined && after !== undefined) sums.set('NIET_TIJDIG_AANGEMELD', Math.max(0.15 * late, late - after));
     return new Weighted<string>([...sums]);
   };
@@ -175,5 +208,17 @@ export function loadDistributions(codes: Codes): Distributions {
   const t12 = csv('t12_fine_amounts.csv');
   const fineAmount = new Weighted<number>(t12.map((r) => [num(r.amount_eur), num(r.number_of_fines)] as const).filter(([a]) => a >= 50 && a <= 5000));
 
-  return { region, registeredShare, nationality, nationalityGroup, women, obliged, residenceStatus, infringementBefore, infringementFrom, decision, fineAmount };
+  return {
+    region,
+    registeredShare,
+    nationality,
+    nationalityGroup,
+    women,
+    obliged,
+    residenceStatus,
+    infringementBefore,
+    infringementFrom,
+    decision,
+    fineAmount,
+  };
 }

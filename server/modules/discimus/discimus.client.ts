@@ -22,8 +22,12 @@ export interface DiscimusClient {
 function understood(body: unknown, schoolYear: string): body is DiscimusAnswer {
   if (!body || typeof body !== 'object') return false;
   const b = body as Record<string, unknown>;
-  return (b.status === 'INGESCHREVEN' || b.status === 'UITGESCHREVEN') && typeof b.enrolled === 'boolean'
-    && b.enrolled === (b.status === 'INGESCHREVEN') && b.schoolYear === schoolYear;
+  return (
+    (b.status === 'INGESCHREVEN' || b.status === 'UITGESCHREVEN') &&
+    typeof b.enrolled === 'boolean' &&
+    b.enrolled === (b.status === 'INGESCHREVEN') &&
+    b.schoolYear === schoolYear
+  );
 }
 
 export function discimusClient(options: { url: string | null; timeoutMs: number }): DiscimusClient {
@@ -35,8 +39,10 @@ export function discimusClient(options: { url: string | null; timeoutMs: number 
       let res: Response;
       try {
         res = await fetch(`${url}/enrolments`, {
-          method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ insz, schoolYear }), signal: AbortSignal.timeout(timeoutMs),
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ insz, schoolYear }),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
         const err = e as Error & { cause?: { code?: string } };
@@ -44,9 +50,16 @@ export function discimusClient(options: { url: string | null; timeoutMs: number 
         return { ok: false, error: `could not reach DISCIMUS${err.cause?.code ? ` (${err.cause.code})` : ''}` };
       }
       let body: unknown = null;
-      try { body = await res.json(); } catch { /* not JSON */ }
+      try {
+        body = await res.json();
+      } catch {
+        /* not JSON */
+      }
       if (!res.ok) {
-        const said = body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string' ? `: ${(body as { error: string }).error.slice(0, 200)}` : '';
+        const said =
+          body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'
+            ? `: ${(body as { error: string }).error.slice(0, 200)}`
+            : '';
         return { ok: false, error: `DISCIMUS answered HTTP ${res.status}${said}` };
       }
       if (!understood(body, schoolYear)) return { ok: false, error: 'DISCIMUS answered something KBI does not understand' };

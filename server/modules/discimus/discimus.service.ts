@@ -16,8 +16,8 @@ import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { assertInTerritory, authorize } from '../access/access.service.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
-import type { Deps } from '../dossier/records.ts';
-import { belgianToday } from '../exchange/integrations.service.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { belgianToday } from '../integrations/integrations.service.ts';
 import type { DiscimusClient } from './discimus.client.ts';
 
 export const DISCIMUS_CLUSTER: ClusterName = 'targetGroup';
@@ -44,9 +44,16 @@ function checkSchoolYear(raw: string | undefined, today: string): string {
 const ageOn = (birth: string, day: string) => Number(day.slice(0, 4)) - Number(birth.slice(0, 4)) - (day.slice(5) < birth.slice(5) ? 1 : 0);
 
 export const presentQuery = (r: Row) => ({
-  id: r.id, personId: r.person_id, askedAt: new Date(r.asked_at).toISOString(), askedBy: r.asked_by, schoolYear: r.school_year,
-  status: r.status, enrolled: r.status === 'answered' ? Boolean(r.answer?.enrolled) : null, answer: r.answer ?? null,
-  answeredAt: r.answered_at ? new Date(r.answered_at).toISOString() : null, error: r.error ?? null,
+  id: r.id,
+  personId: r.person_id,
+  askedAt: new Date(r.asked_at).toISOString(),
+  askedBy: r.asked_by,
+  schoolYear: r.school_year,
+  status: r.status,
+  enrolled: r.status === 'answered' ? Boolean(r.answer?.enrolled) : null,
+  answer: r.answer ?? null,
+  answeredAt: r.answered_at ? new Date(r.answered_at).toISOString() : null,
+  error: r.error ?? null,
 });
 
 /**
@@ -55,7 +62,11 @@ export const presentQuery = (r: Row) => ({
  * naming the recorded query. `within` runs in the recording transaction (idempotency).
  */
 export async function askDiscimus(
-  deps: Deps, client: DiscimusClient, ctx: RequestContext, personId: string, input: { schoolYear?: string },
+  deps: Deps,
+  client: DiscimusClient,
+  ctx: RequestContext,
+  personId: string,
+  input: { schoolYear?: string },
   within?: (tx: Executor, row: Row) => Promise<void>,
 ): Promise<Row> {
   authorize(ctx, 'create', DISCIMUS_CLUSTER, undefined, personId);
@@ -65,8 +76,9 @@ export async function askDiscimus(
   const person = await deps.db.selectFrom('persons').select(['insz', 'birth_date']).where('id', '=', personId).executeTakeFirstOrThrow();
   const firstDay = `${schoolYear.slice(0, 4)}-09-01`;
   if (person.birth_date && ageOn(String(person.birth_date), firstDay) >= 18) {
-    throw new Problem('businessRule', `DISCIMUS is asked about minors only: the person is 18 or older on ${firstDay}, the start of school year ${schoolYear}`,
-      [{ in: 'body', name: 'schoolYear', detail: 'the person is not a minor in this school year' }]);
+    throw new Problem('businessRule', `DISCIMUS is asked about minors only: the person is 18 or older on ${firstDay}, the start of school year ${schoolYear}`, [
+      { in: 'body', name: 'schoolYear', detail: 'the person is not a minor in this school year' },
+    ]);
   }
   if (!client.url) throw new Problem('serviceUnavailable', 'DISCIMUS is not configured on this installation (KBI_DISCIMUS_URL); nothing was asked');
 
@@ -74,23 +86,35 @@ export async function askDiscimus(
   const result = await client.ask({ insz: person.insz, schoolYear });
   const answeredAt = new Date().toISOString();
   const row = await inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const stored = await tx.insertInto('discimus_queries').values({
-      person_id: personId, asked_at: askedAt, asked_by: ctx.actor.id, school_year: schoolYear,
-      request: JSON.stringify({ schoolYear, endpoint: `${client.url}/enrolments` }),
-      status: result.ok ? 'answered' : 'failed',
-      answer: result.ok ? JSON.stringify(result.answer) : null,
-      answered_at: result.ok ? answeredAt : null,
-      error: result.ok ? null : result.error.slice(0, 500),
-    }).returningAll().executeTakeFirstOrThrow();
+    const stored = await tx
+      .insertInto('discimus_queries')
+      .values({
+        person_id: personId,
+        asked_at: askedAt,
+        asked_by: ctx.actor.id,
+        school_year: schoolYear,
+        request: JSON.stringify({ schoolYear, endpoint: `${client.url}/enrolments` }),
+        status: result.ok ? 'answered' : 'failed',
+        answer: result.ok ? JSON.stringify(result.answer) : null,
+        answered_at: result.ok ? answeredAt : null,
+        error: result.ok ? null : result.error.slice(0, 500),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, {
-      action: 'discimusQueries.create', personId, clusters: [DISCIMUS_CLUSTER], result: 'allowed',
+      action: 'discimusQueries.create',
+      personId,
+      clusters: [DISCIMUS_CLUSTER],
+      result: 'allowed',
       detail: { queryId: stored.id, schoolYear, status: stored.status, ...(result.ok ? { enrolled: result.answer.enrolled } : {}) },
     });
     if (result.ok) await within?.(tx, stored);
     return stored;
   });
   if (!result.ok) {
-    throw new Problem('serviceUnavailable', `DISCIMUS did not answer: ${result.error}. The failed query is recorded; try again later.`, undefined, { queryId: row.id });
+    throw new Problem('serviceUnavailable', `DISCIMUS did not answer: ${result.error}. The failed query is recorded; try again later.`, undefined, {
+      queryId: row.id,
+    });
   }
   return row;
 }
@@ -99,8 +123,13 @@ export async function askDiscimus(
 export async function discimusQueriesOf(deps: Deps, ctx: RequestContext, personId: string): Promise<Row[]> {
   authorize(ctx, 'read', DISCIMUS_CLUSTER, undefined, personId);
   await assertInTerritory(deps.db, ctx, personId, 'discimusQueries.list');
-  const rows = await deps.db.selectFrom('discimus_queries').selectAll().where('person_id', '=', personId)
-    .orderBy('asked_at', 'desc').orderBy('id').execute();
-  await recordAudit(deps.db, ctx, { action: 'discimusQueries.list', personId, clusters: [DISCIMUS_CLUSTER], result: 'allowed', detail: { found: rows.length } });
+  const rows = await deps.db.selectFrom('discimus_queries').selectAll().where('person_id', '=', personId).orderBy('asked_at', 'desc').orderBy('id').execute();
+  await recordAudit(deps.db, ctx, {
+    action: 'discimusQueries.list',
+    personId,
+    clusters: [DISCIMUS_CLUSTER],
+    result: 'allowed',
+    detail: { found: rows.length },
+  });
   return rows;
 }

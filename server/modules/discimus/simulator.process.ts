@@ -17,9 +17,11 @@ export interface SimulatorProcess {
 const SIMULATOR = fileURLToPath(new URL('./simulator.ts', import.meta.url));
 
 export function startSimulator(options: { port?: number; fail?: boolean; timeoutMs?: number } = {}): Promise<SimulatorProcess> {
-  const child = spawn(process.execPath, [
-    '--import', import.meta.resolve('tsx'), SIMULATOR, '--port', String(options.port ?? 0), '--exit-with-stdin', ...(options.fail ? ['--fail'] : []),
-  ], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), SIMULATOR, '--port', String(options.port ?? 0), '--exit-with-stdin', ...(options.fail ? ['--fail'] : [])],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -27,7 +29,10 @@ export function startSimulator(options: { port?: number; fail?: boolean; timeout
   };
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => { void stop(); reject(new Error('the DISCIMUS simulator did not start in time')); }, options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error('the DISCIMUS simulator did not start in time'));
+    }, options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -38,6 +43,9 @@ export function startSimulator(options: { port?: number; fail?: boolean; timeout
       resolve({ url: m[1]!, child, stop });
     };
     child.stdout!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the DISCIMUS simulator exited (code ${code}) before listening`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the DISCIMUS simulator exited (code ${code}) before listening`));
+    });
   });
 }

@@ -75,9 +75,10 @@ function enrolment(insz: string, schoolYear: string) {
     schoolYear,
     status,
     enrolled: status === 'INGESCHREVEN',
-    enrolment: status === 'INGESCHREVEN'
-      ? { ...school, enrolledOn, unenrolledOn: null }
-      : { ...school, enrolledOn, unenrolledOn: addDays(enrolledOn, 30 + (h[3]! % 120)) },
+    enrolment:
+      status === 'INGESCHREVEN'
+        ? { ...school, enrolledOn, unenrolledOn: null }
+        : { ...school, enrolledOn, unenrolledOn: addDays(enrolledOn, 30 + (h[3]! % 120)) },
     answeredAt: new Date().toISOString(),
     source: 'DISCIMUS simulator',
   };
@@ -94,7 +95,9 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown> | nul
   try {
     const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 function send(res: ServerResponse, status: number, payload: unknown): void {
@@ -107,10 +110,16 @@ const server = createServer(async (req, res) => {
   const input = req.method === 'POST' ? await body(req) : {};
   if (input === null) return send(res, 400, { error: 'the body must be a JSON object' });
   switch (route) {
-    case 'GET /health': return send(res, 200, { status: down ? 'down' : 'up' });
-    case 'GET /admin/stats': return send(res, 200, { queries: answered });
-    case 'POST /admin/down': down = true; return send(res, 200, { status: 'down' });
-    case 'POST /admin/up': down = false; return send(res, 200, { status: 'up' });
+    case 'GET /health':
+      return send(res, 200, { status: down ? 'down' : 'up' });
+    case 'GET /admin/stats':
+      return send(res, 200, { queries: answered });
+    case 'POST /admin/down':
+      down = true;
+      return send(res, 200, { status: 'down' });
+    case 'POST /admin/up':
+      down = false;
+      return send(res, 200, { status: 'up' });
     case 'POST /admin/delay': {
       const ms = Number(input.ms);
       if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) return send(res, 400, { error: 'ms: a whole number of milliseconds' });
@@ -118,8 +127,13 @@ const server = createServer(async (req, res) => {
       return send(res, 200, { delayMs });
     }
     case 'POST /admin/enrolment': {
-      if (typeof input.insz !== 'string' || !/^\d{11}$/.test(input.insz) || !isSchoolYear(input.schoolYear)
-        || !['INGESCHREVEN', 'UITGESCHREVEN'].includes(input.status as string)) return send(res, 400, { error: 'insz, schoolYear and status required' });
+      if (
+        typeof input.insz !== 'string' ||
+        !/^\d{11}$/.test(input.insz) ||
+        !isSchoolYear(input.schoolYear) ||
+        !['INGESCHREVEN', 'UITGESCHREVEN'].includes(input.status as string)
+      )
+        return send(res, 400, { error: 'insz, schoolYear and status required' });
       overrides.set(`${input.insz}|${input.schoolYear}`, input.status as Status);
       return send(res, 200, { status: input.status });
     }
@@ -131,7 +145,8 @@ const server = createServer(async (req, res) => {
       answered++;
       return send(res, 200, enrolment(input.insz, input.schoolYear));
     }
-    default: return send(res, 404, { error: 'no such endpoint' });
+    default:
+      return send(res, 404, { error: 'no such endpoint' });
   }
 });
 

@@ -11,7 +11,9 @@ import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ResourceDef } from './clusters.ts';
-import { decodeCursor, encodeCursor, present, type Deps } from './records.ts';
+import { decodeCursor, encodeCursor } from './records.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { present } from './clusters.ts';
 
 const TIMESTAMP_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/;
 
@@ -54,16 +56,32 @@ export const resourceArray = (def: ResourceDef, from: string): string =>
  * row and writes no audit row, and the caller takes the slow path that tells 404 from a denial.
  * Built once per variant and prepared by name.
  */
-export function dossierStatement(resources: ResourceDef[], asOf: boolean, territory: Territory = 'all'): { name: string; text: string; territoryParams: number } {
+export function dossierStatement(
+  resources: ResourceDef[],
+  asOf: boolean,
+  territory: Territory = 'all',
+): { name: string; text: string; territoryParams: number } {
   const key = `${asOf ? 'asof' : 'now'}:${territory}:${resources.map((r) => r.resource).join(',')}`;
   let statement = statements.get(key);
   if (statement) return statement;
   const visible = territoryText(territory, { person: '$1::uuid', org: '$11::uuid', offices: '$12::uuid[]' });
   const conditions = [...(asOf ? [] : ['$2::timestamptz IS NULL']), ...(territory === 'all' ? [] : ['(SELECT ok FROM visible)'])];
-  const audit = auditInsertText({
-    actor_id: '$3', actor_kind: '$4', organisation_id: '$5::uuid', purpose: '$6', action: '$7', person_id: '$1::uuid', clusters: '$8::text[]',
-    result: `'allowed'`, request_id: '$9', detail: '$10::jsonb', insz_hash: 'NULL',
-  }, 'FROM visible WHERE ok');
+  const audit = auditInsertText(
+    {
+      actor_id: '$3',
+      actor_kind: '$4',
+      organisation_id: '$5::uuid',
+      purpose: '$6',
+      action: '$7',
+      person_id: '$1::uuid',
+      clusters: '$8::text[]',
+      result: `'allowed'`,
+      request_id: '$9',
+      detail: '$10::jsonb',
+      insz_hash: 'NULL',
+    },
+    'FROM visible WHERE ok',
+  );
   const text = `WITH visible AS (SELECT ${visible} AS ok),
     audit AS (${audit})
     ${dossierSelect(resources, asOf)}
@@ -80,7 +98,9 @@ export function dossierStatement(resources: ResourceDef[], asOf: boolean, territ
  */
 export function dossierSelect(resources: ResourceDef[], asOf: boolean): string {
   const source = (table: string, personColumn: string) => {
-    const t = quoteIdent(table), h = quoteIdent(`${table}_history`), c = quoteIdent(personColumn);
+    const t = quoteIdent(table),
+      h = quoteIdent(`${table}_history`),
+      c = quoteIdent(personColumn);
     return asOf
       ? `(SELECT * FROM ${t} WHERE ${c} = $1 AND sys_from <= $2 UNION ALL SELECT * FROM ${h} WHERE ${c} = $1 AND sys_from <= $2 AND sys_to > $2)`
       : `(SELECT * FROM ${t} WHERE ${c} = $1)`;
@@ -91,8 +111,13 @@ export function dossierSelect(resources: ResourceDef[], asOf: boolean): string {
 }
 
 /** Reads the full dossier, now or as KBI knew it at `asOf`; the read is audited in the same statement. */
-export async function readDossier(deps: Deps, ctx: RequestContext, personId: string, asOf: string | null,
-  resources: ResourceDef[] = DOSSIER_RESOURCES): Promise<DossierDocument> {
+export async function readDossier(
+  deps: Deps,
+  ctx: RequestContext,
+  personId: string,
+  asOf: string | null,
+  resources: ResourceDef[] = DOSSIER_RESOURCES,
+): Promise<DossierDocument> {
   authorize(ctx, 'read', 'personalia', undefined, personId);
   // A role sees the clusters it may read; the document says which ones it withholds.
   const withheld = resources.filter((def) => !isAllowed(ctx, 'read', def.cluster, def.table)).map((def) => def.resource);
@@ -103,8 +128,16 @@ export async function readDossier(deps: Deps, ctx: RequestContext, personId: str
   const clusters = ['personalia', ...new Set(resources.map((d) => d.cluster!).filter(Boolean))];
   const { name, text, territoryParams } = dossierStatement(resources, asOf !== null, territory);
   const [row] = await deps.database.prepared(name, text, [
-    personId, asOf, ctx.actor.id, ctx.actor.kind, ctx.actor.organisationId, ctx.purpose ?? null,
-    action, clusters, ctx.requestId, JSON.stringify(asOf ? { asOf } : {}),
+    personId,
+    asOf,
+    ctx.actor.id,
+    ctx.actor.kind,
+    ctx.actor.organisationId,
+    ctx.purpose ?? null,
+    action,
+    clusters,
+    ctx.requestId,
+    JSON.stringify(asOf ? { asOf } : {}),
     ...[ctx.actor.organisationId, ctx.actor.officeIds].slice(0, territoryParams),
   ]);
   // No row: outside the territory (or no such person); the slow path says which, and audits a denial.
@@ -151,11 +184,20 @@ export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId:
     if (!prev || r.version > prev.version) latest.set(r.id, r);
   }
   // Versions superseded within their own transaction (sys_from = sys_to) were never visible: leave them out.
-  const events: TimelineEvent[] = rows.filter((r) => r.sys_to === null || r.sys_to !== r.sys_from).map((r) => ({
-    resource: r.resource, recordId: r.id, change: r.version === 1 ? 'created' : 'updated', version: r.version, at: r.sys_from, by: r.recorded_by, validFrom: r.valid_from,
-  }));
+  const events: TimelineEvent[] = rows
+    .filter((r) => r.sys_to === null || r.sys_to !== r.sys_from)
+    .map((r) => ({
+      resource: r.resource,
+      recordId: r.id,
+      change: r.version === 1 ? 'created' : 'updated',
+      version: r.version,
+      at: r.sys_from,
+      by: r.recorded_by,
+      validFrom: r.valid_from,
+    }));
   for (const r of latest.values()) {
-    if (r.sys_to) events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
+    if (r.sys_to)
+      events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
   }
   // Newest first; at the same moment a removal comes before the versions it ended, then the higher version.
   const rank = (e: TimelineEvent) => (e.change === 'deleted' ? 1 : 0);
@@ -188,11 +230,22 @@ export async function searchPersons(deps: Deps, ctx: RequestContext, input: Sear
   if (input.officeId) q = q.where('p.id', 'in', (eb: any) => eb.selectFrom('dossiers').select('person_id').where('managing_office_id', '=', input.officeId!));
   const after = decodeCursor<[string, string, string]>(input.cursor);
   if (after) q = q.where(sql`(lower(p.family_name), lower(p.given_names), p.id)`, '>', sql`(${after[0]}, ${after[1]}, ${after[2]}::uuid)`);
-  const rows = await q.orderBy(sql`lower(p.family_name)`).orderBy(sql`lower(p.given_names)`).orderBy('p.id').limit(limit + 1).execute();
+  const rows = await q
+    .orderBy(sql`lower(p.family_name)`)
+    .orderBy(sql`lower(p.given_names)`)
+    .orderBy('p.id')
+    .limit(limit + 1)
+    .execute();
   const items = rows.slice(0, limit);
   await recordAudit(deps.db, ctx, {
-    action: 'persons.search', personId: null, clusters: ['personalia'], result: 'allowed',
-    detail: { criteria: Object.keys(input).filter((k) => k !== 'cursor' && k !== 'limit' && (input as Record<string, unknown>)[k]), found: items.map((r) => r.id) },
+    action: 'persons.search',
+    personId: null,
+    clusters: ['personalia'],
+    result: 'allowed',
+    detail: {
+      criteria: Object.keys(input).filter((k) => k !== 'cursor' && k !== 'limit' && (input as Record<string, unknown>)[k]),
+      found: items.map((r) => r.id),
+    },
   });
   const last = items[items.length - 1];
   return {
@@ -202,4 +255,3 @@ export async function searchPersons(deps: Deps, ctx: RequestContext, input: Sear
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-

@@ -15,10 +15,6 @@ import { parseKbo } from '../../platform/identifiers/kbo.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { camel, type FieldDef, type ResourceDef } from './clusters.ts';
 
-// Moved: Deps to platform/deps.ts, the ETag helpers to platform/http.ts, present() to clusters.ts.
-export type { Deps } from '../../platform/deps.ts';
-export { etagOf, versionFromIfMatch } from '../../platform/http.ts';
-export { present } from './clusters.ts';
 import type { Deps } from '../../platform/deps.ts';
 
 /** Turns API input into column values, checking everything a schema cannot: codes, INSZ, KBO, periods, rules. */
@@ -61,19 +57,29 @@ function implausibleDate(f: FieldDef, value: string): string | null {
 export function checkValidFrom(validFrom: unknown): void {
   if (typeof validFrom !== 'string') return;
   const t = Date.parse(validFrom);
-  const detail = t < Date.parse('2000-01-01T00:00:00Z') ? 'lies before 2000: no integration path holds from then; give the moment the change holds from'
-    : t > Date.now() + 366 * 86_400_000 ? 'lies more than a year ahead: record the change when it is known, from when it holds' : null;
+  const detail =
+    t < Date.parse('2000-01-01T00:00:00Z')
+      ? 'lies before 2000: no integration path holds from then; give the moment the change holds from'
+      : t > Date.now() + 366 * 86_400_000
+        ? 'lies more than a year ahead: record the change when it is known, from when it holds'
+        : null;
   if (detail) throw new Problem('badRequest', `validFrom: ${detail}`, [{ in: 'body', name: 'validFrom', detail }]);
 }
 
 function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issues: Issue[]): unknown {
   if (value === null) {
-    if (f.required) { issues.push({ in: 'body', name, detail: 'is required and cannot be empty' }); return undefined; }
+    if (f.required) {
+      issues.push({ in: 'body', name, detail: 'is required and cannot be empty' });
+      return undefined;
+    }
     return null;
   }
   if ((f.type === 'date' || f.type === 'datetime') && typeof value === 'string') {
     const detail = implausibleDate(f, value);
-    if (detail) { issues.push({ in: 'body', name, detail }); return undefined; }
+    if (detail) {
+      issues.push({ in: 'body', name, detail });
+      return undefined;
+    }
   }
   switch (f.type) {
     case 'code':
@@ -83,19 +89,33 @@ function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issue
       return value;
     case 'codes': {
       const bad = (value as string[]).filter((c) => !deps.codes.has(f.list!, c));
-      if (bad.length) issues.push({ in: 'body', name, detail: `unknown code(s) ${bad.map((c) => `"${c}"`).join(', ')} for list ${f.list}`, type: 'urn:problem-type:kbi:unknownCode' });
+      if (bad.length)
+        issues.push({
+          in: 'body',
+          name,
+          detail: `unknown code(s) ${bad.map((c) => `"${c}"`).join(', ')} for list ${f.list}`,
+          type: 'urn:problem-type:kbi:unknownCode',
+        });
       return value;
     }
     case 'kbo': {
       const parsed = parseKbo(String(value));
-      if (!parsed.ok) { issues.push({ in: 'body', name, detail: `not a valid KBO number: ${parsed.message}` }); return undefined; }
+      if (!parsed.ok) {
+        issues.push({ in: 'body', name, detail: `not a valid KBO number: ${parsed.message}` });
+        return undefined;
+      }
       return parsed.value;
     }
     case 'text':
       if (f.column === 'insz') {
         const parsed = parseInsz(String(value), { allowTestNumbers: deps.acceptTestInsz });
         if (!parsed.ok) {
-          issues.push({ in: 'body', name, detail: `not a valid INSZ: ${parsed.message}`, type: 'urn:problem-type:belgif-ext:input-validation:invalidStructure' });
+          issues.push({
+            in: 'body',
+            name,
+            detail: `not a valid INSZ: ${parsed.message}`,
+            type: 'urn:problem-type:belgif-ext:input-validation:invalidStructure',
+          });
           return undefined;
         }
         return parsed.insz.value;
@@ -107,8 +127,11 @@ function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issue
 }
 
 function problemFor(issues: Issue[]): Problem {
-  const code = issues.every((i) => i.type === 'urn:problem-type:kbi:unknownCode') ? 'unknownCode'
-    : issues.length === 1 && issues[0]!.name === 'insz' ? 'invalidInsz' : 'badRequest';
+  const code = issues.every((i) => i.type === 'urn:problem-type:kbi:unknownCode')
+    ? 'unknownCode'
+    : issues.length === 1 && issues[0]!.name === 'insz'
+      ? 'invalidInsz'
+      : 'badRequest';
   return new Problem(code, issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
 }
 
@@ -117,9 +140,15 @@ export function checkRules(def: ResourceDef, row: Row): void {
   const issues: Issue[] = [];
   if (def.table === 'persons') checkBirthDateAgainstInsz(row, issues);
   for (const [start, end] of def.periods ?? []) {
-    const s = row[start], e = row[end];
+    const s = row[start],
+      e = row[end];
     if (typeof s === 'string' && typeof e === 'string' && e < s) {
-      issues.push({ in: 'body', name: camel(end), detail: `must not lie before ${camel(start)} (${s})`, type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod' });
+      issues.push({
+        in: 'body',
+        name: camel(end),
+        detail: `must not lie before ${camel(start)} (${s})`,
+        type: 'urn:problem-type:belgif-ext:input-validation:invalidPeriod',
+      });
     }
   }
   if (issues.some((i) => i.name === 'birthDate')) throw new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
@@ -139,9 +168,16 @@ function checkBirthDateAgainstInsz(row: Row, issues: Issue[]): void {
   if (!parsed.ok) return;
   const { birthDate, birthYear, kind } = parsed.insz;
   // A register number with an unknown day or month still gives the year; a bis number without a date gives nothing.
-  const contradicts = birthDate ? birthDate !== row.birth_date : kind === 'nationalRegister' && birthYear !== null && Number(row.birth_date.slice(0, 4)) !== birthYear;
+  const contradicts = birthDate
+    ? birthDate !== row.birth_date
+    : kind === 'nationalRegister' && birthYear !== null && Number(row.birth_date.slice(0, 4)) !== birthYear;
   if (contradicts) {
-    issues.push({ in: 'body', name: 'birthDate', detail: `does not match the birth date the INSZ encodes (${birthDate ?? `born in ${birthYear}`}); correct the one that is wrong`, type: 'urn:problem-type:kbi:birthDateContradictsInsz' });
+    issues.push({
+      in: 'body',
+      name: 'birthDate',
+      detail: `does not match the birth date the INSZ encodes (${birthDate ?? `born in ${birthYear}`}); correct the one that is wrong`,
+      type: 'urn:problem-type:kbi:birthDateContradictsInsz',
+    });
   }
 }
 
@@ -150,11 +186,18 @@ async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personI
   const issues: Issue[] = [];
   for (const f of def.fields) {
     if (f.type !== 'ref' || row[f.column] == null) continue;
-    const target = await untyped(tx).selectFrom(f.ref!.table).select(f.ref!.samePerson ? ['id', 'person_id'] : ['id'])
-      .where('id', '=', row[f.column]).executeTakeFirst();
+    const target = await untyped(tx)
+      .selectFrom(f.ref!.table)
+      .select(f.ref!.samePerson ? ['id', 'person_id'] : ['id'])
+      .where('id', '=', row[f.column])
+      .executeTakeFirst();
     if (!target || (f.ref!.samePerson && target.person_id !== personId)) {
-      issues.push({ in: 'body', name: camel(f.column), detail: f.ref!.samePerson ? 'no such record in this dossier' : `no such ${f.ref!.table.replace(/_/g, ' ')}`,
-        type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound' });
+      issues.push({
+        in: 'body',
+        name: camel(f.column),
+        detail: f.ref!.samePerson ? 'no such record in this dossier' : `no such ${f.ref!.table.replace(/_/g, ' ')}`,
+        type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound',
+      });
     }
   }
   if (issues.length) throw new Problem('referencedResourceNotFound', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
@@ -174,8 +217,14 @@ function defaults(deps: Deps, def: ResourceDef, row: Row): Row {
 
 const personOf = (def: ResourceDef, row: Row): string | null => (def.table === 'persons' ? row.id : def.personScoped ? row.person_id : null);
 
-export async function createRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, personId: string | null, input: Record<string, unknown>,
-  within?: (tx: Executor, created: Row) => Promise<void>): Promise<Row> {
+export async function createRecord(
+  deps: Deps,
+  ctx: RequestContext,
+  def: ResourceDef,
+  personId: string | null,
+  input: Record<string, unknown>,
+  within?: (tx: Executor, created: Row) => Promise<void>,
+): Promise<Row> {
   authorize(ctx, 'create', def.cluster, def.table, personId);
   checkValidFrom(input.validFrom);
   const row = defaults(deps, def, toColumns(deps, def, input, 'create'));
@@ -192,7 +241,13 @@ export async function createRecord(deps: Deps, ctx: RequestContext, def: Resourc
     }
     await checkReferences(tx, def, row, personId);
     const created = await untyped(tx).insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, { action: `${def.resource}.create`, personId: personOf(def, created), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: created.id } });
+    await recordAudit(tx, ctx, {
+      action: `${def.resource}.create`,
+      personId: personOf(def, created),
+      clusters: def.cluster ? [def.cluster] : [],
+      result: 'allowed',
+      detail: { recordId: created.id },
+    });
     await within?.(tx, created);
     return created;
   });
@@ -204,12 +259,25 @@ export async function getRecord(deps: Deps, ctx: RequestContext, def: ResourceDe
   if (!row) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
   if (def.personScoped || def.table === 'persons') {
     await assertInTerritory(deps.db, ctx, personOf(def, row)!, `${def.resource}.read`);
-    await recordAudit(deps.db, ctx, { action: `${def.resource}.read`, personId: personOf(def, row), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+    await recordAudit(deps.db, ctx, {
+      action: `${def.resource}.read`,
+      personId: personOf(def, row),
+      clusters: def.cluster ? [def.cluster] : [],
+      result: 'allowed',
+      detail: { recordId: id },
+    });
   }
   return row;
 }
 
-export async function updateRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number, input: Record<string, unknown>): Promise<Row> {
+export async function updateRecord(
+  deps: Deps,
+  ctx: RequestContext,
+  def: ResourceDef,
+  id: string,
+  expectedVersion: number,
+  input: Record<string, unknown>,
+): Promise<Row> {
   authorize(ctx, 'update', def.cluster, def.table);
   checkValidFrom(input.validFrom);
   const patch = toColumns(deps, def, input, 'update');
@@ -218,8 +286,12 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {
-      throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you changed version ${expectedVersion}. Reload it and apply your change again.`,
-        undefined, { currentVersion: current.version });
+      throw new Problem(
+        'preconditionFailed',
+        `this ${def.title.toLowerCase()} is at version ${current.version}; you changed version ${expectedVersion}. Reload it and apply your change again.`,
+        undefined,
+        { currentVersion: current.version },
+      );
     }
     const merged = { ...current, ...patch };
     if (!def.personScoped) {
@@ -228,12 +300,20 @@ export async function updateRecord(deps: Deps, ctx: RequestContext, def: Resourc
     }
     checkRules(def, merged);
     await checkReferences(tx, def, patch, personOf(def, current));
-    const changed = await untyped(tx).updateTable(def.table)
+    const changed = await untyped(tx)
+      .updateTable(def.table)
       .set({ ...patch, valid_from: (input.validFrom as string | undefined) ?? sql`now()` })
-      .where('id', '=', id).where('version', '=', expectedVersion)
-      .returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, { action: `${def.resource}.update`, personId: personOf(def, current), clusters: def.cluster ? [def.cluster] : [], result: 'allowed',
-      detail: { recordId: id, fields: Object.keys(patch).map(camel), version: changed.version } });
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, {
+      action: `${def.resource}.update`,
+      personId: personOf(def, current),
+      clusters: def.cluster ? [def.cluster] : [],
+      result: 'allowed',
+      detail: { recordId: id, fields: Object.keys(patch).map(camel), version: changed.version },
+    });
     return changed;
   });
 }
@@ -246,19 +326,35 @@ export async function deleteRecord(deps: Deps, ctx: RequestContext, def: Resourc
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.delete`);
     else if (!def.personScoped) await assertReferenceScope(tx, ctx, def.table, current, `${def.resource}.delete`);
     if (current.version !== expectedVersion) {
-      throw new Problem('preconditionFailed', `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`, undefined, { currentVersion: current.version });
+      throw new Problem(
+        'preconditionFailed',
+        `this ${def.title.toLowerCase()} is at version ${current.version}; you removed version ${expectedVersion}`,
+        undefined,
+        { currentVersion: current.version },
+      );
     }
     await untyped(tx).deleteFrom(def.table).where('id', '=', id).execute();
-    await recordAudit(tx, ctx, { action: `${def.resource}.delete`, personId: personOf(def, current), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+    await recordAudit(tx, ctx, {
+      action: `${def.resource}.delete`,
+      personId: personOf(def, current),
+      clusters: def.cluster ? [def.cluster] : [],
+      result: 'allowed',
+      detail: { recordId: id },
+    });
   });
 }
 
-export interface Page { items: Row[]; next: string | null }
+export interface Page {
+  items: Row[];
+  next: string | null;
+}
 
 export const encodeCursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 export function decodeCursor<T>(cursor: string | undefined): T | null {
   if (!cursor) return null;
-  try { return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T; } catch {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+  } catch {
     throw new Problem('badRequest', 'cursor is not one this API gave out', [{ in: 'query', name: 'cursor', detail: 'unknown cursor' }]);
   }
 }
@@ -270,7 +366,10 @@ export async function listForPerson(deps: Deps, ctx: RequestContext, def: Resour
   const offset = decodeCursor<{ o: number }>(cursor)?.o ?? 0;
   let q = untyped(deps.db).selectFrom(def.table).selectAll().where('person_id', '=', personId);
   for (const c of def.orderBy) q = q.orderBy(c);
-  const rows = await q.limit(limit + 1).offset(offset).execute();
+  const rows = await q
+    .limit(limit + 1)
+    .offset(offset)
+    .execute();
   await recordAudit(deps.db, ctx, { action: `${def.resource}.list`, personId, clusters: def.cluster ? [def.cluster] : [], result: 'allowed' });
   return { items: rows.slice(0, limit), next: rows.length > limit ? encodeCursor({ o: offset + limit }) : null };
 }
@@ -297,8 +396,13 @@ export async function versionsOf(deps: Deps, ctx: RequestContext, def: ResourceD
   if (!rows.rows.length) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
   if (def.personScoped || def.table === 'persons') {
     await assertInTerritory(deps.db, ctx, personOf(def, rows.rows[0]!)!, `${def.resource}.versions`);
-    await recordAudit(deps.db, ctx, { action: `${def.resource}.versions`, personId: personOf(def, rows.rows[0]!), clusters: def.cluster ? [def.cluster] : [], result: 'allowed', detail: { recordId: id } });
+    await recordAudit(deps.db, ctx, {
+      action: `${def.resource}.versions`,
+      personId: personOf(def, rows.rows[0]!),
+      clusters: def.cluster ? [def.cluster] : [],
+      result: 'allowed',
+      detail: { recordId: id },
+    });
   }
   return rows.rows;
 }
-

@@ -6,17 +6,45 @@ type Schema = Record<string, unknown>;
 function fieldSchema(f: FieldDef): Schema {
   const s: Schema = {};
   switch (f.type) {
-    case 'text': Object.assign(s, { type: 'string', minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 200 }); break;
-    case 'date': Object.assign(s, { type: 'string', format: 'date' }); break;
-    case 'datetime': Object.assign(s, { type: 'string', format: 'date-time' }); break;
-    case 'boolean': s.type = 'boolean'; break;
-    case 'integer': Object.assign(s, { type: 'integer' }); break;
-    case 'number': Object.assign(s, { type: 'number' }); break;
-    case 'ref': Object.assign(s, { type: 'string', format: 'uuid' }); break;
-    case 'code': Object.assign(s, { type: 'string', minLength: 1, maxLength: 40, description: `Code of list \`${f.list}\` (GET /api/v1/codeLists/${f.list}).` }); break;
-    case 'codes': Object.assign(s, { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', maxLength: 40 }, description: `Codes of list \`${f.list}\`.` }); break;
-    case 'texts': Object.assign(s, { type: 'array', maxItems: 50, items: { type: 'string', maxLength: f.maxLength ?? 200 } }); break;
-    case 'kbo': Object.assign(s, { type: 'string', maxLength: 16, description: 'KBO enterprise (0/1…) or establishment unit (2–8…) number, mod 97 checked.' }); break;
+    case 'text':
+      Object.assign(s, { type: 'string', minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 200 });
+      break;
+    case 'date':
+      Object.assign(s, { type: 'string', format: 'date' });
+      break;
+    case 'datetime':
+      Object.assign(s, { type: 'string', format: 'date-time' });
+      break;
+    case 'boolean':
+      s.type = 'boolean';
+      break;
+    case 'integer':
+      Object.assign(s, { type: 'integer' });
+      break;
+    case 'number':
+      Object.assign(s, { type: 'number' });
+      break;
+    case 'ref':
+      Object.assign(s, { type: 'string', format: 'uuid' });
+      break;
+    case 'code':
+      Object.assign(s, { type: 'string', minLength: 1, maxLength: 40, description: `Code of list \`${f.list}\` (GET /api/v1/codeLists/${f.list}).` });
+      break;
+    case 'codes':
+      Object.assign(s, {
+        type: 'array',
+        maxItems: 50,
+        uniqueItems: true,
+        items: { type: 'string', maxLength: 40 },
+        description: `Codes of list \`${f.list}\`.`,
+      });
+      break;
+    case 'texts':
+      Object.assign(s, { type: 'array', maxItems: 50, items: { type: 'string', maxLength: f.maxLength ?? 200 } });
+      break;
+    case 'kbo':
+      Object.assign(s, { type: 'string', maxLength: 16, description: 'KBO enterprise (0/1…) or establishment unit (2–8…) number, mod 97 checked.' });
+      break;
   }
   if (f.minimum !== undefined) s.minimum = f.minimum;
   if (f.maximum !== undefined) s.maximum = f.maximum;
@@ -28,7 +56,11 @@ function fieldSchema(f: FieldDef): Schema {
 
 const nullable = (s: Schema): Schema => ({ ...s, type: [s.type as string, 'null'] });
 
-const VALID_FROM: Schema = { type: 'string', format: 'date-time', description: 'From when this change holds in the real world; defaults to now. May lie in the past for a correction.' };
+const VALID_FROM: Schema = {
+  type: 'string',
+  format: 'date-time',
+  description: 'From when this change holds in the real world; defaults to now. May lie in the past for a correction.',
+};
 
 /**
  * The body of a record's create or change, generated from clusters.ts at run time: to the type
@@ -44,8 +76,11 @@ export function createBody(def: ResourceDef): RecordBodySchema {
   for (const f of def.fields) properties[camel(f.column)] = f.required ? fieldSchema(f) : nullable(fieldSchema(f));
   properties.validFrom = VALID_FROM;
   return {
-    $id: `${def.title.replace(/[^A-Za-z]/g, '')}Create`, type: 'object', additionalProperties: false,
-    required: def.fields.filter((f) => f.required).map((f) => camel(f.column)), properties,
+    $id: `${def.title.replace(/[^A-Za-z]/g, '')}Create`,
+    type: 'object',
+    additionalProperties: false,
+    required: def.fields.filter((f) => f.required).map((f) => camel(f.column)),
+    properties,
   };
 }
 
@@ -85,7 +120,8 @@ export const pageOf = (item: Schema): Schema => ({
 export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 export const personParams = { type: 'object', required: ['personId'], properties: { personId: { type: 'string', format: 'uuid' } } } as const;
 export const listQuery = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: {
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'Page size, 1–500 (default 50).' },
     cursor: { type: 'string', maxLength: 500 },
@@ -93,10 +129,20 @@ export const listQuery = {
 } as const;
 
 export const problemSchema: Schema = {
-  $id: 'Problem', type: 'object', description: 'RFC 9457 problem details.',
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details.',
   properties: {
-    type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' },
-    detail: { type: 'string' }, instance: { type: 'string' }, currentVersion: { type: 'integer' },
-    issues: { type: 'array', items: { type: 'object', properties: { in: { type: 'string' }, name: { type: 'string' }, detail: { type: 'string' }, type: { type: 'string' } } } },
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    currentVersion: { type: 'integer' },
+    issues: {
+      type: 'array',
+      items: { type: 'object', properties: { in: { type: 'string' }, name: { type: 'string' }, detail: { type: 'string' }, type: { type: 'string' } } },
+    },
   },
 };

@@ -9,9 +9,9 @@ import type { RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Row, type Tx } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Deps } from '../dossier/records.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { authorisedFor } from './consult.service.ts';
-import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from './integrations.service.ts';
+import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
 
 export const DEFAULT_CONSULT_PURPOSE = 'BEGELEIDING_OCMW_CLIENT';
 
@@ -25,9 +25,17 @@ export interface AppointmentRequest {
 }
 
 export const presentAppointment = (r: Row) => ({
-  id: r.id, reason: r.reason, extraInformation: r.extra_information ?? null, wishedDate: r.wished_date ?? null, timeWindow: r.time_window ?? null,
-  status: r.status, plannedAt: r.planned_at ? new Date(r.planned_at).toISOString() : null, officeId: r.office_id ?? null,
-  requestedById: r.requested_by_id, recordedAt: new Date(r.sys_from).toISOString(), version: r.version,
+  id: r.id,
+  reason: r.reason,
+  extraInformation: r.extra_information ?? null,
+  wishedDate: r.wished_date ?? null,
+  timeWindow: r.time_window ?? null,
+  status: r.status,
+  plannedAt: r.planned_at ? new Date(r.planned_at).toISOString() : null,
+  officeId: r.office_id ?? null,
+  requestedById: r.requested_by_id,
+  recordedAt: new Date(r.sys_from).toISOString(),
+  version: r.version,
 });
 
 /** Every field error at once, so that a form can show each next to its field. */
@@ -45,7 +53,12 @@ function checkRequest(deps: Deps, input: AppointmentRequest): void {
 }
 
 /** Registers an appointment request for a person the partner may consult today. */
-export async function requestAppointment(deps: Deps, ctx: RequestContext, input: AppointmentRequest, onCreated?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
+export async function requestAppointment(
+  deps: Deps,
+  ctx: RequestContext,
+  input: AppointmentRequest,
+  onCreated?: (tx: Tx, row: Row) => Promise<void>,
+): Promise<Row> {
   const organisationId = exchangeOrganisation(ctx, 'requests appointments');
   const insz = parseInszField(deps, input.insz);
   checkRequest(deps, input);
@@ -55,11 +68,24 @@ export async function requestAppointment(deps: Deps, ctx: RequestContext, input:
   await authorisedFor(deps, organisationId, insz, purpose, audit);
   if (!personId) throw new Problem('resourceNotFound', 'KBI does not know this person; an appointment needs a dossier').denied({ ...audit, clusters: [] });
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const row = await tx.insertInto('appointments').values({
-      person_id: personId, requested_by_id: organisationId, reason: input.reason, extra_information: input.extraInformation ?? null,
-      wished_date: input.wishedDate ?? null, time_window: input.timeWindow ?? null, status: 'REGISTERED',
-    }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, { ...ctx, purpose }, { action: 'exchange.appointment', personId, clusters: ['appointments'], result: 'allowed', detail: { appointmentId: row.id } });
+    const row = await tx
+      .insertInto('appointments')
+      .values({
+        person_id: personId,
+        requested_by_id: organisationId,
+        reason: input.reason,
+        extra_information: input.extraInformation ?? null,
+        wished_date: input.wishedDate ?? null,
+        time_window: input.timeWindow ?? null,
+        status: 'REGISTERED',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      tx,
+      { ...ctx, purpose },
+      { action: 'exchange.appointment', personId, clusters: ['appointments'], result: 'allowed', detail: { appointmentId: row.id } },
+    );
     await onCreated?.(tx, row);
     return row;
   });
@@ -73,9 +99,19 @@ export async function appointmentsOf(deps: Deps, ctx: RequestContext, rawInsz: s
   const audit = { action: 'exchange.appointments', personId, insz };
   await authorisedFor(deps, organisationId, insz, purpose, audit);
   const rows = personId
-    ? await deps.db.selectFrom('appointments').selectAll().where('person_id', '=', personId).where('requested_by_id', '=', organisationId)
-      .orderBy('sys_from', 'desc').orderBy('id').execute()
+    ? await deps.db
+        .selectFrom('appointments')
+        .selectAll()
+        .where('person_id', '=', personId)
+        .where('requested_by_id', '=', organisationId)
+        .orderBy('sys_from', 'desc')
+        .orderBy('id')
+        .execute()
     : [];
-  await recordAudit(deps.db, { ...ctx, purpose }, { action: 'exchange.appointments', personId, insz, clusters: ['appointments'], result: 'allowed', detail: { found: rows.length } });
+  await recordAudit(
+    deps.db,
+    { ...ctx, purpose },
+    { action: 'exchange.appointments', personId, insz, clusters: ['appointments'], result: 'allowed', detail: { found: rows.length } },
+  );
   return rows;
 }

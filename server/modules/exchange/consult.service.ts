@@ -13,11 +13,16 @@ import { auditInsertText, recordAudit } from '../../platform/audit.ts';
 import type { Row } from '../../platform/db.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from '../dossier/clusters.ts';
 import { dossierStatement, normaliseTimestamps } from '../dossier/dossier.service.ts';
-import { present, type Deps } from '../dossier/records.ts';
-import { buildDocument } from '../dossier/documents.ts';
-import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from './integrations.service.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { present } from '../dossier/clusters.ts';
+import { buildDocument } from '../dossier/documents.service.ts';
+import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
 
-export interface ConsultInput { insz: string; purpose: string; asOf?: string }
+export interface ConsultInput {
+  insz: string;
+  purpose: string;
+  asOf?: string;
+}
 
 export interface ConsultAnswer {
   known: boolean;
@@ -97,23 +102,37 @@ const CONSULT_NOW = {
   ${RULE},
   person AS (SELECT req.n, p.id FROM req JOIN persons p ON p.insz = req.insz),
   audit AS (
-    ${auditInsertText({
-      actor_id: 'req.actor', actor_kind: 'req.actor_kind', organisation_id: 'req.org', purpose: 'req.purpose', action: 'req.action', person_id: 'person.id',
-      clusters: `CASE WHEN person.id IS NOT NULL THEN rule.clusters ELSE '{}' END`, result: `'allowed'`, request_id: 'req.request_id',
-      detail: `jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding WHERE holding.n = req.n))
+    ${auditInsertText(
+      {
+        actor_id: 'req.actor',
+        actor_kind: 'req.actor_kind',
+        organisation_id: 'req.org',
+        purpose: 'req.purpose',
+        action: 'req.action',
+        person_id: 'person.id',
+        clusters: `CASE WHEN person.id IS NOT NULL THEN rule.clusters ELSE '{}' END`,
+        result: `'allowed'`,
+        request_id: 'req.request_id',
+        detail: `jsonb_build_object('authorisations', (SELECT jsonb_agg(id ORDER BY id) FROM holding WHERE holding.n = req.n))
              || CASE WHEN person.id IS NOT NULL THEN '{}'::jsonb ELSE '{"known": false}'::jsonb END`,
-      insz_hash: 'CASE WHEN person.id IS NULL THEN kbi_insz_hash(req.insz) END',
-    }, `FROM req JOIN rule USING (n) LEFT JOIN person USING (n)
+        insz_hash: 'CASE WHEN person.id IS NULL THEN kbi_insz_hash(req.insz) END',
+      },
+      `FROM req JOIN rule USING (n) LEFT JOIN person USING (n)
      WHERE rule.holding IS NOT NULL
      ORDER BY req.n
-    RETURNING 1`)})
+    RETURNING 1`,
+    )})
   SELECT ${RULE_COLUMNS}, person.id AS person_id, d.document, (SELECT count(*) FROM audit)::int AS audited
     FROM rule LEFT JOIN person USING (n)
     LEFT JOIN dossier_documents d ON d.person_id = person.id AND d.built_version = d.version AND rule.holding IS NOT NULL
    ORDER BY rule.n`,
 };
 
-interface Question { params: [string, string, string, string, string, string, string, string]; resolve: (row: Row) => void; reject: (e: unknown) => void }
+interface Question {
+  params: [string, string, string, string, string, string, string, string];
+  resolve: (row: Row) => void;
+  reject: (e: unknown) => void;
+}
 
 /** How the consults of this process were grouped: statements run, questions answered, the largest group. */
 export const consultBatching = { statements: 0, questions: 0, largest: 0 };
@@ -145,7 +164,10 @@ class ConsultQueue {
   private pump(): void {
     if (this.busy || !this.waiting.length) return;
     this.busy = true;
-    void this.run(this.waiting.splice(0, ConsultQueue.MAX_BATCH)).finally(() => { this.busy = false; this.pump(); });
+    void this.run(this.waiting.splice(0, ConsultQueue.MAX_BATCH)).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
   }
 
   private async run(batch: Question[]): Promise<void> {
@@ -169,7 +191,7 @@ class ConsultQueue {
 const QUEUES = new WeakMap<Deps['database'], ConsultQueue>();
 const queueOf = (database: Deps['database']) => {
   let queue = QUEUES.get(database);
-  if (!queue) QUEUES.set(database, queue = new ConsultQueue(database));
+  if (!queue) QUEUES.set(database, (queue = new ConsultQueue(database)));
   return queue;
 };
 
@@ -179,8 +201,10 @@ function decide(row: Row, audit: { action: string; personId: string | null; insz
     throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${purpose} today`).denied({ ...audit, clusters: [] });
   }
   if (!row.holding) {
-    throw new Problem('notIntegrated', `the person is not in your integration register today under capacity code ${(row.capacity_codes as string[]).join(', ')} (KSZ -300020)`)
-      .denied({ ...audit, clusters: [] });
+    throw new Problem(
+      'notIntegrated',
+      `the person is not in your integration register today under capacity code ${(row.capacity_codes as string[]).join(', ')} (KSZ -300020)`,
+    ).denied({ ...audit, clusters: [] });
   }
   return { partnerKind: row.partner_kind, clusters: row.clusters as ClusterName[], basis: row.holding as Authorised['basis'] };
 }
@@ -191,7 +215,12 @@ function decide(row: Row, audit: { action: string; personId: string | null; insz
  * their capacity codes. Refuses (audited, by the caller's error hook) when none holds.
  */
 export async function authorisedFor(
-  deps: Deps, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: string | null; insz: string }, day = belgianToday(),
+  deps: Deps,
+  organisationId: string,
+  insz: string,
+  purpose: string,
+  audit: { action: string; personId: string | null; insz: string },
+  day = belgianToday(),
 ): Promise<Authorised> {
   const [row] = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, day, insz]);
   return decide(row!, audit, purpose);
@@ -212,7 +241,14 @@ export async function consultDossier(deps: Deps, ctx: RequestContext, input: Con
 }
 
 /** Today's dossier: one statement (shared with other consults of the moment) decides, audits and reads the stored document; a missing document is assembled once. */
-async function consultNow(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
+async function consultNow(
+  deps: Deps,
+  ctx: RequestContext,
+  organisationId: string,
+  insz: string,
+  purpose: string,
+  audit: { action: string; personId: null; insz: string },
+): Promise<ConsultAnswer> {
   const row = await queueOf(deps.database).ask([organisationId, purpose, belgianToday(), insz, ctx.actor.id, ctx.actor.kind, audit.action, ctx.requestId]);
   const { partnerKind, clusters, basis } = decide(row, audit, purpose);
   if (!row.person_id) return { known: false, purpose, asOf: null, clusters, authorisations: basis };
@@ -222,7 +258,15 @@ async function consultNow(deps: Deps, ctx: RequestContext, organisationId: strin
 }
 
 /** A past state: never cached; the dossier statement reads the history and audits in the same statement. */
-async function consultPast(deps: Deps, ctx: RequestContext, organisationId: string, insz: string, purpose: string, asOf: string, audit: { action: string; personId: null; insz: string }): Promise<ConsultAnswer> {
+async function consultPast(
+  deps: Deps,
+  ctx: RequestContext,
+  organisationId: string,
+  insz: string,
+  purpose: string,
+  asOf: string,
+  audit: { action: string; personId: null; insz: string },
+): Promise<ConsultAnswer> {
   const authorised = await authorisedFor(deps, organisationId, insz, purpose, audit);
   const { clusters, basis } = authorised;
   // The past as the partner's relation with the person allowed it then, never before: the rule must
@@ -230,20 +274,34 @@ async function consultPast(deps: Deps, ctx: RequestContext, organisationId: stri
   const asOfDay = belgianToday(new Date(asOf));
   const then = await deps.database.prepared(AUTHORISED_FOR.name, AUTHORISED_FOR.text, [organisationId, purpose, asOfDay, insz]);
   if (!then[0]?.holding) {
-    throw new Problem(then[0]?.authorisations ? 'notIntegrated' : 'noAuthorisation',
+    throw new Problem(
+      then[0]?.authorisations ? 'notIntegrated' : 'noAuthorisation',
       `asOf: on ${asOfDay} ${then[0]?.authorisations ? 'the person was not in your integration register' : `your organisation held no authorisation for purpose ${purpose}`}; a dossier is answered as it was only from the day your relation with the person allowed it`,
-      [{ in: 'body', name: 'asOf', detail: `before your access to this person began` }]).denied({ ...audit, clusters: [] });
+      [{ in: 'body', name: 'asOf', detail: `before your access to this person began` }],
+    ).denied({ ...audit, clusters: [] });
   }
   // The person under this INSZ now or in any earlier version (the statement then tells whether KBI knew the person at that moment).
-  const personId = await personIdByInsz(deps.db, insz)
-    ?? (await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst())?.id;
+  const personId =
+    (await personIdByInsz(deps.db, insz)) ?? (await deps.db.selectFrom('persons_history').select('id').where('insz', '=', insz).executeTakeFirst())?.id;
   if (!personId) {
-    await recordAudit(deps.db, { ...ctx, purpose }, { ...audit, clusters: [], result: 'allowed', detail: { known: false, authorisations: basis.map((b) => b.id) } });
+    await recordAudit(
+      deps.db,
+      { ...ctx, purpose },
+      { ...audit, clusters: [], result: 'allowed', detail: { known: false, authorisations: basis.map((b) => b.id) } },
+    );
     return { known: false, purpose, asOf, clusters, authorisations: basis };
   }
   const { name, text } = dossierStatement(resourcesFor(clusters), true);
   const [row] = await deps.database.prepared(name, text, [
-    personId, asOf, ctx.actor.id, ctx.actor.kind, organisationId, purpose, audit.action, clusters, ctx.requestId,
+    personId,
+    asOf,
+    ctx.actor.id,
+    ctx.actor.kind,
+    organisationId,
+    purpose,
+    audit.action,
+    clusters,
+    ctx.requestId,
     JSON.stringify({ authorisations: basis.map((b) => b.id), asOf }),
   ]);
   if (!row?.person) return { known: false, purpose, asOf, clusters, authorisations: basis }; // not yet known then (the read is audited)
@@ -256,7 +314,9 @@ function answer(row: Row, { partnerKind, clusters, basis }: Authorised, purpose:
   const dossier: Record<string, Record<string, unknown>[]> = {};
   const reference = asOf ? new Date(asOf) : new Date();
   for (const def of resources) {
-    const hidden = Object.entries(COLUMN_CLUSTERS[def.table] ?? {}).filter(([, c]) => !clusters.includes(c)).map(([column]) => column);
+    const hidden = Object.entries(COLUMN_CLUSTERS[def.table] ?? {})
+      .filter(([, c]) => !clusters.includes(c))
+      .map(([column]) => column);
     const rows = proportionate(def, row[def.resource] as Row[], row, partnerKind ?? '', reference);
     dossier[def.resource] = rows.map((r) => {
       for (const column of hidden) delete r[column];
@@ -277,14 +337,20 @@ function proportionate(def: ResourceDef, rows: Row[], all: Row, partnerKind: str
       const latest = latestContract(all.contracts as Row[]);
       return latest ? rows.filter((r) => r.id === latest.id) : [];
     }
-    case 'contract_addenda': case 'contract_parts': case 'contract_suspensions': {
+    case 'contract_addenda':
+    case 'contract_parts':
+    case 'contract_suspensions': {
       const latest = latestContract(all.contracts as Row[]);
       return rows.filter((r) => latest && r.contract_id === latest.id);
     }
     case 'registrations': {
-      const yearAgo = new Date(reference); yearAgo.setFullYear(yearAgo.getFullYear() - 1);
+      const yearAgo = new Date(reference);
+      yearAgo.setFullYear(yearAgo.getFullYear() - 1);
       const since = yearAgo.toISOString().slice(0, 10);
-      return [...rows].filter((r) => r.registered_on >= since).sort(byDesc('registered_on')).slice(0, 1);
+      return [...rows]
+        .filter((r) => r.registered_on >= since)
+        .sort(byDesc('registered_on'))
+        .slice(0, 1);
     }
     case 'target_group_determinations':
       return [...rows].sort(byDesc('determined_on')).slice(0, 1);

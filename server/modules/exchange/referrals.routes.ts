@@ -9,16 +9,23 @@ import type { RequestContext } from '../../platform/access.ts';
 import type { Row } from '../../platform/db.ts';
 import { idempotentCreate } from '../../platform/idempotency.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Deps } from '../dossier/records.ts';
-import { etagOf, versionFromIfMatch } from '../dossier/records.ts';
-import { exchangeOrganisation } from './integrations.service.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
+import { exchangeOrganisation } from '../integrations/integrations.service.ts';
 import { typed } from '../../platform/http.ts';
 import {
-  decideReferral, expireOverdueReferrals, partnerReferrals, presentReferral, presentWorklistReferral, referralWorklist, refer,
-  type DecisionInput, type ReferralInput,
+  decideReferral,
+  expireOverdueReferrals,
+  partnerReferrals,
+  presentReferral,
+  presentWorklistReferral,
+  referralWorklist,
+  refer,
+  type DecisionInput,
+  type ReferralInput,
 } from './referrals.service.ts';
 import { appointmentWorklist, cancelAppointment, holdAppointment, planAppointment, presentHandledAppointment } from './appointment-handling.service.ts';
-import { eventsAfter, feedParams, MAX_FEED_PAGE } from './outbox.ts';
+import { eventsAfter, feedParams, MAX_FEED_PAGE } from '../../platform/outbox.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, PROBLEM]));
@@ -28,33 +35,57 @@ const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } 
 const nullableString = { type: ['string', 'null'] } as const;
 
 const referralProperties = {
-  id: { type: 'string' }, toOrganisationId: { type: 'string' }, reason: { type: 'string' }, description: nullableString,
-  referredOn: { type: 'string', format: 'date' }, respondBy: { type: 'string', format: 'date', description: 'Ten Belgian working days after referredOn.' },
-  status: { type: 'string', enum: ['SENT', 'ACCEPTED', 'REJECTED', 'EXPIRED'] }, decidedOn: nullableString,
-  decisionReason: { type: ['string', 'null'], description: 'Code list referral_decision_reason.' }, version: { type: 'integer' },
+  id: { type: 'string' },
+  toOrganisationId: { type: 'string' },
+  reason: { type: 'string' },
+  description: nullableString,
+  referredOn: { type: 'string', format: 'date' },
+  respondBy: { type: 'string', format: 'date', description: 'Ten Belgian working days after referredOn.' },
+  status: { type: 'string', enum: ['SENT', 'ACCEPTED', 'REJECTED', 'EXPIRED'] },
+  decidedOn: nullableString,
+  decisionReason: { type: ['string', 'null'], description: 'Code list referral_decision_reason.' },
+  version: { type: 'integer' },
 } as const;
 const referralSchema = { type: 'object', properties: referralProperties } as const;
 const partnerReferralSchema = { type: 'object', properties: { ...referralProperties, insz: { type: 'string' } } } as const;
 const worklistReferralSchema = {
   type: 'object',
   properties: {
-    ...referralProperties, personId: { type: 'string' }, insz: { type: 'string' }, familyName: { type: 'string' }, givenNames: { type: 'string' },
-    fromOrganisationId: { type: 'string' }, fromOrganisationName: { type: 'string' },
+    ...referralProperties,
+    personId: { type: 'string' },
+    insz: { type: 'string' },
+    familyName: { type: 'string' },
+    givenNames: { type: 'string' },
+    fromOrganisationId: { type: 'string' },
+    fromOrganisationName: { type: 'string' },
   },
 } as const;
 const handledAppointmentSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, personId: { type: 'string' }, insz: { type: 'string' }, familyName: { type: 'string' }, givenNames: { type: 'string' },
-    requestedById: { type: 'string' }, requestedByName: { type: 'string' }, reason: { type: 'string' }, extraInformation: nullableString,
-    wishedDate: nullableString, timeWindow: nullableString, status: { type: 'string' }, plannedAt: nullableString, officeId: nullableString,
-    cancellationReason: nullableString, version: { type: 'integer' },
+    id: { type: 'string' },
+    personId: { type: 'string' },
+    insz: { type: 'string' },
+    familyName: { type: 'string' },
+    givenNames: { type: 'string' },
+    requestedById: { type: 'string' },
+    requestedByName: { type: 'string' },
+    reason: { type: 'string' },
+    extraInformation: nullableString,
+    wishedDate: nullableString,
+    timeWindow: nullableString,
+    status: { type: 'string' },
+    plannedAt: nullableString,
+    officeId: nullableString,
+    cancellationReason: nullableString,
+    version: { type: 'integer' },
   },
 } as const;
 const eventSchema = {
   type: 'object',
   properties: {
-    seq: { type: 'integer' }, at: { type: 'string' },
+    seq: { type: 'integer' },
+    at: { type: 'string' },
     type: { type: 'string', enum: ['referral.decided', 'referral.expired', 'appointment.planned', 'appointment.held', 'appointment.cancelled'] },
     subjectId: { type: 'string', description: 'The referral or appointment.' },
     payload: { type: 'object', additionalProperties: true, description: 'Ids, status, codes and dates; never a name or an INSZ.' },
@@ -66,121 +97,215 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   const tags = ['Exchange'];
   const security = [{ bearer: [] }];
 
-  app.post('/api/exchange/v1/referrals', {
-    config: { access: 'partner' },
-    schema: {
-      tags, security, summary: 'Refer a person to an integration agency (toeleiding, seed 003 §59)',
-      description: 'For a person KBI knows and you may consult today for the purpose. The agency decides within ten Belgian working days (respondBy); '
-        + 'the outcome arrives in your event feed (referral.decided or referral.expired). Without toOrganisationId the referral goes to the agency '
-        + 'that manages the person\'s dossier. Honours Idempotency-Key.',
-      body: {
-        type: 'object', additionalProperties: false, required: ['insz', 'reason'],
-        properties: {
-          insz, purpose: { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' },
-          toOrganisationId: uuid, reason: { type: 'string', maxLength: 40, description: 'Code list referral_reason.' },
-          description: { type: ['string', 'null'], maxLength: 2000, description: 'Why, in a few words. Share no more than needed.' },
-        },
-        examples: [{ insz: '90.01.10-123.45', reason: 'LEEFLOON', description: 'Wil Nederlands leren en werk zoeken.' }],
-      },
-      response: { 201: referralSchema, ...errors(400, 401, 403, 404, 422) },
-    },
-  }, (req, reply) => idempotentCreate(deps.db, req, reply, async (store) => {
-    let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
-    await refer(deps, req.ctx, req.body, async (tx, created) => {
-      answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
-      await store(tx, answer);
-    });
-    return answer;
-  }));
-
-  app.post('/api/exchange/v1/referrals/search', {
-    config: { access: 'partner' },
-    schema: {
-      tags, security, summary: 'Your referrals, of one person or all, newest first, with their status and outcome',
-      body: { type: 'object', additionalProperties: false, properties: { insz } },
-      response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerReferralSchema } } }, ...errors(400, 401, 403) },
-    },
-  }, async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body)).map((r) => ({ ...presentReferral(r), insz: r.insz })) }));
-
-  app.get('/api/exchange/v1/events', {
-    config: { access: 'partner' },
-    schema: {
-      tags, security, summary: 'Your event feed: the outcome of your referrals and the steps of your appointment requests, in order',
-      description: 'Poll with after = the `next` of the previous answer (0 the first time). Sequence numbers follow commit order without gaps, so no '
-        + 'event is ever skipped. The same events will be delivered by webhook in a later version.',
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { after: { type: 'string', pattern: '^[0-9]{1,18}$', default: '0' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: `1 to ${MAX_FEED_PAGE}; default 100.` } },
-      },
-      response: {
-        200: {
+  app.post(
+    '/api/exchange/v1/referrals',
+    {
+      config: { access: 'partner' },
+      schema: {
+        tags,
+        security,
+        summary: 'Refer a person to an integration agency (toeleiding, seed 003 §59)',
+        description:
+          'For a person KBI knows and you may consult today for the purpose. The agency decides within ten Belgian working days (respondBy); ' +
+          'the outcome arrives in your event feed (referral.decided or referral.expired). Without toOrganisationId the referral goes to the agency ' +
+          "that manages the person's dossier. Honours Idempotency-Key.",
+        body: {
           type: 'object',
-          properties: { items: { type: 'array', items: eventSchema }, next: { type: 'string', description: 'The cursor for the next poll.' }, more: { type: 'boolean' } },
+          additionalProperties: false,
+          required: ['insz', 'reason'],
+          properties: {
+            insz,
+            purpose: { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' },
+            toOrganisationId: uuid,
+            reason: { type: 'string', maxLength: 40, description: 'Code list referral_reason.' },
+            description: { type: ['string', 'null'], maxLength: 2000, description: 'Why, in a few words. Share no more than needed.' },
+          },
+          examples: [{ insz: '90.01.10-123.45', reason: 'LEEFLOON', description: 'Wil Nederlands leren en werk zoeken.' }],
         },
-        ...errors(400, 401, 403),
+        response: { 201: referralSchema, ...errors(400, 401, 403, 404, 422) },
       },
     },
-  }, async (req) => {
-    const organisationId = exchangeOrganisation(req.ctx, 'reads its event feed');
-    const { after, limit } = feedParams(req.query);
-    await expireOverdueReferrals(deps);
-    const page = await eventsAfter(deps.db, organisationId, after, limit);
-    await recordAudit(deps.db, req.ctx, { action: 'exchange.events', personId: null, clusters: [], result: 'allowed', detail: { after, found: page.items.length } });
-    return page;
-  });
+    (req, reply) =>
+      idempotentCreate(deps.db, req, reply, async (store) => {
+        let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
+        await refer(deps, req.ctx, req.body, async (tx, created) => {
+          answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
+          await store(tx, answer);
+        });
+        return answer;
+      }),
+  );
+
+  app.post(
+    '/api/exchange/v1/referrals/search',
+    {
+      config: { access: 'partner' },
+      schema: {
+        tags,
+        security,
+        summary: 'Your referrals, of one person or all, newest first, with their status and outcome',
+        body: { type: 'object', additionalProperties: false, properties: { insz } },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerReferralSchema } } }, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body)).map((r) => ({ ...presentReferral(r), insz: r.insz })) }),
+  );
+
+  app.get(
+    '/api/exchange/v1/events',
+    {
+      config: { access: 'partner' },
+      schema: {
+        tags,
+        security,
+        summary: 'Your event feed: the outcome of your referrals and the steps of your appointment requests, in order',
+        description:
+          'Poll with after = the `next` of the previous answer (0 the first time). Sequence numbers follow commit order without gaps, so no ' +
+          'event is ever skipped. The same events will be delivered by webhook in a later version.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: { type: 'string', pattern: '^[0-9]{1,18}$', default: '0' },
+            limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: `1 to ${MAX_FEED_PAGE}; default 100.` },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: eventSchema },
+              next: { type: 'string', description: 'The cursor for the next poll.' },
+              more: { type: 'boolean' },
+            },
+          },
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const organisationId = exchangeOrganisation(req.ctx, 'reads its event feed');
+      const { after, limit } = feedParams(req.query);
+      await expireOverdueReferrals(deps);
+      const page = await eventsAfter(deps.db, organisationId, after, limit);
+      await recordAudit(deps.db, req.ctx, {
+        action: 'exchange.events',
+        personId: null,
+        clusters: [],
+        result: 'allowed',
+        detail: { after, found: page.items.length },
+      });
+      return page;
+    },
+  );
 
   // ---- the agency's side ---------------------------------------------------------------------
   const staff = ['Worklist'];
-  const statusQuery = (list: string) => ({ type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20, description: `Code list ${list}.` } } }) as const;
+  const statusQuery = (list: string) =>
+    ({ type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20, description: `Code list ${list}.` } } }) as const;
   const ifMatch = 'Send If-Match with the version (ETag) you read: a stale one gets 412 and changes nothing.';
 
-  app.get('/api/v1/worklist/referrals', {
-    config: { access: 'staff' },
-    schema: {
-      tags: staff, summary: 'Referrals to your organisation, for persons in your territory, the closest deadline first',
-      querystring: statusQuery('referral_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: worklistReferralSchema } } }, ...errors(400, 403) },
-    },
-  }, async (req) => ({ items: (await referralWorklist(deps, req.ctx, req.query)).map(presentWorklistReferral) }));
-
-  app.post('/api/v1/referrals/:id/decision', {
-    config: { access: 'staff' },
-    schema: {
-      tags: staff, summary: 'Accept or reject a referral', description: `A rejection needs a reason (code list referral_decision_reason). ${ifMatch}`,
-      params: idParams,
-      body: {
-        type: 'object', additionalProperties: false, required: ['decision'],
-        properties: { decision: { type: 'string', enum: ['ACCEPTED', 'REJECTED'] }, reason: { type: ['string', 'null'], maxLength: 40 } },
-      },
-      response: { 200: referralSchema, ...errors(400, 403, 404, 409, 412, 428) },
-    },
-  }, async (req, reply) => {
-    const row = await decideReferral(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
-    return reply.header('etag', etagOf(row)).send(presentReferral(row));
-  });
-
-  app.get('/api/v1/worklist/appointments', {
-    config: { access: 'staff' },
-    schema: {
-      tags: staff, summary: 'Appointments requested by partners for persons in your territory, the earliest first',
-      querystring: statusQuery('appointment_status'), response: { 200: { type: 'object', properties: { items: { type: 'array', items: handledAppointmentSchema } } }, ...errors(400, 403) },
-    },
-  }, async (req) => ({ items: (await appointmentWorklist(deps, req.ctx, req.query)).map((r) => presentHandledAppointment(r)) }));
-
-  const stepRoute = (name: string, summary: string, body: Record<string, unknown>, run: (ctx: RequestContext, id: string, version: number, input: any) => Promise<Row>) =>
-    app.post(`/api/v1/appointments/:id/${name}`, {
+  app.get(
+    '/api/v1/worklist/referrals',
+    {
       config: { access: 'staff' },
-      schema: { tags: staff, summary, description: ifMatch, params: idParams, body, response: { 200: handledAppointmentSchema, ...errors(400, 403, 404, 409, 412, 422, 428) } },
-    }, async (req, reply) => {
-      const row = await run(req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body ?? {});
-      return reply.header('etag', etagOf(row)).send(presentHandledAppointment(row));
-    });
-  stepRoute('plan', 'Plan (or move) an appointment: a moment and an office of your organisation', {
-    type: 'object', additionalProperties: false, required: ['plannedAt', 'officeId'],
-    properties: { plannedAt: { type: 'string', maxLength: 40, description: 'Date-time with offset.' }, officeId: uuid },
-  }, (ctx, id, version, input) => planAppointment(deps, ctx, id, version, input));
-  stepRoute('hold', 'Mark a planned appointment held (once its moment has come)', { type: 'object', additionalProperties: false, properties: {} },
-    (ctx, id, version) => holdAppointment(deps, ctx, id, version));
-  stepRoute('cancel', 'Cancel a registered or planned appointment', {
-    type: 'object', additionalProperties: false, properties: { reason: { type: ['string', 'null'], maxLength: 500, description: 'Why (optional; kept with the appointment, never sent in an event).' } },
-  }, (ctx, id, version, input) => cancelAppointment(deps, ctx, id, version, input));
+      schema: {
+        tags: staff,
+        summary: 'Referrals to your organisation, for persons in your territory, the closest deadline first',
+        querystring: statusQuery('referral_status'),
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: worklistReferralSchema } } }, ...errors(400, 403) },
+      },
+    },
+    async (req) => ({ items: (await referralWorklist(deps, req.ctx, req.query)).map(presentWorklistReferral) }),
+  );
+
+  app.post(
+    '/api/v1/referrals/:id/decision',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: staff,
+        summary: 'Accept or reject a referral',
+        description: `A rejection needs a reason (code list referral_decision_reason). ${ifMatch}`,
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['decision'],
+          properties: { decision: { type: 'string', enum: ['ACCEPTED', 'REJECTED'] }, reason: { type: ['string', 'null'], maxLength: 40 } },
+        },
+        response: { 200: referralSchema, ...errors(400, 403, 404, 409, 412, 428) },
+      },
+    },
+    async (req, reply) => {
+      const row = await decideReferral(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
+      return reply.header('etag', etagOf(row)).send(presentReferral(row));
+    },
+  );
+
+  app.get(
+    '/api/v1/worklist/appointments',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: staff,
+        summary: 'Appointments requested by partners for persons in your territory, the earliest first',
+        querystring: statusQuery('appointment_status'),
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: handledAppointmentSchema } } }, ...errors(400, 403) },
+      },
+    },
+    async (req) => ({ items: (await appointmentWorklist(deps, req.ctx, req.query)).map((r) => presentHandledAppointment(r)) }),
+  );
+
+  const stepRoute = (
+    name: string,
+    summary: string,
+    body: Record<string, unknown>,
+    run: (ctx: RequestContext, id: string, version: number, input: any) => Promise<Row>,
+  ) =>
+    app.post(
+      `/api/v1/appointments/:id/${name}`,
+      {
+        config: { access: 'staff' },
+        schema: {
+          tags: staff,
+          summary,
+          description: ifMatch,
+          params: idParams,
+          body,
+          response: { 200: handledAppointmentSchema, ...errors(400, 403, 404, 409, 412, 422, 428) },
+        },
+      },
+      async (req, reply) => {
+        const row = await run(req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body ?? {});
+        return reply.header('etag', etagOf(row)).send(presentHandledAppointment(row));
+      },
+    );
+  stepRoute(
+    'plan',
+    'Plan (or move) an appointment: a moment and an office of your organisation',
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['plannedAt', 'officeId'],
+      properties: { plannedAt: { type: 'string', maxLength: 40, description: 'Date-time with offset.' }, officeId: uuid },
+    },
+    (ctx, id, version, input) => planAppointment(deps, ctx, id, version, input),
+  );
+  stepRoute(
+    'hold',
+    'Mark a planned appointment held (once its moment has come)',
+    { type: 'object', additionalProperties: false, properties: {} },
+    (ctx, id, version) => holdAppointment(deps, ctx, id, version),
+  );
+  stepRoute(
+    'cancel',
+    'Cancel a registered or planned appointment',
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: { reason: { type: ['string', 'null'], maxLength: 500, description: 'Why (optional; kept with the appointment, never sent in an event).' } },
+    },
+    (ctx, id, version, input) => cancelAppointment(deps, ctx, id, version, input),
+  );
 }

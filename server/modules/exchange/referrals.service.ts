@@ -19,33 +19,55 @@ import { OPERATOR, type RequestContext } from '../../platform/access.ts';
 import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Deps } from '../dossier/records.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
 import { authorisedFor } from './consult.service.ts';
 import { DEFAULT_CONSULT_PURPOSE } from './appointments.service.ts';
-import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from './integrations.service.ts';
-import { enqueueEvent } from './outbox.ts';
+import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
+import { enqueueEvent } from '../../platform/outbox.ts';
 import { addWorkingDays } from './workdays.ts';
 
 /** Working days an agency has to decide on a referral. */
 export const RESPONSE_WORKING_DAYS = 10;
 const EXPIRY_ACTOR = { ...OPERATOR, id: 'system:referral-expiry' };
 
-export interface ReferralInput { insz: string; purpose?: string; toOrganisationId?: string; reason: string; description?: string | null }
-export interface DecisionInput { decision: 'ACCEPTED' | 'REJECTED'; reason?: string | null }
+export interface ReferralInput {
+  insz: string;
+  purpose?: string;
+  toOrganisationId?: string;
+  reason: string;
+  description?: string | null;
+}
+export interface DecisionInput {
+  decision: 'ACCEPTED' | 'REJECTED';
+  reason?: string | null;
+}
 
 const dateOf = (v: unknown) => (v == null ? null : String(v).slice(0, 10));
 
 /** What the referring partner sees of its referral. */
 export const presentReferral = (r: Row) => ({
-  id: r.id, toOrganisationId: r.to_id, reason: r.reason, description: r.description ?? null, referredOn: dateOf(r.referred_on),
-  respondBy: dateOf(r.respond_by), status: r.status, decidedOn: dateOf(r.decided_on), decisionReason: r.decision_reason ?? null, version: r.version,
+  id: r.id,
+  toOrganisationId: r.to_id,
+  reason: r.reason,
+  description: r.description ?? null,
+  referredOn: dateOf(r.referred_on),
+  respondBy: dateOf(r.respond_by),
+  status: r.status,
+  decidedOn: dateOf(r.decided_on),
+  decisionReason: r.decision_reason ?? null,
+  version: r.version,
 });
 
 /** What the agency's worklist shows: the referral with the person and the referring partner. */
 export const presentWorklistReferral = (r: Row) => ({
-  ...presentReferral(r), personId: r.person_id, insz: r.insz, familyName: r.family_name, givenNames: r.given_names,
-  fromOrganisationId: r.from_id, fromOrganisationName: r.from_name,
+  ...presentReferral(r),
+  personId: r.person_id,
+  insz: r.insz,
+  familyName: r.family_name,
+  givenNames: r.given_names,
+  fromOrganisationId: r.from_id,
+  fromOrganisationName: r.from_name,
 });
 
 const fieldError = (name: string, detail: string, code: 'badRequest' | 'unknownCode' | 'referencedResourceNotFound' = 'badRequest') =>
@@ -56,10 +78,14 @@ const fieldError = (name: string, detail: string, code: 'badRequest' | 'unknownC
  * person's dossier, or else the organisation leading it, when that is an agency.
  */
 async function coveringAgency(db: Executor, personId: string): Promise<string | null> {
-  const row = await db.selectFrom('dossiers as d').leftJoin('offices as f', 'f.id', 'd.managing_office_id')
-    .leftJoin('organisations as managing', 'managing.id', 'f.organisation_id').leftJoin('organisations as lead', 'lead.id', 'd.case_lead_organisation_id')
+  const row = await db
+    .selectFrom('dossiers as d')
+    .leftJoin('offices as f', 'f.id', 'd.managing_office_id')
+    .leftJoin('organisations as managing', 'managing.id', 'f.organisation_id')
+    .leftJoin('organisations as lead', 'lead.id', 'd.case_lead_organisation_id')
     .select(['managing.id as managing_id', 'managing.kind as managing_kind', 'lead.id as lead_id', 'lead.kind as lead_kind'])
-    .where('d.person_id', '=', personId).executeTakeFirst();
+    .where('d.person_id', '=', personId)
+    .executeTakeFirst();
   if (row?.managing_kind === 'AGENCY') return row.managing_id;
   if (row?.lead_kind === 'AGENCY') return row.lead_id;
   return null;
@@ -74,7 +100,8 @@ export async function refer(deps: Deps, ctx: RequestContext, input: ReferralInpu
   const insz = parseInszField(deps, input.insz);
   const errors: Issue[] = [];
   if (!deps.codes.has('referral_reason', input.reason)) errors.push({ in: 'body', name: 'reason', detail: 'not in code list referral_reason' });
-  if (input.purpose !== undefined && !deps.codes.has('purpose', input.purpose)) errors.push({ in: 'body', name: 'purpose', detail: 'not in code list purpose' });
+  if (input.purpose !== undefined && !deps.codes.has('purpose', input.purpose))
+    errors.push({ in: 'body', name: 'purpose', detail: 'not in code list purpose' });
   if (errors.length) throw new Problem('unknownCode', errors.map((e) => `${e.name}: ${e.detail}`).join('; '), errors);
   const purpose = input.purpose ?? DEFAULT_CONSULT_PURPOSE;
   const personId = await personIdByInsz(deps.db, insz);
@@ -92,11 +119,25 @@ export async function refer(deps: Deps, ctx: RequestContext, input: ReferralInpu
   }
   const today = belgianToday();
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const row = await tx.insertInto('referrals').values({
-      person_id: personId, from_id: organisationId, to_id: toId, reason: input.reason, description: input.description ?? null,
-      referred_on: today, respond_by: addWorkingDays(today, RESPONSE_WORKING_DAYS), status: 'SENT',
-    }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, { ...ctx, purpose }, { action: 'exchange.referral', personId, clusters: ['referrals'], result: 'allowed', detail: { referralId: row.id, toOrganisationId: toId } });
+    const row = await tx
+      .insertInto('referrals')
+      .values({
+        person_id: personId,
+        from_id: organisationId,
+        to_id: toId,
+        reason: input.reason,
+        description: input.description ?? null,
+        referred_on: today,
+        respond_by: addWorkingDays(today, RESPONSE_WORKING_DAYS),
+        status: 'SENT',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      tx,
+      { ...ctx, purpose },
+      { action: 'exchange.referral', personId, clusters: ['referrals'], result: 'allowed', detail: { referralId: row.id, toOrganisationId: toId } },
+    );
     await onCreated?.(tx, row);
     return row;
   });
@@ -112,14 +153,28 @@ export async function expireOverdueReferrals(deps: Deps, today = belgianToday())
   if (!overdue) return 0; // the usual case, without opening a transaction
   const ctx = { actor: EXPIRY_ACTOR, requestId: 'referral-expiry' };
   return inTransaction(deps.db, EXPIRY_ACTOR.id, async (tx) => {
-    const rows = await tx.updateTable('referrals').set({ status: 'EXPIRED', valid_from: sql`now()` })
-      .where('status', '=', 'SENT').where('respond_by', '<', today).returningAll().execute();
+    const rows = await tx
+      .updateTable('referrals')
+      .set({ status: 'EXPIRED', valid_from: sql`now()` })
+      .where('status', '=', 'SENT')
+      .where('respond_by', '<', today)
+      .returningAll()
+      .execute();
     for (const r of rows) {
       await enqueueEvent(tx, ctx, {
-        organisationId: r.from_id, type: 'referral.expired', subjectId: r.id, personId: r.person_id,
+        organisationId: r.from_id,
+        type: 'referral.expired',
+        subjectId: r.id,
+        personId: r.person_id,
         payload: { referralId: r.id, status: 'EXPIRED', respondBy: dateOf(r.respond_by) },
       });
-      await recordAudit(tx, ctx, { action: 'referrals.expire', personId: r.person_id, clusters: ['referrals'], result: 'allowed', detail: { referralId: r.id } });
+      await recordAudit(tx, ctx, {
+        action: 'referrals.expire',
+        personId: r.person_id,
+        clusters: ['referrals'],
+        result: 'allowed',
+        detail: { referralId: r.id },
+      });
     }
     return rows.length;
   });
@@ -140,11 +195,20 @@ export function startReferralExpiry(deps: Deps, everyMs: number, log: Logger): {
       const expired = await expireOverdueReferrals(deps);
       if (expired) log.info({ expired }, 'referrals_expired');
     } catch (err) {
-      log.error({ error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown }).code, message: err instanceof Error ? err.message : undefined }, 'referral_expiry_failed');
+      log.error(
+        {
+          error: err instanceof Error ? err.name : typeof err,
+          code: (err as { code?: unknown }).code,
+          message: err instanceof Error ? err.message : undefined,
+        },
+        'referral_expiry_failed',
+      );
     }
   };
   const tick = () => {
-    running = sweep().then(() => { if (!stopped) timer = setTimeout(tick, everyMs).unref(); });
+    running = sweep().then(() => {
+      if (!stopped) timer = setTimeout(tick, everyMs).unref();
+    });
   };
   tick();
   return {
@@ -161,13 +225,21 @@ export async function partnerReferrals(deps: Deps, ctx: RequestContext, input: {
   const organisationId = exchangeOrganisation(ctx, 'lists its referrals');
   const insz = input.insz === undefined ? null : parseInszField(deps, input.insz);
   await expireOverdueReferrals(deps);
-  let q = deps.db.selectFrom('referrals as r').innerJoin('persons as p', 'p.id', 'r.person_id').selectAll('r').select('p.insz')
+  let q = deps.db
+    .selectFrom('referrals as r')
+    .innerJoin('persons as p', 'p.id', 'r.person_id')
+    .selectAll('r')
+    .select('p.insz')
     .where('r.from_id', '=', organisationId);
   if (insz) q = q.where('p.insz', '=', insz);
   const rows = await q.orderBy('r.referred_on', 'desc').orderBy('r.id').limit(500).execute();
   const personId = insz ? await personIdByInsz(deps.db, insz) : null;
   await recordAudit(deps.db, ctx, {
-    action: 'exchange.referrals', personId, clusters: ['referrals'], result: 'allowed', ...(insz && !personId ? { insz } : {}),
+    action: 'exchange.referrals',
+    personId,
+    clusters: ['referrals'],
+    result: 'allowed',
+    ...(insz && !personId ? { insz } : {}),
     detail: { found: rows.map((r) => r.id) },
   });
   return rows;
@@ -183,12 +255,23 @@ export async function referralWorklist(deps: Deps, ctx: RequestContext, input: {
     throw new Problem('unknownCode', 'status: not in code list referral_status', [{ in: 'query', name: 'status', detail: 'not in code list referral_status' }]);
   }
   await expireOverdueReferrals(deps);
-  let q = deps.db.selectFrom('referrals as r').innerJoin('persons as p', 'p.id', 'r.person_id').innerJoin('organisations as o', 'o.id', 'r.from_id')
-    .selectAll('r').select(['p.insz', 'p.family_name', 'p.given_names', 'o.name as from_name'])
-    .where('r.to_id', '=', ctx.actor.organisationId).where(inTerritory(ctx.actor));
+  let q = deps.db
+    .selectFrom('referrals as r')
+    .innerJoin('persons as p', 'p.id', 'r.person_id')
+    .innerJoin('organisations as o', 'o.id', 'r.from_id')
+    .selectAll('r')
+    .select(['p.insz', 'p.family_name', 'p.given_names', 'o.name as from_name'])
+    .where('r.to_id', '=', ctx.actor.organisationId)
+    .where(inTerritory(ctx.actor));
   if (input.status) q = q.where('r.status', '=', input.status);
   const rows = await q.orderBy('r.respond_by').orderBy('r.referred_on').orderBy('r.id').limit(500).execute();
-  await recordAudit(deps.db, ctx, { action: 'referrals.worklist', personId: null, clusters: ['personalia', 'referrals'], result: 'allowed', detail: { status: input.status ?? null, found: rows.map((r) => r.id) } });
+  await recordAudit(deps.db, ctx, {
+    action: 'referrals.worklist',
+    personId: null,
+    clusters: ['personalia', 'referrals'],
+    result: 'allowed',
+    detail: { status: input.status ?? null, found: rows.map((r) => r.id) },
+  });
   return rows;
 }
 
@@ -201,7 +284,8 @@ function checkDecision(deps: Deps, input: DecisionInput): void {
   }
   const entry = deps.codes.get('referral_decision_reason', reason);
   if (!entry) throw fieldError('reason', 'not in code list referral_decision_reason', 'unknownCode');
-  if (entry.attributes.decision !== input.decision) throw fieldError('reason', `not a reason for ${input.decision === 'ACCEPTED' ? 'an acceptance' : 'a rejection'}`);
+  if (entry.attributes.decision !== input.decision)
+    throw fieldError('reason', `not a reason for ${input.decision === 'ACCEPTED' ? 'an acceptance' : 'a rejection'}`);
 }
 
 /**
@@ -213,7 +297,13 @@ export async function decideReferral(deps: Deps, ctx: RequestContext, id: string
   authorize(ctx, 'update', 'referrals');
   checkDecision(deps, input);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom('referrals').selectAll().where('id', '=', id).where('to_id', '=', ctx.actor.organisationId).forUpdate().executeTakeFirst();
+    const current = await tx
+      .selectFrom('referrals')
+      .selectAll()
+      .where('id', '=', id)
+      .where('to_id', '=', ctx.actor.organisationId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!current) throw new Problem('resourceNotFound', 'referral not found');
     await assertInTerritory(tx, ctx, current.person_id, 'referrals.decide');
     if (current.version !== expectedVersion) {
@@ -223,13 +313,26 @@ export async function decideReferral(deps: Deps, ctx: RequestContext, id: string
       throw new Problem('conflict', `this referral was already ${current.status === 'ACCEPTED' ? 'accepted' : 'rejected'} on ${dateOf(current.decided_on)}`);
     }
     const today = belgianToday();
-    const row = await tx.updateTable('referrals').set({ status: input.decision, decided_on: today, decision_reason: input.reason || null, valid_from: sql`now()` })
-      .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const row = await tx
+      .updateTable('referrals')
+      .set({ status: input.decision, decided_on: today, decision_reason: input.reason || null, valid_from: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await enqueueEvent(tx, ctx, {
-      organisationId: row.from_id, type: 'referral.decided', subjectId: row.id, personId: row.person_id,
+      organisationId: row.from_id,
+      type: 'referral.decided',
+      subjectId: row.id,
+      personId: row.person_id,
       payload: { referralId: row.id, status: row.status, decidedOn: today, decisionReason: row.decision_reason ?? null },
     });
-    await recordAudit(tx, ctx, { action: 'referrals.decide', personId: row.person_id, clusters: ['referrals'], result: 'allowed', detail: { referralId: row.id, decision: input.decision } });
+    await recordAudit(tx, ctx, {
+      action: 'referrals.decide',
+      personId: row.person_id,
+      clusters: ['referrals'],
+      result: 'allowed',
+      detail: { referralId: row.id, decision: input.decision },
+    });
     return row;
   });
 }

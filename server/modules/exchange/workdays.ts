@@ -8,16 +8,30 @@
 
 /** Easter Sunday of `year` (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
 export function easterSunday(year: number): string {
-  const a = year % 19, b = Math.floor(year / 100), c = year % 100, d = Math.floor(b / 4), e = b % 4;
-  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  const a = year % 19,
+    b = Math.floor(year / 100),
+    c = year % 100,
+    d = Math.floor(b / 4),
+    e = b % 4;
+  const f = Math.floor((b + 8) / 25),
+    g = Math.floor((b - f + 1) / 3),
+    h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4),
+    k = c % 4,
+    l = (32 + 2 * e + 2 * i - h - k) % 7,
+    m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31),
+    day = ((h + l - 7 * m + 114) % 31) + 1;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
 const toDay = (d: Date) => d.toISOString().slice(0, 10);
-export const addDays = (day: string, n: number): string => { const d = toDate(day); d.setUTCDate(d.getUTCDate() + n); return toDay(d); };
+export const addDays = (day: string, n: number): string => {
+  const d = toDate(day);
+  d.setUTCDate(d.getUTCDate() + n);
+  return toDay(d);
+};
 
 const cache = new Map<number, Set<string>>();
 
@@ -27,8 +41,16 @@ export function legalHolidays(year: number): Set<string> {
   if (!days) {
     const easter = easterSunday(year);
     days = new Set([
-      `${year}-01-01`, addDays(easter, 1), `${year}-05-01`, addDays(easter, 39), addDays(easter, 50),
-      `${year}-07-21`, `${year}-08-15`, `${year}-11-01`, `${year}-11-11`, `${year}-12-25`,
+      `${year}-01-01`,
+      addDays(easter, 1),
+      `${year}-05-01`,
+      addDays(easter, 39),
+      addDays(easter, 50),
+      `${year}-07-21`,
+      `${year}-08-15`,
+      `${year}-11-01`,
+      `${year}-11-11`,
+      `${year}-12-25`,
     ]);
     cache.set(year, days);
   }

@@ -24,76 +24,148 @@ interface CliHelpers {
   openDirect(cfg: Readonly<Config>, command: string): Promise<Database>;
 }
 
-interface Options { kind: string; batchId: string; asOrganisation?: string; format?: string }
+interface Options {
+  kind: string;
+  batchId: string;
+  asOrganisation?: string;
+  format?: string;
+}
 
 export function registerImportCommand(program: Command, helpers: CliHelpers): void {
-  program.command('import <file>').description('import a course feed (enrolments or participation per lesson) as one all-or-nothing batch; see docs/imports.md')
+  program
+    .command('import <file>')
+    .description('import a course feed (enrolments or participation per lesson) as one all-or-nothing batch; see docs/imports.md')
     .requiredOption('--kind <kind>', `what the file holds: ${IMPORT_KINDS.join(' or ')}`)
-    .requiredOption('--batch-id <id>', 'the sender\'s name for the batch: the same batch again changes nothing')
+    .requiredOption('--batch-id <id>', "the sender's name for the batch: the same batch again changes nothing")
     .option('--as-organisation <id>', 'the sending organisation (uuid of a CVO, CBE, AHOVOKS or House of Dutch)')
     .option('--format <format>', 'csv or ndjson (JSON: one array of objects or JSON Lines; default: from the file name, .json/.jsonl/.ndjson are JSON)')
     .action(async (file: string, opts: Options) => {
-      if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) { process.stderr.write(`kbi: --kind must be ${IMPORT_KINDS.join(' or ')}\n`); process.exit(2); }
+      if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) {
+        process.stderr.write(`kbi: --kind must be ${IMPORT_KINDS.join(' or ')}\n`);
+        process.exit(2);
+      }
       const format = (opts.format ?? (['.json', '.jsonl', '.ndjson'].includes(extname(file).toLowerCase()) ? 'ndjson' : 'csv')) as ImportFormat;
-      if (!['csv', 'ndjson'].includes(format)) { process.stderr.write('kbi: --format must be csv or ndjson\n'); process.exit(2); }
+      if (!['csv', 'ndjson'].includes(format)) {
+        process.stderr.write('kbi: --format must be csv or ndjson\n');
+        process.exit(2);
+      }
       let total: number;
-      try { total = statSync(file).size; } catch { process.stderr.write(`kbi: cannot read ${file}\n`); process.exit(2); }
+      try {
+        total = statSync(file).size;
+      } catch {
+        process.stderr.write(`kbi: cannot read ${file}\n`);
+        process.exit(2);
+      }
       const cfg = helpers.config();
       const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} bytes | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            { format: 'import {bar} {percentage}% | {value}/{total} bytes | ETA {eta}s', stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
         : null;
       bar?.start(total, 0);
       let lastLine = 0;
       const onBytes = (bytes: number) => {
         if (bar) bar.update(bytes);
-        else if (bytes === total || bytes - lastLine >= Math.max(total / 10, 1)) { lastLine = bytes; process.stderr.write(`read ${bytes}/${total} bytes\n`); }
+        else if (bytes === total || bytes - lastLine >= Math.max(total / 10, 1)) {
+          lastLine = bytes;
+          process.stderr.write(`read ${bytes}/${total} bytes\n`);
+        }
       };
       const kind = opts.kind as ImportKind;
       let result: { ok: boolean; run: PresentedRun; message?: string };
       try {
-        result = await throughServer(cfg, file, total, kind, format, opts, onBytes) ?? await direct(helpers, cfg, file, kind, format, opts, onBytes);
-      } finally { bar?.stop(); }
+        result = (await throughServer(cfg, file, total, kind, format, opts, onBytes)) ?? (await direct(helpers, cfg, file, kind, format, opts, onBytes));
+      } finally {
+        bar?.stop();
+      }
       const { run } = result;
       if (result.ok) {
-        process.stdout.write(run.status === 'replayed'
-          ? `batch ${run.batchId} was already imported (run ${run.replayOf}): nothing changed\n`
-          : `batch ${run.batchId}: ${run.rowsTotal} rows, ${run.rowsInserted} new, ${run.rowsUpdated} changed, ${run.rowsTotal - run.rowsWritten} already so (run ${run.id})\n`);
+        process.stdout.write(
+          run.status === 'replayed'
+            ? `batch ${run.batchId} was already imported (run ${run.replayOf}): nothing changed\n`
+            : `batch ${run.batchId}: ${run.rowsTotal} rows, ${run.rowsInserted} new, ${run.rowsUpdated} changed, ${run.rowsTotal - run.rowsWritten} already so (run ${run.id})\n`,
+        );
         return;
       }
-      process.stdout.write(`batch ${run.batchId ?? opts.batchId} REJECTED: ${result.message ?? `${run.errorCount} error(s) in the batch; nothing was imported`}\n`);
+      process.stdout.write(
+        `batch ${run.batchId ?? opts.batchId} REJECTED: ${result.message ?? `${run.errorCount} error(s) in the batch; nothing was imported`}\n`,
+      );
       for (const e of (run.errors ?? []).slice(0, 50)) process.stdout.write(`  line ${e.line ?? '-'}${e.column ? `, ${e.column}` : ''}: ${e.reason}\n`);
       if ((run.errorCount ?? 0) > 50) process.stdout.write(`  … and ${run.errorCount - 50} more (GET /api/v1/imports/${run.id})\n`);
       process.exitCode = 1;
     });
 }
 
-async function direct(helpers: CliHelpers, cfg: Readonly<Config>, file: string, kind: ImportKind, format: ImportFormat, opts: Options, onBytes: (n: number) => void) {
+async function direct(
+  helpers: CliHelpers,
+  cfg: Readonly<Config>,
+  file: string,
+  kind: ImportKind,
+  format: ImportFormat,
+  opts: Options,
+  onBytes: (n: number) => void,
+) {
   const database = await helpers.openDirect(cfg, 'import');
   try {
     const deps = { db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz };
-    const outcome = await importBatch(deps, { actor: OPERATOR, requestId: `cli-${process.pid}` }, {
-      kind, batchId: opts.batchId, format, body: createReadStream(file), organisationId: opts.asOrganisation, onBytes,
-    });
+    const outcome = await importBatch(
+      deps,
+      { actor: OPERATOR, requestId: `cli-${process.pid}` },
+      {
+        kind,
+        batchId: opts.batchId,
+        format,
+        body: createReadStream(file),
+        organisationId: opts.asOrganisation,
+        onBytes,
+      },
+    );
     return { ok: outcome.status !== 'failed', run: outcome.run };
   } catch (e) {
-    if (e instanceof Problem) return { ok: false, run: (e.extra.run ?? { batchId: opts.batchId, errors: [], errorCount: 0 }) as PresentedRun, message: e.message };
+    if (e instanceof Problem)
+      return { ok: false, run: (e.extra.run ?? { batchId: opts.batchId, errors: [], errorCount: 0 }) as PresentedRun, message: e.message };
     throw e;
-  } finally { await database.close(); }
+  } finally {
+    await database.close();
+  }
 }
 
 /** While a server holds the embedded data directory: stream the file to its operator API. */
-async function throughServer(cfg: Readonly<Config>, file: string, total: number, kind: ImportKind, format: ImportFormat, opts: Options, onBytes: (n: number) => void) {
+async function throughServer(
+  cfg: Readonly<Config>,
+  file: string,
+  total: number,
+  kind: ImportKind,
+  format: ImportFormat,
+  opts: Options,
+  onBytes: (n: number) => void,
+) {
   const holder = cfg.databaseUrl ? null : currentHolder(cfg.dataDir);
   if (!holder?.port) return null;
   process.stderr.write(`the server (pid ${holder.pid}) holds ${cfg.dataDir}; sending the file to it…\n`);
   let sent = 0;
-  const counted = createReadStream(file).pipe(new Transform({ transform(chunk: Buffer, _e, cb) { sent += chunk.length; onBytes(sent); cb(null, chunk); } }));
+  const counted = createReadStream(file).pipe(
+    new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        sent += chunk.length;
+        onBytes(sent);
+        cb(null, chunk);
+      },
+    }),
+  );
   const query = new URLSearchParams({ batchId: opts.batchId, ...(opts.asOrganisation ? { asOrganisation: opts.asOrganisation } : {}) });
   const res = await fetch(`http://127.0.0.1:${holder.port}/api/operator/imports/${kind}?${query}`, {
-    method: 'POST', duplex: 'half', body: Readable.toWeb(counted) as ReadableStream,
-    headers: { 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson', 'content-length': String(total), authorization: `Bearer ${holder.token}` },
+    method: 'POST',
+    duplex: 'half',
+    body: Readable.toWeb(counted) as ReadableStream,
+    headers: {
+      'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+      'content-length': String(total),
+      authorization: `Bearer ${holder.token}`,
+    },
   } as RequestInit);
-  const answer = await res.json() as any;
+  const answer = (await res.json()) as any;
   if (res.ok) return { ok: true, run: answer as PresentedRun };
   return { ok: false, run: (answer.run ?? { batchId: opts.batchId, errors: [], errorCount: 0 }) as PresentedRun, message: answer.detail as string };
 }

@@ -53,7 +53,13 @@ const TEXT = {
 export type RowErrorCode = keyof typeof TEXT;
 export const ROW_ERROR_CODES = Object.keys(TEXT) as RowErrorCode[];
 
-export interface RowError { line: number | null; column: string | null; code: RowErrorCode; params?: RowErrorParams; reason: string }
+export interface RowError {
+  line: number | null;
+  column: string | null;
+  code: RowErrorCode;
+  params?: RowErrorParams;
+  reason: string;
+}
 
 export function rowError(line: number | null, column: string | null, code: RowErrorCode, params: RowErrorParams = {}): RowError {
   return { line, column, code, ...(Object.keys(params).length ? { params } : {}), reason: TEXT[code](params) };

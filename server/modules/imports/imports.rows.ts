@@ -14,16 +14,41 @@ import { rowError, type RowErrorCode, type RowErrorParams } from './imports.erro
 export const SENDER_KINDS: Record<string, 'own' | 'adultEducation'> = { CVO: 'own', CBE: 'own', AHOVOKS: 'adultEducation', HOUSE_OF_DUTCH: 'adultEducation' };
 const ADULT_EDUCATION = new Set(['CVO', 'CBE']);
 
-export interface Sender { organisationId: string; kind: string; enterpriseNumber: string | null }
-export interface Organisations { byNumber: Map<string, { id: string; kind: string }> }
+export interface Sender {
+  organisationId: string;
+  kind: string;
+  enterpriseNumber: string | null;
+}
+export interface Organisations {
+  byNumber: Map<string, { id: string; kind: string }>;
+}
 
 export interface ParticipationRow {
-  line: number; insz: string; providerId: string; trainingCode: string; courseStart: string; moduleCode: string; lessonStart: string;
-  enrolmentNumber: string | null; attendance: string;
+  line: number;
+  insz: string;
+  providerId: string;
+  trainingCode: string;
+  courseStart: string;
+  moduleCode: string;
+  lessonStart: string;
+  enrolmentNumber: string | null;
+  attendance: string;
 }
 export interface EnrolmentRow {
-  line: number; insz: string; providerId: string; trainingCode: string; courseStart: string; moduleCode: string | null; enrolmentNumber: string;
-  enrolledOn: string; startDate: string | null; endDate: string | null; status: string; targetAttendanceRate: number | null; exitReason: string | null; result: string | null;
+  line: number;
+  insz: string;
+  providerId: string;
+  trainingCode: string;
+  courseStart: string;
+  moduleCode: string | null;
+  enrolmentNumber: string;
+  enrolledOn: string;
+  startDate: string | null;
+  endDate: string | null;
+  status: string;
+  targetAttendanceRate: number | null;
+  exitReason: string | null;
+  result: string | null;
 }
 export type CheckedRow = ParticipationRow | EnrolmentRow;
 
@@ -39,8 +64,13 @@ export class RowChecker {
   readonly columns: Map<string, Column>;
   readonly today = new Date();
 
-  constructor(readonly kind: ImportKind, private readonly codes: CodeLists, private readonly acceptTestInsz: boolean,
-    private readonly sender: Sender, private readonly organisations: Organisations) {
+  constructor(
+    readonly kind: ImportKind,
+    private readonly codes: CodeLists,
+    private readonly acceptTestInsz: boolean,
+    private readonly sender: Sender,
+    private readonly organisations: Organisations,
+  ) {
     this.columns = new Map(COLUMNS[kind].map((c) => [c.name, c]));
   }
 
@@ -62,7 +92,9 @@ export class RowChecker {
   check(record: SourceRecord, errors: RowError[]): CheckedRow | null {
     const { line, values } = record;
     const before = errors.length;
-    const err = (column: string, code: RowErrorCode, params?: RowErrorParams) => { errors.push(rowError(line, column, code, params)); };
+    const err = (column: string, code: RowErrorCode, params?: RowErrorParams) => {
+      errors.push(rowError(line, column, code, params));
+    };
     const out: Record<string, unknown> = { line };
     for (const key of Object.keys(values)) if (!this.columns.has(key)) err(key, 'unknownColumn', { kind: this.kind });
     for (const c of this.columns.values()) {
@@ -71,29 +103,43 @@ export class RowChecker {
       if (raw === undefined || raw === null) text = null;
       else if (typeof raw === 'string') text = raw.trim() || null;
       else if (typeof raw === 'number' && c.type === 'number' && Number.isFinite(raw)) text = String(raw);
-      else { err(c.name, 'notText'); continue; }
-      if (text?.includes('\u0000')) { err(c.name, 'controlCharacter'); continue; }
+      else {
+        err(c.name, 'notText');
+        continue;
+      }
+      if (text?.includes('\u0000')) {
+        err(c.name, 'controlCharacter');
+        continue;
+      }
       if (text === null) {
         if (c.required) err(c.name, 'required');
         out[c.name] = null;
         continue;
       }
-      if (c.maxLength && text.length > c.maxLength) { err(c.name, 'tooLong', { max: c.maxLength }); continue; }
+      if (c.maxLength && text.length > c.maxLength) {
+        err(c.name, 'tooLong', { max: c.maxLength });
+        continue;
+      }
       switch (c.type) {
         case 'insz': {
           const parsed = parseInsz(text, { allowTestNumbers: this.acceptTestInsz, today: this.today });
-          if (parsed.ok) out[c.name] = parsed.insz.value; else err(c.name, 'invalidInsz', { detail: parsed.message });
+          if (parsed.ok) out[c.name] = parsed.insz.value;
+          else err(c.name, 'invalidInsz', { detail: parsed.message });
           break;
         }
         case 'kbo': {
           const parsed = parseEnterpriseNumber(text);
-          if (!parsed.ok) { err(c.name, 'invalidEnterpriseNumber', { detail: parsed.message }); break; }
+          if (!parsed.ok) {
+            err(c.name, 'invalidEnterpriseNumber', { detail: parsed.message });
+            break;
+          }
           out[c.name] = parsed.value;
           break;
         }
         case 'date': {
           const m = DATE.exec(text);
-          if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!)) err(c.name, 'notADate'); else out[c.name] = text;
+          if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!)) err(c.name, 'notADate');
+          else out[c.name] = text;
           break;
         }
         case 'datetime': {
@@ -106,11 +152,13 @@ export class RowChecker {
           break;
         }
         case 'code':
-          if (!this.codes.has(c.list!, text)) err(c.name, 'unknownCode', { list: c.list! }); else out[c.name] = text;
+          if (!this.codes.has(c.list!, text)) err(c.name, 'unknownCode', { list: c.list! });
+          else out[c.name] = text;
           break;
         case 'number': {
           const n = Number(text.replace(',', '.'));
-          if (!/^\d{1,3}([.,]\d{1,2})?$/.test(text) || !(n >= 0 && n <= 100)) err(c.name, 'notAPercentage'); else out[c.name] = n;
+          if (!/^\d{1,3}([.,]\d{1,2})?$/.test(text) || !(n >= 0 && n <= 100)) err(c.name, 'notAPercentage');
+          else out[c.name] = n;
           break;
         }
         default:

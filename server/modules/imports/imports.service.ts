@@ -19,7 +19,7 @@ import { inTransaction, type Row } from '../../platform/db.ts';
 import { demand } from '../access/access.service.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Deps } from '../dossier/records.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { Meter, readRecords, UploadTooLarge, type ImportFormat, type ImportKind, type RowError } from './imports.formats.ts';
 import { RowChecker, SENDER_KINDS, type CheckedRow, type Sender } from './imports.rows.ts';
 import { createSeenTable, WRITERS } from './imports.sql.ts';
@@ -42,17 +42,34 @@ export interface ImportInput {
   onBytes?: (bytes: number) => void;
 }
 
-export interface Progress { rowsTotal: number; rowsWritten: number; bytesRead: number; errorCount: number }
+export interface Progress {
+  rowsTotal: number;
+  rowsWritten: number;
+  bytesRead: number;
+  errorCount: number;
+}
 /** Runs under way in this process, with their progress. */
 const live = new Map<string, Progress>();
 
 export const presentRun = (r: Row, withErrors = true) => {
   const now = live.get(r.id);
   return {
-    id: r.id, organisationId: r.organisation_id, kind: r.kind, batchId: r.batch_id, contentHash: r.content_hash ?? null, format: r.format, status: r.status,
-    rowsTotal: now?.rowsTotal ?? r.rows_total, rowsWritten: now?.rowsWritten ?? r.rows_written, rowsInserted: r.rows_inserted, rowsUpdated: r.rows_updated,
-    bytesRead: now?.bytesRead ?? Number(r.bytes_read), errorCount: now?.errorCount ?? r.error_count, replayOf: r.replay_of ?? null,
-    startedAt: r.started_at, finishedAt: r.finished_at ?? null,
+    id: r.id,
+    organisationId: r.organisation_id,
+    kind: r.kind,
+    batchId: r.batch_id,
+    contentHash: r.content_hash ?? null,
+    format: r.format,
+    status: r.status,
+    rowsTotal: now?.rowsTotal ?? r.rows_total,
+    rowsWritten: now?.rowsWritten ?? r.rows_written,
+    rowsInserted: r.rows_inserted,
+    rowsUpdated: r.rows_updated,
+    bytesRead: now?.bytesRead ?? Number(r.bytes_read),
+    errorCount: now?.errorCount ?? r.error_count,
+    replayOf: r.replay_of ?? null,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at ?? null,
     ...(withErrors ? { errors: r.errors ?? [] } : {}),
   };
 };
@@ -61,26 +78,41 @@ export type PresentedRun = ReturnType<typeof presentRun>;
 /** Drains a stream, fingerprinting it (a resend of a finished batch: nothing else is done with it). */
 async function fingerprint(meter: Meter, body: Readable): Promise<string> {
   body.pipe(meter);
-  for await (const _ of meter) { /* only counted and hashed */ }
+  for await (const _ of meter) {
+    /* only counted and hashed */
+  }
   return meter.digest();
 }
 
 async function senderOf(deps: Deps, ctx: RequestContext, input: ImportInput, action: string): Promise<Sender> {
-  const organisationId = ctx.actor.kind === 'partner' ? ctx.actor.organisationId : ctx.actor.kind === 'system' ? input.organisationId ?? null : null;
-  if (ctx.actor.kind === 'staff') throw new Problem('forbidden', 'course feeds are sent by partner clients (or by the operator with `kbi import`)').denied({ action, personId: null, clusters: ['courses'] });
-  if (!organisationId) throw new Problem('badRequest', 'name the sending organisation (--as-organisation)', [{ in: 'query', name: 'asOrganisation', detail: 'required' }]);
+  const organisationId = ctx.actor.kind === 'partner' ? ctx.actor.organisationId : ctx.actor.kind === 'system' ? (input.organisationId ?? null) : null;
+  if (ctx.actor.kind === 'staff')
+    throw new Problem('forbidden', 'course feeds are sent by partner clients (or by the operator with `kbi import`)').denied({
+      action,
+      personId: null,
+      clusters: ['courses'],
+    });
+  if (!organisationId)
+    throw new Problem('badRequest', 'name the sending organisation (--as-organisation)', [{ in: 'query', name: 'asOrganisation', detail: 'required' }]);
   const org = /^[0-9a-f-]{36}$/i.test(organisationId)
     ? await deps.db.selectFrom('organisations').select(['id', 'kind', 'enterprise_number']).where('id', '=', organisationId).executeTakeFirst()
     : undefined;
-  if (!org) throw new Problem('referencedResourceNotFound', 'no such sending organisation', [{ in: 'query', name: 'asOrganisation', detail: 'no such organisation' }]);
+  if (!org)
+    throw new Problem('referencedResourceNotFound', 'no such sending organisation', [{ in: 'query', name: 'asOrganisation', detail: 'no such organisation' }]);
   if (!SENDER_KINDS[org.kind]) {
-    throw new Problem('forbidden', `only adult-education centres (CVO, CBE), AHOVOKS and Houses of Dutch send course feeds, not ${org.kind}`)
-      .denied({ action, personId: null, clusters: ['courses'] });
+    throw new Problem('forbidden', `only adult-education centres (CVO, CBE), AHOVOKS and Houses of Dutch send course feeds, not ${org.kind}`).denied({
+      action,
+      personId: null,
+      clusters: ['courses'],
+    });
   }
   return { organisationId: org.id, kind: org.kind, enterpriseNumber: org.enterprise_number ?? null };
 }
 
-export interface ImportOutcome { status: 'succeeded' | 'failed' | 'replayed'; run: PresentedRun }
+export interface ImportOutcome {
+  status: 'succeeded' | 'failed' | 'replayed';
+  run: PresentedRun;
+}
 
 /** Imports one batch. Resolves with the run (succeeded, replayed or failed with its error report). */
 export async function importBatch(deps: Deps, ctx: RequestContext, input: ImportInput): Promise<ImportOutcome> {
@@ -103,11 +135,16 @@ export async function importBatch(deps: Deps, ctx: RequestContext, input: Import
 }
 
 /** The name of the lock a batch is imported under. */
-export const batchLockKey = (key: { organisation_id: string; kind: string; batch_id: string }) => `kbi:import:${key.organisation_id}:${key.kind}:${key.batch_id}`;
+export const batchLockKey = (key: { organisation_id: string; kind: string; batch_id: string }) =>
+  `kbi:import:${key.organisation_id}:${key.kind}:${key.batch_id}`;
 
 async function markInterrupted(deps: Deps, runId: string): Promise<void> {
-  await deps.db.updateTable('import_batches').set({ status: 'failed', finished_at: sql`clock_timestamp()`, error_count: 1, errors: JSON.stringify([rowError(null, null, 'interrupted')]) })
-    .where('id', '=', runId).where('status', '=', 'running').execute();
+  await deps.db
+    .updateTable('import_batches')
+    .set({ status: 'failed', finished_at: sql`clock_timestamp()`, error_count: 1, errors: JSON.stringify([rowError(null, null, 'interrupted')]) })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 /**
@@ -120,19 +157,36 @@ export async function failInterruptedImports(deps: Pick<Deps, 'db' | 'database'>
   for (const run of running) {
     const lock = await deps.database.tryLock(batchLockKey(run));
     if (!lock) continue; // a live process is importing it
-    try { await markInterrupted(deps as Deps, run.id); failed++; } finally { await lock.release(); }
+    try {
+      await markInterrupted(deps as Deps, run.id);
+      failed++;
+    } finally {
+      await lock.release();
+    }
   }
   return failed;
 }
 
-async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput, action: string, sender: Sender, key: { organisation_id: string; kind: ImportKind; batch_id: string }): Promise<ImportOutcome> {
+async function importLocked(
+  deps: Deps,
+  ctx: RequestContext,
+  input: ImportInput,
+  action: string,
+  sender: Sender,
+  key: { organisation_id: string; kind: ImportKind; batch_id: string },
+): Promise<ImportOutcome> {
   const meter = new Meter(MAX_IMPORT_BYTES, input.onBytes);
   const startRow = { ...key, format: input.format, started_by: ctx.actor.id, request_id: ctx.requestId };
 
   // The same batch again: recognised by its id, confirmed by its content.
-  const earlier = await deps.db.selectFrom('import_batches').selectAll()
-    .where('organisation_id', '=', key.organisation_id).where('kind', '=', key.kind).where('batch_id', '=', key.batch_id)
-    .where('status', 'in', ['running', 'succeeded']).executeTakeFirst();
+  const earlier = await deps.db
+    .selectFrom('import_batches')
+    .selectAll()
+    .where('organisation_id', '=', key.organisation_id)
+    .where('kind', '=', key.kind)
+    .where('batch_id', '=', key.batch_id)
+    .where('status', 'in', ['running', 'succeeded'])
+    .executeTakeFirst();
   if (earlier?.status === 'running') {
     // This process holds the batch's lock, so whoever left this run 'running' is gone (killed mid-way).
     await markInterrupted(deps, earlier.id);
@@ -141,17 +195,37 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
     if (hash !== earlier.content_hash) {
       throw new Problem('conflict', 'this batchId was already imported with other content; send new content under a new batchId');
     }
-    const row = await deps.db.insertInto('import_batches').values({
-      ...startRow, content_hash: hash, status: 'replayed', replay_of: earlier.id, rows_total: earlier.rows_total, rows_written: 0, bytes_read: meter.bytes,
-      finished_at: sql`clock_timestamp()`,
-    }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(deps.db, ctx, { action, personId: null, clusters: ['courses'], result: 'allowed', detail: { runId: row.id, batchId: input.batchId, status: 'replayed', replayOf: earlier.id } });
+    const row = await deps.db
+      .insertInto('import_batches')
+      .values({
+        ...startRow,
+        content_hash: hash,
+        status: 'replayed',
+        replay_of: earlier.id,
+        rows_total: earlier.rows_total,
+        rows_written: 0,
+        bytes_read: meter.bytes,
+        finished_at: sql`clock_timestamp()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(deps.db, ctx, {
+      action,
+      personId: null,
+      clusters: ['courses'],
+      result: 'allowed',
+      detail: { runId: row.id, batchId: input.batchId, status: 'replayed', replayOf: earlier.id },
+    });
     return { status: 'replayed', run: presentRun(row) };
   }
 
   let run: Row;
   try {
-    run = await deps.db.insertInto('import_batches').values({ ...startRow, status: 'running' }).returningAll().executeTakeFirstOrThrow();
+    run = await deps.db
+      .insertInto('import_batches')
+      .values({ ...startRow, status: 'running' })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   } catch (e) {
     if ((e as { code?: string }).code === '23505') throw new Problem('conflict', 'this batch is being imported right now (or was just imported)');
     throw e;
@@ -159,8 +233,12 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
   const progress: Progress = { rowsTotal: 0, rowsWritten: 0, bytesRead: 0, errorCount: 0 };
   live.set(run.id, progress);
   const errors: RowError[] = [];
-  const report = (e: RowError) => { progress.errorCount++; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); };
-  let inserted = 0, updated = 0;
+  const report = (e: RowError) => {
+    progress.errorCount++;
+    if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+  };
+  let inserted = 0,
+    updated = 0;
   class Rollback extends Error {}
   try {
     const organisations = await loadOrganisations(deps); // before the transaction: on PGlite it holds the one connection
@@ -172,11 +250,14 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
       let lastBeat = Date.now();
       const send = (rows: CheckedRow[]) => {
         const p = write(tx, rows, progress.errorCount === 0).then((r) => {
-          inserted += r.inserted; updated += r.updated;
+          inserted += r.inserted;
+          updated += r.updated;
           progress.rowsWritten = inserted + updated;
           for (const e of r.problems) report(e);
         });
-        p.catch(() => { /* awaited below */ });
+        p.catch(() => {
+          /* awaited below */
+        });
         return p;
       };
       // Chunks go to the database while the next one is read: two chunks at most in memory.
@@ -186,8 +267,12 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
         if (deps.database.kind === 'postgres' && Date.now() - lastBeat > HEARTBEAT_MS) {
           lastBeat = Date.now();
           // Progress for other processes, outside the import's transaction (on PGlite the one connection is the import's).
-          await deps.db.updateTable('import_batches').set({ rows_total: progress.rowsTotal, rows_written: progress.rowsWritten, bytes_read: meter.bytes, heartbeat_at: sql`clock_timestamp()` })
-            .where('id', '=', run.id).where('status', '=', 'running').execute();
+          await deps.db
+            .updateTable('import_batches')
+            .set({ rows_total: progress.rowsTotal, rows_written: progress.rowsWritten, bytes_read: meter.bytes, heartbeat_at: sql`clock_timestamp()` })
+            .where('id', '=', run.id)
+            .where('status', '=', 'running')
+            .execute();
         }
       };
       input.body.on('error', (e) => meter.destroy(e));
@@ -214,22 +299,46 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
         rowErrors.forEach(report);
         if (!row) continue;
         chunk.push(row);
-        if (chunk.length >= CHUNK_ROWS) { await flush(chunk); chunk = []; }
+        if (chunk.length >= CHUNK_ROWS) {
+          await flush(chunk);
+          chunk = [];
+        }
       }
       await flush(chunk);
       if (pending) await pending;
       if (progress.rowsTotal === 0 && progress.errorCount === 0) report(rowError(null, null, 'noRows'));
       if (progress.errorCount > 0) {
         // After an error that ends the reading (a wrong header, broken CSV) the rest is discarded unread.
-        if (!meter.readableEnded) { input.body.unpipe(meter); input.body.resume(); }
+        if (!meter.readableEnded) {
+          input.body.unpipe(meter);
+          input.body.resume();
+        }
         throw new Rollback();
       }
       const hash = meter.digest();
-      const done = await tx.updateTable('import_batches').set({
-        status: 'succeeded', content_hash: hash, rows_total: progress.rowsTotal, rows_written: inserted + updated, rows_inserted: inserted, rows_updated: updated,
-        bytes_read: meter.bytes, finished_at: sql`clock_timestamp()`, heartbeat_at: sql`clock_timestamp()`,
-      }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
-      await recordAudit(tx, ctx, { action, personId: null, clusters: ['courses'], result: 'allowed', detail: { runId: run.id, batchId: input.batchId, rows: progress.rowsTotal, inserted, updated } });
+      const done = await tx
+        .updateTable('import_batches')
+        .set({
+          status: 'succeeded',
+          content_hash: hash,
+          rows_total: progress.rowsTotal,
+          rows_written: inserted + updated,
+          rows_inserted: inserted,
+          rows_updated: updated,
+          bytes_read: meter.bytes,
+          finished_at: sql`clock_timestamp()`,
+          heartbeat_at: sql`clock_timestamp()`,
+        })
+        .where('id', '=', run.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, ctx, {
+        action,
+        personId: null,
+        clusters: ['courses'],
+        result: 'allowed',
+        detail: { runId: run.id, batchId: input.batchId, rows: progress.rowsTotal, inserted, updated },
+      });
       run = done;
     });
   } catch (e) {
@@ -242,12 +351,33 @@ async function importLocked(deps: Deps, ctx: RequestContext, input: ImportInput,
       count++;
     }
     let hash: string | null = null;
-    try { hash = meter.writableFinished && !meter.destroyed ? meter.digest() : null; } catch { hash = null; }
-    const failed = await deps.db.updateTable('import_batches').set({
-      status: 'failed', content_hash: hash, rows_total: progress.rowsTotal, rows_written: 0, bytes_read: meter.bytes, error_count: count,
-      errors: JSON.stringify(failure), finished_at: sql`clock_timestamp()`,
-    }).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(deps.db, ctx, { action, personId: null, clusters: ['courses'], result: 'allowed', detail: { runId: run.id, batchId: input.batchId, status: 'failed', errors: count } });
+    try {
+      hash = meter.writableFinished && !meter.destroyed ? meter.digest() : null;
+    } catch {
+      hash = null;
+    }
+    const failed = await deps.db
+      .updateTable('import_batches')
+      .set({
+        status: 'failed',
+        content_hash: hash,
+        rows_total: progress.rowsTotal,
+        rows_written: 0,
+        bytes_read: meter.bytes,
+        error_count: count,
+        errors: JSON.stringify(failure),
+        finished_at: sql`clock_timestamp()`,
+      })
+      .where('id', '=', run.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(deps.db, ctx, {
+      action,
+      personId: null,
+      clusters: ['courses'],
+      result: 'allowed',
+      detail: { runId: run.id, batchId: input.batchId, status: 'failed', errors: count },
+    });
     if (e instanceof UploadTooLarge) throw new Problem('payloadTooLarge', e.message, undefined, { run: presentRun(failed) });
     if (!(e instanceof Rollback)) throw e;
     return { status: 'failed', run: presentRun(failed) };
@@ -267,7 +397,11 @@ export async function listRuns(deps: Deps, ctx: RequestContext, q: { organisatio
   let query = deps.db.selectFrom('import_batches').selectAll();
   if (q.organisationId) query = query.where('organisation_id', '=', q.organisationId);
   if (q.status) query = query.where('status', '=', q.status);
-  const rows = await query.orderBy('started_at', 'desc').orderBy('id').limit(q.limit ?? 100).execute();
+  const rows = await query
+    .orderBy('started_at', 'desc')
+    .orderBy('id')
+    .limit(q.limit ?? 100)
+    .execute();
   return rows.map((r) => presentRun(r, false));
 }
 

@@ -17,13 +17,21 @@ import type { ImportKind, RowError } from './imports.formats.ts';
 import { isRowErrorCode, rowError } from './imports.errors.ts';
 import type { EnrolmentRow, ParticipationRow } from './imports.rows.ts';
 
-export interface ChunkResult { inserted: number; updated: number; problems: RowError[] }
+export interface ChunkResult {
+  inserted: number;
+  updated: number;
+  problems: RowError[];
+}
 
 /** Prepares the import's transaction: its table of keys written, and no JIT (it costs more than it saves on chunk statements). */
 export async function createSeenTable(tx: Tx, kind: ImportKind): Promise<void> {
   await sql`SET LOCAL jit = off`.execute(tx);
   // participations: enrolment × lesson; enrolments: course × enrolment number.
-  await sql.raw(`CREATE TEMPORARY TABLE kbi_import_seen (a uuid NOT NULL, b ${kind === 'participations' ? 'uuid' : 'text'} NOT NULL, line integer NOT NULL, PRIMARY KEY (a, b)) ON COMMIT DROP`).execute(tx);
+  await sql
+    .raw(
+      `CREATE TEMPORARY TABLE kbi_import_seen (a uuid NOT NULL, b ${kind === 'participations' ? 'uuid' : 'text'} NOT NULL, line integer NOT NULL, PRIMARY KEY (a, b)) ON COMMIT DROP`,
+    )
+    .execute(tx);
 }
 
 /** Numbers the distinct values of a chunk (1, 2, …), in first-seen order. */
@@ -32,13 +40,24 @@ class Keys<T> {
   readonly #index = new Map<string, number>();
   of(key: string, value: () => T): number {
     let i = this.#index.get(key);
-    if (i === undefined) { this.list.push(value()); i = this.list.length; this.#index.set(key, i); }
+    if (i === undefined) {
+      this.list.push(value());
+      i = this.list.length;
+      this.#index.set(key, i);
+    }
     return i;
   }
-  col<K extends keyof T>(k: K): T[K][] { return this.list.map((v) => v[k]); }
+  col<K extends keyof T>(k: K): T[K][] {
+    return this.list.map((v) => v[k]);
+  }
 }
 
-interface ModuleKey { providerId: string; trainingCode: string; courseStart: string; moduleCode: string | null }
+interface ModuleKey {
+  providerId: string;
+  trainingCode: string;
+  courseStart: string;
+  moduleCode: string | null;
+}
 const moduleKey = (r: ModuleKey) => `${r.providerId}|${r.trainingCode}|${r.courseStart}|${r.moduleCode ?? ''}`;
 
 /** m: each distinct course module named in the chunk, resolved once. */
@@ -67,15 +86,19 @@ const COURSE_PROBLEMS = sql`WHEN person_id IS NULL THEN 'insz|unknownPerson'
       WHEN course_n > 1 THEN 'trainingCode|ambiguousCourse'`;
 
 function split(rows: { line: number | null; problem: string | null }[]): RowError[] {
-  return rows.filter((r) => r.problem !== null).map((r) => {
-    const [column, code, line] = r.problem!.split('|') as [string, string, string | undefined];
-    if (!isRowErrorCode(code)) throw new Error(`import statement: unknown problem code ${code}`);
-    return rowError(r.line, column, code, line ? { line: Number(line) } : {});
-  });
+  return rows
+    .filter((r) => r.problem !== null)
+    .map((r) => {
+      const [column, code, line] = r.problem!.split('|') as [string, string, string | undefined];
+      if (!isRowErrorCode(code)) throw new Error(`import statement: unknown problem code ${code}`);
+      return rowError(r.line, column, code, line ? { line: Number(line) } : {});
+    });
 }
 
 async function run(tx: Tx, statement: ReturnType<typeof sql<unknown>>): Promise<ChunkResult> {
-  const { rows } = await statement.execute(tx) as { rows: { line: number | null; problem: string | null; inserted: number | null; updated: number | null }[] };
+  const { rows } = (await statement.execute(tx)) as {
+    rows: { line: number | null; problem: string | null; inserted: number | null; updated: number | null }[];
+  };
   const head = rows.find((r) => r.line === null && r.problem === null)!;
   return { inserted: Number(head.inserted ?? 0), updated: Number(head.updated ?? 0), problems: split(rows).sort((a, b) => a.line! - b.line!) };
 }
@@ -86,9 +109,12 @@ export function writeParticipations(tx: Tx, rows: ParticipationRow[], write: boo
 }
 
 export function participationStatement(rows: ParticipationRow[], write: boolean) {
-  const persons = new Keys<string>(), modules = new Keys<ModuleKey>();
-  const lessons = new Keys<{ midx: number; start: string }>(), enrolments = new Keys<{ pidx: number; midx: number; number: string | null }>();
-  const lidx: number[] = [], eidx: number[] = [];
+  const persons = new Keys<string>(),
+    modules = new Keys<ModuleKey>();
+  const lessons = new Keys<{ midx: number; start: string }>(),
+    enrolments = new Keys<{ pidx: number; midx: number; number: string | null }>();
+  const lidx: number[] = [],
+    eidx: number[] = [];
   for (const r of rows) {
     const pidx = persons.of(r.insz, () => r.insz);
     const mk = moduleKey(r);
@@ -158,14 +184,20 @@ const TAIL = sql`SELECT NULL::int AS line, NULL::text AS problem, (SELECT count(
 
 /** Enrolments of one chunk, upserted by course and the sender's enrolment number. */
 export function writeEnrolments(tx: Tx, rows: EnrolmentRow[], write: boolean): Promise<ChunkResult> {
-  const persons = new Keys<string>(), modules = new Keys<ModuleKey>();
-  const pidx: number[] = [], midx: number[] = [];
+  const persons = new Keys<string>(),
+    modules = new Keys<ModuleKey>();
+  const pidx: number[] = [],
+    midx: number[] = [];
   for (const r of rows) {
     pidx.push(persons.of(r.insz, () => r.insz));
-    midx.push(modules.of(moduleKey(r), () => ({ providerId: r.providerId, trainingCode: r.trainingCode, courseStart: r.courseStart, moduleCode: r.moduleCode })));
+    midx.push(
+      modules.of(moduleKey(r), () => ({ providerId: r.providerId, trainingCode: r.trainingCode, courseStart: r.courseStart, moduleCode: r.moduleCode })),
+    );
   }
   const col = <K extends keyof EnrolmentRow>(k: K) => rows.map((r) => r[k]);
-  return run(tx, sql`
+  return run(
+    tx,
+    sql`
     WITH ${modulesCte(modules)}, ${personsCte(persons)}, r AS (
       SELECT u.*, p.person_id, m.course_n, m.course_id, m.module_id, m.module_code, x.person_id AS existing_person
         FROM unnest(${col('line')}::int[], ${pidx}::int[], ${midx}::int[], ${col('enrolmentNumber')}::text[], ${col('enrolledOn')}::date[], ${col('startDate')}::date[],
@@ -199,7 +231,8 @@ export function writeEnrolments(tx: Tx, rows: EnrolmentRow[], write: boolean): P
         IS DISTINCT FROM (EXCLUDED.module_id, EXCLUDED.enrolled_on, EXCLUDED.start_date, EXCLUDED.end_date, EXCLUDED.status, EXCLUDED.target_attendance_rate, EXCLUDED.exit_reason, EXCLUDED.result)
       RETURNING (xmax = 0) AS inserted
     )
-    ${TAIL}`);
+    ${TAIL}`,
+  );
 }
 
 export const WRITERS: Record<ImportKind, (tx: Tx, rows: any[], write: boolean) => Promise<ChunkResult>> = {

@@ -22,7 +22,9 @@ const pageSize = (v: string) => {
 
 export function registerExportCommands(program: Command, { config, openDirect, throughServer }: CliHelpers): void {
   const exporter = program.command('export').description('lists for partners');
-  exporter.command('dvz').description('the DVZ list (name, first name, national number, contract signed, certificate obtained) as CSV')
+  exporter
+    .command('dvz')
+    .description('the DVZ list (name, first name, national number, contract signed, certificate obtained) as CSV')
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--from <date>', 'first day of the period (YYYY-MM-DD); default: a year before --to')
     .option('--to <date>', 'last day of the period (YYYY-MM-DD); default: today')
@@ -32,14 +34,18 @@ export function registerExportCommands(program: Command, { config, openDirect, t
       const validTo = !!opts.to && /^\d{4}-\d{2}-\d{2}$/.test(opts.to) && !Number.isNaN(Date.parse(opts.to));
       const fallback = defaultDvzPeriod(validTo ? opts.to : undefined); // a bad --to is reported by the service
       const body = (cursor: string | null) => ({
-        from: opts.from ?? fallback.from, to: opts.to ?? fallback.to, purpose: DVZ_PURPOSE, limit: opts.batch, ...(cursor ? { cursor } : {}),
+        from: opts.from ?? fallback.from,
+        to: opts.to ?? fallback.to,
+        purpose: DVZ_PURPOSE,
+        limit: opts.batch,
+        ...(cursor ? { cursor } : {}),
       });
       // Page by page into a file beside the target, renamed when complete: never a truncated list under its name.
       const partial = `${opts.out}.partial`;
       let database: Database | null = null;
       let fd: number | null = null;
       try {
-        let page = await throughServer(cfg, '/api/operator/export/dvz', body(null)) as DvzList | null;
+        let page = (await throughServer(cfg, '/api/operator/export/dvz', body(null))) as DvzList | null;
         let nextPage = (cursor: string): Promise<DvzList> => throughServer(cfg, '/api/operator/export/dvz', body(cursor));
         if (!page) {
           const direct = await openDirect(cfg, 'export dvz');
@@ -62,9 +68,18 @@ export function registerExportCommands(program: Command, { config, openDirect, t
         renameSync(partial, opts.out);
         process.stderr.write(`${persons} persons (${page.from} to ${page.to}) written to ${opts.out}\n`);
       } catch (e) {
-        if (fd !== null) { closeSync(fd); rmSync(partial, { force: true }); }
-        if (e instanceof Problem) { process.stderr.write(`kbi: ${e.message}\n`); process.exitCode = 1; return; }
+        if (fd !== null) {
+          closeSync(fd);
+          rmSync(partial, { force: true });
+        }
+        if (e instanceof Problem) {
+          process.stderr.write(`kbi: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         throw e;
-      } finally { await database?.close(); }
+      } finally {
+        await database?.close();
+      }
     });
 }

@@ -16,16 +16,20 @@ import { Problem, type Issue } from '../../platform/errors.ts';
 import { auditInsert, recordAudit } from '../../platform/audit.ts';
 import { parseKbo } from '../../platform/identifiers/kbo.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
-import type { Deps } from '../dossier/records.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { effectiveAuthorisations } from '../authorisations/authorisations.service.ts';
 import { authorisedFor } from '../exchange/consult.service.ts';
-import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../exchange/integrations.service.ts';
+import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
 
 const badRequest = (issues: Issue[]) => new Problem('badRequest', issues.map((i) => `${i.name}: ${i.detail}`).join('; '), issues);
 
 // ---- office lookup (GeefKBIVestiging) ----------------------------------------------------------
 
-export interface OfficeSearch { postcode?: string; kboNumber?: string; kbiKey?: string }
+export interface OfficeSearch {
+  postcode?: string;
+  kboNumber?: string;
+  kbiKey?: string;
+}
 
 /**
  * Seed 003 §60: "op basis van een postcode of een ondernemingsnummer of een gelijkaardige unieke
@@ -35,9 +39,18 @@ export interface OfficeSearch { postcode?: string; kboNumber?: string; kbiKey?: 
  * entered them, and the name of its organisation; nothing from the KBO itself and no person data.
  */
 export const presentOffice = (r: Row) => ({
-  kbiKey: r.kbi_key, kboNumber: r.kbo_number ?? null, name: r.name, organisationName: r.organisation_name,
-  street: r.street ?? null, houseNumber: r.house_number ?? null, postcode: r.postcode ?? null, municipality: r.municipality ?? null,
-  phone: r.phone ?? null, email: r.email ?? null, contactName: r.contact_name ?? null, openingHours: r.opening_hours ?? null,
+  kbiKey: r.kbi_key,
+  kboNumber: r.kbo_number ?? null,
+  name: r.name,
+  organisationName: r.organisation_name,
+  street: r.street ?? null,
+  houseNumber: r.house_number ?? null,
+  postcode: r.postcode ?? null,
+  municipality: r.municipality ?? null,
+  phone: r.phone ?? null,
+  email: r.email ?? null,
+  contactName: r.contact_name ?? null,
+  openingHours: r.opening_hours ?? null,
 });
 
 export const OFFICE_LOOKUP_LIMIT = 200;
@@ -49,26 +62,50 @@ export async function searchOffices(deps: Deps, ctx: RequestContext, input: Offi
   if (input.postcode === undefined && input.kboNumber === undefined && input.kbiKey === undefined) {
     for (const name of ['postcode', 'kboNumber', 'kbiKey']) issues.push({ in: 'body', name, detail: 'give a postcode, a kboNumber or a kbiKey' });
   }
-  if (input.postcode !== undefined && !/^[1-9][0-9]{3}$/.test(input.postcode)) issues.push({ in: 'body', name: 'postcode', detail: 'a Belgian postcode: four digits, not starting with 0' });
+  if (input.postcode !== undefined && !/^[1-9][0-9]{3}$/.test(input.postcode))
+    issues.push({ in: 'body', name: 'postcode', detail: 'a Belgian postcode: four digits, not starting with 0' });
   let kbo: string | undefined;
   if (input.kboNumber !== undefined) {
     const parsed = parseKbo(input.kboNumber);
-    if (parsed.ok) kbo = parsed.value; else issues.push({ in: 'body', name: 'kboNumber', detail: `not a valid KBO number: ${parsed.message}` });
+    if (parsed.ok) kbo = parsed.value;
+    else issues.push({ in: 'body', name: 'kboNumber', detail: `not a valid KBO number: ${parsed.message}` });
   }
   const kbiKey = input.kbiKey?.toUpperCase();
   if (kbiKey !== undefined && !/^[0-9A-F]{32}$/.test(kbiKey)) issues.push({ in: 'body', name: 'kbiKey', detail: 'a KBI key: 32 hexadecimal characters' });
   if (issues.length) throw badRequest(issues);
 
-  let q = deps.db.selectFrom('offices as f').innerJoin('organisations as o', 'o.id', 'f.organisation_id')
-    .select(['f.kbi_key', 'f.kbo_number', 'f.name', 'o.name as organisation_name', 'f.street', 'f.house_number', 'f.postcode', 'f.municipality',
-      'f.phone', 'f.email', 'f.contact_name', 'f.opening_hours']);
+  let q = deps.db
+    .selectFrom('offices as f')
+    .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+    .select([
+      'f.kbi_key',
+      'f.kbo_number',
+      'f.name',
+      'o.name as organisation_name',
+      'f.street',
+      'f.house_number',
+      'f.postcode',
+      'f.municipality',
+      'f.phone',
+      'f.email',
+      'f.contact_name',
+      'f.opening_hours',
+    ]);
   if (input.postcode !== undefined) q = q.where('f.postcode', '=', input.postcode);
   if (kbo !== undefined) q = q.where((eb) => eb.or([eb('f.kbo_number', '=', kbo), eb('o.enterprise_number', '=', kbo)]));
   if (kbiKey !== undefined) q = q.where('f.kbi_key', '=', kbiKey);
   const rows = await q.orderBy('f.name').orderBy('f.kbi_key').limit(OFFICE_LOOKUP_LIMIT).execute();
   await recordAudit(deps.db, ctx, {
-    action: 'exchange.officeLookup', personId: null, clusters: [], result: 'allowed',
-    detail: { by: Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined).sort(), found: rows.length },
+    action: 'exchange.officeLookup',
+    personId: null,
+    clusters: [],
+    result: 'allowed',
+    detail: {
+      by: Object.keys(input)
+        .filter((k) => (input as Record<string, unknown>)[k] !== undefined)
+        .sort(),
+      found: rows.length,
+    },
   });
   return rows;
 }
@@ -78,7 +115,11 @@ export async function searchOffices(deps: Deps, ctx: RequestContext, input: Offi
 export const LANGUAGE_PURPOSE = 'WOONCODE_TAALKENNIS';
 
 export type BasisKind = 'CERTIFICATE' | 'TEST' | 'NT2_LEVEL' | 'WOONCODE';
-export interface Basis { kind: BasisKind; date: string; detail: string }
+export interface Basis {
+  kind: BasisKind;
+  date: string;
+  detail: string;
+}
 
 /** The clusters each kind of basis comes from: VMSW learns a basis only from a cluster it is authorised for. */
 const BASIS_CLUSTERS: Record<BasisKind, ClusterName> = { CERTIFICATE: 'certificates', TEST: 'level', NT2_LEVEL: 'level', WOONCODE: 'housingRequirement' };
@@ -105,36 +146,70 @@ async function languageBasis(deps: Deps, personId: string, clusters: ClusterName
   const out: Basis[] = [];
   const may = (kind: BasisKind) => clusters.includes(BASIS_CLUSTERS[kind]);
   if (may('CERTIFICATE')) {
-    const rows = await deps.db.selectFrom('certificates').select(['kind', 'document_type', 'issued_on']).where('person_id', '=', personId)
-      .where('kind', 'in', ['INTEGRATION', 'EXEMPTION']).where('issued_on', '<=', today)
-      .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)])).execute();
+    const rows = await deps.db
+      .selectFrom('certificates')
+      .select(['kind', 'document_type', 'issued_on'])
+      .where('person_id', '=', personId)
+      .where('kind', 'in', ['INTEGRATION', 'EXEMPTION'])
+      .where('issued_on', '<=', today)
+      .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
+      .execute();
     for (const r of rows) {
-      out.push({ kind: 'CERTIFICATE', date: r.issued_on, detail: `${r.kind === 'INTEGRATION' ? 'integration certificate' : 'exemption certificate'}${r.document_type ? ` (${r.document_type})` : ''}` });
+      out.push({
+        kind: 'CERTIFICATE',
+        date: r.issued_on,
+        detail: `${r.kind === 'INTEGRATION' ? 'integration certificate' : 'exemption certificate'}${r.document_type ? ` (${r.document_type})` : ''}`,
+      });
     }
   }
   if (may('TEST')) {
-    const rows = await deps.db.selectFrom('test_results').select(['test_type', 'level', 'taken_on']).where('person_id', '=', personId)
-      .where('test_type', 'in', LANGUAGE_TESTS).where('result', '=', 'GESLAAGD').where('taken_on', '<=', today).execute();
+    const rows = await deps.db
+      .selectFrom('test_results')
+      .select(['test_type', 'level', 'taken_on'])
+      .where('person_id', '=', personId)
+      .where('test_type', 'in', LANGUAGE_TESTS)
+      .where('result', '=', 'GESLAAGD')
+      .where('taken_on', '<=', today)
+      .execute();
     for (const r of rows) {
       const level = r.level ?? (r.test_type === 'B1_MONDELING' ? 'B1' : null);
       if (level) out.push({ kind: 'TEST', date: r.taken_on, detail: `${r.test_type} passed at level ${level}` });
     }
   }
   if (may('NT2_LEVEL')) {
-    const rows = await deps.db.selectFrom('level_attainments').select(['level', 'obtained_on', 'basis']).where('person_id', '=', personId)
-      .where('domain', '=', 'NT2').where('obtained_on', '<=', today).execute();
+    const rows = await deps.db
+      .selectFrom('level_attainments')
+      .select(['level', 'obtained_on', 'basis'])
+      .where('person_id', '=', personId)
+      .where('domain', '=', 'NT2')
+      .where('obtained_on', '<=', today)
+      .execute();
     for (const r of rows) out.push({ kind: 'NT2_LEVEL', date: r.obtained_on, detail: `NT2 level ${r.level} reached (${r.basis})` });
   }
   if (may('WOONCODE')) {
-    const latest = await deps.db.selectFrom('housing_requirements').select(['must_meet_language', 'meets_language', 'assessed_on'])
-      .where('person_id', '=', personId).where('assessed_on', '<=', today).orderBy('assessed_on', 'desc').orderBy('sys_from', 'desc').limit(1).executeTakeFirst();
+    const latest = await deps.db
+      .selectFrom('housing_requirements')
+      .select(['must_meet_language', 'meets_language', 'assessed_on'])
+      .where('person_id', '=', personId)
+      .where('assessed_on', '<=', today)
+      .orderBy('assessed_on', 'desc')
+      .orderBy('sys_from', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (latest?.meets_language === true) out.push({ kind: 'WOONCODE', date: latest.assessed_on, detail: 'KBI assessment: meets the language requirement' });
-    else if (latest?.must_meet_language === false) out.push({ kind: 'WOONCODE', date: latest.assessed_on, detail: 'KBI assessment: need not meet the language requirement' });
+    else if (latest?.must_meet_language === false)
+      out.push({ kind: 'WOONCODE', date: latest.assessed_on, detail: 'KBI assessment: need not meet the language requirement' });
   }
   return out.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.kind.localeCompare(b.kind)));
 }
 
-export interface LanguageCheck { id: string; known: boolean; meetsRequirement: boolean; basis: Basis[]; checkedAt: string }
+export interface LanguageCheck {
+  id: string;
+  known: boolean;
+  meetsRequirement: boolean;
+  basis: Basis[];
+  checkedAt: string;
+}
 
 /** One check by VMSW, answered, stored in language_requirement_checks and audited in one transaction. */
 export async function checkLanguageRequirement(deps: Deps, ctx: RequestContext, input: { insz: string; purpose: string }): Promise<LanguageCheck> {
@@ -146,17 +221,29 @@ export async function checkLanguageRequirement(deps: Deps, ctx: RequestContext, 
   const { clusters: authorised } = await authorisedFor(deps, organisationId, insz, input.purpose, audit);
   const clusters = [...new Set(Object.values(BASIS_CLUSTERS))].filter((c) => authorised.includes(c)).sort();
   if (!clusters.length) {
-    throw new Problem('noAuthorisation', 'your authorisation for this purpose gives none of the clusters the answer rests on (certificates, level, housingRequirement)')
-      .denied({ ...audit, clusters: [] });
+    throw new Problem(
+      'noAuthorisation',
+      'your authorisation for this purpose gives none of the clusters the answer rests on (certificates, level, housingRequirement)',
+    ).denied({ ...audit, clusters: [] });
   }
   const basis = personId ? await languageBasis(deps, personId, clusters, belgianToday()) : [];
   const meetsRequirement = basis.length > 0;
   const auditCtx = { ...ctx, purpose: input.purpose };
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const row = await tx.insertInto('language_requirement_checks').values({
-      organisation_id: organisationId, actor_id: ctx.actor.id, person_id: personId, insz_hash: sql`kbi_insz_hash(${insz})`,
-      purpose: input.purpose, meets_requirement: meetsRequirement, basis: JSON.stringify(basis), request_id: ctx.requestId,
-    }).returning(['id', 'checked_at']).executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto('language_requirement_checks')
+      .values({
+        organisation_id: organisationId,
+        actor_id: ctx.actor.id,
+        person_id: personId,
+        insz_hash: sql`kbi_insz_hash(${insz})`,
+        purpose: input.purpose,
+        meets_requirement: meetsRequirement,
+        basis: JSON.stringify(basis),
+        request_id: ctx.requestId,
+      })
+      .returning(['id', 'checked_at'])
+      .executeTakeFirstOrThrow();
     await recordAudit(tx, auditCtx, { ...audit, clusters, result: 'allowed', detail: { checkId: row.id, known: !!personId, meetsRequirement } });
     return { id: row.id, known: !!personId, meetsRequirement, basis, checkedAt: new Date(row.checked_at).toISOString() };
   });
@@ -178,15 +265,41 @@ const DVZ_CLUSTERS: ClusterName[] = ['certificates', 'contracts', 'personalia'];
  * Of them, the list holds those with something to report in the period: a contract signed, an
  * integration certificate obtained, or a registration at an agency.
  */
-export const DVZ_RESIDENCE_STATUSES = ['GEZINSHERENIGING_DERDELANDER', 'ARBEIDSMIGRANT_DERDELANDER', 'STUDENT_DERDELANDER', 'ANDERE_DERDELANDER', 'GEREGULARISEERD'];
+export const DVZ_RESIDENCE_STATUSES = [
+  'GEZINSHERENIGING_DERDELANDER',
+  'ARBEIDSMIGRANT_DERDELANDER',
+  'STUDENT_DERDELANDER',
+  'ANDERE_DERDELANDER',
+  'GEREGULARISEERD',
+];
 
-export interface DvzInput { from: string; to: string; purpose?: string; limit?: number; cursor?: string }
-export interface DvzRow { familyName: string; givenNames: string; insz: string; contractSigned: boolean; certificateObtained: boolean }
+export interface DvzInput {
+  from: string;
+  to: string;
+  purpose?: string;
+  limit?: number;
+  cursor?: string;
+}
+export interface DvzRow {
+  familyName: string;
+  givenNames: string;
+  insz: string;
+  contractSigned: boolean;
+  certificateObtained: boolean;
+}
 /** One page of the list; `next` is the cursor of the following page, null on the last. */
-export interface DvzList { from: string; to: string; rows: DvzRow[]; next: string | null }
+export interface DvzList {
+  from: string;
+  to: string;
+  rows: DvzRow[];
+  next: string | null;
+}
 
-const isDate = (s: unknown): s is string => typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))
-  && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+const isDate = (s: unknown): s is string =>
+  typeof s === 'string' &&
+  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+  new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 
 export const DVZ_MAX_DAYS = 366;
 export const DVZ_DEFAULT_LIMIT = 500;
@@ -210,7 +323,9 @@ const dvzCursor = (after: string, input: DvzInput) => Buffer.from(JSON.stringify
 function afterOfCursor(cursor: string, input: DvzInput): string | null {
   try {
     const { after, from, to } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return typeof after === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after) && from === input.from && to === input.to ? after : null;
+    return typeof after === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after) && from === input.from && to === input.to
+      ? after
+      : null;
   } catch {
     return null;
   }
@@ -222,7 +337,8 @@ function checkInput(input: DvzInput): string | null {
   if (!isDate(input.from)) issues.push({ in: 'body', name: 'from', detail: 'a date, YYYY-MM-DD' });
   if (!isDate(input.to)) issues.push({ in: 'body', name: 'to', detail: 'a date, YYYY-MM-DD' });
   if (!issues.length && input.to < input.from) issues.push({ in: 'body', name: 'to', detail: 'before from' });
-  if (!issues.length && (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1 > DVZ_MAX_DAYS) issues.push({ in: 'body', name: 'to', detail: `a period of at most ${DVZ_MAX_DAYS} days` });
+  if (!issues.length && (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1 > DVZ_MAX_DAYS)
+    issues.push({ in: 'body', name: 'to', detail: `a period of at most ${DVZ_MAX_DAYS} days` });
   if (!issues.length && input.from > belgianToday()) issues.push({ in: 'body', name: 'from', detail: 'lies in the future' });
   const after = input.cursor === undefined ? null : afterOfCursor(input.cursor, input);
   if (input.cursor !== undefined && after === null) issues.push({ in: 'body', name: 'cursor', detail: 'not a cursor this list gave out for this period' });
@@ -252,15 +368,18 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
     const { authorisations } = await effectiveAuthorisations(deps.db, organisationId, purpose, today);
     const enough = authorisations.filter((a) => DVZ_CLUSTERS.every((c) => a.clusters.includes(c)));
     if (!enough.length) {
-      throw new Problem('noAuthorisation', `your organisation holds no authorisation for purpose ${purpose} today with the clusters ${DVZ_CLUSTERS.join(', ')}`)
-        .denied({ action, personId: null, clusters: [] });
+      throw new Problem(
+        'noAuthorisation',
+        `your organisation holds no authorisation for purpose ${purpose} today with the clusters ${DVZ_CLUSTERS.join(', ')}`,
+      ).denied({ action, personId: null, clusters: [] });
     }
     if (enough.every((a) => a.capacityCodes.length)) integratedUnder = [...new Set(enough.flatMap((a) => a.capacityCodes))];
   }
 
   const { from, to } = input;
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const found = (await sql<Row>`
+    const found = (
+      await sql<Row>`
       SELECT p.id, p.family_name, p.given_names, p.insz,
              EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = p.id AND c.signed_on <= ${to}::date) AS contract_signed,
              EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id AND c.kind = 'INTEGRATION' AND c.issued_on <= ${to}::date) AS certificate_obtained
@@ -269,26 +388,50 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
          AND (EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = p.id AND c.signed_on BETWEEN ${from}::date AND ${to}::date)
            OR EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id AND c.kind = 'INTEGRATION' AND c.issued_on BETWEEN ${from}::date AND ${to}::date)
            OR EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id AND r.registered_on BETWEEN ${from}::date AND ${to}::date))
-         ${integratedUnder ? sql`AND EXISTS (SELECT 1 FROM integrations i WHERE i.organisation_id = ${organisationId}::uuid AND i.insz = p.insz
-               AND i.capacity_code = ANY(${integratedUnder}::text[]) AND i.starts_on <= ${today}::date AND (i.ends_on IS NULL OR i.ends_on >= ${today}::date))` : sql``}
+         ${
+           integratedUnder
+             ? sql`AND EXISTS (SELECT 1 FROM integrations i WHERE i.organisation_id = ${organisationId}::uuid AND i.insz = p.insz
+               AND i.capacity_code = ANY(${integratedUnder}::text[]) AND i.starts_on <= ${today}::date AND (i.ends_on IS NULL OR i.ends_on >= ${today}::date))`
+             : sql``
+         }
          ${after ? sql`AND p.id > ${after}::uuid` : sql``}
        ORDER BY p.id
-       LIMIT ${limit + 1}`.execute(tx)).rows;
+       LIMIT ${limit + 1}`.execute(tx)
+    ).rows;
     const rows = found.slice(0, limit);
     const auditCtx = { ...ctx, purpose };
     const detail = JSON.stringify({ from, to, listed: rows.length });
     if (rows.length) {
       // One audit record per person listed, in one statement (the chain trigger numbers each).
-      await auditInsert({
-        actor_id: sql`${ctx.actor.id}`, actor_kind: sql`${ctx.actor.kind}`, organisation_id: sql`${organisationId}::uuid`, purpose: sql`${purpose}`, action: sql`${action}`,
-        person_id: sql`x.id`, clusters: sql`${DVZ_CLUSTERS}::text[]`, result: sql`'allowed'`, request_id: sql`${ctx.requestId}`, detail: sql`${detail}::jsonb`, insz_hash: sql`NULL`,
-      }, sql`FROM unnest(${rows.map((r) => r.id)}::uuid[]) WITH ORDINALITY AS x(id, n) ORDER BY x.n`).execute(tx);
+      await auditInsert(
+        {
+          actor_id: sql`${ctx.actor.id}`,
+          actor_kind: sql`${ctx.actor.kind}`,
+          organisation_id: sql`${organisationId}::uuid`,
+          purpose: sql`${purpose}`,
+          action: sql`${action}`,
+          person_id: sql`x.id`,
+          clusters: sql`${DVZ_CLUSTERS}::text[]`,
+          result: sql`'allowed'`,
+          request_id: sql`${ctx.requestId}`,
+          detail: sql`${detail}::jsonb`,
+          insz_hash: sql`NULL`,
+        },
+        sql`FROM unnest(${rows.map((r) => r.id)}::uuid[]) WITH ORDINALITY AS x(id, n) ORDER BY x.n`,
+      ).execute(tx);
     } else {
       await recordAudit(tx, auditCtx, { action, personId: null, clusters: [], result: 'allowed', detail: { from, to, listed: 0 } });
     }
     return {
-      from, to,
-      rows: rows.map((r) => ({ familyName: r.family_name, givenNames: r.given_names, insz: r.insz, contractSigned: !!r.contract_signed, certificateObtained: !!r.certificate_obtained })),
+      from,
+      to,
+      rows: rows.map((r) => ({
+        familyName: r.family_name,
+        givenNames: r.given_names,
+        insz: r.insz,
+        contractSigned: !!r.contract_signed,
+        certificateObtained: !!r.certificate_obtained,
+      })),
       next: found.length > limit ? dvzCursor(rows[rows.length - 1]!.id, input) : null,
     };
   });
@@ -296,7 +439,11 @@ export async function dvzList(deps: Deps, ctx: RequestContext, input: DvzInput):
 
 /** A page of the list as CSV lines, the first with the seed's words as headings (seed 004 answer 4). */
 export function dvzCsv(rows: DvzRow[], header: boolean): string {
-  return stringify(rows.map((r) => [r.familyName, r.givenNames, r.insz, r.contractSigned ? 'ja' : 'nee', r.certificateObtained ? 'ja' : 'nee']), {
-    header, columns: ['naam', 'voornaam', 'rijksregisternummer', 'inburgeringscontract_ondertekend', 'inburgeringsattest_behaald'],
-  });
+  return stringify(
+    rows.map((r) => [r.familyName, r.givenNames, r.insz, r.contractSigned ? 'ja' : 'nee', r.certificateObtained ? 'ja' : 'nee']),
+    {
+      header,
+      columns: ['naam', 'voornaam', 'rijksregisternummer', 'inburgeringscontract_ondertekend', 'inburgeringsattest_behaald'],
+    },
+  );
 }

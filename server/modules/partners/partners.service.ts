@@ -11,7 +11,7 @@ import { Problem } from '../../platform/errors.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { clearFailures, clientKey, recordFailure, refuseWhileBlocked, type ThrottleSettings } from '../../platform/throttle.ts';
-import { hashPassword, verifyPassword } from '../access/access.passwords.ts';
+import { hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { demand } from '../access/access.service.ts';
 
 export const TOKEN_SECONDS = 300;
@@ -23,8 +23,14 @@ function requireAdministrator(ctx: RequestContext) {
 }
 
 export const presentClient = (r: Row) => ({
-  id: r.id, clientId: r.client_id, organisationId: r.organisation_id, active: r.active, version: r.version,
-  secretRotatedAt: r.previous_secret_valid_until ?? null, recordedAt: r.sys_from, recordedBy: r.recorded_by,
+  id: r.id,
+  clientId: r.client_id,
+  organisationId: r.organisation_id,
+  active: r.active,
+  version: r.version,
+  secretRotatedAt: r.previous_secret_valid_until ?? null,
+  recordedAt: r.sys_from,
+  recordedBy: r.recorded_by,
 });
 
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -36,8 +42,15 @@ export async function registerClient(database: Database, ctx: RequestContext, in
   const secretHash = await hashPassword(secret);
   const row = await inTransaction(database.db, ctx.actor.id, async (tx) => {
     const org = await tx.selectFrom('organisations').select('id').where('id', '=', input.organisationId).executeTakeFirst();
-    if (!org) throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [{ in: 'body', name: 'organisationId', detail: 'no such organisation' }]);
-    const created = await tx.insertInto('partner_clients').values({ organisation_id: input.organisationId, client_id: input.clientId, secret_hash: secretHash }).returningAll().executeTakeFirstOrThrow();
+    if (!org)
+      throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [
+        { in: 'body', name: 'organisationId', detail: 'no such organisation' },
+      ]);
+    const created = await tx
+      .insertInto('partner_clients')
+      .values({ organisation_id: input.organisationId, client_id: input.clientId, secret_hash: secretHash })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, { action: 'partnerClients.create', personId: null, clusters: [], result: 'allowed', detail: { clientId: input.clientId } });
     return created;
   });
@@ -50,11 +63,24 @@ export async function rotateSecret(database: Database, ctx: RequestContext, id: 
   const secret = newSecret();
   const secretHash = await hashPassword(secret);
   const row = await inTransaction(database.db, ctx.actor.id, async (tx) => {
-    const changed = await tx.updateTable('partner_clients').set({
-      previous_secret_hash: sql`secret_hash`, previous_secret_valid_until: sql`now() + ${`${graceSeconds} seconds`}::interval`, secret_hash: secretHash,
-    }).where('id', '=', id).returningAll().executeTakeFirst();
+    const changed = await tx
+      .updateTable('partner_clients')
+      .set({
+        previous_secret_hash: sql`secret_hash`,
+        previous_secret_valid_until: sql`now() + ${`${graceSeconds} seconds`}::interval`,
+        secret_hash: secretHash,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!changed) throw new Problem('resourceNotFound', 'partner client not found');
-    await recordAudit(tx, ctx, { action: 'partnerClients.rotateSecret', personId: null, clusters: [], result: 'allowed', detail: { clientId: changed.client_id, graceSeconds } });
+    await recordAudit(tx, ctx, {
+      action: 'partnerClients.rotateSecret',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { clientId: changed.client_id, graceSeconds },
+    });
     return changed;
   });
   return { client: row, secret };
@@ -65,7 +91,13 @@ export async function setClientActive(database: Database, ctx: RequestContext, i
   return inTransaction(database.db, ctx.actor.id, async (tx) => {
     const changed = await tx.updateTable('partner_clients').set({ active }).where('id', '=', id).returningAll().executeTakeFirst();
     if (!changed) throw new Problem('resourceNotFound', 'partner client not found');
-    await recordAudit(tx, ctx, { action: 'partnerClients.update', personId: null, clusters: [], result: 'allowed', detail: { clientId: changed.client_id, active } });
+    await recordAudit(tx, ctx, {
+      action: 'partnerClients.update',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { clientId: changed.client_id, active },
+    });
     return changed;
   });
 }
@@ -79,8 +111,11 @@ const signingKeys = new WeakMap<Database, Promise<CryptoKey>>();
 function signingKey(database: Database): Promise<CryptoKey> {
   let key = signingKeys.get(database);
   if (!key) {
-    key = database.prepared('kbi_token_key', 'SELECT key FROM token_signing_key WHERE id = 1', [])
-      .then(([row]) => crypto.subtle.importKey('raw', new TextEncoder().encode(row!.key as string), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+    key = database
+      .prepared('kbi_token_key', 'SELECT key FROM token_signing_key WHERE id = 1', [])
+      .then(([row]) =>
+        crypto.subtle.importKey('raw', new TextEncoder().encode(row!.key as string), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+      );
     key.catch(() => signingKeys.delete(database)); // a failed read is tried again next time
     signingKeys.set(database, key);
   }
@@ -93,27 +128,43 @@ export async function issueToken(database: Database, requestId: string, clientId
   await refuseWhileBlocked(database.db, key, 'oauth.token', ANONYMOUS_PARTNER, { clientId: clientId.slice(0, 100) });
   const client = await database.db.selectFrom('partner_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
   const current = await verifyPassword(secret, client?.secret_hash ?? null);
-  const graced = !current && client?.previous_secret_hash && client.previous_secret_valid_until && Date.parse(client.previous_secret_valid_until) > Date.now()
-    ? await verifyPassword(secret, client.previous_secret_hash) : false;
+  const graced =
+    !current && client?.previous_secret_hash && client.previous_secret_valid_until && Date.parse(client.previous_secret_valid_until) > Date.now()
+      ? await verifyPassword(secret, client.previous_secret_hash)
+      : false;
   const actor: Actor = { id: `partner:${clientId}`, kind: 'partner', organisationId: client?.organisation_id ?? null, role: null, officeIds: [] };
   if (!client || !client.active || (!current && !graced)) {
     await recordFailure(database.db, key, throttle);
     // Audited as a partner's failed attempt with the client id it tried (never the secret).
-    throw new Problem('unauthenticated', 'unknown client, wrong or retired secret, or a disabled client', undefined, { error: 'invalid_client' })
-      .denied({ action: 'oauth.token', personId: null, clusters: [], actor: ANONYMOUS_PARTNER, detail: { clientId: clientId.slice(0, 100), known: !!client } });
+    throw new Problem('unauthenticated', 'unknown client, wrong or retired secret, or a disabled client', undefined, { error: 'invalid_client' }).denied({
+      action: 'oauth.token',
+      personId: null,
+      clusters: [],
+      actor: ANONYMOUS_PARTNER,
+      detail: { clientId: clientId.slice(0, 100), known: !!client },
+    });
   }
   // cv: the client's version; any change to the client (a rotated secret, disabling it) revokes the tokens issued before.
   await clearFailures(database.db, key);
   const token = await new SignJWT({ org: client.organisation_id, cv: client.version })
-    .setProtectedHeader({ alg: 'HS256' }).setSubject(clientId).setIssuer(ISSUER).setAudience(AUDIENCE)
-    .setIssuedAt().setExpirationTime(`${TOKEN_SECONDS}s`).setJti(randomBytes(12).toString('base64url'))
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(clientId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${TOKEN_SECONDS}s`)
+    .setJti(randomBytes(12).toString('base64url'))
     .sign(await signingKey(database));
   await recordAudit(database.db, { actor, requestId }, { action: 'oauth.token', personId: null, clusters: [], result: 'allowed' });
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_SECONDS };
 }
 
 /** A partner client as the bearer check needs it. */
-export interface ClientState { organisationId: string; active: boolean; version: number }
+export interface ClientState {
+  organisationId: string;
+  active: boolean;
+  version: number;
+}
 
 export const PARTNER_CLIENT_CHANNEL = 'kbi_partner_clients';
 
@@ -121,22 +172,37 @@ export const PARTNER_CLIENT_CHANNEL = 'kbi_partner_clients';
  * Tokens whose signature and claims were checked, per database (each has its own key): the same
  * token string always verifies the same way, so only its expiry is looked at again. Bounded.
  */
-interface VerifiedToken { subject: string; clientVersion: number; expiresAt: number }
+interface VerifiedToken {
+  subject: string;
+  clientVersion: number;
+  expiresAt: number;
+}
 const verifiedTokens = new WeakMap<Database, Map<string, VerifiedToken>>();
 const MAX_VERIFIED_TOKENS = 20_000;
 
 /** The client id a token claims, unverified: only to name it in the audit record of its refusal. */
 function claimedClientId(token: string): string | null {
-  try { const sub = decodeJwt(token).sub; return typeof sub === 'string' ? sub.slice(0, 100) : null; } catch { return null; }
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === 'string' ? sub.slice(0, 100) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A refused bearer token, audited as a partner's failed attempt with the client id it claims. */
-const tokenRefused = (token: string, message: string) => new Problem('unauthenticated', message, undefined, { error: 'invalid_token' })
-  .denied({ action: 'exchange.authenticate', personId: null, clusters: [], actor: ANONYMOUS_PARTNER, detail: { claimedClientId: claimedClientId(token) } });
+const tokenRefused = (token: string, message: string) =>
+  new Problem('unauthenticated', message, undefined, { error: 'invalid_token' }).denied({
+    action: 'exchange.authenticate',
+    personId: null,
+    clusters: [],
+    actor: ANONYMOUS_PARTNER,
+    detail: { claimedClientId: claimedClientId(token) },
+  });
 
 async function verifiedToken(database: Database, token: string): Promise<VerifiedToken> {
   let known = verifiedTokens.get(database);
-  if (!known) verifiedTokens.set(database, known = new Map());
+  if (!known) verifiedTokens.set(database, (known = new Map()));
   const hit = known.get(token);
   if (hit && Date.now() < hit.expiresAt) return hit;
   known.delete(token);
@@ -162,12 +228,18 @@ export async function partnerFromToken(database: Database, token: string, client
   let client = clients?.get(subject);
   if (!client) {
     const epoch = clients?.epoch() ?? 0;
-    const [row] = await database.prepared('kbi_partner_client_version', 'SELECT client_id, organisation_id, active, version FROM partner_clients WHERE client_id = $1', [subject]);
-    client = row ? { organisationId: row.organisation_id, active: row.active, version: Number(row.version) } : { organisationId: '', active: false, version: -1 };
+    const [row] = await database.prepared(
+      'kbi_partner_client_version',
+      'SELECT client_id, organisation_id, active, version FROM partner_clients WHERE client_id = $1',
+      [subject],
+    );
+    client = row
+      ? { organisationId: row.organisation_id, active: row.active, version: Number(row.version) }
+      : { organisationId: '', active: false, version: -1 };
     if (row) clients?.set(subject, client, epoch);
   }
   if (!client.active) throw tokenRefused(token, 'this client is disabled');
   // Issued before the client last changed (its secret rotated, say): revoked, in every process at once.
-  if (client.version !== clientVersion) throw tokenRefused(token, 'the access token was issued before the client\'s secret was rotated; ask for a new one');
+  if (client.version !== clientVersion) throw tokenRefused(token, "the access token was issued before the client's secret was rotated; ask for a new one");
   return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisationId, role: null, officeIds: [] };
 }

@@ -4,7 +4,14 @@
  * Rules and test vectors: research/domain-rules.md §1.
  */
 export type InszKind = 'nationalRegister' | 'bis';
-export interface Insz { value: string; kind: InszKind; birthDate: string | null; birthYear: number | null; gender: 'M' | 'F' | null; testNumber: boolean }
+export interface Insz {
+  value: string;
+  kind: InszKind;
+  birthDate: string | null;
+  birthYear: number | null;
+  gender: 'M' | 'F' | null;
+  testNumber: boolean;
+}
 export type InszInvalidReason = 'format' | 'checksum' | 'month' | 'day' | 'serial' | 'future';
 export type InszResult = { ok: true; insz: Insz } | { ok: false; reason: InszInvalidReason; message: string };
 export interface InszOptions {
@@ -43,14 +50,23 @@ export function parseInsz(input: string, options: InszOptions = {}): InszResult 
   let genderKnown = true;
   let testNumber = false;
   // domain-rules §1.3: bis month +20 gender unknown at assignment, +40 gender known.
-  if (mm >= 20 && mm <= 32) { kind = 'bis'; genderKnown = false; mm -= 20; }
-  else if (mm >= 40 && mm <= 52) { kind = 'bis'; mm -= 40; }
-  else if (mm >= 61 && mm <= 72 && options.allowTestNumbers) { testNumber = true; mm -= 60; } // MAGDA test numbers (§1.6)
+  if (mm >= 20 && mm <= 32) {
+    kind = 'bis';
+    genderKnown = false;
+    mm -= 20;
+  } else if (mm >= 40 && mm <= 52) {
+    kind = 'bis';
+    mm -= 40;
+  } else if (mm >= 61 && mm <= 72 && options.allowTestNumbers) {
+    testNumber = true;
+    mm -= 60;
+  } // MAGDA test numbers (§1.6)
   else if (mm > 12) return fail('month', 'the month is not a valid (bis) month');
 
   // domain-rules §1.5: input accepts the union of the implementations; strict mode adds belgif's
   // refusal of counters 000 and 999 in a register number (bis numbers allow them).
-  if (options.strict && kind === 'nationalRegister' && !testNumber && (serial === 0 || serial === 999)) return fail('serial', 'the serial number 000 or 999 is not used');
+  if (options.strict && kind === 'nationalRegister' && !testNumber && (serial === 0 || serial === 999))
+    return fail('serial', 'the serial number 000 or 999 is not used');
 
   const year = century + yy;
   let birthDate: string | null = null;
@@ -85,18 +101,21 @@ export function maskInsz(value: string): string {
 
 /** Masks every 11-digit run (plain or in the dotted format) in free text. */
 export function redactInsz(text: string): string {
-  return text
-    .replace(/\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b/g, (m) => maskInsz(m))
-    .replace(/(?<!\d)\d{11}(?!\d)/g, (m) => maskInsz(m));
+  return text.replace(/\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b/g, (m) => maskInsz(m)).replace(/(?<!\d)\d{11}(?!\d)/g, (m) => maskInsz(m));
 }
 
 /** Builds a valid number with its check digits (for synthetic data). */
 export function makeInsz(p: { birthDate: string | null; serial: number; kind?: InszKind; genderKnown?: boolean }): string {
-  let yy = 0, mm = 0, dd = 0, century = 1900;
+  let yy = 0,
+    mm = 0,
+    dd = 0,
+    century = 1900;
   if (p.birthDate) {
     const [y, m, d] = p.birthDate.split('-').map(Number) as [number, number, number];
     century = y >= 2000 ? 2000 : 1900;
-    yy = y % 100; mm = m; dd = d;
+    yy = y % 100;
+    mm = m;
+    dd = d;
   }
   if (p.kind === 'bis') mm += p.genderKnown === false ? 20 : 40;
   if (!Number.isInteger(p.serial) || p.serial < 0 || p.serial > 999) throw new Error('serial must be 0–999');

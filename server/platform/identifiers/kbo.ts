@@ -6,7 +6,12 @@ export type KboKind = 'enterprise' | 'establishment';
 export type KboResult = { ok: true; value: string; kind: KboKind } | { ok: false; reason: 'format' | 'checksum' | 'firstDigit'; message: string };
 
 export function normaliseKbo(input: string): string {
-  let v = input.trim().toUpperCase().replace(/^BE/, '').replace(/\(0\)/g, '0').replace(/[\s.\-/]/g, '');
+  let v = input
+    .trim()
+    .toUpperCase()
+    .replace(/^BE/, '')
+    .replace(/\(0\)/g, '0')
+    .replace(/[\s.\-/]/g, '');
   if (/^\d{9}$/.test(v)) v = `0${v}`; // old 9-digit numbers (former VAT numbers)
   return v;
 }

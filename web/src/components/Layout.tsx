@@ -24,36 +24,42 @@ export function Layout({ children }: { children: ReactNode }) {
   const { user, logout } = useSession();
   return (
     <>
-      <a className="skip-link" href="#main">{t('skipToContent')}</a>
+      <a className="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
       <header>
-      <div className="authority-bar">
-        <span className="authority-logo" aria-hidden="true" />
-        <span>{t('authority')}</span>
-        <LanguageSwitch />
-      </div>
-      <div className="site-header">
-        <div className="site-title">
-          <span className="site-short">{t('appShort')}</span>
-          <span className="site-name">{t('appName')}</span>
+        <div className="authority-bar">
+          <span className="authority-logo" aria-hidden="true" />
+          <span>{t('authority')}</span>
+          <LanguageSwitch />
         </div>
-        {user && (
-          <nav aria-label={t('nav.main')} className="main-nav">
-            {CAN.searchPersons(user.permissions) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
-            {CAN.worklist(user.permissions) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
-            {CAN.consult(user.permissions) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
-            {CAN.administer(user.permissions) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
-            {CAN.statistics(user.permissions) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}
-          </nav>
-        )}
-        {user && (
-          <div className="user-menu">
-            <span className="user-name">{t('loggedInAs', { name: user.displayName })}</span>
-            <button type="button" className="button secondary small" onClick={() => void logout()}>{t('logout')}</button>
+        <div className="site-header">
+          <div className="site-title">
+            <span className="site-short">{t('appShort')}</span>
+            <span className="site-name">{t('appName')}</span>
           </div>
-        )}
-      </div>
+          {user && (
+            <nav aria-label={t('nav.main')} className="main-nav">
+              {CAN.searchPersons(user.permissions) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
+              {CAN.worklist(user.permissions) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
+              {CAN.consult(user.permissions) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
+              {CAN.administer(user.permissions) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+              {CAN.statistics(user.permissions) && <NavLink to="/statistics">{t('stats.nav')}</NavLink>}
+            </nav>
+          )}
+          {user && (
+            <div className="user-menu">
+              <span className="user-name">{t('loggedInAs', { name: user.displayName })}</span>
+              <button type="button" className="button secondary small" onClick={() => void logout()}>
+                {t('logout')}
+              </button>
+            </div>
+          )}
+        </div>
       </header>
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </>
   );
 }

@@ -24,7 +24,11 @@ export function ReloginDialog() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    try { await login(user!.username, password); } catch (err) { setError(err); }
+    try {
+      await login(user!.username, password);
+    } catch (err) {
+      setError(err);
+    }
   }
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="relogin-title" onCancel={(e) => e.preventDefault()}>
@@ -34,11 +38,25 @@ export function ReloginDialog() {
       <form onSubmit={submit} className="form" noValidate>
         <Field label={t('login.username')}>{(p) => <input {...p} name="username" value={user.username} readOnly autoComplete="username" />}</Field>
         <Field label={t('login.password')} required>
-          {(p) => <input {...p} name="password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         <div className="actions">
-          <button type="submit" className="button">{t('login.submit')}</button>
-          <button type="button" className="button secondary" onClick={() => void logout()}>{t('logout')}</button>
+          <button type="submit" className="button">
+            {t('login.submit')}
+          </button>
+          <button type="button" className="button secondary" onClick={() => void logout()}>
+            {t('logout')}
+          </button>
         </div>
       </form>
     </dialog>

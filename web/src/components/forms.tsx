@@ -6,8 +6,17 @@ import { useId, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 import { useI18n, type Translate } from '../i18n/index.tsx';
 
-export function Field({ label, error, hint, required, children }: {
-  label: string; error?: string | undefined; hint?: string | undefined; required?: boolean | undefined;
+export function Field({
+  label,
+  error,
+  hint,
+  required,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean | undefined;
   /** Renders the control with the ids it must carry. */
   children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string; required?: boolean }) => ReactNode;
 }) {
@@ -16,10 +25,31 @@ export function Field({ label, error, hint, required, children }: {
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>{label}{required && <span className="required-mark" title={t('required')}> *</span>}</label>
-      {hint && <div id={`${id}-hint`} className="field-hint">{hint}</div>}
-      {children({ id, ...(error ? { 'aria-invalid': true as const } : {}), ...(described ? { 'aria-describedby': described } : {}), ...(required ? { required: true } : {}) })}
-      {error && <div id={`${id}-error`} className="field-error" role="alert">{error}</div>}
+      <label htmlFor={id}>
+        {label}
+        {required && (
+          <span className="required-mark" title={t('required')}>
+            {' '}
+            *
+          </span>
+        )}
+      </label>
+      {hint && (
+        <div id={`${id}-hint`} className="field-hint">
+          {hint}
+        </div>
+      )}
+      {children({
+        id,
+        ...(error ? { 'aria-invalid': true as const } : {}),
+        ...(described ? { 'aria-describedby': described } : {}),
+        ...(required ? { required: true } : {}),
+      })}
+      {error && (
+        <div id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -37,7 +67,11 @@ export function describeError(error: unknown, t: Translate): string {
 }
 
 export function Alert({ kind = 'error', children }: { kind?: 'error' | 'success' | 'info' | 'warning'; children: ReactNode }) {
-  return <div className={`alert alert-${kind}`} role={kind === 'error' || kind === 'warning' ? 'alert' : 'status'}>{children}</div>;
+  return (
+    <div className={`alert alert-${kind}`} role={kind === 'error' || kind === 'warning' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
 }
 
 export function ErrorAlert({ error }: { error: unknown }) {
@@ -52,12 +86,18 @@ export function Progress({ done, total, label }: { done: number; total: number; 
   return (
     <div className="progress">
       <progress max={total || 1} value={done} aria-label={label ?? t('progress.label')} />
-      <span className="progress-text">{t('progress.done', { done, total })} ({pct} %)</span>
+      <span className="progress-text">
+        {t('progress.done', { done, total })} ({pct} %)
+      </span>
     </div>
   );
 }
 
 export function Loading() {
   const { t } = useI18n();
-  return <p className="loading" role="status">{t('loading')}</p>;
+  return (
+    <p className="loading" role="status">
+      {t('loading')}
+    </p>
+  );
 }

@@ -59,7 +59,8 @@ export const nl = {
   'admin.users.disableOf': 'Uitschakelen: {username}',
   'admin.users.enableOf': 'Inschakelen: {username}',
   'admin.users.disableTitle': 'Account {username} uitschakelen?',
-  'admin.users.disableText': 'Deze persoon kan zich daarna niet meer aanmelden; open sessies worden meteen beëindigd. U kunt het account later weer inschakelen.',
+  'admin.users.disableText':
+    'Deze persoon kan zich daarna niet meer aanmelden; open sessies worden meteen beëindigd. U kunt het account later weer inschakelen.',
   'admin.users.disableConfirm': 'Ja, uitschakelen',
   'admin.users.disabled': 'Account {username} is uitgeschakeld.',
   'admin.users.enabled': 'Account {username} is weer ingeschakeld.',
@@ -103,7 +104,8 @@ export const nl = {
   'admin.office.contactName': 'Contactpersoon',
   'admin.office.openingHours': 'Openingsuren',
   'admin.clients.title': 'API-clients van partners',
-  'admin.clients.intro': 'Met een API-client roept het systeem van een partner de uitwisselings-API aan (OAuth 2.0 client credentials). Het geheim wordt één keer getoond; KBI bewaart alleen een afdruk ervan.',
+  'admin.clients.intro':
+    'Met een API-client roept het systeem van een partner de uitwisselings-API aan (OAuth 2.0 client credentials). Het geheim wordt één keer getoond; KBI bewaart alleen een afdruk ervan.',
   'admin.clients.new': 'Nieuwe API-client registreren',
   'admin.clients.create': 'Registreren',
   'admin.clients.organisation': 'Partnerorganisatie',
@@ -116,7 +118,8 @@ export const nl = {
   'admin.clients.rotate': 'Geheim vernieuwen',
   'admin.clients.rotateOf': 'Geheim vernieuwen: {clientId}',
   'admin.clients.rotateTitle': 'Nieuw geheim voor {clientId}?',
-  'admin.clients.rotateText': 'KBI maakt een nieuw geheim en toont het één keer. Het huidige geheim werkt daarna niet meer (of nog even, als u hieronder een overgangstermijn kiest): de partner moet het nieuwe geheim meteen instellen.',
+  'admin.clients.rotateText':
+    'KBI maakt een nieuw geheim en toont het één keer. Het huidige geheim werkt daarna niet meer (of nog even, als u hieronder een overgangstermijn kiest): de partner moet het nieuwe geheim meteen instellen.',
   'admin.clients.rotateConfirm': 'Ja, nieuw geheim maken',
   'admin.clients.grace': 'Het huidige geheim',
   'admin.clients.grace0': 'werkt meteen niet meer',
@@ -140,7 +143,8 @@ export const nl = {
   'admin.secret.copyFailed': 'Kopiëren lukte niet: selecteer het geheim en kopieer het zelf.',
   'admin.secret.done': 'Ik heb het geheim bewaard',
   'admin.auth.title': 'Machtigingen',
-  'admin.auth.intro': 'Welke partner, of elke partner van een soort, welke gegevensclusters mag ontvangen, voor welk doel, op welke rechtsgrond en in welke periode.',
+  'admin.auth.intro':
+    'Welke partner, of elke partner van een soort, welke gegevensclusters mag ontvangen, voor welk doel, op welke rechtsgrond en in welke periode.',
   'admin.auth.new': 'Nieuwe machtiging',
   'admin.auth.create': 'Machtiging toekennen',
   'admin.auth.created': 'De machtiging is toegekend.',
@@ -180,7 +184,8 @@ export const nl = {
   'admin.auth.supersededAt': 'Vervangen op',
   'admin.auth.current': 'huidig',
   'admin.int.title': 'Integratieregister',
-  'admin.int.intro': 'Bij welke partners een persoon in het cliëntenbestand staat (integratie), onder welke hoedanigheidscode en voor welke periode. Elke opzoeking wordt gelogd.',
+  'admin.int.intro':
+    'Bij welke partners een persoon in het cliëntenbestand staat (integratie), onder welke hoedanigheidscode en voor welke periode. Elke opzoeking wordt gelogd.',
   'admin.int.organisation': 'Partnerorganisatie',
   'admin.int.everyPartner': 'Alle partners',
   'admin.int.capacityCode': 'Hoedanigheidscode',
@@ -192,7 +197,8 @@ export const nl = {
   'admin.int.count': '{count} integraties van {insz}',
   'admin.int.none': 'Geen enkele partner heeft {insz} geïntegreerd.',
   'admin.audit.title': 'Audittrail doorzoeken',
-  'admin.audit.intro': "Elke raadpleging en wijziging van persoonsgegevens en elke beheerhandeling, nieuwste eerst. De trail bevat id's, geen namen of INSZ-nummers. Uw zoekopdracht wordt zelf ook gelogd.",
+  'admin.audit.intro':
+    "Elke raadpleging en wijziging van persoonsgegevens en elke beheerhandeling, nieuwste eerst. De trail bevat id's, geen namen of INSZ-nummers. Uw zoekopdracht wordt zelf ook gelogd.",
   'admin.audit.from': 'Vanaf',
   'admin.audit.to': 'Tot (niet inbegrepen)',
   'admin.audit.action': 'Handeling',
@@ -218,7 +224,8 @@ export const nl = {
   'admin.audit.more': 'Volgende {count} laden',
   'admin.audit.none': 'Geen regels in de audittrail die aan de filters voldoen.',
   'admin.report.title': 'Raadplegingen van een persoon',
-  'admin.report.intro': 'Wie het dossier van een persoon heeft geraadpleegd, wanneer en waarvoor — om te bezorgen aan de persoon die erom vraagt. Ook raadplegingen van een intussen verwijderd dossier staan erin.',
+  'admin.report.intro':
+    'Wie het dossier van een persoon heeft geraadpleegd, wanneer en waarvoor — om te bezorgen aan de persoon die erom vraagt. Ook raadplegingen van een intussen verwijderd dossier staan erin.',
   'admin.report.from': 'Vanaf (datum)',
   'admin.report.to': 'Tot en met (datum)',
   'admin.report.make': 'Rapport opmaken',
@@ -343,7 +350,8 @@ export const fr: Record<Key, string> = {
   'admin.users.disableOf': 'Désactiver : {username}',
   'admin.users.enableOf': 'Activer : {username}',
   'admin.users.disableTitle': 'Désactiver le compte {username} ?',
-  'admin.users.disableText': 'Cette personne ne pourra plus se connecter ; les sessions ouvertes prennent fin immédiatement. Vous pourrez réactiver le compte plus tard.',
+  'admin.users.disableText':
+    'Cette personne ne pourra plus se connecter ; les sessions ouvertes prennent fin immédiatement. Vous pourrez réactiver le compte plus tard.',
   'admin.users.disableConfirm': 'Oui, désactiver',
   'admin.users.disabled': 'Le compte {username} est désactivé.',
   'admin.users.enabled': 'Le compte {username} est réactivé.',
@@ -387,7 +395,8 @@ export const fr: Record<Key, string> = {
   'admin.office.contactName': 'Personne de contact',
   'admin.office.openingHours': "Heures d'ouverture",
   'admin.clients.title': 'Clients API des partenaires',
-  'admin.clients.intro': "Un client API permet au système d'un partenaire d'appeler l'API d'échange (OAuth 2.0 client credentials). Le secret n'est affiché qu'une fois ; KBI n'en conserve qu'une empreinte.",
+  'admin.clients.intro':
+    "Un client API permet au système d'un partenaire d'appeler l'API d'échange (OAuth 2.0 client credentials). Le secret n'est affiché qu'une fois ; KBI n'en conserve qu'une empreinte.",
   'admin.clients.new': 'Enregistrer un nouveau client API',
   'admin.clients.create': 'Enregistrer',
   'admin.clients.organisation': 'Organisation partenaire',
@@ -400,7 +409,8 @@ export const fr: Record<Key, string> = {
   'admin.clients.rotate': 'Renouveler le secret',
   'admin.clients.rotateOf': 'Renouveler le secret : {clientId}',
   'admin.clients.rotateTitle': 'Nouveau secret pour {clientId} ?',
-  'admin.clients.rotateText': "KBI crée un nouveau secret et l'affiche une seule fois. Le secret actuel ne fonctionnera plus ensuite (ou encore un moment, si vous choisissez un délai de transition ci-dessous) : le partenaire doit configurer le nouveau secret sans tarder.",
+  'admin.clients.rotateText':
+    "KBI crée un nouveau secret et l'affiche une seule fois. Le secret actuel ne fonctionnera plus ensuite (ou encore un moment, si vous choisissez un délai de transition ci-dessous) : le partenaire doit configurer le nouveau secret sans tarder.",
   'admin.clients.rotateConfirm': 'Oui, créer un nouveau secret',
   'admin.clients.grace': 'Le secret actuel',
   'admin.clients.grace0': 'cesse de fonctionner immédiatement',
@@ -417,14 +427,16 @@ export const fr: Record<Key, string> = {
   'admin.secret.titleRotated': 'Nouveau secret de {clientId}',
   'admin.secret.once': "Ce secret n'est affiché qu'une seule fois.",
   'admin.secret.storeIt': "Copiez-le maintenant et transmettez-le au partenaire en toute sécurité ; KBI ne pourra plus l'afficher.",
-  'admin.secret.oldStops': "L'ancien secret est remplacé : copiez le nouveau maintenant et transmettez-le au partenaire en toute sécurité ; KBI ne pourra plus l'afficher.",
+  'admin.secret.oldStops':
+    "L'ancien secret est remplacé : copiez le nouveau maintenant et transmettez-le au partenaire en toute sécurité ; KBI ne pourra plus l'afficher.",
   'admin.secret.label': 'Secret client',
   'admin.secret.copy': 'Copier',
   'admin.secret.copied': 'Le secret a été copié dans le presse-papiers.',
   'admin.secret.copyFailed': 'La copie a échoué : sélectionnez le secret et copiez-le vous-même.',
   'admin.secret.done': "J'ai conservé le secret",
   'admin.auth.title': 'Autorisations',
-  'admin.auth.intro': "Quel partenaire, ou chaque partenaire d'un type, peut recevoir quels groupes de données, pour quelle finalité, sur quelle base légale et pendant quelle période.",
+  'admin.auth.intro':
+    "Quel partenaire, ou chaque partenaire d'un type, peut recevoir quels groupes de données, pour quelle finalité, sur quelle base légale et pendant quelle période.",
   'admin.auth.new': 'Nouvelle autorisation',
   'admin.auth.create': "Accorder l'autorisation",
   'admin.auth.created': "L'autorisation est accordée.",
@@ -464,7 +476,8 @@ export const fr: Record<Key, string> = {
   'admin.auth.supersededAt': 'Remplacée le',
   'admin.auth.current': 'actuelle',
   'admin.int.title': "Répertoire d'intégration",
-  'admin.int.intro': 'Auprès de quels partenaires une personne figure dans le fichier clients (intégration), sous quel code qualité et pour quelle période. Chaque recherche est journalisée.',
+  'admin.int.intro':
+    'Auprès de quels partenaires une personne figure dans le fichier clients (intégration), sous quel code qualité et pour quelle période. Chaque recherche est journalisée.',
   'admin.int.organisation': 'Organisation partenaire',
   'admin.int.everyPartner': 'Tous les partenaires',
   'admin.int.capacityCode': 'Code qualité',
@@ -476,7 +489,8 @@ export const fr: Record<Key, string> = {
   'admin.int.count': '{count} intégrations de {insz}',
   'admin.int.none': "Aucun partenaire n'a intégré {insz}.",
   'admin.audit.title': "Rechercher dans le journal d'audit",
-  'admin.audit.intro': 'Chaque consultation et modification de données personnelles et chaque acte de gestion, du plus récent au plus ancien. Le journal contient des identifiants, pas de noms ni de NISS. Votre recherche est elle-même journalisée.',
+  'admin.audit.intro':
+    'Chaque consultation et modification de données personnelles et chaque acte de gestion, du plus récent au plus ancien. Le journal contient des identifiants, pas de noms ni de NISS. Votre recherche est elle-même journalisée.',
   'admin.audit.from': 'À partir du',
   'admin.audit.to': "Jusqu'au (exclu)",
   'admin.audit.action': 'Action',
@@ -502,7 +516,8 @@ export const fr: Record<Key, string> = {
   'admin.audit.more': 'Charger les {count} suivantes',
   'admin.audit.none': "Aucune ligne du journal d'audit ne correspond aux filtres.",
   'admin.report.title': "Consultations d'une personne",
-  'admin.report.intro': "Qui a consulté le dossier d'une personne, quand et pourquoi — à remettre à la personne qui le demande. Les consultations d'un dossier supprimé depuis y figurent aussi.",
+  'admin.report.intro':
+    "Qui a consulté le dossier d'une personne, quand et pourquoi — à remettre à la personne qui le demande. Les consultations d'un dossier supprimé depuis y figurent aussi.",
   'admin.report.from': 'À partir du (date)',
   'admin.report.to': "Jusqu'au (date, inclus)",
   'admin.report.make': 'Établir le rapport',
@@ -669,7 +684,8 @@ export const en: Record<Key, string> = {
   'admin.office.contactName': 'Contact person',
   'admin.office.openingHours': 'Opening hours',
   'admin.clients.title': 'Partner API clients',
-  'admin.clients.intro': "An API client lets a partner's system call the exchange API (OAuth 2.0 client credentials). The secret is shown once; KBI keeps only a hash of it.",
+  'admin.clients.intro':
+    "An API client lets a partner's system call the exchange API (OAuth 2.0 client credentials). The secret is shown once; KBI keeps only a hash of it.",
   'admin.clients.new': 'Register a new API client',
   'admin.clients.create': 'Register',
   'admin.clients.organisation': 'Partner organisation',
@@ -682,7 +698,8 @@ export const en: Record<Key, string> = {
   'admin.clients.rotate': 'Rotate secret',
   'admin.clients.rotateOf': 'Rotate secret: {clientId}',
   'admin.clients.rotateTitle': 'New secret for {clientId}?',
-  'admin.clients.rotateText': 'KBI makes a new secret and shows it once. The current secret then stops working (or keeps working for a while, if you choose a transition period below): the partner must install the new secret at once.',
+  'admin.clients.rotateText':
+    'KBI makes a new secret and shows it once. The current secret then stops working (or keeps working for a while, if you choose a transition period below): the partner must install the new secret at once.',
   'admin.clients.rotateConfirm': 'Yes, make a new secret',
   'admin.clients.grace': 'The current secret',
   'admin.clients.grace0': 'stops working at once',
@@ -706,7 +723,8 @@ export const en: Record<Key, string> = {
   'admin.secret.copyFailed': 'Copying failed: select the secret and copy it yourself.',
   'admin.secret.done': 'I have stored the secret',
   'admin.auth.title': 'Authorisations',
-  'admin.auth.intro': 'Which partner, or every partner of a kind, may receive which data clusters, for which purpose, on which legal basis and in which period.',
+  'admin.auth.intro':
+    'Which partner, or every partner of a kind, may receive which data clusters, for which purpose, on which legal basis and in which period.',
   'admin.auth.new': 'New authorisation',
   'admin.auth.create': 'Grant authorisation',
   'admin.auth.created': 'The authorisation is granted.',
@@ -746,7 +764,8 @@ export const en: Record<Key, string> = {
   'admin.auth.supersededAt': 'Superseded at',
   'admin.auth.current': 'current',
   'admin.int.title': 'Integration register',
-  'admin.int.intro': 'With which partners a person is in the client register (integration), under which capacity code and for which period. Every look-up is logged.',
+  'admin.int.intro':
+    'With which partners a person is in the client register (integration), under which capacity code and for which period. Every look-up is logged.',
   'admin.int.organisation': 'Partner organisation',
   'admin.int.everyPartner': 'Every partner',
   'admin.int.capacityCode': 'Capacity code',
@@ -758,7 +777,8 @@ export const en: Record<Key, string> = {
   'admin.int.count': '{count} integrations of {insz}',
   'admin.int.none': 'No partner has integrated {insz}.',
   'admin.audit.title': 'Search the audit trail',
-  'admin.audit.intro': 'Every access to and change of personal data and every administrative action, newest first. The trail holds ids, not names or INSZ numbers. Your search is itself logged.',
+  'admin.audit.intro':
+    'Every access to and change of personal data and every administrative action, newest first. The trail holds ids, not names or INSZ numbers. Your search is itself logged.',
   'admin.audit.from': 'From',
   'admin.audit.to': 'Until (not included)',
   'admin.audit.action': 'Action',
@@ -784,7 +804,8 @@ export const en: Record<Key, string> = {
   'admin.audit.more': 'Load the next {count}',
   'admin.audit.none': 'No lines in the audit trail match the filters.',
   'admin.report.title': "A person's access report",
-  'admin.report.intro': "Who consulted a person's dossier, when and what for — to hand to the person who asks. Accesses to a dossier removed since are included.",
+  'admin.report.intro':
+    "Who consulted a person's dossier, when and what for — to hand to the person who asks. Accesses to a dossier removed since are included.",
   'admin.report.from': 'From (date)',
   'admin.report.to': 'Until (date, included)',
   'admin.report.make': 'Make report',

@@ -4,7 +4,8 @@
  */
 export const nl = {
   'consult.title': 'Consultatie Inburgering',
-  'consult.intro': 'Raadpleeg de gegevens van de Kruispuntbank Inburgering voor een cliënt die uw OCMW vandaag geïntegreerd heeft, en vraag een afspraak aan bij de dienst Inburgering.',
+  'consult.intro':
+    'Raadpleeg de gegevens van de Kruispuntbank Inburgering voor een cliënt die uw OCMW vandaag geïntegreerd heeft, en vraag een afspraak aan bij de dienst Inburgering.',
   'consult.start.label': 'Cliënt raadplegen',
   'consult.insz': 'INSZ van de cliënt',
   'consult.inszHint': 'Rijksregister- of bisnummer, met of zonder punten',
@@ -28,9 +29,11 @@ export const nl = {
   'consult.kboLinkHint': 'opent de Kruispuntbank van Ondernemingen in een nieuw venster',
 
   'consult.notIntegrated.title': 'Niet geïntegreerd',
-  'consult.notIntegrated.text': 'De persoon met INSZ {insz} staat vandaag niet in het integratieregister van uw OCMW onder een hoedanigheidscode 1 tot 9. Zonder integratie kunt u de gegevens niet raadplegen.',
+  'consult.notIntegrated.text':
+    'De persoon met INSZ {insz} staat vandaag niet in het integratieregister van uw OCMW onder een hoedanigheidscode 1 tot 9. Zonder integratie kunt u de gegevens niet raadplegen.',
   'consult.integrate.title': 'Cliënt integreren',
-  'consult.integrate.text': 'Integreer de persoon in het register van uw OCMW onder de hoedanigheidscode die op de cliënt van toepassing is. De integratie geldt vanaf vandaag; daarna wordt opnieuw geraadpleegd.',
+  'consult.integrate.text':
+    'Integreer de persoon in het register van uw OCMW onder de hoedanigheidscode die op de cliënt van toepassing is. De integratie geldt vanaf vandaag; daarna wordt opnieuw geraadpleegd.',
   'consult.integrate.capacityCode': 'Hoedanigheidscode',
   'consult.integrate.submit': 'Integreren en opnieuw raadplegen',
   'consult.integrate.done': 'De cliënt is geïntegreerd in het register van uw OCMW.',
@@ -205,7 +208,8 @@ export type Key = keyof typeof nl;
 
 export const fr: Record<Key, string> = {
   'consult.title': 'Consultation Intégration civique',
-  'consult.intro': "Consultez les données de la Banque-carrefour de l'intégration civique pour un client que votre CPAS a intégré aujourd'hui, et demandez un rendez-vous auprès du service d'intégration civique.",
+  'consult.intro':
+    "Consultez les données de la Banque-carrefour de l'intégration civique pour un client que votre CPAS a intégré aujourd'hui, et demandez un rendez-vous auprès du service d'intégration civique.",
   'consult.start.label': 'Consulter un client',
   'consult.insz': 'NISS du client',
   'consult.inszHint': 'Numéro de registre national ou bis, avec ou sans points',
@@ -224,14 +228,17 @@ export const fr: Record<Key, string> = {
   'consult.notAuthorised': 'Non autorisé',
   'consult.notAuthorisedText': "Votre CPAS n'est pas autorisé aujourd'hui à recevoir ces données.",
   'consult.notAuthorisedFor': "Votre CPAS n'est pas autorisé aujourd'hui pour : {what}.",
-  'consult.noAuthorisation': "Votre CPAS ne dispose aujourd'hui d'aucune autorisation pour cette finalité. Choisissez une autre finalité ou contactez le responsable de la protection des données.",
+  'consult.noAuthorisation':
+    "Votre CPAS ne dispose aujourd'hui d'aucune autorisation pour cette finalité. Choisissez une autre finalité ou contactez le responsable de la protection des données.",
   'consult.unknown': "La Banque-carrefour de l'intégration civique ne connaît aucune personne avec le NISS {insz}.",
   'consult.kboLinkHint': 'ouvre la Banque-Carrefour des Entreprises dans une nouvelle fenêtre',
 
   'consult.notIntegrated.title': 'Non intégré',
-  'consult.notIntegrated.text': "La personne avec le NISS {insz} ne figure pas aujourd'hui dans le répertoire d'intégration de votre CPAS sous un code qualité 1 à 9. Sans intégration, vous ne pouvez pas consulter les données.",
+  'consult.notIntegrated.text':
+    "La personne avec le NISS {insz} ne figure pas aujourd'hui dans le répertoire d'intégration de votre CPAS sous un code qualité 1 à 9. Sans intégration, vous ne pouvez pas consulter les données.",
   'consult.integrate.title': 'Intégrer le client',
-  'consult.integrate.text': "Intégrez la personne dans le répertoire de votre CPAS sous le code qualité qui s'applique au client. L'intégration vaut à partir d'aujourd'hui ; la consultation est ensuite relancée.",
+  'consult.integrate.text':
+    "Intégrez la personne dans le répertoire de votre CPAS sous le code qualité qui s'applique au client. L'intégration vaut à partir d'aujourd'hui ; la consultation est ensuite relancée.",
   'consult.integrate.capacityCode': 'Code qualité',
   'consult.integrate.submit': 'Intégrer et consulter à nouveau',
   'consult.integrate.done': 'Le client est intégré dans le répertoire de votre CPAS.',
@@ -268,7 +275,7 @@ export const fr: Record<Key, string> = {
   'consult.appointment.none': "Votre centre n'a encore demandé aucun rendez-vous pour cette personne.",
   'consult.appointment.caption': 'Rendez-vous demandés par votre centre',
   'consult.appointment.error.reasonRequired': 'Choisissez le motif du rendez-vous.',
-  'consult.appointment.error.reasonUnknown': "Ce motif ne figure pas dans la liste. Choisissez un motif de la liste.",
+  'consult.appointment.error.reasonUnknown': 'Ce motif ne figure pas dans la liste. Choisissez un motif de la liste.',
   'consult.appointment.error.codeUnknown': 'Choisissez une valeur de la liste.',
   'consult.appointment.error.timeWindowRequired': 'Choisissez une plage horaire : une date souhaitée exige une plage horaire.',
   'consult.appointment.error.datePast': 'La date souhaitée est passée.',
@@ -278,7 +285,7 @@ export const fr: Record<Key, string> = {
   'consult.targetGroup.subtype': 'Sous-type',
   'consult.targetGroup.period': 'Début/Fin',
   'consult.targetGroup.determined': "Appartient au groupe cible de l'intégration civique",
-  'consult.targetGroup.noTargetGroupReason': "Motif de non-appartenance au groupe cible",
+  'consult.targetGroup.noTargetGroupReason': 'Motif de non-appartenance au groupe cible',
   'consult.targetGroup.exemptionReason': "Motif de dispense de l'obligation",
   'consult.targetGroup.determinedOn': 'Groupe cible déterminé le {date}.',
 
@@ -404,7 +411,8 @@ export const fr: Record<Key, string> = {
 
 export const en: Record<Key, string> = {
   'consult.title': 'Civic integration consultation',
-  'consult.intro': 'Consult the Civic Integration Crossroads Bank for a client your OCMW has integrated today, and request an appointment at the civic integration service.',
+  'consult.intro':
+    'Consult the Civic Integration Crossroads Bank for a client your OCMW has integrated today, and request an appointment at the civic integration service.',
   'consult.start.label': 'Consult a client',
   'consult.insz': "Client's INSZ",
   'consult.inszHint': 'National register or bis number, with or without dots',
@@ -428,9 +436,11 @@ export const en: Record<Key, string> = {
   'consult.kboLinkHint': 'opens the Crossroads Bank for Enterprises in a new window',
 
   'consult.notIntegrated.title': 'Not integrated',
-  'consult.notIntegrated.text': "The person with INSZ {insz} is not in your OCMW's integration register today under a capacity code 1 to 9. Without integration you cannot consult the data.",
+  'consult.notIntegrated.text':
+    "The person with INSZ {insz} is not in your OCMW's integration register today under a capacity code 1 to 9. Without integration you cannot consult the data.",
   'consult.integrate.title': 'Integrate the client',
-  'consult.integrate.text': "Integrate the person in your OCMW's register under the capacity code that applies to the client. The integration holds from today; the consultation then runs again.",
+  'consult.integrate.text':
+    "Integrate the person in your OCMW's register under the capacity code that applies to the client. The integration holds from today; the consultation then runs again.",
   'consult.integrate.capacityCode': 'Capacity code',
   'consult.integrate.submit': 'Integrate and consult again',
   'consult.integrate.done': "The client is integrated in your OCMW's register.",

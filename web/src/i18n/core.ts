@@ -39,7 +39,8 @@ export const nl = {
   'error.forbidden': 'U heeft geen toegang tot deze gegevens.',
   'error.notFound': 'Niet gevonden.',
   'error.fields': 'Controleer de aangeduide velden.',
-  'error.conflict': 'Iemand anders heeft dit record intussen gewijzigd. Uw wijzigingen zijn niet opgeslagen maar staan nog in het formulier. Bekijk de nieuwe versie en sla opnieuw op.',
+  'error.conflict':
+    'Iemand anders heeft dit record intussen gewijzigd. Uw wijzigingen zijn niet opgeslagen maar staan nog in het formulier. Bekijk de nieuwe versie en sla opnieuw op.',
   'error.conflictReload': 'Nieuwe versie laden (mijn invoer blijft staan)',
   'error.noRole': 'Uw rol heeft geen scherm in deze toepassing.',
   'progress.label': 'Voortgang',
@@ -101,7 +102,8 @@ export const fr: Record<CoreKey, string> = {
   'error.forbidden': "Vous n'avez pas accès à ces données.",
   'error.notFound': 'Introuvable.',
   'error.fields': 'Vérifiez les champs indiqués.',
-  'error.conflict': "Quelqu'un d'autre a modifié cet enregistrement entre-temps. Vos modifications ne sont pas enregistrées mais restent dans le formulaire. Consultez la nouvelle version et enregistrez à nouveau.",
+  'error.conflict':
+    "Quelqu'un d'autre a modifié cet enregistrement entre-temps. Vos modifications ne sont pas enregistrées mais restent dans le formulaire. Consultez la nouvelle version et enregistrez à nouveau.",
   'error.conflictReload': 'Charger la nouvelle version (ma saisie reste)',
   'error.noRole': "Votre rôle n'a pas d'écran dans cette application.",
   'progress.label': 'Progression',
@@ -161,7 +163,8 @@ export const en: Record<CoreKey, string> = {
   'error.forbidden': 'You have no access to this data.',
   'error.notFound': 'Not found.',
   'error.fields': 'Check the marked fields.',
-  'error.conflict': 'Someone else changed this record in the meantime. Your changes were not saved but are still in the form. Look at the new version and save again.',
+  'error.conflict':
+    'Someone else changed this record in the meantime. Your changes were not saved but are still in the form. Look at the new version and save again.',
   'error.conflictReload': 'Load the new version (keep what I typed)',
   'error.noRole': 'Your role has no screen in this application.',
   'progress.label': 'Progress',

@@ -2,7 +2,8 @@
 export const nl = {
   'imports.nav': 'Importruns',
   'imports.title': 'Importruns van de cursusstromen',
-  'imports.intro': 'Inschrijvingen en aanwezigheden per les die centra voor volwassenenonderwijs, AHOVOKS en de Huizen van het Nederlands in bulk aanleveren. Een batch wordt helemaal of helemaal niet ingelezen; bij fouten staat per regel wat er mis is.',
+  'imports.intro':
+    'Inschrijvingen en aanwezigheden per les die centra voor volwassenenonderwijs, AHOVOKS en de Huizen van het Nederlands in bulk aanleveren. Een batch wordt helemaal of helemaal niet ingelezen; bij fouten staat per regel wat er mis is.',
   'imports.status': 'Status',
   'imports.allStatuses': 'Alle',
   'imports.status.running': 'Bezig',
@@ -79,9 +80,10 @@ export const nl = {
 export type Key = keyof typeof nl;
 
 export const fr: Record<Key, string> = {
-  'imports.nav': "Imports",
+  'imports.nav': 'Imports',
   'imports.title': 'Imports des flux de cours',
-  'imports.intro': "Inscriptions et présences par leçon envoyées en masse par les centres d'éducation des adultes, l'AHOVOKS et les Huizen van het Nederlands. Un lot est importé entièrement ou pas du tout ; en cas d'erreurs, chaque ligne fautive est indiquée.",
+  'imports.intro':
+    "Inscriptions et présences par leçon envoyées en masse par les centres d'éducation des adultes, l'AHOVOKS et les Huizen van het Nederlands. Un lot est importé entièrement ou pas du tout ; en cas d'erreurs, chaque ligne fautive est indiquée.",
   'imports.status': 'Statut',
   'imports.allStatuses': 'Tous',
   'imports.status.running': 'En cours',
@@ -122,7 +124,7 @@ export const fr: Record<Key, string> = {
   'imports.error.duplicateColumn': 'la colonne figure deux fois',
   'imports.error.missingColumn': 'colonne obligatoire absente de l’en-tête',
   'imports.error.notText': 'doit être du texte',
-  'imports.error.controlCharacter': 'contient un caractère NUL (U+0000), qu\'un texte ne peut contenir',
+  'imports.error.controlCharacter': "contient un caractère NUL (U+0000), qu'un texte ne peut contenir",
   'imports.error.required': 'obligatoire',
   'imports.error.tooLong': 'plus de {max} caractères',
   'imports.error.invalidInsz': 'NISS non valide : {detail}',
@@ -157,7 +159,8 @@ export const fr: Record<Key, string> = {
 export const en: Record<Key, string> = {
   'imports.nav': 'Import runs',
   'imports.title': 'Import runs of the course feeds',
-  'imports.intro': 'Enrolments and lesson-by-lesson attendance sent in bulk by adult-education centres, AHOVOKS and the Houses of Dutch. A batch is imported whole or not at all; when it has errors, each bad line is reported.',
+  'imports.intro':
+    'Enrolments and lesson-by-lesson attendance sent in bulk by adult-education centres, AHOVOKS and the Houses of Dutch. A batch is imported whole or not at all; when it has errors, each bad line is reported.',
   'imports.status': 'Status',
   'imports.allStatuses': 'All',
   'imports.status.running': 'Running',

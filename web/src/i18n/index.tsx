@@ -26,7 +26,12 @@ export type MessageKey = keyof (typeof dictionaries)['nl'];
 export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(dictionaries.nl, key);
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-interface I18n { language: Language; setLanguage(language: Language): void; t: Translate; locale: string }
+interface I18n {
+  language: Language;
+  setLanguage(language: Language): void;
+  t: Translate;
+  locale: string;
+}
 
 const Context = createContext<I18n | null>(null);
 
@@ -42,13 +47,21 @@ function initialLanguage(): Language {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
-  useEffect(() => { document.documentElement.lang = language; }, [language]);
-  const setLanguage = useCallback((l: Language) => { localStorage.setItem(STORAGE_KEY, l); setLanguageState(l); }, []);
-  const t = useCallback<Translate>((key, vars) => {
-    let text: string = (dictionaries[language] as Record<string, string>)[key] ?? (dictionaries.nl as Record<string, string>)[key] ?? key;
-    if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
-    return text;
+  useEffect(() => {
+    document.documentElement.lang = language;
   }, [language]);
+  const setLanguage = useCallback((l: Language) => {
+    localStorage.setItem(STORAGE_KEY, l);
+    setLanguageState(l);
+  }, []);
+  const t = useCallback<Translate>(
+    (key, vars) => {
+      let text: string = (dictionaries[language] as Record<string, string>)[key] ?? (dictionaries.nl as Record<string, string>)[key] ?? key;
+      if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
+      return text;
+    },
+    [language],
+  );
   const value = useMemo(() => ({ language, setLanguage, t, locale: LOCALES[language] }), [language, setLanguage, t]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
@@ -64,7 +77,14 @@ export function useFormat() {
   const { locale } = useI18n();
   return useMemo(() => {
     const day = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Brussels' });
-    const moment = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Brussels' });
+    const moment = new Intl.DateTimeFormat(locale, {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Brussels',
+    });
     return {
       date: (value: string | null | undefined) => (value ? day.format(new Date(value.length === 10 ? `${value}T12:00:00Z` : value)) : '—'),
       dateTime: (value: string | null | undefined) => (value ? moment.format(new Date(value)) : '—'),

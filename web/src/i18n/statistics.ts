@@ -2,7 +2,8 @@
 export const nl = {
   'stats.nav': 'Statistieken',
   'stats.exchanges.title': 'Gegevensuitwisseling met partners',
-  'stats.exchanges.intro': 'Aantal uitwisselingen tussen de KBI en de partnerorganisaties per maand, uit het auditlogboek. Naast elk aantal uitwisselingen staat het aantal verschillende dossiers waarop ze betrekking hebben: één dossier wordt vaak meermaals geraadpleegd.',
+  'stats.exchanges.intro':
+    'Aantal uitwisselingen tussen de KBI en de partnerorganisaties per maand, uit het auditlogboek. Naast elk aantal uitwisselingen staat het aantal verschillende dossiers waarop ze betrekking hebben: één dossier wordt vaak meermaals geraadpleegd.',
   'stats.from': 'Van (maand)',
   'stats.to': 'Tot en met (maand)',
   'stats.partnerKind': 'Soort partner',
@@ -32,7 +33,8 @@ export type Key = keyof typeof nl;
 export const fr: Record<Key, string> = {
   'stats.nav': 'Statistiques',
   'stats.exchanges.title': 'Échanges de données avec les partenaires',
-  'stats.exchanges.intro': "Nombre d'échanges entre la KBI et les organisations partenaires par mois, tiré du journal d'audit. À côté de chaque nombre d'échanges figure le nombre de dossiers distincts concernés : un même dossier est souvent consulté plusieurs fois.",
+  'stats.exchanges.intro':
+    "Nombre d'échanges entre la KBI et les organisations partenaires par mois, tiré du journal d'audit. À côté de chaque nombre d'échanges figure le nombre de dossiers distincts concernés : un même dossier est souvent consulté plusieurs fois.",
   'stats.from': 'De (mois)',
   'stats.to': "Jusqu'à (mois)",
   'stats.partnerKind': 'Type de partenaire',
@@ -60,7 +62,8 @@ export const fr: Record<Key, string> = {
 export const en: Record<Key, string> = {
   'stats.nav': 'Statistics',
   'stats.exchanges.title': 'Data exchange with partners',
-  'stats.exchanges.intro': 'Exchanges between KBI and the partner organisations per month, from the audit trail. Beside every number of exchanges stands the number of distinct dossiers they concern: one dossier is often consulted many times.',
+  'stats.exchanges.intro':
+    'Exchanges between KBI and the partner organisations per month, from the audit trail. Beside every number of exchanges stands the number of distinct dossiers they concern: one dossier is often consulted many times.',
   'stats.from': 'From (month)',
   'stats.to': 'To (month, inclusive)',
   'stats.partnerKind': 'Kind of partner',

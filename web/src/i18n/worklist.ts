@@ -6,7 +6,8 @@
 export const nl = {
   'nav.worklist': 'Te behandelen',
   'worklist.title': 'Te behandelen',
-  'worklist.intro': 'Toeleidingen en afspraakaanvragen van partners voor personen binnen uw werkgebied. Elke beslissing en elke stap gaat meteen terug naar de partner die vroeg.',
+  'worklist.intro':
+    'Toeleidingen en afspraakaanvragen van partners voor personen binnen uw werkgebied. Elke beslissing en elke stap gaat meteen terug naar de partner die vroeg.',
   'worklist.tabs': 'Soort aanvraag',
   'worklist.tab.referrals': 'Toeleidingen ({count})',
   'worklist.tab.appointments': 'Afspraakaanvragen ({count})',
@@ -74,7 +75,8 @@ type Key = keyof typeof nl;
 export const fr: Record<Key, string> = {
   'nav.worklist': 'À traiter',
   'worklist.title': 'À traiter',
-  'worklist.intro': "Orientations et demandes de rendez-vous des partenaires pour des personnes de votre territoire. Chaque décision et chaque étape sont transmises aussitôt au partenaire demandeur.",
+  'worklist.intro':
+    'Orientations et demandes de rendez-vous des partenaires pour des personnes de votre territoire. Chaque décision et chaque étape sont transmises aussitôt au partenaire demandeur.',
   'worklist.tabs': 'Type de demande',
   'worklist.tab.referrals': 'Orientations ({count})',
   'worklist.tab.appointments': 'Demandes de rendez-vous ({count})',
@@ -140,7 +142,8 @@ export const fr: Record<Key, string> = {
 export const en: Record<Key, string> = {
   'nav.worklist': 'To handle',
   'worklist.title': 'To handle',
-  'worklist.intro': 'Referrals and appointment requests from partners for persons in your territory. Every decision and every step goes straight back to the partner that asked.',
+  'worklist.intro':
+    'Referrals and appointment requests from partners for persons in your territory. Every decision and every step goes straight back to the partner that asked.',
   'worklist.tabs': 'Kind of request',
   'worklist.tab.referrals': 'Referrals ({count})',
   'worklist.tab.appointments': 'Appointment requests ({count})',

@@ -20,8 +20,14 @@ import { sectionsFor, type SectionId } from './admin/sections.ts';
 import './admin/admin.css';
 
 const SCREENS: Record<SectionId, () => React.JSX.Element> = {
-  users: Users, organisations: Organisations, clients: PartnerClients, imports: Imports, authorisations: Authorisations,
-  integrations: Integrations, audit: AuditSearch, report: AccessReport,
+  users: Users,
+  organisations: Organisations,
+  clients: PartnerClients,
+  imports: Imports,
+  authorisations: Authorisations,
+  integrations: Integrations,
+  audit: AuditSearch,
+  report: AccessReport,
 };
 
 export default function AdminPage() {
@@ -34,7 +40,11 @@ export default function AdminPage() {
       <div className="admin-layout">
         <nav className="admin-nav" aria-label={t('admin.nav.label')}>
           <ul>
-            {sections.map((s) => <li key={s.id}><NavLink to={`/admin/${s.id}`}>{t(s.label)}</NavLink></li>)}
+            {sections.map((s) => (
+              <li key={s.id}>
+                <NavLink to={`/admin/${s.id}`}>{t(s.label)}</NavLink>
+              </li>
+            ))}
           </ul>
         </nav>
         <div className="admin-content">

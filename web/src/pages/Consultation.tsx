@@ -34,15 +34,21 @@ export default function ConsultationPage() {
   const serial = useRef(0);
 
   async function consult(insz: string, purpose: string, afterIntegration = false) {
-    setBusy(true); setInszError(undefined); setIntegrated(afterIntegration);
+    setBusy(true);
+    setInszError(undefined);
+    setIntegrated(afterIntegration);
     try {
       const answer = await post<ConsultAnswer>('/api/v1/consultations/dossier', { insz, purpose });
       setOutcome({ kind: 'answer', insz, purpose, answer, at: new Date().toISOString(), clusters: new Set(answer.clusters), serial: ++serial.current });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'notIntegrated') setOutcome({ kind: 'notIntegrated', insz, purpose });
-      else if (err instanceof ApiError && err.code === 'invalidInsz') { setInszError(t('consult.insz.error.checksum')); setOutcome({ kind: 'none' }); }
-      else setOutcome({ kind: 'error', error: err });
-    } finally { setBusy(false); }
+      else if (err instanceof ApiError && err.code === 'invalidInsz') {
+        setInszError(t('consult.insz.error.checksum'));
+        setOutcome({ kind: 'none' });
+      } else setOutcome({ kind: 'error', error: err });
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
@@ -50,16 +56,21 @@ export default function ConsultationPage() {
       <h1>{t('consult.title')}</h1>
       <p className="consult-intro muted">{t('consult.intro')}</p>
       <StartForm busy={busy} serverError={inszError} onConsult={(insz, purpose) => void consult(insz, purpose)} />
-      {busy && <p className="loading muted" role="status">{t('consult.consulting')}</p>}
-      {outcome.kind === 'error' && (outcome.error instanceof ApiError && outcome.error.code === 'noAuthorisation'
-        ? <Alert kind="warning">{t('consult.noAuthorisation')}</Alert>
-        : <ErrorAlert error={outcome.error} />)}
+      {busy && (
+        <p className="loading muted" role="status">
+          {t('consult.consulting')}
+        </p>
+      )}
+      {outcome.kind === 'error' &&
+        (outcome.error instanceof ApiError && outcome.error.code === 'noAuthorisation' ? (
+          <Alert kind="warning">{t('consult.noAuthorisation')}</Alert>
+        ) : (
+          <ErrorAlert error={outcome.error} />
+        ))}
       {outcome.kind === 'notIntegrated' && (
         <IntegrateOffer key={outcome.insz} insz={outcome.insz} onIntegrated={() => void consult(outcome.insz, outcome.purpose, true)} />
       )}
-      {outcome.kind === 'answer' && !outcome.answer.known && (
-        <Alert kind="info">{t('consult.unknown', { insz: formatInsz(outcome.insz) })}</Alert>
-      )}
+      {outcome.kind === 'answer' && !outcome.answer.known && <Alert kind="info">{t('consult.unknown', { insz: formatInsz(outcome.insz) })}</Alert>}
       {outcome.kind === 'answer' && outcome.answer.known && (
         <div className="consult-result">
           {integrated && <Alert kind="success">{t('consult.integrate.done')}</Alert>}

@@ -45,12 +45,20 @@ export default function DossierPage() {
     ]);
     if (mine !== generation.current) return; // a newer load answers instead
     // A failed reload keeps what the page showed; only a new person or moment starts empty.
-    if (dossier.status === 'fulfilled') { setDoc(dossier.value); setDocError(null); } else setDocError(dossier.reason);
+    if (dossier.status === 'fulfilled') {
+      setDoc(dossier.value);
+      setDocError(null);
+    } else setDocError(dossier.reason);
     if (history.status === 'fulfilled') setTimeline(history.value.items);
   }, [personId, asOf]);
 
-  useEffect(() => { setDoc(null); setDocError(null); }, [personId, asOf]);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    setDoc(null);
+    setDocError(null);
+  }, [personId, asOf]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   // Groups with records open at first; the user's choices survive reloads.
   useEffect(() => {
@@ -59,33 +67,69 @@ export default function DossierPage() {
   }, [doc, open]);
 
   const meta = useMemo(() => new Map<string, ResourceMeta>((resources ?? []).map((r) => [r.resource, r])), [resources]);
-  const lists = useMemo(() => [...new Set(['province', 'gender', 'nationality', 'residence_status', ...(resources ?? []).flatMap((r) => r.fields.map((f) => f.list).filter((l): l is string => !!l))])], [resources]);
+  const lists = useMemo(
+    () => [
+      ...new Set([
+        'province',
+        'gender',
+        'nationality',
+        'residence_status',
+        ...(resources ?? []).flatMap((r) => r.fields.map((f) => f.list).filter((l): l is string => !!l)),
+      ]),
+    ],
+    [resources],
+  );
   const codes = useCodeLabels(lists);
 
-  const value: DossierContextValue | null = useMemo(() => (doc && resources ? {
-    personId, doc, meta, readOnly: asOf !== null, refs, codes, me: user ? `user:${user.id}` : '', reload: load,
-  } : null), [doc, resources, personId, meta, asOf, refs, codes, user, load]);
+  const value: DossierContextValue | null = useMemo(
+    () =>
+      doc && resources
+        ? {
+            personId,
+            doc,
+            meta,
+            readOnly: asOf !== null,
+            refs,
+            codes,
+            me: user ? `user:${user.id}` : '',
+            reload: load,
+          }
+        : null,
+    [doc, resources, personId, meta, asOf, refs, codes, user, load],
+  );
 
   const setChoice = (c: AsOfChoice | null) => {
     const next = new URLSearchParams(params);
-    next.delete('asOf'); next.delete('time');
-    if (c) { next.set('asOf', c.date); if (c.time) next.set('time', c.time); }
+    next.delete('asOf');
+    next.delete('time');
+    if (c) {
+      next.set('asOf', c.date);
+      if (c.time) next.set('time', c.time);
+    }
     setParams(next);
   };
 
-  const moment = choice ? (choice.time ? t('dossier.asOf.at', { date: fmt.date(choice.date), time: choice.time }) : t('dossier.asOf.endOfDay', { date: fmt.date(choice.date) })) : '';
+  const moment = choice
+    ? choice.time
+      ? t('dossier.asOf.at', { date: fmt.date(choice.date), time: choice.time })
+      : t('dossier.asOf.endOfDay', { date: fmt.date(choice.date) })
+    : '';
   const unknownThen = asOf && docError instanceof ApiError && docError.status === 404;
 
   return (
     <div className="page dossier-page" {...(value ? { 'data-dossier-ready': '' } : {})}>
-      <p className="dossier-back"><Link to="/persons">← {t('dossier.backToSearch')}</Link></p>
+      <p className="dossier-back">
+        <Link to="/persons">← {t('dossier.backToSearch')}</Link>
+      </p>
       {choice && (
         <div className="alert alert-warning dossier-asof-banner" role="status">
           <div>
             <strong>{t('dossier.asOf.banner', { moment })}</strong>
             <div>{t('dossier.asOf.readOnly')}</div>
           </div>
-          <button type="button" className="button small" onClick={() => setChoice(null)}>{t('dossier.asOf.today')}</button>
+          <button type="button" className="button small" onClick={() => setChoice(null)}>
+            {t('dossier.asOf.today')}
+          </button>
         </div>
       )}
       {!value && !docError && <Loading />}
@@ -95,14 +139,20 @@ export default function DossierPage() {
         <DossierProvider value={value}>
           <PersonHeader />
           <section className="dossier-path-section" aria-labelledby="dossier-path-h">
-            <h2 id="dossier-path-h" className="visually-hidden">{t('dossier.path.title')}</h2>
+            <h2 id="dossier-path-h" className="visually-hidden">
+              {t('dossier.path.title')}
+            </h2>
             <PathTimeline />
           </section>
           <div className="dossier-layout">
             <div className="dossier-main">
               <div className="dossier-toolbar">
-                <button type="button" className="link-button" onClick={() => setOpen(Object.fromEntries(groupsOf(value.doc).map((g) => [g.id, true])))}>{t('dossier.expandAll')}</button>
-                <button type="button" className="link-button" onClick={() => setOpen(Object.fromEntries(groupsOf(value.doc).map((g) => [g.id, false])))}>{t('dossier.collapseAll')}</button>
+                <button type="button" className="link-button" onClick={() => setOpen(Object.fromEntries(groupsOf(value.doc).map((g) => [g.id, true])))}>
+                  {t('dossier.expandAll')}
+                </button>
+                <button type="button" className="link-button" onClick={() => setOpen(Object.fromEntries(groupsOf(value.doc).map((g) => [g.id, false])))}>
+                  {t('dossier.collapseAll')}
+                </button>
               </div>
               <Groups open={open ?? {}} setOpen={(id, v) => setOpen((o) => ({ ...(o ?? {}), [id]: v }))} />
             </div>
@@ -112,8 +162,8 @@ export default function DossierPage() {
             </aside>
           </div>
         </DossierProvider>
-      ) : unknownThen && (
-        <AsOfSwitch choice={choice} onChange={setChoice} />
+      ) : (
+        unknownThen && <AsOfSwitch choice={choice} onChange={setChoice} />
       )}
     </div>
   );

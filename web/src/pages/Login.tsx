@@ -4,7 +4,10 @@ import { Alert, ErrorAlert, Field } from '../components/forms.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 
-interface Methods { local: boolean; oidc: boolean }
+interface Methods {
+  local: boolean;
+  oidc: boolean;
+}
 
 export function LoginPage() {
   const { t } = useI18n();
@@ -14,13 +17,21 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [methods, setMethods] = useState<Methods | null>(null);
-  useEffect(() => { get<Methods>('/api/v1/session/methods').then(setMethods, () => {}); }, []);
+  useEffect(() => {
+    get<Methods>('/api/v1/session/methods').then(setMethods, () => {});
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    try { await login(username, password); } catch (err) { setError(err); } finally { setBusy(false); }
+    try {
+      await login(username, password);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
   const wrong = error instanceof ApiError && error.status === 401;
   return (
@@ -34,11 +45,23 @@ export function LoginPage() {
           {(p) => <input {...p} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />}
         </Field>
         <Field label={t('login.password')} required>
-          {(p) => <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => (
+            <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          )}
         </Field>
-        <div className="actions"><button type="submit" className="button" disabled={busy}>{t('login.submit')}</button></div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy}>
+            {t('login.submit')}
+          </button>
+        </div>
       </form>
-      {methods?.oidc && <p><a className="button secondary" href="/api/v1/session/oidc/start">{t('login.oidc', { name: 'OpenID Connect' })}</a></p>}
+      {methods?.oidc && (
+        <p>
+          <a className="button secondary" href="/api/v1/session/oidc/start">
+            {t('login.oidc', { name: 'OpenID Connect' })}
+          </a>
+        </p>
+      )}
     </div>
   );
 }

@@ -7,7 +7,16 @@ import { useCodeList } from '../data.ts';
 import { useFormat, useI18n } from '../i18n/index.tsx';
 import { formatInsz } from '../format.ts';
 
-export interface PersonSummary { id: string; insz: string; familyName: string; givenNames: string; birthDate: string | null; gender: string; nationality: string; municipality: string | null }
+export interface PersonSummary {
+  id: string;
+  insz: string;
+  familyName: string;
+  givenNames: string;
+  birthDate: string | null;
+  gender: string;
+  nationality: string;
+  municipality: string | null;
+}
 
 const EMPTY = { insz: '', familyName: '', givenNames: '', birthDate: '' };
 
@@ -22,10 +31,25 @@ export function SearchPage() {
 
   async function run(e: FormEvent) {
     e.preventDefault();
-    const body = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
-    if (!Object.keys(body).length) { setError(new ApiError({ title: '', status: 400, detail: t('search.atLeastOne') })); return; }
-    setBusy(true); setError(null);
-    try { setResult(await post<Page<PersonSummary>>('/api/v1/persons/search', { ...body, limit: 50 })); } catch (err) { setError(err); setResult(null); } finally { setBusy(false); }
+    const body = Object.fromEntries(
+      Object.entries(form)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([, v]) => v !== ''),
+    );
+    if (!Object.keys(body).length) {
+      setError(new ApiError({ title: '', status: 400, detail: t('search.atLeastOne') }));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await post<Page<PersonSummary>>('/api/v1/persons/search', { ...body, limit: 50 }));
+    } catch (err) {
+      setError(err);
+      setResult(null);
+    } finally {
+      setBusy(false);
+    }
   }
   const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
@@ -48,26 +72,45 @@ export function SearchPage() {
             {(p) => <input {...p} name="birthDate" type="date" value={form.birthDate} onChange={set('birthDate')} />}
           </Field>
         </div>
-        <div className="actions"><button type="submit" className="button" disabled={busy}>{t('search')}</button></div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy}>
+            {t('search')}
+          </button>
+        </div>
       </form>
       <ErrorAlert error={error} />
-      {result && (result.items.length === 0 ? <Alert kind="info">{t('search.none')}</Alert> : (
-        <table className="table">
-          <caption>{t('search.results', { count: result.items.length })}</caption>
-          <thead><tr><th scope="col">{t('search.name')}</th><th scope="col">{t('search.insz')}</th><th scope="col">{t('search.birthDate')}</th><th scope="col">{t('search.nationality')}</th><th scope="col">{t('search.municipality')}</th></tr></thead>
-          <tbody>
-            {result.items.map((p) => (
-              <tr key={p.id}>
-                <td><Link to={`/persons/${p.id}`}>{p.familyName}, {p.givenNames}</Link></td>
-                <td className="mono">{formatInsz(p.insz)}</td>
-                <td>{fmt.date(p.birthDate)}</td>
-                <td>{nationality.label(p.nationality)}</td>
-                <td>{p.municipality ?? '—'}</td>
+      {result &&
+        (result.items.length === 0 ? (
+          <Alert kind="info">{t('search.none')}</Alert>
+        ) : (
+          <table className="table">
+            <caption>{t('search.results', { count: result.items.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('search.name')}</th>
+                <th scope="col">{t('search.insz')}</th>
+                <th scope="col">{t('search.birthDate')}</th>
+                <th scope="col">{t('search.nationality')}</th>
+                <th scope="col">{t('search.municipality')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ))}
+            </thead>
+            <tbody>
+              {result.items.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/persons/${p.id}`}>
+                      {p.familyName}, {p.givenNames}
+                    </Link>
+                  </td>
+                  <td className="mono">{formatInsz(p.insz)}</td>
+                  <td>{fmt.date(p.birthDate)}</td>
+                  <td>{nationality.label(p.nationality)}</td>
+                  <td>{p.municipality ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
     </div>
   );
 }

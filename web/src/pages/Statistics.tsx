@@ -11,7 +11,10 @@ import { useFormat, useI18n } from '../i18n/index.tsx';
 import { StackedBars } from './statistics/BarChart.tsx';
 import './statistics/statistics.css';
 
-interface Cell { exchanges: number; dossiers: number }
+interface Cell {
+  exchanges: number;
+  dossiers: number;
+}
 interface Report {
   months: string[];
   partners: { organisationId: string; name: string; kind: string; total: Cell; byMonth: Record<string, Cell> }[];
@@ -42,16 +45,28 @@ export default function StatisticsPage() {
 
   async function load(e?: FormEvent) {
     e?.preventDefault();
-    setBusy(true); setError(null);
+    setBusy(true);
+    setError(null);
     try {
-      setReport(await post<Report>('/api/v1/statistics/exchanges', { from: form.from, to: form.to, ...(form.partnerKind ? { partnerKind: form.partnerKind } : {}) }));
-    } catch (err) { setError(err); } finally { setBusy(false); }
+      setReport(
+        await post<Report>('/api/v1/statistics/exchanges', { from: form.from, to: form.to, ...(form.partnerKind ? { partnerKind: form.partnerKind } : {}) }),
+      );
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
-  useEffect(() => { void load(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    void load();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const monthLabel = useMemo(() => new Intl.DateTimeFormat(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' }), [locale]);
   const label = (m: string) => monthLabel.format(new Date(`${m}-15T00:00:00Z`));
-  const series = useMemo(() => (report?.partners ?? []).map((p) => ({ label: p.name, values: report!.months.map((m) => p.byMonth[m]?.[measure] ?? 0) })), [report, measure]);
+  const series = useMemo(
+    () => (report?.partners ?? []).map((p) => ({ label: p.name, values: report!.months.map((m) => p.byMonth[m]?.[measure] ?? 0) })),
+    [report, measure],
+  );
   const labels = useMemo(() => (report?.months ?? []).map(label), [report, monthLabel]); // eslint-disable-line react-hooks/exhaustive-deps
   const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   const cell = (c: Cell | undefined) => (c ? t('stats.cell', { exchanges: fmt.number(c.exchanges), dossiers: fmt.number(c.dossiers) }) : '—');
@@ -62,61 +77,134 @@ export default function StatisticsPage() {
       <p className="muted intro">{t('stats.exchanges.intro')}</p>
       <form className="form" onSubmit={load} noValidate>
         <div className="form-row">
-          <Field label={t('stats.from')} error={fieldErrors.from} required>{(p) => <input {...p} type="month" name="from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />}</Field>
-          <Field label={t('stats.to')} error={fieldErrors.to} required>{(p) => <input {...p} type="month" name="to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}</Field>
+          <Field label={t('stats.from')} error={fieldErrors.from} required>
+            {(p) => <input {...p} type="month" name="from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />}
+          </Field>
+          <Field label={t('stats.to')} error={fieldErrors.to} required>
+            {(p) => <input {...p} type="month" name="to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
+          </Field>
           <Field label={t('stats.partnerKind')} error={fieldErrors.partnerKind}>
             {(p) => (
               <select {...p} name="partnerKind" value={form.partnerKind} onChange={(e) => setForm({ ...form, partnerKind: e.target.value })}>
                 <option value="">{t('stats.allKinds')}</option>
-                {kinds.entries.map((k) => <option key={k.code} value={k.code}>{kinds.label(k.code)}</option>)}
+                {kinds.entries.map((k) => (
+                  <option key={k.code} value={k.code}>
+                    {kinds.label(k.code)}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
-          <div className="actions"><button type="submit" className="button" disabled={busy}>{t('stats.show')}</button></div>
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy}>
+              {t('stats.show')}
+            </button>
+          </div>
         </div>
       </form>
       <ErrorAlert error={error} />
       {busy && !report && <Loading />}
-      {report && (report.total.exchanges === 0 ? <Alert kind="info">{t('stats.none')}</Alert> : (
-        <>
-          <fieldset className="measure">
-            <legend>{t('stats.measure')}</legend>
-            {(['exchanges', 'dossiers'] as const).map((m) => (
-              <label key={m} className="checkbox"><input type="radio" name="measure" value={m} checked={measure === m} onChange={() => setMeasure(m)} /> {t(`stats.measure.${m}`)}</label>
-            ))}
-          </fieldset>
-          <StackedBars labels={labels} series={series} locale={locale} label={t('stats.chart', { measure: t(`stats.measure.${measure}`) })} />
-          <div className="table-scroll">
-            <table className="table stats-table">
-              <caption>{t('stats.table')}</caption>
-              <thead>
-                <tr><th scope="col">{t('stats.month')}</th>{report.partners.map((p) => <th scope="col" key={p.organisationId}>{p.name}</th>)}<th scope="col">{t('stats.total')}</th></tr>
-              </thead>
-              <tbody>
-                {report.months.map((m) => (
-                  <tr key={m}><th scope="row">{label(m)}</th>{report.partners.map((p) => <td key={p.organisationId} className="num">{cell(p.byMonth[m])}</td>)}<td className="num">{cell(report.totalByMonth[m])}</td></tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr><th scope="row">{t('stats.total')}</th>{report.partners.map((p) => <td key={p.organisationId} className="num">{cell(p.total)}</td>)}<td className="num"><strong>{cell(report.total)}</strong></td></tr>
-              </tfoot>
-            </table>
-          </div>
-          {report.refused > 0 && <p className="muted">{t('stats.refused', { count: fmt.number(report.refused) })}</p>}
-          <div className="stats-split">
-            <table className="table">
-              <caption>{t('stats.byPurpose')}</caption>
-              <thead><tr><th scope="col">{t('stats.purpose')}</th><th scope="col">{t('stats.exchanges')}</th><th scope="col">{t('stats.dossiers')}</th></tr></thead>
-              <tbody>{report.byPurpose.map((r) => <tr key={r.purpose ?? '-'}><th scope="row">{r.purpose ? purposes.label(r.purpose) : t('stats.noPurpose')}</th><td className="num">{fmt.number(r.exchanges)}</td><td className="num">{fmt.number(r.dossiers)}</td></tr>)}</tbody>
-            </table>
-            <table className="table">
-              <caption>{t('stats.byCluster')}</caption>
-              <thead><tr><th scope="col">{t('stats.cluster')}</th><th scope="col">{t('stats.exchanges')}</th><th scope="col">{t('stats.dossiers')}</th></tr></thead>
-              <tbody>{report.byCluster.map((r) => <tr key={r.cluster}><th scope="row" className="mono">{r.cluster}</th><td className="num">{fmt.number(r.exchanges)}</td><td className="num">{fmt.number(r.dossiers)}</td></tr>)}</tbody>
-            </table>
-          </div>
-        </>
-      ))}
+      {report &&
+        (report.total.exchanges === 0 ? (
+          <Alert kind="info">{t('stats.none')}</Alert>
+        ) : (
+          <>
+            <fieldset className="measure">
+              <legend>{t('stats.measure')}</legend>
+              {(['exchanges', 'dossiers'] as const).map((m) => (
+                <label key={m} className="checkbox">
+                  <input type="radio" name="measure" value={m} checked={measure === m} onChange={() => setMeasure(m)} /> {t(`stats.measure.${m}`)}
+                </label>
+              ))}
+            </fieldset>
+            <StackedBars labels={labels} series={series} locale={locale} label={t('stats.chart', { measure: t(`stats.measure.${measure}`) })} />
+            <div className="table-scroll">
+              <table className="table stats-table">
+                <caption>{t('stats.table')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('stats.month')}</th>
+                    {report.partners.map((p) => (
+                      <th scope="col" key={p.organisationId}>
+                        {p.name}
+                      </th>
+                    ))}
+                    <th scope="col">{t('stats.total')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.months.map((m) => (
+                    <tr key={m}>
+                      <th scope="row">{label(m)}</th>
+                      {report.partners.map((p) => (
+                        <td key={p.organisationId} className="num">
+                          {cell(p.byMonth[m])}
+                        </td>
+                      ))}
+                      <td className="num">{cell(report.totalByMonth[m])}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">{t('stats.total')}</th>
+                    {report.partners.map((p) => (
+                      <td key={p.organisationId} className="num">
+                        {cell(p.total)}
+                      </td>
+                    ))}
+                    <td className="num">
+                      <strong>{cell(report.total)}</strong>
+                    </td>
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+            {report.refused > 0 && <p className="muted">{t('stats.refused', { count: fmt.number(report.refused) })}</p>}
+            <div className="stats-split">
+              <table className="table">
+                <caption>{t('stats.byPurpose')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('stats.purpose')}</th>
+                    <th scope="col">{t('stats.exchanges')}</th>
+                    <th scope="col">{t('stats.dossiers')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.byPurpose.map((r) => (
+                    <tr key={r.purpose ?? '-'}>
+                      <th scope="row">{r.purpose ? purposes.label(r.purpose) : t('stats.noPurpose')}</th>
+                      <td className="num">{fmt.number(r.exchanges)}</td>
+                      <td className="num">{fmt.number(r.dossiers)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <table className="table">
+                <caption>{t('stats.byCluster')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('stats.cluster')}</th>
+                    <th scope="col">{t('stats.exchanges')}</th>
+                    <th scope="col">{t('stats.dossiers')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.byCluster.map((r) => (
+                    <tr key={r.cluster}>
+                      <th scope="row" className="mono">
+                        {r.cluster}
+                      </th>
+                      <td className="num">{fmt.number(r.exchanges)}</td>
+                      <td className="num">{fmt.number(r.dossiers)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ))}
     </div>
   );
 }

@@ -39,17 +39,44 @@ export default function WorklistPage() {
       <p className="muted">{t('worklist.intro')}</p>
       <div className="worklist-tabs" role="tablist" aria-label={t('worklist.tabs')} onKeyDown={onKey}>
         {TABS.map((name) => (
-          <button key={name} ref={(el) => { tabRefs.current[name] = el; }} type="button" role="tab" id={`${id}-${name}`} aria-controls={`${id}-${name}-panel`}
-            aria-selected={tab === name} tabIndex={tab === name ? 0 : -1} className="worklist-tab" onClick={() => setTab(name)}>
+          <button
+            key={name}
+            ref={(el) => {
+              tabRefs.current[name] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${id}-${name}`}
+            aria-controls={`${id}-${name}-panel`}
+            aria-selected={tab === name}
+            tabIndex={tab === name ? 0 : -1}
+            className="worklist-tab"
+            onClick={() => setTab(name)}
+          >
             {t(name === 'referrals' ? 'worklist.tab.referrals' : 'worklist.tab.appointments', { count: counts[name] })}
           </button>
         ))}
-        <button type="button" className="button secondary small worklist-refresh" onClick={() => { void referrals.load(); void appointments.load(); }}>{t('worklist.refresh')}</button>
+        <button
+          type="button"
+          className="button secondary small worklist-refresh"
+          onClick={() => {
+            void referrals.load();
+            void appointments.load();
+          }}
+        >
+          {t('worklist.refresh')}
+        </button>
       </div>
       <section role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="worklist-panel">
-        {current.error ? <ErrorAlert error={current.error} /> : current.items === null ? <Loading /> : tab === 'referrals'
-          ? <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
-          : <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />}
+        {current.error ? (
+          <ErrorAlert error={current.error} />
+        ) : current.items === null ? (
+          <Loading />
+        ) : tab === 'referrals' ? (
+          <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
+        ) : (
+          <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />
+        )}
       </section>
     </div>
   );

@@ -12,8 +12,23 @@ import { useI18n } from '../../i18n/index.tsx';
 import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, dayToIso, downloadPost, useMomentFormat } from './lib.ts';
 
-interface AccessLine { at: string; actor: string; actorKind: string; organisation: string | null; purpose: string | null; action: string; clusters: string[]; result: string; requestId: string | null }
-interface Report { generatedAt: string; from: string | null; to: string | null; items: AccessLine[] }
+interface AccessLine {
+  at: string;
+  actor: string;
+  actorKind: string;
+  organisation: string | null;
+  purpose: string | null;
+  action: string;
+  clusters: string[];
+  result: string;
+  requestId: string | null;
+}
+interface Report {
+  generatedAt: string;
+  from: string | null;
+  to: string | null;
+  items: AccessLine[];
+}
 
 export function AccessReport() {
   const { t } = useI18n();
@@ -30,19 +45,30 @@ export function AccessReport() {
 
   async function run(e: FormEvent) {
     e.preventDefault();
-    setWorking('report'); setError(null);
+    setWorking('report');
+    setError(null);
     try {
       const body = bodyOf();
       setReport({ body, report: await post<Report>('/api/v1/audit/personReport', body) });
-    } catch (err) { setError(err); setReport(null); } finally { setWorking(null); }
+    } catch (err) {
+      setError(err);
+      setReport(null);
+    } finally {
+      setWorking(null);
+    }
   }
 
   async function download(kind: 'csv' | 'pdf') {
     if (!report) return;
-    setWorking(kind); setError(null);
+    setWorking(kind);
+    setError(null);
     try {
       await downloadPost('/api/v1/audit/personReport', report.body, kind === 'csv' ? 'text/csv' : 'application/pdf', `raadplegingen.${kind}`);
-    } catch (err) { setError(err); } finally { setWorking(null); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setWorking(null);
+    }
   }
 
   const errors = fieldErrorsOf(error, t);
@@ -53,7 +79,9 @@ export function AccessReport() {
       <form className="form" onSubmit={run} noValidate aria-label={t('admin.report.title')}>
         <div className="form-row">
           <Field label={t('admin.insz')} hint={t('admin.inszHint')} required error={errors.insz}>
-            {(p) => <input {...p} name="insz" inputMode="numeric" autoComplete="off" value={form.insz} onChange={(e) => setForm({ ...form, insz: e.target.value })} />}
+            {(p) => (
+              <input {...p} name="insz" inputMode="numeric" autoComplete="off" value={form.insz} onChange={(e) => setForm({ ...form, insz: e.target.value })} />
+            )}
           </Field>
           <Field label={t('admin.report.from')} error={errors.from}>
             {(p) => <input {...p} name="from" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />}
@@ -62,40 +90,76 @@ export function AccessReport() {
             {(p) => <input {...p} name="to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
           </Field>
         </div>
-        <div className="actions"><button type="submit" className="button" disabled={working !== null}>{t('admin.report.make')}</button></div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={working !== null}>
+            {t('admin.report.make')}
+          </button>
+        </div>
       </form>
       <ErrorAlert error={error} />
       {/* The server answers in one go: no percentage to show, only that it is working. */}
-      {working && <div className="admin-working"><Loading /><p className="muted">{t(working === 'report' ? 'admin.report.working' : 'admin.report.downloading', { format: working.toUpperCase() })}</p></div>}
+      {working && (
+        <div className="admin-working">
+          <Loading />
+          <p className="muted">{t(working === 'report' ? 'admin.report.working' : 'admin.report.downloading', { format: working.toUpperCase() })}</p>
+        </div>
+      )}
       {report && (
         <section aria-labelledby="admin-report-result" className="admin-subsection">
           <h3 id="admin-report-result">{t('admin.report.resultTitle', { insz: formatInsz(report.body.insz ?? '') })}</h3>
           <p className="muted">{t('admin.report.generatedAt', { at: moment(report.report.generatedAt) })}</p>
           <div className="actions">
-            <button type="button" className="button secondary" onClick={() => void download('csv')} disabled={working !== null}>{t('admin.report.csv')}</button>
-            <button type="button" className="button secondary" onClick={() => void download('pdf')} disabled={working !== null}>{t('admin.report.pdf')}</button>
+            <button type="button" className="button secondary" onClick={() => void download('csv')} disabled={working !== null}>
+              {t('admin.report.csv')}
+            </button>
+            <button type="button" className="button secondary" onClick={() => void download('pdf')} disabled={working !== null}>
+              {t('admin.report.pdf')}
+            </button>
           </div>
-          {report.report.items.length === 0 ? <Alert kind="info">{t('admin.report.none')}</Alert> : (
+          {report.report.items.length === 0 ? (
+            <Alert kind="info">{t('admin.report.none')}</Alert>
+          ) : (
             <div className="admin-table-wrap">
               <table className="table admin-table">
                 <caption>{t(report.report.items.length === 1 ? 'admin.report.countOne' : 'admin.report.count', { count: report.report.items.length })}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{t('admin.audit.moment')}</th><th scope="col">{t('admin.report.who')}</th><th scope="col">{t('admin.audit.organisation')}</th>
-                    <th scope="col">{t('admin.audit.purpose')}</th><th scope="col">{t('admin.audit.action')}</th><th scope="col">{t('admin.audit.clusters')}</th>
+                    <th scope="col">{t('admin.audit.moment')}</th>
+                    <th scope="col">{t('admin.report.who')}</th>
+                    <th scope="col">{t('admin.audit.organisation')}</th>
+                    <th scope="col">{t('admin.audit.purpose')}</th>
+                    <th scope="col">{t('admin.audit.action')}</th>
+                    <th scope="col">{t('admin.audit.clusters')}</th>
                     <th scope="col">{t('admin.audit.result')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {report.report.items.map((l, i) => (
                     <tr key={`${l.at}-${i}`}>
-                      <th scope="row" className="admin-nowrap">{moment(l.at)}</th>
-                      <td>{l.actor}<div className="muted admin-small">{t(l.actorKind === 'partner' ? 'admin.audit.kindPartner' : l.actorKind === 'system' ? 'admin.audit.kindSystem' : 'admin.audit.kindStaff')}</div></td>
+                      <th scope="row" className="admin-nowrap">
+                        {moment(l.at)}
+                      </th>
+                      <td>
+                        {l.actor}
+                        <div className="muted admin-small">
+                          {t(
+                            l.actorKind === 'partner'
+                              ? 'admin.audit.kindPartner'
+                              : l.actorKind === 'system'
+                                ? 'admin.audit.kindSystem'
+                                : 'admin.audit.kindStaff',
+                          )}
+                        </div>
+                      </td>
                       <td>{l.organisation ?? '—'}</td>
                       <td>{l.purpose ?? '—'}</td>
                       <td className="mono">{l.action}</td>
                       <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
-                      <td><span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>{t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}</span></td>
+                      <td>
+                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>
+                          {t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}
+                        </span>
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -11,26 +11,74 @@ import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, localMomentToIso, useMomentFormat, useOrganisations } from './lib.ts';
 
 export interface AuditLine {
-  id: number; lane: number; seq: number; at: string; actorId: string; actorKind: string; organisationId: string | null; purpose: string | null; action: string;
-  personId: string | null; clusters: string[]; result: 'allowed' | 'denied'; requestId: string | null;
+  id: number;
+  lane: number;
+  seq: number;
+  at: string;
+  actorId: string;
+  actorKind: string;
+  organisationId: string | null;
+  purpose: string | null;
+  action: string;
+  personId: string | null;
+  clusters: string[];
+  result: 'allowed' | 'denied';
+  requestId: string | null;
 }
 
 /** Actions that are common in the trail, offered as suggestions; any other can be typed. */
 const ACTIONS = [
-  'dossier.read', 'dossier.timeline', 'persons.search', 'persons.read', 'persons.create', 'persons.update', 'exchange.consult', 'exchange.consultAsOf',
-  'exchange.appointments', 'integrations.declare', 'integrations.end', 'integrations.search', 'session.login', 'session.logout', 'oauth.token',
-  'users.create', 'users.update', 'partnerClients.create', 'partnerClients.rotateSecret', 'partnerClients.update', 'authorisations.create',
-  'authorisations.update', 'audit.search', 'audit.personReport', 'users.*', 'partnerClients.*', 'exchange.*',
+  'dossier.read',
+  'dossier.timeline',
+  'persons.search',
+  'persons.read',
+  'persons.create',
+  'persons.update',
+  'exchange.consult',
+  'exchange.consultAsOf',
+  'exchange.appointments',
+  'integrations.declare',
+  'integrations.end',
+  'integrations.search',
+  'session.login',
+  'session.logout',
+  'oauth.token',
+  'users.create',
+  'users.update',
+  'partnerClients.create',
+  'partnerClients.rotateSecret',
+  'partnerClients.update',
+  'authorisations.create',
+  'authorisations.update',
+  'audit.search',
+  'audit.personReport',
+  'users.*',
+  'partnerClients.*',
+  'exchange.*',
 ];
 
 const PAGE = 100;
-interface Form { from: string; to: string; actorId: string; organisationId: string; action: string; result: string; insz: string }
+interface Form {
+  from: string;
+  to: string;
+  actorId: string;
+  organisationId: string;
+  action: string;
+  result: string;
+  insz: string;
+}
 const EMPTY: Form = { from: '', to: '', actorId: '', organisationId: '', action: '', result: '', insz: '' };
 
 function bodyOf(f: Form): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    from: localMomentToIso(f.from), to: localMomentToIso(f.to), actorId: f.actorId.trim() || undefined, organisationId: f.organisationId || undefined,
-    action: f.action.trim() || undefined, result: f.result || undefined, insz: f.insz.replace(/[\s.-]/g, '') || undefined, limit: PAGE,
+    from: localMomentToIso(f.from),
+    to: localMomentToIso(f.to),
+    actorId: f.actorId.trim() || undefined,
+    organisationId: f.organisationId || undefined,
+    action: f.action.trim() || undefined,
+    result: f.result || undefined,
+    insz: f.insz.replace(/[\s.-]/g, '') || undefined,
+    limit: PAGE,
   };
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
@@ -39,7 +87,15 @@ function bodyOf(f: Form): Record<string, unknown> {
 function ShortId({ id }: { id: string }) {
   const [prefix, rest] = id.includes(':') ? [id.slice(0, id.indexOf(':') + 1), id.slice(id.indexOf(':') + 1)] : ['', id];
   if (rest.length <= 12) return <span className="mono">{id}</span>;
-  return <span className="mono" title={id}><span aria-hidden="true">{prefix}{rest.slice(0, 8)}…</span><span className="visually-hidden">{id}</span></span>;
+  return (
+    <span className="mono" title={id}>
+      <span aria-hidden="true">
+        {prefix}
+        {rest.slice(0, 8)}…
+      </span>
+      <span className="visually-hidden">{id}</span>
+    </span>
+  );
 }
 
 export function AuditSearch() {
@@ -52,25 +108,42 @@ export function AuditSearch() {
   const [busy, setBusy] = useState(false);
 
   async function search(f: Form) {
-    setBusy(true); setError(null);
+    setBusy(true);
+    setError(null);
     try {
       const body = bodyOf(f);
       const page = await post<{ items: AuditLine[]; next: string | null }>('/api/v1/audit/search', body);
       setResult({ body, ...page });
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   async function more() {
     if (!result?.next) return;
-    setBusy(true); setError(null);
+    setBusy(true);
+    setError(null);
     try {
       const page = await post<{ items: AuditLine[]; next: string | null }>('/api/v1/audit/search', { ...result.body, cursor: result.next });
       setResult({ body: result.body, items: [...result.items, ...page.items], next: page.next });
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
-  const run = (e: FormEvent) => { e.preventDefault(); void search(form); };
-  const byActor = (actorId: string) => { const f = { ...form, actorId }; setForm(f); void search(f); };
+  const run = (e: FormEvent) => {
+    e.preventDefault();
+    void search(form);
+  };
+  const byActor = (actorId: string) => {
+    const f = { ...form, actorId };
+    setForm(f);
+    void search(f);
+  };
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
   const errors = fieldErrorsOf(error, t);
 
@@ -87,7 +160,9 @@ export function AuditSearch() {
             {(p) => <input {...p} name="to" type="datetime-local" step={1} value={form.to} onChange={set('to')} />}
           </Field>
           <Field label={t('admin.audit.action')} hint={t('admin.audit.actionHint')} error={errors.action}>
-            {(p) => <input {...p} name="action" list="admin-audit-actions" autoComplete="off" spellCheck={false} value={form.action} onChange={set('action')} />}
+            {(p) => (
+              <input {...p} name="action" list="admin-audit-actions" autoComplete="off" spellCheck={false} value={form.action} onChange={set('action')} />
+            )}
           </Field>
           <Field label={t('admin.audit.result')} error={errors.result}>
             {(p) => (
@@ -105,7 +180,11 @@ export function AuditSearch() {
             {(p) => (
               <select {...p} name="organisationId" value={form.organisationId} onChange={set('organisationId')}>
                 <option value="">{t('admin.filter.all')}</option>
-                {orgs.list.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+                {orgs.list.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -113,50 +192,111 @@ export function AuditSearch() {
             {(p) => <input {...p} name="insz" inputMode="numeric" autoComplete="off" value={form.insz} onChange={set('insz')} />}
           </Field>
         </div>
-        <datalist id="admin-audit-actions">{ACTIONS.map((a) => <option key={a} value={a} />)}</datalist>
+        <datalist id="admin-audit-actions">
+          {ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <div className="actions">
-          <button type="submit" className="button" disabled={busy}>{t('search')}</button>
-          <button type="button" className="button secondary" onClick={() => { setForm(EMPTY); setResult(null); setError(null); }}>{t('admin.filter.clear')}</button>
+          <button type="submit" className="button" disabled={busy}>
+            {t('search')}
+          </button>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              setForm(EMPTY);
+              setResult(null);
+              setError(null);
+            }}
+          >
+            {t('admin.filter.clear')}
+          </button>
         </div>
       </form>
       <ErrorAlert error={error} />
       {busy && <Loading />}
-      {result && (result.items.length === 0 ? <Alert kind="info">{t('admin.audit.none')}</Alert> : (
-        <>
-          <div className="admin-table-wrap">
-            <table className="table admin-table admin-audit-table">
-              <caption>{t(result.next ? 'admin.audit.countMore' : result.items.length === 1 ? 'admin.audit.countOne' : 'admin.audit.count', { count: result.items.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.audit.moment')}</th><th scope="col">{t('admin.audit.actor')}</th><th scope="col">{t('admin.audit.organisation')}</th>
-                  <th scope="col">{t('admin.audit.action')}</th><th scope="col">{t('admin.audit.person')}</th><th scope="col">{t('admin.audit.clusters')}</th>
-                  <th scope="col">{t('admin.audit.result')}</th><th scope="col">{t('admin.audit.request')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.items.map((l) => (
-                  <tr key={l.id}>
-                    <th scope="row" className="admin-nowrap">{moment(l.at)}<div className="muted admin-small">#{l.id}</div></th>
-                    <td>
-                      <button type="button" className="link-button admin-id-button" onClick={() => byActor(l.actorId)} aria-label={t('admin.audit.filterActor', { actor: l.actorId })}>
-                        <ShortId id={l.actorId} />
-                      </button>
-                      <div className="muted admin-small">{t(l.actorKind === 'partner' ? 'admin.audit.kindPartner' : l.actorKind === 'system' ? 'admin.audit.kindSystem' : 'admin.audit.kindStaff')}</div>
-                    </td>
-                    <td>{l.organisationId ? orgs.name(l.organisationId) : '—'}</td>
-                    <td><span className="mono">{l.action}</span>{l.purpose ? <div className="muted admin-small">{t('admin.audit.purpose')}: {l.purpose}</div> : null}</td>
-                    <td>{l.personId ? <ShortId id={l.personId} /> : '—'}</td>
-                    <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
-                    <td><span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>{t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}</span></td>
-                    <td>{l.requestId ? <ShortId id={l.requestId} /> : '—'}</td>
+      {result &&
+        (result.items.length === 0 ? (
+          <Alert kind="info">{t('admin.audit.none')}</Alert>
+        ) : (
+          <>
+            <div className="admin-table-wrap">
+              <table className="table admin-table admin-audit-table">
+                <caption>
+                  {t(result.next ? 'admin.audit.countMore' : result.items.length === 1 ? 'admin.audit.countOne' : 'admin.audit.count', {
+                    count: result.items.length,
+                  })}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.audit.moment')}</th>
+                    <th scope="col">{t('admin.audit.actor')}</th>
+                    <th scope="col">{t('admin.audit.organisation')}</th>
+                    <th scope="col">{t('admin.audit.action')}</th>
+                    <th scope="col">{t('admin.audit.person')}</th>
+                    <th scope="col">{t('admin.audit.clusters')}</th>
+                    <th scope="col">{t('admin.audit.result')}</th>
+                    <th scope="col">{t('admin.audit.request')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {result.next && <div className="actions"><button type="button" className="button secondary" onClick={() => void more()} disabled={busy}>{t('admin.audit.more', { count: PAGE })}</button></div>}
-        </>
-      ))}
+                </thead>
+                <tbody>
+                  {result.items.map((l) => (
+                    <tr key={l.id}>
+                      <th scope="row" className="admin-nowrap">
+                        {moment(l.at)}
+                        <div className="muted admin-small">#{l.id}</div>
+                      </th>
+                      <td>
+                        <button
+                          type="button"
+                          className="link-button admin-id-button"
+                          onClick={() => byActor(l.actorId)}
+                          aria-label={t('admin.audit.filterActor', { actor: l.actorId })}
+                        >
+                          <ShortId id={l.actorId} />
+                        </button>
+                        <div className="muted admin-small">
+                          {t(
+                            l.actorKind === 'partner'
+                              ? 'admin.audit.kindPartner'
+                              : l.actorKind === 'system'
+                                ? 'admin.audit.kindSystem'
+                                : 'admin.audit.kindStaff',
+                          )}
+                        </div>
+                      </td>
+                      <td>{l.organisationId ? orgs.name(l.organisationId) : '—'}</td>
+                      <td>
+                        <span className="mono">{l.action}</span>
+                        {l.purpose ? (
+                          <div className="muted admin-small">
+                            {t('admin.audit.purpose')}: {l.purpose}
+                          </div>
+                        ) : null}
+                      </td>
+                      <td>{l.personId ? <ShortId id={l.personId} /> : '—'}</td>
+                      <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
+                      <td>
+                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>
+                          {t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}
+                        </span>
+                      </td>
+                      <td>{l.requestId ? <ShortId id={l.requestId} /> : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {result.next && (
+              <div className="actions">
+                <button type="button" className="button secondary" onClick={() => void more()} disabled={busy}>
+                  {t('admin.audit.more', { count: PAGE })}
+                </button>
+              </div>
+            )}
+          </>
+        ))}
     </section>
   );
 }

@@ -13,9 +13,22 @@ import { CLUSTERS, clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, rebase, splitList, useLoad, useOrganisations } from './lib.ts';
 
 interface Authorisation {
-  id: string; partnerOrganisationId: string | null; partnerKind: string | null; purpose: string; clusters: string[]; legalBasis: string;
-  reference: string | null; startsOn: string; endsOn: string | null; capacityCodes: string[]; description: string | null;
-  version: number; recordedAt: string; recordedBy: string; supersededAt?: string; supersededBy?: string;
+  id: string;
+  partnerOrganisationId: string | null;
+  partnerKind: string | null;
+  purpose: string;
+  clusters: string[];
+  legalBasis: string;
+  reference: string | null;
+  startsOn: string;
+  endsOn: string | null;
+  capacityCodes: string[];
+  description: string | null;
+  version: number;
+  recordedAt: string;
+  recordedBy: string;
+  supersededAt?: string;
+  supersededBy?: string;
 }
 
 export function Authorisations() {
@@ -52,13 +65,21 @@ function AuthorisationList() {
     <section aria-labelledby="admin-auth-title">
       <h2 id="admin-auth-title">{t('admin.auth.title')}</h2>
       <p className="muted admin-intro">{t('admin.auth.intro')}</p>
-      <div className="actions admin-toolbar"><Link className="button" to="new">{t('admin.auth.new')}</Link></div>
+      <div className="actions admin-toolbar">
+        <Link className="button" to="new">
+          {t('admin.auth.new')}
+        </Link>
+      </div>
       <div className="admin-filters" role="search" aria-label={t('admin.filters')}>
         <Field label={t('admin.auth.partnerOrganisation')}>
           {(p) => (
             <select {...p} value={filter.partnerOrganisationId} onChange={(e) => setFilter({ ...filter, partnerOrganisationId: e.target.value })}>
               <option value="">{t('admin.filter.all')}</option>
-              {orgs.list.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              {orgs.list.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -66,7 +87,11 @@ function AuthorisationList() {
           {(p) => (
             <select {...p} value={filter.partnerKind} onChange={(e) => setFilter({ ...filter, partnerKind: e.target.value })}>
               <option value="">{t('admin.filter.all')}</option>
-              {kindEntries.map((k) => <option key={k.code} value={k.code}>{kinds.label(k.code)}</option>)}
+              {kindEntries.map((k) => (
+                <option key={k.code} value={k.code}>
+                  {kinds.label(k.code)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -75,25 +100,46 @@ function AuthorisationList() {
         </Field>
       </div>
       <ErrorAlert error={list.error} />
-      {!list.data ? (list.loading ? <Loading /> : null) : list.data.length === 0 ? <p className="empty">{t('admin.auth.none')}</p> : (
+      {!list.data ? (
+        list.loading ? (
+          <Loading />
+        ) : null
+      ) : list.data.length === 0 ? (
+        <p className="empty">{t('admin.auth.none')}</p>
+      ) : (
         <div className="admin-table-wrap">
           <table className="table admin-table">
             <caption>{t(list.data.length === 1 ? 'admin.auth.countOne' : 'admin.auth.count', { count: list.data.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.auth.partner')}</th><th scope="col">{t('admin.auth.purpose')}</th><th scope="col">{t('admin.auth.clusters')}</th>
-                <th scope="col">{t('admin.auth.legalBasis')}</th><th scope="col">{t('admin.auth.period')}</th><th scope="col">{t('admin.auth.capacityCodes')}</th>
+                <th scope="col">{t('admin.auth.partner')}</th>
+                <th scope="col">{t('admin.auth.purpose')}</th>
+                <th scope="col">{t('admin.auth.clusters')}</th>
+                <th scope="col">{t('admin.auth.legalBasis')}</th>
+                <th scope="col">{t('admin.auth.period')}</th>
+                <th scope="col">{t('admin.auth.capacityCodes')}</th>
                 <th scope="col">{t('admin.version')}</th>
               </tr>
             </thead>
             <tbody>
               {list.data.map((a) => (
                 <tr key={a.id}>
-                  <th scope="row"><Link to={a.id} aria-label={t('admin.auth.openOf', { partner: partner(a), purpose: purposes.label(a.purpose) })}>{partner(a)}</Link></th>
+                  <th scope="row">
+                    <Link to={a.id} aria-label={t('admin.auth.openOf', { partner: partner(a), purpose: purposes.label(a.purpose) })}>
+                      {partner(a)}
+                    </Link>
+                  </th>
                   <td>{purposes.label(a.purpose)}</td>
-                  <td><ClusterList clusters={a.clusters} /></td>
-                  <td className="admin-clip"><div className="admin-clamp">{a.legalBasis}</div>{a.reference ? <div className="muted admin-small">{a.reference}</div> : null}</td>
-                  <td className="admin-nowrap">{fmt.date(a.startsOn)} – {a.endsOn ? fmt.date(a.endsOn) : t('admin.auth.open')}</td>
+                  <td>
+                    <ClusterList clusters={a.clusters} />
+                  </td>
+                  <td className="admin-clip">
+                    <div className="admin-clamp">{a.legalBasis}</div>
+                    {a.reference ? <div className="muted admin-small">{a.reference}</div> : null}
+                  </td>
+                  <td className="admin-nowrap">
+                    {fmt.date(a.startsOn)} – {a.endsOn ? fmt.date(a.endsOn) : t('admin.auth.open')}
+                  </td>
                   <td>{a.capacityCodes.length ? a.capacityCodes.join(', ') : '—'}</td>
                   <td>{a.version}</td>
                 </tr>
@@ -120,15 +166,44 @@ function ClusterList({ clusters }: { clusters: string[] }) {
 }
 
 interface Form {
-  partnerMode: 'organisation' | 'kind'; partnerOrganisationId: string; partnerKind: string; purpose: string; clusters: string[]; legalBasis: string;
-  reference: string; startsOn: string; endsOn: string; capacityCodes: string; description: string;
+  partnerMode: 'organisation' | 'kind';
+  partnerOrganisationId: string;
+  partnerKind: string;
+  purpose: string;
+  clusters: string[];
+  legalBasis: string;
+  reference: string;
+  startsOn: string;
+  endsOn: string;
+  capacityCodes: string;
+  description: string;
 }
-const EMPTY: Form = { partnerMode: 'organisation', partnerOrganisationId: '', partnerKind: '', purpose: '', clusters: [], legalBasis: '', reference: '', startsOn: '', endsOn: '', capacityCodes: '', description: '' };
+const EMPTY: Form = {
+  partnerMode: 'organisation',
+  partnerOrganisationId: '',
+  partnerKind: '',
+  purpose: '',
+  clusters: [],
+  legalBasis: '',
+  reference: '',
+  startsOn: '',
+  endsOn: '',
+  capacityCodes: '',
+  description: '',
+};
 
 const formOf = (a: Authorisation): Form => ({
-  partnerMode: a.partnerKind ? 'kind' : 'organisation', partnerOrganisationId: a.partnerOrganisationId ?? '', partnerKind: a.partnerKind ?? '',
-  purpose: a.purpose, clusters: a.clusters, legalBasis: a.legalBasis, reference: a.reference ?? '', startsOn: a.startsOn, endsOn: a.endsOn ?? '',
-  capacityCodes: a.capacityCodes.join(', '), description: a.description ?? '',
+  partnerMode: a.partnerKind ? 'kind' : 'organisation',
+  partnerOrganisationId: a.partnerOrganisationId ?? '',
+  partnerKind: a.partnerKind ?? '',
+  purpose: a.purpose,
+  clusters: a.clusters,
+  legalBasis: a.legalBasis,
+  reference: a.reference ?? '',
+  startsOn: a.startsOn,
+  endsOn: a.endsOn ?? '',
+  capacityCodes: a.capacityCodes.join(', '),
+  description: a.description ?? '',
 });
 
 /** The API body of a form: every field, the partner named one way only. */
@@ -136,8 +211,14 @@ function bodyOf(f: Form): Record<string, unknown> {
   return {
     partnerOrganisationId: f.partnerMode === 'organisation' ? f.partnerOrganisationId || null : null,
     partnerKind: f.partnerMode === 'kind' ? f.partnerKind || null : null,
-    purpose: f.purpose, clusters: f.clusters, legalBasis: f.legalBasis.trim(), reference: f.reference.trim() || null,
-    startsOn: f.startsOn, endsOn: f.endsOn || null, capacityCodes: splitList(f.capacityCodes), description: f.description.trim() || null,
+    purpose: f.purpose,
+    clusters: f.clusters,
+    legalBasis: f.legalBasis.trim(),
+    reference: f.reference.trim() || null,
+    startsOn: f.startsOn,
+    endsOn: f.endsOn || null,
+    capacityCodes: splitList(f.capacityCodes),
+    description: f.description.trim() || null,
   };
 }
 
@@ -146,8 +227,9 @@ function AuthorisationEditor() {
   const { authorisationId } = useParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const loaded = useLoad(authorisationId ? `auth:${authorisationId}` : null,
-    () => request<Authorisation & { versions: Authorisation[] }>('GET', `/api/v1/authorisations/${authorisationId}`));
+  const loaded = useLoad(authorisationId ? `auth:${authorisationId}` : null, () =>
+    request<Authorisation & { versions: Authorisation[] }>('GET', `/api/v1/authorisations/${authorisationId}`),
+  );
   const [form, setForm] = useState<Form>(EMPTY);
   const [filledFrom, setFilledFrom] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -155,11 +237,18 @@ function AuthorisationEditor() {
   const [notice, setNotice] = useState<string | null>((location.state as { created?: boolean } | null)?.created ? t('admin.auth.created') : null);
   const current = loaded.data?.body ?? null;
   // Fill the form once from the record; a reload after a conflict leaves what the user typed.
-  useEffect(() => { if (current && filledFrom !== current.id) { setForm(formOf(current)); setFilledFrom(current.id); } }, [current, filledFrom]);
+  useEffect(() => {
+    if (current && filledFrom !== current.id) {
+      setForm(formOf(current));
+      setFilledFrom(current.id);
+    }
+  }, [current, filledFrom]);
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setBusy(true); setError(null); setNotice(null);
+    setBusy(true);
+    setError(null);
+    setNotice(null);
     try {
       const body = bodyOf(form);
       if (!current) {
@@ -169,14 +258,21 @@ function AuthorisationEditor() {
       }
       const before = bodyOf(formOf(current));
       const changes = Object.fromEntries(Object.entries(body).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k])));
-      if (!Object.keys(changes).length) { setNotice(t('admin.nothingChanged')); return; }
+      if (!Object.keys(changes).length) {
+        setNotice(t('admin.nothingChanged'));
+        return;
+      }
       const etag = loaded.data!.etag ?? `"${current.version}"`;
       await request<Authorisation>('PATCH', `/api/v1/authorisations/${current.id}`, changes, { 'if-match': etag });
       const fresh = await request<Authorisation & { versions: Authorisation[] }>('GET', `/api/v1/authorisations/${current.id}`);
       loaded.setData(fresh);
       setForm(formOf(fresh.body));
       setNotice(t('admin.auth.saved', { version: fresh.body.version }));
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   /** After a 412: the newest version becomes the base of the next save; the form keeps its values. */
@@ -189,29 +285,69 @@ function AuthorisationEditor() {
     setNotice(t('admin.newVersionLoaded', { version: fresh.body.version }));
   }
 
-  if (authorisationId && loaded.error) return <><p className="admin-back"><Link to="..">{t('admin.auth.back')}</Link></p><ErrorAlert error={loaded.error} /></>;
+  if (authorisationId && loaded.error)
+    return (
+      <>
+        <p className="admin-back">
+          <Link to="..">{t('admin.auth.back')}</Link>
+        </p>
+        <ErrorAlert error={loaded.error} />
+      </>
+    );
   if (authorisationId && !current) return <Loading />;
   const errors = fieldErrorsOf(error, t);
   const conflict = error instanceof ApiError && error.status === 412;
   return (
     <section aria-labelledby="admin-auth-edit-title">
-      <p className="admin-back"><Link to="..">{t('admin.auth.back')}</Link></p>
+      <p className="admin-back">
+        <Link to="..">{t('admin.auth.back')}</Link>
+      </p>
       <h2 id="admin-auth-edit-title">{current ? t('admin.auth.editTitle', { version: current.version }) : t('admin.auth.new')}</h2>
       {notice && <Alert kind={notice === t('admin.nothingChanged') ? 'info' : 'success'}>{notice}</Alert>}
-      <AuthorisationForm form={form} setForm={setForm} errors={errors} onSubmit={save} busy={busy}
+      <AuthorisationForm
+        form={form}
+        setForm={setForm}
+        errors={errors}
+        onSubmit={save}
+        busy={busy}
         label={current ? t('admin.auth.editTitle', { version: current.version }) : t('admin.auth.new')}
         submitLabel={current ? t('save') : t('admin.auth.create')}
-        footer={<>
-          {error !== null && <Alert>{describeError(error, t)}</Alert>}
-          {conflict && <div className="actions"><button type="button" className="button secondary small" onClick={() => void takeNewVersion()}>{t('error.conflictReload')}</button></div>}
-        </>} />
+        footer={
+          <>
+            {error !== null && <Alert>{describeError(error, t)}</Alert>}
+            {conflict && (
+              <div className="actions">
+                <button type="button" className="button secondary small" onClick={() => void takeNewVersion()}>
+                  {t('error.conflictReload')}
+                </button>
+              </div>
+            )}
+          </>
+        }
+      />
       {current && loaded.data && <History current={current} versions={loaded.data.body.versions} />}
     </section>
   );
 }
 
-function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submitLabel, footer }: {
-  form: Form; setForm(f: (f: Form) => Form): void; errors: Record<string, string>; onSubmit(e: FormEvent): void; busy: boolean; label: string; submitLabel: string; footer: ReactNode;
+function AuthorisationForm({
+  form,
+  setForm,
+  errors,
+  onSubmit,
+  busy,
+  label,
+  submitLabel,
+  footer,
+}: {
+  form: Form;
+  setForm(f: (f: Form) => Form): void;
+  errors: Record<string, string>;
+  onSubmit(e: FormEvent): void;
+  busy: boolean;
+  label: string;
+  submitLabel: string;
+  footer: ReactNode;
 }) {
   const { t } = useI18n();
   const orgs = useOrganisations();
@@ -226,8 +362,14 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
       <fieldset className="admin-fieldset">
         <legend>{t('admin.auth.partner')}</legend>
         <div className="admin-radios">
-          <label className="checkbox"><input type="radio" name="partnerMode" checked={form.partnerMode === 'organisation'} onChange={() => set('partnerMode', 'organisation')} /> {t('admin.auth.oneOrganisation')}</label>
-          <label className="checkbox"><input type="radio" name="partnerMode" checked={form.partnerMode === 'kind'} onChange={() => set('partnerMode', 'kind')} /> {t('admin.auth.everyOfKind')}</label>
+          <label className="checkbox">
+            <input type="radio" name="partnerMode" checked={form.partnerMode === 'organisation'} onChange={() => set('partnerMode', 'organisation')} />{' '}
+            {t('admin.auth.oneOrganisation')}
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="partnerMode" checked={form.partnerMode === 'kind'} onChange={() => set('partnerMode', 'kind')} />{' '}
+            {t('admin.auth.everyOfKind')}
+          </label>
         </div>
         <div className="form-row">
           {form.partnerMode === 'organisation' ? (
@@ -235,7 +377,11 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
               {(p) => (
                 <select {...p} value={form.partnerOrganisationId} onChange={(e) => set('partnerOrganisationId', e.target.value)}>
                   <option value="">{t('admin.choose')}</option>
-                  {orgs.list.map((o) => <option key={o.id} value={o.id}>{o.name} ({kinds.label(o.kind)})</option>)}
+                  {orgs.list.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name} ({kinds.label(o.kind)})
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
@@ -244,7 +390,11 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
               {(p) => (
                 <select {...p} value={form.partnerKind} onChange={(e) => set('partnerKind', e.target.value)}>
                   <option value="">{t('admin.choose')}</option>
-                  {kindEntries.map((k) => <option key={k.code} value={k.code}>{kinds.label(k.code)}</option>)}
+                  {kindEntries.map((k) => (
+                    <option key={k.code} value={k.code}>
+                      {kinds.label(k.code)}
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
@@ -253,7 +403,11 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
             {(p) => (
               <select {...p} value={form.purpose} onChange={(e) => set('purpose', e.target.value)}>
                 <option value="">{t('admin.choose')}</option>
-                {purposeEntries.map((e) => <option key={e.code} value={e.code}>{purposes.label(e.code)}</option>)}
+                {purposeEntries.map((e) => (
+                  <option key={e.code} value={e.code}>
+                    {purposes.label(e.code)}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -261,22 +415,42 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
       </fieldset>
 
       <fieldset className={`admin-fieldset${errors.clusters ? ' has-error' : ''}`} aria-describedby={errors.clusters ? 'admin-auth-clusters-error' : undefined}>
-        <legend>{t('admin.auth.clusters')} <span className="required-mark" title={t('required')}>*</span></legend>
+        <legend>
+          {t('admin.auth.clusters')}{' '}
+          <span className="required-mark" title={t('required')}>
+            *
+          </span>
+        </legend>
         <div className="actions admin-mini-actions">
-          <button type="button" className="link-button" onClick={() => set('clusters', [...CLUSTERS])}>{t('admin.auth.selectAll')}</button>
-          <button type="button" className="link-button" onClick={() => set('clusters', [])}>{t('admin.auth.selectNone')}</button>
-          <span className="muted" aria-live="polite">{t('admin.auth.selected', { count: form.clusters.length, total: CLUSTERS.length })}</span>
+          <button type="button" className="link-button" onClick={() => set('clusters', [...CLUSTERS])}>
+            {t('admin.auth.selectAll')}
+          </button>
+          <button type="button" className="link-button" onClick={() => set('clusters', [])}>
+            {t('admin.auth.selectNone')}
+          </button>
+          <span className="muted" aria-live="polite">
+            {t('admin.auth.selected', { count: form.clusters.length, total: CLUSTERS.length })}
+          </span>
         </div>
         <div className="admin-checks">
           {CLUSTERS.map((c) => (
             <label key={c} className="checkbox">
-              <input type="checkbox" name="clusters" value={c} checked={form.clusters.includes(c)}
-                onChange={(e) => set('clusters', e.target.checked ? [...form.clusters, c] : form.clusters.filter((x) => x !== c))} />
+              <input
+                type="checkbox"
+                name="clusters"
+                value={c}
+                checked={form.clusters.includes(c)}
+                onChange={(e) => set('clusters', e.target.checked ? [...form.clusters, c] : form.clusters.filter((x) => x !== c))}
+              />
               {clusterLabel(t, c)}
             </label>
           ))}
         </div>
-        {errors.clusters && <div id="admin-auth-clusters-error" className="field-error" role="alert">{errors.clusters}</div>}
+        {errors.clusters && (
+          <div id="admin-auth-clusters-error" className="field-error" role="alert">
+            {errors.clusters}
+          </div>
+        )}
       </fieldset>
 
       <div className="form-row">
@@ -304,7 +478,11 @@ function AuthorisationForm({ form, setForm, errors, onSubmit, busy, label, submi
         </div>
       </div>
       {footer}
-      <div className="actions"><button type="submit" className="button" disabled={busy}>{submitLabel}</button></div>
+      <div className="actions">
+        <button type="submit" className="button" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
     </form>
   );
 }
@@ -323,22 +501,39 @@ function History({ current, versions }: { current: Authorisation; versions: Auth
           <caption>{t(all.length === 1 ? 'admin.auth.historyCountOne' : 'admin.auth.historyCount', { count: all.length })}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('admin.version')}</th><th scope="col">{t('admin.recordedAt')}</th><th scope="col">{t('admin.recordedBy')}</th>
-              <th scope="col">{t('admin.auth.supersededAt')}</th><th scope="col">{t('admin.auth.partner')}</th><th scope="col">{t('admin.auth.purpose')}</th>
-              <th scope="col">{t('admin.auth.clusters')}</th><th scope="col">{t('admin.auth.period')}</th>
+              <th scope="col">{t('admin.version')}</th>
+              <th scope="col">{t('admin.recordedAt')}</th>
+              <th scope="col">{t('admin.recordedBy')}</th>
+              <th scope="col">{t('admin.auth.supersededAt')}</th>
+              <th scope="col">{t('admin.auth.partner')}</th>
+              <th scope="col">{t('admin.auth.purpose')}</th>
+              <th scope="col">{t('admin.auth.clusters')}</th>
+              <th scope="col">{t('admin.auth.period')}</th>
             </tr>
           </thead>
           <tbody>
             {all.map((v) => (
               <tr key={`${v.version}-${v.recordedAt}`}>
-                <th scope="row">{v.version}{v === current ? <> <span className="badge ok">{t('admin.auth.current')}</span></> : null}</th>
+                <th scope="row">
+                  {v.version}
+                  {v === current ? (
+                    <>
+                      {' '}
+                      <span className="badge ok">{t('admin.auth.current')}</span>
+                    </>
+                  ) : null}
+                </th>
                 <td className="admin-nowrap">{fmt.dateTime(v.recordedAt)}</td>
                 <td className="mono admin-clip">{v.recordedBy}</td>
                 <td className="admin-nowrap">{v.supersededAt ? fmt.dateTime(v.supersededAt) : '—'}</td>
                 <td>{partner(v)}</td>
                 <td>{purposes.label(v.purpose)}</td>
-                <td><ClusterList clusters={v.clusters} /></td>
-                <td className="admin-nowrap">{fmt.date(v.startsOn)} – {v.endsOn ? fmt.date(v.endsOn) : t('admin.auth.open')}</td>
+                <td>
+                  <ClusterList clusters={v.clusters} />
+                </td>
+                <td className="admin-nowrap">
+                  {fmt.date(v.startsOn)} – {v.endsOn ? fmt.date(v.endsOn) : t('admin.auth.open')}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -5,9 +5,24 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/index.tsx';
 
-export function ConfirmDialog({ open, title, children, confirmLabel, danger = true, busy = false, onConfirm, onCancel }: {
-  open: boolean; title: string; children?: ReactNode; confirmLabel: string; danger?: boolean; busy?: boolean;
-  onConfirm(): void; onCancel(): void;
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger = true,
+  busy = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -16,17 +31,34 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger = tr
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
-    if (open && !d.open) { d.showModal(); cancel.current?.focus(); }
+    if (open && !d.open) {
+      d.showModal();
+      cancel.current?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={dialog} className="admin-dialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}
-      onCancel={(e) => { e.preventDefault(); if (!busy) onCancel(); }}>
+    <dialog
+      ref={dialog}
+      className="admin-dialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-body`}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onCancel();
+      }}
+    >
       <h2 id={`${id}-title`}>{title}</h2>
-      <div id={`${id}-body`} className="admin-dialog-body">{children}</div>
+      <div id={`${id}-body`} className="admin-dialog-body">
+        {children}
+      </div>
       <div className="actions">
-        <button type="button" className={`button${danger ? ' danger' : ''}`} onClick={onConfirm} disabled={busy}>{confirmLabel}</button>
-        <button type="button" ref={cancel} className="button secondary" onClick={onCancel} disabled={busy}>{t('cancel')}</button>
+        <button type="button" className={`button${danger ? ' danger' : ''}`} onClick={onConfirm} disabled={busy}>
+          {confirmLabel}
+        </button>
+        <button type="button" ref={cancel} className="button secondary" onClick={onCancel} disabled={busy}>
+          {t('cancel')}
+        </button>
       </div>
     </dialog>
   );

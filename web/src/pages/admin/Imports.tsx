@@ -10,11 +10,28 @@ import { ErrorAlert, Field, Loading, Alert } from '../../components/forms.tsx';
 import { cached } from '../../data.ts';
 import { hasMessage, useFormat, useI18n, type MessageKey } from '../../i18n/index.tsx';
 
-interface RowError { line: number | null; column: string | null; code?: string; params?: Record<string, string | number>; reason: string }
+interface RowError {
+  line: number | null;
+  column: string | null;
+  code?: string;
+  params?: Record<string, string | number>;
+  reason: string;
+}
 interface Run {
-  id: string; organisationId: string; kind: 'participations' | 'enrolments'; batchId: string; format: string;
-  status: 'running' | 'succeeded' | 'failed' | 'replayed'; rowsTotal: number; rowsWritten: number; bytesRead: number; errorCount: number;
-  replayOf: string | null; startedAt: string; finishedAt: string | null; errors?: RowError[];
+  id: string;
+  organisationId: string;
+  kind: 'participations' | 'enrolments';
+  batchId: string;
+  format: string;
+  status: 'running' | 'succeeded' | 'failed' | 'replayed';
+  rowsTotal: number;
+  rowsWritten: number;
+  bytesRead: number;
+  errorCount: number;
+  replayOf: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  errors?: RowError[];
 }
 
 const BADGE = { running: 'warn', succeeded: 'ok', failed: 'bad', replayed: '' } as const;
@@ -30,8 +47,10 @@ export function Imports() {
   const [names, setNames] = useState<Record<string, string>>({});
 
   useEffect(() => {
-    void cached<{ items: ({ id: string; name: string })[] }>('/api/v1/organisations?limit=500')
-      .then((r) => setNames(Object.fromEntries(r.items.map((o) => [o.id, o.name]))), () => {});
+    void cached<{ items: { id: string; name: string }[] }>('/api/v1/organisations?limit=500').then(
+      (r) => setNames(Object.fromEntries(r.items.map((o) => [o.id, o.name]))),
+      () => {},
+    );
   }, []);
 
   useEffect(() => {
@@ -44,14 +63,23 @@ export function Imports() {
         setRuns(items);
         setError(null);
         if (items.some((r) => r.status === 'running')) timer = setTimeout(load, 2000);
-      } catch (e) { if (live) setError(e); }
+      } catch (e) {
+        if (live) setError(e);
+      }
     };
     void load();
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [status]);
 
   async function details(run: Run) {
-    try { setOpen(await get<Run>(`/api/v1/imports/${run.id}`)); } catch (e) { setError(e); }
+    try {
+      setOpen(await get<Run>(`/api/v1/imports/${run.id}`));
+    } catch (e) {
+      setError(e);
+    }
   }
 
   const statusLabel = (s: Run['status']) => t(`imports.status.${s}` as MessageKey);
@@ -66,32 +94,64 @@ export function Imports() {
           {(p) => (
             <select {...p} value={status} onChange={(e) => setStatus(e.target.value)}>
               <option value="">{t('imports.allStatuses')}</option>
-              {(['running', 'succeeded', 'failed', 'replayed'] as const).map((s) => <option key={s} value={s}>{statusLabel(s)}</option>)}
+              {(['running', 'succeeded', 'failed', 'replayed'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel(s)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
       </div>
       <ErrorAlert error={error} />
-      {runs === null ? <Loading /> : runs.length === 0 ? <Alert kind="info">{t('imports.none')}</Alert> : (
+      {runs === null ? (
+        <Loading />
+      ) : runs.length === 0 ? (
+        <Alert kind="info">{t('imports.none')}</Alert>
+      ) : (
         <>
-          {runs.some((r) => r.status === 'running') && <p className="muted" role="status">{t('imports.refreshing')}</p>}
+          {runs.some((r) => r.status === 'running') && (
+            <p className="muted" role="status">
+              {t('imports.refreshing')}
+            </p>
+          )}
           <table className="table">
             <caption>{t('imports.list', { count: runs.length })}</caption>
-            <thead><tr>
-              <th scope="col">{t('imports.batch')}</th><th scope="col">{t('imports.kind')}</th><th scope="col">{t('imports.partner')}</th><th scope="col">{t('imports.status')}</th>
-              <th scope="col">{t('imports.rows')}</th><th scope="col">{t('imports.written')}</th><th scope="col">{t('imports.errors')}</th><th scope="col">{t('imports.started')}</th><th scope="col">{t('imports.finished')}</th>
-            </tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('imports.batch')}</th>
+                <th scope="col">{t('imports.kind')}</th>
+                <th scope="col">{t('imports.partner')}</th>
+                <th scope="col">{t('imports.status')}</th>
+                <th scope="col">{t('imports.rows')}</th>
+                <th scope="col">{t('imports.written')}</th>
+                <th scope="col">{t('imports.errors')}</th>
+                <th scope="col">{t('imports.started')}</th>
+                <th scope="col">{t('imports.finished')}</th>
+              </tr>
+            </thead>
             <tbody>
               {runs.map((r) => (
                 <tr key={r.id}>
-                  <td><button type="button" className="link-button mono" aria-label={t('imports.open', { batch: r.batchId })} onClick={() => void details(r)}>{r.batchId}</button></td>
+                  <td>
+                    <button type="button" className="link-button mono" aria-label={t('imports.open', { batch: r.batchId })} onClick={() => void details(r)}>
+                      {r.batchId}
+                    </button>
+                  </td>
                   <td>{t(`imports.kind.${r.kind}` as MessageKey)}</td>
                   <td>{names[r.organisationId] ?? '—'}</td>
-                  <td><span className={`badge ${BADGE[r.status]}`}>{statusLabel(r.status)}</span></td>
+                  <td>
+                    <span className={`badge ${BADGE[r.status]}`}>{statusLabel(r.status)}</span>
+                  </td>
                   <td className="num">
-                    {r.status === 'running'
-                      ? <span className="progress"><progress aria-label={t('imports.running', { rows: fmt.number(r.rowsTotal), bytes: bytes(r.bytesRead) })} /> {t('imports.running', { rows: fmt.number(r.rowsTotal), bytes: bytes(r.bytesRead) })}</span>
-                      : fmt.number(r.rowsTotal)}
+                    {r.status === 'running' ? (
+                      <span className="progress">
+                        <progress aria-label={t('imports.running', { rows: fmt.number(r.rowsTotal), bytes: bytes(r.bytesRead) })} />{' '}
+                        {t('imports.running', { rows: fmt.number(r.rowsTotal), bytes: bytes(r.bytesRead) })}
+                      </span>
+                    ) : (
+                      fmt.number(r.rowsTotal)
+                    )}
                   </td>
                   <td className="num">{fmt.number(r.rowsWritten)}</td>
                   <td className="num">{r.errorCount ? <strong>{fmt.number(r.errorCount)}</strong> : '0'}</td>
@@ -105,15 +165,33 @@ export function Imports() {
       )}
       {open && (
         <section aria-labelledby="import-report-h" className="import-report">
-          <h3 id="import-report-h">{t('imports.report')}: <span className="mono">{open.batchId}</span></h3>
+          <h3 id="import-report-h">
+            {t('imports.report')}: <span className="mono">{open.batchId}</span>
+          </h3>
           {open.status === 'replayed' && <Alert kind="info">{t('imports.replayOf')}</Alert>}
-          {open.errorCount === 0 ? <p>{t('imports.noErrors')}</p> : (
+          {open.errorCount === 0 ? (
+            <p>{t('imports.noErrors')}</p>
+          ) : (
             <>
               <p>{t('imports.reportIntro', { count: fmt.number(open.errorCount) })}</p>
               <table className="table">
                 <caption className="visually-hidden">{t('imports.report')}</caption>
-                <thead><tr><th scope="col">{t('imports.line')}</th><th scope="col">{t('imports.column')}</th><th scope="col">{t('imports.reason')}</th></tr></thead>
-                <tbody>{(open.errors ?? []).map((e, i) => <tr key={i}><td className="num">{e.line ?? '—'}</td><td className="mono">{e.column ?? '—'}</td><td>{reasonOf(e)}</td></tr>)}</tbody>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('imports.line')}</th>
+                    <th scope="col">{t('imports.column')}</th>
+                    <th scope="col">{t('imports.reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(open.errors ?? []).map((e, i) => (
+                    <tr key={i}>
+                      <td className="num">{e.line ?? '—'}</td>
+                      <td className="mono">{e.column ?? '—'}</td>
+                      <td>{reasonOf(e)}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             </>
           )}
@@ -122,4 +200,3 @@ export function Imports() {
     </section>
   );
 }
-

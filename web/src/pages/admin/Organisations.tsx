@@ -32,15 +32,22 @@ function OrganisationList() {
   const shown = useMemo(() => {
     const text = filter.text.trim().toLowerCase();
     const digits = text.replace(/\D/g, '');
-    return orgs.list.filter((o) => (!filter.kind || o.kind === filter.kind)
-      && (!text || o.name.toLowerCase().includes(text) || (digits.length >= 3 && (o.enterpriseNumber ?? '').includes(digits))));
+    return orgs.list.filter(
+      (o) =>
+        (!filter.kind || o.kind === filter.kind) &&
+        (!text || o.name.toLowerCase().includes(text) || (digits.length >= 3 && (o.enterpriseNumber ?? '').includes(digits))),
+    );
   }, [orgs.list, filter]);
   const kindEntries = [...kinds.entries].sort((a, b) => a.sortOrder - b.sortOrder);
 
   return (
     <section aria-labelledby="admin-orgs-title">
       <h2 id="admin-orgs-title">{t('admin.orgs.title')}</h2>
-      <div className="actions admin-toolbar"><Link className="button" to="new">{t('admin.orgs.new')}</Link></div>
+      <div className="actions admin-toolbar">
+        <Link className="button" to="new">
+          {t('admin.orgs.new')}
+        </Link>
+      </div>
       <div className="admin-filters" role="search" aria-label={t('admin.filters')}>
         <Field label={t('admin.filter.text')} hint={t('admin.orgs.filterHint')}>
           {(p) => <input {...p} type="search" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />}
@@ -49,27 +56,54 @@ function OrganisationList() {
           {(p) => (
             <select {...p} value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value })}>
               <option value="">{t('admin.filter.all')}</option>
-              {kindEntries.map((k) => <option key={k.code} value={k.code}>{kinds.label(k.code)}</option>)}
+              {kindEntries.map((k) => (
+                <option key={k.code} value={k.code}>
+                  {kinds.label(k.code)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
       </div>
-      {!orgs.loaded ? <Loading /> : shown.length === 0 ? <p className="empty">{t('admin.orgs.none')}</p> : (
+      {!orgs.loaded ? (
+        <Loading />
+      ) : shown.length === 0 ? (
+        <p className="empty">{t('admin.orgs.none')}</p>
+      ) : (
         <div className="admin-table-wrap">
           <table className="table admin-table">
             <caption>{t('admin.orgs.count', { count: shown.length, total: orgs.list.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.org.name')}</th><th scope="col">{t('admin.org.kind')}</th><th scope="col">{t('admin.org.enterpriseNumber')}</th>
-                <th scope="col">{t('admin.org.agency')}</th><th scope="col">{t('admin.org.region')}</th><th scope="col">{t('admin.org.parentId')}</th>
+                <th scope="col">{t('admin.org.name')}</th>
+                <th scope="col">{t('admin.org.kind')}</th>
+                <th scope="col">{t('admin.org.enterpriseNumber')}</th>
+                <th scope="col">{t('admin.org.agency')}</th>
+                <th scope="col">{t('admin.org.region')}</th>
+                <th scope="col">{t('admin.org.parentId')}</th>
               </tr>
             </thead>
             <tbody>
               {shown.map((o) => (
                 <tr key={o.id}>
-                  <th scope="row"><Link to={o.id}>{o.name}</Link></th>
+                  <th scope="row">
+                    <Link to={o.id}>{o.name}</Link>
+                  </th>
                   <td>{kinds.label(o.kind)}</td>
-                  <td className="mono">{o.enterpriseNumber ? <a href={kboUrl(o.enterpriseNumber)} target="_blank" rel="noreferrer noopener" aria-label={t('admin.kboLinkOf', { kbo: formatKbo(o.enterpriseNumber) })}>{formatKbo(o.enterpriseNumber)}</a> : '—'}</td>
+                  <td className="mono">
+                    {o.enterpriseNumber ? (
+                      <a
+                        href={kboUrl(o.enterpriseNumber)}
+                        target="_blank"
+                        rel="noreferrer noopener"
+                        aria-label={t('admin.kboLinkOf', { kbo: formatKbo(o.enterpriseNumber) })}
+                      >
+                        {formatKbo(o.enterpriseNumber)}
+                      </a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{agencies.label(o.agency)}</td>
                   <td>{regions.label(o.region)}</td>
                   <td>{o.parentId ? orgs.name(o.parentId) : '—'}</td>
@@ -88,11 +122,22 @@ function NewOrganisation() {
   const navigate = useNavigate();
   return (
     <section aria-labelledby="admin-org-new-title">
-      <p className="admin-back"><Link to="..">{t('admin.orgs.back')}</Link></p>
+      <p className="admin-back">
+        <Link to="..">{t('admin.orgs.back')}</Link>
+      </p>
       <h2 id="admin-org-new-title">{t('admin.orgs.new')}</h2>
-      <ReferenceForm resource="organisations" record={null} etag={null} title={t('admin.orgs.new')} submitLabel={t('admin.orgs.create')}
+      <ReferenceForm
+        resource="organisations"
+        record={null}
+        etag={null}
+        title={t('admin.orgs.new')}
+        submitLabel={t('admin.orgs.create')}
         onCancel={() => navigate('..')}
-        onSaved={({ record }) => { refreshOrganisations(); navigate(`../${String(record.id)}`, { state: { created: true } }); }} />
+        onSaved={({ record }) => {
+          refreshOrganisations();
+          navigate(`../${String(record.id)}`, { state: { created: true } });
+        }}
+      />
     </section>
   );
 }
@@ -103,23 +148,48 @@ function OrganisationDetail() {
   const kinds = useCodeList('organisation_kind');
   const org = useLoad(`org:${organisationId}`, () => request<Organisation & Record<string, unknown>>('GET', `/api/v1/organisations/${organisationId}`));
   const [notice, setNotice] = useState<string | null>(null);
-  if (org.error) return <><p className="admin-back"><Link to="..">{t('admin.orgs.back')}</Link></p><ErrorAlert error={org.error} /></>;
+  if (org.error)
+    return (
+      <>
+        <p className="admin-back">
+          <Link to="..">{t('admin.orgs.back')}</Link>
+        </p>
+        <ErrorAlert error={org.error} />
+      </>
+    );
   if (!org.data) return <Loading />;
   const record = org.data.body;
   return (
     <section aria-labelledby="admin-org-title">
-      <p className="admin-back"><Link to="..">{t('admin.orgs.back')}</Link></p>
-      <h2 id="admin-org-title">{record.name} <span className="badge">{kinds.label(record.kind)}</span></h2>
+      <p className="admin-back">
+        <Link to="..">{t('admin.orgs.back')}</Link>
+      </p>
+      <h2 id="admin-org-title">
+        {record.name} <span className="badge">{kinds.label(record.kind)}</span>
+      </h2>
       {record.enterpriseNumber && (
         <p className="admin-intro">
           {t('admin.org.enterpriseNumber')}: <span className="mono">{formatKbo(record.enterpriseNumber)}</span>
-          {' — '}<a href={kboUrl(record.enterpriseNumber)} target="_blank" rel="noreferrer noopener">{t('admin.kboLink')}</a>
+          {' — '}
+          <a href={kboUrl(record.enterpriseNumber)} target="_blank" rel="noreferrer noopener">
+            {t('admin.kboLink')}
+          </a>
         </p>
       )}
       {notice && <Alert kind="success">{notice}</Alert>}
       <h3>{t('admin.orgs.details')}</h3>
-      <ReferenceForm resource="organisations" record={record} etag={org.data.etag} title={t('admin.orgs.details')} submitLabel={t('save')}
-        onSaved={({ record: saved, etag }) => { refreshOrganisations(); org.setData({ body: saved as typeof record, etag, status: 200 }); setNotice(t('admin.saved', { name: String(saved.name) })); }} />
+      <ReferenceForm
+        resource="organisations"
+        record={record}
+        etag={org.data.etag}
+        title={t('admin.orgs.details')}
+        submitLabel={t('save')}
+        onSaved={({ record: saved, etag }) => {
+          refreshOrganisations();
+          org.setData({ body: saved as typeof record, etag, status: 200 });
+          setNotice(t('admin.saved', { name: String(saved.name) }));
+        }}
+      />
       <Offices organisationId={record.id} />
     </section>
   );
@@ -143,43 +213,87 @@ function Offices({ organisationId }: { organisationId: string }) {
       <h3 id="admin-offices-title">{t('admin.offices.title')}</h3>
       <ErrorAlert error={offices.error} />
       {notice && <Alert kind="success">{notice}</Alert>}
-      {!offices.data ? <Loading /> : offices.data.length === 0 ? <p className="empty">{t('admin.offices.none')}</p> : (
+      {!offices.data ? (
+        <Loading />
+      ) : offices.data.length === 0 ? (
+        <p className="empty">{t('admin.offices.none')}</p>
+      ) : (
         <div className="admin-table-wrap">
           <table className="table admin-table">
             <caption>{t(offices.data.length === 1 ? 'admin.offices.countOne' : 'admin.offices.count', { count: offices.data.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('admin.office.name')}</th><th scope="col">{t('admin.office.kboNumber')}</th><th scope="col">{t('admin.office.address')}</th>
-                <th scope="col">{t('admin.office.phone')}</th><th scope="col"><span className="visually-hidden">{t('admin.actions')}</span></th>
+                <th scope="col">{t('admin.office.name')}</th>
+                <th scope="col">{t('admin.office.kboNumber')}</th>
+                <th scope="col">{t('admin.office.address')}</th>
+                <th scope="col">{t('admin.office.phone')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {[...offices.data].sort((a, b) => a.name.localeCompare(b.name)).map((o) => (
-                <tr key={o.id}>
-                  <th scope="row">{o.name}</th>
-                  <td className="mono">{o.kboNumber ? formatKbo(o.kboNumber) : '—'}</td>
-                  <td>{[[o.street, o.houseNumber].filter(Boolean).join(' '), [o.postcode, o.municipality].filter(Boolean).join(' ')].filter(Boolean).join(', ') || '—'}</td>
-                  <td>{typeof o.phone === 'string' ? o.phone : '—'}</td>
-                  <td className="admin-row-actions">
-                    <button type="button" className="button secondary small" onClick={() => void edit(o)} aria-label={t('admin.offices.editOf', { name: o.name })}>{t('edit')}</button>
-                  </td>
-                </tr>
-              ))}
+              {[...offices.data]
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((o) => (
+                  <tr key={o.id}>
+                    <th scope="row">{o.name}</th>
+                    <td className="mono">{o.kboNumber ? formatKbo(o.kboNumber) : '—'}</td>
+                    <td>
+                      {[[o.street, o.houseNumber].filter(Boolean).join(' '), [o.postcode, o.municipality].filter(Boolean).join(' ')]
+                        .filter(Boolean)
+                        .join(', ') || '—'}
+                    </td>
+                    <td>{typeof o.phone === 'string' ? o.phone : '—'}</td>
+                    <td className="admin-row-actions">
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        onClick={() => void edit(o)}
+                        aria-label={t('admin.offices.editOf', { name: o.name })}
+                      >
+                        {t('edit')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         </div>
       )}
       {editing === null && (
-        <div className="actions"><button type="button" className="button secondary" onClick={() => { setEditing('new'); setNotice(null); }}>{t('admin.offices.new')}</button></div>
+        <div className="actions">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              setEditing('new');
+              setNotice(null);
+            }}
+          >
+            {t('admin.offices.new')}
+          </button>
+        </div>
       )}
       {editing !== null && (
         <div className="admin-panel">
           <h4>{editing === 'new' ? t('admin.offices.new') : t('admin.offices.editOf', { name: editing.record.name })}</h4>
-          <ReferenceForm key={editing === 'new' ? `new-${round}` : editing.record.id} resource="offices"
-            record={editing === 'new' ? null : editing.record} etag={editing === 'new' ? null : editing.etag}
-            fixed={{ organisationId }} title={editing === 'new' ? t('admin.offices.new') : t('admin.offices.editOf', { name: editing.record.name })}
-            submitLabel={editing === 'new' ? t('admin.offices.create') : t('save')} onCancel={() => setEditing(null)}
-            onSaved={({ record }) => { setEditing(null); setRound((n) => n + 1); setNotice(t('admin.saved', { name: String(record.name) })); offices.reload(); }} />
+          <ReferenceForm
+            key={editing === 'new' ? `new-${round}` : editing.record.id}
+            resource="offices"
+            record={editing === 'new' ? null : editing.record}
+            etag={editing === 'new' ? null : editing.etag}
+            fixed={{ organisationId }}
+            title={editing === 'new' ? t('admin.offices.new') : t('admin.offices.editOf', { name: editing.record.name })}
+            submitLabel={editing === 'new' ? t('admin.offices.create') : t('save')}
+            onCancel={() => setEditing(null)}
+            onSaved={({ record }) => {
+              setEditing(null);
+              setRound((n) => n + 1);
+              setNotice(t('admin.saved', { name: String(record.name) }));
+              offices.reload();
+            }}
+          />
         </div>
       )}
     </section>

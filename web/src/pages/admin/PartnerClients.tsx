@@ -11,7 +11,17 @@ import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { SecretReveal } from './SecretReveal.tsx';
 import { fieldErrorsOf, useLoad, useOrganisations } from './lib.ts';
 
-interface Client { id: string; clientId: string; organisationId: string; active: boolean; version: number; secretRotatedAt: string | null; recordedAt: string; recordedBy: string; clientSecret?: string }
+interface Client {
+  id: string;
+  clientId: string;
+  organisationId: string;
+  active: boolean;
+  version: number;
+  secretRotatedAt: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  clientSecret?: string;
+}
 
 const GRACE = [0, 3600, 86_400] as const;
 
@@ -33,26 +43,36 @@ export function PartnerClients() {
 
   const shown = useMemo(() => {
     const text = filter.text.trim().toLowerCase();
-    return (clients.data ?? []).filter((c) =>
-      (!text || c.clientId.includes(text) || orgs.name(c.organisationId).toLowerCase().includes(text))
-      && (!filter.status || (filter.status === 'active') === c.active));
+    return (clients.data ?? []).filter(
+      (c) =>
+        (!text || c.clientId.includes(text) || orgs.name(c.organisationId).toLowerCase().includes(text)) &&
+        (!filter.status || (filter.status === 'active') === c.active),
+    );
   }, [clients.data, filter, orgs]);
 
   async function create(e: FormEvent) {
     e.preventDefault();
-    setBusy(true); setFormError(null); setNotice(null);
+    setBusy(true);
+    setFormError(null);
+    setNotice(null);
     try {
       const made = await post<Client>('/api/v1/partnerClients', { organisationId: form.organisationId, clientId: form.clientId.trim() });
       setSecret({ clientId: made.clientId, secret: made.clientSecret!, rotated: false });
       setForm({ organisationId: '', clientId: '' });
       clients.reload();
-    } catch (err) { setFormError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setFormError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   async function confirmed() {
     if (!confirm) return;
     const { kind, client } = confirm;
-    setBusy(true); setActionError(null); setNotice(null);
+    setBusy(true);
+    setActionError(null);
+    setNotice(null);
     try {
       if (kind === 'rotate') {
         const rotated = await post<Client>(`/api/v1/partnerClients/${client.id}/secret`, grace ? { graceSeconds: grace } : {});
@@ -62,16 +82,25 @@ export function PartnerClients() {
         setNotice(t('admin.clients.disabled', { clientId: client.clientId }));
       }
       clients.reload();
-    } catch (err) { setActionError(err); } finally { setBusy(false); setConfirm(null); setGrace(0); }
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusy(false);
+      setConfirm(null);
+      setGrace(0);
+    }
   }
 
   async function enable(client: Client) {
-    setActionError(null); setNotice(null);
+    setActionError(null);
+    setNotice(null);
     try {
       await request('PATCH', `/api/v1/partnerClients/${client.id}`, { active: true });
       setNotice(t('admin.clients.enabled', { clientId: client.clientId }));
       clients.reload();
-    } catch (err) { setActionError(err); }
+    } catch (err) {
+      setActionError(err);
+    }
   }
 
   const errors = fieldErrorsOf(formError, t);
@@ -90,16 +119,35 @@ export function PartnerClients() {
               {(p) => (
                 <select {...p} value={form.organisationId} onChange={(e) => setForm({ ...form, organisationId: e.target.value })}>
                   <option value="">{t('admin.choose')}</option>
-                  {orgs.list.map((o) => <option key={o.id} value={o.id}>{o.name} ({kinds.label(o.kind)})</option>)}
+                  {orgs.list.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name} ({kinds.label(o.kind)})
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
             <Field label={t('admin.clients.clientId')} required hint={t('admin.clients.clientIdHint')} error={errors.clientId}>
-              {(p) => <input {...p} className="mono" autoComplete="off" spellCheck={false} value={form.clientId} onChange={(e) => setForm({ ...form, clientId: e.target.value })} />}
+              {(p) => (
+                <input
+                  {...p}
+                  className="mono"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={form.clientId}
+                  onChange={(e) => setForm({ ...form, clientId: e.target.value })}
+                />
+              )}
             </Field>
           </div>
-          {formError !== null && <Alert>{formError instanceof ApiError && formError.status === 409 ? t('admin.clients.taken') : describeError(formError, t)}</Alert>}
-          <div className="actions"><button type="submit" className="button" disabled={busy}>{t('admin.clients.create')}</button></div>
+          {formError !== null && (
+            <Alert>{formError instanceof ApiError && formError.status === 409 ? t('admin.clients.taken') : describeError(formError, t)}</Alert>
+          )}
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy}>
+              {t('admin.clients.create')}
+            </button>
+          </div>
         </form>
       </details>
 
@@ -122,54 +170,102 @@ export function PartnerClients() {
       <ErrorAlert error={actionError} />
       <ErrorAlert error={clients.error} />
       {!clients.data && clients.loading && <Loading />}
-      {clients.data && (shown.length === 0 ? <p className="empty">{t(clients.data.length ? 'admin.clients.none' : 'admin.clients.empty')}</p> : (
-        <div className="admin-table-wrap">
-          <table className="table admin-table">
-            <caption>{t(shown.length === 1 ? 'admin.clients.countOne' : 'admin.clients.count', { count: shown.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.clients.clientId')}</th><th scope="col">{t('admin.clients.organisation')}</th><th scope="col">{t('admin.status')}</th>
-                <th scope="col">{t('admin.clients.rotatedAt')}</th><th scope="col">{t('admin.recordedAt')}</th><th scope="col"><span className="visually-hidden">{t('admin.actions')}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row" className="mono">{c.clientId}</th>
-                  <td>{orgs.name(c.organisationId)}</td>
-                  <td><span className={`badge ${c.active ? 'ok' : 'bad'}`}>{t(c.active ? 'admin.status.active' : 'admin.status.inactive')}</span></td>
-                  <td>{fmt.dateTime(c.secretRotatedAt)}</td>
-                  <td>{fmt.dateTime(c.recordedAt)}</td>
-                  <td className="admin-row-actions">
-                    <button type="button" className="button secondary small" onClick={() => setConfirm({ kind: 'rotate', client: c })}
-                      aria-label={t('admin.clients.rotateOf', { clientId: c.clientId })}>{t('admin.clients.rotate')}</button>
-                    {c.active
-                      ? <button type="button" className="button secondary small" onClick={() => setConfirm({ kind: 'disable', client: c })} aria-label={t('admin.clients.disableOf', { clientId: c.clientId })}>{t('admin.disable')}</button>
-                      : <button type="button" className="button secondary small" onClick={() => void enable(c)} aria-label={t('admin.clients.enableOf', { clientId: c.clientId })}>{t('admin.enable')}</button>}
-                  </td>
+      {clients.data &&
+        (shown.length === 0 ? (
+          <p className="empty">{t(clients.data.length ? 'admin.clients.none' : 'admin.clients.empty')}</p>
+        ) : (
+          <div className="admin-table-wrap">
+            <table className="table admin-table">
+              <caption>{t(shown.length === 1 ? 'admin.clients.countOne' : 'admin.clients.count', { count: shown.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.clients.clientId')}</th>
+                  <th scope="col">{t('admin.clients.organisation')}</th>
+                  <th scope="col">{t('admin.status')}</th>
+                  <th scope="col">{t('admin.clients.rotatedAt')}</th>
+                  <th scope="col">{t('admin.recordedAt')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('admin.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ))}
+              </thead>
+              <tbody>
+                {shown.map((c) => (
+                  <tr key={c.id}>
+                    <th scope="row" className="mono">
+                      {c.clientId}
+                    </th>
+                    <td>{orgs.name(c.organisationId)}</td>
+                    <td>
+                      <span className={`badge ${c.active ? 'ok' : 'bad'}`}>{t(c.active ? 'admin.status.active' : 'admin.status.inactive')}</span>
+                    </td>
+                    <td>{fmt.dateTime(c.secretRotatedAt)}</td>
+                    <td>{fmt.dateTime(c.recordedAt)}</td>
+                    <td className="admin-row-actions">
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        onClick={() => setConfirm({ kind: 'rotate', client: c })}
+                        aria-label={t('admin.clients.rotateOf', { clientId: c.clientId })}
+                      >
+                        {t('admin.clients.rotate')}
+                      </button>
+                      {c.active ? (
+                        <button
+                          type="button"
+                          className="button secondary small"
+                          onClick={() => setConfirm({ kind: 'disable', client: c })}
+                          aria-label={t('admin.clients.disableOf', { clientId: c.clientId })}
+                        >
+                          {t('admin.disable')}
+                        </button>
+                      ) : (
+                        <button
+                          type="button"
+                          className="button secondary small"
+                          onClick={() => void enable(c)}
+                          aria-label={t('admin.clients.enableOf', { clientId: c.clientId })}
+                        >
+                          {t('admin.enable')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
 
-      <ConfirmDialog open={confirm !== null} busy={busy}
+      <ConfirmDialog
+        open={confirm !== null}
+        busy={busy}
         title={confirm ? t(confirm.kind === 'rotate' ? 'admin.clients.rotateTitle' : 'admin.clients.disableTitle', { clientId: confirm.client.clientId }) : ''}
         confirmLabel={t(confirm?.kind === 'rotate' ? 'admin.clients.rotateConfirm' : 'admin.clients.disableConfirm')}
-        onConfirm={() => void confirmed()} onCancel={() => { setConfirm(null); setGrace(0); }}>
+        onConfirm={() => void confirmed()}
+        onCancel={() => {
+          setConfirm(null);
+          setGrace(0);
+        }}
+      >
         {confirm?.kind === 'rotate' ? (
           <>
             <p>{t('admin.clients.rotateText')}</p>
             <Field label={t('admin.clients.grace')}>
               {(p) => (
                 <select {...p} value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
-                  {GRACE.map((g) => <option key={g} value={g}>{t(g === 0 ? 'admin.clients.grace0' : g === 3600 ? 'admin.clients.grace1h' : 'admin.clients.grace24h')}</option>)}
+                  {GRACE.map((g) => (
+                    <option key={g} value={g}>
+                      {t(g === 0 ? 'admin.clients.grace0' : g === 3600 ? 'admin.clients.grace1h' : 'admin.clients.grace24h')}
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
           </>
-        ) : <p>{t('admin.clients.disableText')}</p>}
+        ) : (
+          <p>{t('admin.clients.disableText')}</p>
+        )}
       </ConfirmDialog>
     </section>
   );

@@ -13,25 +13,51 @@ import { fieldErrorsOf, rebase, useOrganisations } from './lib.ts';
 export type ReferenceResource = 'organisations' | 'offices';
 
 const LABELS: Record<string, MessageKey> = {
-  'organisations.kind': 'admin.org.kind', 'organisations.name': 'admin.org.name', 'organisations.enterpriseNumber': 'admin.org.enterpriseNumber',
-  'organisations.agency': 'admin.org.agency', 'organisations.region': 'admin.org.region', 'organisations.parentId': 'admin.org.parentId',
+  'organisations.kind': 'admin.org.kind',
+  'organisations.name': 'admin.org.name',
+  'organisations.enterpriseNumber': 'admin.org.enterpriseNumber',
+  'organisations.agency': 'admin.org.agency',
+  'organisations.region': 'admin.org.region',
+  'organisations.parentId': 'admin.org.parentId',
   'organisations.municipalityNis': 'admin.org.municipalityNis',
-  'offices.organisationId': 'admin.office.organisationId', 'offices.name': 'admin.office.name', 'offices.kboNumber': 'admin.office.kboNumber',
-  'offices.kbiKey': 'admin.office.kbiKey', 'offices.street': 'admin.office.street', 'offices.houseNumber': 'admin.office.houseNumber',
-  'offices.postcode': 'admin.office.postcode', 'offices.municipality': 'admin.office.municipality', 'offices.phone': 'admin.office.phone',
-  'offices.email': 'admin.office.email', 'offices.contactName': 'admin.office.contactName', 'offices.openingHours': 'admin.office.openingHours',
+  'offices.organisationId': 'admin.office.organisationId',
+  'offices.name': 'admin.office.name',
+  'offices.kboNumber': 'admin.office.kboNumber',
+  'offices.kbiKey': 'admin.office.kbiKey',
+  'offices.street': 'admin.office.street',
+  'offices.houseNumber': 'admin.office.houseNumber',
+  'offices.postcode': 'admin.office.postcode',
+  'offices.municipality': 'admin.office.municipality',
+  'offices.phone': 'admin.office.phone',
+  'offices.email': 'admin.office.email',
+  'offices.contactName': 'admin.office.contactName',
+  'offices.openingHours': 'admin.office.openingHours',
 };
 const HINTS: Record<string, MessageKey> = {
-  'organisations.enterpriseNumber': 'admin.org.enterpriseNumberHint', 'organisations.municipalityNis': 'admin.org.municipalityNisHint',
-  'offices.kboNumber': 'admin.office.kboNumberHint', 'offices.postcode': 'admin.office.postcodeHint',
+  'organisations.enterpriseNumber': 'admin.org.enterpriseNumberHint',
+  'organisations.municipalityNis': 'admin.org.municipalityNisHint',
+  'offices.kboNumber': 'admin.office.kboNumberHint',
+  'offices.postcode': 'admin.office.postcodeHint',
 };
 
 type Values = Record<string, string>;
 const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-export interface Saved { record: Record<string, unknown>; etag: string | null }
+export interface Saved {
+  record: Record<string, unknown>;
+  etag: string | null;
+}
 
-export function ReferenceForm({ resource, record, etag, fixed = {}, title, submitLabel, onSaved, onCancel }: {
+export function ReferenceForm({
+  resource,
+  record,
+  etag,
+  fixed = {},
+  title,
+  submitLabel,
+  onSaved,
+  onCancel,
+}: {
   resource: ReferenceResource;
   /** The record being changed, or null for a new one. */
   record: Record<string, unknown> | null;
@@ -59,7 +85,9 @@ export function ReferenceForm({ resource, record, etag, fixed = {}, title, submi
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setBusy(true); setError(null); setInfo(null);
+    setBusy(true);
+    setError(null);
+    setInfo(null);
     try {
       let reply;
       if (!base.record) {
@@ -73,12 +101,21 @@ export function ReferenceForm({ resource, record, etag, fixed = {}, title, submi
           const now = (values[f.name] ?? '').trim();
           if (now !== asText(base.record[f.name])) body[f.name] = now === '' && !f.required ? null : now;
         }
-        if (!Object.keys(body).length) { setInfo(t('admin.nothingChanged')); return; }
-        reply = await request<Record<string, unknown>>('PATCH', `/api/v1/${resource}/${String(base.record.id)}`, body, { 'if-match': base.etag ?? `"${String(base.record.version)}"` });
+        if (!Object.keys(body).length) {
+          setInfo(t('admin.nothingChanged'));
+          return;
+        }
+        reply = await request<Record<string, unknown>>('PATCH', `/api/v1/${resource}/${String(base.record.id)}`, body, {
+          'if-match': base.etag ?? `"${String(base.record.version)}"`,
+        });
       }
       setBase({ record: reply.body, etag: reply.etag });
       onSaved({ record: reply.body, etag: reply.etag });
-    } catch (err) { setError(err); } finally { setBusy(false); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   /** After a 412: the server's new version becomes the base, what the user typed stays. */
@@ -98,24 +135,57 @@ export function ReferenceForm({ resource, record, etag, fixed = {}, title, submi
     <form className="form admin-form" onSubmit={save} noValidate aria-label={title}>
       <div className="form-row">
         {fields.map((f) => (
-          <ReferenceField key={f.name} resource={resource} field={f} value={values[f.name] ?? ''} error={errors[f.name]}
-            readOnly={!!base.record && f.immutable} selfId={base.record ? String(base.record.id) : null}
-            onChange={(v) => setValues((all) => ({ ...all, [f.name]: v }))} />
+          <ReferenceField
+            key={f.name}
+            resource={resource}
+            field={f}
+            value={values[f.name] ?? ''}
+            error={errors[f.name]}
+            readOnly={!!base.record && f.immutable}
+            selfId={base.record ? String(base.record.id) : null}
+            onChange={(v) => setValues((all) => ({ ...all, [f.name]: v }))}
+          />
         ))}
       </div>
       {error !== null && <Alert>{describeError(error, t)}</Alert>}
-      {conflict && <div className="actions"><button type="button" className="button secondary small" onClick={() => void takeNewVersion()}>{t('error.conflictReload')}</button></div>}
+      {conflict && (
+        <div className="actions">
+          <button type="button" className="button secondary small" onClick={() => void takeNewVersion()}>
+            {t('error.conflictReload')}
+          </button>
+        </div>
+      )}
       {info && <Alert kind="info">{info}</Alert>}
       <div className="actions">
-        <button type="submit" className="button" disabled={busy}>{submitLabel}</button>
-        {onCancel && <button type="button" className="button secondary" onClick={onCancel}>{t('cancel')}</button>}
+        <button type="submit" className="button" disabled={busy}>
+          {submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" className="button secondary" onClick={onCancel}>
+            {t('cancel')}
+          </button>
+        )}
       </div>
     </form>
   );
 }
 
-function ReferenceField({ resource, field, value, error, readOnly, selfId, onChange }: {
-  resource: ReferenceResource; field: FieldMeta; value: string; error: string | undefined; readOnly: boolean; selfId: string | null; onChange(v: string): void;
+function ReferenceField({
+  resource,
+  field,
+  value,
+  error,
+  readOnly,
+  selfId,
+  onChange,
+}: {
+  resource: ReferenceResource;
+  field: FieldMeta;
+  value: string;
+  error: string | undefined;
+  readOnly: boolean;
+  selfId: string | null;
+  onChange(v: string): void;
 }) {
   const { t } = useI18n();
   const key = `${resource}.${field.name}`;
@@ -125,13 +195,27 @@ function ReferenceField({ resource, field, value, error, readOnly, selfId, onCha
   return (
     <div className={wide ? 'admin-wide' : undefined}>
       <Field label={label} hint={hint} error={error} required={field.required && !readOnly}>
-        {(p) => field.type === 'code' ? <CodeSelect list={field.list!} props={p} value={value} onChange={onChange} disabled={readOnly} />
-          : field.type === 'ref' && field.ref === 'organisations' ? <OrganisationSelect props={p} value={value} onChange={onChange} exclude={selfId} disabled={readOnly} />
-          : wide ? <textarea {...p} name={field.name} value={value} readOnly={readOnly} maxLength={field.maxLength} onChange={(e) => onChange(e.target.value)} />
-          : <input {...p} name={field.name} value={value} readOnly={readOnly} maxLength={field.maxLength}
+        {(p) =>
+          field.type === 'code' ? (
+            <CodeSelect list={field.list!} props={p} value={value} onChange={onChange} disabled={readOnly} />
+          ) : field.type === 'ref' && field.ref === 'organisations' ? (
+            <OrganisationSelect props={p} value={value} onChange={onChange} exclude={selfId} disabled={readOnly} />
+          ) : wide ? (
+            <textarea {...p} name={field.name} value={value} readOnly={readOnly} maxLength={field.maxLength} onChange={(e) => onChange(e.target.value)} />
+          ) : (
+            <input
+              {...p}
+              name={field.name}
+              value={value}
+              readOnly={readOnly}
+              maxLength={field.maxLength}
               className={field.type === 'kbo' || field.name === 'kbiKey' ? 'mono' : undefined}
               inputMode={field.type === 'kbo' || field.name === 'postcode' || field.name === 'municipalityNis' ? 'numeric' : undefined}
-              type={field.name === 'email' ? 'email' : 'text'} onChange={(e) => onChange(e.target.value)} />}
+              type={field.name === 'email' ? 'email' : 'text'}
+              onChange={(e) => onChange(e.target.value)}
+            />
+          )
+        }
       </Field>
     </div>
   );
@@ -139,26 +223,60 @@ function ReferenceField({ resource, field, value, error, readOnly, selfId, onCha
 
 type ControlProps = { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string; required?: boolean };
 
-function CodeSelect({ list, props, value, onChange, disabled }: { list: string; props: ControlProps; value: string; onChange(v: string): void; disabled: boolean }) {
+function CodeSelect({
+  list,
+  props,
+  value,
+  onChange,
+  disabled,
+}: {
+  list: string;
+  props: ControlProps;
+  value: string;
+  onChange(v: string): void;
+  disabled: boolean;
+}) {
   const { t } = useI18n();
   const codes = useCodeList(list);
   const entries = [...codes.entries].sort((a, b) => a.sortOrder - b.sortOrder);
   return (
     <select {...props} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
       <option value="">{t('admin.choose')}</option>
-      {entries.map((e) => <option key={e.code} value={e.code}>{codes.label(e.code)}</option>)}
+      {entries.map((e) => (
+        <option key={e.code} value={e.code}>
+          {codes.label(e.code)}
+        </option>
+      ))}
       {value && !entries.some((e) => e.code === value) && <option value={value}>{value}</option>}
     </select>
   );
 }
 
-function OrganisationSelect({ props, value, onChange, exclude, disabled }: { props: ControlProps; value: string; onChange(v: string): void; exclude: string | null; disabled: boolean }) {
+function OrganisationSelect({
+  props,
+  value,
+  onChange,
+  exclude,
+  disabled,
+}: {
+  props: ControlProps;
+  value: string;
+  onChange(v: string): void;
+  exclude: string | null;
+  disabled: boolean;
+}) {
   const { t } = useI18n();
   const orgs = useOrganisations();
   return (
     <select {...props} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
       <option value="">{t('admin.none')}</option>
-      {orgs.list.filter((o) => o.id !== exclude).map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+      {orgs.list
+        .filter((o) => o.id !== exclude)
+        .map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
     </select>
   );
 }

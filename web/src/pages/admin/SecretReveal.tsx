@@ -7,7 +7,12 @@ export function SecretReveal({ clientId, secret, rotated, onDone }: { clientId: 
   const { t } = useI18n();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   async function copy() {
-    try { await navigator.clipboard.writeText(secret); setCopied('yes'); } catch { setCopied('no'); }
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied('yes');
+    } catch {
+      setCopied('no');
+    }
   }
   return (
     <section className="admin-secret" aria-labelledby="admin-secret-title">
@@ -19,10 +24,18 @@ export function SecretReveal({ clientId, secret, rotated, onDone }: { clientId: 
         <Field label={t('admin.secret.label')}>
           {(p) => <input {...p} className="mono" readOnly value={secret} size={48} onFocus={(e) => e.currentTarget.select()} />}
         </Field>
-        <button type="button" className="button secondary" onClick={() => void copy()}>{t('admin.secret.copy')}</button>
+        <button type="button" className="button secondary" onClick={() => void copy()}>
+          {t('admin.secret.copy')}
+        </button>
       </div>
-      <p role="status" className="muted">{copied === 'yes' ? t('admin.secret.copied') : copied === 'no' ? t('admin.secret.copyFailed') : ''}</p>
-      <div className="actions"><button type="button" className="button" onClick={onDone}>{t('admin.secret.done')}</button></div>
+      <p role="status" className="muted">
+        {copied === 'yes' ? t('admin.secret.copied') : copied === 'no' ? t('admin.secret.copyFailed') : ''}
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={onDone}>
+          {t('admin.secret.done')}
+        </button>
+      </div>
     </section>
   );
 }

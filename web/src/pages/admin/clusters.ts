@@ -3,9 +3,30 @@ import type { MessageKey, Translate } from '../../i18n/index.tsx';
 
 /** The clusters an authorisation can name: server/modules/authorisations AUTHORISABLE_CLUSTERS. */
 export const CLUSTERS = [
-  'caseLead', 'languages', 'contracts', 'certificates', 'registration', 'targetGroup', 'level', 'advice', 'perspective', 'trajectories',
-  'trajectoryOffice', 'sanctioningPartner', 'components', 'componentSuspensions', 'courses', 'diplomaRecognition', 'conversations',
-  'personalia', 'invitations', 'appointments', 'referrals', 'infringements', 'dvzAdvice', 'housingRequirement',
+  'caseLead',
+  'languages',
+  'contracts',
+  'certificates',
+  'registration',
+  'targetGroup',
+  'level',
+  'advice',
+  'perspective',
+  'trajectories',
+  'trajectoryOffice',
+  'sanctioningPartner',
+  'components',
+  'componentSuspensions',
+  'courses',
+  'diplomaRecognition',
+  'conversations',
+  'personalia',
+  'invitations',
+  'appointments',
+  'referrals',
+  'infringements',
+  'dvzAdvice',
+  'housingRequirement',
 ] as const;
 
 const KNOWN = new Set<string>(CLUSTERS);

@@ -28,11 +28,30 @@ export function useLoad<T>(key: string | null, loader: () => Promise<T>) {
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    if (key === null) { setData(null); return; }
+    if (key === null) {
+      setData(null);
+      return;
+    }
     let live = true;
     setLoading(true);
-    loader().then((v) => { if (live) { setData(v); setError(null); } }, (e) => { if (live) setError(e); }).finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
+    loader()
+      .then(
+        (v) => {
+          if (live) {
+            setData(v);
+            setError(null);
+          }
+        },
+        (e) => {
+          if (live) setError(e);
+        },
+      )
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
     // The loader is keyed by `key`: a new function each render must not refetch.
   }, [key, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
@@ -40,10 +59,26 @@ export function useLoad<T>(key: string | null, loader: () => Promise<T>) {
 }
 
 export interface Organisation {
-  id: string; kind: string; name: string; enterpriseNumber?: string; agency?: string; region?: string; parentId?: string; municipalityNis?: string; version: number;
+  id: string;
+  kind: string;
+  name: string;
+  enterpriseNumber?: string;
+  agency?: string;
+  region?: string;
+  parentId?: string;
+  municipalityNis?: string;
+  version: number;
 }
 export interface Office {
-  id: string; organisationId: string; name: string; kboNumber?: string; kbiKey?: string; postcode?: string; municipality?: string; version: number; [field: string]: unknown;
+  id: string;
+  organisationId: string;
+  name: string;
+  kboNumber?: string;
+  kbiKey?: string;
+  postcode?: string;
+  municipality?: string;
+  version: number;
+  [field: string]: unknown;
 }
 
 // Organisations are reference data every staff role reads; one list per logged-in user.
@@ -64,23 +99,34 @@ export function useOrganisations() {
   useEffect(() => {
     const l = () => setTick((n) => n + 1);
     listeners.add(l);
-    return () => { listeners.delete(l); };
+    return () => {
+      listeners.delete(l);
+    };
   }, []);
   useEffect(() => {
     if (!user) return;
     if (!organisations || organisations.userId !== user.id) {
       const p = fetchAll<Organisation>('/api/v1/organisations');
-      p.catch(() => { if (organisations?.list === p) organisations = null; });
+      p.catch(() => {
+        if (organisations?.list === p) organisations = null;
+      });
       organisations = { userId: user.id, list: p };
     }
     let live = true;
-    organisations.list.then((v) => { if (live) setList(v); }, () => {});
-    return () => { live = false; };
+    organisations.list.then(
+      (v) => {
+        if (live) setList(v);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
   }, [user, tick]);
   return useMemo(() => {
     const sorted = [...(list ?? [])].sort((a, b) => a.name.localeCompare(b.name, locale));
     const byId = new Map(sorted.map((o) => [o.id, o]));
-    return { list: sorted, loaded: list !== null, byId, name: (id: string | null | undefined) => (id ? byId.get(id)?.name ?? id : '—') };
+    return { list: sorted, loaded: list !== null, byId, name: (id: string | null | undefined) => (id ? (byId.get(id)?.name ?? id) : '—') };
   }, [list, locale]);
 }
 
@@ -103,13 +149,28 @@ export function dayToIso(value: string, nextDay = false): string | undefined {
 export function useMomentFormat() {
   const { locale } = useI18n();
   return useMemo(() => {
-    const f = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Brussels' });
+    const f = new Intl.DateTimeFormat(locale, {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZone: 'Europe/Brussels',
+    });
     return (value: string | null | undefined) => (value ? f.format(new Date(value)) : '—');
   }, [locale]);
 }
 
 /** "Jan, Piet; Klaas" → ["Jan", "Piet", "Klaas"]: a list typed in one field. */
-export const splitList = (value: string): string[] => [...new Set(value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))];
+export const splitList = (value: string): string[] => [
+  ...new Set(
+    value
+      .split(/[\s,;]+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
 
 /**
  * POSTs and saves the answer as a file (CSV, PDF). api.ts speaks JSON only and keeps its CSRF
@@ -120,7 +181,9 @@ export async function downloadPost(path: string, body: unknown, accept: string, 
   let res: Response;
   try {
     res = await fetch(path, {
-      method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
+      method: 'POST',
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
       headers: { accept: `${accept}, application/problem+json`, 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
     });
   } catch {
@@ -128,7 +191,11 @@ export async function downloadPost(path: string, body: unknown, accept: string, 
   }
   if (!res.ok) {
     let problem: Record<string, unknown> = { title: res.statusText };
-    try { problem = await res.json(); } catch { /* not a problem document */ }
+    try {
+      problem = await res.json();
+    } catch {
+      /* not a problem document */
+    }
     throw new ApiError({ ...(problem as { title: string }), status: res.status });
   }
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;

@@ -7,7 +7,11 @@ import type { Capability, Permissions } from '../../session.tsx';
 
 export type SectionId = 'users' | 'organisations' | 'clients' | 'imports' | 'authorisations' | 'integrations' | 'audit' | 'report';
 
-export interface Section { id: SectionId; label: MessageKey; needs: Capability }
+export interface Section {
+  id: SectionId;
+  label: MessageKey;
+  needs: Capability;
+}
 
 export const SECTIONS: readonly Section[] = [
   { id: 'users', label: 'admin.nav.users', needs: 'manageUsers' },

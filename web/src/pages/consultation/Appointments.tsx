@@ -12,7 +12,12 @@ import { useFormat, useI18n, type MessageKey } from '../../i18n/index.tsx';
 import type { Appointment } from './types.ts';
 import { Empty, RecordTable, dash } from './ui.tsx';
 
-interface Form { reason: string; extraInformation: string; wishedDate: string; timeWindow: string }
+interface Form {
+  reason: string;
+  extraInformation: string;
+  wishedDate: string;
+  timeWindow: string;
+}
 const EMPTY: Form = { reason: '', extraInformation: '', wishedDate: '', timeWindow: '' };
 type FieldName = keyof Form;
 
@@ -62,10 +67,19 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
     try {
       setItems((await post<{ items: Appointment[] }>('/api/v1/consultations/appointments/search', { insz, purpose })).items);
       setListError(null);
-    } catch (e) { setListError(e); }
+    } catch (e) {
+      setListError(e);
+    }
   }, [insz, purpose]);
-  useEffect(() => { setItems(null); setRegistered(null); setFormOpen(false); void load(); }, [load]);
-  useEffect(() => { if (formOpen) firstField.current?.focus(); }, [formOpen]);
+  useEffect(() => {
+    setItems(null);
+    setRegistered(null);
+    setFormOpen(false);
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (formOpen) firstField.current?.focus();
+  }, [formOpen]);
 
   const set = (k: FieldName) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
     setForm({ ...form, [k]: e.target.value });
@@ -85,25 +99,45 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
     setBusy(true);
     try {
       const created = await post<Appointment>('/api/v1/consultations/appointments', {
-        insz, purpose, reason: form.reason,
+        insz,
+        purpose,
+        reason: form.reason,
         ...(form.extraInformation.trim() ? { extraInformation: form.extraInformation.trim() } : {}),
         ...(form.wishedDate ? { wishedDate: form.wishedDate } : {}),
         ...(form.timeWindow ? { timeWindow: form.timeWindow } : {}),
       });
-      setForm(EMPTY); setErrors({}); setFormOpen(false); setRegistered(created.id);
+      setForm(EMPTY);
+      setErrors({});
+      setFormOpen(false);
+      setRegistered(created.id);
       await load();
       openButton.current?.focus();
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fieldErrors()).length) {
         const fields = err.fieldErrors();
-        setErrors(Object.fromEntries(Object.entries(fields).map(([k, detail]) => { const key = serverMessage(k, detail); return [k, key ? t(key) : detail]; })));
+        setErrors(
+          Object.fromEntries(
+            Object.entries(fields).map(([k, detail]) => {
+              const key = serverMessage(k, detail);
+              return [k, key ? t(key) : detail];
+            }),
+          ),
+        );
         requestAnimationFrame(() => focusFirstError(formElement));
       }
       setSubmitError(err);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   }
 
-  const cancel = () => { setFormOpen(false); setForm(EMPTY); setErrors({}); setSubmitError(null); openButton.current?.focus(); };
+  const cancel = () => {
+    setFormOpen(false);
+    setForm(EMPTY);
+    setErrors({});
+    setSubmitError(null);
+    openButton.current?.focus();
+  };
   const formId = `${id}-form`;
   const dateGiven = form.wishedDate !== '';
 
@@ -111,8 +145,14 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
     <section className="consult-part" aria-labelledby={`${id}-title`}>
       <div className="part-heading">
         <h2 id={`${id}-title`}>{t('consult.part.appointments')}</h2>
-        <button ref={openButton} type="button" className="button secondary small" aria-expanded={formOpen} aria-controls={formId}
-          onClick={() => (formOpen ? cancel() : (setFormOpen(true), setRegistered(null)))}>
+        <button
+          ref={openButton}
+          type="button"
+          className="button secondary small"
+          aria-expanded={formOpen}
+          aria-controls={formId}
+          onClick={() => (formOpen ? cancel() : (setFormOpen(true), setRegistered(null)))}
+        >
           {t('consult.appointment.new')}
         </button>
       </div>
@@ -126,7 +166,11 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
                 {(p) => (
                   <select {...p} ref={firstField} name="reason" value={form.reason} onChange={set('reason')}>
                     <option value="">{t('consult.choose')}</option>
-                    {reason.entries.map((e) => <option key={e.code} value={e.code}>{reason.label(e.code)}</option>)}
+                    {reason.entries.map((e) => (
+                      <option key={e.code} value={e.code}>
+                        {reason.label(e.code)}
+                      </option>
+                    ))}
                   </select>
                 )}
               </Field>
@@ -137,7 +181,11 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
                 {(p) => (
                   <select {...p} name="timeWindow" value={form.timeWindow} onChange={set('timeWindow')}>
                     <option value="">{t('consult.choose')}</option>
-                    {timeWindow.entries.map((e) => <option key={e.code} value={e.code}>{timeWindow.label(e.code)}</option>)}
+                    {timeWindow.entries.map((e) => (
+                      <option key={e.code} value={e.code}>
+                        {timeWindow.label(e.code)}
+                      </option>
+                    ))}
                   </select>
                 )}
               </Field>
@@ -147,24 +195,48 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
             </Field>
             {submitError !== null && <ErrorAlert error={submitError} />}
             <div className="actions">
-              <button type="submit" className="button" disabled={busy}>{t('consult.appointment.register')}</button>
-              <button type="button" className="button secondary" onClick={cancel}>{t('cancel')}</button>
+              <button type="submit" className="button" disabled={busy}>
+                {t('consult.appointment.register')}
+              </button>
+              <button type="button" className="button secondary" onClick={cancel}>
+                {t('cancel')}
+              </button>
             </div>
           </form>
         )}
       </div>
       {listError !== null && <ErrorAlert error={listError} />}
-      {items === null && listError === null && <p className="loading muted" role="status">{t('loading')}</p>}
-      {items && (items.length === 0 ? <Empty>{t('consult.appointment.none')}</Empty> : (
-        <RecordTable caption={t('consult.appointment.caption')} rows={items} rowClass={(r) => (r.id === registered ? 'just-added' : undefined)} columns={[
-          { header: t('consult.appointment.reason'), cell: (r) => reason.label(r.reason) },
-          { header: t('consult.appointment.wishedDate'), cell: (r) => fmt.date(r.wishedDate) },
-          { header: t('consult.appointment.timeWindow'), cell: (r) => (r.timeWindow ? timeWindow.label(r.timeWindow) : dash(null)) },
-          { header: t('consult.appointment.status'), cell: (r) => <>{status.label(r.status)}{r.plannedAt && <span className="cell-sub muted">{t('consult.appointment.plannedAt', { moment: fmt.dateTime(r.plannedAt) })}</span>}</> },
-          { header: t('consult.appointment.recordedAt'), cell: (r) => fmt.dateTime(r.recordedAt) },
-          { header: t('consult.appointment.extraInformation'), cell: (r) => dash(r.extraInformation) },
-        ]} />
-      ))}
+      {items === null && listError === null && (
+        <p className="loading muted" role="status">
+          {t('loading')}
+        </p>
+      )}
+      {items &&
+        (items.length === 0 ? (
+          <Empty>{t('consult.appointment.none')}</Empty>
+        ) : (
+          <RecordTable
+            caption={t('consult.appointment.caption')}
+            rows={items}
+            rowClass={(r) => (r.id === registered ? 'just-added' : undefined)}
+            columns={[
+              { header: t('consult.appointment.reason'), cell: (r) => reason.label(r.reason) },
+              { header: t('consult.appointment.wishedDate'), cell: (r) => fmt.date(r.wishedDate) },
+              { header: t('consult.appointment.timeWindow'), cell: (r) => (r.timeWindow ? timeWindow.label(r.timeWindow) : dash(null)) },
+              {
+                header: t('consult.appointment.status'),
+                cell: (r) => (
+                  <>
+                    {status.label(r.status)}
+                    {r.plannedAt && <span className="cell-sub muted">{t('consult.appointment.plannedAt', { moment: fmt.dateTime(r.plannedAt) })}</span>}
+                  </>
+                ),
+              },
+              { header: t('consult.appointment.recordedAt'), cell: (r) => fmt.dateTime(r.recordedAt) },
+              { header: t('consult.appointment.extraInformation'), cell: (r) => dash(r.extraInformation) },
+            ]}
+          />
+        ))}
     </section>
   );
 }

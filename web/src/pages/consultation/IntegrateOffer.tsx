@@ -21,21 +21,30 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!code) { setFieldError(t('consult.integrate.error.codeRequired')); return; }
-    setBusy(true); setError(null); setFieldError(undefined);
+    if (!code) {
+      setFieldError(t('consult.integrate.error.codeRequired'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setFieldError(undefined);
     try {
       await post('/api/v1/consultations/integrations', { insz, capacityCode: code });
       onIntegrated();
     } catch (err) {
       if (err instanceof ApiError && err.fieldErrors().capacityCode) setFieldError(t('consult.integrate.error.codeUnknown'));
       setError(err);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
     <section className="consult-integrate" aria-labelledby={id}>
       <Alert kind="warning">
-        <h2 id={id} className="alert-title">{t('consult.notIntegrated.title')}</h2>
+        <h2 id={id} className="alert-title">
+          {t('consult.notIntegrated.title')}
+        </h2>
         <p>{t('consult.notIntegrated.text', { insz: formatInsz(insz) })}</p>
       </Alert>
       <form className="form" noValidate onSubmit={submit} aria-labelledby={`${id}-form`}>
@@ -44,14 +53,28 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
         <div className="consult-start-row">
           <Field label={t('consult.integrate.capacityCode')} required error={fieldError}>
             {(p) => (
-              <select {...p} name="capacityCode" value={code} onChange={(e) => { setCode(e.target.value); setFieldError(undefined); }}>
+              <select
+                {...p}
+                name="capacityCode"
+                value={code}
+                onChange={(e) => {
+                  setCode(e.target.value);
+                  setFieldError(undefined);
+                }}
+              >
                 <option value="">{t('consult.choose')}</option>
-                {codes.entries.map((c) => <option key={c.code} value={c.code}>{c.code} – {codes.label(c.code)}</option>)}
+                {codes.entries.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.code} – {codes.label(c.code)}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
           <div className="consult-start-submit">
-            <button type="submit" className="button" disabled={busy}>{t('consult.integrate.submit')}</button>
+            <button type="submit" className="button" disabled={busy}>
+              {t('consult.integrate.submit')}
+            </button>
           </div>
         </div>
         {error !== null && !fieldError && <ErrorAlert error={error} />}

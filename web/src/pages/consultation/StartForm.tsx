@@ -7,10 +7,16 @@ import { checkInsz, normaliseInsz } from './insz.ts';
 import { OCMW_PURPOSES } from './types.ts';
 
 const INSZ_MESSAGES: Record<'empty' | 'format' | 'checksum', MessageKey> = {
-  empty: 'consult.insz.error.empty', format: 'consult.insz.error.format', checksum: 'consult.insz.error.checksum',
+  empty: 'consult.insz.error.empty',
+  format: 'consult.insz.error.format',
+  checksum: 'consult.insz.error.checksum',
 };
 
-export function StartForm({ busy, serverError, onConsult }: {
+export function StartForm({
+  busy,
+  serverError,
+  onConsult,
+}: {
   busy: boolean;
   /** What the server said about the INSZ, shown at the field. */
   serverError?: string | undefined;
@@ -25,7 +31,11 @@ export function StartForm({ busy, serverError, onConsult }: {
   function submit(e: FormEvent) {
     e.preventDefault();
     const problem = checkInsz(insz);
-    if (problem) { setError(t(INSZ_MESSAGES[problem])); (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('input[name=insz]')?.focus(); return; }
+    if (problem) {
+      setError(t(INSZ_MESSAGES[problem]));
+      (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('input[name=insz]')?.focus();
+      return;
+    }
     setError(undefined);
     onConsult(normaliseInsz(insz), purpose);
   }
@@ -34,18 +44,37 @@ export function StartForm({ busy, serverError, onConsult }: {
     <form className="form consult-start" noValidate onSubmit={submit} role="search" aria-label={t('consult.start.label')}>
       <div className="consult-start-row">
         <Field label={t('consult.insz')} hint={t('consult.inszHint')} required error={error ?? serverError}>
-          {(p) => <input {...p} name="insz" inputMode="numeric" autoComplete="off" spellCheck={false} maxLength={15} value={insz}
-            onChange={(e) => { setInsz(e.target.value); setError(undefined); }} />}
+          {(p) => (
+            <input
+              {...p}
+              name="insz"
+              inputMode="numeric"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={15}
+              value={insz}
+              onChange={(e) => {
+                setInsz(e.target.value);
+                setError(undefined);
+              }}
+            />
+          )}
         </Field>
         <Field label={t('consult.purpose')}>
           {(p) => (
             <select {...p} name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
-              {OCMW_PURPOSES.map((code) => <option key={code} value={code}>{purposes.label(code)}</option>)}
+              {OCMW_PURPOSES.map((code) => (
+                <option key={code} value={code}>
+                  {purposes.label(code)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <div className="consult-start-submit">
-          <button type="submit" className="button" disabled={busy}>{t('consult.consult')}</button>
+          <button type="submit" className="button" disabled={busy}>
+            {t('consult.consult')}
+          </button>
         </div>
       </div>
     </form>

@@ -18,16 +18,22 @@ export function TargetGroup({ dossier, clusters }: { dossier: Dossier; clusters:
   return (
     <section className="consult-part" aria-labelledby={id}>
       <h2 id={id}>{t('consult.part.targetGroup')}</h2>
-      {!clusters.has('targetGroup') ? <NotAuthorised /> : !latest ? <Empty /> : (
+      {!clusters.has('targetGroup') ? (
+        <NotAuthorised />
+      ) : !latest ? (
+        <Empty />
+      ) : (
         <div className="target-group">
-          <Facts items={[
-            [t('consult.targetGroup.type'), latest.type ? type.label(latest.type) : null],
-            [t('consult.targetGroup.subtype'), latest.subtype ? subtype.label(latest.subtype) : null],
-            [t('consult.targetGroup.period'), <Period start={latest.startDate} end={latest.endDate} />],
-            [t('consult.targetGroup.determined'), <span className={`badge ${latest.determined ? 'ok' : ''}`}>{latest.determined ? t('yes') : t('no')}</span>],
-            [t('consult.targetGroup.noTargetGroupReason'), latest.noTargetGroupReason ? noReason.label(latest.noTargetGroupReason) : null],
-            [t('consult.targetGroup.exemptionReason'), latest.exemptionReason ? exemption.label(latest.exemptionReason) : null],
-          ]} />
+          <Facts
+            items={[
+              [t('consult.targetGroup.type'), latest.type ? type.label(latest.type) : null],
+              [t('consult.targetGroup.subtype'), latest.subtype ? subtype.label(latest.subtype) : null],
+              [t('consult.targetGroup.period'), <Period start={latest.startDate} end={latest.endDate} />],
+              [t('consult.targetGroup.determined'), <span className={`badge ${latest.determined ? 'ok' : ''}`}>{latest.determined ? t('yes') : t('no')}</span>],
+              [t('consult.targetGroup.noTargetGroupReason'), latest.noTargetGroupReason ? noReason.label(latest.noTargetGroupReason) : null],
+              [t('consult.targetGroup.exemptionReason'), latest.exemptionReason ? exemption.label(latest.exemptionReason) : null],
+            ]}
+          />
           <p className="panel-note muted">{t('consult.targetGroup.determinedOn', { date: fmt.date(latest.determinedOn) })}</p>
         </div>
       )}

@@ -29,7 +29,8 @@ export function birthDateOf(input: string): string | null {
   if (century === null) return null;
   let month = Number(value.slice(2, 4));
   const day = Number(value.slice(4, 6));
-  if (month >= 40) month -= 40; else if (month >= 20) month -= 20; // bis numbers (§1.3)
+  if (month >= 40) month -= 40;
+  else if (month >= 20) month -= 20; // bis numbers (§1.3)
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   return `${century + Number(value.slice(0, 2))}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

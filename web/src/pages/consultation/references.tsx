@@ -8,11 +8,48 @@ import { cached, useCodeList } from '../../data.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { formatKbo, kboUrl } from '../../format.ts';
 
-export interface Office { id: string; name: string; kboNumber?: string; street?: string; houseNumber?: string; postcode?: string; municipality?: string; phone?: string; email?: string; contactName?: string }
-export interface Organisation { id: string; kind: string; name: string; enterpriseNumber?: string }
-export interface Staff { id: string; familyName: string; givenName: string; email?: string; phone?: string; functionTitle?: string }
-export interface Course { id: string; courseType: string; variant?: string; name: string; startDate: string; endDate?: string; targetLevel?: string; locationName?: string; providerId: string }
-export interface CourseModule { id: string; code: string; name: string }
+export interface Office {
+  id: string;
+  name: string;
+  kboNumber?: string;
+  street?: string;
+  houseNumber?: string;
+  postcode?: string;
+  municipality?: string;
+  phone?: string;
+  email?: string;
+  contactName?: string;
+}
+export interface Organisation {
+  id: string;
+  kind: string;
+  name: string;
+  enterpriseNumber?: string;
+}
+export interface Staff {
+  id: string;
+  familyName: string;
+  givenName: string;
+  email?: string;
+  phone?: string;
+  functionTitle?: string;
+}
+export interface Course {
+  id: string;
+  courseType: string;
+  variant?: string;
+  name: string;
+  startDate: string;
+  endDate?: string;
+  targetLevel?: string;
+  locationName?: string;
+  providerId: string;
+}
+export interface CourseModule {
+  id: string;
+  code: string;
+  name: string;
+}
 
 type Kinds = { offices: Office; organisations: Organisation; staff: Staff; courses: Course; courseModules: CourseModule };
 
@@ -23,8 +60,17 @@ export function useReference<K extends keyof Kinds>(resource: K, id: string | nu
     if (!id) return;
     let live = true;
     setValue(null);
-    cached<Kinds[K]>(`/api/v1/${resource}/${encodeURIComponent(id)}`).then((v) => { if (live) setValue(v); }, () => { if (live) setValue('missing'); });
-    return () => { live = false; };
+    cached<Kinds[K]>(`/api/v1/${resource}/${encodeURIComponent(id)}`).then(
+      (v) => {
+        if (live) setValue(v);
+      },
+      () => {
+        if (live) setValue('missing');
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, [resource, id]);
   return id ? value : 'missing';
 }
@@ -35,7 +81,8 @@ export function KboLink({ kbo }: { kbo: string | null | undefined }) {
   if (!kbo) return null;
   return (
     <a className="kbo-link mono" href={kboUrl(kbo)} target="_blank" rel="noopener noreferrer">
-      {formatKbo(kbo)}<span className="visually-hidden"> ({t('consult.kboLinkHint')})</span>
+      {formatKbo(kbo)}
+      <span className="visually-hidden"> ({t('consult.kboLinkHint')})</span>
     </a>
   );
 }
@@ -51,11 +98,18 @@ export function OfficeRef({ id, detail = false }: { id: string | null | undefine
   const office = useReference('offices', id);
   if (!id || office === 'missing') return <Dash />;
   if (!office) return <Loading />;
-  const address = [[office.street, office.houseNumber].filter(Boolean).join(' '), [office.postcode, office.municipality].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const address = [[office.street, office.houseNumber].filter(Boolean).join(' '), [office.postcode, office.municipality].filter(Boolean).join(' ')]
+    .filter(Boolean)
+    .join(', ');
   return (
     <span className="ref">
       <span className="ref-name">{office.name}</span>
-      {office.kboNumber && <> <KboLink kbo={office.kboNumber} /></>}
+      {office.kboNumber && (
+        <>
+          {' '}
+          <KboLink kbo={office.kboNumber} />
+        </>
+      )}
       {detail && address && <span className="ref-line">{address}</span>}
       {detail && (office.phone || office.email) && (
         <span className="ref-line">
@@ -72,7 +126,17 @@ export function OrganisationRef({ id }: { id: string | null | undefined }) {
   const organisation = useReference('organisations', id);
   if (!id || organisation === 'missing') return <Dash />;
   if (!organisation) return <Loading />;
-  return <span className="ref"><span className="ref-name">{organisation.name}</span>{organisation.enterpriseNumber && <> <KboLink kbo={organisation.enterpriseNumber} /></>}</span>;
+  return (
+    <span className="ref">
+      <span className="ref-name">{organisation.name}</span>
+      {organisation.enterpriseNumber && (
+        <>
+          {' '}
+          <KboLink kbo={organisation.enterpriseNumber} />
+        </>
+      )}
+    </span>
+  );
 }
 
 export function StaffRef({ id, detail = false }: { id: string | null | undefined; detail?: boolean }) {
@@ -81,7 +145,9 @@ export function StaffRef({ id, detail = false }: { id: string | null | undefined
   if (!staff) return <Loading />;
   return (
     <span className="ref">
-      <span className="ref-name">{staff.givenName} {staff.familyName}</span>
+      <span className="ref-name">
+        {staff.givenName} {staff.familyName}
+      </span>
       {detail && staff.functionTitle && <span className="ref-line muted">{staff.functionTitle}</span>}
       {detail && (staff.phone || staff.email) && (
         <span className="ref-line">
@@ -104,8 +170,15 @@ export function CourseRef({ id, moduleId }: { id: string | null | undefined; mod
   return (
     <span className="ref">
       <span className="ref-name">{courseType.label(course.courseType)}</span>
-      <span className="ref-line">{course.name}{course.variant ? ` (${course.variant})` : ''}</span>
-      {moduleId && module && module !== 'missing' && <span className="ref-line muted">{module.code} – {module.name}</span>}
+      <span className="ref-line">
+        {course.name}
+        {course.variant ? ` (${course.variant})` : ''}
+      </span>
+      {moduleId && module && module !== 'missing' && (
+        <span className="ref-line muted">
+          {module.code} – {module.name}
+        </span>
+      )}
     </span>
   );
 }

@@ -2,23 +2,47 @@
 import type { ReactNode } from 'react';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 
-export interface Column<R> { header: string; cell: (row: R) => ReactNode; className?: string }
+export interface Column<R> {
+  header: string;
+  cell: (row: R) => ReactNode;
+  className?: string;
+}
 
 /** A table of records with a caption and column headers (`th scope="col"`); nothing when there are no rows. */
-export function RecordTable<R extends { id: string }>({ caption, hideCaption = false, columns, rows, rowClass }: {
+export function RecordTable<R extends { id: string }>({
+  caption,
+  hideCaption = false,
+  columns,
+  rows,
+  rowClass,
+}: {
   caption: string;
   /** For a caption that would only repeat the heading above it: still read out, not shown. */
   hideCaption?: boolean;
-  columns: Column<R>[]; rows: R[]; rowClass?: (row: R) => string | undefined;
+  columns: Column<R>[];
+  rows: R[];
+  rowClass?: (row: R) => string | undefined;
 }) {
   return (
     <table className="table consult-table">
       <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
-      <thead><tr>{columns.map((c) => <th key={c.header} scope="col" className={c.className}>{c.header}</th>)}</tr></thead>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.header} scope="col" className={c.className}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} className={rowClass?.(r)}>
-            {columns.map((c) => <td key={c.header} className={c.className}>{c.cell(r)}</td>)}
+            {columns.map((c) => (
+              <td key={c.header} className={c.className}>
+                {c.cell(r)}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -32,7 +56,11 @@ export function Period({ start, end }: { start: string | null | undefined; end: 
   const fmt = useFormat();
   if (!start && !end) return <span className="muted">—</span>;
   if (!end) return <>{t('consult.since', { date: fmt.date(start) })}</>;
-  return <span className="nowrap-period">{fmt.date(start)} – {fmt.date(end)}</span>;
+  return (
+    <span className="nowrap-period">
+      {fmt.date(start)} – {fmt.date(end)}
+    </span>
+  );
 }
 
 export function Empty({ children }: { children?: ReactNode }) {
@@ -56,7 +84,10 @@ export function Facts({ items }: { items: [string, ReactNode][] }) {
   return (
     <dl className="facts">
       {items.map(([label, value]) => (
-        <div key={label} className="fact"><dt>{label}</dt><dd>{value ?? <span className="muted">—</span>}</dd></div>
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd>{value ?? <span className="muted">—</span>}</dd>
+        </div>
       ))}
     </dl>
   );

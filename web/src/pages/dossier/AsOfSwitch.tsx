@@ -8,7 +8,10 @@ import { Field } from '../../components/forms.tsx';
 import { useWords } from './context.tsx';
 import { brusselsIso, brusselsToday, endOfBrusselsDay, isDate, isTime } from './model.ts';
 
-export interface AsOfChoice { date: string; time: string | null }
+export interface AsOfChoice {
+  date: string;
+  time: string | null;
+}
 
 /** The asOf the server wants, from the address's choice; null when the choice is not a valid moment. */
 export function asOfIso(choice: AsOfChoice | null): string | null {
@@ -22,7 +25,10 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
   const [date, setDate] = useState(choice?.date ?? '');
   const [time, setTime] = useState(choice?.time ?? '');
   const [errors, setErrors] = useState<{ date?: string; time?: string }>({});
-  useEffect(() => { setDate(choice?.date ?? ''); setTime(choice?.time ?? ''); }, [choice?.date, choice?.time]);
+  useEffect(() => {
+    setDate(choice?.date ?? '');
+    setTime(choice?.time ?? '');
+  }, [choice?.date, choice?.time]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -37,18 +43,37 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
 
   return (
     <form className="dossier-asof" onSubmit={submit} noValidate aria-labelledby="dossier-asof-h">
-      <h2 id="dossier-asof-h" className="dossier-asof-title">{t('dossier.asOf.title')}</h2>
+      <h2 id="dossier-asof-h" className="dossier-asof-title">
+        {t('dossier.asOf.title')}
+      </h2>
       <div className="dossier-asof-fields">
         <Field label={t('dossier.asOf.date')} error={errors.date}>
           {(p) => <input {...p} type="date" max={brusselsToday()} value={date} onChange={(e) => setDate(e.target.value)} />}
         </Field>
         <Field label={t('dossier.asOf.time')} error={errors.time}>
-          {(p) => <input {...p} aria-describedby={[p['aria-describedby'], 'dossier-asof-hint'].filter(Boolean).join(' ')} type="time" step={1} value={time} onChange={(e) => setTime(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              aria-describedby={[p['aria-describedby'], 'dossier-asof-hint'].filter(Boolean).join(' ')}
+              type="time"
+              step={1}
+              value={time}
+              onChange={(e) => setTime(e.target.value)}
+            />
+          )}
         </Field>
-        <p id="dossier-asof-hint" className="dossier-asof-hint">{t('dossier.asOf.timeHint')}</p>
+        <p id="dossier-asof-hint" className="dossier-asof-hint">
+          {t('dossier.asOf.timeHint')}
+        </p>
         <div className="actions">
-          <button type="submit" className="button secondary small">{t('dossier.asOf.show')}</button>
-          {choice && <button type="button" className="button small" onClick={() => onChange(null)}>{t('dossier.asOf.today')}</button>}
+          <button type="submit" className="button secondary small">
+            {t('dossier.asOf.show')}
+          </button>
+          {choice && (
+            <button type="button" className="button small" onClick={() => onChange(null)}>
+              {t('dossier.asOf.today')}
+            </button>
+          )}
         </div>
       </div>
     </form>

@@ -9,7 +9,13 @@ import { useLessons } from './lessons.ts';
 import { recordsOf, type Rec } from './model.ts';
 import { RecordForm } from './RecordForm.tsx';
 
-export interface Attendance { total: number; present: number; absent: number; justified: number; rate: number | null }
+export interface Attendance {
+  total: number;
+  present: number;
+  absent: number;
+  justified: number;
+  rate: number | null;
+}
 
 /** Present lessons over all recorded lessons; a justified absence is counted apart but is not presence. */
 export function attendanceOf(participations: Rec[]): Attendance {
@@ -30,7 +36,10 @@ export function AttendanceSummary({ enrolment }: { enrolment: Rec }) {
   return (
     <div className="dossier-attendance">
       <span className={`badge ${level}`}>{a.rate} %</span>
-      <span className="dossier-bar" aria-hidden="true"><span className={`dossier-bar-fill ${level}`} style={{ width: `${a.rate}%` }} /><span className="dossier-bar-target" style={{ left: `${target}%` }} /></span>
+      <span className="dossier-bar" aria-hidden="true">
+        <span className={`dossier-bar-fill ${level}`} style={{ width: `${a.rate}%` }} />
+        <span className="dossier-bar-target" style={{ left: `${target}%` }} />
+      </span>
       <span className="dossier-attendance-text">
         {t('dossier.attendance.summary', { present: a.present, total: a.total, target })}
         {a.justified > 0 && <> · {t('dossier.attendance.justified', { count: a.justified })}</>}
@@ -58,7 +67,10 @@ export function AttendanceDetails({ enrolment }: { enrolment: Rec }) {
 
   async function done(rec: Rec | null) {
     setForm(null);
-    if (rec) { setSaved(t('dossier.form.saved', { name: w.singular('participations') })); await reload(); }
+    if (rec) {
+      setSaved(t('dossier.form.saved', { name: w.singular('participations') }));
+      await reload();
+    }
   }
 
   return (
@@ -66,34 +78,65 @@ export function AttendanceDetails({ enrolment }: { enrolment: Rec }) {
       <div className="dossier-resource-head">
         <h4 id={`${id}-h`}>{t('dossier.attendance.lessons')}</h4>
         {canWrite && !form && (
-          <button type="button" className="button secondary small" onClick={() => { setSaved(null); setForm({ mode: 'create' }); }}>
-            {t('add')}<span className="visually-hidden"> — {w.singular('participations')}</span>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => {
+              setSaved(null);
+              setForm({ mode: 'create' });
+            }}
+          >
+            {t('add')}
+            <span className="visually-hidden"> — {w.singular('participations')}</span>
           </button>
         )}
       </div>
       {saved && <Alert kind="success">{saved}</Alert>}
-      {rows.length === 0 ? <p className="empty">{t('dossier.attendance.none')}</p> : (
+      {rows.length === 0 ? (
+        <p className="empty">{t('dossier.attendance.none')}</p>
+      ) : (
         <ul className="dossier-lesson-grid" aria-labelledby={`${id}-h`}>
           {sorted.map((p) => {
             const lesson = lessonOf(p);
             const when = lesson ? w.fmt.dateTime(lesson.startsAt as string) : lessons === null ? t('loading') : '—';
-            const content = <><span>{when}</span><span className="dossier-lesson-state">{codes.label('attendance', p.attendance)}</span></>;
+            const content = (
+              <>
+                <span>{when}</span>
+                <span className="dossier-lesson-state">{codes.label('attendance', p.attendance)}</span>
+              </>
+            );
             return (
               <li key={p.id}>
-                {canWrite
-                  ? <button type="button" className={`dossier-lesson ${String(p.attendance)}`}
-                    onClick={() => { setSaved(null); setForm({ mode: 'edit', record: p }); }}><span className="visually-hidden">{t('edit')}: </span>{content}</button>
-                  : <span className={`dossier-lesson ${String(p.attendance)}`}>{content}</span>}
+                {canWrite ? (
+                  <button
+                    type="button"
+                    className={`dossier-lesson ${String(p.attendance)}`}
+                    onClick={() => {
+                      setSaved(null);
+                      setForm({ mode: 'edit', record: p });
+                    }}
+                  >
+                    <span className="visually-hidden">{t('edit')}: </span>
+                    {content}
+                  </button>
+                ) : (
+                  <span className={`dossier-lesson ${String(p.attendance)}`}>{content}</span>
+                )}
               </li>
             );
           })}
         </ul>
       )}
       {form && (
-        <RecordForm key={form.mode === 'edit' ? form.record.id : 'new'} meta={m} mode={form.mode} record={form.mode === 'edit' ? form.record : undefined}
+        <RecordForm
+          key={form.mode === 'edit' ? form.record.id : 'new'}
+          meta={m}
+          mode={form.mode}
+          record={form.mode === 'edit' ? form.record : undefined}
           presets={{ enrolmentId: enrolment.id, attendance: 'PRESENT' }}
           staticText={form.mode === 'edit' && lessonOf(form.record) ? { lessonId: w.fmt.dateTime(lessonOf(form.record)!.startsAt as string) } : {}}
-          onDone={(rec) => void done(rec)} />
+          onDone={(rec) => void done(rec)}
+        />
       )}
     </div>
   );

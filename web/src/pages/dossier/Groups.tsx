@@ -10,13 +10,20 @@ export function groupsOf(doc: Record<string, unknown>): { id: GroupId; resources
   const known = new Set<string>(GROUPS.flatMap((g) => g.resources));
   const present = (r: string) => Array.isArray(doc[r]);
   const extra = Object.keys(doc).filter((k) => k !== 'withheld' && k !== 'person' && k !== 'asOf' && present(k) && !known.has(k));
-  return GROUPS.map((g) => ({ id: g.id, resources: [...g.resources, ...(g.id === 'other' ? extra : [])].filter(present) }))
-    .filter((g) => g.resources.length > 0);
+  return GROUPS.map((g) => ({ id: g.id, resources: [...g.resources, ...(g.id === 'other' ? extra : [])].filter(present) })).filter(
+    (g) => g.resources.length > 0,
+  );
 }
 
 export function Groups({ open, setOpen }: { open: Record<string, boolean>; setOpen(id: string, value: boolean): void }) {
   const { doc } = useDossier();
-  return <>{groupsOf(doc).map((g) => <Group key={g.id} id={g.id} resources={g.resources} open={!!open[g.id]} setOpen={(v) => setOpen(g.id, v)} />)}</>;
+  return (
+    <>
+      {groupsOf(doc).map((g) => (
+        <Group key={g.id} id={g.id} resources={g.resources} open={!!open[g.id]} setOpen={(v) => setOpen(g.id, v)} />
+      ))}
+    </>
+  );
 }
 
 function Group({ id, resources, open, setOpen }: { id: GroupId; resources: string[]; open: boolean; setOpen(v: boolean): void }) {
@@ -30,13 +37,19 @@ function Group({ id, resources, open, setOpen }: { id: GroupId; resources: strin
     <section className="panel dossier-group" aria-labelledby={`${uid}-b`} data-group={id}>
       <h2 className="panel-header dossier-group-heading">
         <button type="button" id={`${uid}-b`} className="panel-toggle" aria-expanded={open} aria-controls={`${uid}-p`} onClick={() => setOpen(!open)}>
-          <span className="sign" aria-hidden="true">{open ? '−' : '+'}</span>
+          <span className="sign" aria-hidden="true">
+            {open ? '−' : '+'}
+          </span>
           {label}
-          <span className="panel-count">{count === 0 ? t('dossier.noDataShort') : t(count === 1 ? 'dossier.recordCountOne' : 'dossier.recordCount', { count })}</span>
+          <span className="panel-count">
+            {count === 0 ? t('dossier.noDataShort') : t(count === 1 ? 'dossier.recordCountOne' : 'dossier.recordCount', { count })}
+          </span>
         </button>
       </h2>
       <div id={`${uid}-p`} className="panel-body" hidden={!open}>
-        {shown.map((r) => <ResourceSection key={r} resource={r} />)}
+        {shown.map((r) => (
+          <ResourceSection key={r} resource={r} />
+        ))}
       </div>
     </section>
   );

@@ -20,7 +20,11 @@ export function History({ items, asOf }: { items: TimelineItem[] | null; asOf: s
   return (
     <section className="dossier-history" aria-labelledby="dossier-history-h">
       <h2 id="dossier-history-h">{t('dossier.history.title')}</h2>
-      {items === null ? <p className="loading">{t('loading')}</p> : items.length === 0 ? <p className="empty">{t('dossier.history.empty')}</p> : (
+      {items === null ? (
+        <p className="loading">{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p className="empty">{t('dossier.history.empty')}</p>
+      ) : (
         <>
           <ol className="dossier-history-list">
             {items.slice(0, shown).map((i) => {
@@ -29,14 +33,15 @@ export function History({ items, asOf }: { items: TimelineItem[] | null; asOf: s
               return (
                 <li key={`${i.recordId}-${i.version}-${i.change}`} className={later ? 'later' : undefined}>
                   <div className="dossier-history-what">
-                    <span className={`badge ${badge[i.change]}`}>{change[i.change]}</span>{' '}
-                    <strong>{w.singular(i.resource)}</strong>
+                    <span className={`badge ${badge[i.change]}`}>{change[i.change]}</span> <strong>{w.singular(i.resource)}</strong>
                     {rec && <span className="muted"> · {w.recordName(i.resource, rec)}</span>}
                   </div>
                   <div className="dossier-history-meta">
                     <time dateTime={i.at}>{w.fmt.dateTime(i.at)}</time>
-                    {' · '}{t('dossier.history.by', { who: whoText(i.by, me, t, names) })}
-                    {' · '}{t('dossier.history.version', { version: i.version })}
+                    {' · '}
+                    {t('dossier.history.by', { who: whoText(i.by, me, t, names) })}
+                    {' · '}
+                    {t('dossier.history.version', { version: i.version })}
                     {later && <span className="dossier-history-later"> · {t('dossier.history.later')}</span>}
                   </div>
                 </li>

@@ -26,10 +26,15 @@ export function PersonHeader() {
   ];
   return (
     <header className="dossier-person">
-      <h1>{String(p.familyName)}, {String(p.givenNames)}</h1>
+      <h1>
+        {String(p.familyName)}, {String(p.givenNames)}
+      </h1>
       <dl className="dossier-facts">
         {facts.map(([label, value]) => (
-          <div key={label}><dt>{label}</dt><dd>{value}</dd></div>
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
         ))}
       </dl>
       {doc.withheld.length > 0 && (

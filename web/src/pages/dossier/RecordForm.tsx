@@ -49,8 +49,12 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
   const heading = useRef<HTMLHeadingElement>(null);
   const problemBox = useRef<HTMLDivElement>(null);
 
-  useEffect(() => { heading.current?.focus(); }, []);
-  useEffect(() => { if (error) problemBox.current?.focus(); }, [error]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (error) problemBox.current?.focus();
+  }, [error]);
 
   const set = (name: string, value: FormValue) => {
     setValues((v) => ({ ...v, [name]: value }));
@@ -60,13 +64,18 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
 
   function body(): Record<string, unknown> {
     if (mode === 'edit') {
-      return Object.fromEntries(fields.filter((f) => editable(f) && touched[f.name] && !sameAsStored(f, values[f.name], base![f.name]))
-        .map((f) => [f.name, fromForm(f, values[f.name])]));
+      return Object.fromEntries(
+        fields
+          .filter((f) => editable(f) && touched[f.name] && !sameAsStored(f, values[f.name], base![f.name]))
+          .map((f) => [f.name, fromForm(f, values[f.name])]),
+      );
     }
     const out: Record<string, unknown> = {};
     for (const f of fields) {
       const v = fromForm(f, values[f.name]);
-      if (f.type === 'boolean') { if (touched[f.name] || f.required || presets[f.name] !== undefined) out[f.name] = v; } else if (!isEmpty(v)) out[f.name] = v;
+      if (f.type === 'boolean') {
+        if (touched[f.name] || f.required || presets[f.name] !== undefined) out[f.name] = v;
+      } else if (!isEmpty(v)) out[f.name] = v;
     }
     return out;
   }
@@ -74,12 +83,18 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
   async function save(e: FormEvent) {
     e.preventDefault();
     const payload = body();
-    if (mode === 'edit' && Object.keys(payload).length === 0) { setNotice(t('dossier.form.noChanges')); return; }
-    setBusy(true); setError(null); setNotice(null);
+    if (mode === 'edit' && Object.keys(payload).length === 0) {
+      setNotice(t('dossier.form.noChanges'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setNotice(null);
     try {
-      const reply = mode === 'edit'
-        ? await request<Rec>('PATCH', `/api/v1/${meta.resource}/${base!.id}`, payload, { 'if-match': etag })
-        : await request<Rec>('POST', `/api/v1/persons/${personId}/${meta.resource}`, payload);
+      const reply =
+        mode === 'edit'
+          ? await request<Rec>('PATCH', `/api/v1/${meta.resource}/${base!.id}`, payload, { 'if-match': etag })
+          : await request<Rec>('POST', `/api/v1/persons/${personId}/${meta.resource}`, payload);
       onDone(reply.body);
     } catch (err) {
       setError(err); // the values stay as typed
@@ -117,8 +132,11 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
   const apiError = error instanceof ApiError ? error : null;
   const conflict = apiError?.status === 412;
   const rawFieldErrors = apiError ? apiError.fieldErrors() : {};
-  const fieldErrors = Object.fromEntries(Object.entries(rawFieldErrors).map(([k, v]) => [k, translateIssue(v, t, (n) => w.field(meta.resource, n), w.fmt.date)]));
-  const title = mode === 'edit' ? t('dossier.form.editTitle', { name: w.singular(meta.resource) }) : t('dossier.form.addTitle', { name: w.singular(meta.resource) });
+  const fieldErrors = Object.fromEntries(
+    Object.entries(rawFieldErrors).map(([k, v]) => [k, translateIssue(v, t, (n) => w.field(meta.resource, n), w.fmt.date)]),
+  );
+  const title =
+    mode === 'edit' ? t('dossier.form.editTitle', { name: w.singular(meta.resource) }) : t('dossier.form.addTitle', { name: w.singular(meta.resource) });
   const anchor = (name: string) => `${formId}-${name}`;
   const focusField = (name: string) => {
     const el = document.getElementById(anchor(name))?.querySelector<HTMLElement>('input, select, textarea');
@@ -135,7 +153,9 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
         {conflict && (
           <div className="alert alert-warning dossier-conflict" role="alert">
             <p>{t('error.conflict')}</p>
-            <button type="button" className="button secondary small" onClick={() => void loadNewVersion()} disabled={busy}>{t('error.conflictReload')}</button>
+            <button type="button" className="button secondary small" onClick={() => void loadNewVersion()} disabled={busy}>
+              {t('error.conflictReload')}
+            </button>
           </div>
         )}
         {error !== null && !conflict && (
@@ -145,9 +165,21 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
               <ul className="dossier-error-list">
                 {Object.entries(fieldErrors).map(([name, message]) => (
                   <li key={name}>
-                    {fields.some((f) => f.name === name)
-                      ? <a href={`#${anchor(name)}`} onClick={(e) => { e.preventDefault(); focusField(name); }}>{w.field(meta.resource, name)}: {message}</a>
-                      : <>{name}: {message}</>}
+                    {fields.some((f) => f.name === name) ? (
+                      <a
+                        href={`#${anchor(name)}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          focusField(name);
+                        }}
+                      >
+                        {w.field(meta.resource, name)}: {message}
+                      </a>
+                    ) : (
+                      <>
+                        {name}: {message}
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -159,16 +191,30 @@ export function RecordForm({ meta, mode, record, presets = {}, staticText = {}, 
       <div className="form-row dossier-form-fields">
         {fields.map((f) => (
           <div key={f.name} id={anchor(f.name)} className={isLongText(f) || f.type === 'codes' ? 'dossier-wide' : undefined}>
-            {editable(f)
-              ? <Control meta={meta} selfId={base?.id} field={f} values={values} set={set} error={fieldErrors[f.name]} theirs={theirs[f.name]} words={w} />
-              : <Static label={w.field(meta.resource, f.name)} text={staticText[f.name] ?? w.text(meta.resource, f, base?.[f.name])} hint={t('dossier.form.immutable')} />}
+            {editable(f) ? (
+              <Control meta={meta} selfId={base?.id} field={f} values={values} set={set} error={fieldErrors[f.name]} theirs={theirs[f.name]} words={w} />
+            ) : (
+              <Static
+                label={w.field(meta.resource, f.name)}
+                text={staticText[f.name] ?? w.text(meta.resource, f, base?.[f.name])}
+                hint={t('dossier.form.immutable')}
+              />
+            )}
           </div>
         ))}
       </div>
       <div className="actions">
-        <button type="submit" className="button" disabled={busy}>{t('save')}</button>
-        <button type="button" className="button secondary" onClick={() => onDone(null)} disabled={busy}>{t('cancel')}</button>
-        {busy && <span className="muted" role="status">{t('loading')}</span>}
+        <button type="submit" className="button" disabled={busy}>
+          {t('save')}
+        </button>
+        <button type="button" className="button secondary" onClick={() => onDone(null)} disabled={busy}>
+          {t('cancel')}
+        </button>
+        {busy && (
+          <span className="muted" role="status">
+            {t('loading')}
+          </span>
+        )}
       </div>
     </form>
   );
@@ -198,7 +244,10 @@ interface ControlProps {
 function Control({ meta, selfId, field: f, values, set, error, theirs, words: w }: ControlProps) {
   const label = w.field(meta.resource, f.name);
   const value = values[f.name];
-  const hint = [theirs !== undefined ? w.t('dossier.form.theirs', { value: theirs }) : '', f.type === 'texts' ? w.t('dossier.form.textsHint') : ''].filter(Boolean).join(' ') || undefined;
+  const hint =
+    [theirs !== undefined ? w.t('dossier.form.theirs', { value: theirs }) : '', f.type === 'texts' ? w.t('dossier.form.textsHint') : '']
+      .filter(Boolean)
+      .join(' ') || undefined;
   const text = typeof value === 'string' ? value : '';
   const onText = (e: { target: { value: string } }) => set(f.name, e.target.value);
 
@@ -211,19 +260,40 @@ function Control({ meta, selfId, field: f, values, set, error, theirs, words: w 
             const { required: _omit, ...rest } = p;
             return <input {...rest} type="checkbox" className="dossier-checkbox" checked={value === true} onChange={(e) => set(f.name, e.target.checked)} />;
           }
-          case 'date': return <input {...p} type="date" value={text} onChange={onText} />;
-          case 'datetime': return <input {...p} type="datetime-local" value={text} onChange={onText} />;
-          case 'integer': case 'number':
-            return <input {...p} type="number" inputMode="decimal" step={f.type === 'integer' ? 1 : 'any'} min={f.minimum} max={f.maximum} value={text} onChange={onText} />;
-          case 'code': return <CodeSelect p={p} field={f} value={text} onChange={onText} />;
-          case 'ref': return <RefSelect p={p} resource={meta.resource} selfId={selfId} field={f} values={values} value={text} onChange={onText} words={w} />;
-          case 'kbo': return <input {...p} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={text} onChange={onText} />;
+          case 'date':
+            return <input {...p} type="date" value={text} onChange={onText} />;
+          case 'datetime':
+            return <input {...p} type="datetime-local" value={text} onChange={onText} />;
+          case 'integer':
+          case 'number':
+            return (
+              <input
+                {...p}
+                type="number"
+                inputMode="decimal"
+                step={f.type === 'integer' ? 1 : 'any'}
+                min={f.minimum}
+                max={f.maximum}
+                value={text}
+                onChange={onText}
+              />
+            );
+          case 'code':
+            return <CodeSelect p={p} field={f} value={text} onChange={onText} />;
+          case 'ref':
+            return <RefSelect p={p} resource={meta.resource} selfId={selfId} field={f} values={values} value={text} onChange={onText} words={w} />;
+          case 'kbo':
+            return <input {...p} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={text} onChange={onText} />;
           default:
             if (f.enum) {
               return (
                 <select {...p} value={text} onChange={onText}>
                   <option value="">{f.required ? w.t('dossier.form.choose') : w.t('dossier.form.noValue')}</option>
-                  {f.enum.map((v) => <option key={v} value={v}>{enumLabel(w.language, v)}</option>)}
+                  {f.enum.map((v) => (
+                    <option key={v} value={v}>
+                      {enumLabel(w.language, v)}
+                    </option>
+                  ))}
                 </select>
               );
             }
@@ -245,12 +315,28 @@ function CodeSelect({ p, field, value, onChange }: { p: ControlAttrs; field: Fie
     <select {...p} value={value} onChange={onChange}>
       <option value="">{field.required ? w.t('dossier.form.choose') : w.t('dossier.form.noValue')}</option>
       {value && !entries.some((e) => e.code === value) && <option value={value}>{list.label(value)}</option>}
-      {entries.map((e) => <option key={e.code} value={e.code}>{list.label(e.code)}</option>)}
+      {entries.map((e) => (
+        <option key={e.code} value={e.code}>
+          {list.label(e.code)}
+        </option>
+      ))}
     </select>
   );
 }
 
-function CodesControl({ field, value, set, error, label }: { field: FieldMeta; value: string[]; set(n: string, v: FormValue): void; error?: string; label: string }) {
+function CodesControl({
+  field,
+  value,
+  set,
+  error,
+  label,
+}: {
+  field: FieldMeta;
+  value: string[];
+  set(n: string, v: FormValue): void;
+  error?: string;
+  label: string;
+}) {
   const list = useCodeList(field.list);
   const id = useId();
   const entries = [...list.entries].sort((a, b) => a.sortOrder - b.sortOrder);
@@ -266,13 +352,33 @@ function CodesControl({ field, value, set, error, label }: { field: FieldMeta; v
           </label>
         ))}
       </div>
-      {error && <div id={`${id}-error`} className="field-error" role="alert">{error}</div>}
+      {error && (
+        <div id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </div>
+      )}
     </fieldset>
   );
 }
 
-function RefSelect({ p, resource, selfId, field, values, value, onChange, words: w }: {
-  p: ControlAttrs; resource: string; selfId: string | undefined; field: FieldMeta; values: FormValues; value: string; onChange(e: { target: { value: string } }): void; words: Words;
+function RefSelect({
+  p,
+  resource,
+  selfId,
+  field,
+  values,
+  value,
+  onChange,
+  words: w,
+}: {
+  p: ControlAttrs;
+  resource: string;
+  selfId: string | undefined;
+  field: FieldMeta;
+  values: FormValues;
+  value: string;
+  onChange(e: { target: { value: string } }): void;
+  words: Words;
 }) {
   const { doc, refs } = useDossier();
   // A participation's lesson is one of its enrolment's course; an enrolment's module one of its course.
@@ -281,23 +387,32 @@ function RefSelect({ p, resource, selfId, field, values, value, onChange, words:
   let options: { value: string; label: string }[] | null;
   if (field.samePerson) {
     // A record cannot point to itself (a contract is not its own previous contract).
-    options = recordsOf(doc, field.ref!).filter((r) => !(field.ref === resource && r.id === selfId))
+    options = recordsOf(doc, field.ref!)
+      .filter((r) => !(field.ref === resource && r.id === selfId))
       .map((r) => ({ value: r.id, label: w.recordName(field.ref!, r) }));
   } else if (field.ref === 'lessons') {
     // Lessons already recorded for this enrolment are not offered again.
-    const taken = new Set(recordsOf(doc, 'participations').filter((x) => x.enrolmentId === values.enrolmentId).map((x) => x.lessonId));
+    const taken = new Set(
+      recordsOf(doc, 'participations')
+        .filter((x) => x.enrolmentId === values.enrolmentId)
+        .map((x) => x.lessonId),
+    );
     options = lessons?.filter((l) => !taken.has(l.id)).map((l) => ({ value: l.id, label: w.fmt.dateTime(l.startsAt as string) })) ?? null;
   } else {
     let rows = refs.list(field.ref!);
     if (rows && field.ref === 'courseModules' && values.courseId) rows = rows.filter((m) => m.courseId === values.courseId);
-    options = rows?.map((r) => ({ value: r.id, label: referenceName(field.ref!, r, w.fmt.date) }))
-      .sort((a, b) => a.label.localeCompare(b.label, w.language)) ?? null;
+    options =
+      rows?.map((r) => ({ value: r.id, label: referenceName(field.ref!, r, w.fmt.date) })).sort((a, b) => a.label.localeCompare(b.label, w.language)) ?? null;
   }
   return (
     <select {...p} value={value} onChange={onChange}>
       <option value="">{options === null ? w.t('loading') : field.required ? w.t('dossier.form.choose') : w.t('dossier.form.noValue')}</option>
       {value && !options?.some((o) => o.value === value) && <option value={value}>{w.refName(field, value) ?? value}</option>}
-      {options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      {options?.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
     </select>
   );
 }

@@ -44,81 +44,128 @@ export function ResourceSection({ resource }: { resource: string }) {
   return (
     <section className="dossier-resource" aria-labelledby={`${id}-h`} data-resource={resource}>
       <div className="dossier-resource-head">
-        <h3 id={`${id}-h`} ref={headingRef} tabIndex={-1}>{w.resource(resource)} <span className="dossier-count">{records.length}</span></h3>
+        <h3 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
+          {w.resource(resource)} <span className="dossier-count">{records.length}</span>
+        </h3>
         {canAdd && form?.mode !== 'create' && (
-          <button type="button" className="button secondary small" onClick={() => { setSaved(null); setForm({ mode: 'create' }); }}>
-            {t('add')}<span className="visually-hidden"> — {w.singular(resource)}</span>
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => {
+              setSaved(null);
+              setForm({ mode: 'create' });
+            }}
+          >
+            {t('add')}
+            <span className="visually-hidden"> — {w.singular(resource)}</span>
           </button>
         )}
       </div>
       {saved && <Alert kind="success">{saved.text}</Alert>}
-      {records.length === 0
-        ? <p className="empty">{t('dossier.noData')}</p>
-        : (
-          <div className="dossier-table-wrap">
-            <table className="table dossier-table">
-              <caption className="visually-hidden">{w.resource(resource)}</caption>
-              <thead>
-                <tr>
-                  {columns.map((c) => <th key={c.name} scope="col">{w.field(resource, c.name)}</th>)}
-                  {withAttendance && <th scope="col">{t('dossier.attendance.title')}</th>}
-                  <th scope="col" className="dossier-actions-col"><span className="visually-hidden">{t('dossier.actions')}</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => {
-                  const name = w.recordName(resource, r);
-                  const detailsId = `${id}-d-${r.id}`;
-                  const isOpen = !!open[r.id];
-                  return (
-                    <Fragment key={r.id}>
-                      <tr className={saved?.id === r.id ? 'dossier-just-saved' : undefined}>
-                        {columns.map((c) => <td key={c.name} className={cellClass(c)}><Value resource={resource} field={c} value={r[c.name]} words={w} clip /></td>)}
-                        {withAttendance && <td><AttendanceSummary enrolment={r} /></td>}
-                        <td className="dossier-row-actions">
-                          <button type="button" className="link-button" aria-expanded={isOpen} aria-controls={isOpen ? detailsId : undefined}
-                            onClick={() => setOpen((o) => ({ ...o, [r.id]: !isOpen }))}>
-                            {t('dossier.details')}<span className="visually-hidden"> — {name}</span>
+      {records.length === 0 ? (
+        <p className="empty">{t('dossier.noData')}</p>
+      ) : (
+        <div className="dossier-table-wrap">
+          <table className="table dossier-table">
+            <caption className="visually-hidden">{w.resource(resource)}</caption>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c.name} scope="col">
+                    {w.field(resource, c.name)}
+                  </th>
+                ))}
+                {withAttendance && <th scope="col">{t('dossier.attendance.title')}</th>}
+                <th scope="col" className="dossier-actions-col">
+                  <span className="visually-hidden">{t('dossier.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {records.map((r) => {
+                const name = w.recordName(resource, r);
+                const detailsId = `${id}-d-${r.id}`;
+                const isOpen = !!open[r.id];
+                return (
+                  <Fragment key={r.id}>
+                    <tr className={saved?.id === r.id ? 'dossier-just-saved' : undefined}>
+                      {columns.map((c) => (
+                        <td key={c.name} className={cellClass(c)}>
+                          <Value resource={resource} field={c} value={r[c.name]} words={w} clip />
+                        </td>
+                      ))}
+                      {withAttendance && (
+                        <td>
+                          <AttendanceSummary enrolment={r} />
+                        </td>
+                      )}
+                      <td className="dossier-row-actions">
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-expanded={isOpen}
+                          aria-controls={isOpen ? detailsId : undefined}
+                          onClick={() => setOpen((o) => ({ ...o, [r.id]: !isOpen }))}
+                        >
+                          {t('dossier.details')}
+                          <span className="visually-hidden"> — {name}</span>
+                        </button>
+                        {canWrite && (
+                          <button
+                            type="button"
+                            className="button secondary small"
+                            onClick={() => {
+                              setSaved(null);
+                              setForm({ mode: 'edit', record: r });
+                            }}
+                            disabled={form?.mode === 'edit' && form.record.id === r.id}
+                          >
+                            {t('edit')}
+                            <span className="visually-hidden"> — {name}</span>
                           </button>
-                          {canWrite && (
-                            <button type="button" className="button secondary small" onClick={() => { setSaved(null); setForm({ mode: 'edit', record: r }); }}
-                              disabled={form?.mode === 'edit' && form.record.id === r.id}>
-                              {t('edit')}<span className="visually-hidden"> — {name}</span>
-                            </button>
-                          )}
+                        )}
+                      </td>
+                    </tr>
+                    {isOpen && (
+                      <tr id={detailsId} className="dossier-details-row">
+                        <td colSpan={columns.length + (withAttendance ? 2 : 1)}>
+                          <RecordDetails meta={m} record={r} words={w} />
+                          {withAttendance && <AttendanceDetails enrolment={r} />}
                         </td>
                       </tr>
-                      {isOpen && (
-                        <tr id={detailsId} className="dossier-details-row">
-                          <td colSpan={columns.length + (withAttendance ? 2 : 1)}>
-                            <RecordDetails meta={m} record={r} words={w} />
-                            {withAttendance && <AttendanceDetails enrolment={r} />}
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    )}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
       {form && (
-        <RecordForm key={form.mode === 'edit' ? form.record.id : 'new'} meta={m} mode={form.mode}
-          record={form.mode === 'edit' ? form.record : undefined} onDone={(rec) => void done(rec, form.mode)} />
+        <RecordForm
+          key={form.mode === 'edit' ? form.record.id : 'new'}
+          meta={m}
+          mode={form.mode}
+          record={form.mode === 'edit' ? form.record : undefined}
+          onDone={(rec) => void done(rec, form.mode)}
+        />
       )}
     </section>
   );
 }
 
-const cellClass = (f: FieldMeta) => (f.type === 'date' || f.type === 'datetime' ? 'dossier-nowrap' : f.type === 'text' && (f.maxLength ?? 200) > 200 ? 'dossier-longtext' : undefined);
+const cellClass = (f: FieldMeta) =>
+  f.type === 'date' || f.type === 'datetime' ? 'dossier-nowrap' : f.type === 'text' && (f.maxLength ?? 200) > 200 ? 'dossier-longtext' : undefined;
 
 /** Every field of a record, and when and by whom this version was recorded. */
 export function RecordDetails({ meta, record, words: w }: { meta: ResourceMeta; record: Rec; words: Words }) {
   const { me } = useDossier();
   const { t } = w;
   const names = useStaffNames([record.recordedBy as string | undefined]);
-  const rows: [string, ReactNode][] = meta.fields.map((f) => [w.field(meta.resource, f.name), <Value resource={meta.resource} field={f} value={record[f.name]} words={w} />]);
+  const rows: [string, ReactNode][] = meta.fields.map((f) => [
+    w.field(meta.resource, f.name),
+    <Value resource={meta.resource} field={f} value={record[f.name]} words={w} />,
+  ]);
   rows.push(
     [t('dossier.meta.version'), String(record.version)],
     [t('dossier.meta.validFrom'), w.fmt.dateTime(record.validFrom)],
@@ -127,7 +174,12 @@ export function RecordDetails({ meta, record, words: w }: { meta: ResourceMeta; 
   );
   return (
     <dl className="dossier-details">
-      {rows.map(([label, value]) => <div key={label}><dt>{label}</dt><dd>{value}</dd></div>)}
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
     </dl>
   );
 }

@@ -35,14 +35,24 @@ export function useReferences(): References {
   useEffect(() => {
     let live = true;
     for (const r of REFERENCE_RESOURCES) {
-      loadAll(r).then((items) => { if (live) setData((d) => ({ ...d, [r]: new Map(items.map((i) => [i.id, i])) })); }, () => {});
+      loadAll(r).then(
+        (items) => {
+          if (live) setData((d) => ({ ...d, [r]: new Map(items.map((i) => [i.id, i])) }));
+        },
+        () => {},
+      );
     }
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, []);
-  return useMemo(() => ({
-    list: (resource) => (data[resource] ? [...data[resource].values()] : null),
-    get: (resource, id) => (typeof id === 'string' ? data[resource]?.get(id) ?? null : null),
-  }), [data]);
+  return useMemo(
+    () => ({
+      list: (resource) => (data[resource] ? [...data[resource].values()] : null),
+      get: (resource, id) => (typeof id === 'string' ? (data[resource]?.get(id) ?? null) : null),
+    }),
+    [data],
+  );
 }
 
 export interface CodeLabels {
@@ -57,8 +67,16 @@ export function useCodeLabels(lists: string[]): CodeLabels {
   const key = [...new Set(lists)].sort().join(',');
   useEffect(() => {
     let live = true;
-    if (key) allCodeLists().then((r) => { if (live) setData(r.lists); }, () => {}); // every list in one request
-    return () => { live = false; };
+    if (key)
+      allCodeLists().then(
+        (r) => {
+          if (live) setData(r.lists);
+        },
+        () => {},
+      ); // every list in one request
+    return () => {
+      live = false;
+    };
   }, [key]);
   return useMemo(() => {
     const which = language === 'fr' ? 'labelFr' : language === 'en' ? 'labelEn' : 'labelNl';
@@ -88,7 +106,9 @@ export interface DossierContextValue {
 }
 
 const Context = createContext<DossierContextValue | null>(null);
-export const DossierProvider = ({ value, children }: { value: DossierContextValue; children: ReactNode }) => <Context.Provider value={value}>{children}</Context.Provider>;
+export const DossierProvider = ({ value, children }: { value: DossierContextValue; children: ReactNode }) => (
+  <Context.Provider value={value}>{children}</Context.Provider>
+);
 export function useDossier(): DossierContextValue {
   const v = useContext(Context);
   if (!v) throw new Error('useDossier outside DossierProvider');
@@ -102,7 +122,9 @@ export function useWords() {
   const ctx = useContext(Context);
   return useMemo(() => {
     const words = {
-      language, t, fmt,
+      language,
+      t,
+      fmt,
       resource: (r: string) => resourceLabel(language, r, ctx?.meta.get(r)?.title),
       singular: (r: string) => resourceSingular(language, r, ctx?.meta.get(r)?.title),
       field: (r: string, f: string) => fieldLabel(language, r, f),
@@ -134,16 +156,27 @@ export function useWords() {
       text(resource: string, field: FieldMeta, value: unknown): string {
         if (value === null || value === undefined || value === '') return '—';
         switch (field.type) {
-          case 'date': return fmt.date(value as string);
-          case 'datetime': return fmt.dateTime(value as string);
-          case 'boolean': return value ? t('yes') : t('no');
-          case 'code': return ctx ? ctx.codes.label(field.list, value) : String(value);
-          case 'codes': return (value as string[]).length ? (value as string[]).map((c) => (ctx ? ctx.codes.label(field.list, c) : c)).join(', ') : '—';
-          case 'texts': return (value as string[]).join(', ') || '—';
-          case 'number': case 'integer': return fmt.number(value as number);
-          case 'kbo': return formatKbo(String(value));
-          case 'ref': return words.refName(field, value) ?? '—';
-          default: return field.enum ? enumLabel(language, String(value)) : String(value);
+          case 'date':
+            return fmt.date(value as string);
+          case 'datetime':
+            return fmt.dateTime(value as string);
+          case 'boolean':
+            return value ? t('yes') : t('no');
+          case 'code':
+            return ctx ? ctx.codes.label(field.list, value) : String(value);
+          case 'codes':
+            return (value as string[]).length ? (value as string[]).map((c) => (ctx ? ctx.codes.label(field.list, c) : c)).join(', ') : '—';
+          case 'texts':
+            return (value as string[]).join(', ') || '—';
+          case 'number':
+          case 'integer':
+            return fmt.number(value as number);
+          case 'kbo':
+            return formatKbo(String(value));
+          case 'ref':
+            return words.refName(field, value) ?? '—';
+          default:
+            return field.enum ? enumLabel(language, String(value)) : String(value);
         }
       },
     };
@@ -155,21 +188,29 @@ export type Words = ReturnType<typeof useWords>;
 
 export function referenceName(resource: string, row: Rec, date: (v: string | null | undefined) => string): string {
   switch (resource) {
-    case 'staff': return [row.givenName, row.familyName].filter(Boolean).join(' ');
-    case 'courses': return `${String(row.name)} (${date(row.startDate as string)})`;
-    case 'courseModules': return [row.code, row.name].filter(Boolean).join(' ');
-    case 'lessons': return String(row.startsAt ?? row.id);
-    default: return String(row.name ?? row.id);
+    case 'staff':
+      return [row.givenName, row.familyName].filter(Boolean).join(' ');
+    case 'courses':
+      return `${String(row.name)} (${date(row.startDate as string)})`;
+    case 'courseModules':
+      return [row.code, row.name].filter(Boolean).join(' ');
+    case 'lessons':
+      return String(row.startsAt ?? row.id);
+    default:
+      return String(row.name ?? row.id);
   }
 }
 
 /** A value for a table cell: text, with a KBO number linking to the public enterprise register. */
 export function Value({ resource, field, value, words, clip }: { resource: string; field: FieldMeta; value: unknown; words: Words; clip?: boolean }) {
   if (field.type === 'kbo' && typeof value === 'string' && value) {
-    return <a href={kboUrl(value)} target="_blank" rel="noreferrer" className="mono">{formatKbo(value)}</a>;
+    return (
+      <a href={kboUrl(value)} target="_blank" rel="noreferrer" className="mono">
+        {formatKbo(value)}
+      </a>
+    );
   }
   const text = words.text(resource, field, value);
   if (clip && text.length > 140) return <>{text.slice(0, 137).trimEnd()}…</>;
   return <>{text}</>;
 }
-

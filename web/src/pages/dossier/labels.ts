@@ -11,41 +11,146 @@ const pick = (l: Language, [nl, fr, en]: Three) => (l === 'fr' ? fr : l === 'en'
 
 /** Plural (section heading) and singular (form title, record name), per language. */
 const RESOURCES: Record<string, readonly [plural: Three, singular: Three]> = {
-  caseLead: [['Regie', 'Pilotage (regie)', 'Case lead'], ['Regie', 'Pilotage', 'Case lead']],
-  invitations: [['Uitnodigingen', 'Invitations', 'Invitations'], ['Uitnodiging', 'Invitation', 'Invitation']],
-  targetGroupDeterminations: [['Doelgroepbepaling', 'Détermination du groupe cible', 'Target-group determination'], ['Doelgroepbepaling', 'Détermination du groupe cible', 'Target-group determination']],
-  registrations: [['Aanmeldingen', 'Inscriptions', 'Registrations'], ['Aanmelding', 'Inscription', 'Registration']],
-  registrationPostponements: [['Uitstel van aanmelding', "Reports d'inscription", 'Postponements of registration'], ['Uitstel van aanmelding', "Report d'inscription", 'Postponement of registration']],
-  signingPostponements: [['Uitstel van ondertekening', 'Reports de signature', 'Postponements of signing'], ['Uitstel van ondertekening', 'Report de signature', 'Postponement of signing']],
-  contracts: [['Inburgeringscontracten', "Contrats d'intégration", 'Integration contracts'], ['Inburgeringscontract', "Contrat d'intégration", 'Integration contract']],
-  contractAddenda: [['Addenda', 'Avenants', 'Addenda'], ['Addendum', 'Avenant', 'Addendum']],
-  contractParts: [['Contractonderdelen', 'Parties du contrat', 'Contract parts'], ['Contractonderdeel', 'Partie du contrat', 'Contract part']],
-  contractSuspensions: [['Opschortingen van het contract', 'Suspensions du contrat', 'Contract suspensions'], ['Opschorting van het contract', 'Suspension du contrat', 'Contract suspension']],
-  certificates: [['Attesten', 'Attestations', 'Certificates'], ['Attest', 'Attestation', 'Certificate']],
-  trajectories: [['Trajecten', 'Parcours', 'Trajectories'], ['Traject', 'Parcours', 'Trajectory']],
-  trajectoryComponents: [['Trajectonderdelen', 'Volets du parcours', 'Trajectory components'], ['Trajectonderdeel', 'Volet du parcours', 'Trajectory component']],
-  componentSuspensions: [['Opschortingen van onderdelen', 'Suspensions de volets', 'Component suspensions'], ['Opschorting van een onderdeel', "Suspension d'un volet", 'Component suspension']],
-  enrolments: [['Inschrijvingen in cursussen', 'Inscriptions aux cours', 'Course enrolments'], ['Inschrijving', 'Inscription au cours', 'Enrolment']],
-  participations: [['Aanwezigheden', 'Présences', 'Attendance'], ['Aanwezigheid', 'Présence', 'Attendance record']],
-  waitingListEntries: [['Wachtlijst', "Liste d'attente", 'Waiting list'], ['Aanvraag op de wachtlijst', "Demande en liste d'attente", 'Waiting-list entry']],
-  clientPreferences: [['Voorkeuren van de cliënt', 'Préférences du client', 'Client preferences'], ['Voorkeuren', 'Préférences', 'Preferences']],
-  testResults: [['Testresultaten', 'Résultats de tests', 'Test results'], ['Testresultaat', 'Résultat de test', 'Test result']],
-  levelAttainments: [['Bereikt niveau', 'Niveaux atteints', 'Levels reached'], ['Bereikt niveau', 'Niveau atteint', 'Level reached']],
-  languageSkills: [['Talen', 'Langues', 'Languages'], ['Taal', 'Langue', 'Language']],
-  literacyAssessments: [['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy'], ['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy assessment']],
-  advice: [['Adviezen', 'Avis', 'Advice'], ['Advies', 'Avis', 'Advice']],
-  perspectives: [['Perspectieven', 'Perspectives', 'Perspectives'], ['Perspectief', 'Perspective', 'Perspective']],
-  diplomaRecognitionSupport: [['Ondersteuning bij diplomagelijkschakeling', 'Soutien à la reconnaissance des diplômes', 'Diploma-recognition support'], ['Ondersteuning diplomagelijkschakeling', 'Soutien à la reconnaissance', 'Diploma-recognition support']],
-  conversations: [['Gesprekken', 'Entretiens', 'Conversations'], ['Gesprek', 'Entretien', 'Conversation']],
-  appointments: [['Afspraken', 'Rendez-vous', 'Appointments'], ['Afspraak', 'Rendez-vous', 'Appointment']],
-  referrals: [['Toeleidingen', 'Orientations', 'Referrals'], ['Toeleiding', 'Orientation', 'Referral']],
-  infringementCases: [['Inbreukdossiers', "Dossiers d'infraction", 'Infringement cases'], ['Inbreukdossier', "Dossier d'infraction", 'Infringement case']],
-  infringements: [['Inbreuken', 'Infractions', 'Infringements'], ['Inbreuk', 'Infraction', 'Infringement']],
-  infringementFacts: [['Feitenrelaas', 'Exposé des faits', 'Infringement facts'], ['Feit', 'Fait', 'Infringement fact']],
-  infringementDecisions: [['Beslissingen over inbreuken', 'Décisions sur les infractions', 'Infringement decisions'], ['Beslissing', 'Décision', 'Infringement decision']],
-  dvzAdvice: [['Adviezen aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ'], ['Advies aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ']],
-  housingRequirements: [['Wooncode: inburgerings- en taalvereiste', 'Code du logement : exigence linguistique', 'Housing code: language requirement'], ['Beoordeling Wooncode', 'Évaluation code du logement', 'Housing-code assessment']],
-  persons: [['Persoonsgegevens', 'Données personnelles', 'Personal details'], ['Persoon', 'Personne', 'Person']],
+  caseLead: [
+    ['Regie', 'Pilotage (regie)', 'Case lead'],
+    ['Regie', 'Pilotage', 'Case lead'],
+  ],
+  invitations: [
+    ['Uitnodigingen', 'Invitations', 'Invitations'],
+    ['Uitnodiging', 'Invitation', 'Invitation'],
+  ],
+  targetGroupDeterminations: [
+    ['Doelgroepbepaling', 'Détermination du groupe cible', 'Target-group determination'],
+    ['Doelgroepbepaling', 'Détermination du groupe cible', 'Target-group determination'],
+  ],
+  registrations: [
+    ['Aanmeldingen', 'Inscriptions', 'Registrations'],
+    ['Aanmelding', 'Inscription', 'Registration'],
+  ],
+  registrationPostponements: [
+    ['Uitstel van aanmelding', "Reports d'inscription", 'Postponements of registration'],
+    ['Uitstel van aanmelding', "Report d'inscription", 'Postponement of registration'],
+  ],
+  signingPostponements: [
+    ['Uitstel van ondertekening', 'Reports de signature', 'Postponements of signing'],
+    ['Uitstel van ondertekening', 'Report de signature', 'Postponement of signing'],
+  ],
+  contracts: [
+    ['Inburgeringscontracten', "Contrats d'intégration", 'Integration contracts'],
+    ['Inburgeringscontract', "Contrat d'intégration", 'Integration contract'],
+  ],
+  contractAddenda: [
+    ['Addenda', 'Avenants', 'Addenda'],
+    ['Addendum', 'Avenant', 'Addendum'],
+  ],
+  contractParts: [
+    ['Contractonderdelen', 'Parties du contrat', 'Contract parts'],
+    ['Contractonderdeel', 'Partie du contrat', 'Contract part'],
+  ],
+  contractSuspensions: [
+    ['Opschortingen van het contract', 'Suspensions du contrat', 'Contract suspensions'],
+    ['Opschorting van het contract', 'Suspension du contrat', 'Contract suspension'],
+  ],
+  certificates: [
+    ['Attesten', 'Attestations', 'Certificates'],
+    ['Attest', 'Attestation', 'Certificate'],
+  ],
+  trajectories: [
+    ['Trajecten', 'Parcours', 'Trajectories'],
+    ['Traject', 'Parcours', 'Trajectory'],
+  ],
+  trajectoryComponents: [
+    ['Trajectonderdelen', 'Volets du parcours', 'Trajectory components'],
+    ['Trajectonderdeel', 'Volet du parcours', 'Trajectory component'],
+  ],
+  componentSuspensions: [
+    ['Opschortingen van onderdelen', 'Suspensions de volets', 'Component suspensions'],
+    ['Opschorting van een onderdeel', "Suspension d'un volet", 'Component suspension'],
+  ],
+  enrolments: [
+    ['Inschrijvingen in cursussen', 'Inscriptions aux cours', 'Course enrolments'],
+    ['Inschrijving', 'Inscription au cours', 'Enrolment'],
+  ],
+  participations: [
+    ['Aanwezigheden', 'Présences', 'Attendance'],
+    ['Aanwezigheid', 'Présence', 'Attendance record'],
+  ],
+  waitingListEntries: [
+    ['Wachtlijst', "Liste d'attente", 'Waiting list'],
+    ['Aanvraag op de wachtlijst', "Demande en liste d'attente", 'Waiting-list entry'],
+  ],
+  clientPreferences: [
+    ['Voorkeuren van de cliënt', 'Préférences du client', 'Client preferences'],
+    ['Voorkeuren', 'Préférences', 'Preferences'],
+  ],
+  testResults: [
+    ['Testresultaten', 'Résultats de tests', 'Test results'],
+    ['Testresultaat', 'Résultat de test', 'Test result'],
+  ],
+  levelAttainments: [
+    ['Bereikt niveau', 'Niveaux atteints', 'Levels reached'],
+    ['Bereikt niveau', 'Niveau atteint', 'Level reached'],
+  ],
+  languageSkills: [
+    ['Talen', 'Langues', 'Languages'],
+    ['Taal', 'Langue', 'Language'],
+  ],
+  literacyAssessments: [
+    ['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy'],
+    ['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy assessment'],
+  ],
+  advice: [
+    ['Adviezen', 'Avis', 'Advice'],
+    ['Advies', 'Avis', 'Advice'],
+  ],
+  perspectives: [
+    ['Perspectieven', 'Perspectives', 'Perspectives'],
+    ['Perspectief', 'Perspective', 'Perspective'],
+  ],
+  diplomaRecognitionSupport: [
+    ['Ondersteuning bij diplomagelijkschakeling', 'Soutien à la reconnaissance des diplômes', 'Diploma-recognition support'],
+    ['Ondersteuning diplomagelijkschakeling', 'Soutien à la reconnaissance', 'Diploma-recognition support'],
+  ],
+  conversations: [
+    ['Gesprekken', 'Entretiens', 'Conversations'],
+    ['Gesprek', 'Entretien', 'Conversation'],
+  ],
+  appointments: [
+    ['Afspraken', 'Rendez-vous', 'Appointments'],
+    ['Afspraak', 'Rendez-vous', 'Appointment'],
+  ],
+  referrals: [
+    ['Toeleidingen', 'Orientations', 'Referrals'],
+    ['Toeleiding', 'Orientation', 'Referral'],
+  ],
+  infringementCases: [
+    ['Inbreukdossiers', "Dossiers d'infraction", 'Infringement cases'],
+    ['Inbreukdossier', "Dossier d'infraction", 'Infringement case'],
+  ],
+  infringements: [
+    ['Inbreuken', 'Infractions', 'Infringements'],
+    ['Inbreuk', 'Infraction', 'Infringement'],
+  ],
+  infringementFacts: [
+    ['Feitenrelaas', 'Exposé des faits', 'Infringement facts'],
+    ['Feit', 'Fait', 'Infringement fact'],
+  ],
+  infringementDecisions: [
+    ['Beslissingen over inbreuken', 'Décisions sur les infractions', 'Infringement decisions'],
+    ['Beslissing', 'Décision', 'Infringement decision'],
+  ],
+  dvzAdvice: [
+    ['Adviezen aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ'],
+    ['Advies aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ'],
+  ],
+  housingRequirements: [
+    ['Wooncode: inburgerings- en taalvereiste', 'Code du logement : exigence linguistique', 'Housing code: language requirement'],
+    ['Beoordeling Wooncode', 'Évaluation code du logement', 'Housing-code assessment'],
+  ],
+  persons: [
+    ['Persoonsgegevens', 'Données personnelles', 'Personal details'],
+    ['Persoon', 'Personne', 'Person'],
+  ],
 };
 
 /** Field names shared by many resources; `resource.field` entries override them for one resource. */
@@ -206,18 +311,21 @@ const ENUMS: Record<string, Three> = {
 
 /** "targetAttendanceRate" → "Target attendance rate": the last resort for a field nobody labelled. */
 export function fromCamel(name: string): string {
-  const words = name.replace(/Id$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = name
+    .replace(/Id$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function resourceLabel(language: Language, resource: string, fallback?: string): string {
   const r = RESOURCES[resource];
-  return r ? pick(language, r[0]) : fallback ?? fromCamel(resource);
+  return r ? pick(language, r[0]) : (fallback ?? fromCamel(resource));
 }
 
 export function resourceSingular(language: Language, resource: string, fallback?: string): string {
   const r = RESOURCES[resource];
-  return r ? pick(language, r[1]) : fallback ?? fromCamel(resource);
+  return r ? pick(language, r[1]) : (fallback ?? fromCamel(resource));
 }
 
 export function fieldLabel(language: Language, resource: string, field: string): string {

@@ -92,7 +92,16 @@ export function nameFieldsOf(meta: ResourceMeta): { code?: FieldMeta; date?: Fie
 // Moments in Brussels time. The server speaks UTC with offsets; people think in Brussels time.
 
 const TZ = 'Europe/Brussels';
-const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const parts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function brusselsParts(ms: number) {

@@ -10,26 +10,42 @@ export type FormValues = Record<string, FormValue>;
 
 export function toForm(field: FieldMeta, value: unknown): FormValue {
   switch (field.type) {
-    case 'boolean': return value === true;
-    case 'codes': return Array.isArray(value) ? value.map(String) : [];
-    case 'texts': return Array.isArray(value) ? value.join(', ') : '';
-    case 'datetime': return toBrusselsLocal(value as string | null);
-    default: return value === null || value === undefined ? '' : String(value);
+    case 'boolean':
+      return value === true;
+    case 'codes':
+      return Array.isArray(value) ? value.map(String) : [];
+    case 'texts':
+      return Array.isArray(value) ? value.join(', ') : '';
+    case 'datetime':
+      return toBrusselsLocal(value as string | null);
+    default:
+      return value === null || value === undefined ? '' : String(value);
   }
 }
 
 export function fromForm(field: FieldMeta, value: FormValue | undefined): unknown {
   switch (field.type) {
-    case 'boolean': return value === true;
-    case 'codes': return Array.isArray(value) ? [...value] : [];
-    case 'texts': return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
-    case 'datetime': return typeof value === 'string' && value ? fromBrusselsLocal(value) : null;
-    case 'integer': case 'number': {
+    case 'boolean':
+      return value === true;
+    case 'codes':
+      return Array.isArray(value) ? [...value] : [];
+    case 'texts':
+      return typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
+    case 'datetime':
+      return typeof value === 'string' && value ? fromBrusselsLocal(value) : null;
+    case 'integer':
+    case 'number': {
       if (typeof value !== 'string' || value.trim() === '') return null;
       const n = Number(value.replace(',', '.'));
       return Number.isNaN(n) ? value : n;
     }
-    default: return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+    default:
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
   }
 }
 

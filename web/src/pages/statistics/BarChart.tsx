@@ -10,7 +10,10 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, To
 // Distinguishable colours that keep 3:1 contrast against white (WCAG 1.4.11), Flemish yellow last.
 const COLOURS = ['#05c', '#007a33', '#b3001b', '#8a4b00', '#6b2fa3', '#00707a', '#5c5c5b', '#a66f00'];
 
-export interface Series { label: string; values: number[] }
+export interface Series {
+  label: string;
+  values: number[];
+}
 
 export function StackedBars({ labels, series, label, locale }: { labels: string[]; series: Series[]; label: string; locale: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -20,12 +23,19 @@ export function StackedBars({ labels, series, label, locale }: { labels: string[
       type: 'bar',
       data: { labels, datasets: series.map((s, i) => ({ label: s.label, data: s.values, backgroundColor: COLOURS[i % COLOURS.length], stack: 'all' })) },
       options: {
-        animation: false, responsive: true, maintainAspectRatio: false, locale,
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        locale,
         plugins: { legend: { position: 'bottom' } },
         scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
     return () => chart.destroy();
   }, [labels, series, locale]);
-  return <div className="chart-box"><canvas ref={canvas} role="img" aria-label={label} /></div>;
+  return (
+    <div className="chart-box">
+      <canvas ref={canvas} role="img" aria-label={label} />
+    </div>
+  );
 }

@@ -11,12 +11,26 @@ import { useSession } from '../../session.tsx';
 import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal } from './shared.tsx';
 
 export interface HandledAppointment {
-  id: string; personId: string; insz: string; familyName: string; givenNames: string; requestedByName: string; reason: string;
-  extraInformation: string | null; wishedDate: string | null; timeWindow: string | null; status: string; plannedAt: string | null;
-  officeId: string | null; version: number;
+  id: string;
+  personId: string;
+  insz: string;
+  familyName: string;
+  givenNames: string;
+  requestedByName: string;
+  reason: string;
+  extraInformation: string | null;
+  wishedDate: string | null;
+  timeWindow: string | null;
+  status: string;
+  plannedAt: string | null;
+  officeId: string | null;
+  version: number;
 }
 
-interface Office { id: string; name: string }
+interface Office {
+  id: string;
+  name: string;
+}
 
 /** The offices of the user's organisation, the user's own first. */
 function useOffices(): Office[] {
@@ -25,12 +39,17 @@ function useOffices(): Office[] {
   useEffect(() => {
     if (!user) return;
     let live = true;
-    get<{ items: Office[] }>(`/api/v1/offices?organisationId=${user.organisationId}&limit=500`).then((page) => {
-      if (!live) return;
-      const own = (o: Office) => (user.officeIds.includes(o.id) ? 0 : 1);
-      setOffices([...page.items].sort((a, b) => own(a) - own(b) || a.name.localeCompare(b.name)));
-    }, () => {});
-    return () => { live = false; };
+    get<{ items: Office[] }>(`/api/v1/offices?organisationId=${user.organisationId}&limit=500`).then(
+      (page) => {
+        if (!live) return;
+        const own = (o: Office) => (user.officeIds.includes(o.id) ? 0 : 1);
+        setOffices([...page.items].sort((a, b) => own(a) - own(b) || a.name.localeCompare(b.name)));
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
   }, [user]);
   return offices;
 }
@@ -49,7 +68,9 @@ function PlanForm({ item, offices, onDone, onCancel }: { item: HandledAppointmen
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   const name = `${item.givenNames} ${item.familyName}`;
-  useEffect(() => { first.current?.focus(); }, []);
+  useEffect(() => {
+    first.current?.focus();
+  }, []);
   useEffect(() => {
     if (!officeId && offices.length) setOfficeId(offices.find((o) => user?.officeIds.includes(o.id))?.id ?? '');
   }, [offices, officeId, user]);
@@ -70,10 +91,15 @@ function PlanForm({ item, offices, onDone, onCancel }: { item: HandledAppointmen
     } catch (err) {
       const fields = err instanceof ApiError ? err.fieldErrors() : {};
       if (fields.plannedAt || fields.officeId) {
-        setErrors({ ...(fields.plannedAt ? { plannedAt: t('worklist.plan.atPast') } : {}), ...(fields.officeId ? { officeId: t('worklist.plan.officeRequired') } : {}) });
+        setErrors({
+          ...(fields.plannedAt ? { plannedAt: t('worklist.plan.atPast') } : {}),
+          ...(fields.officeId ? { officeId: t('worklist.plan.officeRequired') } : {}),
+        });
       } else if (isStale(err)) onDone('');
       else setFailure(err);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
@@ -81,21 +107,49 @@ function PlanForm({ item, offices, onDone, onCancel }: { item: HandledAppointmen
       <h3 id={`${id}-title`}>{t('worklist.plan.title', { name })}</h3>
       <div className="form-row">
         <Field label={t('worklist.plan.at')} hint={t('worklist.plan.atHint')} required error={errors.plannedAt}>
-          {(p) => <input {...p} ref={first} type="datetime-local" name="plannedAt" value={at} onChange={(e) => { setAt(e.target.value); setErrors({ ...errors, plannedAt: undefined }); }} />}
+          {(p) => (
+            <input
+              {...p}
+              ref={first}
+              type="datetime-local"
+              name="plannedAt"
+              value={at}
+              onChange={(e) => {
+                setAt(e.target.value);
+                setErrors({ ...errors, plannedAt: undefined });
+              }}
+            />
+          )}
         </Field>
         <Field label={t('worklist.plan.office')} required error={errors.officeId}>
           {(p) => (
-            <select {...p} name="officeId" value={officeId} onChange={(e) => { setOfficeId(e.target.value); setErrors({ ...errors, officeId: undefined }); }}>
+            <select
+              {...p}
+              name="officeId"
+              value={officeId}
+              onChange={(e) => {
+                setOfficeId(e.target.value);
+                setErrors({ ...errors, officeId: undefined });
+              }}
+            >
               <option value="">{t('worklist.plan.choose')}</option>
-              {offices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              {offices.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
             </select>
           )}
         </Field>
       </div>
       {failure !== null && <ErrorAlert error={failure} />}
       <div className="actions">
-        <button type="submit" className="button" disabled={busy}>{t('worklist.plan.submit')}</button>
-        <button type="button" className="button secondary" onClick={onCancel}>{t('worklist.cancel')}</button>
+        <button type="submit" className="button" disabled={busy}>
+          {t('worklist.plan.submit')}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('worklist.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -111,13 +165,17 @@ function CancelForm({ item, onDone, onCancel }: { item: HandledAppointment; onDo
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true); setFailure(null);
+    setBusy(true);
+    setFailure(null);
     try {
       await postIfMatch(`/api/v1/appointments/${item.id}/cancel`, item.version, reason.trim() ? { reason: reason.trim() } : {});
       onDone(t('worklist.cancelForm.done', { name, partner: item.requestedByName }));
     } catch (err) {
-      if (isStale(err)) onDone(''); else setFailure(err);
-    } finally { setBusy(false); }
+      if (isStale(err)) onDone('');
+      else setFailure(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
@@ -128,8 +186,12 @@ function CancelForm({ item, onDone, onCancel }: { item: HandledAppointment; onDo
       </Field>
       {failure !== null && <ErrorAlert error={failure} />}
       <div className="actions">
-        <button type="submit" className="button danger" disabled={busy}>{t('worklist.cancelForm.submit')}</button>
-        <button type="button" className="button secondary" onClick={onCancel}>{t('worklist.close')}</button>
+        <button type="submit" className="button danger" disabled={busy}>
+          {t('worklist.cancelForm.submit')}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('worklist.close')}
+        </button>
       </div>
     </form>
   );
@@ -167,41 +229,87 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
   return (
     <>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!items.length ? <p className="muted">{t('worklist.appointments.none')}</p> : (
+      {!items.length ? (
+        <p className="muted">{t('worklist.appointments.none')}</p>
+      ) : (
         <table className="table worklist-table">
           <caption>{t('worklist.appointments.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('worklist.person')}</th><th scope="col">{t('worklist.from')}</th><th scope="col">{t('worklist.reason')}</th>
-              <th scope="col">{t('worklist.appointments.wished')}</th><th scope="col">{t('worklist.status')}</th><th scope="col">{t('worklist.actions')}</th>
+              <th scope="col">{t('worklist.person')}</th>
+              <th scope="col">{t('worklist.from')}</th>
+              <th scope="col">{t('worklist.reason')}</th>
+              <th scope="col">{t('worklist.appointments.wished')}</th>
+              <th scope="col">{t('worklist.status')}</th>
+              <th scope="col">{t('worklist.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {items.map((a) => (
               <Fragment key={a.id}>
                 <tr className="worklist-row" data-appointment={a.id}>
-                  <td><PersonCell {...a} /></td>
+                  <td>
+                    <PersonCell {...a} />
+                  </td>
                   <td>{a.requestedByName}</td>
-                  <td>{reason.label(a.reason)}{a.extraInformation && <div className="muted worklist-description">{a.extraInformation}</div>}</td>
-                  <td>{a.wishedDate ? <>{fmt.date(a.wishedDate)} <span className="muted">{timeWindow.label(a.timeWindow)}</span></> : '—'}</td>
+                  <td>
+                    {reason.label(a.reason)}
+                    {a.extraInformation && <div className="muted worklist-description">{a.extraInformation}</div>}
+                  </td>
+                  <td>
+                    {a.wishedDate ? (
+                      <>
+                        {fmt.date(a.wishedDate)} <span className="muted">{timeWindow.label(a.timeWindow)}</span>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>
                     <span className={`badge${a.status === 'PLANNED' ? ' ok' : ''}`}>{status.label(a.status)}</span>
-                    {a.plannedAt && <div className="worklist-planned">{fmt.dateTime(a.plannedAt)}{officeName(a.officeId) && <>, {officeName(a.officeId)}</>}</div>}
+                    {a.plannedAt && (
+                      <div className="worklist-planned">
+                        {fmt.dateTime(a.plannedAt)}
+                        {officeName(a.officeId) && <>, {officeName(a.officeId)}</>}
+                      </div>
+                    )}
                   </td>
                   <td className="worklist-actions">
-                    <button type="button" className="button small" onClick={() => { setMessage(null); setOpen({ id: a.id, form: 'plan' }); }}>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: a.id, form: 'plan' });
+                      }}
+                    >
                       {a.status === 'PLANNED' ? t('worklist.appointments.move') : t('worklist.appointments.plan')}
                     </button>
-                    {a.status === 'PLANNED' && <button type="button" className="button secondary small" onClick={() => void hold(a)}>{t('worklist.appointments.hold')}</button>}
-                    <button type="button" className="button secondary small" onClick={() => { setMessage(null); setOpen({ id: a.id, form: 'cancel' }); }}>{t('worklist.appointments.cancelAppointment')}</button>
+                    {a.status === 'PLANNED' && (
+                      <button type="button" className="button secondary small" onClick={() => void hold(a)}>
+                        {t('worklist.appointments.hold')}
+                      </button>
+                    )}
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: a.id, form: 'cancel' });
+                      }}
+                    >
+                      {t('worklist.appointments.cancelAppointment')}
+                    </button>
                   </td>
                 </tr>
                 {open?.id === a.id && (
                   <tr className="worklist-form-row">
                     <td colSpan={6}>
-                      {open.form === 'plan'
-                        ? <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
-                        : <CancelForm item={a} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />}
+                      {open.form === 'plan' ? (
+                        <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
+                      ) : (
+                        <CancelForm item={a} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
+                      )}
                     </td>
                   </tr>
                 )}

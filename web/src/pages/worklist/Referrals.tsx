@@ -11,8 +11,18 @@ import { useFormat, useI18n } from '../../i18n/index.tsx';
 import { PersonCell, daysUntil, isStale, postIfMatch } from './shared.tsx';
 
 export interface WorklistReferral {
-  id: string; personId: string; insz: string; familyName: string; givenNames: string; fromOrganisationName: string;
-  reason: string; description: string | null; referredOn: string; respondBy: string; status: string; version: number;
+  id: string;
+  personId: string;
+  insz: string;
+  familyName: string;
+  givenNames: string;
+  fromOrganisationName: string;
+  reason: string;
+  description: string | null;
+  referredOn: string;
+  respondBy: string;
+  status: string;
+  version: number;
 }
 
 type Decision = 'ACCEPTED' | 'REJECTED';
@@ -26,8 +36,16 @@ function DeadlineBadge({ day }: { day: string }) {
   return null;
 }
 
-function DecisionForm({ referral, decision, onDone, onCancel }: {
-  referral: WorklistReferral; decision: Decision; onDone(message: string): void; onCancel(): void;
+function DecisionForm({
+  referral,
+  decision,
+  onDone,
+  onCancel,
+}: {
+  referral: WorklistReferral;
+  decision: Decision;
+  onDone(message: string): void;
+  onCancel(): void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -45,17 +63,25 @@ function DecisionForm({ referral, decision, onDone, onCancel }: {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFailure(null);
-    if (rejecting && !reason) { setError(t('worklist.decision.reasonRequired')); select.current?.focus(); return; }
+    if (rejecting && !reason) {
+      setError(t('worklist.decision.reasonRequired'));
+      select.current?.focus();
+      return;
+    }
     setBusy(true);
     try {
       await postIfMatch(`/api/v1/referrals/${referral.id}/decision`, referral.version, { decision, ...(reason ? { reason } : {}) });
       onDone(t(rejecting ? 'worklist.decision.rejected' : 'worklist.decision.accepted', { name, partner: referral.fromOrganisationName }));
     } catch (err) {
       const field = err instanceof ApiError ? err.fieldErrors().reason : undefined;
-      if (field) { setError(/needs a reason/.test(field) ? t('worklist.decision.reasonRequired') : t('worklist.decision.reasonUnknown')); select.current?.focus(); }
-      else if (isStale(err)) onDone('');
+      if (field) {
+        setError(/needs a reason/.test(field) ? t('worklist.decision.reasonRequired') : t('worklist.decision.reasonUnknown'));
+        select.current?.focus();
+      } else if (isStale(err)) onDone('');
       else setFailure(err);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
@@ -64,9 +90,22 @@ function DecisionForm({ referral, decision, onDone, onCancel }: {
       {referral.status === 'EXPIRED' && <Alert kind="info">{t('worklist.decision.late')}</Alert>}
       <Field label={t('worklist.decision.reason')} required={rejecting} hint={rejecting ? undefined : t('worklist.decision.reasonOptional')} error={error}>
         {(p) => (
-          <select {...p} ref={select} name="reason" value={reason} onChange={(e) => { setReason(e.target.value); setError(undefined); }}>
+          <select
+            {...p}
+            ref={select}
+            name="reason"
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setError(undefined);
+            }}
+          >
             <option value="">{t('worklist.plan.choose')}</option>
-            {options.map((o) => <option key={o.code} value={o.code}>{reasons.label(o.code)}</option>)}
+            {options.map((o) => (
+              <option key={o.code} value={o.code}>
+                {reasons.label(o.code)}
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -75,7 +114,9 @@ function DecisionForm({ referral, decision, onDone, onCancel }: {
         <button type="submit" className={`button${rejecting ? ' danger' : ''}`} disabled={busy}>
           {t(rejecting ? 'worklist.decision.confirmReject' : 'worklist.decision.confirmAccept')}
         </button>
-        <button type="button" className="button secondary" onClick={onCancel}>{t('worklist.cancel')}</button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('worklist.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -99,30 +140,63 @@ export function Referrals({ items, onChanged }: { items: WorklistReferral[]; onC
   return (
     <>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!sorted.length ? <p className="muted">{t('worklist.referrals.none')}</p> : (
+      {!sorted.length ? (
+        <p className="muted">{t('worklist.referrals.none')}</p>
+      ) : (
         <table className="table worklist-table">
           <caption>{t('worklist.referrals.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('worklist.person')}</th><th scope="col">{t('worklist.from')}</th><th scope="col">{t('worklist.reason')}</th>
-              <th scope="col">{t('worklist.referrals.referredOn')}</th><th scope="col">{t('worklist.referrals.respondBy')}</th><th scope="col">{t('worklist.actions')}</th>
+              <th scope="col">{t('worklist.person')}</th>
+              <th scope="col">{t('worklist.from')}</th>
+              <th scope="col">{t('worklist.reason')}</th>
+              <th scope="col">{t('worklist.referrals.referredOn')}</th>
+              <th scope="col">{t('worklist.referrals.respondBy')}</th>
+              <th scope="col">{t('worklist.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {sorted.map((r) => (
               <Fragment key={r.id}>
                 <tr className="worklist-row" data-referral={r.id}>
-                  <td><PersonCell {...r} /></td>
+                  <td>
+                    <PersonCell {...r} />
+                  </td>
                   <td>{r.fromOrganisationName}</td>
-                  <td>{reason.label(r.reason)}{r.description && <div className="muted worklist-description">{r.description}</div>}</td>
+                  <td>
+                    {reason.label(r.reason)}
+                    {r.description && <div className="muted worklist-description">{r.description}</div>}
+                  </td>
                   <td>{fmt.date(r.referredOn)}</td>
                   <td>
                     {fmt.date(r.respondBy)} <DeadlineBadge day={r.respondBy} />
-                    {r.status !== 'SENT' && <div><span className="badge">{status.label(r.status)}</span></div>}
+                    {r.status !== 'SENT' && (
+                      <div>
+                        <span className="badge">{status.label(r.status)}</span>
+                      </div>
+                    )}
                   </td>
                   <td className="worklist-actions">
-                    <button type="button" className="button small" onClick={() => { setMessage(null); setOpen({ id: r.id, decision: 'ACCEPTED' }); }}>{t('worklist.accept')}</button>
-                    <button type="button" className="button secondary small" onClick={() => { setMessage(null); setOpen({ id: r.id, decision: 'REJECTED' }); }}>{t('worklist.reject')}</button>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: r.id, decision: 'ACCEPTED' });
+                      }}
+                    >
+                      {t('worklist.accept')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: r.id, decision: 'REJECTED' });
+                      }}
+                    >
+                      {t('worklist.reject')}
+                    </button>
                   </td>
                 </tr>
                 {open?.id === r.id && (
@@ -140,4 +214,3 @@ export function Referrals({ items, onChanged }: { items: WorklistReferral[]; onC
     </>
   );
 }
-

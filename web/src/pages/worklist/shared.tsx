@@ -14,7 +14,9 @@ export function daysUntil(day: string, today = belgianToday()): number {
 export function PersonCell({ familyName, givenNames, insz }: { familyName: string; givenNames: string; insz: string }) {
   return (
     <>
-      <span className="worklist-name">{familyName}, {givenNames}</span>
+      <span className="worklist-name">
+        {familyName}, {givenNames}
+      </span>
       <span className="worklist-insz muted">{formatInsz(insz)}</span>
     </>
   );
@@ -33,16 +35,28 @@ export function useWorklist<T>(path: string, statuses: readonly string[]) {
       const pages = await Promise.all(statuses.map((s) => request<{ items: T[] }>('GET', `${path}?status=${s}`)));
       setItems(pages.flatMap((p) => p.body.items));
       setError(null);
-    } catch (e) { setError(e); }
+    } catch (e) {
+      setError(e);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [path, key]);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
   return { items, error, load };
 }
 
 export const isStale = (e: unknown) => e instanceof ApiError && e.status === 412;
 
-const BRUSSELS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const BRUSSELS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Brussels',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** A moment as the wall-clock time in Belgium, in the form of a datetime-local value (YYYY-MM-DDTHH:MM). */
 export function toBrusselsLocal(ms: number): string {

@@ -53,7 +53,10 @@ export async function buildDocument(database: Database, personId: string): Promi
  * `limit` are built (after a bulk import or a seed: the first consult of each then finds one).
  * Persons whose row a change holds are skipped, and come back in a later run.
  */
-export async function buildMissingDocuments(database: Database, { batch = 500, limit = Infinity, onProgress }: { batch?: number; limit?: number; onProgress?: (built: number) => void } = {}): Promise<number> {
+export async function buildMissingDocuments(
+  database: Database,
+  { batch = 500, limit = Infinity, onProgress }: { batch?: number; limit?: number; onProgress?: (built: number) => void } = {},
+): Promise<number> {
   let built = 0;
   while (built < limit) {
     const rows = await database.prepared(BUILD_MISSING.name, BUILD_MISSING.text, [Math.min(batch, limit - built)]);

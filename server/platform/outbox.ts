@@ -5,9 +5,9 @@
  * The partner reads its own events through the pull feed; a webhook dispatcher reads the same rows.
  * An event carries ids, status, codes and dates only: never a name, an INSZ or free text.
  */
-import type { RequestContext } from '../../platform/access.ts';
-import type { Executor, Row } from '../../platform/db.ts';
-import { Problem } from '../../platform/errors.ts';
+import type { RequestContext } from './access.ts';
+import type { Executor, Row } from './db.ts';
+import { Problem } from './errors.ts';
 
 export type EventType = 'referral.decided' | 'referral.expired' | 'appointment.planned' | 'appointment.held' | 'appointment.cancelled';
 
@@ -28,10 +28,17 @@ export interface OutboxEvent {
  * on each other.
  */
 export async function enqueueEvent(tx: Executor, ctx: RequestContext, event: OutboxEvent): Promise<void> {
-  await tx.insertInto('outbox_events').values({
-    organisation_id: event.organisationId, type: event.type, subject_id: event.subjectId, person_id: event.personId,
-    payload: JSON.stringify(event.payload), request_id: ctx.requestId,
-  }).execute();
+  await tx
+    .insertInto('outbox_events')
+    .values({
+      organisation_id: event.organisationId,
+      type: event.type,
+      subject_id: event.subjectId,
+      person_id: event.personId,
+      payload: JSON.stringify(event.payload),
+      request_id: ctx.requestId,
+    })
+    .execute();
 }
 
 export const presentEvent = (r: Row) => ({ seq: r.seq, at: r.at, type: r.type, subjectId: r.subject_id, payload: r.payload });
@@ -41,7 +48,8 @@ export const MAX_FEED_PAGE = 500;
 /** Parses the `after` and `limit` of the pull feed, naming the bad parameter. */
 export function feedParams(query: { after?: string; limit?: string }): { after: number; limit: number } {
   const after = query.after === undefined ? 0 : Number(query.after);
-  if (!Number.isSafeInteger(after) || after < 0) throw new Problem('badRequest', 'after: a sequence number (0 or more)', [{ in: 'query', name: 'after', detail: 'not a sequence number' }]);
+  if (!Number.isSafeInteger(after) || after < 0)
+    throw new Problem('badRequest', 'after: a sequence number (0 or more)', [{ in: 'query', name: 'after', detail: 'not a sequence number' }]);
   const limit = query.limit === undefined ? 100 : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FEED_PAGE) {
     throw new Problem('badRequest', `limit: from 1 to ${MAX_FEED_PAGE}`, [{ in: 'query', name: 'limit', detail: `from 1 to ${MAX_FEED_PAGE}` }]);
@@ -56,8 +64,14 @@ export function feedParams(query: { after?: string; limit?: string }): { after: 
  * nothing is skipped between two polls.
  */
 export async function eventsAfter(db: Executor, organisationId: string, after: number, limit: number) {
-  const rows = await db.selectFrom('outbox_events').selectAll().where('organisation_id', '=', organisationId).where('seq', '>', after)
-    .orderBy('seq').limit(limit + 1).execute();
+  const rows = await db
+    .selectFrom('outbox_events')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute();
   const items = rows.slice(0, limit).map(presentEvent);
   return { items, next: String(items.length ? items[items.length - 1]!.seq : after), more: rows.length > limit };
 }

@@ -10,7 +10,7 @@ import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import type { Deps } from '../dossier/records.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { requireManageAuthorisations } from '../authorisations/authorisations.service.ts';
 import { can, demand } from '../access/access.service.ts';
 import { INTEGRATION_MAX_BACKDATE_DAYS } from '../../platform/deps.ts';
@@ -27,8 +27,14 @@ export function parseInszField(deps: Deps, raw: string): string {
 }
 
 export const presentIntegration = (r: Row) => ({
-  id: r.id, organisationId: r.organisation_id, capacityCode: r.capacity_code, startsOn: r.starts_on, endsOn: r.ends_on ?? null,
-  version: r.version, recordedAt: r.sys_from, recordedBy: r.recorded_by,
+  id: r.id,
+  organisationId: r.organisation_id,
+  capacityCode: r.capacity_code,
+  startsOn: r.starts_on,
+  endsOn: r.ends_on ?? null,
+  version: r.version,
+  recordedAt: r.sys_from,
+  recordedBy: r.recorded_by,
 });
 
 /** The person KBI knows under this INSZ, if any (for the audit record). */
@@ -57,7 +63,10 @@ async function checkCapacityCode(deps: Deps, db: Executor, organisationId: strin
       WHERE (a.partner_organisation_id = ${organisationId}::uuid OR a.partner_kind = ${kind}) AND ${code} = ANY(a.capacity_codes)`.execute(db);
     known = row.rows[0]!.n > 0;
   }
-  if (!known) throw new Problem('unknownCode', `capacityCode: not a capacity code of your sector`, [{ in: 'body', name: 'capacityCode', detail: `unknown for partner kind ${kind}` }]);
+  if (!known)
+    throw new Problem('unknownCode', `capacityCode: not a capacity code of your sector`, [
+      { in: 'body', name: 'capacityCode', detail: `unknown for partner kind ${kind}` },
+    ]);
 }
 
 /**
@@ -76,7 +85,12 @@ export function exchangeOrganisation(ctx: RequestContext, what: string): string 
 
 const requirePartner = (ctx: RequestContext) => exchangeOrganisation(ctx, 'declares integrations');
 
-export interface DeclareInput { insz: string; capacityCode: string; startsOn?: string; endsOn?: string | null }
+export interface DeclareInput {
+  insz: string;
+  capacityCode: string;
+  startsOn?: string;
+  endsOn?: string | null;
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The day `days` after (or before) a YYYY-MM-DD day. */
@@ -97,7 +111,8 @@ function checkStart(deps: Deps, startsOn: string, older: { allowed: boolean; rea
   const days = deps.integrationMaxBackdateDays ?? INTEGRATION_MAX_BACKDATE_DAYS;
   const earliest = dayOffset(today, -days);
   if (startsOn >= earliest) return;
-  if (!older.allowed) throw bad('startsOn', `lies more than ${days} days back (before ${earliest}); an older start is recorded only by an administrator, with a reason`);
+  if (!older.allowed)
+    throw bad('startsOn', `lies more than ${days} days back (before ${earliest}); an older start is recorded only by an administrator, with a reason`);
   if (!older.reason || older.reason.trim().length < 10) throw bad('reason', `required (at least 10 characters) for a start more than ${days} days back`);
 }
 
@@ -106,7 +121,10 @@ export async function declareIntegration(deps: Deps, ctx: RequestContext, input:
   return declare(deps, ctx, requirePartner(ctx), input, { allowed: false });
 }
 
-export interface RecordInput extends DeclareInput { organisationId: string; reason?: string }
+export interface RecordInput extends DeclareInput {
+  organisationId: string;
+  reason?: string;
+}
 
 /**
  * The administrator records a declaration for a partner (a client taken on long ago, a correction):
@@ -115,41 +133,86 @@ export interface RecordInput extends DeclareInput { organisationId: string; reas
 export async function recordIntegration(deps: Deps, ctx: RequestContext, input: RecordInput): Promise<{ row: Row; created: boolean }> {
   demand(ctx, 'recordIntegrations', 'integrations.record', 'only an administrator records declarations for a partner');
   const org = await deps.db.selectFrom('organisations').select('id').where('id', '=', input.organisationId).executeTakeFirst();
-  if (!org) throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [{ in: 'body', name: 'organisationId', detail: 'no such organisation' }]);
+  if (!org)
+    throw new Problem('referencedResourceNotFound', 'organisationId: no such organisation', [
+      { in: 'body', name: 'organisationId', detail: 'no such organisation' },
+    ]);
   return declare(deps, ctx, input.organisationId, input, { allowed: true, reason: input.reason ?? null });
 }
 
-async function declare(deps: Deps, ctx: RequestContext, organisationId: string, input: DeclareInput, older: { allowed: boolean; reason?: string | null }): Promise<{ row: Row; created: boolean }> {
+async function declare(
+  deps: Deps,
+  ctx: RequestContext,
+  organisationId: string,
+  input: DeclareInput,
+  older: { allowed: boolean; reason?: string | null },
+): Promise<{ row: Row; created: boolean }> {
   const insz = parseInszField(deps, input.insz);
   const startsOn = input.startsOn ?? belgianToday();
   checkStart(deps, startsOn, older);
-  if (input.endsOn && input.endsOn < startsOn) throw new Problem('invalidPeriod', 'endsOn: ends before it starts', [{ in: 'body', name: 'endsOn', detail: 'before startsOn' }]);
+  if (input.endsOn && input.endsOn < startsOn)
+    throw new Problem('invalidPeriod', 'endsOn: ends before it starts', [{ in: 'body', name: 'endsOn', detail: 'before startsOn' }]);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     await checkCapacityCode(deps, tx, organisationId, input.capacityCode);
     const personId = await personIdByInsz(tx, insz);
-    const open = await tx.selectFrom('integrations').selectAll()
-      .where('organisation_id', '=', organisationId).where('insz', '=', insz).where('capacity_code', '=', input.capacityCode).where('ends_on', 'is', null)
-      .forUpdate().executeTakeFirst();
-    let row: Row, created = false;
+    const open = await tx
+      .selectFrom('integrations')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('insz', '=', insz)
+      .where('capacity_code', '=', input.capacityCode)
+      .where('ends_on', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    let row: Row,
+      created = false;
     if (open && (input.endsOn === undefined || input.endsOn === null)) {
       row = open; // already integrated: declaring again is a no-op
     } else if (open) {
-      row = await tx.updateTable('integrations').set({ ends_on: input.endsOn!, valid_from: sql`now()` }).where('id', '=', open.id).returningAll().executeTakeFirstOrThrow();
+      row = await tx
+        .updateTable('integrations')
+        .set({ ends_on: input.endsOn!, valid_from: sql`now()` })
+        .where('id', '=', open.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     } else {
-      row = await tx.insertInto('integrations').values({
-        organisation_id: organisationId, insz, capacity_code: input.capacityCode, starts_on: startsOn, ends_on: input.endsOn ?? null,
-      }).returningAll().executeTakeFirstOrThrow();
+      row = await tx
+        .insertInto('integrations')
+        .values({
+          organisation_id: organisationId,
+          insz,
+          capacity_code: input.capacityCode,
+          starts_on: startsOn,
+          ends_on: input.endsOn ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       created = true;
     }
     await recordAudit(tx, ctx, {
-      action: 'integrations.declare', personId, insz, clusters: [], result: 'allowed',
-      detail: { integrationId: row.id, organisationId, capacityCode: input.capacityCode, startsOn: row.starts_on, created, ...(older.reason ? { reason: older.reason.trim().slice(0, 500) } : {}) },
+      action: 'integrations.declare',
+      personId,
+      insz,
+      clusters: [],
+      result: 'allowed',
+      detail: {
+        integrationId: row.id,
+        organisationId,
+        capacityCode: input.capacityCode,
+        startsOn: row.starts_on,
+        created,
+        ...(older.reason ? { reason: older.reason.trim().slice(0, 500) } : {}),
+      },
     });
     return { row, created };
   });
 }
 
-export interface EndInput { insz: string; capacityCode: string; endsOn?: string }
+export interface EndInput {
+  insz: string;
+  capacityCode: string;
+  endsOn?: string;
+}
 
 /** Ends the open integration of this person under this capacity code (today unless said otherwise). */
 export async function endIntegration(deps: Deps, ctx: RequestContext, input: EndInput): Promise<Row> {
@@ -157,13 +220,32 @@ export async function endIntegration(deps: Deps, ctx: RequestContext, input: End
   const insz = parseInszField(deps, input.insz);
   const endsOn = input.endsOn ?? belgianToday();
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const open = await tx.selectFrom('integrations').selectAll()
-      .where('organisation_id', '=', organisationId).where('insz', '=', insz).where('capacity_code', '=', input.capacityCode).where('ends_on', 'is', null)
-      .forUpdate().executeTakeFirst();
+    const open = await tx
+      .selectFrom('integrations')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('insz', '=', insz)
+      .where('capacity_code', '=', input.capacityCode)
+      .where('ends_on', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
     if (!open) throw new Problem('resourceNotFound', 'no open integration of this person under this capacity code');
-    if (endsOn < open.starts_on) throw new Problem('invalidPeriod', 'endsOn: before the integration started', [{ in: 'body', name: 'endsOn', detail: `before ${open.starts_on}` }]);
-    const row = await tx.updateTable('integrations').set({ ends_on: endsOn, valid_from: sql`now()` }).where('id', '=', open.id).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, { action: 'integrations.end', personId: await personIdByInsz(tx, insz), insz, clusters: [], result: 'allowed', detail: { integrationId: row.id } });
+    if (endsOn < open.starts_on)
+      throw new Problem('invalidPeriod', 'endsOn: before the integration started', [{ in: 'body', name: 'endsOn', detail: `before ${open.starts_on}` }]);
+    const row = await tx
+      .updateTable('integrations')
+      .set({ ends_on: endsOn, valid_from: sql`now()` })
+      .where('id', '=', open.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, {
+      action: 'integrations.end',
+      personId: await personIdByInsz(tx, insz),
+      insz,
+      clusters: [],
+      result: 'allowed',
+      detail: { integrationId: row.id },
+    });
     return row;
   });
 }
@@ -172,8 +254,22 @@ export async function endIntegration(deps: Deps, ctx: RequestContext, input: End
 export async function partnerIntegrations(deps: Deps, ctx: RequestContext, rawInsz: string): Promise<Row[]> {
   const organisationId = requirePartner(ctx);
   const insz = parseInszField(deps, rawInsz);
-  const rows = await deps.db.selectFrom('integrations').selectAll().where('organisation_id', '=', organisationId).where('insz', '=', insz).orderBy('starts_on').orderBy('id').execute();
-  await recordAudit(deps.db, ctx, { action: 'integrations.list', personId: await personIdByInsz(deps.db, insz), insz, clusters: [], result: 'allowed', detail: { found: rows.length } });
+  const rows = await deps.db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('insz', '=', insz)
+    .orderBy('starts_on')
+    .orderBy('id')
+    .execute();
+  await recordAudit(deps.db, ctx, {
+    action: 'integrations.list',
+    personId: await personIdByInsz(deps.db, insz),
+    insz,
+    clusters: [],
+    result: 'allowed',
+    detail: { found: rows.length },
+  });
   return rows;
 }
 
@@ -184,7 +280,13 @@ export async function searchIntegrations(deps: Deps, ctx: RequestContext, input:
   let q = deps.db.selectFrom('integrations').selectAll().where('insz', '=', insz);
   if (input.organisationId) q = q.where('organisation_id', '=', input.organisationId);
   const rows = await q.orderBy('organisation_id').orderBy('starts_on').execute();
-  await recordAudit(deps.db, ctx, { action: 'integrations.search', personId: await personIdByInsz(deps.db, insz), insz, clusters: [], result: 'allowed', detail: { found: rows.length } });
+  await recordAudit(deps.db, ctx, {
+    action: 'integrations.search',
+    personId: await personIdByInsz(deps.db, insz),
+    insz,
+    clusters: [],
+    result: 'allowed',
+    detail: { found: rows.length },
+  });
   return rows;
 }
-
