@@ -21,7 +21,8 @@ import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from
 import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
-import { actorOf, can, resolveSession } from './modules/access/access.service.ts';
+import { actorOf, can, isAllowed, resolveSession } from './modules/access/access.service.ts';
+import type { ClusterName } from './modules/dossier/clusters.ts';
 import { registerAccessRoutes, SESSION_COOKIE } from './modules/access/access.routes.ts';
 import { openSessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
@@ -109,7 +110,13 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   const unready = async (): Promise<never> => {
     throw new Problem('serviceUnavailable', 'starting');
   };
-  const authenticators: Authenticators = { staff: unready, partner: unready, operator: unready, can };
+  const authenticators: Authenticators = {
+    staff: unready,
+    partner: unready,
+    operator: unready,
+    can,
+    allows: (ctx, p) => isAllowed(ctx, p.action, p.cluster as ClusterName | null, p.table),
+  };
   const routes = installDoors(http, authenticators);
   // One line per request, with the route pattern only: URLs and query strings may carry personal data.
   http.addHook('onResponse', async (req, reply) => {

@@ -46,12 +46,21 @@ export const CAPABILITIES = [
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** An action on a data cluster (or, with cluster null, on a reference table), as the rule book names them. */
+export interface RoutePermission {
+  action: 'read' | 'create' | 'update' | 'delete' | 'search';
+  cluster: string | null;
+  table?: string;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route (required: see Door). */
     access?: Door;
     /** For staff routes: the capability the caller's role needs, checked before the body is read. */
     capability?: Capability;
+    /** For staff routes on dossier data or reference tables: what the role must be allowed (the rule book's cluster rights), checked before the body is read. */
+    permission?: RoutePermission;
   }
 }
 

@@ -8,7 +8,7 @@
  * The ways to authenticate are given by app.ts (platform imports no module).
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { DOORS, type Capability, type Door, type RequestContext } from './access.ts';
+import { DOORS, type Capability, type Door, type RequestContext, type RoutePermission } from './access.ts';
 import { Problem } from './errors.ts';
 
 export interface Authenticators {
@@ -20,7 +20,11 @@ export interface Authenticators {
   operator(req: FastifyRequest): Promise<RequestContext>;
   /** The rule book's answer: may this caller use this capability? */
   can(ctx: RequestContext, capability: Capability): boolean;
+  /** The rule book's answer: may this caller's role do this action on this cluster or reference table? */
+  allows(ctx: RequestContext, permission: RoutePermission): boolean;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface DeclaredRoute {
   method: string;
@@ -63,7 +67,8 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
         `route ${methods.join(',')} ${route.url} declares no door: add config: { access: ${DOORS.map((d) => `'${d}'`).join(' | ')} } to its options`,
       );
     }
-    if (config.capability && access !== 'staff') throw new Error(`route ${methods.join(',')} ${route.url}: a capability is only checked on staff routes`);
+    if ((config.capability || (config as { permission?: unknown }).permission) && access !== 'staff')
+      throw new Error(`route ${methods.join(',')} ${route.url}: a capability is only checked on staff routes`);
     for (const method of methods) routes.push({ method, url: route.url, access, capability: config.capability ?? null });
   });
 
@@ -81,6 +86,17 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
             action: `${req.method} ${req.routeOptions.url}`,
             personId: null,
             clusters: [],
+          });
+        }
+        const permission = req.routeOptions.config.permission;
+        if (permission && !auth.allows(req.ctx, permission)) {
+          const subject = permission.cluster ?? permission.table ?? 'this';
+          // A refused attempt on a person's dossier stays findable in that person's access report.
+          const personId = (req.params as { personId?: unknown }).personId;
+          throw new Problem('forbidden', `your role may not ${permission.action} ${subject}`).denied({
+            action: `${subject}.${permission.action}`,
+            personId: typeof personId === 'string' && UUID.test(personId) ? personId : null,
+            clusters: permission.cluster ? [permission.cluster] : [],
           });
         }
         return;

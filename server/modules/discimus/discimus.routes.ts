@@ -4,7 +4,7 @@ import { checkKey, remember, replay, requestHash } from '../../platform/idempote
 import type { Deps } from '../../platform/deps.ts';
 import { personParams } from '../dossier/schemas.ts';
 import type { DiscimusClient } from './discimus.client.ts';
-import { askDiscimus, discimusQueriesOf, presentQuery } from './discimus.service.ts';
+import { DISCIMUS_CLUSTER, askDiscimus, discimusQueriesOf, presentQuery } from './discimus.service.ts';
 import { typed } from '../../platform/http.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
@@ -45,7 +45,7 @@ export function registerDiscimusRoutes(http: FastifyInstance, deps: Deps, client
   app.post(
     path,
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', permission: { action: 'create', cluster: DISCIMUS_CLUSTER } },
       schema: {
         tags: ['DISCIMUS'],
         summary: 'Ask DISCIMUS whether this minor is enrolled in a school',
@@ -83,7 +83,7 @@ export function registerDiscimusRoutes(http: FastifyInstance, deps: Deps, client
   app.get(
     path,
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', permission: { action: 'read', cluster: DISCIMUS_CLUSTER } },
       schema: {
         tags: ['DISCIMUS'],
         summary: 'Every DISCIMUS query about this person, newest first, each with its answer or failure',

@@ -1,6 +1,6 @@
 /** Caseworker API for persons, their dossier and every cluster, plus the reference data they point to. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestContext } from '../../platform/access.ts';
+import type { RequestContext, RoutePermission } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
 import { idempotentCreate } from '../../platform/idempotency.ts';
 import type { Row } from '../../platform/db.ts';
@@ -41,6 +41,12 @@ function asOfOf(query: { asOf?: string }): string | null {
   return query.asOf;
 }
 
+/** A staff route on a resource, and the rule-book right it needs (checked by the door before the body is read). */
+const may = (def: ResourceDef, action: RoutePermission['action']) => ({
+  access: 'staff' as const,
+  permission: { action, cluster: def.cluster, table: def.table },
+});
+
 export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
   const app = typed(http);
   const tagOf = (def: ResourceDef) => (def.personScoped ? 'Dossier clusters' : def.table === 'persons' ? 'Persons' : 'Reference data');
@@ -62,7 +68,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.get(
       base,
       {
-        config: { access: 'staff' },
+        config: may(def, 'read'),
         schema: {
           tags: [tagOf(def)],
           summary: `Read a ${def.title.toLowerCase()}`,
@@ -78,7 +84,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.patch(
       base,
       {
-        config: { access: 'staff' },
+        config: may(def, 'update'),
         schema: {
           tags: [tagOf(def)],
           summary: `Change a ${def.title.toLowerCase()}`,
@@ -97,7 +103,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.delete(
       base,
       {
-        config: { access: 'staff' },
+        config: may(def, 'delete'),
         schema: {
           tags: [tagOf(def)],
           summary: `Remove a ${def.title.toLowerCase()}`,
@@ -114,7 +120,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.get(
       `${base}/versions`,
       {
-        config: { access: 'staff' },
+        config: may(def, 'read'),
         schema: {
           tags: [tagOf(def)],
           summary: `Every version of a ${def.title.toLowerCase()}`,
@@ -130,7 +136,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
   app.post(
     '/api/v1/persons',
     {
-      config: { access: 'staff' },
+      config: may(PERSON_RESOURCE, 'create'),
       schema: {
         tags: ['Persons'],
         summary: 'Register a person',
@@ -144,7 +150,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
   app.post(
     '/api/v1/persons/search',
     {
-      config: { access: 'staff' },
+      config: may(PERSON_RESOURCE, 'search'),
       schema: {
         tags: ['Persons'],
         summary: 'Search persons',
@@ -173,7 +179,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
   app.get(
     '/api/v1/persons/:personId/dossier',
     {
-      config: { access: 'staff' },
+      config: may(PERSON_RESOURCE, 'read'),
       schema: {
         tags: ['Persons'],
         summary: 'The full dossier of a person',
@@ -194,7 +200,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
   app.get(
     '/api/v1/persons/:personId/timeline',
     {
-      config: { access: 'staff' },
+      config: may(PERSON_RESOURCE, 'read'),
       schema: {
         tags: ['Persons'],
         summary: 'Every change to the dossier, newest first',
@@ -231,7 +237,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.post(
       `/api/v1/persons/:personId/${def.resource}`,
       {
-        config: { access: 'staff' },
+        config: may(def, 'create'),
         schema: {
           tags: ['Dossier clusters'],
           summary: `Add a ${def.title.toLowerCase()} to the dossier`,
@@ -246,7 +252,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.get(
       `/api/v1/persons/:personId/${def.resource}`,
       {
-        config: { access: 'staff' },
+        config: may(def, 'read'),
         schema: {
           tags: ['Dossier clusters'],
           summary: `The ${def.title.toLowerCase()} records of a person`,
@@ -269,7 +275,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.post(
       `/api/v1/${def.resource}`,
       {
-        config: { access: 'staff' },
+        config: may(def, 'create'),
         schema: {
           tags: ['Reference data'],
           summary: `Add a ${def.title.toLowerCase()}`,
@@ -283,7 +289,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     app.get(
       `/api/v1/${def.resource}`,
       {
-        config: { access: 'staff' },
+        config: may(def, 'read'),
         schema: {
           tags: ['Reference data'],
           summary: `List ${def.title.toLowerCase()} records`,

@@ -208,7 +208,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   app.get(
     '/api/v1/worklist/referrals',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', permission: { action: 'update', cluster: 'referrals' } },
       schema: {
         tags: staff,
         summary: 'Referrals to your organisation, for persons in your territory, the closest deadline first',
@@ -222,7 +222,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   app.post(
     '/api/v1/referrals/:id/decision',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', permission: { action: 'update', cluster: 'referrals' } },
       schema: {
         tags: staff,
         summary: 'Accept or reject a referral',
@@ -246,7 +246,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   app.get(
     '/api/v1/worklist/appointments',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', permission: { action: 'update', cluster: 'appointments' } },
       schema: {
         tags: staff,
         summary: 'Appointments requested by partners for persons in your territory, the earliest first',
@@ -266,7 +266,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
     app.post(
       `/api/v1/appointments/:id/${name}`,
       {
-        config: { access: 'staff' },
+        config: { access: 'staff', permission: { action: 'update', cluster: 'appointments' } },
         schema: {
           tags: staff,
           summary,
