@@ -17,6 +17,7 @@ import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
 import { registerWebApp } from './platform/web.ts';
 import { ANONYMOUS, ANONYMOUS_PARTNER, OPERATOR } from './platform/access.ts';
+import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from './platform/audit.ts';
@@ -36,7 +37,6 @@ import { registerAuthorisationRoutes } from './modules/authorisations/authorisat
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
-import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
@@ -48,6 +48,8 @@ import { failInterruptedImports } from './modules/imports/imports.service.ts';
 
 export interface App {
   http: FastifyInstance;
+  /** What the use-cases are given (the worker runs its jobs with the same). */
+  deps: Deps;
   /** Every route with the door it declared (platform/door.ts). */
   routes: readonly DeclaredRoute[];
   database: Database;
@@ -306,15 +308,14 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
   await http.ready();
-  const referralExpiry = config.referralExpiryMinutes > 0 ? startReferralExpiry(deps, config.referralExpiryMinutes * 60_000, log) : null;
 
   return {
     http,
+    deps,
     routes,
     database: db,
     codes,
     async close() {
-      await referralExpiry?.stop();
       await http.close();
       await sessions.close();
       await partnerClients.close();

@@ -18,6 +18,8 @@ import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 import { buildMissingDocuments } from './modules/dossier/documents.service.ts';
 import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
+import { startWorker } from './worker.ts';
+import { createLogger } from './platform/logger.ts';
 
 function config(): Readonly<Config> {
   try {
@@ -148,6 +150,25 @@ program
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`built ${built} dossier documents in ${seconds.toFixed(1)} s${built ? ` (${Math.round(built / seconds)}/s)` : ''}\n`);
     await database.close();
+  });
+
+program
+  .command('worker')
+  .description(
+    'run the background jobs (referral expiry every KBI_REFERRAL_EXPIRY_MINUTES) until stopped; `kbi serve` starts one itself (KBI_WORKER=false: it does not). On the embedded database only while no server holds it',
+  )
+  .action(async () => {
+    const cfg = config();
+    const database = await openDirect(cfg, 'worker');
+    const log = createLogger(cfg.logLevel);
+    const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log);
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    await worker.stop();
+    await database.close();
+    process.exit(0);
   });
 
 const referrals = program.command('referrals').description('referrals (toeleidingen) of partners to the agencies');

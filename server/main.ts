@@ -5,6 +5,10 @@
  * machine's cores all serve. The processes share nothing but the database.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { startWorker } from './worker.ts';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './platform/config.ts';
 import { buildApp } from './app.ts';
@@ -26,11 +30,17 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (lock) updateLockPort(config.dataDir, lock, port);
 
+  // Background jobs: in a worker process of their own on PostgreSQL; the embedded database is one process's alone, so there they run in this one.
+  const inProcess = config.runWorker && !config.databaseUrl ? startWorker(app.deps, config, log) : null;
+  const child = config.runWorker && config.databaseUrl ? superviseWorkerProcess(config, log) : null;
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    await child?.stop();
+    await inProcess?.stop();
     await app.close();
     await discimus?.stop();
     process.exit(0);
@@ -38,8 +48,51 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  banner(config, port, discimus !== null, null);
+  banner(
+    config,
+    port,
+    discimus !== null,
+    child ? '1 serving process and 1 worker process (kbi worker)' : inProcess ? '1 (embedded database: background jobs in this process)' : null,
+  );
   await seedDemo(app, config);
+}
+
+/**
+ * The worker as a child process (`kbi worker`), replaced when it dies unless it keeps dying at
+ * start; stop() ends it with SIGTERM and waits for it.
+ */
+function superviseWorkerProcess(config: Readonly<Config>, log: Pick<Logger, 'error' | 'fatal'>): { stop(): Promise<void> } {
+  let stopping = false;
+  let quickDeaths = 0;
+  let child: ChildProcess;
+  const start = () => {
+    const born = Date.now();
+    child = spawn(process.execPath, [fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'worker'], {
+      env: { ...process.env, KBI_DISCIMUS_URL: config.discimusUrl ?? '' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      quickDeaths = Date.now() - born < 5000 ? quickDeaths + 1 : 0;
+      log.error({ pid: child.pid, code, signal }, 'worker_process_exited');
+      if (quickDeaths >= 3) {
+        log.fatal('the worker process keeps dying at start; background jobs stopped');
+        return;
+      }
+      start();
+    });
+  };
+  start();
+  return {
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
 }
 
 function banner(config: Readonly<Config>, port: number, simulator: boolean, processes: string | null): void {
@@ -98,8 +151,8 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
 async function supervise(configured: Readonly<Config>): Promise<void> {
   const discimus = !configured.discimusUrl && configured.demoPersons > 0 ? await startSimulator() : null;
   const config: Readonly<Config> = discimus ? Object.freeze({ ...configured, discimusUrl: discimus.url }) : configured;
-  // Only to migrate and seed: the workers sweep referrals.
-  const app = await buildApp({ config: { ...config, referralExpiryMinutes: 0 }, operatorToken: randomBytes(24).toString('base64url') });
+  // Only to migrate and seed (the worker process runs the background jobs).
+  const app = await buildApp({ config, operatorToken: randomBytes(24).toString('base64url') });
   const log = app.http.log;
   await seedDemo(app, config);
   await app.close();
@@ -123,10 +176,12 @@ async function supervise(configured: Readonly<Config>): Promise<void> {
     return worker;
   };
   const workers = Array.from({ length: config.workers }, fork);
+  const jobs = config.runWorker ? superviseWorkerProcess(config, log) : null;
   const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    await jobs?.stop();
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
     await Promise.all(
       alive.map(
@@ -144,7 +199,7 @@ async function supervise(configured: Readonly<Config>): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   const ports = await Promise.all(workers.map((w) => new Promise<number>((resolve) => w.once('listening', (address) => resolve(address.port)))));
-  banner(config, ports[0]!, discimus !== null, `${config.workers} serving processes (KBI_WORKERS)`);
+  banner(config, ports[0]!, discimus !== null, `${config.workers} serving processes (KBI_WORKERS)${jobs ? ' and 1 worker process (kbi worker)' : ''}`);
 }
 
 /** One of the supervisor's serving processes: listens on the shared port; no seeding, no banner. */

@@ -51,6 +51,8 @@ export interface Config {
   oidc: OidcConfig | null;
   /** Serve the built web app (web/dist) from this process (`KBI_SERVE_WEB`, default true); false for an API-only node. */
   serveWebApp: boolean;
+  /** Whether `kbi serve` starts the background worker (`KBI_WORKER`; false for an API-only node when another machine runs it). */
+  runWorker: boolean;
   /** Base URL of the DISCIMUS education database (`KBI_DISCIMUS_URL`); null: not configured (the demo starts a simulator). */
   discimusUrl: string | null;
   /** How long KBI waits for a DISCIMUS answer, in milliseconds (`KBI_DISCIMUS_TIMEOUT_MS`). */
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbRole: env.KBI_DB_ROLE === undefined ? 'kbi_app' : env.KBI_DB_ROLE.trim() || null,
     oidc: oidcConfig(env, problems),
     serveWebApp: bool('KBI_SERVE_WEB', true),
+    runWorker: bool('KBI_WORKER', true),
     discimusUrl: env.KBI_DISCIMUS_URL?.trim().replace(/\/+$/, '') || null,
     discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
     referralExpiryMinutes: int('KBI_REFERRAL_EXPIRY_MINUTES', 15, 0, 24 * 60),

@@ -19,6 +19,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import { startReferralExpiry } from '../../server/modules/exchange/referrals.service.ts';
+import { startWorker } from '../../server/worker.ts';
 
 /**
  * An agency with two offices and a caseworker in the first; a person whose dossier that office
@@ -354,7 +355,7 @@ for (const which of TEST_DATABASES) {
       );
     });
 
-    test('kbi serve expires overdue referrals by itself, without a read, and a failed sweep is logged and tried again', async (t) => {
+    test('the worker expires overdue referrals by itself, without a read, and a failed sweep is logged and tried again', async (t) => {
       const app = await startTestApp(t, which);
       const { person, ocmw } = await world(app);
       const today = belgianToday();
@@ -371,16 +372,14 @@ for (const which of TEST_DATABASES) {
         );
         return r.id as string;
       };
-      const serverOn = async (minutes: string) => {
-        const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', KBI_SERVE_WEB: 'false', KBI_REFERRAL_EXPIRY_MINUTES: minutes });
-        await (await buildApp({ config, database: app.database })).close(); // close() waits for a sweep in progress
-      };
-
+      const config = loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', KBI_SERVE_WEB: 'false', KBI_REFERRAL_EXPIRY_MINUTES: '15' });
       const first = await overdue();
-      await serverOn('0');
+      await (await buildApp({ config, database: app.database })).close();
+      assert.equal(await status(first), 'SENT', 'the web app runs no timers: starting it sweeps nothing');
+      await startWorker(app.app.deps, { referralExpiryMinutes: 0 }, createLogger('silent')).stop();
       assert.equal(await status(first), 'SENT', 'KBI_REFERRAL_EXPIRY_MINUTES=0: no sweep');
-      await serverOn('15');
-      assert.equal(await status(first), 'EXPIRED', 'a starting server sweeps at once');
+      await startWorker(app.app.deps, config, createLogger('silent')).stop(); // stop() waits for a sweep in progress
+      assert.equal(await status(first), 'EXPIRED', 'a starting worker sweeps at once');
       const expiredEvents = () =>
         app.database.db.selectFrom('outbox_events').select(['organisation_id', 'subject_id']).where('type', '=', 'referral.expired').execute();
       assert.deepEqual(await expiredEvents(), [{ organisation_id: ocmw.organisation.id, subject_id: first }], 'the referring partner is told');

@@ -21,15 +21,18 @@ test('KBI_WORKERS: more than one needs PostgreSQL; auto is one per core', () => 
   assert.equal(loadConfig({}).workers, 1);
 });
 
-/** The serving processes of a supervisor: its children that run bin/kbi.js (the DISCIMUS simulator is another child). */
-function workersOf(pid: number): number[] {
+/** The serving processes of a supervisor: its children that run `bin/kbi.js serve` (the worker runs `kbi worker`; the DISCIMUS simulator is another child). */
+const workersOf = (pid: number): number[] => childrenOf(pid, 'serve');
+
+/** The children of `pid` that run `bin/kbi.js <command>`. */
+function childrenOf(pid: number, command: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('bin/kbi.js')) found.push(Number(entry));
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(`bin/kbi.js\0${command}`)) found.push(Number(entry));
     } catch {
       /* ended meanwhile */
     }
@@ -80,6 +83,18 @@ test(
     assert.match(out, /Demo data ready: 3 persons/, 'the supervisor seeds once, before the workers start');
     const first = workersOf(server.pid!);
     assert.equal(first.length, 2, 'two serving processes');
+    assert.match(out, /and 1 worker process \(kbi worker\)/);
+    // One background worker for all serving processes (the jobs run once, not once per process); a dead one is replaced.
+    const jobs = childrenOf(server.pid!, 'worker');
+    assert.equal(jobs.length, 1, 'one worker process');
+    process.kill(jobs[0]!, 'SIGKILL');
+    let replaced: number[] = [];
+    for (let i = 0; i < 100 && (replaced.length !== 1 || replaced[0] === jobs[0]); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      replaced = childrenOf(server.pid!, 'worker');
+    }
+    assert.equal(replaced.length, 1, 'the dead worker process is replaced');
+    assert.notEqual(replaced[0], jobs[0]);
     for (let i = 0; i < 6; i++) assert.equal((await fetch(`${base}/api/health`, { headers: { connection: 'close' } })).status, 200);
 
     process.kill(first[0]!, 'SIGKILL');
@@ -103,8 +118,8 @@ test(
     server.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.ok(
-      now.every((pid) => !existsSync(`/proc/${pid}`)),
-      'no serving process outlives the supervisor',
+      [...now, ...replaced].every((pid) => !existsSync(`/proc/${pid}`)),
+      'no serving or worker process outlives the supervisor',
     );
     assert.equal(
       await fetch(`${base}/api/health`).then(

@@ -186,7 +186,7 @@ export async function expireOverdueReferrals(deps: Deps, today = belgianToday())
  * tries again; the runs of one process never overlap. `stop()` waits for a run in progress, so
  * that the database can be closed after it.
  */
-export function startReferralExpiry(deps: Deps, everyMs: number, log: Logger): { stop(): Promise<void> } {
+export function startReferralExpiry(deps: Deps, everyMs: number, log: Pick<Logger, 'info' | 'error'>): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -1,0 +1,35 @@
+/**
+ * The background worker: scheduled jobs that belong to no request (today the referral expiry
+ * sweep; the outbox relay for webhooks joins it), in a process of their own so that web processes
+ * only answer requests and a busy job never slows them — and so that with several serving
+ * processes a job runs once, not once per process. `npx kbi worker` runs it alone; `kbi serve`
+ * starts one (on PostgreSQL as a child process, restarted if it dies; on the embedded database,
+ * which one process holds, inside the serving process).
+ */
+import type { Logger } from 'pino';
+import type { Config } from './platform/config.ts';
+import type { Deps } from './platform/deps.ts';
+import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
+
+export interface Worker {
+  /** The jobs that run, with their interval. */
+  jobs: { name: string; everyMs: number }[];
+  /** Stops every job, waiting for a run in progress. */
+  stop(): Promise<void>;
+}
+
+export function startWorker(deps: Deps, config: Pick<Config, 'referralExpiryMinutes'>, log: Pick<Logger, 'info' | 'error'>): Worker {
+  const running: { name: string; everyMs: number; handle: { stop(): Promise<void> } }[] = [];
+  if (config.referralExpiryMinutes > 0) {
+    const everyMs = config.referralExpiryMinutes * 60_000;
+    running.push({ name: 'referrals.expire', everyMs, handle: startReferralExpiry(deps, everyMs, log) });
+  }
+  log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
+  return {
+    jobs: running.map(({ name, everyMs }) => ({ name, everyMs })),
+    async stop() {
+      await Promise.all(running.map((j) => j.handle.stop()));
+      log.info({ pid: process.pid }, 'worker_stopped');
+    },
+  };
+}
