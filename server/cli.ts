@@ -159,7 +159,13 @@ program
   )
   .action(async () => {
     const cfg = config();
-    const database = await openDirect(cfg, 'worker');
+    const migrated = await openDirect(cfg, 'worker');
+    // On PostgreSQL the jobs run as the restricted application role, like a serving process.
+    let database = migrated;
+    if (cfg.databaseUrl && cfg.dbRole) {
+      await migrated.close();
+      database = await openDatabase({ url: cfg.databaseUrl, poolSize: 2, role: cfg.dbRole });
+    }
     const log = createLogger(cfg.logLevel);
     const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log);
     await new Promise<void>((resolve) => {

@@ -68,10 +68,10 @@ export async function integrationAnomalies(db: Db, ctx: RequestContext, input: A
 
   const counted = (
     await sql<{ organisation_id: string; name: string; kind: string; n: number }>`
-    SELECT a.organisation_id, o.name, o.kind, count(*)::int AS n
-      FROM audit_log a JOIN organisations o ON o.id = a.organisation_id
+    SELECT o.id AS organisation_id, o.name, o.kind, count(*)::int AS n
+      FROM audit_log a JOIN organisations o ON o.id = coalesce((a.detail->>'organisationId')::uuid, a.organisation_id) -- the partner's, also when an administrator recorded it
      WHERE a.action = 'integrations.declare' AND a.result = 'allowed' AND (a.detail->>'created')::boolean AND a.at >= ${from.toISOString()}::timestamptz
-     GROUP BY a.organisation_id, o.name, o.kind`.execute(db)
+     GROUP BY o.id, o.name, o.kind`.execute(db)
   ).rows;
   const median = (values: number[]) => {
     if (!values.length) return 0;

@@ -201,7 +201,7 @@ async function declare(
         capacityCode: input.capacityCode,
         startsOn: row.starts_on,
         created,
-        ...(older.reason ? { reason: older.reason.trim().slice(0, 500) } : {}),
+        ...(older.reason && created ? { reason: older.reason.trim().slice(0, 500) } : {}),
       },
     });
     return { row, created };
