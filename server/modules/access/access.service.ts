@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { ANONYMOUS, CAPABILITIES, OPERATOR, type Actor, type Capability, type RequestContext } from '../../platform/access.ts';
-import { accountKey, clearFailures, recordFailure, refuseWhileBlocked, type ThrottleSettings } from '../../platform/throttle.ts';
+import { accountKey, clearFailures, countAttempt, type ThrottleSettings } from '../../platform/throttle.ts';
 import { inTransaction, untyped, type Database, type Db, type Executor, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -183,11 +183,10 @@ const sessionUser = (r: Row): SessionUser => ({
 export async function login(db: Db, settings: SessionSettings, requestId: string, username: string, password: string) {
   // Per account, whether the name exists or not (the answer never tells), and before the password is looked at.
   const key = accountKey(username);
-  await refuseWhileBlocked(db, key, 'session.login', ANONYMOUS, { username: username.toLowerCase().slice(0, 100) });
+  await countAttempt(db, key, settings.throttle, 'session.login', ANONYMOUS, { username: username.toLowerCase().slice(0, 100) });
   const user = await db.selectFrom('users').selectAll().where('username', '=', username.toLowerCase()).executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? null);
   if (!user || !ok || !user.active) {
-    await recordFailure(db, key, settings.throttle);
     throw new Problem('invalidCredentials', 'wrong user name or password, or the account is disabled').denied({
       action: 'session.login',
       personId: null,

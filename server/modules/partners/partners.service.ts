@@ -10,7 +10,7 @@ import { inTransaction, type Database, type Row } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { clearFailures, clientKey, recordFailure, refuseWhileBlocked, type ThrottleSettings } from '../../platform/throttle.ts';
+import { clearFailures, clientKey, countAttempt, type ThrottleSettings } from '../../platform/throttle.ts';
 import { hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { demand } from '../access/access.service.ts';
 
@@ -125,7 +125,7 @@ function signingKey(database: Database): Promise<CryptoKey> {
 /** The client-credentials grant: a matching current (or still-graced previous) secret gives a 5-minute token. */
 export async function issueToken(database: Database, requestId: string, clientId: string, secret: string, throttle?: ThrottleSettings) {
   const key = clientKey(clientId);
-  await refuseWhileBlocked(database.db, key, 'oauth.token', ANONYMOUS_PARTNER, { clientId: clientId.slice(0, 100) });
+  await countAttempt(database.db, key, throttle, 'oauth.token', ANONYMOUS_PARTNER, { clientId: clientId.slice(0, 100) });
   const client = await database.db.selectFrom('partner_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
   const current = await verifyPassword(secret, client?.secret_hash ?? null);
   const graced =
@@ -134,7 +134,6 @@ export async function issueToken(database: Database, requestId: string, clientId
       : false;
   const actor: Actor = { id: `partner:${clientId}`, kind: 'partner', organisationId: client?.organisation_id ?? null, role: null, officeIds: [] };
   if (!client || !client.active || (!current && !graced)) {
-    await recordFailure(database.db, key, throttle);
     // Audited as a partner's failed attempt with the client id it tried (never the secret).
     throw new Problem('unauthenticated', 'unknown client, wrong or retired secret, or a disabled client', undefined, { error: 'invalid_client' }).denied({
       action: 'oauth.token',
