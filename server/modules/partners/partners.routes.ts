@@ -82,6 +82,7 @@ export function registerPartnerClientRoutes(http: FastifyInstance, database: Dat
     },
     async (req, reply) => {
       const { client, secret } = await rotateSecret(database, req.ctx, req.params.id, req.body?.graceSeconds ?? 0);
+      clients.drop(client.client_id); // its tokens are revoked at once in this process; the others hear of it by notification
       return reply.header('cache-control', 'no-store').send({ ...presentClient(client), clientSecret: secret });
     },
   );
