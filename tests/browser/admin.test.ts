@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
 import { demoUsername } from '../../server/modules/access/access.demo.ts';
+import { inTransaction } from '../../server/platform/db.ts';
 
 const skip = browserSkipReason();
 
@@ -314,6 +315,11 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
       200,
     );
     await adminPage.context().close();
+    // And a partner's declaration of the person, which the report lists beside the accesses.
+    const declaredFrom = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    await inTransaction(db, 'test:setup', (tx) =>
+      tx.insertInto('integrations').values({ organisation_id: ocmw.id, insz: person.insz, capacity_code: '9', starts_on: declaredFrom }).execute(),
+    );
 
     const page = await world.loginAs('PRIVACY_OFFICER');
     await page.goto('/admin/audit');
@@ -363,6 +369,9 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal(await read.count(), 1);
     assert.match(await text(read), /Demo administrator \(user:.*\).*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*dossier\.read.*toegestaan/);
     assert.match(await text(page.getByRole('heading', { level: 3 })), new RegExp(`Raadplegingen van ${formatInsz(person.insz).replace(/\./g, '\\.')}`));
+    await page.getByRole('heading', { name: 'Organisaties die de persoon als cliënt aangaven' }).waitFor();
+    const declarations = page.locator('table', { has: page.getByRole('columnheader', { name: 'Hoedanigheid' }) });
+    assert.equal(await declarations.locator('tbody tr', { hasText: ocmw.name }).filter({ hasText: declaredFrom }).count(), 1, 'the declaration is listed');
     await world.screenshot(page, 'admin-access-report');
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV downloaden' }).click()]);

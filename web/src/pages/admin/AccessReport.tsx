@@ -23,11 +23,23 @@ interface AccessLine {
   result: string;
   requestId: string | null;
 }
+/** A partner's declaration of the person in its integration register: it opens the partner's access from its start. */
+interface Declaration {
+  organisation: string;
+  organisationKind: string;
+  capacityCode: string;
+  startsOn: string;
+  endsOn: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  reason: string | null;
+}
 interface Report {
   generatedAt: string;
   from: string | null;
   to: string | null;
   items: AccessLine[];
+  declarations: Declaration[];
 }
 
 export function AccessReport() {
@@ -116,6 +128,39 @@ export function AccessReport() {
               {t('admin.report.pdf')}
             </button>
           </div>
+          <h4>{t('admin.report.declarationsTitle')}</h4>
+          <p className="muted">{t('admin.report.declarationsIntro')}</p>
+          {report.report.declarations.length === 0 ? (
+            <Alert kind="info">{t('admin.report.declarationsNone')}</Alert>
+          ) : (
+            <div className="admin-table-wrap">
+              <table className="table admin-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.audit.organisation')}</th>
+                    <th scope="col">{t('admin.report.capacity')}</th>
+                    <th scope="col">{t('admin.report.startsOn')}</th>
+                    <th scope="col">{t('admin.report.endsOn')}</th>
+                    <th scope="col">{t('admin.report.recordedAt')}</th>
+                    <th scope="col">{t('admin.report.reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.report.declarations.map((d, i) => (
+                    <tr key={`${d.recordedAt}-${i}`}>
+                      <th scope="row">{d.organisation}</th>
+                      <td>{d.capacityCode}</td>
+                      <td className="admin-nowrap">{d.startsOn}</td>
+                      <td className="admin-nowrap">{d.endsOn ?? '—'}</td>
+                      <td className="admin-nowrap">{moment(d.recordedAt)}</td>
+                      <td>{d.reason ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h4>{t('admin.report.accessesTitle')}</h4>
           {report.report.items.length === 0 ? (
             <Alert kind="info">{t('admin.report.none')}</Alert>
           ) : (
