@@ -19,6 +19,7 @@ import * as dossierDocuments from './2026_12_01_0016_dossier_documents.ts';
 import * as auditChainLanes from './2026_12_01_0017_audit_chain_lanes.ts';
 import * as partnerClientNotify from './2026_12_01_0018_partner_client_notify.ts';
 import * as loginThrottle from './2026_12_05_0019_login_throttle.ts';
+import * as statistics from './2026_12_05_0020_statistics.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_01_0017_audit_chain_lanes': auditChainLanes,
   '2026_12_01_0018_partner_client_notify': partnerClientNotify,
   '2026_12_05_0019_login_throttle': loginThrottle,
+  '2026_12_05_0020_statistics': statistics,
 };

@@ -1547,6 +1547,38 @@ export interface StaffHistory {
   version: number;
 }
 
+export interface StatisticsDefinitions {
+  content_hash: string;
+  created_at: Generated<string>;
+  definition: JsonText;
+  set_id: string;
+  version: number;
+}
+
+export interface StatisticsPublications {
+  as_of: string;
+  content_hash: string;
+  id: Generated<string>;
+  period_year: number;
+  provisional: boolean;
+  published_at: Generated<string>;
+  published_by: string;
+  result: JsonText;
+  set_id: string;
+  threshold: number | null;
+  title: string;
+  version: number;
+}
+
+export interface StatisticsValidations {
+  id: Generated<number>;
+  note: string | null;
+  set_id: string;
+  validated_at: Generated<string>;
+  validated_by: string;
+  version: number;
+}
+
 export interface TargetGroupDeterminations {
   determined: boolean;
   determined_on: string;
@@ -1896,6 +1928,9 @@ export interface DB {
   signing_postponements_history: SigningPostponementsHistory;
   staff: Staff;
   staff_history: StaffHistory;
+  statistics_definitions: StatisticsDefinitions;
+  statistics_publications: StatisticsPublications;
+  statistics_validations: StatisticsValidations;
   target_group_determinations: TargetGroupDeterminations;
   target_group_determinations_history: TargetGroupDeterminationsHistory;
   test_results: TestResults;

@@ -21,12 +21,17 @@ export interface DimensionDef {
   id: string;
   label: LocalText;
   /**
-   * Code list whose labels name the values (code_list.list). The statistics label
-   * (attributes.statisticsLabel, else label_nl) is the one the published tables print.
+   * Where the values' labels come from:
+   *  - `code`: code list(s) `codeList` (the first list that has the code); the printed label is
+   *    attributes.statisticsLabel, else label_nl (or label_nl when `printed` says so);
+   *  - `values`: the labels listed here;
+   *  - `organisation`: the organisation's name (the value is its id);
+   *  - `month` (YYYY-MM), `number`: the value itself.
    */
-  codeList?: string;
-  /** Values in this order (codes); others follow by label. Default: the code list's sort order. */
-  order?: readonly string[];
+  kind: 'code' | 'values' | 'organisation' | 'month' | 'number';
+  codeList?: string | readonly string[];
+  printed?: 'label_nl' | 'statisticsLabel';
+  values?: readonly { code: string; label: LocalText }[];
 }
 
 export interface MeasureDef {
@@ -127,8 +132,8 @@ export interface Period {
 export interface ResultCell {
   /** Dimension id → code (or null). */
   key: Record<string, string | null>;
-  /** Dimension id → label in the statistics' language (the printed label). */
-  labels: Record<string, string>;
+  /** Dimension id → label: nl is the printed label of the published tables; fr and en from the code lists. */
+  labels: Record<string, LocalText>;
   values: Record<string, number>;
   /** Share of the breakdown's total of the first measure, 0–100, when the breakdown asks for it. */
   percentage?: number;
@@ -142,7 +147,7 @@ export interface BreakdownResult {
   dimensions: string[];
   cells: ResultCell[];
   /** Subtotals per value of a subtotal dimension (e.g. per agency). */
-  subtotals: { dimension: string; code: string | null; label: string; values: Record<string, number> }[];
+  subtotals: { dimension: string; code: string | null; label: LocalText; values: Record<string, number> }[];
   total: Record<string, number>;
 }
 
