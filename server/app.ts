@@ -38,6 +38,7 @@ import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
+import { registerStatisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
@@ -298,6 +299,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerExchangeRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
+  registerStatisticsRoutes(http, db.db);
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
   registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);

@@ -43,6 +43,9 @@ export const CAPABILITIES = [
   'readUsageStatistics',
   'readImportRuns',
   'recordIntegrations',
+  'readStatistics',
+  'validateStatistics',
+  'publishStatistics',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

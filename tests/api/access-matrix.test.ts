@@ -75,6 +75,18 @@ function expectations(): Map<string, Rule> {
   add('POST', '/api/v1/audit/search', capability('readAudit'));
   add('GET', '/api/v1/audit/integrationAnomalies', capability('readAudit'));
   add('POST', '/api/v1/statistics/exchanges', capability('readUsageStatistics'));
+  for (const url of [
+    'sets',
+    'sets/:setId',
+    'sets/:setId/documentation',
+    'sets/:setId/result',
+    'publications',
+    'publications/:publicationId',
+    'publications/:publicationId/restatement',
+  ])
+    add('GET', `/api/v1/statistics/${url}`, capability('readStatistics'));
+  add('POST', '/api/v1/statistics/sets/:setId/versions/:version/validations', capability('validateStatistics'));
+  add('POST', '/api/v1/statistics/publications', capability('publishStatistics'));
   add('GET', '/api/v1/authorisations', capability('manageAuthorisations'));
   add('GET', '/api/v1/authorisations/:id', capability('manageAuthorisations'));
   add('POST', '/api/v1/authorisations', capability('manageAuthorisations'));

@@ -17,6 +17,9 @@ const CAPABILITY_TEXT: Record<Capability, string> = {
   manageAuthorisations: 'manages authorisations',
   consultForOrganisation: 'consults for its organisation',
   readUsageStatistics: 'reads exchange usage statistics',
+  readStatistics: 'reads the statistics portal: base sets, publications, restatements (aggregates only)',
+  validateStatistics: 'validates versions of the statistics definitions',
+  publishStatistics: 'publishes (freezes) statistics',
   readImportRuns: 'reads every import run',
   recordIntegrations: 'records integrations for a partner',
 };

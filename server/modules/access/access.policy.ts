@@ -64,6 +64,12 @@ export interface RolePolicy extends Record<Capability, boolean> {
   readImportRuns: boolean;
   /** Records integration-register declarations for a partner, the only way to a start older than the partners' bound (with a reason). */
   recordIntegrations: boolean;
+  /** The statistics portal: base sets as known on any date, publications and restatements (aggregates only, never a person). */
+  readStatistics: boolean;
+  /** Declares a version of a base set's definition valid (its content and scope checked). */
+  validateStatistics: boolean;
+  /** Publishes figures: freezes a result of a validated definition for a period and cut-off. */
+  publishStatistics: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [
@@ -93,6 +99,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: false,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: false,
+    validateStatistics: false,
+    publishStatistics: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
@@ -108,6 +117,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: false,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: false,
+    validateStatistics: false,
+    publishStatistics: false,
   },
   HOUSE_OF_DUTCH: {
     description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
@@ -123,6 +135,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: false,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: false,
+    validateStatistics: false,
+    publishStatistics: false,
   },
   OCMW_SOCIAL_WORKER: {
     description:
@@ -139,6 +154,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: false,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: false,
+    validateStatistics: false,
+    publishStatistics: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
@@ -154,6 +172,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: true,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: true,
+    validateStatistics: true,
+    publishStatistics: true,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
@@ -169,6 +190,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: true,
     readImportRuns: false,
     recordIntegrations: false,
+    readStatistics: true,
+    validateStatistics: false,
+    publishStatistics: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
@@ -184,6 +208,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     readUsageStatistics: true,
     readImportRuns: true,
     recordIntegrations: true,
+    readStatistics: true,
+    validateStatistics: false,
+    publishStatistics: false,
   },
 };
 

@@ -1,0 +1,54 @@
+/**
+ * The statistics portal's API: every base set computes now and as known on an earlier date, all
+ * breakdowns of a set count the same units, and only roles with the statistics capabilities see them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TEST_DATABASES } from '../support/databases.ts';
+import { expectOk, startTestApp } from '../support/app.ts';
+import { generateDemoData } from '../../server/modules/demo/generator.ts';
+import { BASE_SETS } from '../../server/modules/statistics/statistics.sets.ts';
+
+for (const which of TEST_DATABASES) {
+  test(`every base set computes for a year, now and as known on a date, with consistent breakdowns (${which.name})`, async (t) => {
+    const app = await startTestApp(t, which);
+    await generateDemoData(app.database, { persons: 400, seed: 7 });
+    const analyst = await app.as('MONITORING_ANALYST');
+
+    const { sets } = await expectOk(await analyst.call('GET', '/api/v1/statistics/sets'));
+    assert.deepEqual(
+      sets.map((s: any) => s.id),
+      BASE_SETS.map((s) => s.id),
+      'the portal lists the definitions stored from statistics.sets.ts, in their order',
+    );
+    assert.ok(sets.length >= 14, 'at least the 14 base sets of seed 000');
+
+    let nonEmpty = 0;
+    for (const set of sets) {
+      for (const asOf of [undefined, '2025-06-30']) {
+        const path = `/api/v1/statistics/sets/${set.id}/result?year=2024${asOf ? `&asOf=${asOf}` : ''}`;
+        const result = await expectOk(await analyst.call('GET', path));
+        assert.equal(result.set.id, set.id);
+        assert.equal(result.breakdowns.length, set.breakdowns.length);
+        const def = BASE_SETS.find((s) => s.id === set.id)!;
+        // Every unit is in exactly one cell of each breakdown: for count(*) measures the cells add up to the total.
+        for (const b of result.breakdowns)
+          for (const m of def.measures.filter((x) => x.sql === 'count(*)' || set.id === 'firstContracts' || set.id === 'certificates')) {
+            const sum = b.cells.reduce((n: number, c: any) => n + c.values[m.id], 0);
+            assert.equal(sum, b.total[m.id], `${set.id}.${b.id}: cells add up to the total of ${m.id}`);
+          }
+        if (!asOf && result.breakdowns[0].total[def.measures[0]!.id] > 0) nonEmpty++;
+      }
+    }
+    assert.ok(nonEmpty >= 8, `most sets have figures for 2024 in the demo world (${nonEmpty})`);
+
+    // Bad input names the field and computes nothing; other roles are refused.
+    const future = await analyst.call('GET', '/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=2999-01-01');
+    assert.equal(future.status, 400);
+    assert.equal(future.body.issues[0].name, 'asOf');
+    assert.equal((await analyst.call('GET', '/api/v1/statistics/sets/firstContracts/result?year=1999')).status, 400);
+    assert.equal((await analyst.call('GET', '/api/v1/statistics/sets/noSuchSet/result?year=2024')).status, 404);
+    const caseworker = await app.as('AGENCY_CASEWORKER');
+    assert.equal((await caseworker.call('GET', '/api/v1/statistics/sets')).status, 403);
+  });
+}
