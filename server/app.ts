@@ -38,7 +38,7 @@ import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
-import { registerStatisticsRoutes } from './modules/statistics/statistics.routes.ts';
+import { registerStatisticsOperatorRoutes, registerStatisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { exchangeDocument, registerExchangeDocs } from './modules/exchange/exchange.openapi.ts';
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
@@ -306,6 +306,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   if (operatorToken) {
     registerOperatorRoutes(http, db);
     registerAuditOperatorRoutes(http, db.db);
+    registerStatisticsOperatorRoutes(http, db.db);
   }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
+import { registerReportCommand } from './modules/statistics/statistics.cli.ts';
 import { buildMissingDocuments } from './modules/dossier/documents.service.ts';
 import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
 import { startWorker } from './worker.ts';
@@ -294,6 +295,8 @@ audit
 registerExportCommands(program, { config, openDirect, throughServer });
 
 registerImportCommand(program, { config, openDirect });
+
+registerReportCommand(program, { config, openDirect, throughServer });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`kbi: ${err.message}\n`);

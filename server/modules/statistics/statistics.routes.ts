@@ -219,3 +219,27 @@ export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
     async (req) => restate(db, req.ctx, req.params.publicationId, req.query.asOf),
   );
 }
+
+/**
+ * The operator's side (door 'operator'): `kbi report` reaching a running embedded server through
+ * the token of its lock file; not part of the public API document.
+ */
+export function registerStatisticsOperatorRoutes(http: FastifyInstance, db: Db): void {
+  const app = typed(http);
+  app.post(
+    '/api/operator/statistics/result',
+    {
+      config: { access: 'operator' },
+      schema: {
+        hide: true,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['setId', 'year'],
+          properties: { setId: SET_ID, year: { type: 'integer' }, asOf: AS_OF },
+        },
+      },
+    },
+    async (req) => computeResult(db, req.ctx, req.body),
+  );
+}
