@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp } from '../support/app.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
+import { sql } from 'kysely';
 import { BASE_SETS } from '../../server/modules/statistics/statistics.sets.ts';
+import { disclosedCells, numbersOf, sumsOf } from '../../server/modules/statistics/statistics.suppression.ts';
 
 for (const which of TEST_DATABASES) {
   test(`every base set computes for a year, now and as known on a date, with consistent breakdowns (${which.name})`, async (t) => {
@@ -41,6 +43,49 @@ for (const which of TEST_DATABASES) {
       }
     }
     assert.ok(nonEmpty >= 8, `most sets have figures for 2024 in the demo world (${nonEmpty})`);
+
+    // Small-cell protection on a publication: nothing below the threshold, nothing withheld derivable from the sums.
+    const set = await expectOk(await analyst.call('GET', '/api/v1/statistics/sets/firstContracts'));
+    await expectOk(await analyst.call('POST', `/api/v1/statistics/sets/firstContracts/versions/${set.version}/validations`, {}), 201);
+    const asOf = new Date().toISOString();
+    const raw = await expectOk(await analyst.call('GET', `/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=${encodeURIComponent(asOf)}`));
+    const published = await expectOk(
+      await analyst.call('POST', '/api/v1/statistics/publications', { setId: 'firstContracts', year: 2024, asOf, provisional: true, threshold: 5 }),
+      201,
+    );
+    const result = published.result;
+    assert.deepEqual(result.suppression, { threshold: 5 });
+    const cellKey = (b: string, key: unknown) => `${b}|${JSON.stringify(key)}`;
+    const values = numbersOf(raw);
+    const withheld = new Set<string>([
+      ...result.breakdowns.flatMap((b: any) => b.cells.filter((c: any) => c.suppressed).map((c: any) => cellKey(b.id, c.key))),
+      ...result.breakdowns.flatMap((b: any) => b.subtotals.filter((s: any) => s.suppressed).map((s: any) => `${b.id}|subtotal|${s.dimension}|${s.code}`)),
+    ]);
+    assert.ok(withheld.size > 0, 'the demo world has small cells (nationalities)');
+    for (const v of values) if (v.value > 0 && v.value < 5) assert.ok(withheld.has(v.key), `${v.key} (${v.value}) is withheld`);
+    for (const b of result.breakdowns) for (const c of b.cells) if (c.suppressed) assert.deepEqual(c.values, {}, 'no value of a withheld cell is sent');
+    const groups = new Map<string, string>(
+      (
+        await app.database.db
+          .selectFrom('code_list')
+          .select(['code', sql<string>`attributes->>'group'`.as('g')])
+          .where('list', '=', 'nationality')
+          .execute()
+      ).map((r) => [r.code, r.g]),
+    );
+    const groupBreakdown = 'nationalityGroup';
+    const sums = sumsOf(raw, (dim, code) =>
+      dim === 'nationality' ? { breakdown: groupBreakdown, key: { nationality_group: code ? (groups.get(code) ?? 'UNKNOWN') : 'UNKNOWN' } } : null,
+    );
+    assert.deepEqual(disclosedCells({ cells: values, sums, withheld }), [], 'solving the sums gives no withheld cell');
+    const tooHigh = await analyst.call('POST', '/api/v1/statistics/publications', {
+      setId: 'firstContracts',
+      year: 2024,
+      asOf,
+      provisional: true,
+      threshold: 101,
+    });
+    assert.equal(tooHigh.status, 400);
 
     // Bad input names the field and computes nothing; other roles are refused.
     const future = await analyst.call('GET', '/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=2999-01-01');

@@ -13,6 +13,7 @@ import { Problem } from '../../platform/errors.ts';
 import { demand } from '../access/access.service.ts';
 import { checkDefinition, computeSet, periodOfYear, tablesOf, unitsOf } from './statistics.engine.ts';
 import { BASE_SETS } from './statistics.sets.ts';
+import { UnprotectableTable, applySuppression } from './statistics.suppression.ts';
 import type { LocalText, SetDefinition, SetResult, Validation } from './statistics.types.ts';
 
 // ---- Definitions: from statistics.sets.ts into the database, one version per content ---------------
@@ -320,7 +321,7 @@ export async function publish(db: Db, ctx: RequestContext, request: PublishReque
     );
   await assertSettled(db, asOf);
   let result = await computeSet(db, stored.definition, stored.version, { period: periodOfYear(request.year), asOf, versioned: await historyTables(db) });
-  if (threshold !== null) result = protect(result, threshold, stored.definition);
+  if (threshold !== null) result = await protect(db, result, threshold);
   const contentHash = resultHash(result);
   const title = `${stored.definition.title.nl} ${request.year} — toestand op ${dateNl(asOf)}${request.provisional ? ', voorlopig' : ''}`;
   const row = await db
@@ -362,10 +363,24 @@ export async function publish(db: Db, ctx: RequestContext, request: PublishReque
   };
 }
 
-/** Small-cell protection; the suppression module plugs in here. */
-let protect: (result: SetResult, threshold: number, def: SetDefinition) => SetResult = (result, threshold) => ({ ...result, suppression: { threshold } });
-export function useSuppression(fn: typeof protect): void {
-  protect = fn;
+/** Small-cell protection, with the nationalities of a group adding up to the group's cell. */
+async function protect(db: Db, result: SetResult, threshold: number): Promise<SetResult> {
+  const groups = await db
+    .selectFrom('code_list')
+    .select(['code', sql<string>`attributes->>'group'`.as('group')])
+    .where('list', '=', 'nationality')
+    .execute();
+  try {
+    return applySuppression(result, threshold, new Map(groups.map((g) => [g.code, g.group ?? 'UNKNOWN'])));
+  } catch (e) {
+    if (!(e instanceof UnprotectableTable)) throw e;
+    const where = [...new Set(e.cells.map((k) => k.split('|')[0]))].join(', ');
+    throw new Problem(
+      'businessRule',
+      `threshold: a total or subtotal of breakdown ${where} is itself below ${threshold} and would give its cells away; publish without small-cell protection or with a lower threshold`,
+      [{ in: 'body', name: 'threshold', detail: 'cannot be met by this table' }],
+    );
+  }
 }
 
 const SUMMARY = [
@@ -474,7 +489,7 @@ export async function restate(db: Db, ctx: RequestContext, publicationId: string
   const versioned = await historyTables(db);
   const options = (t: string) => ({ period: periodOfYear(pub.year), asOf: t, versioned });
   const [before, after] = await Promise.all([computeSet(db, def, pub.version, options(pub.asOf)), computeSet(db, def, pub.version, options(asOf))]);
-  const again = pub.threshold !== null ? protect(before, pub.threshold, def) : before;
+  const again = pub.threshold !== null ? await protect(db, before, pub.threshold) : before;
   const unchanged = resultHash(again) === pub.contentHash;
 
   // Cells that moved, per breakdown, in both directions (a cell may appear or vanish).

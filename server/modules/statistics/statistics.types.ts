@@ -147,7 +147,7 @@ export interface BreakdownResult {
   dimensions: string[];
   cells: ResultCell[];
   /** Subtotals per value of a subtotal dimension (e.g. per agency). */
-  subtotals: { dimension: string; code: string | null; label: LocalText; values: Record<string, number> }[];
+  subtotals: { dimension: string; code: string | null; label: LocalText; values: Record<string, number>; suppressed?: 'primary' | 'complementary' }[];
   total: Record<string, number>;
 }
 
