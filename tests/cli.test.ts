@@ -160,3 +160,34 @@ test('kbi referrals expire: an overdue referral expires and its partner gets the
     await check.close();
   }
 });
+
+test('kbi report: a base set for a year as known on a date, as CSV, XLSX or JSON; bad input names the option', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbi-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(kbi(dir, 'seed', '--persons', '60', '--seed', '3').status, 0);
+  const list = kbi(dir, 'report');
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, /^firstContracts\s+Personen met een inburgeringscontract$/m);
+  const csv = kbi(dir, 'report', 'firstContracts', '--year', '2024', '--as-of', '2026-01-15', '--format', 'csv');
+  assert.equal(csv.status, 0, csv.stderr);
+  assert.match(csv.stdout, /^set,version,year,as_of,provisional,breakdown,row,/);
+  assert.match(
+    csv.stdout,
+    /firstContracts,1,2024,2026-01-15T22:59:59\.999Z,false,gender,total,/,
+    'the situation of the end of 15 January in Belgium on every row',
+  );
+  const out = join(dir, 'contracts.xlsx');
+  const xlsx = kbi(dir, 'report', 'firstContracts', '--year', '2024', '--format', 'xlsx', '--out', out);
+  assert.equal(xlsx.status, 0, xlsx.stderr);
+  const ExcelJS = (await import('exceljs')).default;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(out);
+  assert.equal(wb.worksheets[0]!.name, 'Toelichting');
+  const json = JSON.parse(kbi(dir, 'report', 'firstContracts', '--year', '2024').stdout);
+  assert.equal(json.set.id, 'firstContracts');
+  assert.equal(json.current, true);
+  const future = kbi(dir, 'report', 'firstContracts', '--year', '2024', '--as-of', '2999-01-01');
+  assert.equal(future.status, 1);
+  assert.match(future.stderr, /asOf: lies in the future/);
+  assert.equal(kbi(dir, 'report', 'firstContracts', '--year', '22').status, 1);
+});

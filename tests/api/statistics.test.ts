@@ -8,6 +8,7 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp } from '../support/app.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
 import { sql } from 'kysely';
+import ExcelJS from 'exceljs';
 import { BASE_SETS } from '../../server/modules/statistics/statistics.sets.ts';
 import { disclosedCells, numbersOf, sumsOf } from '../../server/modules/statistics/statistics.suppression.ts';
 
@@ -86,6 +87,22 @@ for (const which of TEST_DATABASES) {
       threshold: 101,
     });
     assert.equal(tooHigh.status, 400);
+
+    // Downloads: XLSX and CSV carry the numbers of the JSON answer.
+    const xlsx = await fetch(`${app.base}/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=${encodeURIComponent(asOf)}&format=xlsx`, {
+      headers: { cookie: analyst.cookie },
+    });
+    assert.equal(xlsx.status, 200);
+    assert.match(xlsx.headers.get('content-disposition') ?? '', /attachment; filename="firstContracts-2024-/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const genderSheet = wb.worksheets.find((w) => w.name === 'Per geslacht')!;
+    const totalRow = genderSheet.getRows(1, genderSheet.rowCount)!.find((r) => r.getCell(1).value === 'Totaal')!;
+    assert.equal(totalRow.getCell(2).value, raw.breakdowns.find((b: any) => b.id === 'gender').total.persons, 'the XLSX total is the JSON total');
+    const csv = await analyst.call('GET', `/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=${encodeURIComponent(asOf)}&format=csv&lang=en`);
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
+    assert.ok(String(csv.body).startsWith('set,version,year,as_of,provisional,breakdown,row,'));
 
     // Bad input names the field and computes nothing; other roles are refused.
     const future = await analyst.call('GET', '/api/v1/statistics/sets/firstContracts/result?year=2024&asOf=2999-01-01');

@@ -30,7 +30,7 @@ export interface TestApp {
   /** Calls without any session. */
   anonymous: Call;
   /** Creates a staff account with this role (and offices) and returns a caller logged in as it. */
-  as(role: string, options?: { organisationId?: string; officeIds?: string[] }): Promise<{ call: Call; userId: string }>;
+  as(role: string, options?: { organisationId?: string; officeIds?: string[] }): Promise<{ call: Call; userId: string; cookie: string }>;
   /** The organisation the test administrator belongs to. */
   homeOrganisationId: string;
   rowCounts(...tables: string[]): Promise<Record<string, number>>;
@@ -122,7 +122,7 @@ export async function startTestApp(
       .join('; ');
     const csrf = session.body.csrfToken as string;
     const caller: Call = (method, path, body, headers = {}) => anonymous(method, path, body, { cookie: cookieHeader, 'x-csrf-token': csrf, ...headers });
-    return { call: caller, userId: user.id as string };
+    return { call: caller, userId: user.id as string, cookie: cookieHeader };
   }
   const admin = await as('ADMINISTRATOR');
   const call = admin.call;

@@ -9,7 +9,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Database } from '../../platform/db.ts';
 import { OPERATOR } from '../../platform/access.ts';
 import { Problem } from '../../platform/errors.ts';
-import { exportResult } from './statistics.output.ts';
+import { exportResult } from './statistics.export.ts';
 import { computeResult, listSets } from './statistics.service.ts';
 import type { SetResult } from './statistics.types.ts';
 

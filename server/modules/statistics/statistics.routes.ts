@@ -6,14 +6,19 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { typed } from '../../platform/http.ts';
 import { setDocumentation } from './statistics.docs.ts';
+import { exportResult, type ExportFormat } from './statistics.export.ts';
 import { computeResult, getPublication, getSet, listPublications, listSets, publish, restate, validateVersion } from './statistics.service.ts';
 import type { SetResult } from './statistics.types.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 const TAGS = ['Statistics'];
 const SET_ID = { type: 'string', pattern: '^[a-z][a-zA-Z0-9]{1,60}$', description: 'Id of a base set, e.g. firstContracts.' } as const;
-const FORMAT = { type: 'string', enum: ['json'], default: 'json', description: 'json (default).' } as const;
-type ExportFormat = 'json';
+const FORMAT = {
+  type: 'string',
+  enum: ['json', 'csv', 'xlsx'],
+  default: 'json',
+  description: 'json (default), csv (tidy: one row per number) or xlsx (a sheet per breakdown, laid out as the answers to parliament).',
+} as const;
 const LANG = { type: 'string', enum: ['nl', 'fr', 'en'], default: 'nl', description: 'Language of labels in csv and xlsx.' } as const;
 const AS_OF = {
   type: 'string',
@@ -24,8 +29,9 @@ const AS_OF = {
 const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 async function send(reply: FastifyReply, result: SetResult, format: ExportFormat, lang: 'nl' | 'fr' | 'en', extra: { provisional?: boolean; name: string }) {
-  (void reply, format, lang, extra);
-  return result;
+  if (format === 'json') return result;
+  const file = await exportResult(result, format, lang, { provisional: extra.provisional });
+  return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${extra.name}.${format}"`).send(file.body);
 }
 
 export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
