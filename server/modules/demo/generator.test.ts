@@ -194,11 +194,35 @@ for (const which of TEST_DATABASES) {
           assert.equal(bad, 0, `${r.table}.${f.column} holds codes of list ${f.list} in force on the day`);
         }
       }
-      // Every row was recorded as made by the generator, from the day of its business event.
+      // Every row was recorded by the generator (or, corrected later, by the demo corrector), from the day of its business event.
       for (const table of ['persons', 'contracts', 'participations', 'organisations', 'lessons']) {
-        const actors = await sql.raw<{ recorded_by: string }>(`SELECT DISTINCT recorded_by FROM ${table}`).execute(db.db);
-        assert.deepEqual(actors.rows, [{ recorded_by: 'system:demo-generator' }], table);
+        const actors = await sql.raw<{ recorded_by: string }>(`SELECT DISTINCT recorded_by FROM ${table} ORDER BY 1`).execute(db.db);
+        assert.ok(
+          actors.rows.every((r) => r.recorded_by === 'system:demo-generator' || r.recorded_by === 'system:demo-correction'),
+          table,
+        );
       }
+      // A world with a past: each record was recorded on or soon after its business day (not at seeding time),
+      // the earliest in 2015, and some were corrected later, their earlier version kept in the history.
+      assert.equal(
+        await one(db, `SELECT count(*)::int AS v FROM contracts WHERE version = 1 AND (sys_from < valid_from OR sys_from > valid_from + interval '40 days')`),
+        0,
+      );
+      assert.ok((await one<string>(db, `SELECT min(sys_from)::date::text AS v FROM persons`)) < '2015-03-01', 'records from 2015 on');
+      const corrected = await one<number>(
+        db,
+        `SELECT count(*)::int AS v FROM (SELECT id FROM persons_history UNION ALL SELECT id FROM contracts_history UNION ALL SELECT id FROM certificates_history
+           UNION ALL SELECT id FROM target_group_determinations_history UNION ALL SELECT id FROM infringement_decisions_history) h`,
+      );
+      assert.ok(corrected >= 3 && corrected <= 30, `about 4 % of 300 persons have a corrected record (${corrected})`);
+      assert.equal(
+        await one(
+          db,
+          `SELECT count(*)::int AS v FROM contracts_history h JOIN contracts c USING (id) WHERE NOT (h.sys_to = c.sys_from AND h.version = 1 AND c.version = 2 AND h.sys_from < h.sys_to)`,
+        ),
+        0,
+        'the earlier version ends when the correction starts',
+      );
       assert.equal(await one(db, `SELECT count(*)::int AS v FROM contracts WHERE valid_from::date <> signed_on`), 0, 'valid_from is the business date');
 
       // Shaped like the published tables: t05 (≈ 55 % women), t06 (≈ half obliged among contracts).

@@ -1,7 +1,7 @@
 /**
  * A deterministic synthetic population with whole life cycles, for demos, tests and benchmarks.
  * No real people: names come from short lists, INSZ and KBO numbers are valid by construction.
- * The same (persons, seed) gives the same rows — only the recording time (sys_from) differs — and
+ * The same (persons, seed) gives the same rows, recording times (sys_from) included, and
  * the distributions follow the published tables of seed 004 (./reference).
  *
  * Persons are made batch by batch, one random stream per person (so person n is the same whatever
@@ -14,7 +14,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db.ts';
-import { Batch, CODES_USED, DEMO_TODAY, TABLE_ORDER, TABLES, lifeCycle, type Context } from './lifecycle.ts';
+import { Batch, CODES_USED, DEMO_TODAY, TABLE_ORDER, TABLES, correctLater, lifeCycle, type Context } from './lifecycle.ts';
 import { ensureWorld } from './organisations.ts';
 import { LANGUAGES_USED } from './people.ts';
 import { Random, iso } from './random.ts';
@@ -36,7 +36,9 @@ export interface GenerateSummary {
   seconds: number;
 }
 
-const STANDARD = ['valid_from', 'recorded_by'];
+const STANDARD = ['valid_from', 'sys_from', 'recorded_by', 'version'];
+/** The earlier versions of corrected records carry when they stopped being current and who ended them. */
+const HISTORY = [...STANDARD, 'sys_to', 'ended_by'];
 
 export async function generateDemoData(database: Database, options: GenerateOptions): Promise<GenerateSummary> {
   const started = performance.now();
@@ -87,6 +89,12 @@ export async function generateDemoData(database: Database, options: GenerateOpti
       await database.copyRows(table, [...TABLES[table], ...STANDARD], rows);
       totals[table]! += rows.length;
     }
+    for (const table of TABLE_ORDER) {
+      const rows = batch.history[table];
+      if (!rows.length) continue;
+      await database.copyRows(`${table}_history`, [...TABLES[table], ...HISTORY], rows);
+      totals[`${table}_history`] = (totals[`${table}_history`] ?? 0) + rows.length;
+    }
   };
 
   // Build batch n+1 while batch n is written; PostgreSQL writes two batches at once.
@@ -109,7 +117,10 @@ export async function generateDemoData(database: Database, options: GenerateOpti
       const batch = new Batch();
       for (let i = 0; i < size; i++) {
         const index = offset + done + i;
-        lifeCycle(ctx, new Random(options.seed, index + 1), index, batch);
+        const rng = new Random(options.seed, index + 1);
+        const before = Object.fromEntries(TABLE_ORDER.map((t) => [t, batch.rows[t].length])) as Record<(typeof TABLE_ORDER)[number], number>;
+        lifeCycle(ctx, rng, index, batch);
+        correctLater(ctx, rng, batch, before);
         // Now and then let the writes in flight send their next statement.
         if (i % 100 === 99 && inFlight.length) await new Promise((resolve) => setImmediate(resolve));
       }

@@ -13,7 +13,7 @@ import { REFORM, type Codes, type Distributions } from './reference.ts';
 
 /** "Today" of the demo world: fixed, so the data does not depend on when it is generated. */
 export const DEMO_TODAY = day('2026-11-01');
-const EXTRACTED_FROM = day('2019-01-01');
+const EXTRACTED_FROM = day('2015-01-01');
 const EXTRACTED_UNTIL = day('2025-12-31');
 const BORN_FROM = day('1950-01-01');
 const BORN_UNTIL = day('2006-12-31');
@@ -216,9 +216,32 @@ export const CODES_USED: Record<string, readonly string[]> = {
 
 type Values = Record<string, unknown>;
 
-/** The rows of one batch of persons, per table, as arrays in the column order of TABLES (+ valid_from, recorded_by). */
+/**
+ * When KBI recorded an event of day `on`: a working day soon after it, during office hours
+ * (Belgian time) — most the same day, some days later, a few weeks late now and then — and never
+ * after the moment of seeding. `salt` (from the record's id) makes it deterministic per record.
+ */
+export function recordedAt(on: number, salt: number): string {
+  const r = salt % 100;
+  const lag = r < 60 ? 0 : r < 90 ? 1 + (salt % 3) : 4 + (salt % 17);
+  const at = localTime(workday(on + lag), 8 + (salt % 10), (salt >> 4) % 60);
+  return at < SEEDED_AT ? at : SEEDED_AT;
+}
+/** The moment of seeding: no record is known before it is written. */
+const SEEDED_AT = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const saltOf = (id: unknown) => (typeof id === 'string' ? parseInt(id.slice(0, 7), 16) || 0 : 0);
+
+/** Who corrected a demo record later (history rows name the corrector). */
+export const CORRECTOR = 'system:demo-correction';
+
+/**
+ * The rows of one batch of persons, per table, as arrays in the column order of TABLES, then
+ * valid_from, sys_from, recorded_by, version; and the earlier versions of corrected records
+ * (`history`), with sys_to and ended_by after those.
+ */
 export class Batch {
   readonly rows = Object.fromEntries(TABLE_ORDER.map((t) => [t, [] as unknown[][]])) as Record<Table, unknown[][]>;
+  readonly history = Object.fromEntries(TABLE_ORDER.map((t) => [t, [] as unknown[][]])) as Record<Table, unknown[][]>;
   /** Catalogue courses someone in this batch enrolled in: they must be in the database first. */
   readonly courses = new Set<Course>();
   readonly #checked = new Set<Table>();
@@ -231,16 +254,38 @@ export class Batch {
       this.#checked.add(table);
     }
     const cols = TABLES[table];
-    const row: unknown[] = new Array(cols.length + 2);
+    const row: unknown[] = new Array(cols.length + 4);
     for (let i = 0; i < cols.length; i++) row[i] = values[cols[i]!] ?? null;
     row[cols.length] = midnight(on);
-    row[cols.length + 1] = ACTOR;
+    row[cols.length + 1] = recordedAt(on, saltOf(values.id));
+    row[cols.length + 2] = ACTOR;
+    row[cols.length + 3] = 1;
     this.rows[table].push(row);
   }
 
   /** Participations are most of the rows: written without the intermediate object. */
   participation(on: number, id: string, personId: string, enrolmentId: string, lessonId: string, attendance: string): void {
-    this.rows.participations.push([id, personId, enrolmentId, lessonId, attendance, midnight(on), ACTOR]);
+    this.rows.participations.push([id, personId, enrolmentId, lessonId, attendance, midnight(on), recordedAt(on, saltOf(id)), ACTOR, 1]);
+  }
+
+  /**
+   * Record `index` of `table` was first recorded with the `wrong` values and corrected `afterDays`
+   * later: the earlier version goes to the history, the current row becomes version 2 from then.
+   * Returns false when the correction would lie after the moment of seeding.
+   */
+  correct(table: Table, index: number, wrong: Values, afterDays: number, salt: number): boolean {
+    const cols = TABLES[table];
+    const row = this.rows[table][index]!;
+    const first = row[cols.length + 1] as string;
+    const at = recordedAt(day(first.slice(0, 10)) + afterDays, salt);
+    if (at <= first || at >= SEEDED_AT) return false;
+    const earlier = [...row, at, CORRECTOR];
+    for (const [k, v] of Object.entries(wrong)) earlier[(cols as readonly string[]).indexOf(k)] = v;
+    this.history[table].push(earlier);
+    row[cols.length + 1] = at;
+    row[cols.length + 2] = CORRECTOR;
+    row[cols.length + 3] = 2;
+    return true;
   }
 }
 
@@ -1617,4 +1662,46 @@ function partnerContacts(rng: Random, b: Batch, o: PartnerOpts): void {
       });
     }
   }
+}
+
+/**
+ * About 4 % of persons have a record that was first recorded wrongly and corrected later (a
+ * nationality, a signing or issuing date, a target group, a decision on appeal), so that "as known
+ * on" an earlier date and restated statistics show real differences. The current values stay the
+ * ones the life cycle drew; only the earlier version, in the history, is wrong.
+ */
+export function correctLater(ctx: Context, rng: Random, b: Batch, before: Readonly<Record<Table, number>>): void {
+  if (!rng.chance(0.04)) return;
+  const shift = (value: unknown, days: number) => iso(day(String(value)) + days);
+  const options: [Table, (row: unknown[]) => Values | null][] = [
+    [
+      'persons',
+      (row) => {
+        const other = ctx.dist.nationality.draw(rng);
+        return other === row[TABLES.persons.indexOf('nationality')] ? null : { nationality: other };
+      },
+    ],
+    ['contracts', (row) => ({ signed_on: shift(row[TABLES.contracts.indexOf('signed_on')], rng.pick([-40, -12, -3, 5, 21])) })],
+    ['certificates', (row) => ({ issued_on: shift(row[TABLES.certificates.indexOf('issued_on')], rng.pick([-30, -7, 9, 45])) })],
+    [
+      'target_group_determinations',
+      (row) => {
+        const type = row[TABLES.target_group_determinations.indexOf('type')];
+        return type === 'PLICHT' ? { type: 'RECHT' } : type === 'RECHT' ? { type: 'PLICHT' } : null;
+      },
+    ],
+    [
+      'infringement_decisions',
+      (row) =>
+        row[TABLES.infringement_decisions.indexOf('decision')] === 'BOETE'
+          ? { decision: 'GEEN_BOETE', fine_amount: null }
+          : { decision: 'BOETE', fine_amount: 150 },
+    ],
+  ];
+  const present = options.filter(([table]) => b.rows[table].length > before[table]);
+  if (!present.length) return;
+  const [table, wrong] = rng.pick(present);
+  const index = rng.int(before[table], b.rows[table].length - 1);
+  const values = wrong(b.rows[table][index]!);
+  if (values) b.correct(table, index, values, rng.int(10, 400), rng.int(0, 1_000_000));
 }

@@ -49,19 +49,30 @@ export function suppressCells(input: SuppressionInput): Map<string, 'primary' | 
   const value = new Map(input.cells.map((c) => [c.key, c.value]));
   const withheld = new Map<string, 'primary' | 'complementary'>();
   for (const c of input.cells) if (c.value > 0 && c.value < input.threshold) withheld.set(c.key, 'primary');
-  // Repeat until every sum protects its withheld cells: a newly withheld cell may expose another sum.
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const sum of input.sums) {
-      while (exposed(sum, value, withheld)) {
-        const candidate = sum.cells
-          .filter((k) => !withheld.has(k) && (value.get(k) ?? 0) > 0)
-          .sort((a, b) => value.get(a)! - value.get(b)! || sum.cells.indexOf(a) - sum.cells.indexOf(b))[0];
-        if (!candidate) throw new UnprotectableTable(sum.cells.filter((k) => withheld.has(k)));
-        withheld.set(candidate, 'complementary');
-        changed = true;
+  const smallestPublished = (keys: readonly string[]) =>
+    keys.filter((k) => !withheld.has(k) && (value.get(k) ?? 0) > 0).sort((a, b) => value.get(a)! - value.get(b)! || keys.indexOf(a) - keys.indexOf(b))[0];
+  for (;;) {
+    // Within each sum: repeat until every sum protects its withheld cells (a newly withheld cell may expose another sum).
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const sum of input.sums) {
+        while (exposed(sum, value, withheld)) {
+          const candidate = smallestPublished([...sum.cells, ...(sum.parent !== undefined ? [sum.parent] : [])]);
+          if (!candidate) throw new UnprotectableTable(sum.cells.filter((k) => withheld.has(k)));
+          withheld.set(candidate, 'complementary');
+          changed = true;
+        }
       }
     }
+    // Across sums: the exact check; a cell still derivable gets one more complement in a sum it is part of.
+    const leaked = disclosedCells({ cells: input.cells, sums: input.sums, withheld: new Set(withheld.keys()) });
+    if (!leaked.length) break;
+    const candidate = input.sums
+      .filter((s) => leaked.some((k) => s.cells.includes(k) || s.parent === k))
+      .map((s) => smallestPublished([...s.cells, ...(s.parent !== undefined ? [s.parent] : [])]))
+      .find((k) => k !== undefined);
+    if (!candidate) throw new UnprotectableTable(leaked);
+    withheld.set(candidate, 'complementary');
   }
   return withheld;
 }
@@ -72,7 +83,8 @@ export function suppressCells(input: SuppressionInput): Map<string, 'primary' | 
  */
 function exposed(sum: Sum, value: ReadonlyMap<string, number>, withheld: ReadonlyMap<string, unknown>): boolean {
   const hidden = sum.cells.filter((k) => withheld.has(k));
-  if (!hidden.length || (sum.parent !== undefined && withheld.has(sum.parent))) return false;
+  if (sum.parent !== undefined && withheld.has(sum.parent)) return hidden.length === 0; // the parent alone equals its published cells
+  if (!hidden.length) return false;
   const total = hidden.reduce((n, k) => n + (value.get(k) ?? 0), 0);
   return hidden.length === 1 || total <= hidden.length;
 }
