@@ -17,6 +17,7 @@ const ConsultationPage = lazy(() => import('./pages/Consultation.tsx'));
 const AdminPage = lazy(() => import('./pages/Admin.tsx'));
 const WorklistPage = lazy(() => import('./pages/Worklist.tsx'));
 const StatisticsPage = lazy(() => import('./pages/Statistics.tsx'));
+const StatisticsPortal = lazy(() => import('./pages/StatisticsPortal.tsx'));
 
 function Guard({ allow, children }: { allow: (p: Permissions) => boolean; children: React.ReactNode }) {
   const { user } = useSession();
@@ -100,7 +101,15 @@ export function App() {
           <Route
             path="/statistics"
             element={
-              <Guard allow={CAN.statistics}>
+              <Guard allow={CAN.statisticsPortal}>
+                <StatisticsPortal />
+              </Guard>
+            }
+          />
+          <Route
+            path="/statistics/exchanges"
+            element={
+              <Guard allow={CAN.exchangeStatistics}>
                 <StatisticsPage />
               </Guard>
             }

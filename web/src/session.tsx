@@ -6,7 +6,16 @@ import { forget } from './data.ts';
 export type Role = 'AGENCY_CASEWORKER' | 'TEAM_LEAD' | 'HOUSE_OF_DUTCH' | 'OCMW_SOCIAL_WORKER' | 'MONITORING_ANALYST' | 'PRIVACY_OFFICER' | 'ADMINISTRATOR';
 
 export type Capability =
-  'manageUsers' | 'readAudit' | 'manageAuthorisations' | 'consultForOrganisation' | 'readUsageStatistics' | 'readImportRuns' | 'recordIntegrations';
+  | 'manageUsers'
+  | 'readAudit'
+  | 'manageAuthorisations'
+  | 'consultForOrganisation'
+  | 'readUsageStatistics'
+  | 'readImportRuns'
+  | 'recordIntegrations'
+  | 'readStatistics'
+  | 'validateStatistics'
+  | 'publishStatistics';
 
 /** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
 export interface Permissions {
@@ -102,7 +111,9 @@ export const CAN = {
   worklist: (p: Permissions) => (p.territory === 'offices' || p.territory === 'organisation') && p.write.includes('referrals'),
   administer: (p: Permissions) =>
     p.capabilities.some((c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns'),
-  statistics: (p: Permissions) => p.capabilities.includes('readUsageStatistics'),
+  statistics: (p: Permissions) => p.capabilities.includes('readStatistics') || p.capabilities.includes('readUsageStatistics'),
+  statisticsPortal: (p: Permissions) => p.capabilities.includes('readStatistics'),
+  exchangeStatistics: (p: Permissions) => p.capabilities.includes('readUsageStatistics'),
 };
 
 export function homeOf(p: Permissions): string {
