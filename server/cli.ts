@@ -6,6 +6,7 @@ import { openDatabase } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { acquireLock, currentHolder } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
+import { generateCalibratedPopulation } from './modules/demo/calibrate.ts';
 import { verifyAuditChain, type ChainReport } from './modules/audit/audit.verify.ts';
 import { addAccountAsOperator } from './modules/access/access.service.ts';
 import { ROLES } from './modules/access/access.policy.ts';
@@ -100,8 +101,24 @@ program
   .description('generate a deterministic synthetic population (no real people)')
   .option('--persons <n>', 'number of persons', positiveInt, 5000)
   .option('--seed <s>', 'seed of the generator: the same seed gives the same people', positiveInt, 1)
-  .action(async (opts: { persons: number; seed: number }) => {
+  .option(
+    '--calibrate',
+    'instead: into an empty database, the population whose statistics reproduce the published tables t02–t18 of 2019–2022 cell by cell (about 100,000 persons; --persons is ignored)',
+  )
+  .action(async (opts: { persons: number; seed: number; calibrate?: boolean }) => {
     const cfg = config();
+    if (opts.calibrate) {
+      const database = await openDirect(cfg, 'seed --calibrate');
+      try {
+        const summary = await generateCalibratedPopulation(database, { seed: opts.seed });
+        process.stdout.write(
+          `calibrated population: ${summary.persons} persons in ${summary.seconds.toFixed(1)} s; check it with: npx kbi report firstContracts --year 2022\n`,
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
     const viaServer = await throughServer(cfg, '/api/operator/seed', { persons: opts.persons, seed: opts.seed });
     if (viaServer) {
       process.stdout.write(`generated ${viaServer.persons} persons in ${Number(viaServer.seconds).toFixed(1)} s\n`);
