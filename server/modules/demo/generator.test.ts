@@ -240,6 +240,37 @@ for (const which of TEST_DATABASES) {
       );
     });
 
+    test('3,000 persons look like the published tables: infringements, certificates, agencies, minors', async (t) => {
+      const db = await which.open();
+      t.after(() => db.close());
+      await generateDemoData(db, { persons: 3000, seed: 1 });
+      const [r] = (
+        await sql<{ contracts: number; cases: number; certificates: number; firsts: number; atlas: number; minors: number; persons: number }>`
+        WITH f AS (SELECT DISTINCT ON (c.person_id) c.person_id, c.signed_on, c.office_id FROM contracts c ORDER BY c.person_id, c.signed_on)
+        SELECT (SELECT count(*) FROM f)::int AS contracts,
+               (SELECT count(*) FROM infringement_cases)::int AS cases,
+               (SELECT count(DISTINCT person_id) FROM certificates WHERE kind = 'INTEGRATION' AND issued_on BETWEEN '2019-01-01' AND '2024-12-31')::int AS certificates,
+               (SELECT count(*) FROM f WHERE signed_on BETWEEN '2019-01-01' AND '2024-12-31')::int AS firsts,
+               (SELECT count(*) FROM f JOIN offices o ON o.id = f.office_id JOIN organisations g ON g.id = o.organisation_id WHERE g.agency = 'ATLAS')::int AS atlas,
+               (SELECT count(*) FROM target_group_determinations WHERE type = 'MINDERJARIG')::int AS minors,
+               (SELECT count(*) FROM persons)::int AS persons`.execute(db.db)
+      ).rows;
+      const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+      // Published: t09/t02 0.059 infringement cases per first contract; t08/t02 0.80 certificates; t02 Atlas 22.2 %.
+      assert.ok(ratio(r!.cases, r!.contracts) > 0.04 && ratio(r!.cases, r!.contracts) < 0.08, `cases per contract ${ratio(r!.cases, r!.contracts)}`);
+      assert.ok(
+        ratio(r!.certificates, r!.firsts) > 0.65 && ratio(r!.certificates, r!.firsts) < 0.95,
+        `certificates per contract ${ratio(r!.certificates, r!.firsts)}`,
+      );
+      assert.ok(ratio(r!.atlas, r!.contracts) > 0.19 && ratio(r!.atlas, r!.contracts) < 0.255, `Atlas share ${ratio(r!.atlas, r!.contracts)}`);
+      assert.ok(ratio(r!.minors, r!.persons) > 0.015 && ratio(r!.minors, r!.persons) < 0.05, `minors ${ratio(r!.minors, r!.persons)}`);
+      assert.equal(
+        await one(db, `SELECT count(*)::int AS v FROM contracts c JOIN target_group_determinations t USING (person_id) WHERE t.type = 'MINDERJARIG'`),
+        0,
+        'minors sign no contract',
+      );
+    });
+
     test('the same persons and seed give the same rows', async (t) => {
       const a = await which.open();
       const b = await which.open();

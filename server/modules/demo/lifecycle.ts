@@ -154,8 +154,8 @@ export const TABLE_ORDER = Object.keys(TABLES) as Table[];
 /** Every code this file writes, by list: checked against the code lists before anything is generated. */
 export const CODES_USED: Record<string, readonly string[]> = {
   gender: ['1', '2'],
-  target_group_type: ['PLICHT', 'RECHT'],
-  target_group_subtype: ['VOL_PROG', 'RECHT'],
+  target_group_type: ['PLICHT', 'RECHT', 'MINDERJARIG'],
+  target_group_subtype: ['VOL_PROG', 'RECHT', 'MINDERJARIG'],
   no_target_group_reason: ['01', '02', '03', '05'],
   exemption_reason: ['01', '02'],
   invitation_status: ['SENT', 'RETURNED', 'ANSWERED', 'NO_RESPONSE'],
@@ -350,8 +350,12 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
   const group = nationality === 'BEL' ? 'BELGIAN' : (dist.nationalityGroup(nationality) as 'EU_PLUS' | 'THIRD_COUNTRY' | 'UNKNOWN');
   const residence = dist.residenceStatus[group === 'EU_PLUS' || group === 'THIRD_COUNTRY' || group === 'BELGIAN' ? group : 'UNKNOWN'].draw(rng);
   const extracted = rng.int(EXTRACTED_FROM, EXTRACTED_UNTIL);
-  const ageYears = rng.chance(0.92) ? rng.bell(18, 52) : rng.between(52, 70);
-  const born = Math.min(BORN_UNTIL, extracted - 18 * 366, Math.max(BORN_FROM, Math.round(extracted - ageYears * 365.25)));
+  // A few newcomers are minors (12–17): their track is school (DISCIMUS), not a contract.
+  const minor = rng.chance(0.03);
+  const ageYears = minor ? rng.between(12, 17.9) : rng.chance(0.92) ? rng.bell(18, 52) : rng.between(52, 70);
+  const born = minor
+    ? Math.round(extracted - ageYears * 365.25)
+    : Math.min(BORN_UNTIL, extracted - 18 * 366, Math.max(BORN_FROM, Math.round(extracted - ageYears * 365.25)));
   const age = (extracted - born) / 365.25;
   const who = identity(rng, nationality, female);
   const personId = rng.uuid();
@@ -398,19 +402,19 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
     dossierRow[TABLES.dossiers.indexOf('closed_on')] = iso(on);
   };
 
-  const inTargetGroup = rng.chance(0.96);
-  const obliged = inTargetGroup && group === 'THIRD_COUNTRY' && age < 65 && rng.chance(ctx.obligedIfThirdCountry);
+  const inTargetGroup = minor || rng.chance(0.96);
+  const obliged = !minor && inTargetGroup && group === 'THIRD_COUNTRY' && age < 65 && rng.chance(ctx.obligedIfThirdCountry);
   b.add('target_group_determinations', determinedOn, {
     id: rng.uuid(),
     person_id: personId,
     determined_on: iso(determinedOn),
     determined: inTargetGroup,
-    type: inTargetGroup ? (obliged ? 'PLICHT' : 'RECHT') : null,
-    subtype: inTargetGroup ? (obliged ? 'VOL_PROG' : 'RECHT') : null,
+    type: minor ? 'MINDERJARIG' : inTargetGroup ? (obliged ? 'PLICHT' : 'RECHT') : null,
+    subtype: minor ? 'MINDERJARIG' : inTargetGroup ? (obliged ? 'VOL_PROG' : 'RECHT') : null,
     start_date: inTargetGroup ? iso(determinedOn) : null,
     end_date: null,
     no_target_group_reason: inTargetGroup ? null : rng.pick(['01', '02', '03', '05']),
-    exemption_reason: inTargetGroup && !obliged ? (group === 'EU_PLUS' || group === 'BELGIAN' ? '01' : age >= 65 ? '02' : null) : null,
+    exemption_reason: inTargetGroup && !obliged && !minor ? (group === 'EU_PLUS' || group === 'BELGIAN' ? '01' : age >= 65 ? '02' : null) : null,
     office_id: office.id,
   });
   const langs = languages(rng, who.motherTongue);
@@ -428,7 +432,7 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
     });
   };
   const partners = () => partnerContacts(rng, b, { personId, area, office, ocmw: ocmw.id, leefloon, from: determinedOn, group, residence });
-  if (!inTargetGroup) {
+  if (!inTargetGroup || minor) {
     if (rng.chance(0.3)) addLanguages(rng, b, personId, langs, determinedOn);
     partners();
     return;
@@ -452,7 +456,7 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
   // register, which the others make up for (about 4.5 % of the invited, 80 % of whom register).
   const pRegister = Math.max(0.02, (dist.registeredShare[area.code] - 0.036) / 0.955);
   let plan: string | null = null;
-  if (obliged && rng.chance(0.11)) plan = (invited + 150 < REFORM ? dist.infringementBefore : dist.infringementFrom).draw(rng);
+  if (obliged && rng.chance(0.032)) plan = (invited + 150 < REFORM ? dist.infringementBefore : dist.infringementFrom).draw(rng);
   const lowAttendancePlan = plan === 'ONRECHTMATIG_VROEGTIJDIG_BEEINDIGD' || plan === 'ONREGELMATIGE_DEELNAME' || plan === 'NIET_REGELMATIG_DEELGENOMEN';
   const dropPlan = plan === 'ONRECHTMATIG_VROEGTIJDIG_BEEINDIGD' || (plan === 'NIET_REGELMATIG_DEELGENOMEN' && rng.chance(0.5));
   const latePlan = plan === 'NIET_TIJDIG_AANGEMELD' || plan === 'NA_INBREUK_NIET_TIJDIG_AANGEMELD' || plan === 'NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING';

@@ -209,7 +209,8 @@ export function loadDistributions(codes: Codes): Distributions {
   const fineAmount = new Weighted<number>(t12.map((r) => [num(r.amount_eur), num(r.number_of_fines)] as const).filter(([a]) => a >= 50 && a <= 5000));
 
   return {
-    region,
+    // Persons per area so that those who register and sign (t01's share per area) follow t02's split.
+    region: new Weighted<RegionCode>(REGION_CODES.map((c) => [c, region.share((x) => x === c) / Math.max(registeredShare[c], 0.05)] as const)),
     registeredShare,
     nationality,
     nationalityGroup,
