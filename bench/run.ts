@@ -7,7 +7,7 @@
  *   KBI_BENCH_PGLITE_PERSONS persons for the PGlite seed run (default 5000)
  */
 import { cpus, freemem, totalmem, release } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/platform/db.ts';
 import { scratchDatabase } from '../tests/support/databases.ts';
@@ -34,6 +34,7 @@ function errorsByKind(l: ConsultLoad): string {
   return parts.length ? `**${parts.join(', ')}** (of ${l.requests.toLocaleString('en')} answers)` : '0';
 }
 import { benchImports } from './imports.ts';
+import { benchStatistics, reportStatistics } from './statistics.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -279,11 +280,45 @@ async function main() {
   say('');
   await scratch.close();
 
+  reportStatistics(await benchStatistics(serverUrl), say);
+
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
   console.log('\nwritten to BENCHMARKS.md');
 }
 
-main().catch((e) => {
+/**
+ * `npm run bench -- --only statistics`: only the statistics section (it takes a while at its full
+ * size), written into BENCHMARKS.md in place of the earlier one, with its own date and machine line.
+ */
+async function statisticsOnly() {
+  const section: string[] = [];
+  const add = (s: string) => {
+    console.log(s);
+    section.push(s);
+  };
+  const result = await benchStatistics(serverUrl);
+  reportStatistics(result, add);
+  section.splice(
+    2,
+    0,
+    `Measured by \`npm run bench -- --only statistics\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
+    '',
+  );
+  const file = new URL('../BENCHMARKS.md', import.meta.url);
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf('## Statistics at ');
+  const end = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
+  const text = section.join('\n') + '\n';
+  writeFileSync(file, start < 0 ? `${current.trimEnd()}\n\n${text}` : current.slice(0, start) + text + (end < 0 ? '' : current.slice(end + 1)));
+  console.log('\nstatistics section written to BENCHMARKS.md');
+}
+
+const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : null;
+if (only !== null && only !== 'statistics') {
+  console.error('--only: statistics is the one section that runs alone');
+  process.exit(2);
+}
+(only === 'statistics' ? statisticsOnly() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
