@@ -35,6 +35,14 @@ const TARGET_GROUP_ON = (personId: string, day: string) => `(SELECT tg.type FROM
 
 // ---- Dimensions ---------------------------------------------------------------------------------
 
+/** A dimension of two values the query names itself (yes/no and the like). */
+const twoValues = (id: string, label: LocalText, a: [string, LocalText], b: [string, LocalText]): DimensionDef => ({
+  id,
+  label,
+  kind: 'values',
+  values: [a, b].map(([code, l]) => ({ code, label: l })),
+});
+
 const dim = {
   agency: { id: 'agency', label: t('Agentschap', 'Agence', 'Agency'), kind: 'code', codeList: 'agency' },
   region: { id: 'region', label: t('Regio', 'Région', 'Region'), kind: 'code', codeList: 'region', printed: 'label_nl' },
@@ -67,42 +75,30 @@ const dim = {
   waitingStatus: { id: 'status', label: t('Status', 'Statut', 'Status'), kind: 'code', codeList: 'waiting_list_status' },
   invitationStatus: { id: 'status', label: t('Status', 'Statut', 'Status'), kind: 'code', codeList: 'invitation_status' },
   level: { id: 'level', label: t('Niveau', 'Niveau', 'Level'), kind: 'code', codeList: 'cefr_level' },
-  registered: {
-    id: 'registered',
-    label: t('Aangemeld', 'Inscrit', 'Registered'),
-    kind: 'values',
-    values: [
-      { code: 'YES', label: t('aangemeld', 'inscrit', 'registered') },
-      { code: 'NO', label: t('niet aangemeld', 'pas inscrit', 'not registered') },
-    ],
-  },
-  registeredLetter: {
-    id: 'registered_letter',
-    label: t('Aangetekende brief', 'Lettre recommandée', 'Registered letter'),
-    kind: 'values',
-    values: [
-      { code: 'YES', label: t('aangetekend', 'recommandée', 'registered letter') },
-      { code: 'NO', label: t('gewone brief', 'lettre ordinaire', 'ordinary letter') },
-    ],
-  },
-  schoolStatus: {
-    id: 'school_status',
-    label: t('Schoolinschrijving', 'Inscription scolaire', 'School enrolment'),
-    kind: 'values',
-    values: [
-      { code: 'INGESCHREVEN', label: t('Ingeschreven', 'Inscrit', 'Enrolled') },
-      { code: 'UITGESCHREVEN', label: t('Uitgeschreven', 'Non inscrit', 'Not enrolled') },
-    ],
-  },
-  meets: {
-    id: 'meets',
-    label: t('Voldoet aan de taalbereidheid', 'Satisfait à la condition linguistique', 'Meets the language requirement'),
-    kind: 'values',
-    values: [
-      { code: 'YES', label: t('voldoet', 'satisfait', 'meets') },
-      { code: 'NO', label: t('voldoet niet', 'ne satisfait pas', 'does not meet') },
-    ],
-  },
+  registered: twoValues(
+    'registered',
+    t('Aangemeld', 'Inscrit', 'Registered'),
+    ['YES', t('aangemeld', 'inscrit', 'registered')],
+    ['NO', t('niet aangemeld', 'pas inscrit', 'not registered')],
+  ),
+  registeredLetter: twoValues(
+    'registered_letter',
+    t('Aangetekende brief', 'Lettre recommandée', 'Registered letter'),
+    ['YES', t('aangetekend', 'recommandée', 'registered letter')],
+    ['NO', t('gewone brief', 'lettre ordinaire', 'ordinary letter')],
+  ),
+  schoolStatus: twoValues(
+    'school_status',
+    t('Schoolinschrijving', 'Inscription scolaire', 'School enrolment'),
+    ['INGESCHREVEN', t('Ingeschreven', 'Inscrit', 'Enrolled')],
+    ['UITGESCHREVEN', t('Uitgeschreven', 'Non inscrit', 'Not enrolled')],
+  ),
+  meets: twoValues(
+    'meets',
+    t('Voldoet aan de taalbereidheid', 'Satisfait à la condition linguistique', 'Meets the language requirement'),
+    ['YES', t('voldoet', 'satisfait', 'meets')],
+    ['NO', t('voldoet niet', 'ne satisfait pas', 'does not meet')],
+  ),
 } satisfies Record<string, DimensionDef>;
 
 // ---- Measures -------------------------------------------------------------------------------------
