@@ -242,8 +242,15 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     assert.ok((await historyItems(page).filter({ hasText: 'na het gekozen moment' }).count()) >= 3, 'the later changes are marked in the history');
     await world.screenshot(page, 'dossier-as-of');
 
-    // The day before the demo data was recorded: the person was not known yet.
-    await side.getByLabel('Datum', { exact: true }).fill(brusselsDay(new Date(beforeEdit.getTime() - 86_400_000)));
+    // The day before KBI first recorded the person (the demo world records each person around the day of extraction): not known yet.
+    const firstRecorded = await world.database.db
+      .selectFrom('persons')
+      .select('sys_from')
+      .where('id', '=', person.personId)
+      .unionAll(world.database.db.selectFrom('persons_history').select('sys_from').where('id', '=', person.personId))
+      .orderBy('sys_from')
+      .executeTakeFirstOrThrow();
+    await side.getByLabel('Datum', { exact: true }).fill(brusselsDay(new Date(new Date(firstRecorded.sys_from as unknown as string).getTime() - 86_400_000)));
     await side.getByLabel('Tijdstip (optioneel)').fill('');
     await side.getByRole('button', { name: 'Tonen', exact: true }).click();
     await page.getByText('Op dat moment was deze persoon nog niet gekend in KBI.').waitFor();
