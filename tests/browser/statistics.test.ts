@@ -43,7 +43,10 @@ test('the monitoring analyst reads the exchanges per partner and month, in excha
   await admin.context().close();
 
   const page = await world.loginAs('MONITORING_ANALYST');
+  // The analyst lands on the portal of base sets; the exchange report is one link away.
   await page.waitForURL('**/statistics');
+  await page.getByRole('link', { name: 'Uitwisselingen met partners per maand' }).click();
+  await page.waitForURL('**/statistics/exchanges');
   const table = page.getByRole('table', { name: /per maand en per partner/ });
   await table.waitFor();
   assert.ok(await table.getByRole('columnheader', { name: ocmw.name }).isVisible(), 'the OCMW has a column');
