@@ -40,7 +40,7 @@ function population(n: number): [string, string][] {
       'persons',
       `INSERT INTO persons (id, insz, family_name, given_names, gender, nationality, residence_status, postcode, first_extraction_date, created_by_organisation_id, valid_from, sys_from)
          SELECT ('10000000-0000-0000-0000-' || lpad(i::text, 12, '0'))::uuid, lpad(i::text, 11, '0'), 'Persoon' || i, 'X', (1 + (i % 2))::text,
-                nat[1 + (i * 7919) % array_length(nat, 1)], res[1 + (i * 104729) % array_length(res, 1)],
+                nat[1 + ((i::bigint * 7919) % array_length(nat, 1))::int], res[1 + ((i::bigint * 104729) % array_length(res, 1))::int],
                 (ARRAY['2000','9000','2800','3500','9300','3000','8000','1000'])[1 + i % 8],
                 d, ('00000000-0000-0000-0000-' || lpad((CASE i % 8 WHEN 0 THEN 1 WHEN 1 THEN 2 ELSE 3 END)::text, 12, '0'))::uuid, d, ${rec('d')}
            FROM generate_series(1, ${n}) i,
@@ -113,8 +113,8 @@ function population(n: number): [string, string][] {
       // The earlier version into the history, the current row becomes version 2 — what the trigger does, at a moment in the past.
       `SET session_replication_role = replica;
        WITH c AS (SELECT id, sys_from + interval '120 days' AS at FROM persons WHERE abs(hashtext(id::text)) % 100 < 3 AND sys_from + interval '120 days' < now())
-       INSERT INTO persons_history (id, insz, family_name, given_names, gender, nationality, residence_status, postcode, first_extraction_date, created_by_organisation_id, version, valid_from, sys_from, sys_to, recorded_by, ended_by)
-         SELECT p.id, p.insz, p.family_name, p.given_names, p.gender, 'SYR', p.residence_status, p.postcode, p.first_extraction_date, p.created_by_organisation_id, 1, p.valid_from, p.sys_from, c.at, p.recorded_by, 'bench:correction'
+       INSERT INTO persons_history (id, insz, family_name, given_names, gender, nationality, residence_status, postcode, first_extraction_date, created_by_organisation_id, correspondence_language, version, valid_from, sys_from, sys_to, recorded_by, ended_by)
+         SELECT p.id, p.insz, p.family_name, p.given_names, p.gender, 'SYR', p.residence_status, p.postcode, p.first_extraction_date, p.created_by_organisation_id, p.correspondence_language, 1, p.valid_from, p.sys_from, c.at, p.recorded_by, 'bench:correction'
            FROM persons p JOIN c USING (id);
        UPDATE persons p SET version = 2, sys_from = h.sys_to, recorded_by = 'bench:correction' FROM persons_history h WHERE h.id = p.id;
        WITH c AS (SELECT id, sys_from + interval '60 days' AS at FROM contracts WHERE abs(hashtext(id::text)) % 100 < 3 AND sys_from + interval '60 days' < now())
@@ -145,11 +145,16 @@ export async function benchStatistics(serverUrl: string, persons = PERSONS): Pro
   const database = await scratchDatabase(serverUrl, 'kbi_stat', 4);
   try {
     const client = new pg.Client({ connectionString: database.url! });
+    client.on('error', () => undefined); // a failing step is reported by its query; the scratch database is dropped under the client
     await client.connect();
     await client.query(`SET kbi.actor = 'bench'; SET synchronous_commit = off; SET maintenance_work_mem = '512MB'; SELECT setseed(0.42)`);
     const generation: StatisticsBench['generation'] = [];
     for (const [step, text] of population(persons)) {
-      const [, seconds] = await time(() => client.query(text));
+      const [, seconds] = await time(() =>
+        client.query(text).catch((e: Error) => {
+          throw new Error(`statistics bench, step "${step}": ${e.message}`);
+        }),
+      );
       generation.push({ step, seconds });
       console.error(`  ${step}: ${seconds.toFixed(1)} s`);
     }
