@@ -19,7 +19,7 @@ import { BASE_SETS } from '../server/modules/statistics/statistics.sets.ts';
 const PERSONS = Number(process.env.KBI_BENCH_STAT_PERSONS ?? 1_000_000);
 
 /** The statements that make the population, each timed. `:n` is the number of persons. */
-function population(n: number): [string, string][] {
+export function population(n: number): [string, string][] {
   const enrolled = Math.round(n / 2); // half the persons follow a course of 100 lessons: 50 participations per person
   const courses = Math.max(10, Math.round(n / 200));
   const rec = (date: string) => `(${date})::timestamptz + interval '9 hours' + (random() * interval '3 days')`;
