@@ -269,6 +269,28 @@ for (const which of TEST_DATABASES) {
         0,
         'minors sign no contract',
       );
+      // A minor's track is school: DISCIMUS was asked about every minor, about no adult, and every
+      // answer names the school year it was asked in (so the DISCIMUS base set has figures).
+      const [school] = (
+        await sql<{ minors: number; asked: number; adults: number; wrongYear: number; enrolled: number; answered: number }>`
+        WITH m AS (SELECT DISTINCT person_id FROM target_group_determinations WHERE type = 'MINDERJARIG')
+        SELECT (SELECT count(*) FROM m)::int AS minors,
+               (SELECT count(DISTINCT q.person_id) FROM discimus_queries q JOIN m USING (person_id))::int AS asked,
+               (SELECT count(*) FROM discimus_queries q WHERE q.person_id NOT IN (SELECT person_id FROM m))::int AS adults,
+               (SELECT count(*) FROM discimus_queries q WHERE q.status = 'answered' AND (q.answer->>'schoolYear' <> q.school_year OR q.answered_at < q.asked_at))::int AS "wrongYear",
+               (SELECT count(*) FROM discimus_queries q WHERE (q.answer->>'enrolled')::boolean)::int AS enrolled,
+               (SELECT count(*) FROM discimus_queries q WHERE q.status = 'answered')::int AS answered`.execute(db.db)
+      ).rows;
+      assert.equal(school!.asked, school!.minors, 'every minor was asked about');
+      assert.equal(school!.adults, 0, 'no adult was asked about');
+      assert.equal(school!.wrongYear, 0, 'answers match their question');
+      assert.ok(school!.enrolled > 0.7 * school!.answered && school!.enrolled < school!.answered, `${school!.enrolled} of ${school!.answered} enrolled`);
+      // VMSW checked the language requirement of exactly the persons whose housing requirement was assessed.
+      assert.equal(
+        await one(db, `SELECT count(*)::int AS v FROM language_requirement_checks`),
+        await one(db, `SELECT count(DISTINCT person_id)::int AS v FROM housing_requirements`),
+      );
+      assert.ok((await one<number>(db, `SELECT count(*)::int AS v FROM language_requirement_checks`)) > 50, 'VMSW checks exist');
     });
 
     test('the same persons and seed give the same rows', async (t) => {
@@ -280,7 +302,7 @@ for (const which of TEST_DATABASES) {
       });
       await generateDemoData(a, { persons: 150, seed: 3 });
       await generateDemoData(b, { persons: 150, seed: 3, batchSize: 40 });
-      for (const table of ['persons', 'contracts', 'participations', 'enrolments', 'infringements', 'lessons', 'offices']) {
+      for (const table of ['persons', 'contracts', 'participations', 'enrolments', 'infringements', 'lessons', 'offices', 'discimus_queries']) {
         assert.deepEqual(await snapshot(a, table), await snapshot(b, table), `${table} identical`);
       }
       const c = await generateDemoData(b, { persons: 0, seed: 4 });

@@ -14,8 +14,9 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db.ts';
-import { Batch, CODES_USED, DEMO_TODAY, TABLE_ORDER, TABLES, correctLater, lifeCycle, type Context } from './lifecycle.ts';
-import { ensureWorld } from './organisations.ts';
+import { APPEND_ONLY_TABLES, Batch, CODES_USED, DEMO_TODAY, TABLE_ORDER, TABLES, correctLater, lifeCycle, type Context } from './lifecycle.ts';
+import { LANGUAGE_PURPOSE } from '../lookups/lookups.service.ts';
+import { ACTOR, ensureWorld } from './organisations.ts';
 import { LANGUAGES_USED } from './people.ts';
 import { Random, iso } from './random.ts';
 import { Codes, loadDistributions, type CodeRow } from './reference.ts';
@@ -89,6 +90,12 @@ export async function generateDemoData(database: Database, options: GenerateOpti
       await database.copyRows(table, [...TABLES[table], ...STANDARD], rows);
       totals[table]! += rows.length;
     }
+    for (const [table, columns] of Object.entries(APPEND_ONLY_TABLES)) {
+      const rows = batch.appendOnly[table as keyof typeof APPEND_ONLY_TABLES];
+      if (!rows.length) continue;
+      await database.copyRows(table, [...columns], rows);
+      totals[table] = (totals[table] ?? 0) + rows.length;
+    }
     for (const table of TABLE_ORDER) {
       const rows = batch.history[table];
       if (!rows.length) continue;
@@ -134,5 +141,15 @@ export async function generateDemoData(database: Database, options: GenerateOpti
     await Promise.allSettled(inFlight.map((f) => f.promise));
     throw e;
   }
+  // VMSW checked the Dutch-language requirement (seed 003 §60) of every person whose housing
+  // requirement was assessed, when that assessment was recorded: the checks VMSW's statistics count.
+  const checks = await sql`
+    INSERT INTO language_requirement_checks (checked_at, organisation_id, actor_id, person_id, insz_hash, purpose, meets_requirement, basis)
+    SELECT h.sys_from, ${world.vmsw}::uuid, ${ACTOR}, h.person_id, kbi_insz_hash(p.insz), ${LANGUAGE_PURPOSE}, h.meets_language IS TRUE,
+           CASE WHEN h.meets_language THEN jsonb_build_array(jsonb_build_object('kind', 'WOONCODE', 'date', h.assessed_on,
+                'detail', 'KBI assessment: meets the language requirement')) ELSE '[]'::jsonb END
+      FROM housing_requirements h JOIN persons p ON p.id = h.person_id
+     WHERE h.recorded_by = ${ACTOR} AND NOT EXISTS (SELECT 1 FROM language_requirement_checks c WHERE c.person_id = h.person_id)`.execute(database.db);
+  totals.language_requirement_checks = Number(checks.numAffectedRows ?? 0);
   return { persons: total, rows: { ...catalogue.counts, ...totals }, seconds: (performance.now() - started) / 1000 };
 }

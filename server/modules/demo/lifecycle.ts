@@ -231,6 +231,15 @@ export function recordedAt(on: number, salt: number): string {
 const SEEDED_AT = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const saltOf = (id: unknown) => (typeof id === 'string' ? parseInt(id.slice(0, 7), 16) || 0 : 0);
 
+/**
+ * Tables that are only ever appended to, with no valid or record time columns of the store: their
+ * own time column says when a row became known. Columns in the order the rows hold them.
+ */
+export const APPEND_ONLY_TABLES = {
+  discimus_queries: ['id', 'person_id', 'asked_at', 'asked_by', 'school_year', 'request', 'status', 'answer', 'answered_at', 'error'],
+} as const;
+export type AppendOnlyTable = keyof typeof APPEND_ONLY_TABLES;
+
 /** Who corrected a demo record later (history rows name the corrector). */
 export const CORRECTOR = 'system:demo-correction';
 
@@ -242,6 +251,7 @@ export const CORRECTOR = 'system:demo-correction';
 export class Batch {
   readonly rows = Object.fromEntries(TABLE_ORDER.map((t) => [t, [] as unknown[][]])) as Record<Table, unknown[][]>;
   readonly history = Object.fromEntries(TABLE_ORDER.map((t) => [t, [] as unknown[][]])) as Record<Table, unknown[][]>;
+  readonly appendOnly = Object.fromEntries(Object.keys(APPEND_ONLY_TABLES).map((t) => [t, [] as unknown[][]])) as Record<AppendOnlyTable, unknown[][]>;
   /** Catalogue courses someone in this batch enrolled in: they must be in the database first. */
   readonly courses = new Set<Course>();
   readonly #checked = new Set<Table>();
@@ -433,6 +443,7 @@ export function lifeCycle(ctx: Context, rng: Random, index: number, b: Batch): v
   };
   const partners = () => partnerContacts(rng, b, { personId, area, office, ocmw: ocmw.id, leefloon, from: determinedOn, group, residence });
   if (!inTargetGroup || minor) {
+    if (minor) schoolQueries(rng, b, personId, determinedOn, born);
     if (rng.chance(0.3)) addLanguages(rng, b, personId, langs, determinedOn);
     partners();
     return;
@@ -1590,6 +1601,41 @@ interface PartnerOpts {
   group: string;
   residence: string;
 }
+/** The school year (1 September – 31 August) a day falls in, as DISCIMUS names it: "2022-2023". */
+function schoolYearOf(on: number): string {
+  const [y, m] = iso(on).split('-').map(Number) as [number, number];
+  const start = m >= 9 ? y : y - 1;
+  return `${start}-${start + 1}`;
+}
+
+/**
+ * A minor's track is school: the agency asks DISCIMUS whether the pupil is enrolled, soon after the
+ * target group is determined and then every October, until the pupil turns 18. Now and then
+ * DISCIMUS does not answer; the failure is kept and the question asked again the next working day.
+ */
+function schoolQueries(rng: Random, b: Batch, personId: string, from: number, born: number): void {
+  const adult = born + Math.round(18 * 365.25);
+  const enrolledAtSchool = rng.chance(0.9);
+  let on = workday(from + rng.int(5, 30));
+  while (on <= DEMO_TODAY && on < adult) {
+    const schoolYear = schoolYearOf(on);
+    const id = rng.uuid();
+    const asked = recordedAt(on, saltOf(id));
+    const request = { schoolYear, endpoint: 'https://discimus.demo.example/enrolments' };
+    if (rng.chance(0.03)) {
+      b.appendOnly.discimus_queries.push([id, personId, asked, ACTOR, schoolYear, request, 'failed', null, null, 'no answer within 5000 ms']);
+      on = workday(on + 1);
+      continue;
+    }
+    const enrolled = enrolledAtSchool ? rng.chance(0.97) : rng.chance(0.3);
+    const answer = { status: enrolled ? 'INGESCHREVEN' : 'UITGESCHREVEN', enrolled, schoolYear };
+    const answered = new Date(Date.parse(asked) + 1000 + rng.int(0, 3000)).toISOString();
+    b.appendOnly.discimus_queries.push([id, personId, asked, ACTOR, schoolYear, request, 'answered', answer, answered, null]);
+    const year = Number(schoolYear.slice(0, 4)) + 1;
+    on = workday(day(`${year}-10-01`) + rng.int(0, 30));
+  }
+}
+
 /** What partners add: OCMW appointment requests, DVZ advice, the VMSW housing requirement. */
 function partnerContacts(rng: Random, b: Batch, o: PartnerOpts): void {
   const T = DEMO_TODAY;
