@@ -12,7 +12,7 @@ import { recordAudit } from '../server/platform/audit.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { makeInsz } from '../server/platform/identifiers/insz.ts';
 import { belgianToday } from '../server/modules/integrations/integrations.service.ts';
-import { addDays } from '../server/modules/exchange/workdays.ts';
+import { addDays } from '../server/platform/calendar.ts';
 
 const kbi = (dataDir: string, ...args: string[]) => kbiWithInput(dataDir, '', ...args);
 const kbiWithInput = (dataDir: string, input: string, ...args: string[]) =>

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp, type Call, type TestApp } from '../support/app.ts';
 import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
-import { addDays, addWorkingDays, easterSunday, isWorkingDay } from '../../server/modules/exchange/workdays.ts';
+import { addDays, addWorkingDays, easterSunday, isWorkingDay } from '../../server/platform/calendar.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 import { makeInsz } from '../../server/platform/identifiers/insz.ts';
 import { Writable } from 'node:stream';

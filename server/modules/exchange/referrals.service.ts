@@ -7,8 +7,8 @@
  * every referral closes its loop.
  *
  * The deadline: ten working days after the day of the referral (Monday to Friday without the ten
- * Belgian legal holidays, workdays.ts), the term the OCMW protocol also gives a newcomer to
- * register (SPEC.md "Rules"). Expiry runs on read — before the agency's worklist, the partner's
+ * Belgian legal holidays, platform/calendar.ts), the term the OCMW protocol also gives a newcomer to
+ * register (SPEC.md "Rules"); rules/deadlines.policy.ts holds it as dated data. Expiry runs on read — before the agency's worklist, the partner's
  * search and the partner's event feed — so whoever looks sees it; and `kbi serve` sweeps every
  * KBI_REFERRAL_EXPIRY_MINUTES (`kbi referrals expire` on demand), so that the expiry and its event
  * exist soon after the deadline even when nobody reads (a webhook dispatcher reads the outbox only).
@@ -25,10 +25,7 @@ import { authorisedFor } from './consult.service.ts';
 import { DEFAULT_CONSULT_PURPOSE } from './appointments.service.ts';
 import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
 import { enqueueEvent } from '../../platform/outbox.ts';
-import { addWorkingDays } from './workdays.ts';
-
-/** Working days an agency has to decide on a referral. */
-export const RESPONSE_WORKING_DAYS = 10;
+import { deadline } from '../rules/deadlines.policy.ts';
 const EXPIRY_ACTOR = { ...OPERATOR, id: 'system:referral-expiry' };
 
 export interface ReferralInput {
@@ -128,7 +125,7 @@ export async function refer(deps: Deps, ctx: RequestContext, input: ReferralInpu
         reason: input.reason,
         description: input.description ?? null,
         referred_on: today,
-        respond_by: addWorkingDays(today, RESPONSE_WORKING_DAYS),
+        respond_by: deadline('ocmwReferral', today)!.due,
         status: 'SENT',
       })
       .returningAll()

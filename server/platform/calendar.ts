@@ -1,4 +1,7 @@
 /**
+ * The one calendar of KBI: every deadline (a referral's answer, a registration term, the rules of
+ * the decree) is computed here, so they cannot disagree about a holiday.
+ *
  * Working days in Belgium (domain-rules §6): Monday to Friday, except the ten legal public
  * holidays (wettelijke feestdagen). Community and regional holidays (11 July, 27 September,
  * 15 November) and an employee's replacement day (vervangingsdag) do not move an administrative
@@ -73,4 +76,51 @@ export function addWorkingDays(day: string, n: number): string {
     if (isWorkingDay(current)) left--;
   }
   return current;
+}
+
+/** `day` itself when it is a working day, else the first working day after it. */
+export function nextWorkingDayFrom(day: string): string {
+  let current = day;
+  while (!isWorkingDay(current)) current = addDays(current, 1);
+  return current;
+}
+
+/**
+ * The same day of the month `n` months later; the month's last day when that month is shorter
+ * (31 January + 1 month = 28 or 29 February).
+ */
+export function addMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const month = m - 1 + n;
+  const year = y + Math.floor(month / 12);
+  const inYear = ((month % 12) + 12) % 12;
+  const last = new Date(Date.UTC(year, inYear + 1, 0)).getUTCDate();
+  return `${year}-${String(inYear + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** A term: in calendar days, working days or months. */
+export type Term = { days: number } | { workingDays: number } | { months: number };
+
+/**
+ * The last day (vervaldag) of a term that starts with the act of `day` (Ger.W. art. 52–54,
+ * domain-rules §6.2): the day of the act is not counted; a term in months runs to the same day
+ * number that many months later; a last day that falls on a Saturday, Sunday or legal holiday moves
+ * to the next working day. A term in working days ends on a working day by itself.
+ */
+export function termEnd(day: string, term: Term): string {
+  if ('workingDays' in term) return addWorkingDays(day, term.workingDays);
+  return nextWorkingDayFrom('months' in term ? addMonths(day, term.months) : addDays(day, term.days));
+}
+
+/**
+ * The day a term starts that runs from a registered letter (Ger.W. art. 53bis): the third working
+ * day after the letter was handed to the post, Saturdays counting as no working day.
+ */
+export function registeredLetterServed(posted: string): string {
+  return addWorkingDays(posted, 3);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toDate(to).getTime() - toDate(from).getTime()) / 86_400_000);
 }

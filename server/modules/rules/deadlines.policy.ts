@@ -1,0 +1,94 @@
+/**
+ * The deadlines of the decree and its protocols, as dated data, computed on the one calendar
+ * (platform/calendar.ts, Belgian working days with the ten legal holidays).
+ *
+ * Each deadline names the event it runs from, its term, whether that event is a registered letter
+ * (then the term starts on the third working day after posting, Ger.W. art. 53bis), the days it
+ * applies to and its source. A deadline the seeds and sources do not give is not invented here
+ * (domain-rules §4.6: no overall term for the integration certificate).
+ */
+import { registeredLetterServed, termEnd, type Term } from '../../platform/calendar.ts';
+import { ruleOn } from './attendance.policy.ts';
+
+export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral';
+
+export interface DeadlineRule {
+  id: DeadlineId;
+  validFrom: string;
+  validTo: string | null;
+  /** What the term runs from. */
+  from: string;
+  term: Term;
+  /** The event is a registered letter: the term starts when it is deemed served. */
+  registeredLetter: boolean;
+  source: string;
+}
+
+export const DEADLINE_RULES: readonly DeadlineRule[] = [
+  {
+    id: 'registration',
+    validFrom: '2004-04-01',
+    validTo: null,
+    from: 'the invitation (registered letter) to an obliged newcomer',
+    term: { months: 3 },
+    registeredLetter: true,
+    source: 'SPEC.md Rules; domain-rules §4.6 (aanmelding within 3 months, counted from the registered letter in practice)',
+  },
+  {
+    id: 'ocmwReferral',
+    validFrom: '2004-04-01',
+    validTo: null,
+    from: 'the referral by the OCMW',
+    term: { workingDays: 10 },
+    registeredLetter: false,
+    source: 'Seed 003 §59 (OCMW protocol: binnen de tien werkdagen)',
+  },
+  {
+    id: 'vdabRegistration',
+    validFrom: '2022-03-01',
+    validTo: null,
+    from: 'the signing of the integration contract',
+    term: { days: 60 },
+    registeredLetter: false,
+    source: 'domain-rules §4.5 (traject naar werk: registration with VDAB within 60 days, from 01/03/2022)',
+  },
+  {
+    id: 'b1Oral',
+    validFrom: '2022-03-01',
+    validTo: null,
+    from: 'the integration certificate (obliged newcomers)',
+    term: { months: 24 },
+    registeredLetter: false,
+    source: 'domain-rules §4.5 (B1 oral within 24 months after the certificate, from 01/03/2022)',
+  },
+];
+
+export interface Deadline {
+  id: DeadlineId;
+  rule: { validFrom: string; source: string };
+  /** The day the term started. */
+  starts: string;
+  /** The last day on which it is still in time (inclusive). */
+  due: string;
+}
+
+/**
+ * The deadline `id` that runs from an event on `eventDay`, under the version in force that day;
+ * null when no version applies then (the deadline did not exist yet).
+ */
+export function deadline(id: DeadlineId, eventDay: string, rules = DEADLINE_RULES): Deadline | null {
+  const versions = rules.filter((r) => r.id === id);
+  let rule: DeadlineRule;
+  try {
+    rule = ruleOn(versions, eventDay);
+  } catch {
+    return null;
+  }
+  const starts = rule.registeredLetter ? registeredLetterServed(eventDay) : eventDay;
+  return { id, rule: { validFrom: rule.validFrom, source: rule.source }, starts, due: termEnd(starts, rule.term) };
+}
+
+/** Whether something that had to happen by `due` and did (or did not yet) is late on `today`. */
+export function isOverdue(due: string, doneOn: string | null, today: string): boolean {
+  return doneOn === null ? today > due : doneOn > due;
+}
