@@ -43,6 +43,7 @@ import { exchangeDocument, registerExchangeDocs } from './modules/exchange/excha
 import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
 import { registerDiscimusRoutes } from './modules/discimus/discimus.routes.ts';
+import { registerRuleRoutes } from './modules/rules/rules.routes.ts';
 import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 import { failInterruptedImports } from './modules/imports/imports.service.ts';
@@ -301,6 +302,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerUsageRoutes(http, db.db);
   registerStatisticsRoutes(http, db.db);
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
+  registerRuleRoutes(http, deps);
   registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);
   if (operatorToken) {

@@ -60,6 +60,7 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/persons/:personId/dossier', right('read', 'personalia'));
   add('GET', '/api/v1/persons/:personId/timeline', right('read', 'personalia'));
   add('GET', '/api/v1/persons/:personId/discimusQueries', right('read', 'targetGroup'));
+  add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));
   add('POST', '/api/v1/persons/:personId/discimusQueries', right('create', 'targetGroup'));
   for (const url of ['/api/v1/session', '/api/v1/resources', '/api/v1/codeLists', '/api/v1/codeLists/:list']) add('GET', url, everyone);
   add('POST', '/api/v1/users/names', everyone);

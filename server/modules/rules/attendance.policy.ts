@@ -12,7 +12,8 @@
  * applies to; the version that decides is the one in force on the day the facts are assessed.
  *
  * How the lessons count — decided here, because the seeds do not say (domain-rules §4.7):
- * - a part (onderdeel) is one enrolment: a course, or one module of it when the enrolment names one;
+ * - a part (onderdeel) of the programme is a trajectory component (social orientation, NT2 …): the
+ *   lessons of all its enrolments together; the service shows each enrolment's figures as well;
  * - attendance is weighed by lesson time (minutes), so a three-hour lesson counts three times an
  *   hour's; "80 % aanwezig" is about time present;
  * - an absence with a valid reason (ABSENT_JUSTIFIED) counts neither as present nor as absent: the
@@ -34,9 +35,11 @@ export interface LessonAttendance {
   attendance: AttendanceMark;
 }
 
+/** A part of the programme (a trajectory component), its lessons and its suspensions. */
 export interface AttendancePart {
   id: string;
   lessons: readonly LessonAttendance[];
+  suspensions?: readonly DayPeriod[];
 }
 
 export interface DayPeriod {
@@ -107,7 +110,7 @@ export interface PartFigures {
 }
 
 export interface AttendanceAssessment {
-  rule: { id: string; validFrom: string; validTo: string | null; source: string };
+  rule: Omit<AttendanceRule, 'infringements'>;
   on: string;
   outcome: AttendanceOutcome;
   /** The infringement these facts are under the rule, or null. */
@@ -118,12 +121,7 @@ export interface AttendanceAssessment {
 const during = (day: string, periods: readonly DayPeriod[]) => periods.some((p) => p.start <= day && (p.end === null || day <= p.end));
 
 /** The attendance of each part as known on `on` (lessons after it are not counted), judged by the rule in force on `on`. */
-export function assessAttendance(
-  parts: readonly AttendancePart[],
-  suspensions: readonly DayPeriod[],
-  on: string,
-  rules = ATTENDANCE_RULES,
-): AttendanceAssessment {
+export function assessAttendance(parts: readonly AttendancePart[], on: string, rules = ATTENDANCE_RULES): AttendanceAssessment {
   const rule = ruleOn(rules, on);
   const figures = parts.map((part): PartFigures => {
     let present = 0,
@@ -134,7 +132,7 @@ export function assessAttendance(
     for (const l of part.lessons) {
       if (l.day > on) continue;
       lessons++;
-      if (during(l.day, suspensions)) suspended += l.minutes;
+      if (during(l.day, part.suspensions ?? [])) suspended += l.minutes;
       else if (l.attendance === 'PRESENT') present += l.minutes;
       else if (l.attendance === 'ABSENT') absent += l.minutes;
       else justified += l.minutes;
@@ -171,7 +169,14 @@ export function assessAttendance(
           ? 'EARLY_TERMINATION'
           : 'IRREGULAR';
   return {
-    rule: { id: rule.id, validFrom: rule.validFrom, validTo: rule.validTo, source: rule.source },
+    rule: {
+      id: rule.id,
+      validFrom: rule.validFrom,
+      validTo: rule.validTo,
+      regularPercent: rule.regularPercent,
+      earlyTerminationAbsentPercent: rule.earlyTerminationAbsentPercent,
+      source: rule.source,
+    },
     on,
     outcome,
     infringementType: rule.infringements[outcome] ?? null,
