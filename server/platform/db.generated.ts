@@ -853,6 +853,52 @@ export interface InfringementFactsHistory {
   version: number;
 }
 
+export interface InfringementProposals {
+  case_id: string | null;
+  decided_on: string | null;
+  decision_reason: string | null;
+  detected_on: string;
+  ended_by: string | null;
+  /**
+   * What triggered it: the deadline and its dates, or the attendance figures per part, and the version of the rule.
+   */
+  facts: JsonText;
+  /**
+   * The facts that make it this infringement and no other (e.g. the invitation, or the components below the threshold): one proposal per key.
+   */
+  facts_key: string;
+  id: Generated<string>;
+  person_id: string;
+  recorded_by: Generated<string>;
+  rule_id: string;
+  status: Generated<string>;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  type: string;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface InfringementProposalsHistory {
+  case_id: string | null;
+  decided_on: string | null;
+  decision_reason: string | null;
+  detected_on: string;
+  ended_by: string;
+  facts: JsonText;
+  facts_key: string;
+  id: string;
+  person_id: string;
+  recorded_by: string;
+  rule_id: string;
+  status: string;
+  sys_from: string;
+  sys_to: string;
+  type: string;
+  valid_from: string;
+  version: number;
+}
+
 export interface Infringements {
   case_id: string | null;
   ended_by: string | null;
@@ -1474,6 +1520,18 @@ export interface RegistrationsHistory {
   version: number;
 }
 
+export interface RuleEvaluations {
+  error: string | null;
+  evaluated_on: string;
+  finished_at: string | null;
+  id: Generated<string>;
+  kind: string;
+  persons: Generated<number>;
+  proposals: Generated<number>;
+  started_at: Generated<string>;
+  started_by: string;
+}
+
 export interface Sessions {
   created_at: Generated<string>;
   csrf_token: string;
@@ -1884,6 +1942,8 @@ export interface DB {
   infringement_decisions_history: InfringementDecisionsHistory;
   infringement_facts: InfringementFacts;
   infringement_facts_history: InfringementFactsHistory;
+  infringement_proposals: InfringementProposals;
+  infringement_proposals_history: InfringementProposalsHistory;
   infringements: Infringements;
   infringements_history: InfringementsHistory;
   integrations: Integrations;
@@ -1923,6 +1983,7 @@ export interface DB {
   registration_postponements_history: RegistrationPostponementsHistory;
   registrations: Registrations;
   registrations_history: RegistrationsHistory;
+  rule_evaluations: RuleEvaluations;
   sessions: Sessions;
   signing_postponements: SigningPostponements;
   signing_postponements_history: SigningPostponementsHistory;

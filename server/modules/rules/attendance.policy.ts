@@ -120,6 +120,24 @@ export interface AttendanceAssessment {
 
 const during = (day: string, periods: readonly DayPeriod[]) => periods.some((p) => p.start <= day && (p.end === null || day <= p.end));
 
+/** A part's status from its minutes present and absent (excused and suspended time already left out). */
+export function partStatus(present: number, absent: number, rule: AttendanceRule): PartStatus {
+  const counted = present + absent;
+  if (counted === 0) return 'NO_LESSONS';
+  if (present * 100 >= rule.regularPercent * counted) return 'REGULAR';
+  if (rule.earlyTerminationAbsentPercent !== null && absent * 100 > rule.earlyTerminationAbsentPercent * counted) return 'EARLY_TERMINATION';
+  return 'BELOW_REGULAR';
+}
+
+/** The outcome of the programme from the status of each part: parts without lessons decide nothing. */
+export function outcomeOf(statuses: readonly PartStatus[], rule: AttendanceRule): AttendanceOutcome {
+  const judged = statuses.filter((s) => s !== 'NO_LESSONS');
+  if (!judged.length) return 'NO_LESSONS';
+  if (judged.every((s) => s === 'REGULAR')) return 'REGULAR';
+  if (rule.earlyTerminationAbsentPercent === null) return 'NOT_REGULAR';
+  return judged.includes('EARLY_TERMINATION') ? 'EARLY_TERMINATION' : 'IRREGULAR';
+}
+
 /** The attendance of each part as known on `on` (lessons after it are not counted), judged by the rule in force on `on`. */
 export function assessAttendance(parts: readonly AttendancePart[], on: string, rules = ATTENDANCE_RULES): AttendanceAssessment {
   const rule = ruleOn(rules, on);
@@ -138,14 +156,7 @@ export function assessAttendance(parts: readonly AttendancePart[], on: string, r
       else justified += l.minutes;
     }
     const counted = present + absent;
-    const status: PartStatus =
-      counted === 0
-        ? 'NO_LESSONS'
-        : present * 100 >= rule.regularPercent * counted
-          ? 'REGULAR'
-          : rule.earlyTerminationAbsentPercent !== null && absent * 100 > rule.earlyTerminationAbsentPercent * counted
-            ? 'EARLY_TERMINATION'
-            : 'BELOW_REGULAR';
+    const status = partStatus(present, absent, rule);
     return {
       id: part.id,
       countedMinutes: counted,
@@ -158,16 +169,10 @@ export function assessAttendance(parts: readonly AttendancePart[], on: string, r
       status,
     };
   });
-  const judged = figures.filter((f) => f.status !== 'NO_LESSONS');
-  const outcome: AttendanceOutcome = !judged.length
-    ? 'NO_LESSONS'
-    : judged.every((f) => f.status === 'REGULAR')
-      ? 'REGULAR'
-      : rule.earlyTerminationAbsentPercent === null
-        ? 'NOT_REGULAR'
-        : judged.some((f) => f.status === 'EARLY_TERMINATION')
-          ? 'EARLY_TERMINATION'
-          : 'IRREGULAR';
+  const outcome = outcomeOf(
+    figures.map((f) => f.status),
+    rule,
+  );
   return {
     rule: {
       id: rule.id,

@@ -19,8 +19,8 @@ export interface DeadlineRule {
   /** What the term runs from. */
   from: string;
   term: Term;
-  /** The event is a registered letter: the term starts when it is deemed served. */
-  registeredLetter: boolean;
+  /** The event is a letter: when it was sent registered, the term starts when it is deemed served (Ger.W. art. 53bis). */
+  fromLetter: boolean;
   source: string;
 }
 
@@ -31,7 +31,7 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     validTo: null,
     from: 'the invitation (registered letter) to an obliged newcomer',
     term: { months: 3 },
-    registeredLetter: true,
+    fromLetter: true,
     source: 'SPEC.md Rules; domain-rules §4.6 (aanmelding within 3 months, counted from the registered letter in practice)',
   },
   {
@@ -40,7 +40,7 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     validTo: null,
     from: 'the referral by the OCMW',
     term: { workingDays: 10 },
-    registeredLetter: false,
+    fromLetter: false,
     source: 'Seed 003 §59 (OCMW protocol: binnen de tien werkdagen)',
   },
   {
@@ -49,7 +49,7 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     validTo: null,
     from: 'the signing of the integration contract',
     term: { days: 60 },
-    registeredLetter: false,
+    fromLetter: false,
     source: 'domain-rules §4.5 (traject naar werk: registration with VDAB within 60 days, from 01/03/2022)',
   },
   {
@@ -58,7 +58,7 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     validTo: null,
     from: 'the integration certificate (obliged newcomers)',
     term: { months: 24 },
-    registeredLetter: false,
+    fromLetter: false,
     source: 'domain-rules §4.5 (B1 oral within 24 months after the certificate, from 01/03/2022)',
   },
 ];
@@ -74,9 +74,10 @@ export interface Deadline {
 
 /**
  * The deadline `id` that runs from an event on `eventDay`, under the version in force that day;
- * null when no version applies then (the deadline did not exist yet).
+ * null when no version applies then (the deadline did not exist yet). A letter counts as
+ * registered unless `registered: false` says it was not.
  */
-export function deadline(id: DeadlineId, eventDay: string, rules = DEADLINE_RULES): Deadline | null {
+export function deadline(id: DeadlineId, eventDay: string, options: { registered?: boolean } = {}, rules = DEADLINE_RULES): Deadline | null {
   const versions = rules.filter((r) => r.id === id);
   let rule: DeadlineRule;
   try {
@@ -84,7 +85,7 @@ export function deadline(id: DeadlineId, eventDay: string, rules = DEADLINE_RULE
   } catch {
     return null;
   }
-  const starts = rule.registeredLetter ? registeredLetterServed(eventDay) : eventDay;
+  const starts = rule.fromLetter && options.registered !== false ? registeredLetterServed(eventDay) : eventDay;
   return { id, rule: { validFrom: rule.validFrom, source: rule.source }, starts, due: termEnd(starts, rule.term) };
 }
 

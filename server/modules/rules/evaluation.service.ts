@@ -1,0 +1,232 @@
+/**
+ * Re-evaluation of the rules (issue 13): finds the infringements the facts show on a day and writes
+ * each as a proposal with the facts that triggered it. Idempotent: a proposal is keyed by its facts
+ * (the invitation whose term passed; the rule version and the components below the threshold), so
+ * running again, nightly or after every change, never proposes the same facts twice.
+ *
+ * What it looks at, on day D (facts as recorded by then):
+ * - the registration term (deadlines.policy.ts): an obliged newcomer's invitation whose three months
+ *   ran out in the year before D without a registration in time → "niet tijdig aangemeld", or
+ *   "na inbreuk niet tijdig aangemeld" when a registration infringement was established earlier;
+ * - attendance (attendance.policy.ts): the components running on D, or ended in the week before it,
+ *   judged on D by the rule then in force → "onregelmatige deelname" / "onrechtmatig vroegtijdig
+ *   beëindigd" (until 28/02/2022) or "niet regelmatig deelgenomen" (from 01/03/2022);
+ * - never while a suspension of a component or contract of the person runs on D;
+ * - each type only for the target groups its code says it applies to (infringement_type.appliesTo).
+ * The minutes are added up in SQL (one pass over the participations); the rule itself is decided in
+ * TypeScript by the same functions the dossier uses, so the two cannot disagree.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db.ts';
+import { addDays } from '../../platform/calendar.ts';
+import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
+import { deadline } from './deadlines.policy.ts';
+
+/** How far back a passed registration term is still proposed, and how long after its end a component is still judged. */
+export const REGISTRATION_LOOKBACK_DAYS = 365;
+export const COMPONENT_GRACE_DAYS = 7;
+
+export interface Proposal {
+  personId: string;
+  type: string;
+  ruleId: string;
+  factsKey: string;
+  facts: Record<string, unknown>;
+}
+
+export interface EvaluationResult {
+  runId: string;
+  on: string;
+  persons: number;
+  proposals: number;
+  byType: Record<string, number>;
+  seconds: number;
+}
+
+const REGISTRATION_TYPES = ['NIET_TIJDIG_AANGEMELD', 'NA_INBREUK_NIET_TIJDIG_AANGEMELD'];
+
+/** The proposals the facts show on day `on`, for everyone or for the persons named. Writes nothing. */
+export async function findProposals(db: Db, on: string, personIds: readonly string[] | null): Promise<{ proposals: Proposal[]; persons: number }> {
+  const only = personIds ? sql`AND x.person_id = ANY(${[...personIds]}::uuid[])` : sql``;
+  const appliesTo = new Map(
+    (
+      await sql<{ code: string; applies: string[] | null }>`
+        SELECT code, ARRAY(SELECT jsonb_array_elements_text(attributes->'appliesTo')) AS applies FROM code_list WHERE list = 'infringement_type'`.execute(db)
+    ).rows.map((r) => [r.code, new Set(r.applies ?? [])]),
+  );
+  // The target group on D (the latest determination up to D) and whether a suspension runs on D.
+  const persons = sql`
+    SELECT x.person_id,
+           (SELECT tg.type FROM target_group_determinations tg WHERE tg.person_id = x.person_id AND tg.determined_on <= ${on}::date AND tg.type IS NOT NULL
+             ORDER BY tg.determined_on DESC, tg.id DESC LIMIT 1) AS target_group,
+           EXISTS (SELECT 1 FROM component_suspensions s WHERE s.person_id = x.person_id AND s.start_date <= ${on}::date AND (s.end_date IS NULL OR s.end_date >= ${on}::date))
+        OR EXISTS (SELECT 1 FROM contract_suspensions s WHERE s.person_id = x.person_id AND s.start_date <= ${on}::date AND (s.end_date IS NULL OR s.end_date >= ${on}::date))
+             AS suspended`;
+
+  const invitations = await sql<{ id: string; person_id: string; sent_on: string; registered_letter: boolean | null; registered_on: string | null; earlier: boolean; target_group: string | null; suspended: boolean }>`
+    WITH x AS (
+      SELECT i.* FROM invitations i
+       WHERE i.sent_on IS NOT NULL
+         AND i.sent_on BETWEEN ${addDays(on, -REGISTRATION_LOOKBACK_DAYS - 130)}::date AND ${addDays(on, -85)}::date)
+    SELECT x.id::text, x.person_id::text, x.sent_on::text, x.registered_letter, p.target_group, p.suspended,
+           (SELECT min(r.registered_on)::text FROM registrations r WHERE r.person_id = x.person_id AND r.registered_on >= x.sent_on AND r.registered_on <= ${on}::date) AS registered_on,
+           EXISTS (SELECT 1 FROM infringements f WHERE f.person_id = x.person_id AND f.type IN (${sql.join(REGISTRATION_TYPES)}) AND f.established_on < x.sent_on) AS earlier
+      FROM x, LATERAL (${persons}) p
+     WHERE p.target_group IS NOT NULL ${only}`.execute(db);
+
+  const proposals: Proposal[] = [];
+  for (const i of invitations.rows) {
+    const d = deadline('registration', i.sent_on, { registered: i.registered_letter !== false });
+    if (!d || !(d.due < on) || d.due < addDays(on, -REGISTRATION_LOOKBACK_DAYS)) continue;
+    if (i.registered_on !== null && i.registered_on <= d.due) continue;
+    if (i.suspended) continue;
+    const type = i.earlier ? 'NA_INBREUK_NIET_TIJDIG_AANGEMELD' : 'NIET_TIJDIG_AANGEMELD';
+    if (!appliesTo.get(type)?.has(i.target_group!)) continue;
+    proposals.push({
+      personId: i.person_id,
+      type,
+      ruleId: `deadline-registration-${d.rule.validFrom}`,
+      factsKey: `invitation:${i.id}`,
+      facts: {
+        kind: 'registrationTerm',
+        invitationId: i.id,
+        sentOn: i.sent_on,
+        registeredLetter: i.registered_letter !== false,
+        termStarts: d.starts,
+        due: d.due,
+        registeredOn: i.registered_on,
+        earlierInfringement: i.earlier,
+        source: d.rule.source,
+      },
+    });
+  }
+
+  const rule = ruleOn(ATTENDANCE_RULES, on);
+  const components = await sql<{
+    person_id: string;
+    component_id: string;
+    type: string;
+    present: number;
+    absent: number;
+    justified: number;
+    suspended_minutes: number;
+    lessons: number;
+    target_group: string | null;
+    suspended: boolean;
+  }>`
+    WITH x AS (
+      SELECT tc.person_id, tc.id AS component_id, tc.type,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'PRESENT' AND s.hit IS NULL), 0)::int AS present,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT' AND s.hit IS NULL), 0)::int AS absent,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT_JUSTIFIED' AND s.hit IS NULL), 0)::int AS justified,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE s.hit), 0)::int AS suspended_minutes,
+             count(*)::int AS lessons
+        FROM trajectory_components tc
+        JOIN enrolments e ON e.component_id = tc.id
+        JOIN participations pa ON pa.enrolment_id = e.id
+        JOIN lessons l ON l.id = pa.lesson_id
+        LEFT JOIN LATERAL (
+          SELECT true AS hit FROM component_suspensions cs
+           WHERE cs.component_id = tc.id AND cs.start_date <= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date
+             AND (cs.end_date IS NULL OR cs.end_date >= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date)
+           LIMIT 1) s ON true
+       WHERE tc.start_date <= ${on}::date AND (tc.end_date IS NULL OR tc.end_date >= ${addDays(on, -COMPONENT_GRACE_DAYS)}::date)
+         AND (l.starts_at AT TIME ZONE 'Europe/Brussels')::date <= ${on}::date
+       GROUP BY tc.person_id, tc.id, tc.type)
+    SELECT x.person_id::text, x.component_id::text, x.type, x.present, x.absent, x.justified, x.suspended_minutes, x.lessons, p.target_group, p.suspended
+      FROM x, LATERAL (${persons}) p
+     WHERE p.target_group IS NOT NULL ${only}
+     ORDER BY x.person_id, x.component_id`.execute(db);
+
+  const byPerson = new Map<string, typeof components.rows>();
+  for (const c of components.rows) byPerson.set(c.person_id, [...(byPerson.get(c.person_id) ?? []), c]);
+  for (const [personId, parts] of byPerson) {
+    if (parts[0]!.suspended) continue;
+    const statuses: PartStatus[] = parts.map((p) => partStatus(p.present, p.absent, rule));
+    const outcome = outcomeOf(statuses, rule);
+    const type = rule.infringements[outcome];
+    if (!type || !appliesTo.get(type)?.has(parts[0]!.target_group!)) continue;
+    const below = parts.filter((_, i) => statuses[i] !== 'REGULAR' && statuses[i] !== 'NO_LESSONS').map((p) => p.component_id);
+    proposals.push({
+      personId,
+      type,
+      ruleId: rule.id,
+      factsKey: `attendance:${rule.id}:${below.sort().join(',')}`,
+      facts: {
+        kind: 'attendance',
+        on,
+        rule: { id: rule.id, validFrom: rule.validFrom, regularPercent: rule.regularPercent, earlyTerminationAbsentPercent: rule.earlyTerminationAbsentPercent, source: rule.source },
+        outcome,
+        parts: parts.map((p, i) => ({
+          componentId: p.component_id,
+          componentType: p.type,
+          presentMinutes: p.present,
+          absentMinutes: p.absent,
+          justifiedMinutes: p.justified,
+          suspendedMinutes: p.suspended_minutes,
+          lessons: p.lessons,
+          presentPercent: p.present + p.absent ? Math.floor((p.present * 1000) / (p.present + p.absent)) / 10 : null,
+          status: statuses[i],
+        })),
+      },
+    });
+  }
+  const seen = new Set([...invitations.rows.map((r) => r.person_id), ...byPerson.keys()]);
+  return { proposals, persons: seen.size };
+}
+
+/**
+ * Runs the rules on day `on` for everyone (`personIds` null: the nightly run) or for the persons a
+ * change touched, writes the new proposals (those whose facts were proposed before are left as
+ * they are) and records the run. Returns what it found.
+ */
+export async function evaluateRules(db: Db, options: { on: string; personIds?: readonly string[] | null; actor: string }): Promise<EvaluationResult> {
+  const started = performance.now();
+  const personIds = options.personIds ?? null;
+  const run = await db
+    .insertInto('rule_evaluations')
+    .values({ kind: personIds ? 'persons' : 'full', evaluated_on: options.on, started_by: options.actor })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  try {
+    const { proposals, persons } = await findProposals(db, options.on, personIds);
+    const byType: Record<string, number> = {};
+    let written = 0;
+    await db.transaction().execute(async (tx) => {
+      await sql`select set_config('kbi.actor', ${options.actor}, true)`.execute(tx);
+      for (let i = 0; i < proposals.length; i += 1000) {
+        const chunk = proposals.slice(i, i + 1000);
+        const inserted = await tx
+          .insertInto('infringement_proposals')
+          .values(
+            chunk.map((p) => ({
+              person_id: p.personId,
+              type: p.type,
+              rule_id: p.ruleId,
+              detected_on: options.on,
+              facts: JSON.stringify(p.facts),
+              facts_key: p.factsKey,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['person_id', 'type', 'facts_key']).doNothing())
+          .returning('type')
+          .execute();
+        for (const r of inserted) byType[r.type] = (byType[r.type] ?? 0) + 1;
+        written += inserted.length;
+      }
+      await tx
+        .updateTable('rule_evaluations')
+        .set({ finished_at: sql`clock_timestamp()`, persons, proposals: written })
+        .where('id', '=', run.id)
+        .execute();
+    });
+    return { runId: run.id, on: options.on, persons, proposals: written, byType, seconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    await db
+      .updateTable('rule_evaluations')
+      .set({ finished_at: sql`clock_timestamp()`, error: String((e as Error).message).slice(0, 2000) })
+      .where('id', '=', run.id)
+      .execute();
+    throw e;
+  }
+}
