@@ -63,7 +63,16 @@ export async function findProposals(db: Db, on: string, personIds: readonly stri
         OR EXISTS (SELECT 1 FROM contract_suspensions s WHERE s.person_id = x.person_id AND s.start_date <= ${on}::date AND (s.end_date IS NULL OR s.end_date >= ${on}::date))
              AS suspended`;
 
-  const invitations = await sql<{ id: string; person_id: string; sent_on: string; registered_letter: boolean | null; registered_on: string | null; earlier: boolean; target_group: string | null; suspended: boolean }>`
+  const invitations = await sql<{
+    id: string;
+    person_id: string;
+    sent_on: string;
+    registered_letter: boolean | null;
+    registered_on: string | null;
+    earlier: boolean;
+    target_group: string | null;
+    suspended: boolean;
+  }>`
     WITH x AS (
       SELECT i.* FROM invitations i
        WHERE i.sent_on IS NOT NULL
@@ -155,7 +164,13 @@ export async function findProposals(db: Db, on: string, personIds: readonly stri
       facts: {
         kind: 'attendance',
         on,
-        rule: { id: rule.id, validFrom: rule.validFrom, regularPercent: rule.regularPercent, earlyTerminationAbsentPercent: rule.earlyTerminationAbsentPercent, source: rule.source },
+        rule: {
+          id: rule.id,
+          validFrom: rule.validFrom,
+          regularPercent: rule.regularPercent,
+          earlyTerminationAbsentPercent: rule.earlyTerminationAbsentPercent,
+          source: rule.source,
+        },
         outcome,
         parts: parts.map((p, i) => ({
           componentId: p.component_id,
