@@ -60,5 +60,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     COMMENT ON TABLE rule_evaluations IS 'Every run of the re-evaluation of the rules: nightly over everyone, or right after a change for the persons it touched; with what it found.';
     CREATE INDEX rule_evaluations_started ON rule_evaluations (started_at DESC);
+
+    -- Which change of a person's dossier the rules last looked at: every change bumps
+    -- dossier_documents.version (migration 0016), so the persons to re-evaluate are those where
+    -- the two differ.
+    ALTER TABLE dossier_documents ADD COLUMN rules_version integer;
+    COMMENT ON COLUMN dossier_documents.rules_version IS 'The version of the dossier the rules were last evaluated on (null: never); behind version means: re-evaluate this person.';
+    CREATE INDEX dossier_documents_rules_due ON dossier_documents (person_id) WHERE rules_version IS DISTINCT FROM version;
+    DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kbi_app') THEN
+        GRANT UPDATE (rules_version) ON dossier_documents TO kbi_app;
+        REVOKE UPDATE, DELETE, TRUNCATE ON infringement_proposals_history FROM kbi_app;
+        REVOKE DELETE, TRUNCATE ON rule_evaluations FROM kbi_app;
+      END IF;
+    END $$;
   `.execute(db);
 }

@@ -1,6 +1,6 @@
 /**
- * The background worker: scheduled jobs that belong to no request (today the referral expiry
- * sweep; the outbox relay for webhooks joins it), in a process of their own so that web processes
+ * The background worker: scheduled jobs that belong to no request (the referral expiry sweep and
+ * the re-evaluation of the rules of the decree; the outbox relay for webhooks joins them), in a process of their own so that web processes
  * only answer requests and a busy job never slows them — and so that with several serving
  * processes a job runs once, not once per process. `npx kbi worker` runs it alone; `kbi serve`
  * starts one (on PostgreSQL as a child process, restarted if it dies; on the embedded database,
@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
 import type { Deps } from './platform/deps.ts';
 import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
+import { startRuleEvaluation } from './modules/rules/evaluation.service.ts';
+import { belgianToday } from './modules/integrations/integrations.service.ts';
 
 export interface Worker {
   /** The jobs that run, with their interval. */
@@ -18,11 +20,15 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export function startWorker(deps: Deps, config: Pick<Config, 'referralExpiryMinutes'>, log: Pick<Logger, 'info' | 'error'>): Worker {
+export function startWorker(deps: Deps, config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'>, log: Pick<Logger, 'info' | 'error'>): Worker {
   const running: { name: string; everyMs: number; handle: { stop(): Promise<void> } }[] = [];
   if (config.referralExpiryMinutes > 0) {
     const everyMs = config.referralExpiryMinutes * 60_000;
     running.push({ name: 'referrals.expire', everyMs, handle: startReferralExpiry(deps, everyMs, log) });
+  }
+  if (config.ruleEvaluationSeconds > 0) {
+    const everyMs = config.ruleEvaluationSeconds * 1000;
+    running.push({ name: 'rules.evaluate', everyMs, handle: startRuleEvaluation(deps.db, everyMs, () => belgianToday(), log) });
   }
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {

@@ -565,6 +565,10 @@ export interface DossierDocuments {
   built_version: number | null;
   document: JsonText | null;
   person_id: string;
+  /**
+   * The version of the dossier the rules were last evaluated on (null: never); behind version means: re-evaluate this person.
+   */
+  rules_version: number | null;
   version: Generated<number>;
 }
 

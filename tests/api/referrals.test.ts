@@ -376,7 +376,7 @@ for (const which of TEST_DATABASES) {
       const first = await overdue();
       await (await buildApp({ config, database: app.database })).close();
       assert.equal(await status(first), 'SENT', 'the web app runs no timers: starting it sweeps nothing');
-      await startWorker(app.app.deps, { referralExpiryMinutes: 0 }, createLogger('silent')).stop();
+      await startWorker(app.app.deps, { referralExpiryMinutes: 0, ruleEvaluationSeconds: 0 }, createLogger('silent')).stop();
       assert.equal(await status(first), 'SENT', 'KBI_REFERRAL_EXPIRY_MINUTES=0: no sweep');
       await startWorker(app.app.deps, config, createLogger('silent')).stop(); // stop() waits for a sweep in progress
       assert.equal(await status(first), 'EXPIRED', 'a starting worker sweeps at once');

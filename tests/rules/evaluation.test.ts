@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
-import { evaluateRules } from '../../server/modules/rules/evaluation.service.ts';
+import { evaluateChanged, evaluateRules, startRuleEvaluation } from '../../server/modules/rules/evaluation.service.ts';
 
 /** The ten legal holidays of 2020–2023, written out (domain-rules §6.1), not computed. */
 const HOLIDAYS = [
@@ -128,6 +128,42 @@ for (const which of TEST_DATABASES) {
         if (s.facts.kind === 'registrationTerm') assert.ok(s.facts.due > s.facts.sentOn && s.facts.termStarts, s.type);
         else assert.ok(s.facts.parts.length > 0 && s.facts.rule.id, s.type);
       }
+    });
+
+    test('after a change only the persons it touched are evaluated; the job runs everyone once a day', async (t) => {
+      const database = await which.open();
+      t.after(() => database.close());
+      await generateDemoData(database, { persons: 300, seed: 5 });
+      const on = '2022-06-01';
+      const first = await evaluateChanged(database.db, on, 'system:test');
+      assert.ok(first && first.persons > 0, 'at first every person is behind');
+      assert.equal(await evaluateChanged(database.db, on, 'system:test'), null, 'then nobody');
+
+      // One person's registration is moved: that person, and nobody else, is evaluated again.
+      const { rows } = await sql<{ id: string; person_id: string }>`SELECT id::text, person_id::text FROM registrations ORDER BY id LIMIT 1`.execute(
+        database.db,
+      );
+      await database.db.transaction().execute(async (tx) => {
+        await sql`SELECT set_config('kbi.actor', 'test', true)`.execute(tx);
+        await sql`UPDATE registrations SET registered_on = registered_on + 1 WHERE id = ${rows[0]!.id}::uuid`.execute(tx);
+      });
+      const again = await evaluateChanged(database.db, on, 'system:test');
+      assert.ok(again, 'the changed person is due');
+      const run = await sql<{ kind: string }>`SELECT kind FROM rule_evaluations WHERE id = ${again.runId}::uuid`.execute(database.db);
+      assert.equal(run.rows[0]!.kind, 'persons');
+      assert.ok(again.persons <= 1);
+      assert.equal(await evaluateChanged(database.db, on, 'system:test'), null);
+
+      // The job: a full run for the day when it is missing, then only changes.
+      const lines: string[] = [];
+      const log = { info: (_: object, msg: string) => lines.push(msg), error: (_: object, msg: string) => lines.push(`ERROR ${msg}`) };
+      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
+      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
+      assert.deepEqual(lines, ['rules_evaluated_all'], 'one full run for the day, none the second time, no errors');
+      const full = await sql<{ n: number }>`SELECT count(*)::int AS n FROM rule_evaluations WHERE kind = 'full' AND evaluated_on = ${on}::date`.execute(
+        database.db,
+      );
+      assert.equal(full.rows[0]!.n, 1);
     });
   });
 }

@@ -245,3 +245,72 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
     throw e;
   }
 }
+
+/**
+ * Re-evaluates the persons whose dossier changed since the rules last looked (every change bumps
+ * dossier_documents.version; rules_version remembers the version evaluated), up to `limit` at a
+ * time. A change made while the evaluation runs leaves the person behind for the next round.
+ */
+export async function evaluateChanged(db: Db, on: string, actor: string, limit = 5000): Promise<EvaluationResult | null> {
+  const due = await sql<{ person_id: string; version: number }>`
+    SELECT person_id::text, version FROM dossier_documents WHERE rules_version IS DISTINCT FROM version ORDER BY person_id LIMIT ${limit}`.execute(db);
+  if (!due.rows.length) return null;
+  const result = await evaluateRules(db, { on, personIds: due.rows.map((r) => r.person_id), actor });
+  await sql`
+    UPDATE dossier_documents d SET rules_version = x.version
+      FROM unnest(${due.rows.map((r) => r.person_id)}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
+     WHERE d.person_id = x.person_id AND d.version = x.version`.execute(db);
+  return result;
+}
+
+/** Whether the full evaluation of day `on` has run (and finished without error). */
+export async function fullRunDone(db: Db, on: string): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM rule_evaluations WHERE kind = 'full' AND evaluated_on = ${on}::date AND finished_at IS NOT NULL AND error IS NULL`.execute(
+    db,
+  );
+  return rows[0]!.n > 0;
+}
+
+export interface RuleJobLog {
+  info(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+/**
+ * The job of the worker process: every `everyMs` the persons a change touched; once a day (the
+ * first round of each Belgian day, so after midnight, or at start when today's run is missing)
+ * everyone, for what time alone changes (terms that ran out, components that ended).
+ */
+export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const ACTOR = 'system:rules';
+  const round = async () => {
+    try {
+      const on = today();
+      if (!(await fullRunDone(db, on))) {
+        const full = await evaluateRules(db, { on, actor: ACTOR });
+        log.info({ on, persons: full.persons, proposals: full.proposals, seconds: full.seconds }, 'rules_evaluated_all');
+      }
+      for (let r = await evaluateChanged(db, on, ACTOR); r && !stopped; r = await evaluateChanged(db, on, ACTOR))
+        if (r.proposals) log.info({ on, persons: r.persons, proposals: r.proposals }, 'rules_evaluated_changes');
+    } catch (err) {
+      log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'rules_evaluation_failed');
+    }
+  };
+  const tick = () => {
+    running = round().then(() => {
+      if (!stopped) timer = setTimeout(tick, everyMs).unref();
+    });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -16,7 +16,8 @@ import { Groups, groupsOf } from './dossier/Groups.tsx';
 import { History } from './dossier/History.tsx';
 import { PathTimeline } from './dossier/PathTimeline.tsx';
 import { PersonHeader } from './dossier/PersonHeader.tsx';
-import { SUMMARISED, recordsOf, type DossierDoc, type TimelineItem } from './dossier/model.ts';
+import { SUMMARISED, recordsOf, type DossierDoc, type PersonAttendance, type TimelineItem } from './dossier/model.ts';
+import { AttendanceRule } from './dossier/AttendanceRule.tsx';
 import './dossier/dossier.css';
 
 export default function DossierPage() {
@@ -34,14 +35,17 @@ export default function DossierPage() {
   const [doc, setDoc] = useState<DossierDoc | null>(null);
   const [docError, setDocError] = useState<unknown>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
+  const [attendance, setAttendance] = useState<PersonAttendance | null>(null);
   const [open, setOpen] = useState<Record<string, boolean> | null>(null);
   const generation = useRef(0);
 
   const load = useCallback(async () => {
     const mine = ++generation.current;
-    const [dossier, history] = await Promise.allSettled([
+    const [dossier, history, judged] = await Promise.allSettled([
       get<DossierDoc>(`/api/v1/persons/${personId}/dossier${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`),
       get<{ items: TimelineItem[] }>(`/api/v1/persons/${personId}/timeline`),
+      // The rule's judgement is of today's records; a past state of the dossier shows none.
+      asOf ? Promise.resolve(null) : get<PersonAttendance>(`/api/v1/persons/${personId}/attendance`),
     ]);
     if (mine !== generation.current) return; // a newer load answers instead
     // A failed reload keeps what the page showed; only a new person or moment starts empty.
@@ -50,6 +54,8 @@ export default function DossierPage() {
       setDocError(null);
     } else setDocError(dossier.reason);
     if (history.status === 'fulfilled') setTimeline(history.value.items);
+    // A role that may not read the components gets no judgement (403): the lessons are still listed.
+    setAttendance(judged.status === 'fulfilled' ? judged.value : null);
   }, [personId, asOf]);
 
   useEffect(() => {
@@ -92,10 +98,11 @@ export default function DossierPage() {
             refs,
             codes,
             me: user ? `user:${user.id}` : '',
+            attendance,
             reload: load,
           }
         : null,
-    [doc, resources, personId, meta, asOf, refs, codes, user, load],
+    [doc, resources, personId, meta, asOf, refs, codes, user, load, attendance],
   );
 
   const setChoice = (c: AsOfChoice | null) => {
@@ -154,6 +161,7 @@ export default function DossierPage() {
                   {t('dossier.collapseAll')}
                 </button>
               </div>
+              <AttendanceRule />
               <Groups open={open ?? {}} setOpen={(id, v) => setOpen((o) => ({ ...(o ?? {}), [id]: v }))} />
             </div>
             <aside className="dossier-side" aria-label={t('dossier.side')}>

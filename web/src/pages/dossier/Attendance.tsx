@@ -1,50 +1,72 @@
 /**
- * Participations summarised per enrolment: the attendance rate against the target (seed 003 §35:
- * 80 % in every part), and — on demand — the lessons one by one, each editable.
+ * Participations summarised per enrolment: the attendance as the server judged it against the rule
+ * (seed 003 §35: 80 % in every part), and — on demand — the lessons one by one, each editable.
  */
 import { useId, useState } from 'react';
 import { Alert } from '../../components/forms.tsx';
 import { useDossier, useWords } from './context.tsx';
 import { useLessons } from './lessons.ts';
-import { recordsOf, type Rec } from './model.ts';
+import { recordsOf, type AttendanceFigures, type PersonAttendance, type Rec } from './model.ts';
 import { RecordForm } from './RecordForm.tsx';
 
-export interface Attendance {
-  total: number;
-  present: number;
-  absent: number;
-  justified: number;
-  rate: number | null;
-}
+const LEVEL = { REGULAR: 'ok', BELOW_REGULAR: 'warn', EARLY_TERMINATION: 'bad', NO_LESSONS: '' } as const;
 
-/** Present lessons over all recorded lessons; a justified absence is counted apart but is not presence. */
-export function attendanceOf(participations: Rec[]): Attendance {
-  const count = (code: string) => participations.filter((p) => p.attendance === code).length;
-  const total = participations.length;
-  const present = count('PRESENT');
-  return { total, present, absent: count('ABSENT'), justified: count('ABSENT_JUSTIFIED'), rate: total ? Math.round((present / total) * 100) : null };
-}
+/** Minutes as hours for the screen: "13,5 u". */
+const hours = (minutes: number, fmt: (n: number) => string) => fmt(Math.round((minutes / 60) * 10) / 10);
 
-export function AttendanceSummary({ enrolment }: { enrolment: Rec }) {
-  const { doc } = useDossier();
-  const { t } = useWords();
-  const a = attendanceOf(recordsOf(doc, 'participations').filter((p) => p.enrolmentId === enrolment.id));
-  if (a.rate === null) return <span className="muted">{t('dossier.attendance.none')}</span>;
-  const target = typeof enrolment.targetAttendanceRate === 'number' ? enrolment.targetAttendanceRate : 80;
-  // seed 003 §35: at least the target is regular, at least 50 % irregular, below that unlawful early termination.
-  const level = a.rate >= target ? 'ok' : a.rate >= 50 ? 'warn' : 'bad';
+/** A bar of the percentage present with the rule's lines (80 %, and 50 % where the rule has it). */
+export function AttendanceBar({ figures, rule }: { figures: AttendanceFigures; rule: PersonAttendance['rule'] }) {
+  const { fmt } = useWords();
+  const level = LEVEL[figures.status];
   return (
-    <div className="dossier-attendance">
-      <span className={`badge ${level}`}>{a.rate} %</span>
+    <>
+      <span className={`badge ${level}`}>{figures.presentPercent === null ? '—' : `${fmt.number(figures.presentPercent)} %`}</span>
       <span className="dossier-bar" aria-hidden="true">
-        <span className={`dossier-bar-fill ${level}`} style={{ width: `${a.rate}%` }} />
-        <span className="dossier-bar-target" style={{ left: `${target}%` }} />
+        <span className={`dossier-bar-fill ${level}`} style={{ width: `${figures.presentPercent ?? 0}%` }} />
+        <span className="dossier-bar-target" style={{ left: `${rule.regularPercent}%` }} />
+        {rule.earlyTerminationAbsentPercent !== null && (
+          <span className="dossier-bar-target minor" style={{ left: `${100 - rule.earlyTerminationAbsentPercent}%` }} />
+        )}
       </span>
-      <span className="dossier-attendance-text">
-        {t('dossier.attendance.summary', { present: a.present, total: a.total, target })}
-        {a.justified > 0 && <> · {t('dossier.attendance.justified', { count: a.justified })}</>}
-      </span>
-    </div>
+    </>
+  );
+}
+
+/** The figures of one part in words: hours present of hours counted, excused and suspended apart. */
+export function AttendanceText({ figures, rule }: { figures: AttendanceFigures; rule: PersonAttendance['rule'] }) {
+  const { t, fmt } = useWords();
+  const n = (x: number) => fmt.number(x);
+  return (
+    <span className="dossier-attendance-text">
+      {t('dossier.attendance.hours', { present: hours(figures.presentMinutes, n), counted: hours(figures.countedMinutes, n), target: rule.regularPercent })}
+      {figures.justifiedMinutes > 0 && <> · {t('dossier.attendance.justifiedHours', { hours: hours(figures.justifiedMinutes, n) })}</>}
+      {figures.suspendedMinutes > 0 && <> · {t('dossier.attendance.suspendedHours', { hours: hours(figures.suspendedMinutes, n) })}</>}
+    </span>
+  );
+}
+
+/**
+ * An enrolment's attendance as the server judged it. Where there is no judgement (a past state of
+ * the dossier, or a role that may not read the components), only the lessons are counted: the
+ * rule is applied in one place, on the server.
+ */
+export function AttendanceSummary({ enrolment }: { enrolment: Rec }) {
+  const { doc, attendance } = useDossier();
+  const { t } = useWords();
+  const judged = attendance?.components.flatMap((c) => c.enrolments).find((e) => e.enrolmentId === enrolment.id);
+  if (judged && attendance && judged.status !== 'NO_LESSONS')
+    return (
+      <div className="dossier-attendance">
+        <AttendanceBar figures={judged} rule={attendance.rule} />
+        <AttendanceText figures={judged} rule={attendance.rule} />
+      </div>
+    );
+  const rows = recordsOf(doc, 'participations').filter((p) => p.enrolmentId === enrolment.id);
+  if (!rows.length) return <span className="muted">{t('dossier.attendance.none')}</span>;
+  return (
+    <span className="dossier-attendance-text">
+      {t('dossier.attendance.counted', { present: rows.filter((p) => p.attendance === 'PRESENT').length, total: rows.length })}
+    </span>
   );
 }
 

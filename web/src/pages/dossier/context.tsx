@@ -8,7 +8,7 @@ import { allCodeLists, cached, type CodeEntry, type FieldMeta, type ResourceMeta
 import { formatKbo, kboUrl } from '../../format.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import { enumLabel, fieldLabel, resourceLabel, resourceSingular } from './labels.ts';
-import { nameFieldsOf, recordsOf, type DossierDoc, type Rec } from './model.ts';
+import { nameFieldsOf, recordsOf, type DossierDoc, type PersonAttendance, type Rec } from './model.ts';
 
 /** Reference data the dossier points to; small enough to load whole (lessons are loaded per course). */
 export const REFERENCE_RESOURCES = ['offices', 'organisations', 'staff', 'courses', 'courseModules'] as const;
@@ -101,6 +101,8 @@ export interface DossierContextValue {
   codes: CodeLabels;
   /** `user:<id>` of the logged-in user, as the history names them. */
   me: string;
+  /** The attendance as the server judged it against the rule; null in a past state or when the role may not read it. */
+  attendance: PersonAttendance | null;
   /** Reloads the dossier and its history (after a change). */
   reload(): Promise<void>;
 }

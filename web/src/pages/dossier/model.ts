@@ -152,3 +152,31 @@ export function brusselsToday(): string {
 
 export const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
 export const isTime = (s: string) => /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(s);
+
+/** Figures of a part (component or enrolment) as GET /persons/:id/attendance gives them. */
+export interface AttendanceFigures {
+  countedMinutes: number;
+  presentMinutes: number;
+  absentMinutes: number;
+  justifiedMinutes: number;
+  suspendedMinutes: number;
+  lessons: number;
+  presentPercent: number | null;
+  status: 'REGULAR' | 'BELOW_REGULAR' | 'EARLY_TERMINATION' | 'NO_LESSONS';
+}
+
+/** The person's attendance against the rule, judged by the server (never restated here). */
+export interface PersonAttendance {
+  on: string;
+  rule: { id: string; validFrom: string; validTo: string | null; regularPercent: number; earlyTerminationAbsentPercent: number | null; source: string };
+  outcome: 'REGULAR' | 'IRREGULAR' | 'EARLY_TERMINATION' | 'NOT_REGULAR' | 'NO_LESSONS';
+  infringementType: string | null;
+  components: {
+    componentId: string | null;
+    type: string | null;
+    status: string | null;
+    figures: AttendanceFigures;
+    suspensions: { start: string; end: string | null }[];
+    enrolments: (AttendanceFigures & { enrolmentId: string; course: string; module: string | null })[];
+  }[];
+}
