@@ -35,6 +35,7 @@ function errorsByKind(l: ConsultLoad): string {
 }
 import { benchImports } from './imports.ts';
 import { benchStatistics, reportStatistics } from './statistics.ts';
+import { benchRules, reportRules } from './rules.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -281,44 +282,51 @@ async function main() {
   await scratch.close();
 
   reportStatistics(await benchStatistics(serverUrl), say);
+  reportRules(await benchRules(serverUrl), say);
 
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
   console.log('\nwritten to BENCHMARKS.md');
 }
 
+/** The sections that run alone: the heading each writes, and how to measure it. */
+const SECTIONS: Record<string, { heading: string; run(say: (s: string) => void): Promise<void> }> = {
+  statistics: { heading: '## Statistics at ', run: async (say) => reportStatistics(await benchStatistics(serverUrl), say) },
+  rules: { heading: '## Rules of the decree at ', run: async (say) => reportRules(await benchRules(serverUrl), say) },
+};
+
 /**
- * `npm run bench -- --only statistics`: only the statistics section (it takes a while at its full
- * size), written into BENCHMARKS.md in place of the earlier one, with its own date and machine line.
+ * `npm run bench -- --only statistics|rules`: one section alone (the statistics take a while at
+ * their full size), written into BENCHMARKS.md in place of the earlier one, with its own date and
+ * machine line.
  */
-async function statisticsOnly() {
+async function sectionOnly(name: string) {
   const section: string[] = [];
   const add = (s: string) => {
     console.log(s);
     section.push(s);
   };
-  const result = await benchStatistics(serverUrl);
-  reportStatistics(result, add);
+  await SECTIONS[name]!.run(add);
   section.splice(
     2,
     0,
-    `Measured by \`npm run bench -- --only statistics\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
+    `Measured by \`npm run bench -- --only ${name}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     '',
   );
   const file = new URL('../BENCHMARKS.md', import.meta.url);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('## Statistics at ');
+  const start = current.indexOf(SECTIONS[name]!.heading);
   const end = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
   const text = section.join('\n') + '\n';
   writeFileSync(file, start < 0 ? `${current.trimEnd()}\n\n${text}` : current.slice(0, start) + text + (end < 0 ? '' : current.slice(end + 1)));
-  console.log('\nstatistics section written to BENCHMARKS.md');
+  console.log(`\n${name} section written to BENCHMARKS.md`);
 }
 
-const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : null;
-if (only !== null && only !== 'statistics') {
-  console.error('--only: statistics is the one section that runs alone');
+const only = process.argv.indexOf('--only') >= 0 ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : null;
+if (only !== null && !SECTIONS[only]) {
+  console.error(`--only: one of ${Object.keys(SECTIONS).join(', ')}`);
   process.exit(2);
 }
-(only === 'statistics' ? statisticsOnly() : main()).catch((e) => {
+(only !== null ? sectionOnly(only) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -10,7 +10,7 @@
 import { registeredLetterServed, termEnd, type Term } from '../../platform/calendar.ts';
 import { ruleOn } from './attendance.policy.ts';
 
-export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral';
+export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral' | 'proposalHandling';
 
 export interface DeadlineRule {
   id: DeadlineId;
@@ -60,6 +60,16 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     term: { months: 24 },
     fromLetter: false,
     source: 'domain-rules §4.5 (B1 oral within 24 months after the certificate, from 01/03/2022)',
+  },
+  {
+    id: 'proposalHandling',
+    validFrom: '2004-04-01',
+    validTo: null,
+    from: 'the day a rule proposed an infringement',
+    term: { workingDays: 10 },
+    fromLetter: false,
+    source:
+      "This installation's service standard, not the decree (the seeds set none): a proposal is accepted or dismissed within ten working days, like a referral",
   },
 ];
 

@@ -1,10 +1,13 @@
-/** Staff routes of the rules of the decree: a person's attendance against the 80 % rule. */
+/** Staff routes of the rules of the decree: a person's attendance against the 80 % rule; the infringement proposals to handle. */
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
 import { personParams } from '../dossier/schemas.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { attendanceOf } from './attendance.service.ts';
+import { decideProposal, proposalWorklist, type ProposalDecision } from './proposals.service.ts';
+import type { Row } from '../../platform/db.ts';
+import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
 const PROBLEM = { $ref: 'Problem#' };
 
@@ -75,6 +78,7 @@ const attendanceSchema = {
 } as const;
 
 export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
+  registerProposalRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -103,6 +107,87 @@ export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
           { in: 'query', name: 'on', detail: 'before 2004-04-01, when the decree took effect' },
         ]);
       return attendanceOf(deps, req.ctx, req.params.personId, on);
+    },
+  );
+}
+
+const proposalSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    personId: { type: 'string' },
+    insz: { type: 'string' },
+    familyName: { type: 'string' },
+    givenNames: { type: 'string' },
+    type: { type: 'string', description: 'Code list infringement_type.' },
+    ruleId: { type: 'string' },
+    detectedOn: { type: 'string', format: 'date' },
+    dueOn: { type: ['string', 'null'], format: 'date', description: 'Handle by this day (deadline proposalHandling: ten working days).' },
+    overdue: { type: 'boolean' },
+    facts: { type: 'object', additionalProperties: true },
+    status: { type: 'string', enum: ['OPEN', 'ACCEPTED', 'DISMISSED'] },
+    caseId: { type: ['string', 'null'] },
+    decidedOn: { type: ['string', 'null'] },
+    decisionReason: { type: ['string', 'null'] },
+  },
+} as const;
+
+const day = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+const presentProposal = (r: Row) => ({
+  id: r.id,
+  version: r.version,
+  personId: r.person_id,
+  insz: r.insz,
+  familyName: r.family_name,
+  givenNames: r.given_names,
+  type: r.type,
+  ruleId: r.rule_id,
+  detectedOn: day(r.detected_on),
+  dueOn: r.due_on ?? null,
+  overdue: Boolean(r.overdue),
+  facts: r.facts,
+  status: r.status,
+  caseId: r.case_id ?? null,
+  decidedOn: day(r.decided_on),
+  decisionReason: r.decision_reason ?? null,
+});
+
+export function registerProposalRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get<{ Querystring: { status?: string } }>(
+    '/api/v1/worklist/infringementProposals',
+    {
+      config: { access: 'staff', permission: { action: 'update', cluster: 'infringements' } },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Infringements the rules proposed for persons in your territory, the oldest first, with the facts behind each',
+        querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20 } } },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: proposalSchema } } }, 400: PROBLEM, 403: PROBLEM },
+      },
+    },
+    async (req) => ({ items: (await proposalWorklist(deps, req.ctx, req.query)).map(presentProposal) }),
+  );
+  app.post<{ Params: { id: string }; Body: ProposalDecision }>(
+    '/api/v1/infringementProposals/:id/decision',
+    {
+      config: { access: 'staff', permission: { action: 'update', cluster: 'infringements' } },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Accept a proposal into a new infringement case, or dismiss it with a reason',
+        description: 'Send If-Match with the version you read: a stale one gets 412 and changes nothing. A decided proposal gets 409.',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['decision'],
+          properties: { decision: { type: 'string', enum: ['ACCEPT', 'DISMISS'] }, reason: { type: ['string', 'null'], maxLength: 1000 } },
+        },
+        response: { 200: proposalSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 412: PROBLEM, 428: PROBLEM },
+      },
+    },
+    async (req, reply) => {
+      const row = await decideProposal(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
+      return reply.header('etag', etagOf(row)).send(presentProposal(row));
     },
   );
 }

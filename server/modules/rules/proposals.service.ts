@@ -1,0 +1,117 @@
+/**
+ * Infringement proposals on the caseworker's worklist (issue 13): what the rules found, for persons
+ * in the caller's territory, the oldest first, each with the day it was found, the day it should be
+ * handled by (deadline `proposalHandling`) and whether that passed. A caseworker accepts one — KBI
+ * opens the infringement case and records the infringement with the facts' type, in the same
+ * transaction — or dismisses it with a reason. Every list and decision is audited; the proposal
+ * keeps its history like every dossier record.
+ */
+import { sql } from 'kysely';
+import type { RequestContext } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { inTransaction, type Row } from '../../platform/db.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { Problem } from '../../platform/errors.ts';
+import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
+import { belgianToday } from '../integrations/integrations.service.ts';
+import { deadline } from './deadlines.policy.ts';
+
+export interface ProposalDecision {
+  decision: 'ACCEPT' | 'DISMISS';
+  reason?: string | null;
+}
+
+const fieldError = (name: string, detail: string) => new Problem('badRequest', `${name}: ${detail}`, [{ in: 'body', name, detail }]);
+
+/** The open proposals (or those of `status`) in the caller's territory, the oldest first, with their handling deadline. */
+export async function proposalWorklist(deps: Deps, ctx: RequestContext, input: { status?: string }): Promise<Row[]> {
+  authorize(ctx, 'update', 'infringements');
+  const status = input.status ?? 'OPEN';
+  if (!['OPEN', 'ACCEPTED', 'DISMISSED'].includes(status))
+    throw new Problem('badRequest', 'status: one of OPEN, ACCEPTED, DISMISSED', [{ in: 'query', name: 'status', detail: 'one of OPEN, ACCEPTED, DISMISSED' }]);
+  const rows = await deps.db
+    .selectFrom('infringement_proposals as ip')
+    .innerJoin('persons as p', 'p.id', 'ip.person_id')
+    .selectAll('ip')
+    .select(['p.insz', 'p.family_name', 'p.given_names'])
+    .where('ip.status', '=', status)
+    .where(inTerritory(ctx.actor, sql.ref('ip.person_id')))
+    .orderBy('ip.detected_on')
+    .orderBy('ip.id')
+    .limit(500)
+    .execute();
+  const today = belgianToday();
+  await recordAudit(deps.db, ctx, {
+    action: 'infringementProposals.worklist',
+    personId: null,
+    clusters: ['personalia', 'infringements'],
+    result: 'allowed',
+    detail: { status, found: rows.map((r) => r.id) },
+  });
+  return rows.map((r) => {
+    const due = deadline('proposalHandling', String(r.detected_on).slice(0, 10))?.due ?? null;
+    return { ...r, due_on: due, overdue: r.status === 'OPEN' && due !== null && today > due };
+  });
+}
+
+/**
+ * Accepts a proposal into a new infringement case (opened today at the person's managing office,
+ * with the infringement of the proposal's type, established today) or dismisses it with a reason.
+ * A proposal decided already, or changed since the caller read it, is refused; nothing changes then.
+ */
+export async function decideProposal(deps: Deps, ctx: RequestContext, id: string, expectedVersion: number, input: ProposalDecision): Promise<Row> {
+  authorize(ctx, 'update', 'infringements');
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'DISMISS' && !reason) throw fieldError('reason', 'a dismissal needs a reason');
+  if (reason && reason.length > 1000) throw fieldError('reason', 'at most 1000 characters');
+  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    const current = await tx.selectFrom('infringement_proposals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw new Problem('resourceNotFound', 'infringement proposal not found');
+    await assertInTerritory(tx, ctx, current.person_id, 'infringementProposals.decide');
+    if (current.version !== expectedVersion)
+      throw new Problem('preconditionFailed', 'this proposal was changed by someone else; reload it', undefined, { currentVersion: current.version });
+    if (current.status !== 'OPEN') throw new Problem('conflict', `this proposal was already ${current.status === 'ACCEPTED' ? 'accepted' : 'dismissed'}`);
+    const today = belgianToday();
+    let caseId: string | null = null;
+    if (input.decision === 'ACCEPT') {
+      const office = await tx.selectFrom('dossiers').select('managing_office_id').where('person_id', '=', current.person_id).executeTakeFirst();
+      const opened = await tx
+        .insertInto('infringement_cases')
+        .values({ person_id: current.person_id, agency_office_id: office?.managing_office_id ?? null, opened_on: today, status: 'OPEN' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      caseId = opened.id;
+      await tx
+        .insertInto('infringements')
+        .values({
+          person_id: current.person_id,
+          case_id: caseId,
+          type: current.type,
+          sanctioning_authority: 'HH',
+          established_on: today,
+          motivation: reason ?? `Voorgesteld door de regel ${current.rule_id} op ${String(current.detected_on).slice(0, 10)}.`,
+        })
+        .execute();
+    }
+    const row = await tx
+      .updateTable('infringement_proposals')
+      .set({
+        status: input.decision === 'ACCEPT' ? 'ACCEPTED' : 'DISMISSED',
+        case_id: caseId,
+        decided_on: today,
+        decision_reason: reason,
+        valid_from: sql`now()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, {
+      action: 'infringementProposals.decide',
+      personId: row.person_id,
+      clusters: ['infringements'],
+      result: 'allowed',
+      detail: { proposalId: row.id, decision: input.decision, caseId },
+    });
+    return row;
+  });
+}
