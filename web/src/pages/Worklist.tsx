@@ -1,28 +1,37 @@
 /**
  * "Te behandelen": what partners asked of the agency and that waits for a caseworker — incoming
  * referrals (toeleidingen) to accept or reject before their deadline, and appointment requests to
- * plan, mark held or cancel. Two tabs; every decision goes straight back to the partner.
+ * plan, mark held or cancel, and the infringements the rules of the decree proposed. Three tabs;
+ * every decision on a partner's request goes straight back to the partner.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { ErrorAlert, Loading } from '../components/forms.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
 import { AppointmentRequests, type HandledAppointment } from './worklist/AppointmentRequests.tsx';
+import { Proposals, type Proposal } from './worklist/Proposals.tsx';
 import { useWorklist } from './worklist/shared.tsx';
 import './worklist/worklist.css';
 
-const TABS = ['referrals', 'appointments'] as const;
+const TABS = ['referrals', 'appointments', 'proposals'] as const;
+const TAB_WORDS = { referrals: 'worklist.tab.referrals', appointments: 'worklist.tab.appointments', proposals: 'worklist.tab.proposals' } as const;
 type Tab = (typeof TABS)[number];
 
 export default function WorklistPage() {
   const { t } = useI18n();
   const id = useId();
   const [tab, setTab] = useState<Tab>('referrals');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
   const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
-  const counts: Record<Tab, number | string> = { referrals: referrals.items?.length ?? '…', appointments: appointments.items?.length ?? '…' };
+  const proposals = useWorklist<Proposal>('/api/v1/worklist/infringementProposals', ['OPEN']);
+  const lists = { referrals, appointments, proposals };
+  const counts: Record<Tab, number | string> = {
+    referrals: referrals.items?.length ?? '…',
+    appointments: appointments.items?.length ?? '…',
+    proposals: proposals.items?.length ?? '…',
+  };
 
   // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
   function onKey(e: KeyboardEvent) {
@@ -32,7 +41,7 @@ export default function WorklistPage() {
     tabRefs.current[next]?.focus();
   }
 
-  const current = tab === 'referrals' ? referrals : appointments;
+  const current = lists[tab];
   return (
     <div className="page worklist">
       <h1>{t('worklist.title')}</h1>
@@ -53,7 +62,7 @@ export default function WorklistPage() {
             className="worklist-tab"
             onClick={() => setTab(name)}
           >
-            {t(name === 'referrals' ? 'worklist.tab.referrals' : 'worklist.tab.appointments', { count: counts[name] })}
+            {t(TAB_WORDS[name], { count: counts[name] })}
           </button>
         ))}
         <button
@@ -62,6 +71,7 @@ export default function WorklistPage() {
           onClick={() => {
             void referrals.load();
             void appointments.load();
+            void proposals.load();
           }}
         >
           {t('worklist.refresh')}
@@ -74,8 +84,10 @@ export default function WorklistPage() {
           <Loading />
         ) : tab === 'referrals' ? (
           <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
-        ) : (
+        ) : tab === 'appointments' ? (
           <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />
+        ) : (
+          <Proposals items={proposals.items ?? []} onChanged={proposals.load} />
         )}
       </section>
     </div>

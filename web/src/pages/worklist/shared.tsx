@@ -1,5 +1,6 @@
 /** Small parts both worklist sections use. */
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
 import { formatInsz } from '../../format.ts';
 
@@ -11,12 +12,13 @@ export function daysUntil(day: string, today = belgianToday()): number {
   return Math.round((Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`)) / 86_400_000);
 }
 
-export function PersonCell({ familyName, givenNames, insz }: { familyName: string; givenNames: string; insz: string }) {
+/** The person of an item: the name links to the dossier (the caseworker's next step), with the INSZ beneath. */
+export function PersonCell({ personId, familyName, givenNames, insz }: { personId: string; familyName: string; givenNames: string; insz: string }) {
   return (
     <>
-      <span className="worklist-name">
+      <Link className="worklist-name" to={`/persons/${personId}`}>
         {familyName}, {givenNames}
-      </span>
+      </Link>
       <span className="worklist-insz muted">{formatInsz(insz)}</span>
     </>
   );

@@ -1,0 +1,227 @@
+/**
+ * Infringement proposals: what the rules of the decree found, the oldest first — the person (to the
+ * dossier), the infringement, the facts behind it in words, when it was found and by when it should
+ * be handled (overdue flagged). Accept opens the infringement case; dismiss needs a reason, asked at
+ * the field before anything is sent.
+ */
+import { Fragment, useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
+import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
+import { useCodeList } from '../../data.ts';
+import { useFormat, useI18n } from '../../i18n/index.tsx';
+import { PersonCell, isStale, postIfMatch } from './shared.tsx';
+
+interface Part {
+  componentType: string;
+  presentPercent: number | null;
+  status: string;
+}
+
+export interface Proposal {
+  id: string;
+  version: number;
+  personId: string;
+  insz: string;
+  familyName: string;
+  givenNames: string;
+  type: string;
+  detectedOn: string;
+  dueOn: string | null;
+  overdue: boolean;
+  facts:
+    | { kind: 'registrationTerm'; sentOn: string; due: string; registeredOn: string | null }
+    | { kind: 'attendance'; parts: Part[]; rule: { regularPercent: number } };
+  status: string;
+}
+
+type Decision = 'ACCEPT' | 'DISMISS';
+
+/** The facts of a proposal in one or two lines. */
+function Facts({ p }: { p: Proposal }) {
+  const { t } = useI18n();
+  const fmt = useFormat();
+  const components = useCodeList('trajectory_component_type');
+  const f = p.facts;
+  if (f.kind === 'registrationTerm')
+    return (
+      <>
+        {t('worklist.proposals.factsTerm', { sent: fmt.date(f.sentOn), due: fmt.date(f.due) })}{' '}
+        {f.registeredOn ? t('worklist.proposals.registeredLate', { on: fmt.date(f.registeredOn) }) : t('worklist.proposals.notRegistered')}
+      </>
+    );
+  return (
+    <>
+      {f.parts
+        .filter((x) => x.status !== 'REGULAR' && x.status !== 'NO_LESSONS')
+        .map((x) =>
+          t('worklist.proposals.factsAttendance', {
+            part: components.label(x.componentType),
+            percent: fmt.number(x.presentPercent ?? 0),
+            min: f.rule.regularPercent,
+          }),
+        )
+        .join('; ')}
+    </>
+  );
+}
+
+function DecisionForm({ proposal, decision, onDone, onCancel }: { proposal: Proposal; decision: Decision; onDone(message: string): void; onCancel(): void }) {
+  const { t } = useI18n();
+  const types = useCodeList('infringement_type');
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const dismissing = decision === 'DISMISS';
+  const name = `${proposal.givenNames} ${proposal.familyName}`;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFailure(null);
+    if (dismissing && !reason.trim()) {
+      setError(t('worklist.proposals.reasonRequired'));
+      field.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await postIfMatch(`/api/v1/infringementProposals/${proposal.id}/decision`, proposal.version, {
+        decision,
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+      });
+      onDone(t(dismissing ? 'worklist.proposals.dismissed' : 'worklist.proposals.accepted', { name, type: types.label(proposal.type) }));
+    } catch (err) {
+      const reasonError = err instanceof ApiError ? err.fieldErrors().reason : undefined;
+      if (reasonError) {
+        setError(t('worklist.proposals.reasonRequired'));
+        field.current?.focus();
+      } else if (isStale(err)) onDone('');
+      else setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form worklist-form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t(dismissing ? 'worklist.proposals.dismissTitle' : 'worklist.proposals.acceptTitle', { name })}</h3>
+      <Field
+        label={t(dismissing ? 'worklist.proposals.reason' : 'worklist.proposals.motivation')}
+        required={dismissing}
+        hint={dismissing ? undefined : t('worklist.decision.reasonOptional')}
+        error={error}
+      >
+        {(p) => (
+          <textarea
+            {...p}
+            ref={field}
+            name="reason"
+            rows={3}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setError(undefined);
+            }}
+          />
+        )}
+      </Field>
+      {failure !== null && <ErrorAlert error={failure} />}
+      <div className="actions">
+        <button type="submit" className={`button${dismissing ? ' danger' : ''}`} disabled={busy}>
+          {t(dismissing ? 'worklist.proposals.confirmDismiss' : 'worklist.proposals.confirmAccept')}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('worklist.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function Proposals({ items, onChanged }: { items: Proposal[]; onChanged(): Promise<void> }) {
+  const { t } = useI18n();
+  const fmt = useFormat();
+  const types = useCodeList('infringement_type');
+  const [open, setOpen] = useState<{ id: string; decision: Decision } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
+
+  async function done(text: string) {
+    setOpen(null);
+    setMessage(text ? { kind: 'success', text } : { kind: 'warning', text: t('worklist.stale') });
+    await onChanged();
+  }
+
+  return (
+    <>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {!items.length ? (
+        <p className="muted">{t('worklist.proposals.none')}</p>
+      ) : (
+        <table className="table worklist-table">
+          <caption>{t('worklist.proposals.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('worklist.person')}</th>
+              <th scope="col">{t('worklist.proposals.type')}</th>
+              <th scope="col">{t('worklist.proposals.facts')}</th>
+              <th scope="col">{t('worklist.proposals.detectedOn')}</th>
+              <th scope="col">{t('worklist.proposals.dueOn')}</th>
+              <th scope="col">{t('worklist.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <Fragment key={p.id}>
+                <tr className="worklist-row" data-proposal={p.id}>
+                  <td>
+                    <PersonCell {...p} />
+                  </td>
+                  <td>{types.label(p.type)}</td>
+                  <td className="worklist-description">
+                    <Facts p={p} />
+                  </td>
+                  <td>{fmt.date(p.detectedOn)}</td>
+                  <td>
+                    {p.dueOn ? fmt.date(p.dueOn) : '—'} {p.overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
+                  </td>
+                  <td className="worklist-actions">
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: p.id, decision: 'ACCEPT' });
+                      }}
+                    >
+                      {t('worklist.proposals.accept')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      onClick={() => {
+                        setMessage(null);
+                        setOpen({ id: p.id, decision: 'DISMISS' });
+                      }}
+                    >
+                      {t('worklist.proposals.dismiss')}
+                    </button>
+                  </td>
+                </tr>
+                {open?.id === p.id && (
+                  <tr className="worklist-form-row">
+                    <td colSpan={6}>
+                      <DecisionForm proposal={p} decision={open.decision} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
