@@ -61,6 +61,7 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/persons/:personId/timeline', right('read', 'personalia'));
   add('GET', '/api/v1/persons/:personId/discimusQueries', right('read', 'targetGroup'));
   add('GET', '/api/v1/worklist/infringementProposals', right('update', 'infringements'));
+  add('GET', '/api/v1/worklist/summary', everyone);
   add('POST', '/api/v1/infringementProposals/:id/decision', right('update', 'infringements'));
   add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));
   add('POST', '/api/v1/persons/:personId/discimusQueries', right('create', 'targetGroup'));

@@ -1,7 +1,7 @@
 /**
  * From the worklist's oldest overdue infringement proposal to the dossier and back to decide it, in
  * a real browser (issue 13 acceptance): the rules ran on the demo world over the last year;
- * the caseworker opens the proposals tab, the oldest item is flagged overdue, its name leads to
+ * the caseworker's start page counts them and leads to the proposals tab, the oldest item is flagged overdue, its name leads to
  * the person's dossier, and opening the infringement case from the list takes it off: the count
  * drops by one and the case exists.
  */
@@ -30,11 +30,16 @@ test('a caseworker walks from the oldest overdue proposal to the dossier and dec
   const oldest = mine.rows[0]!;
   assert.ok(oldest.detected_on <= addDays(today, -30), 'the oldest is past its ten working days');
 
+  // The start page counts what waits, and leads to the list.
   const page = await world.loginAs('AGENCY_CASEWORKER');
-  await page.goto(`${world.base}/worklist`);
+  await page.goto(`${world.base}/persons`);
+  const summary = page.locator('.worklist-summary [data-list=proposals]');
+  await summary.getByText(`${mine.rows.length} inbreukvoorstellen`).waitFor();
+  await summary.getByText(/te laat/).waitFor();
+  await summary.getByRole('link').click();
   const tab = page.getByRole('tab', { name: /Inbreukvoorstellen/ });
   await tab.getByText(`(${mine.rows.length})`).waitFor();
-  await tab.click();
+  assert.equal(await tab.getAttribute('aria-selected'), 'true', 'the summary opens the proposals tab');
   const first = page.locator('tr.worklist-row').first();
   await first.waitFor();
   assert.equal(await first.getAttribute('data-proposal'), oldest.id, 'the oldest first');
@@ -58,6 +63,9 @@ test('a caseworker walks from the oldest overdue proposal to the dossier and dec
     .waitFor();
   assert.equal(await page.locator(`tr[data-proposal="${oldest.id}"]`).count(), 0, 'off the list');
   await world.screenshot(page, 'worklist-proposals');
+  await page.goto(`${world.base}/persons`);
+  await summary.getByText(`${mine.rows.length - 1} inbreukvoorstellen`).waitFor();
+  await world.screenshot(page, 'start-page-worklist-summary');
 
   const decided = await db.selectFrom('infringement_proposals').select(['status', 'case_id']).where('id', '=', oldest.id).executeTakeFirstOrThrow();
   assert.equal(decided.status, 'ACCEPTED');

@@ -5,6 +5,7 @@
  * on a referral and the steps of an appointment, each with If-Match.
  */
 import type { FastifyInstance } from 'fastify';
+import { worklistSummary } from './worklist.service.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import type { Row } from '../../platform/db.ts';
 import { idempotentCreate } from '../../platform/idempotency.ts';
@@ -204,6 +205,39 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   const statusQuery = (list: string) =>
     ({ type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20, description: `Code list ${list}.` } } }) as const;
   const ifMatch = 'Send If-Match with the version (ETag) you read: a stale one gets 412 and changes nothing.';
+
+  app.get(
+    '/api/v1/worklist/summary',
+    {
+      // Counts only: every staff member gets the lists their role may handle (possibly none).
+      config: { access: 'staff' },
+      schema: {
+        tags: staff,
+        summary: 'Your worklists at a glance: per list the items waiting in your territory, the oldest and how many are overdue',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              lists: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    list: { type: 'string', enum: ['referrals', 'appointments', 'proposals'] },
+                    count: { type: 'integer' },
+                    oldest: { type: ['string', 'null'], format: 'date' },
+                    overdue: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errors(403),
+        },
+      },
+    },
+    async (req) => ({ lists: await worklistSummary(deps, req.ctx) }),
+  );
 
   app.get(
     '/api/v1/worklist/referrals',

@@ -115,3 +115,25 @@ export async function decideProposal(deps: Deps, ctx: RequestContext, id: string
     return row;
   });
 }
+
+/** Open proposals in the caller's territory: how many, the oldest day found, and how many are past their handling day. Counts only. */
+export async function proposalSummary(deps: Deps, ctx: RequestContext): Promise<{ count: number; oldest: string | null; overdue: number }> {
+  authorize(ctx, 'update', 'infringements');
+  const rows = await deps.db
+    .selectFrom('infringement_proposals as ip')
+    .select([sql<string>`ip.detected_on::text`.as('day'), sql<number>`count(*)::int`.as('n')])
+    .where('ip.status', '=', 'OPEN')
+    .where(inTerritory(ctx.actor, sql.ref('ip.person_id')))
+    .groupBy('ip.detected_on')
+    .orderBy('ip.detected_on')
+    .execute();
+  const today = belgianToday();
+  let count = 0,
+    overdue = 0;
+  for (const r of rows) {
+    count += r.n;
+    const due = deadline('proposalHandling', r.day)?.due;
+    if (due && today > due) overdue += r.n;
+  }
+  return { count, oldest: rows[0]?.day ?? null, overdue };
+}

@@ -6,6 +6,8 @@ import { Alert, ErrorAlert, Field } from '../components/forms.tsx';
 import { useCodeList } from '../data.ts';
 import { useFormat, useI18n } from '../i18n/index.tsx';
 import { formatInsz } from '../format.ts';
+import { CAN, useSession } from '../session.tsx';
+import { WorklistSummary } from './worklist/Summary.tsx';
 
 export interface PersonSummary {
   id: string;
@@ -24,6 +26,7 @@ export function SearchPage() {
   const { t } = useI18n();
   const fmt = useFormat();
   const nationality = useCodeList('nationality');
+  const { user } = useSession();
   const [form, setForm] = useState(EMPTY);
   const [result, setResult] = useState<Page<PersonSummary> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -56,6 +59,7 @@ export function SearchPage() {
 
   return (
     <div className="page">
+      {user && CAN.worklist(user.permissions) && <WorklistSummary />}
       <h1>{t('search.title')}</h1>
       <form onSubmit={run} className="form search-form" noValidate role="search" aria-label={t('search.title')}>
         <div className="form-row">

@@ -5,6 +5,7 @@
  * every decision on a partner's request goes straight back to the partner.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { ErrorAlert, Loading } from '../components/forms.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
@@ -20,7 +21,10 @@ type Tab = (typeof TABS)[number];
 export default function WorklistPage() {
   const { t } = useI18n();
   const id = useId();
-  const [tab, setTab] = useState<Tab>('referrals');
+  // ?tab= opens a list directly (the start page's summary links to each).
+  const [params] = useSearchParams();
+  const asked = params.get('tab');
+  const [tab, setTab] = useState<Tab>(TABS.includes(asked as Tab) ? (asked as Tab) : 'referrals');
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
