@@ -56,6 +56,11 @@ for (const which of TEST_DATABASES) {
       assert.ok(p.dueOn > today, 'ten working days to handle it');
       assert.equal((await expectOk(await colleague.call('GET', '/api/v1/worklist/infringementProposals'))).items.length, 0, 'not in the other office');
 
+      const summary = async (who: typeof caseworker) =>
+        (await expectOk(await who.call('GET', '/api/v1/worklist/summary'))).lists.find((l: { list: string }) => l.list === 'proposals');
+      assert.deepEqual(await summary(caseworker), { list: 'proposals', count: 1, oldest: today, overdue: 0 });
+      assert.equal((await summary(colleague)).count, 0);
+
       const path = `/api/v1/infringementProposals/${p.id}/decision`;
       const counts = () => app.rowCounts('infringement_cases', 'infringements', 'infringement_proposals_history');
       const before = await counts();
@@ -76,6 +81,7 @@ for (const which of TEST_DATABASES) {
       assert.equal((await counts()).infringement_proposals_history, before.infringement_proposals_history! + 1, 'the open version kept in the history');
       assert.equal((await caseworker.call('POST', path, { decision: 'DISMISS', reason: 'x' }, { 'If-Match': `"${accepted.version}"` })).status, 409);
       assert.equal((await expectOk(await caseworker.call('GET', '/api/v1/worklist/infringementProposals'))).items.length, 0, 'handled: off the list');
+      assert.equal((await summary(caseworker)).count, 0);
       const audit = await app.database.db.selectFrom('audit_log').select('result').where('action', '=', 'infringementProposals.decide').orderBy('at').execute();
       assert.deepEqual(
         audit.map((a) => a.result),
