@@ -253,7 +253,8 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
  */
 export async function evaluateChanged(db: Db, on: string, actor: string, limit = 5000): Promise<EvaluationResult | null> {
   const due = await sql<{ person_id: string; version: number }>`
-    SELECT person_id::text, version FROM dossier_documents WHERE rules_version IS DISTINCT FROM version ORDER BY person_id LIMIT ${limit}`.execute(db);
+    SELECT d.person_id::text AS person_id, d.version FROM dossier_documents d  -- ordered by the column itself, so the partial index serves
+     WHERE d.rules_version IS DISTINCT FROM d.version ORDER BY d.person_id LIMIT ${limit}`.execute(db);
   if (!due.rows.length) return null;
   const result = await evaluateRules(db, { on, personIds: due.rows.map((r) => r.person_id), actor });
   await sql`
