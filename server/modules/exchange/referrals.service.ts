@@ -26,6 +26,7 @@ import { DEFAULT_CONSULT_PURPOSE } from './appointments.service.ts';
 import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
 import { enqueueEvent } from '../../platform/outbox.ts';
 import { deadline } from '../rules/deadlines.policy.ts';
+import { repeat, type Repeating } from '../../platform/schedule.ts';
 const EXPIRY_ACTOR = { ...OPERATOR, id: 'system:referral-expiry' };
 
 export interface ReferralInput {
@@ -183,11 +184,8 @@ export async function expireOverdueReferrals(deps: Deps, today = belgianToday())
  * tries again; the runs of one process never overlap. `stop()` waits for a run in progress, so
  * that the database can be closed after it.
  */
-export function startReferralExpiry(deps: Deps, everyMs: number, log: Pick<Logger, 'info' | 'error'>): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const sweep = async () => {
+export function startReferralExpiry(deps: Deps, everyMs: number, log: Pick<Logger, 'info' | 'error'>): Repeating {
+  return repeat(everyMs, async () => {
     try {
       const expired = await expireOverdueReferrals(deps);
       if (expired) log.info({ expired }, 'referrals_expired');
@@ -201,20 +199,7 @@ export function startReferralExpiry(deps: Deps, everyMs: number, log: Pick<Logge
         'referral_expiry_failed',
       );
     }
-  };
-  const tick = () => {
-    running = sweep().then(() => {
-      if (!stopped) timer = setTimeout(tick, everyMs).unref();
-    });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }
 
 /** The partner's own referrals (of one person, or all), newest first, with their status and outcome. */

@@ -19,6 +19,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import { addDays } from '../../platform/calendar.ts';
+import { repeat, type Repeating } from '../../platform/schedule.ts';
 import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
 import { deadline } from './deadlines.policy.ts';
 
@@ -283,35 +284,19 @@ export interface RuleJobLog {
  * first round of each Belgian day, so after midnight, or at start when today's run is missing)
  * everyone, for what time alone changes (terms that ran out, components that ended).
  */
-export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
   const ACTOR = 'system:rules';
-  const round = async () => {
+  return repeat(everyMs, async () => {
     try {
       const on = today();
       if (!(await fullRunDone(db, on))) {
         const full = await evaluateRules(db, { on, actor: ACTOR });
         log.info({ on, persons: full.persons, proposals: full.proposals, seconds: full.seconds }, 'rules_evaluated_all');
       }
-      for (let r = await evaluateChanged(db, on, ACTOR); r && !stopped; r = await evaluateChanged(db, on, ACTOR))
+      for (let r = await evaluateChanged(db, on, ACTOR); r; r = await evaluateChanged(db, on, ACTOR))
         if (r.proposals) log.info({ on, persons: r.persons, proposals: r.proposals }, 'rules_evaluated_changes');
     } catch (err) {
       log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'rules_evaluation_failed');
     }
-  };
-  const tick = () => {
-    running = round().then(() => {
-      if (!stopped) timer = setTimeout(tick, everyMs).unref();
-    });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }
