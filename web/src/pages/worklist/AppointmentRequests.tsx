@@ -8,7 +8,7 @@ import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
-import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal } from './shared.tsx';
+import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal, useRowForms, FormRow } from './shared.tsx';
 
 export interface HandledAppointment {
   id: string;
@@ -54,7 +54,6 @@ function useOffices(): Office[] {
   return offices;
 }
 
-type Open = { id: string; form: 'plan' | 'cancel' } | null;
 type Done = (message: string) => void;
 
 function PlanForm({ item, offices, onDone, onCancel }: { item: HandledAppointment; offices: Office[]; onDone: Done; onCancel(): void }) {
@@ -204,15 +203,9 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
   const timeWindow = useCodeList('time_window');
   const status = useCodeList('appointment_status');
   const offices = useOffices();
-  const [open, setOpen] = useState<Open>(null);
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning' | 'error'; text: string } | null>(null);
+  const rows = useRowForms<'plan' | 'cancel'>(onChanged);
+  const { open, message, setMessage, done } = rows;
   const officeName = (id: string | null) => offices.find((o) => o.id === id)?.name ?? '';
-
-  async function done(text: string) {
-    setOpen(null);
-    setMessage(text ? { kind: 'success', text } : { kind: 'warning', text: t('worklist.stale') });
-    await onChanged();
-  }
 
   async function hold(item: HandledAppointment) {
     setMessage(null);
@@ -279,8 +272,7 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
                       type="button"
                       className="button small"
                       onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: a.id, form: 'plan' });
+                        rows.show(a.id, 'plan');
                       }}
                     >
                       {a.status === 'PLANNED' ? t('worklist.appointments.move') : t('worklist.appointments.plan')}
@@ -294,8 +286,7 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
                       type="button"
                       className="button secondary small"
                       onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: a.id, form: 'cancel' });
+                        rows.show(a.id, 'cancel');
                       }}
                     >
                       {t('worklist.appointments.cancelAppointment')}
@@ -303,15 +294,13 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
                   </td>
                 </tr>
                 {open?.id === a.id && (
-                  <tr className="worklist-form-row">
-                    <td colSpan={6}>
-                      {open.form === 'plan' ? (
-                        <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
-                      ) : (
-                        <CancelForm item={a} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
-                      )}
-                    </td>
-                  </tr>
+                  <FormRow columns={6}>
+                    {open.form === 'plan' ? (
+                      <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={rows.close} />
+                    ) : (
+                      <CancelForm item={a} onDone={(m) => void done(m)} onCancel={rows.close} />
+                    )}
+                  </FormRow>
                 )}
               </Fragment>
             ))}

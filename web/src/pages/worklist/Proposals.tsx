@@ -9,7 +9,7 @@ import { ApiError } from '../../api.ts';
 import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { PersonCell, isStale, postIfMatch } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, isStale, postIfMatch, useRowForms } from './shared.tsx';
 
 interface Part {
   componentType: string;
@@ -145,14 +145,8 @@ export function Proposals({ items, onChanged }: { items: Proposal[]; onChanged()
   const { t } = useI18n();
   const fmt = useFormat();
   const types = useCodeList('infringement_type');
-  const [open, setOpen] = useState<{ id: string; decision: Decision } | null>(null);
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
-
-  async function done(text: string) {
-    setOpen(null);
-    setMessage(text ? { kind: 'success', text } : { kind: 'warning', text: t('worklist.stale') });
-    await onChanged();
-  }
+  const rows = useRowForms<Decision>(onChanged);
+  const { open, message } = rows;
 
   return (
     <>
@@ -187,35 +181,17 @@ export function Proposals({ items, onChanged }: { items: Proposal[]; onChanged()
                   <td>
                     {p.dueOn ? fmt.date(p.dueOn) : '—'} {p.overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
                   </td>
-                  <td className="worklist-actions">
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: p.id, decision: 'ACCEPT' });
-                      }}
-                    >
-                      {t('worklist.proposals.accept')}
-                    </button>
-                    <button
-                      type="button"
-                      className="button secondary small"
-                      onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: p.id, decision: 'DISMISS' });
-                      }}
-                    >
-                      {t('worklist.proposals.dismiss')}
-                    </button>
-                  </td>
+                  <DecisionButtons
+                    first={t('worklist.proposals.accept')}
+                    second={t('worklist.proposals.dismiss')}
+                    onFirst={() => rows.show(p.id, 'ACCEPT')}
+                    onSecond={() => rows.show(p.id, 'DISMISS')}
+                  />
                 </tr>
                 {open?.id === p.id && (
-                  <tr className="worklist-form-row">
-                    <td colSpan={6}>
-                      <DecisionForm proposal={p} decision={open.decision} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
-                    </td>
-                  </tr>
+                  <FormRow columns={6}>
+                    <DecisionForm key={open.form} proposal={p} decision={open.form} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
+                  </FormRow>
                 )}
               </Fragment>
             ))}

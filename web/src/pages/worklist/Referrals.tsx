@@ -8,7 +8,7 @@ import { ApiError } from '../../api.ts';
 import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { PersonCell, daysUntil, isStale, postIfMatch } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, daysUntil, isStale, postIfMatch, useRowForms } from './shared.tsx';
 
 export interface WorklistReferral {
   id: string;
@@ -127,15 +127,9 @@ export function Referrals({ items, onChanged }: { items: WorklistReferral[]; onC
   const fmt = useFormat();
   const reason = useCodeList('referral_reason');
   const status = useCodeList('referral_status');
-  const [open, setOpen] = useState<{ id: string; decision: Decision } | null>(null);
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
+  const rows = useRowForms<Decision>(onChanged);
+  const { open, message } = rows;
   const sorted = [...items].sort((a, b) => (a.respondBy < b.respondBy ? -1 : a.respondBy > b.respondBy ? 1 : a.referredOn < b.referredOn ? -1 : 1));
-
-  async function done(text: string) {
-    setOpen(null);
-    setMessage(text ? { kind: 'success', text } : { kind: 'warning', text: t('worklist.stale') });
-    await onChanged();
-  }
 
   return (
     <>
@@ -176,35 +170,17 @@ export function Referrals({ items, onChanged }: { items: WorklistReferral[]; onC
                       </div>
                     )}
                   </td>
-                  <td className="worklist-actions">
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: r.id, decision: 'ACCEPTED' });
-                      }}
-                    >
-                      {t('worklist.accept')}
-                    </button>
-                    <button
-                      type="button"
-                      className="button secondary small"
-                      onClick={() => {
-                        setMessage(null);
-                        setOpen({ id: r.id, decision: 'REJECTED' });
-                      }}
-                    >
-                      {t('worklist.reject')}
-                    </button>
-                  </td>
+                  <DecisionButtons
+                    first={t('worklist.accept')}
+                    second={t('worklist.reject')}
+                    onFirst={() => rows.show(r.id, 'ACCEPTED')}
+                    onSecond={() => rows.show(r.id, 'REJECTED')}
+                  />
                 </tr>
                 {open?.id === r.id && (
-                  <tr className="worklist-form-row">
-                    <td colSpan={6}>
-                      <DecisionForm key={open.decision} referral={r} decision={open.decision} onDone={(m) => void done(m)} onCancel={() => setOpen(null)} />
-                    </td>
-                  </tr>
+                  <FormRow columns={6}>
+                    <DecisionForm key={open.form} referral={r} decision={open.form} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
+                  </FormRow>
                 )}
               </Fragment>
             ))}

@@ -1,8 +1,9 @@
 /** Small parts both worklist sections use. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
 import { formatInsz } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
 
 /** Today in Belgium (YYYY-MM-DD), the day the server's deadlines count against. */
 export const belgianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
@@ -78,4 +79,55 @@ export function fromBrusselsLocal(local: string): string | null {
   // Two corrections settle the offset, also next to a daylight-saving change.
   for (let i = 0; i < 2; i++) t -= Date.parse(`${toBrusselsLocal(t)}:00Z`) - wall;
   return new Date(t).toISOString();
+}
+
+type Message = { kind: 'success' | 'warning' | 'error'; text: string };
+
+/**
+ * The state of a worklist table whose rows open a form beneath them: which row and which form is
+ * open, the message above the table, and `done` for a form that finished (an empty text: the item
+ * was changed by someone else meanwhile) — it closes the form, says so and reloads the list.
+ */
+export function useRowForms<F>(onChanged: () => Promise<void>) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState<{ id: string; form: F } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+  return {
+    open,
+    message,
+    setMessage,
+    show(id: string, form: F) {
+      setMessage(null);
+      setOpen({ id, form });
+    },
+    close: () => setOpen(null),
+    async done(text: string) {
+      setOpen(null);
+      setMessage(text ? { kind: 'success', text } : { kind: 'warning', text: t('worklist.stale') });
+      await onChanged();
+    },
+  };
+}
+
+/** The form row beneath an item, across the whole table. */
+export function FormRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr className="worklist-form-row">
+      <td colSpan={columns}>{children}</td>
+    </tr>
+  );
+}
+
+/** A row's two decisions: the first a primary button, the second a secondary one. */
+export function DecisionButtons({ first, second, onFirst, onSecond }: { first: string; second: string; onFirst(): void; onSecond(): void }) {
+  return (
+    <td className="worklist-actions">
+      <button type="button" className="button small" onClick={onFirst}>
+        {first}
+      </button>
+      <button type="button" className="button secondary small" onClick={onSecond}>
+        {second}
+      </button>
+    </td>
+  );
 }
