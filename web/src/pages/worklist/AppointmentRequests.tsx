@@ -4,11 +4,11 @@
  */
 import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, get } from '../../api.ts';
-import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
+import { Alert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
-import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal, useRowForms, FormRow } from './shared.tsx';
+import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal, useRowForms, FormRow, FormActions } from './shared.tsx';
 
 export interface HandledAppointment {
   id: string;
@@ -141,15 +141,7 @@ function PlanForm({ item, offices, onDone, onCancel }: { item: HandledAppointmen
           )}
         </Field>
       </div>
-      {failure !== null && <ErrorAlert error={failure} />}
-      <div className="actions">
-        <button type="submit" className="button" disabled={busy}>
-          {t('worklist.plan.submit')}
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('worklist.cancel')}
-        </button>
-      </div>
+      <FormActions failure={failure} busy={busy} submit={t('worklist.plan.submit')} cancel={t('worklist.cancel')} onCancel={onCancel} />
     </form>
   );
 }
@@ -183,15 +175,7 @@ function CancelForm({ item, onDone, onCancel }: { item: HandledAppointment; onDo
       <Field label={t('worklist.cancelForm.reason')} hint={t('worklist.cancelForm.reasonHint')}>
         {(p) => <textarea {...p} name="reason" maxLength={500} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
-      {failure !== null && <ErrorAlert error={failure} />}
-      <div className="actions">
-        <button type="submit" className="button danger" disabled={busy}>
-          {t('worklist.cancelForm.submit')}
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('worklist.close')}
-        </button>
-      </div>
+      <FormActions failure={failure} busy={busy} danger submit={t('worklist.cancelForm.submit')} cancel={t('worklist.close')} onCancel={onCancel} />
     </form>
   );
 }

@@ -6,10 +6,10 @@
  */
 import { Fragment, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
-import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
+import { Alert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { DecisionButtons, FormRow, PersonCell, isStale, postIfMatch, useRowForms } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, isStale, postIfMatch, useRowForms, FormActions } from './shared.tsx';
 
 interface Part {
   componentType: string;
@@ -128,15 +128,14 @@ function DecisionForm({ proposal, decision, onDone, onCancel }: { proposal: Prop
           />
         )}
       </Field>
-      {failure !== null && <ErrorAlert error={failure} />}
-      <div className="actions">
-        <button type="submit" className={`button${dismissing ? ' danger' : ''}`} disabled={busy}>
-          {t(dismissing ? 'worklist.proposals.confirmDismiss' : 'worklist.proposals.confirmAccept')}
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('worklist.cancel')}
-        </button>
-      </div>
+      <FormActions
+        failure={failure}
+        busy={busy}
+        danger={dismissing}
+        submit={t(dismissing ? 'worklist.proposals.confirmDismiss' : 'worklist.proposals.confirmAccept')}
+        cancel={t('worklist.cancel')}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

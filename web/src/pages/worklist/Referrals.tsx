@@ -5,10 +5,10 @@
  */
 import { Fragment, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
-import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
+import { Alert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { DecisionButtons, FormRow, PersonCell, daysUntil, isStale, postIfMatch, useRowForms } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, daysUntil, isStale, postIfMatch, useRowForms, FormActions } from './shared.tsx';
 
 export interface WorklistReferral {
   id: string;
@@ -109,15 +109,14 @@ function DecisionForm({
           </select>
         )}
       </Field>
-      {failure !== null && <ErrorAlert error={failure} />}
-      <div className="actions">
-        <button type="submit" className={`button${rejecting ? ' danger' : ''}`} disabled={busy}>
-          {t(rejecting ? 'worklist.decision.confirmReject' : 'worklist.decision.confirmAccept')}
-        </button>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('worklist.cancel')}
-        </button>
-      </div>
+      <FormActions
+        failure={failure}
+        busy={busy}
+        danger={rejecting}
+        submit={t(rejecting ? 'worklist.decision.confirmReject' : 'worklist.decision.confirmAccept')}
+        cancel={t('worklist.cancel')}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

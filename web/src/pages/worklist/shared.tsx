@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
+import { ErrorAlert } from '../../components/forms.tsx';
 import { formatInsz } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -129,5 +130,36 @@ export function DecisionButtons({ first, second, onFirst, onSecond }: { first: s
         {second}
       </button>
     </td>
+  );
+}
+
+/** The end of a worklist form: what went wrong, if anything, then submit and cancel. */
+export function FormActions({
+  failure,
+  busy,
+  danger = false,
+  submit,
+  cancel,
+  onCancel,
+}: {
+  failure: unknown;
+  busy: boolean;
+  danger?: boolean;
+  submit: string;
+  cancel: string;
+  onCancel(): void;
+}) {
+  return (
+    <>
+      {failure !== null && <ErrorAlert error={failure} />}
+      <div className="actions">
+        <button type="submit" className={`button${danger ? ' danger' : ''}`} disabled={busy}>
+          {submit}
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {cancel}
+        </button>
+      </div>
+    </>
   );
 }
