@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 function find(dir, out = []) {
   let entries;
@@ -23,7 +24,10 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : ['server', 'migrations', 'tests'].flatMap((d) => find(d)).sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+// Test files run side by side, one per core by default (KBI_TEST_CONCURRENCY overrides): each file is a
+// process of its own with its own databases, browser and ports.
+const concurrency = process.env.KBI_TEST_CONCURRENCY ?? String(Math.max(1, availableParallelism()));
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });
