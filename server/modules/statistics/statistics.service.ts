@@ -291,12 +291,14 @@ export const resultHash = (result: SetResult) => sha256(canonicalJson(figuresOf(
 /**
  * A moment is settled when no transaction that could still commit rows recorded before it is
  * running: a row's sys_from is its transaction's start, so a long transaction begun before T and
- * committed after a publication would otherwise change "as known at T" afterwards.
+ * committed after a publication would otherwise change "as known at T" afterwards. Only sessions
+ * on this database count: another database on the same server cannot write these rows.
  */
 async function assertSettled(db: Db, asOf: string): Promise<void> {
   const { rows } = await sql<{ oldest: Date | null }>`
     SELECT min(xact_start) AS oldest FROM pg_stat_activity
-     WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()`.execute(db);
+     WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+       AND datname = current_database()`.execute(db);
   const oldest = rows[0]?.oldest;
   if (oldest && new Date(oldest).getTime() <= Date.parse(asOf))
     throw new Problem('conflict', `asOf: changes begun before ${asOf} are still being written; publish again in a moment, or choose an earlier moment`);
