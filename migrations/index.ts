@@ -21,6 +21,7 @@ import * as partnerClientNotify from './2026_12_01_0018_partner_client_notify.ts
 import * as loginThrottle from './2026_12_05_0019_login_throttle.ts';
 import * as statistics from './2026_12_05_0020_statistics.ts';
 import * as rules from './2026_12_05_0021_rules.ts';
+import * as casesAndCertificates from './2026_12_05_0022_cases_and_certificates.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -44,4 +45,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0019_login_throttle': loginThrottle,
   '2026_12_05_0020_statistics': statistics,
   '2026_12_05_0021_rules': rules,
+  '2026_12_05_0022_cases_and_certificates': casesAndCertificates,
 };

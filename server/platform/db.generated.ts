@@ -53,6 +53,10 @@ export interface Appointments {
   extra_information: string | null;
   id: Generated<string>;
   office_id: string | null;
+  /**
+   * The staff account that took this work item (worklist owner); null: nobody yet.
+   */
+  owner_id: string | null;
   person_id: string;
   planned_at: string | null;
   reason: string;
@@ -73,6 +77,7 @@ export interface AppointmentsHistory {
   extra_information: string | null;
   id: string;
   office_id: string | null;
+  owner_id: string | null;
   person_id: string;
   planned_at: string | null;
   reason: string;
@@ -169,6 +174,49 @@ export interface AuthorisationsHistory {
   starts_on: string;
   sys_from: string;
   sys_to: string;
+  valid_from: string;
+  version: number;
+}
+
+export interface CertificateProposals {
+  certificate_id: string | null;
+  decided_on: string | null;
+  decision_reason: string | null;
+  detected_on: string;
+  ended_by: string | null;
+  /**
+   * What made it eligible: each component with its result and attendance, and the version of the rule.
+   */
+  facts: JsonText;
+  id: Generated<string>;
+  owner_id: string | null;
+  person_id: string;
+  recorded_by: Generated<string>;
+  rule_id: string;
+  status: Generated<string>;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  trajectory_id: string;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface CertificateProposalsHistory {
+  certificate_id: string | null;
+  decided_on: string | null;
+  decision_reason: string | null;
+  detected_on: string;
+  ended_by: string;
+  facts: JsonText;
+  id: string;
+  owner_id: string | null;
+  person_id: string;
+  recorded_by: string;
+  rule_id: string;
+  status: string;
+  sys_from: string;
+  sys_to: string;
+  trajectory_id: string;
   valid_from: string;
   version: number;
 }
@@ -765,7 +813,15 @@ export interface InfringementCases {
   agency_office_id: string | null;
   ended_by: string | null;
   id: Generated<string>;
+  /**
+   * The OCMW the case was handed to because the person lives on a living wage it pays (status OCMW).
+   */
+  ocmw_id: string | null;
   opened_on: string;
+  /**
+   * The staff account that took this work item (worklist owner); null: nobody yet.
+   */
+  owner_id: string | null;
   person_id: string;
   received_on: string | null;
   recorded_by: Generated<string>;
@@ -780,7 +836,9 @@ export interface InfringementCasesHistory {
   agency_office_id: string | null;
   ended_by: string;
   id: string;
+  ocmw_id: string | null;
   opened_on: string;
+  owner_id: string | null;
   person_id: string;
   received_on: string | null;
   recorded_by: string;
@@ -794,6 +852,10 @@ export interface InfringementCasesHistory {
 export interface InfringementDecisions {
   case_id: string;
   decided_on: string;
+  /**
+   * The organisation that decided: the enforcement officer's agency, or the OCMW for a person on a living wage.
+   */
+  deciding_organisation_id: string | null;
   decision: string;
   ended_by: string | null;
   fine_amount: Numeric | null;
@@ -810,6 +872,7 @@ export interface InfringementDecisions {
 export interface InfringementDecisionsHistory {
   case_id: string;
   decided_on: string;
+  deciding_organisation_id: string | null;
   decision: string;
   ended_by: string;
   fine_amount: Numeric | null;
@@ -872,6 +935,10 @@ export interface InfringementProposals {
    */
   facts_key: string;
   id: Generated<string>;
+  /**
+   * The staff account that took this work item (worklist owner); null: nobody yet.
+   */
+  owner_id: string | null;
   person_id: string;
   recorded_by: Generated<string>;
   rule_id: string;
@@ -892,6 +959,7 @@ export interface InfringementProposalsHistory {
   facts: JsonText;
   facts_key: string;
   id: string;
+  owner_id: string | null;
   person_id: string;
   recorded_by: string;
   rule_id: string;
@@ -1138,6 +1206,36 @@ export interface LiteracyAssessmentsHistory {
   person_id: string;
   recorded_by: string;
   script: string;
+  sys_from: string;
+  sys_to: string;
+  valid_from: string;
+  version: number;
+}
+
+export interface LivingWageRecords {
+  ended_by: string | null;
+  ends_on: string | null;
+  id: Generated<string>;
+  organisation_id: string;
+  person_id: string;
+  recorded_by: Generated<string>;
+  remarks: string | null;
+  starts_on: string;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface LivingWageRecordsHistory {
+  ended_by: string;
+  ends_on: string | null;
+  id: string;
+  organisation_id: string;
+  person_id: string;
+  recorded_by: string;
+  remarks: string | null;
+  starts_on: string;
   sys_from: string;
   sys_to: string;
   valid_from: string;
@@ -1431,6 +1529,10 @@ export interface Referrals {
   ended_by: string | null;
   from_id: string;
   id: Generated<string>;
+  /**
+   * The staff account that took this work item (worklist owner); null: nobody yet.
+   */
+  owner_id: string | null;
   person_id: string;
   reason: string;
   recorded_by: Generated<string>;
@@ -1451,6 +1553,7 @@ export interface ReferralsHistory {
   ended_by: string;
   from_id: string;
   id: string;
+  owner_id: string | null;
   person_id: string;
   reason: string;
   recorded_by: string;
@@ -1905,6 +2008,8 @@ export interface DB {
   audit_log: AuditLog;
   authorisations: Authorisations;
   authorisations_history: AuthorisationsHistory;
+  certificate_proposals: CertificateProposals;
+  certificate_proposals_history: CertificateProposalsHistory;
   certificates: Certificates;
   certificates_history: CertificatesHistory;
   client_preferences: ClientPreferences;
@@ -1965,6 +2070,8 @@ export interface DB {
   level_attainments_history: LevelAttainmentsHistory;
   literacy_assessments: LiteracyAssessments;
   literacy_assessments_history: LiteracyAssessmentsHistory;
+  living_wage_records: LivingWageRecords;
+  living_wage_records_history: LivingWageRecordsHistory;
   login_throttle: LoginThrottle;
   offices: Offices;
   offices_history: OfficesHistory;

@@ -9,13 +9,19 @@ import type { RequestContext } from './access.ts';
 import type { Executor, Row } from './db.ts';
 import { Problem } from './errors.ts';
 
-export type EventType = 'referral.decided' | 'referral.expired' | 'appointment.planned' | 'appointment.held' | 'appointment.cancelled';
+export type EventType =
+  | 'referral.decided'
+  | 'referral.expired'
+  | 'appointment.planned'
+  | 'appointment.held'
+  | 'appointment.cancelled'
+  | 'infringement.transferred';
 
 export interface OutboxEvent {
   /** The recipient partner organisation. */
   organisationId: string;
   type: EventType;
-  /** The referral or appointment it is about. */
+  /** The referral, appointment or infringement case it is about. */
   subjectId: string;
   personId: string | null;
   payload: Record<string, string | number | boolean | null>;

@@ -63,6 +63,9 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/worklist/infringementProposals', right('update', 'infringements'));
   add('GET', '/api/v1/worklist/summary', everyone);
   add('POST', '/api/v1/infringementProposals/:id/decision', right('update', 'infringements'));
+  add('GET', '/api/v1/worklist/infringementCases', right('update', 'infringements'));
+  add('POST', '/api/v1/infringementCases/:id/decision', right('update', 'infringements'));
+  add('POST', '/api/v1/infringementCases/:id/handToOcmw', right('update', 'infringements'));
   add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));
   add('POST', '/api/v1/persons/:personId/discimusQueries', right('create', 'targetGroup'));
   for (const url of ['/api/v1/session', '/api/v1/resources', '/api/v1/codeLists', '/api/v1/codeLists/:list']) add('GET', url, everyone);

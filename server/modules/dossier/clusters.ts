@@ -712,7 +712,13 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     cluster: 'infringements',
     personScoped: true,
     description: 'Inbreukdossier sent to the sanctioning authority.',
-    fields: [ref('agency_office_id', 'offices'), date('opened_on', req), date('received_on'), code('status', 'infringement_case_status', req)],
+    fields: [
+      ref('agency_office_id', 'offices'),
+      date('opened_on', req),
+      date('received_on'),
+      code('status', 'infringement_case_status', req),
+      ref('ocmw_id', 'organisations', { description: 'The OCMW the case was handed to: the person lives on a living wage it pays (status OCMW).' }),
+    ],
     periods: [['opened_on', 'received_on']],
     orderBy: ['opened_on', 'id'],
   },
@@ -775,6 +781,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('decided_on', req),
       { column: 'fine_amount', type: 'number', minimum: 50, maximum: 5000, description: 'EUR; seed 004 table 12: from 50 to 5,000.' },
       longText('reason', 2000),
+      ref('deciding_organisation_id', 'organisations', { description: "The organisation that decided: the enforcement officer's agency, or the OCMW." }),
     ],
     orderBy: ['decided_on', 'id'],
     rule: (r) =>
@@ -783,6 +790,18 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
         : r.decision !== 'BOETE' && r.fine_amount != null
           ? { field: 'fineAmount', detail: 'only a fine decision has an amount' }
           : null,
+  },
+  {
+    table: 'living_wage_records',
+    resource: 'livingWageRecords',
+    title: 'Living wage',
+    cluster: 'infringements',
+    personScoped: true,
+    description:
+      'Leefloon: the person lives on a living wage paid by this OCMW in this period. No administrative fine then: the infringement case goes to the OCMW (seed 003 §15, §38).',
+    fields: [ref('organisation_id', 'organisations', req), date('starts_on', req), date('ends_on'), longText('remarks', 500)],
+    periods: [['starts_on', 'ends_on']],
+    orderBy: ['starts_on', 'id'],
   },
   {
     table: 'dvz_advice',

@@ -87,8 +87,11 @@ const eventSchema = {
   properties: {
     seq: { type: 'integer' },
     at: { type: 'string' },
-    type: { type: 'string', enum: ['referral.decided', 'referral.expired', 'appointment.planned', 'appointment.held', 'appointment.cancelled'] },
-    subjectId: { type: 'string', description: 'The referral or appointment.' },
+    type: {
+      type: 'string',
+      enum: ['referral.decided', 'referral.expired', 'appointment.planned', 'appointment.held', 'appointment.cancelled', 'infringement.transferred'],
+    },
+    subjectId: { type: 'string', description: 'The referral, appointment or infringement case.' },
     payload: { type: 'object', additionalProperties: true, description: 'Ids, status, codes and dates; never a name or an INSZ.' },
   },
 } as const;
@@ -223,7 +226,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
                 items: {
                   type: 'object',
                   properties: {
-                    list: { type: 'string', enum: ['referrals', 'appointments', 'proposals'] },
+                    list: { type: 'string', enum: ['referrals', 'appointments', 'proposals', 'cases', 'certificates'] },
                     count: { type: 'integer' },
                     oldest: { type: ['string', 'null'], format: 'date' },
                     overdue: { type: 'integer' },

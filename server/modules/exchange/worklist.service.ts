@@ -9,9 +9,10 @@ import type { Deps } from '../../platform/deps.ts';
 import { inTerritory, isAllowed } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { proposalSummary } from '../rules/proposals.service.ts';
+import { caseSummary } from '../rules/cases.service.ts';
 
 export interface ListSummary {
-  list: 'referrals' | 'appointments' | 'proposals';
+  list: 'referrals' | 'appointments' | 'proposals' | 'cases';
   count: number;
   oldest: string | null;
   overdue: number;
@@ -50,6 +51,9 @@ export async function worklistSummary(deps: Deps, ctx: RequestContext): Promise<
       .executeTakeFirstOrThrow();
     out.push({ list: 'appointments', ...a });
   }
-  if (isAllowed(ctx, 'update', 'infringements')) out.push({ list: 'proposals', ...(await proposalSummary(deps, ctx)) });
+  if (isAllowed(ctx, 'update', 'infringements')) {
+    out.push({ list: 'proposals', ...(await proposalSummary(deps, ctx)) });
+    out.push({ list: 'cases', ...(await caseSummary(deps, ctx)) });
+  }
   return out;
 }

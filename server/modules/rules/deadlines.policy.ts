@@ -10,7 +10,7 @@
 import { registeredLetterServed, termEnd, type Term } from '../../platform/calendar.ts';
 import { ruleOn } from './attendance.policy.ts';
 
-export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral' | 'proposalHandling';
+export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral' | 'proposalHandling' | 'caseDecision' | 'certificateIssue';
 
 export interface DeadlineRule {
   id: DeadlineId;
@@ -70,6 +70,25 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     fromLetter: false,
     source:
       "This installation's service standard, not the decree (the seeds set none): a proposal is accepted or dismissed within ten working days, like a referral",
+  },
+  {
+    id: 'caseDecision',
+    validFrom: '2009-01-01',
+    validTo: null,
+    from: 'the opening of an infringement case',
+    term: { months: 3 },
+    fromLetter: false,
+    source:
+      "This installation's service standard, not the decree (the seeds set none): a case is decided, or handed to the OCMW, within three months of its opening",
+  },
+  {
+    id: 'certificateIssue',
+    validFrom: '2004-04-01',
+    validTo: null,
+    from: 'the day the rules found a trajectory eligible for the integration certificate',
+    term: { workingDays: 10 },
+    fromLetter: false,
+    source: "This installation's service standard, not the decree (the seeds set none): the certificate is issued within ten working days",
   },
 ];
 

@@ -6,6 +6,7 @@ import { personParams } from '../dossier/schemas.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { attendanceOf } from './attendance.service.ts';
 import { decideProposal, proposalWorklist, type ProposalDecision } from './proposals.service.ts';
+import { caseWorklist, decideCase, handCaseToOcmw, type CaseDecisionInput } from './cases.service.ts';
 import type { Row } from '../../platform/db.ts';
 import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
@@ -79,6 +80,7 @@ const attendanceSchema = {
 
 export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   registerProposalRoutes(app, deps);
+  registerCaseRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -188,6 +190,125 @@ export function registerProposalRoutes(app: FastifyInstance, deps: Deps): void {
     async (req, reply) => {
       const row = await decideProposal(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
       return reply.header('etag', etagOf(row)).send(presentProposal(row));
+    },
+  );
+}
+
+const nullableDay = { type: ['string', 'null'], format: 'date' } as const;
+const caseSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    personId: { type: 'string' },
+    insz: { type: 'string' },
+    familyName: { type: 'string' },
+    givenNames: { type: 'string' },
+    status: { type: 'string', description: 'Code list infringement_case_status.' },
+    openedOn: { type: 'string', format: 'date' },
+    dueOn: { ...nullableDay, description: 'Decide by this day (deadline caseDecision).' },
+    overdue: { type: 'boolean' },
+    agencyOfficeId: { type: ['string', 'null'] },
+    ocmwId: { type: ['string', 'null'] },
+    ownerId: { type: ['string', 'null'] },
+    infringements: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, establishedOn: { type: 'string', format: 'date' } } },
+    },
+    earlierFines: { type: 'integer', description: "The person's fines in other cases." },
+    proposedFine: {
+      type: ['object', 'null'],
+      properties: { amount: { type: 'number' }, minimum: { type: 'number' }, maximum: { type: 'number' }, source: { type: 'string' } },
+    },
+    livingWage: {
+      type: ['object', 'null'],
+      description: 'The living wage that runs today: no administrative fine, the case goes to this OCMW.',
+      properties: {
+        source: { type: 'string', enum: ['INTEGRATION', 'RECORD'] },
+        organisationId: { type: 'string' },
+        organisationName: { type: 'string' },
+        startsOn: { type: 'string', format: 'date' },
+        endsOn: nullableDay,
+        capacityCode: { type: ['string', 'null'] },
+      },
+    },
+    decision: {
+      type: ['object', 'null'],
+      properties: {
+        decision: { type: 'string' },
+        decidedOn: { type: 'string', format: 'date' },
+        fineAmount: { type: ['number', 'null'] },
+        decidingOrganisationId: { type: ['string', 'null'] },
+        reason: { type: ['string', 'null'] },
+      },
+    },
+  },
+} as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const CASE_ERRORS = { 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 412: PROBLEM, 428: PROBLEM } as const;
+
+export function registerCaseRoutes(app: FastifyInstance, deps: Deps): void {
+  const permission = { action: 'update', cluster: 'infringements' } as const;
+  app.get<{ Querystring: { view?: string } }>(
+    '/api/v1/worklist/infringementCases',
+    {
+      config: { access: 'staff', permission },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Infringement cases in your territory, the oldest first: awaiting a decision (default), decided, or handed to an OCMW',
+        description:
+          'Each case with its infringements, the fine the schedule proposes for this person (the amount rises with earlier fines), and the living wage that runs today if any: then no administrative fine is possible and the case goes to the OCMW.',
+        querystring: { type: 'object', additionalProperties: false, properties: { view: { type: 'string', enum: ['AWAITING', 'DECIDED', 'OCMW'] } } },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: caseSchema } } }, 400: PROBLEM, 403: PROBLEM },
+      },
+    },
+    async (req) => ({ items: await caseWorklist(deps, req.ctx, req.query) }),
+  );
+  app.post<{ Params: { id: string }; Body: CaseDecisionInput }>(
+    '/api/v1/infringementCases/:id/decision',
+    {
+      config: { access: 'staff', permission },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Decide a case: a fine with its amount (50–5,000 EUR), no fine, or no further action',
+        description:
+          'Send If-Match with the version you read. A fine for a person on a living wage is refused (hand the case to the OCMW). No fine and no further action need a reason. The deciding organisation defaults to the sanctioning partner of the trajectory.',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['decision'],
+          properties: {
+            decision: { type: 'string', enum: ['BOETE', 'GEEN_BOETE', 'GEEN_GEVOLG'] },
+            fineAmount: { type: ['number', 'null'] },
+            decidedOn: { type: ['string', 'null'], format: 'date' },
+            reason: { type: ['string', 'null'], maxLength: 2000 },
+            decidingOrganisationId: { type: ['string', 'null'], format: 'uuid' },
+          },
+        },
+        response: { 200: caseSchema, ...CASE_ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const item = await decideCase(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
+      return reply.header('etag', etagOf(item)).send(item);
+    },
+  );
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/infringementCases/:id/handToOcmw',
+    {
+      config: { access: 'staff', permission },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Hand a case to the OCMW that pays the person a living wage today (no administrative fine; seed 003 §15, §38)',
+        description: 'Send If-Match with the version you read. The OCMW is told through its event feed (infringement.transferred).',
+        params: idParams,
+        response: { 200: caseSchema, ...CASE_ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const item = await handCaseToOcmw(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']));
+      return reply.header('etag', etagOf(item)).send(item);
     },
   );
 }
