@@ -3,7 +3,9 @@
  * a real browser (issue 13 acceptance): the rules ran on the demo world over the last year;
  * the caseworker's start page counts them and leads to the proposals tab, the oldest item is flagged overdue, its name leads to
  * the person's dossier, and opening the infringement case from the list takes it off: the count
- * drops by one and the case exists.
+ * drops by one and the case exists. The case then waits on the cases tab with the fine the schedule
+ * proposes: a wrong amount is said at the field, the decision takes it off. A second person lives on
+ * a living wage: the fine cannot be chosen and the case goes to the OCMW instead.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
 import { evaluateRules } from '../../server/modules/rules/evaluation.service.ts';
 import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 import { addDays } from '../../server/platform/calendar.ts';
+import { inTransaction } from '../../server/platform/db.ts';
 
 const skip = browserSkipReason();
 
@@ -71,4 +74,97 @@ test('a caseworker walks from the oldest overdue proposal to the dossier and dec
   assert.equal(decided.status, 'ACCEPTED');
   const infringement = await db.selectFrom('infringements').select(['person_id']).where('case_id', '=', decided.case_id!).executeTakeFirstOrThrow();
   assert.equal(infringement.person_id, oldest.person_id);
+});
+
+test('the case opened from a proposal is decided with a fine; a person on a living wage goes to the OCMW', { skip: skip ?? false }, async (t) => {
+  const world = await startBrowserWorld(t, 400);
+  const db = world.database.db;
+  const today = belgianToday();
+  for (let days = 364; days >= 0; days -= 28) await evaluateRules(db, { on: addDays(today, -days), actor: 'system:test' });
+  const { office_ids: offices } = await db.selectFrom('users').select('office_ids').where('username', '=', 'demo.agencycaseworker').executeTakeFirstOrThrow();
+  const mine = await sql<{ id: string; person_id: string; family_name: string }>`
+    SELECT ip.id::text, ip.person_id::text, p.family_name FROM infringement_proposals ip
+      JOIN persons p ON p.id = ip.person_id JOIN dossiers d ON d.person_id = ip.person_id
+     WHERE ip.status = 'OPEN' AND d.managing_office_id = ANY(${offices}::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM infringement_cases c WHERE c.person_id = ip.person_id AND c.status IN ('OPEN', 'SENT'))
+     ORDER BY ip.detected_on, ip.id`.execute(db);
+  const [fined, onWage] = [mine.rows[0]!, mine.rows.find((r) => r.person_id !== mine.rows[0]!.person_id)!];
+  const ocmw = await db.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'OCMW').orderBy('name').executeTakeFirstOrThrow();
+  await inTransaction(db, 'system:test', (tx) =>
+    tx
+      .insertInto('living_wage_records')
+      .values({ person_id: onWage.person_id, organisation_id: ocmw.id, starts_on: addDays(today, -90) })
+      .execute(),
+  );
+  const waiting = async () =>
+    Number(
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM infringement_cases c JOIN dossiers d ON d.person_id = c.person_id
+          WHERE c.status IN ('OPEN', 'SENT') AND d.managing_office_id = ANY(${offices}::uuid[])`.execute(db)
+      ).rows[0]!.n,
+    );
+  const before = await waiting();
+
+  const page = await world.loginAs('AGENCY_CASEWORKER');
+  await page.goto(`${world.base}/worklist?tab=proposals`);
+  for (const p of [fined, onWage]) {
+    await page.locator(`tr[data-proposal="${p.id}"]`).getByRole('button', { name: 'Inbreukdossier openen' }).click();
+    await page
+      .getByRole('form', { name: /Inbreukdossier openen voor/ })
+      .getByRole('button', { name: 'Inbreukdossier openen' })
+      .click();
+    await page.getByText(/Inbreukdossier geopend voor/).waitFor();
+  }
+  const tab = page.getByRole('tab', { name: /Inbreukdossiers/ });
+  await tab.getByText(`(${before + 2})`).waitFor();
+  await tab.click();
+
+  // The fine: the schedule's proposal filled in; an amount outside the range is said at the field, nothing is sent.
+  const caseId = async (personId: string) =>
+    (await db.selectFrom('infringement_cases').select('id').where('person_id', '=', personId).where('status', '=', 'OPEN').executeTakeFirstOrThrow()).id;
+  const finedCase = await caseId(fined.person_id);
+  const row = page.locator(`tr[data-case="${finedCase}"]`);
+  await row.getByText(/voorstel 100 EUR/).waitFor();
+  await row.getByRole('button', { name: 'Beslissen' }).click();
+  const form = page.getByRole('form', { name: /Beslissing over het inbreukdossier van/ });
+  await form.getByRole('button', { name: 'Beslissing vastleggen' }).click();
+  await form.getByText('Kies een beslissing.').waitFor();
+  await form.getByLabel('boete', { exact: true }).check();
+  const amount = form.getByLabel(/Bedrag van de boete/);
+  assert.equal(await amount.inputValue(), '100', 'the proposed amount filled in');
+  await amount.fill('20');
+  await form.getByRole('button', { name: 'Beslissing vastleggen' }).click();
+  await form.getByText('Geef een bedrag van 50 tot 5.000 EUR.').waitFor();
+  assert.equal(await db.selectFrom('infringement_decisions').select('id').where('case_id', '=', finedCase).executeTakeFirst(), undefined, 'nothing sent');
+  await amount.fill('100');
+  await form.getByLabel('Motivering').fill('Geen reactie op de ingebrekestelling.');
+  await form.getByRole('button', { name: 'Beslissing vastleggen' }).click();
+  await page.getByText(/Beslissing vastgelegd voor .*: boete\./).waitFor();
+  await tab.getByText(`(${before + 1})`).waitFor();
+  const decision = await db.selectFrom('infringement_decisions').selectAll().where('case_id', '=', finedCase).executeTakeFirstOrThrow();
+  assert.deepEqual([decision.decision, Number(decision.fine_amount), decision.reason], ['BOETE', 100, 'Geen reactie op de ingebrekestelling.']);
+
+  // The living wage: no fine can be chosen; the case goes to the OCMW, which is told.
+  const wageCase = await caseId(onWage.person_id);
+  const wageRow = page.locator(`tr[data-case="${wageCase}"]`);
+  await wageRow.getByText(`leefloon (${ocmw.name}): geen boete`).waitFor();
+  await wageRow.getByRole('button', { name: 'Beslissen' }).click();
+  assert.equal(
+    await page
+      .getByRole('form', { name: /Beslissing over/ })
+      .getByLabel('boete', { exact: true })
+      .isDisabled(),
+    true,
+  );
+  await world.screenshot(page, 'worklist-case-living-wage');
+  await wageRow.getByRole('button', { name: 'Overdragen aan het OCMW' }).click();
+  const handOver = page.getByRole('form', { name: new RegExp(`overdragen aan ${ocmw.name}`) });
+  await handOver.getByText(/krijgt geen administratieve boete/).waitFor();
+  await handOver.getByRole('button', { name: 'Overdragen aan het OCMW' }).click();
+  await page.getByText(new RegExp(`is overgedragen aan ${ocmw.name}`)).waitFor();
+  await tab.getByText(`(${before})`).waitFor();
+  const handed = await db.selectFrom('infringement_cases').select(['status', 'ocmw_id']).where('id', '=', wageCase).executeTakeFirstOrThrow();
+  assert.deepEqual([handed.status, handed.ocmw_id], ['OCMW', ocmw.id]);
+  const event = await db.selectFrom('outbox_events').select(['organisation_id']).where('subject_id', '=', wageCase).executeTakeFirstOrThrow();
+  assert.equal(event.organisation_id, ocmw.id);
 });

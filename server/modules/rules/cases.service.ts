@@ -96,13 +96,37 @@ export interface CaseItem {
   earlierFines: number;
   proposedFine: { amount: number; minimum: number; maximum: number; source: string } | null;
   livingWage: LivingWage | null;
+  /** Who decides unless the caseworker names another: the trajectory's sanctioning partner, else the one enforcement agency (ABB). */
+  defaultDeciderId: string | null;
   decision: { decision: string; decidedOn: string; fineAmount: number | null; decidingOrganisationId: string | null; reason: string | null } | null;
+}
+
+/**
+ * Per person, who decides by default: the sanctioning partner of the person's latest trajectory that
+ * names one, else the enforcement agency (the one organisation of kind ABB), if there is exactly one.
+ */
+async function defaultDeciders(db: Executor, personIds: readonly string[]): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  const [partners, abb] = await Promise.all([
+    db
+      .selectFrom('trajectories')
+      .select(['person_id', 'sanctioning_partner_id'])
+      .where('person_id', 'in', [...personIds])
+      .where('sanctioning_partner_id', 'is not', null)
+      .orderBy('start_date', 'desc')
+      .execute(),
+    db.selectFrom('organisations').select('id').where('kind', '=', 'ABB').limit(2).execute(),
+  ]);
+  const out = new Map<string, string>();
+  for (const p of partners) if (!out.has(p.person_id)) out.set(p.person_id, p.sanctioning_partner_id!);
+  if (abb.length === 1) for (const id of personIds) if (!out.has(id)) out.set(id, abb[0]!.id);
+  return out;
 }
 
 async function presentCases(db: Executor, rows: Row[], today: string): Promise<CaseItem[]> {
   const ids = rows.map((r) => r.id as string);
   const personIds = [...new Set(rows.map((r) => r.person_id as string))];
-  const [infringements, fines, decisions, wages] = await Promise.all([
+  const [infringements, fines, decisions, wages, deciders] = await Promise.all([
     ids.length
       ? db.selectFrom('infringements').select(['id', 'case_id', 'type', 'established_on']).where('case_id', 'in', ids).orderBy('established_on').execute()
       : [],
@@ -111,6 +135,7 @@ async function presentCases(db: Executor, rows: Row[], today: string): Promise<C
       : [],
     ids.length ? db.selectFrom('infringement_decisions').selectAll().where('case_id', 'in', ids).orderBy('decided_on', 'desc').execute() : [],
     livingWagesOn(db, personIds, today),
+    defaultDeciders(db, personIds),
   ]);
   return rows.map((r) => {
     const opened = day(r.opened_on)!;
@@ -140,6 +165,7 @@ async function presentCases(db: Executor, rows: Row[], today: string): Promise<C
         ? { amount: proposal.amount, minimum: proposal.schedule.minimum, maximum: proposal.schedule.maximum, source: proposal.schedule.source }
         : null,
       livingWage: wages.get(r.person_id) ?? null,
+      defaultDeciderId: deciders.get(r.person_id) ?? null,
       decision: decision
         ? {
             decision: decision.decision,
@@ -226,7 +252,7 @@ async function lockCase(tx: Executor, ctx: RequestContext, id: string, expectedV
 /**
  * Records the decision on a case awaiting one: a fine (its amount within the schedule's range), no
  * fine, or no further action; on a day between the opening and today; by the organisation that took
- * it (by default the sanctioning partner of the person's trajectory). A fine for a person on a
+ * it (by default the sanctioning partner of the person's trajectory, else the enforcement agency). A fine for a person on a
  * living wage on that day is refused: the case goes to the OCMW instead. The case is DECIDED after.
  */
 export async function decideCase(deps: Deps, ctx: RequestContext, id: string, expectedVersion: number, input: CaseDecisionInput): Promise<CaseItem> {
@@ -254,18 +280,8 @@ export async function decideCase(deps: Deps, ctx: RequestContext, id: string, ex
           `the person lives on a living wage paid by ${wage.organisationName} (since ${wage.startsOn}): no administrative fine; hand the case to that OCMW`,
         );
     }
-    let decider = input.decidingOrganisationId ?? null;
-    if (!decider) {
-      const partner = await tx
-        .selectFrom('trajectories')
-        .select('sanctioning_partner_id')
-        .where('person_id', '=', current.person_id)
-        .where('sanctioning_partner_id', 'is not', null)
-        .orderBy('start_date', 'desc')
-        .executeTakeFirst();
-      decider = partner?.sanctioning_partner_id ?? null;
-    }
-    if (!decider) throw fieldError('decidingOrganisationId', 'name the organisation that decided (the trajectory names no sanctioning partner)');
+    const decider = input.decidingOrganisationId ?? (await defaultDeciders(tx, [current.person_id])).get(current.person_id) ?? null;
+    if (!decider) throw fieldError('decidingOrganisationId', 'name the organisation that decided (no sanctioning partner, and not one enforcement agency)');
     const org = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', decider).executeTakeFirst();
     if (!org) throw fieldError('decidingOrganisationId', 'no such organisation');
     if (!['ABB', 'OCMW', 'AGENCY'].includes(org.kind))

@@ -232,6 +232,10 @@ const caseSchema = {
         capacityCode: { type: ['string', 'null'] },
       },
     },
+    defaultDeciderId: {
+      type: ['string', 'null'],
+      description: "Who decides unless named otherwise: the trajectory's sanctioning partner, else the enforcement agency (ABB).",
+    },
     decision: {
       type: ['object', 'null'],
       properties: {
@@ -272,7 +276,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ['Worklist'],
         summary: 'Decide a case: a fine with its amount (50–5,000 EUR), no fine, or no further action',
         description:
-          'Send If-Match with the version you read. A fine for a person on a living wage is refused (hand the case to the OCMW). No fine and no further action need a reason. The deciding organisation defaults to the sanctioning partner of the trajectory.',
+          'Send If-Match with the version you read. A fine for a person on a living wage is refused (hand the case to the OCMW). No fine and no further action need a reason. The deciding organisation defaults to the sanctioning partner of the trajectory, else the enforcement agency (ABB).',
         params: idParams,
         body: {
           type: 'object',

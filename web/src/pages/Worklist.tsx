@@ -1,7 +1,8 @@
 /**
  * "Te behandelen": what partners asked of the agency and that waits for a caseworker — incoming
  * referrals (toeleidingen) to accept or reject before their deadline, and appointment requests to
- * plan, mark held or cancel, and the infringements the rules of the decree proposed. Three tabs;
+ * plan, mark held or cancel, the infringements the rules of the decree proposed, and the
+ * infringement cases awaiting a decision. One tab each;
  * every decision on a partner's request goes straight back to the partner.
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
@@ -11,11 +12,17 @@ import { useI18n } from '../i18n/index.tsx';
 import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
 import { AppointmentRequests, type HandledAppointment } from './worklist/AppointmentRequests.tsx';
 import { Proposals, type Proposal } from './worklist/Proposals.tsx';
+import { Cases, type InfringementCase } from './worklist/Cases.tsx';
 import { useWorklist } from './worklist/shared.tsx';
 import './worklist/worklist.css';
 
-const TABS = ['referrals', 'appointments', 'proposals'] as const;
-const TAB_WORDS = { referrals: 'worklist.tab.referrals', appointments: 'worklist.tab.appointments', proposals: 'worklist.tab.proposals' } as const;
+const TABS = ['referrals', 'appointments', 'proposals', 'cases'] as const;
+const TAB_WORDS = {
+  referrals: 'worklist.tab.referrals',
+  appointments: 'worklist.tab.appointments',
+  proposals: 'worklist.tab.proposals',
+  cases: 'worklist.tab.cases',
+} as const;
 type Tab = (typeof TABS)[number];
 
 export default function WorklistPage() {
@@ -25,17 +32,14 @@ export default function WorklistPage() {
   const [params] = useSearchParams();
   const asked = params.get('tab');
   const [tab, setTab] = useState<Tab>(TABS.includes(asked as Tab) ? (asked as Tab) : 'referrals');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null, cases: null });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
   const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
   const proposals = useWorklist<Proposal>('/api/v1/worklist/infringementProposals', ['OPEN']);
-  const lists = { referrals, appointments, proposals };
-  const counts: Record<Tab, number | string> = {
-    referrals: referrals.items?.length ?? '…',
-    appointments: appointments.items?.length ?? '…',
-    proposals: proposals.items?.length ?? '…',
-  };
+  const cases = useWorklist<InfringementCase>('/api/v1/worklist/infringementCases', ['AWAITING'], 'view');
+  const lists = { referrals, appointments, proposals, cases };
+  const counts = Object.fromEntries(TABS.map((name) => [name, lists[name].items?.length ?? '…'])) as Record<Tab, number | string>;
 
   // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
   function onKey(e: KeyboardEvent) {
@@ -73,9 +77,7 @@ export default function WorklistPage() {
           type="button"
           className="button secondary small worklist-refresh"
           onClick={() => {
-            void referrals.load();
-            void appointments.load();
-            void proposals.load();
+            for (const list of Object.values(lists)) void list.load();
           }}
         >
           {t('worklist.refresh')}
@@ -90,8 +92,10 @@ export default function WorklistPage() {
           <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
         ) : tab === 'appointments' ? (
           <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />
+        ) : tab === 'proposals' ? (
+          <Proposals items={proposals.items ?? []} onChanged={async () => void (await Promise.all([proposals.load(), cases.load()]))} />
         ) : (
-          <Proposals items={proposals.items ?? []} onChanged={proposals.load} />
+          <Cases items={cases.items ?? []} onChanged={cases.load} />
         )}
       </section>
     </div>

@@ -139,6 +139,10 @@ const RESOURCES: Record<string, readonly [plural: Three, singular: Three]> = {
     ['Beslissingen over inbreuken', 'Décisions sur les infractions', 'Infringement decisions'],
     ['Beslissing', 'Décision', 'Infringement decision'],
   ],
+  livingWageRecords: [
+    ['Leefloon', "Revenu d'intégration", 'Living wage'],
+    ['Leefloon', "Revenu d'intégration", 'Living wage'],
+  ],
   dvzAdvice: [
     ['Adviezen aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ'],
     ['Advies aan DVZ', "Avis à l'Office des étrangers", 'Advice to DVZ'],
@@ -181,6 +185,11 @@ const FIELDS: Record<string, Three> = {
   createdByKbo: ['Opgemaakt door (KBO)', 'Établi par (BCE)', 'Drawn up by (KBO)'],
   createdByOrganisationId: ['Geregistreerd door', 'Enregistré par', 'Registered by'],
   decidedOn: ['Beslist op', 'Décidé le', 'Decided on'],
+  decidingOrganisationId: ['Beslissende organisatie', 'Organisation qui décide', 'Deciding organisation'],
+  ocmwId: ['Overgedragen aan OCMW', 'Transmis au CPAS', 'Handed to OCMW'],
+  'livingWageRecords.organisationId': ['OCMW dat het leefloon betaalt', "CPAS qui verse le revenu d'intégration", 'OCMW paying the living wage'],
+  startsOn: ['Vanaf', 'À partir du', 'From'],
+  endsOn: ['Tot en met', "Jusqu'au", 'Until'],
   decision: ['Beslissing', 'Décision', 'Decision'],
   decisionDate: ['Datum beslissing', 'Date de la décision', 'Decision date'],
   decisionReason: ['Motivering beslissing', 'Motivation de la décision', 'Reason for the decision'],

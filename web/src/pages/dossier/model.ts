@@ -40,7 +40,7 @@ export const GROUPS = [
   { id: 'certificates', resources: ['certificates'] },
   { id: 'conversations', resources: ['conversations'] },
   { id: 'appointments', resources: ['appointments', 'referrals'] },
-  { id: 'infringements', resources: ['infringementCases', 'infringements', 'infringementFacts', 'infringementDecisions'] },
+  { id: 'infringements', resources: ['infringementCases', 'infringements', 'infringementFacts', 'infringementDecisions', 'livingWageRecords'] },
   { id: 'other', resources: ['dvzAdvice', 'housingRequirements'] },
 ] as const;
 

@@ -9,13 +9,18 @@ import { useFormat, useI18n } from '../../i18n/index.tsx';
 import './worklist.css';
 
 interface ListSummary {
-  list: 'referrals' | 'appointments' | 'proposals';
+  list: keyof typeof TITLE;
   count: number;
   oldest: string | null;
   overdue: number;
 }
 
-const TITLE = { referrals: 'worklist.summary.referrals', appointments: 'worklist.summary.appointments', proposals: 'worklist.summary.proposals' } as const;
+const TITLE = {
+  referrals: 'worklist.summary.referrals',
+  appointments: 'worklist.summary.appointments',
+  proposals: 'worklist.summary.proposals',
+  cases: 'worklist.summary.cases',
+} as const;
 
 export function WorklistSummary() {
   const { t } = useI18n();
@@ -35,15 +40,17 @@ export function WorklistSummary() {
     <section className="worklist-summary" aria-labelledby="worklist-summary-h">
       <h2 id="worklist-summary-h">{t('worklist.title')}</h2>
       <ul>
-        {lists.map((l) => (
-          <li key={l.list} data-list={l.list}>
-            <Link to={`/worklist?tab=${l.list}`}>
-              <span className="worklist-summary-count">{fmt.number(l.count)}</span> {t(TITLE[l.list])}
-            </Link>
-            {l.oldest && <span className="muted"> · {t('worklist.summary.oldest', { date: fmt.date(l.oldest) })}</span>}
-            {l.overdue > 0 && <span className="badge bad">{t('worklist.summary.overdue', { count: fmt.number(l.overdue) })}</span>}
-          </li>
-        ))}
+        {lists
+          .filter((l) => l.list in TITLE)
+          .map((l) => (
+            <li key={l.list} data-list={l.list}>
+              <Link to={`/worklist?tab=${l.list}`}>
+                <span className="worklist-summary-count">{fmt.number(l.count)}</span> {t(TITLE[l.list])}
+              </Link>
+              {l.oldest && <span className="muted"> · {t('worklist.summary.oldest', { date: fmt.date(l.oldest) })}</span>}
+              {l.overdue > 0 && <span className="badge bad">{t('worklist.summary.overdue', { count: fmt.number(l.overdue) })}</span>}
+            </li>
+          ))}
       </ul>
     </section>
   );

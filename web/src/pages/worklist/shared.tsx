@@ -29,21 +29,21 @@ export function PersonCell({ personId, familyName, givenNames, insz }: { personI
 /** A POST with If-Match, the version the list showed. */
 export const postIfMatch = <T,>(path: string, version: number, body: unknown) => request<T>('POST', path, body, { 'if-match': `"${version}"` });
 
-/** Items of one or more statuses, loaded together and reloaded on demand. */
-export function useWorklist<T>(path: string, statuses: readonly string[]) {
+/** Items of one or more statuses (or views: `param`), loaded together and reloaded on demand. */
+export function useWorklist<T>(path: string, statuses: readonly string[], param = 'status') {
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const key = statuses.join(',');
   const load = useCallback(async () => {
     try {
-      const pages = await Promise.all(statuses.map((s) => request<{ items: T[] }>('GET', `${path}?status=${s}`)));
+      const pages = await Promise.all(statuses.map((s) => request<{ items: T[] }>('GET', `${path}?${param}=${s}`)));
       setItems(pages.flatMap((p) => p.body.items));
       setError(null);
     } catch (e) {
       setError(e);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [path, key]);
+  }, [path, key, param]);
   useEffect(() => {
     void load();
   }, [load]);
