@@ -10,12 +10,7 @@ import type { Executor, Row } from './db.ts';
 import { Problem } from './errors.ts';
 
 export type EventType =
-  | 'referral.decided'
-  | 'referral.expired'
-  | 'appointment.planned'
-  | 'appointment.held'
-  | 'appointment.cancelled'
-  | 'infringement.transferred';
+  'referral.decided' | 'referral.expired' | 'appointment.planned' | 'appointment.held' | 'appointment.cancelled' | 'infringement.transferred';
 
 export interface OutboxEvent {
   /** The recipient partner organisation. */
