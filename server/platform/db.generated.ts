@@ -1753,7 +1753,19 @@ export interface TargetGroupDeterminations {
   id: Generated<string>;
   no_target_group_reason: string | null;
   office_id: string | null;
+  /**
+   * Why the caseworker decided otherwise than the proposal; required then.
+   */
+  override_reason: string | null;
   person_id: string;
+  /**
+   * The version of the target-group rules that made the proposal (e.g. target-group-2022).
+   */
+  proposal_rule_id: string | null;
+  /**
+   * What the target-group assistant proposed (NONE: not in the target group); null: no proposal was asked.
+   */
+  proposed_outcome: string | null;
   recorded_by: Generated<string>;
   start_date: string | null;
   subtype: string | null;
@@ -1773,7 +1785,10 @@ export interface TargetGroupDeterminationsHistory {
   id: string;
   no_target_group_reason: string | null;
   office_id: string | null;
+  override_reason: string | null;
   person_id: string;
+  proposal_rule_id: string | null;
+  proposed_outcome: string | null;
   recorded_by: string;
   start_date: string | null;
   subtype: string | null;

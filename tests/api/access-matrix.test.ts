@@ -66,6 +66,7 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/worklist/infringementCases', right('update', 'infringements'));
   add('POST', '/api/v1/infringementCases/:id/decision', right('update', 'infringements'));
   add('POST', '/api/v1/infringementCases/:id/handToOcmw', right('update', 'infringements'));
+  add('POST', '/api/v1/persons/:personId/targetGroupProposal', (role) => right('read', 'targetGroup')(role) && right('read', 'personalia')(role));
   add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));
   add('POST', '/api/v1/persons/:personId/discimusQueries', right('create', 'targetGroup'));
   for (const url of ['/api/v1/session', '/api/v1/resources', '/api/v1/codeLists', '/api/v1/codeLists/:list']) add('GET', url, everyone);

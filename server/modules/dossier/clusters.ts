@@ -277,11 +277,19 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('no_target_group_reason', 'no_target_group_reason'),
       code('exemption_reason', 'exemption_reason'),
       ref('office_id', 'offices'),
+      text('proposed_outcome', {
+        enum: ['PLICHT', 'RECHT', 'MINDERJARIG', 'NONE'],
+        description: 'What the target-group assistant proposed (NONE: not in the target group).',
+      }),
+      text('proposal_rule_id', { maxLength: 40, description: 'The version of the target-group rules that proposed it.' }),
+      longText('override_reason', 1000, { description: 'Why the determination differs from the proposal; required then.' }),
     ],
     periods: [['start_date', 'end_date']],
     orderBy: ['determined_on', 'id'],
     rule: (r) =>
-      r.determined === false && r.type != null
+      r.proposed_outcome != null && (r.determined === true ? r.type : 'NONE') !== r.proposed_outcome && !String(r.override_reason ?? '').trim()
+        ? { field: 'overrideReason', detail: 'say why the determination differs from the proposal' }
+        : r.determined === false && r.type != null
         ? { field: 'type', detail: 'a person without a determined target group has no target-group type' }
         : r.determined === false && r.no_target_group_reason == null
           ? { field: 'noTargetGroupReason', detail: 'say why no target group applies' }

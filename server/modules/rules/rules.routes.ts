@@ -7,6 +7,7 @@ import { belgianToday } from '../integrations/integrations.service.ts';
 import { attendanceOf } from './attendance.service.ts';
 import { decideProposal, proposalWorklist, type ProposalDecision } from './proposals.service.ts';
 import { caseWorklist, decideCase, handCaseToOcmw, type CaseDecisionInput } from './cases.service.ts';
+import { targetGroupAdvice, type Answers } from './target-group.service.ts';
 import type { Row } from '../../platform/db.ts';
 import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
@@ -81,6 +82,7 @@ const attendanceSchema = {
 export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   registerProposalRoutes(app, deps);
   registerCaseRoutes(app, deps);
+  registerTargetGroupRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -313,6 +315,85 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps): void {
     async (req, reply) => {
       const item = await handCaseToOcmw(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']));
       return reply.header('etag', etagOf(item)).send(item);
+    },
+  );
+}
+
+const yesNo = { type: 'boolean' } as const;
+const region = { type: 'string', enum: ['FLANDERS', 'BRUSSELS', 'WALLONIA'] } as const;
+const answersSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    firstRegisteredOn: { type: 'string', format: 'date', description: 'First registration in the National Register.' },
+    firstRegisteredRegion: { ...region, description: 'The region of that first registration.' },
+    firstLongResidence: { ...yesNo, description: 'A residence title of more than three months, for the first time.' },
+    temporaryStay: { ...yesNo, description: 'A stay for a temporary purpose of at most one year.' },
+    bornAbroad: { ...yesNo, description: 'For Belgians: born abroad.' },
+    parentBornAbroad: { ...yesNo, description: 'For Belgians: at least one parent born abroad.' },
+    ministerOfReligion: { ...yesNo, description: 'A minister of a recognised religion in a locally recognised community.' },
+    seriousIllness: { ...yesNo, description: 'Permanently unable to follow the programme through serious illness or disability.' },
+    dutchDiploma: { ...yesNo, description: 'A diploma or certificate of Dutch-language education.' },
+    earlierCertificate: { ...yesNo, description: 'An integration certificate or equivalent obtained before.' },
+  },
+} as const;
+const reasonList = {
+  type: 'array',
+  items: { type: 'object', properties: { key: { type: 'string' }, facts: { type: 'object', additionalProperties: true } } },
+} as const;
+
+export function registerTargetGroupRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post<{ Params: { personId: string }; Body: { on?: string; answers?: Answers } }>(
+    '/api/v1/persons/:personId/targetGroupProposal',
+    {
+      config: { access: 'staff', permission: { action: 'read', cluster: 'targetGroup' } },
+      schema: {
+        tags: ['Rules'],
+        summary: 'Propose the target group of a person: obliged, entitled, minor or not in the target group, with the reasons and the legal source',
+        description:
+          'From the dossier (nationality, residence status, birth date, the region of the address, national-register or bis number, an earlier certificate) and the answers given, ' +
+          'under the version of the rules in force on the day. Writes nothing but the audit record: confirm or override by recording a target-group determination ' +
+          'with proposedOutcome and proposalRuleId (a determination that differs needs overrideReason).',
+        params: personParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { on: { type: 'string', format: 'date', description: 'The day to judge on (default: today).' }, answers: answersSchema },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              personId: { type: 'string' },
+              known: { type: 'object', additionalProperties: true, description: 'The facts as the dossier gives them.' },
+              proposal: {
+                type: 'object',
+                properties: {
+                  outcome: { type: 'string', enum: ['PLICHT', 'RECHT', 'MINDERJARIG', 'NONE'] },
+                  subtype: { type: ['string', 'null'] },
+                  noTargetGroupReason: { type: ['string', 'null'] },
+                  exemptionReason: { type: ['string', 'null'] },
+                  reasons: reasonList,
+                  missing: { type: 'array', items: { type: 'string' } },
+                  rule: { type: 'object', properties: { id: { type: 'string' }, validFrom: { type: 'string' }, source: { type: 'string' } } },
+                  on: { type: 'string', format: 'date' },
+                },
+              },
+            },
+          },
+          400: PROBLEM,
+          403: PROBLEM,
+          404: PROBLEM,
+        },
+      },
+    },
+    async (req) => {
+      const on = req.body.on ?? belgianToday();
+      if (on < '2004-04-01')
+        throw new Problem('badRequest', 'on: no target-group rules before 1 April 2004', [
+          { in: 'body', name: 'on', detail: 'before 2004-04-01, when the decree took effect' },
+        ]);
+      return targetGroupAdvice(deps, req.ctx, req.params.personId, on, req.body.answers ?? {});
     },
   );
 }
