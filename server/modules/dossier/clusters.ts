@@ -290,12 +290,12 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       r.proposed_outcome != null && (r.determined === true ? r.type : 'NONE') !== r.proposed_outcome && !String(r.override_reason ?? '').trim()
         ? { field: 'overrideReason', detail: 'say why the determination differs from the proposal' }
         : r.determined === false && r.type != null
-        ? { field: 'type', detail: 'a person without a determined target group has no target-group type' }
-        : r.determined === false && r.no_target_group_reason == null
-          ? { field: 'noTargetGroupReason', detail: 'say why no target group applies' }
-          : r.determined === true && r.type == null
-            ? { field: 'type', detail: 'a determined target group needs its type' }
-            : null,
+          ? { field: 'type', detail: 'a person without a determined target group has no target-group type' }
+          : r.determined === false && r.no_target_group_reason == null
+            ? { field: 'noTargetGroupReason', detail: 'say why no target group applies' }
+            : r.determined === true && r.type == null
+              ? { field: 'type', detail: 'a determined target group needs its type' }
+              : null,
   },
   {
     table: 'registrations',
