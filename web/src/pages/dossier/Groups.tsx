@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/index.tsx';
 import { useDossier, useWords } from './context.tsx';
 import { GROUPS, SUMMARISED, recordsOf, type GroupId } from './model.ts';
 import { ResourceSection } from './ResourceSection.tsx';
+import { TargetGroupAssistant } from './TargetGroupAssistant.tsx';
 
 /** The readable resources of each group (a group the role cannot read at all is left out). */
 export function groupsOf(doc: Record<string, unknown>): { id: GroupId; resources: string[] }[] {
@@ -47,6 +48,7 @@ function Group({ id, resources, open, setOpen }: { id: GroupId; resources: strin
         </button>
       </h2>
       <div id={`${uid}-p`} className="panel-body" hidden={!open}>
+        {id === 'registration' && <TargetGroupAssistant />}
         {shown.map((r) => (
           <ResourceSection key={r} resource={r} />
         ))}
