@@ -66,6 +66,8 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/worklist/infringementCases', right('update', 'infringements'));
   add('POST', '/api/v1/infringementCases/:id/decision', right('update', 'infringements'));
   add('POST', '/api/v1/infringementCases/:id/handToOcmw', right('update', 'infringements'));
+  add('GET', '/api/v1/worklist/certificateProposals', right('create', 'certificates'));
+  add('POST', '/api/v1/certificateProposals/:id/decision', right('create', 'certificates'));
   add('POST', '/api/v1/persons/:personId/targetGroupProposal', (role) => right('read', 'targetGroup')(role) && right('read', 'personalia')(role));
   add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));
   add('POST', '/api/v1/persons/:personId/discimusQueries', right('create', 'targetGroup'));

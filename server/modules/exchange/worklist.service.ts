@@ -10,9 +10,10 @@ import { inTerritory, isAllowed } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { proposalSummary } from '../rules/proposals.service.ts';
 import { caseSummary } from '../rules/cases.service.ts';
+import { certificateSummary } from '../rules/certificates.service.ts';
 
 export interface ListSummary {
-  list: 'referrals' | 'appointments' | 'proposals' | 'cases';
+  list: 'referrals' | 'appointments' | 'proposals' | 'cases' | 'certificates';
   count: number;
   oldest: string | null;
   overdue: number;
@@ -55,5 +56,6 @@ export async function worklistSummary(deps: Deps, ctx: RequestContext): Promise<
     out.push({ list: 'proposals', ...(await proposalSummary(deps, ctx)) });
     out.push({ list: 'cases', ...(await caseSummary(deps, ctx)) });
   }
+  if (isAllowed(ctx, 'create', 'certificates')) out.push({ list: 'certificates', ...(await certificateSummary(deps, ctx)) });
   return out;
 }

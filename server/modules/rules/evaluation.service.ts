@@ -12,7 +12,9 @@
  *   judged on D by the rule then in force → "onregelmatige deelname" / "onrechtmatig vroegtijdig
  *   beëindigd" (until 28/02/2022) or "niet regelmatig deelgenomen" (from 01/03/2022);
  * - never while a suspension of a component or contract of the person runs on D;
- * - each type only for the target groups its code says it applies to (infringement_type.appliesTo).
+ * - each type only for the target groups its code says it applies to (infringement_type.appliesTo);
+ * - and the primary trajectories completed as the rules require: the integration certificate to
+ *   issue (certificate.policy.ts), once per trajectory.
  * The minutes are added up in SQL (one pass over the participations); the rule itself is decided in
  * TypeScript by the same functions the dossier uses, so the two cannot disagree.
  */
@@ -22,6 +24,7 @@ import { addDays } from '../../platform/calendar.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
 import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
 import { deadline } from './deadlines.policy.ts';
+import { findCertificates, writeCertificateProposals } from './certificates.service.ts';
 
 /** How far back a passed registration term is still proposed, and how long after its end a component is still judged. */
 export const REGISTRATION_LOOKBACK_DAYS = 365;
@@ -41,6 +44,8 @@ export interface EvaluationResult {
   persons: number;
   proposals: number;
   byType: Record<string, number>;
+  /** New certificate proposals: trajectories found completed as the rules require. */
+  certificates: number;
   seconds: number;
 }
 
@@ -206,8 +211,10 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
     .executeTakeFirstOrThrow();
   try {
     const { proposals, persons } = await findProposals(db, options.on, personIds);
+    const certificateFindings = await findCertificates(db, options.on, personIds);
     const byType: Record<string, number> = {};
     let written = 0;
+    let certificates = 0;
     await db.transaction().execute(async (tx) => {
       await sql`select set_config('kbi.actor', ${options.actor}, true)`.execute(tx);
       for (let i = 0; i < proposals.length; i += 1000) {
@@ -230,13 +237,14 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
         for (const r of inserted) byType[r.type] = (byType[r.type] ?? 0) + 1;
         written += inserted.length;
       }
+      certificates = await writeCertificateProposals(tx, options.on, certificateFindings);
       await tx
         .updateTable('rule_evaluations')
         .set({ finished_at: sql`clock_timestamp()`, persons, proposals: written })
         .where('id', '=', run.id)
         .execute();
     });
-    return { runId: run.id, on: options.on, persons, proposals: written, byType, seconds: (performance.now() - started) / 1000 };
+    return { runId: run.id, on: options.on, persons, proposals: written, byType, certificates, seconds: (performance.now() - started) / 1000 };
   } catch (e) {
     await db
       .updateTable('rule_evaluations')

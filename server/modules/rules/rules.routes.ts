@@ -8,6 +8,7 @@ import { attendanceOf } from './attendance.service.ts';
 import { decideProposal, proposalWorklist, type ProposalDecision } from './proposals.service.ts';
 import { caseWorklist, decideCase, handCaseToOcmw, type CaseDecisionInput } from './cases.service.ts';
 import { targetGroupAdvice, type Answers } from './target-group.service.ts';
+import { certificateWorklist, decideCertificate, type CertificateDecision } from './certificates.service.ts';
 import type { Row } from '../../platform/db.ts';
 import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
@@ -83,6 +84,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   registerProposalRoutes(app, deps);
   registerCaseRoutes(app, deps);
   registerTargetGroupRoutes(app, deps);
+  registerCertificateRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -394,6 +396,86 @@ export function registerTargetGroupRoutes(app: FastifyInstance, deps: Deps): voi
           { in: 'body', name: 'on', detail: 'before 2004-04-01, when the decree took effect' },
         ]);
       return targetGroupAdvice(deps, req.ctx, req.params.personId, on, req.body.answers ?? {});
+    },
+  );
+}
+
+const certificateProposalSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    personId: { type: 'string' },
+    insz: { type: 'string' },
+    familyName: { type: 'string' },
+    givenNames: { type: 'string' },
+    trajectoryId: { type: 'string' },
+    ruleId: { type: 'string' },
+    detectedOn: { type: 'string', format: 'date' },
+    dueOn: { ...nullableDay, description: 'Issue by this day (deadline certificateIssue: ten working days).' },
+    overdue: { type: 'boolean' },
+    facts: { type: 'object', additionalProperties: true, description: 'Each required part with the component that fulfils it, and the rule.' },
+    status: { type: 'string', enum: ['OPEN', 'ISSUED', 'DISMISSED'] },
+    certificateId: { type: ['string', 'null'] },
+    decidedOn: nullableDay,
+    decisionReason: { type: ['string', 'null'] },
+  },
+} as const;
+const presentCertificateProposal = (r: Row) => ({
+  id: r.id,
+  version: r.version,
+  personId: r.person_id,
+  insz: r.insz,
+  familyName: r.family_name,
+  givenNames: r.given_names,
+  trajectoryId: r.trajectory_id,
+  ruleId: r.rule_id,
+  detectedOn: day(r.detected_on),
+  dueOn: r.due_on ?? null,
+  overdue: Boolean(r.overdue),
+  facts: r.facts,
+  status: r.status,
+  certificateId: r.certificate_id ?? null,
+  decidedOn: day(r.decided_on),
+  decisionReason: r.decision_reason ?? null,
+});
+
+export function registerCertificateRoutes(app: FastifyInstance, deps: Deps): void {
+  const permission = { action: 'create', cluster: 'certificates' } as const;
+  app.get<{ Querystring: { status?: string } }>(
+    '/api/v1/worklist/certificateProposals',
+    {
+      config: { access: 'staff', permission },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Integration certificates to issue: trajectories in your territory completed as the rules require, the oldest first',
+        querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', maxLength: 20 } } },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: certificateProposalSchema } } }, 400: PROBLEM, 403: PROBLEM },
+      },
+    },
+    async (req) => ({ items: (await certificateWorklist(deps, req.ctx, req.query)).map(presentCertificateProposal) }),
+  );
+  app.post<{ Params: { id: string }; Body: CertificateDecision }>(
+    '/api/v1/certificateProposals/:id/decision',
+    {
+      config: { access: 'staff', permission },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Issue the integration certificate (the trajectory gets the decision JA_IB), or dismiss the proposal with a reason',
+        description: 'Send If-Match with the version you read: a stale one gets 412 and changes nothing. A decided proposal gets 409.',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['decision'],
+          properties: { decision: { type: 'string', enum: ['ISSUE', 'DISMISS'] }, reason: { type: ['string', 'null'], maxLength: 1000 } },
+        },
+        response: { 200: certificateProposalSchema, ...CASE_ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const row = await decideCertificate(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
+      return reply.header('etag', etagOf(row)).send(presentCertificateProposal(row));
     },
   );
 }
