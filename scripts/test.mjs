@@ -24,6 +24,12 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : ['server', 'migrations', 'tests'].flatMap((d) => find(d)).sort();
+// The browser tests serve the built web app: build it once here, before files run side by side and
+// two of them would start the same build at once.
+if (files.some((f) => f.includes('browser'))) {
+  const build = spawnSync(process.execPath, [new URL('./build-web.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 // Test files run side by side, one per core by default (KBI_TEST_CONCURRENCY overrides): each file is a
 // process of its own with its own databases, browser and ports.
 const concurrency = process.env.KBI_TEST_CONCURRENCY ?? String(Math.max(1, availableParallelism()));

@@ -13,15 +13,17 @@ import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
 import { AppointmentRequests, type HandledAppointment } from './worklist/AppointmentRequests.tsx';
 import { Proposals, type Proposal } from './worklist/Proposals.tsx';
 import { Cases, type InfringementCase } from './worklist/Cases.tsx';
+import { Certificates, type CertificateProposal } from './worklist/Certificates.tsx';
 import { useWorklist } from './worklist/shared.tsx';
 import './worklist/worklist.css';
 
-const TABS = ['referrals', 'appointments', 'proposals', 'cases'] as const;
+const TABS = ['referrals', 'appointments', 'proposals', 'cases', 'certificates'] as const;
 const TAB_WORDS = {
   referrals: 'worklist.tab.referrals',
   appointments: 'worklist.tab.appointments',
   proposals: 'worklist.tab.proposals',
   cases: 'worklist.tab.cases',
+  certificates: 'worklist.tab.certificates',
 } as const;
 type Tab = (typeof TABS)[number];
 
@@ -32,13 +34,14 @@ export default function WorklistPage() {
   const [params] = useSearchParams();
   const asked = params.get('tab');
   const [tab, setTab] = useState<Tab>(TABS.includes(asked as Tab) ? (asked as Tab) : 'referrals');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null, cases: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null, cases: null, certificates: null });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
   const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
   const proposals = useWorklist<Proposal>('/api/v1/worklist/infringementProposals', ['OPEN']);
   const cases = useWorklist<InfringementCase>('/api/v1/worklist/infringementCases', ['AWAITING'], 'view');
-  const lists = { referrals, appointments, proposals, cases };
+  const certificates = useWorklist<CertificateProposal>('/api/v1/worklist/certificateProposals', ['OPEN']);
+  const lists = { referrals, appointments, proposals, cases, certificates };
   const counts = Object.fromEntries(TABS.map((name) => [name, lists[name].items?.length ?? '…'])) as Record<Tab, number | string>;
 
   // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
@@ -94,8 +97,10 @@ export default function WorklistPage() {
           <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />
         ) : tab === 'proposals' ? (
           <Proposals items={proposals.items ?? []} onChanged={async () => void (await Promise.all([proposals.load(), cases.load()]))} />
-        ) : (
+        ) : tab === 'cases' ? (
           <Cases items={cases.items ?? []} onChanged={cases.load} />
+        ) : (
+          <Certificates items={certificates.items ?? []} onChanged={certificates.load} />
         )}
       </section>
     </div>

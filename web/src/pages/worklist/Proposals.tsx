@@ -4,12 +4,11 @@
  * be handled (overdue flagged). Accept opens the infringement case; dismiss needs a reason, asked at
  * the field before anything is sent.
  */
-import { Fragment, useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
-import { Alert, Field } from '../../components/forms.tsx';
+import { Fragment } from 'react';
+import { Alert } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { DecisionButtons, FormRow, PersonCell, isStale, postIfMatch, useRowForms, FormActions } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, ReasonForm, postIfMatch, useRowForms } from './shared.tsx';
 
 interface Part {
   componentType: string;
@@ -68,75 +67,24 @@ function Facts({ p }: { p: Proposal }) {
 function DecisionForm({ proposal, decision, onDone, onCancel }: { proposal: Proposal; decision: Decision; onDone(message: string): void; onCancel(): void }) {
   const { t } = useI18n();
   const types = useCodeList('infringement_type');
-  const id = useId();
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const field = useRef<HTMLTextAreaElement>(null);
   const dismissing = decision === 'DISMISS';
   const name = `${proposal.givenNames} ${proposal.familyName}`;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFailure(null);
-    if (dismissing && !reason.trim()) {
-      setError(t('worklist.proposals.reasonRequired'));
-      field.current?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      await postIfMatch(`/api/v1/infringementProposals/${proposal.id}/decision`, proposal.version, {
-        decision,
-        ...(reason.trim() ? { reason: reason.trim() } : {}),
-      });
-      onDone(t(dismissing ? 'worklist.proposals.dismissed' : 'worklist.proposals.accepted', { name, type: types.label(proposal.type) }));
-    } catch (err) {
-      const reasonError = err instanceof ApiError ? err.fieldErrors().reason : undefined;
-      if (reasonError) {
-        setError(t('worklist.proposals.reasonRequired'));
-        field.current?.focus();
-      } else if (isStale(err)) onDone('');
-      else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <form className="form worklist-form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{t(dismissing ? 'worklist.proposals.dismissTitle' : 'worklist.proposals.acceptTitle', { name })}</h3>
-      <Field
-        label={t(dismissing ? 'worklist.proposals.reason' : 'worklist.proposals.motivation')}
-        required={dismissing}
-        hint={dismissing ? undefined : t('worklist.decision.reasonOptional')}
-        error={error}
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            ref={field}
-            name="reason"
-            rows={3}
-            maxLength={1000}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setError(undefined);
-            }}
-          />
-        )}
-      </Field>
-      <FormActions
-        failure={failure}
-        busy={busy}
-        danger={dismissing}
-        submit={t(dismissing ? 'worklist.proposals.confirmDismiss' : 'worklist.proposals.confirmAccept')}
-        cancel={t('worklist.cancel')}
-        onCancel={onCancel}
-      />
-    </form>
+    <ReasonForm
+      title={t(dismissing ? 'worklist.proposals.dismissTitle' : 'worklist.proposals.acceptTitle', { name })}
+      label={t(dismissing ? 'worklist.proposals.reason' : 'worklist.proposals.motivation')}
+      hint={dismissing ? undefined : t('worklist.decision.reasonOptional')}
+      required={dismissing}
+      requiredMessage={t('worklist.proposals.reasonRequired')}
+      submit={t(dismissing ? 'worklist.proposals.confirmDismiss' : 'worklist.proposals.confirmAccept')}
+      danger={dismissing}
+      send={async (reason) => {
+        await postIfMatch(`/api/v1/infringementProposals/${proposal.id}/decision`, proposal.version, { decision, ...(reason ? { reason } : {}) });
+        return t(dismissing ? 'worklist.proposals.dismissed' : 'worklist.proposals.accepted', { name, type: types.label(proposal.type) });
+      }}
+      onDone={onDone}
+      onCancel={onCancel}
+    />
   );
 }
 

@@ -20,6 +20,7 @@ const TITLE = {
   appointments: 'worklist.summary.appointments',
   proposals: 'worklist.summary.proposals',
   cases: 'worklist.summary.cases',
+  certificates: 'worklist.summary.certificates',
 } as const;
 
 export function WorklistSummary() {

@@ -1,8 +1,8 @@
 /** Small parts both worklist sections use. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
-import { ErrorAlert } from '../../components/forms.tsx';
+import { ErrorAlert, Field } from '../../components/forms.tsx';
 import { formatInsz } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 
@@ -161,5 +161,87 @@ export function FormActions({
         </button>
       </div>
     </>
+  );
+}
+
+/**
+ * A decision that may or must carry a reason: the reason field, then submit and cancel. A required
+ * reason is asked at the field before anything is sent (and again if the server refuses it);
+ * `send` posts the decision and returns the message to show; a stale item closes the form.
+ */
+export function ReasonForm({
+  title,
+  label,
+  hint,
+  required,
+  requiredMessage,
+  submit,
+  danger = false,
+  send,
+  onDone,
+  onCancel,
+}: {
+  title: string;
+  label: string;
+  hint?: string | undefined;
+  required: boolean;
+  requiredMessage: string;
+  submit: string;
+  danger?: boolean;
+  send(reason: string | null): Promise<string>;
+  onDone(message: string): void;
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setFailure(null);
+    if (required && !reason.trim()) {
+      setError(requiredMessage);
+      field.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      onDone(await send(reason.trim() || null));
+    } catch (err) {
+      if (err instanceof ApiError && err.fieldErrors().reason) {
+        setError(requiredMessage);
+        field.current?.focus();
+      } else if (isStale(err)) onDone('');
+      else setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form worklist-form" noValidate onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      <Field label={label} required={required} hint={hint} error={error}>
+        {(p) => (
+          <textarea
+            {...p}
+            ref={field}
+            name="reason"
+            rows={3}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setError(undefined);
+            }}
+          />
+        )}
+      </Field>
+      <FormActions failure={failure} busy={busy} danger={danger} submit={submit} cancel={t('worklist.cancel')} onCancel={onCancel} />
+    </form>
   );
 }
