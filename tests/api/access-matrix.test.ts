@@ -15,6 +15,7 @@ import { startTestApp } from '../support/app.ts';
 import { POLICY, ROLES, roleAllows, type Action, type Role } from '../../server/modules/access/access.policy.ts';
 import { DOSSIER_RESOURCES, PERSON_RESOURCE, REFERENCE_RESOURCES, type ClusterName } from '../../server/modules/dossier/clusters.ts';
 import type { Capability } from '../../server/platform/access.ts';
+import { OWNED_LISTS } from '../../server/modules/exchange/owners.service.ts';
 
 const which = TEST_DATABASES[TEST_DATABASES.length - 1]!; // PostgreSQL when available, else PGlite
 
@@ -111,6 +112,8 @@ function expectations(): Map<string, Rule> {
   add('POST', '/api/v1/referrals/:id/decision', right('update', 'referrals'));
   add('GET', '/api/v1/worklist/appointments', right('update', 'appointments'));
   for (const step of ['plan', 'hold', 'cancel']) add('POST', `/api/v1/appointments/:id/${step}`, right('update', 'appointments'));
+  for (const [list, def] of Object.entries(OWNED_LISTS)) add('PUT', `/api/v1/worklist/${list}/:id/owner`, right(def.action, def.cluster));
+  add('GET', '/api/v1/worklist/colleagues', everyone);
   return rules;
 }
 
@@ -152,7 +155,7 @@ test(`every role × every staff route is allowed or refused exactly as the rule 
         .replace(':personId', person.id)
         .replace(':list', 'staff_role')
         .replace(/:[A-Za-z]+/g, () => randomUUID());
-      const body = ['POST', 'PATCH'].includes(route.method) ? {} : undefined;
+      const body = ['POST', 'PATCH', 'PUT'].includes(route.method) ? {} : undefined;
       const res = await call(route.method, path, body, { 'if-match': '"1"' });
       const allowed = rules.get(`${route.method} ${route.url}`)!(role);
       checked++;

@@ -30,6 +30,7 @@ export const presentHandledAppointment = (r: Row) => ({
   plannedAt: r.planned_at ? new Date(r.planned_at).toISOString() : null,
   officeId: r.office_id ?? null,
   cancellationReason: r.cancellation_reason ?? null,
+  ownerId: r.owner_id ?? null,
   version: r.version,
 });
 

@@ -25,6 +25,7 @@ import {
   type DecisionInput,
   type ReferralInput,
 } from './referrals.service.ts';
+import { assignOwner, colleagues, OWNED_LISTS, type OwnedList } from './owners.service.ts';
 import { appointmentWorklist, cancelAppointment, holdAppointment, planAppointment, presentHandledAppointment } from './appointment-handling.service.ts';
 import { eventsAfter, feedParams, MAX_FEED_PAGE } from '../../platform/outbox.ts';
 
@@ -59,6 +60,7 @@ const worklistReferralSchema = {
     givenNames: { type: 'string' },
     fromOrganisationId: { type: 'string' },
     fromOrganisationName: { type: 'string' },
+    ownerId: { ...nullableString, description: 'The staff account that took this item; null: nobody yet.' },
   },
 } as const;
 const handledAppointmentSchema = {
@@ -78,6 +80,7 @@ const handledAppointmentSchema = {
     status: { type: 'string' },
     plannedAt: nullableString,
     officeId: nullableString,
+    ownerId: { ...nullableString, description: 'The staff account that took this item; null: nobody yet.' },
     cancellationReason: nullableString,
     version: { type: 'integer' },
   },
@@ -240,6 +243,60 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
       },
     },
     async (req) => ({ lists: await worklistSummary(deps, req.ctx) }),
+  );
+
+  // One route per list, so that the door checks the right handling the list takes before anything else.
+  for (const [list, def] of Object.entries(OWNED_LISTS) as [OwnedList, (typeof OWNED_LISTS)[OwnedList]][])
+    app.put(
+      `/api/v1/worklist/${list}/:id/owner`,
+      {
+        config: { access: 'staff', permission: { action: def.action, cluster: def.cluster } },
+        schema: {
+          tags: staff,
+          summary: `Take an item of the ${list} list, hand it to a colleague, or let it go (ownerId null)`,
+          description:
+            'The owner is an active staff account of your organisation whose area of competence holds the person. Send If-Match with the version you read: a stale one gets 412 and changes nothing.',
+          params: { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } },
+          body: {
+            type: 'object',
+            required: ['ownerId'],
+            additionalProperties: false,
+            properties: { ownerId: { type: ['string', 'null'], format: 'uuid' } },
+          },
+          response: {
+            200: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, ownerId: nullableString } },
+            ...errors(400, 403, 404, 412, 428),
+          },
+        },
+      },
+      async (req, reply) => {
+        const row = await assignOwner(deps, req.ctx, list, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body.ownerId ?? null);
+        return reply.header('etag', etagOf(row)).send(row);
+      },
+    );
+
+  app.get(
+    '/api/v1/worklist/colleagues',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: staff,
+        summary: 'The colleagues a work item can be handed to: active caseworkers and team leads of your organisation',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string' } } },
+              },
+            },
+          },
+          ...errors(403),
+        },
+      },
+    },
+    async (req) => ({ items: await colleagues(deps, req.ctx) }),
   );
 
   app.get(

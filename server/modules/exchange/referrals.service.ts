@@ -66,6 +66,7 @@ export const presentWorklistReferral = (r: Row) => ({
   givenNames: r.given_names,
   fromOrganisationId: r.from_id,
   fromOrganisationName: r.from_name,
+  ownerId: r.owner_id ?? null,
 });
 
 const fieldError = (name: string, detail: string, code: 'badRequest' | 'unknownCode' | 'referencedResourceNotFound' = 'badRequest') =>

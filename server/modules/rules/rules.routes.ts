@@ -136,6 +136,7 @@ const proposalSchema = {
     caseId: { type: ['string', 'null'] },
     decidedOn: { type: ['string', 'null'] },
     decisionReason: { type: ['string', 'null'] },
+    ownerId: { type: ['string', 'null'], description: 'The staff account that took this item; null: nobody yet.' },
   },
 } as const;
 
@@ -157,6 +158,7 @@ const presentProposal = (r: Row) => ({
   caseId: r.case_id ?? null,
   decidedOn: day(r.decided_on),
   decisionReason: r.decision_reason ?? null,
+  ownerId: r.owner_id ?? null,
 });
 
 export function registerProposalRoutes(app: FastifyInstance, deps: Deps): void {
@@ -419,6 +421,7 @@ const certificateProposalSchema = {
     certificateId: { type: ['string', 'null'] },
     decidedOn: nullableDay,
     decisionReason: { type: ['string', 'null'] },
+    ownerId: { type: ['string', 'null'], description: 'The staff account that took this item; null: nobody yet.' },
   },
 } as const;
 const presentCertificateProposal = (r: Row) => ({
@@ -438,6 +441,7 @@ const presentCertificateProposal = (r: Row) => ({
   certificateId: r.certificate_id ?? null,
   decidedOn: day(r.decided_on),
   decisionReason: r.decision_reason ?? null,
+  ownerId: r.owner_id ?? null,
 });
 
 export function registerCertificateRoutes(app: FastifyInstance, deps: Deps): void {
