@@ -2,7 +2,8 @@
  * From the worklist's oldest overdue infringement proposal to the dossier and back to decide it, in
  * a real browser (issue 13 acceptance): the rules ran on the demo world over the last year;
  * the caseworker's start page counts them and leads to the proposals tab, the oldest item is flagged overdue, its name leads to
- * the person's dossier, and opening the infringement case from the list takes it off: the count
+ * the person's dossier; the caseworker takes it (the "my items" filter shows it alone), and opening
+ * the infringement case from the list takes it off: the count
  * drops by one and the case exists. The case then waits on the cases tab with the fine the schedule
  * proposes: a wrong amount is said at the field, the decision takes it off. A second person lives on
  * a living wage: the fine cannot be chosen and the case goes to the OCMW instead.
@@ -56,6 +57,18 @@ test('a caseworker walks from the oldest overdue proposal to the dossier and dec
   await page.getByRole('tab', { name: /Inbreukvoorstellen/ }).click();
 
   const row = page.locator(`tr[data-proposal="${oldest.id}"]`);
+  // The caseworker takes it; "my items" then shows it alone, "without an owner" no longer.
+  await row.getByLabel('Behandelaar').selectOption({ label: 'ik' });
+  await page.locator('select[name=show]').selectOption('mine');
+  await page.locator('tr.worklist-row').first().waitFor();
+  for (let i = 0; i < 50 && (await page.locator('tr.worklist-row').count()) !== 1; i++) await page.waitForTimeout(100);
+  assert.equal(await page.locator('tr.worklist-row').count(), 1, 'my items: the one I took');
+  await page.locator('select[name=show]').selectOption('nobody');
+  assert.equal(await row.count(), 0, 'no longer without an owner');
+  await page.locator('select[name=show]').selectOption('all');
+  const owner = await db.selectFrom('infringement_proposals').select('owner_id').where('id', '=', oldest.id).executeTakeFirstOrThrow();
+  const me = await db.selectFrom('users').select('id').where('username', '=', 'demo.agencycaseworker').executeTakeFirstOrThrow();
+  assert.equal(owner.owner_id, me.id);
   await row.getByRole('button', { name: 'Inbreukdossier openen' }).click();
   const form = page.getByRole('form', { name: /Inbreukdossier openen voor/ });
   await form.getByRole('button', { name: 'Inbreukdossier openen' }).click();

@@ -14,7 +14,8 @@ import { AppointmentRequests, type HandledAppointment } from './worklist/Appoint
 import { Proposals, type Proposal } from './worklist/Proposals.tsx';
 import { Cases, type InfringementCase } from './worklist/Cases.tsx';
 import { Certificates, type CertificateProposal } from './worklist/Certificates.tsx';
-import { useWorklist } from './worklist/shared.tsx';
+import { belgianToday, useWorklist } from './worklist/shared.tsx';
+import { useSession } from '../session.tsx';
 import './worklist/worklist.css';
 
 const TABS = ['referrals', 'appointments', 'proposals', 'cases', 'certificates'] as const;
@@ -26,6 +27,29 @@ const TAB_WORDS = {
   certificates: 'worklist.tab.certificates',
 } as const;
 type Tab = (typeof TABS)[number];
+
+type Show = 'all' | 'mine' | 'nobody' | 'overdue';
+type Order = 'oldest' | 'due';
+/** What every item of every list has, as far as filtering and sorting need it. */
+interface Item {
+  ownerId?: string | null;
+  overdue?: boolean;
+  dueOn?: string | null;
+  respondBy?: string;
+  wishedDate?: string | null;
+  status?: string;
+}
+/** The day an item should be handled by: its deadline, the partner's answer day, or the wished appointment day. */
+const dueOf = (i: Item) => i.dueOn ?? i.respondBy ?? i.wishedDate ?? null;
+const overdueOf = (i: Item, today: string) => i.overdue ?? ((dueOf(i) ?? '9999') < today && i.status !== 'PLANNED');
+
+/** The items to show, in the order asked: the server sends the oldest first. */
+function arrange<T extends Item>(items: T[] | null, show: Show, order: Order, me: string | undefined): T[] | null {
+  if (!items) return items;
+  const today = belgianToday();
+  const shown = items.filter((i) => (show === 'mine' ? i.ownerId === me : show === 'nobody' ? !i.ownerId : show === 'overdue' ? overdueOf(i, today) : true));
+  return order === 'due' ? [...shown].sort((a, b) => (dueOf(a) ?? '9999').localeCompare(dueOf(b) ?? '9999')) : shown;
+}
 
 export default function WorklistPage() {
   const { t } = useI18n();
@@ -52,6 +76,10 @@ export default function WorklistPage() {
     tabRefs.current[next]?.focus();
   }
 
+  const { user } = useSession();
+  const [show, setShow] = useState<Show>('all');
+  const [order, setOrder] = useState<Order>('oldest');
+  const view = <T extends Item>(items: T[] | null) => arrange(items, show, order, user?.id) ?? [];
   const current = lists[tab];
   return (
     <div className="page worklist">
@@ -86,21 +114,40 @@ export default function WorklistPage() {
           {t('worklist.refresh')}
         </button>
       </div>
+      <div className="worklist-filters">
+        <label>
+          {t('worklist.filter.show')}{' '}
+          <select name="show" value={show} onChange={(e) => setShow(e.target.value as Show)}>
+            {(['all', 'mine', 'nobody', 'overdue'] as const).map((v) => (
+              <option key={v} value={v}>
+                {t(`worklist.filter.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('worklist.filter.order')}{' '}
+          <select name="order" value={order} onChange={(e) => setOrder(e.target.value as Order)}>
+            <option value="oldest">{t('worklist.filter.oldest')}</option>
+            <option value="due">{t('worklist.filter.due')}</option>
+          </select>
+        </label>
+      </div>
       <section role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="worklist-panel">
         {current.error ? (
           <ErrorAlert error={current.error} />
         ) : current.items === null ? (
           <Loading />
         ) : tab === 'referrals' ? (
-          <Referrals items={referrals.items ?? []} onChanged={referrals.load} />
+          <Referrals items={view(referrals.items)} onChanged={referrals.load} />
         ) : tab === 'appointments' ? (
-          <AppointmentRequests items={appointments.items ?? []} onChanged={appointments.load} />
+          <AppointmentRequests items={view(appointments.items)} onChanged={appointments.load} />
         ) : tab === 'proposals' ? (
-          <Proposals items={proposals.items ?? []} onChanged={async () => void (await Promise.all([proposals.load(), cases.load()]))} />
+          <Proposals items={view(proposals.items)} onChanged={async () => void (await Promise.all([proposals.load(), cases.load()]))} />
         ) : tab === 'cases' ? (
-          <Cases items={cases.items ?? []} onChanged={cases.load} />
+          <Cases items={view(cases.items)} onChanged={cases.load} />
         ) : (
-          <Certificates items={certificates.items ?? []} onChanged={certificates.load} />
+          <Certificates items={view(certificates.items)} onChanged={certificates.load} />
         )}
       </section>
     </div>

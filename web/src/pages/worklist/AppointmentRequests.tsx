@@ -25,6 +25,7 @@ export interface HandledAppointment {
   plannedAt: string | null;
   officeId: string | null;
   version: number;
+  ownerId?: string | null;
 }
 
 interface Office {
@@ -226,7 +227,7 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
               <Fragment key={a.id}>
                 <tr className="worklist-row" data-appointment={a.id}>
                   <td>
-                    <PersonCell {...a} />
+                    <PersonCell {...a} owner={{ list: 'appointments', item: a, onChanged }} />
                   </td>
                   <td>{a.requestedByName}</td>
                   <td>

@@ -39,6 +39,7 @@ export interface InfringementCase {
   proposedFine: { amount: number; minimum: number; maximum: number } | null;
   livingWage: LivingWage | null;
   defaultDeciderId: string | null;
+  ownerId?: string | null;
 }
 
 type Form = 'decide' | 'ocmw';
@@ -314,7 +315,7 @@ export function Cases({ items, onChanged }: { items: InfringementCase[]; onChang
               <Fragment key={c.id}>
                 <tr className="worklist-row" data-case={c.id}>
                   <td>
-                    <PersonCell {...c} />
+                    <PersonCell {...c} owner={{ list: 'infringementCases', item: c, onChanged }} />
                   </td>
                   <td className="worklist-description">{c.infringements.map((i) => types.label(i.type)).join('; ') || '—'}</td>
                   <td>{fmt.date(c.openedOn)}</td>

@@ -21,6 +21,7 @@ export interface CertificateProposal {
   dueOn: string | null;
   overdue: boolean;
   facts: { parts: { part: string; done: boolean }[]; rule: { source: string } };
+  ownerId?: string | null;
 }
 
 type Decision = 'ISSUE' | 'DISMISS';
@@ -56,7 +57,7 @@ export function Certificates({ items, onChanged }: { items: CertificateProposal[
                 <Fragment key={c.id}>
                   <tr className="worklist-row" data-certificate={c.id}>
                     <td>
-                      <PersonCell {...c} />
+                      <PersonCell {...c} owner={{ list: 'certificateProposals', item: c, onChanged }} />
                     </td>
                     <td className="worklist-description" title={c.facts.rule.source}>
                       {c.facts.parts.map((p) => `${partName(p.part)} ${p.done ? '✓' : '✗'}`).join(' · ')}

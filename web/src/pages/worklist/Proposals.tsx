@@ -31,6 +31,7 @@ export interface Proposal {
     | { kind: 'registrationTerm'; sentOn: string; due: string; registeredOn: string | null }
     | { kind: 'attendance'; parts: Part[]; rule: { regularPercent: number } };
   status: string;
+  ownerId?: string | null;
 }
 
 type Decision = 'ACCEPT' | 'DISMISS';
@@ -118,7 +119,7 @@ export function Proposals({ items, onChanged }: { items: Proposal[]; onChanged()
               <Fragment key={p.id}>
                 <tr className="worklist-row" data-proposal={p.id}>
                   <td>
-                    <PersonCell {...p} />
+                    <PersonCell {...p} owner={{ list: 'infringementProposals', item: p, onChanged }} />
                   </td>
                   <td>{types.label(p.type)}</td>
                   <td className="worklist-description">

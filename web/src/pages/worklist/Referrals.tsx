@@ -23,6 +23,7 @@ export interface WorklistReferral {
   respondBy: string;
   status: string;
   version: number;
+  ownerId?: string | null;
 }
 
 type Decision = 'ACCEPTED' | 'REJECTED';
@@ -153,7 +154,7 @@ export function Referrals({ items, onChanged }: { items: WorklistReferral[]; onC
               <Fragment key={r.id}>
                 <tr className="worklist-row" data-referral={r.id}>
                   <td>
-                    <PersonCell {...r} />
+                    <PersonCell {...r} owner={{ list: 'referrals', item: r, onChanged }} />
                   </td>
                   <td>{r.fromOrganisationName}</td>
                   <td>

@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
+import { cached } from '../../data.ts';
+import { useSession } from '../../session.tsx';
 import { ErrorAlert, Field } from '../../components/forms.tsx';
 import { formatInsz } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -14,14 +16,94 @@ export function daysUntil(day: string, today = belgianToday()): number {
   return Math.round((Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`)) / 86_400_000);
 }
 
-/** The person of an item: the name links to the dossier (the caseworker's next step), with the INSZ beneath. */
-export function PersonCell({ personId, familyName, givenNames, insz }: { personId: string; familyName: string; givenNames: string; insz: string }) {
+/** The lists whose items have an owner (server: exchange/owners.service.ts). */
+export type OwnedList = 'referrals' | 'appointments' | 'infringementProposals' | 'infringementCases' | 'certificateProposals';
+export interface Owned {
+  id: string;
+  version: number;
+  ownerId?: string | null;
+}
+
+interface Colleague {
+  id: string;
+  displayName: string;
+}
+function useColleagues(): Colleague[] {
+  const [items, setItems] = useState<Colleague[]>([]);
+  useEffect(() => {
+    let live = true;
+    void cached<{ items: Colleague[] }>('/api/v1/worklist/colleagues')
+      .then((r) => live && setItems(r.items))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return items;
+}
+
+/** Who handles the item: take it, hand it to a colleague, or let it go; the list reloads after (also when someone else changed it meanwhile). */
+export function OwnerControl({ list, item, onChanged }: { list: OwnedList; item: Owned; onChanged(): Promise<void> }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const colleagues = useColleagues();
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const others = colleagues.filter((c) => c.id !== user?.id);
+  const owner = item.ownerId ?? '';
+  async function change(to: string) {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await request('PUT', `/api/v1/worklist/${list}/${item.id}/owner`, { ownerId: to || null }, { 'if-match': `"${item.version}"` });
+      await onChanged();
+    } catch (err) {
+      if (isStale(err)) await onChanged();
+      else setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="worklist-owner">
+      <label htmlFor={id}>{t('worklist.owner.label')}</label>
+      <select id={id} value={owner} disabled={busy} onChange={(e) => void change(e.target.value)}>
+        <option value="">{t('worklist.owner.nobody')}</option>
+        {user && <option value={user.id}>{t('worklist.owner.me')}</option>}
+        {others.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.displayName}
+          </option>
+        ))}
+        {owner && owner !== user?.id && !others.some((c) => c.id === owner) && <option value={owner}>{t('worklist.owner.someone')}</option>}
+      </select>
+      {failure !== null && <ErrorAlert error={failure} />}
+    </div>
+  );
+}
+
+/** The person of an item: the name links to the dossier (the caseworker's next step), with the INSZ beneath, and who handles it. */
+export function PersonCell({
+  personId,
+  familyName,
+  givenNames,
+  insz,
+  owner,
+}: {
+  personId: string;
+  familyName: string;
+  givenNames: string;
+  insz: string;
+  owner?: { list: OwnedList; item: Owned; onChanged(): Promise<void> } | undefined;
+}) {
   return (
     <>
       <Link className="worklist-name" to={`/persons/${personId}`}>
         {familyName}, {givenNames}
       </Link>
       <span className="worklist-insz muted">{formatInsz(insz)}</span>
+      {owner && <OwnerControl {...owner} />}
     </>
   );
 }
