@@ -68,6 +68,8 @@ function expectations(): Map<string, Rule> {
   add('POST', '/api/v1/infringementCases/:id/decision', right('update', 'infringements'));
   add('POST', '/api/v1/infringementCases/:id/handToOcmw', right('update', 'infringements'));
   add('GET', '/api/v1/worklist/certificateProposals', right('create', 'certificates'));
+  add('GET', '/api/v1/worklist/registrations', right('update', 'registration'));
+  add('GET', '/api/v1/worklist/attendance', (role) => right('read', 'components')(role) && right('read', 'courses')(role));
   add('POST', '/api/v1/certificateProposals/:id/decision', right('create', 'certificates'));
   add('POST', '/api/v1/persons/:personId/targetGroupProposal', (role) => right('read', 'targetGroup')(role) && right('read', 'personalia')(role));
   add('GET', '/api/v1/persons/:personId/attendance', (role) => right('read', 'courses')(role) && right('read', 'components')(role));

@@ -229,7 +229,7 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
                 items: {
                   type: 'object',
                   properties: {
-                    list: { type: 'string', enum: ['referrals', 'appointments', 'proposals', 'cases', 'certificates'] },
+                    list: { type: 'string', enum: ['referrals', 'appointments', 'proposals', 'cases', 'certificates', 'registrations', 'attendance'] },
                     count: { type: 'integer' },
                     oldest: { type: ['string', 'null'], format: 'date' },
                     overdue: { type: 'integer' },

@@ -11,9 +11,10 @@ import { belgianToday } from '../integrations/integrations.service.ts';
 import { proposalSummary } from '../rules/proposals.service.ts';
 import { caseSummary } from '../rules/cases.service.ts';
 import { certificateSummary } from '../rules/certificates.service.ts';
+import { attendanceFollowUp, registrationFollowUp } from '../rules/followup.service.ts';
 
 export interface ListSummary {
-  list: 'referrals' | 'appointments' | 'proposals' | 'cases' | 'certificates';
+  list: 'referrals' | 'appointments' | 'proposals' | 'cases' | 'certificates' | 'registrations' | 'attendance';
   count: number;
   oldest: string | null;
   overdue: number;
@@ -57,5 +58,20 @@ export async function worklistSummary(deps: Deps, ctx: RequestContext): Promise<
     out.push({ list: 'cases', ...(await caseSummary(deps, ctx)) });
   }
   if (isAllowed(ctx, 'create', 'certificates')) out.push({ list: 'certificates', ...(await certificateSummary(deps, ctx)) });
+  // The follow-up lists are computed when asked; here only counted (no person leaves this function).
+  if (isAllowed(ctx, 'update', 'registration')) {
+    const items = await registrationFollowUp(deps, ctx, { audit: false });
+    out.push({ list: 'registrations', count: items.length, oldest: items[0]?.dueOn ?? null, overdue: items.filter((i) => i.overdue).length });
+  }
+  if (isAllowed(ctx, 'read', 'components') && isAllowed(ctx, 'read', 'courses')) {
+    const items = await attendanceFollowUp(deps, ctx, { audit: false });
+    // Nothing is late here: the course still runs (the rules propose the infringement when it ends).
+    out.push({
+      list: 'attendance',
+      count: items.length,
+      oldest: items.reduce<string | null>((o, i) => (o === null || i.startDate < o ? i.startDate : o), null),
+      overdue: 0,
+    });
+  }
   return out;
 }

@@ -18,7 +18,7 @@
  * The minutes are added up in SQL (one pass over the participations); the rule itself is decided in
  * TypeScript by the same functions the dossier uses, so the two cannot disagree.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import { addDays } from '../../platform/calendar.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
@@ -50,6 +50,35 @@ export interface EvaluationResult {
 }
 
 const REGISTRATION_TYPES = ['NIET_TIJDIG_AANGEMELD', 'NA_INBREUK_NIET_TIJDIG_AANGEMELD'];
+
+/**
+ * Per trajectory component running on `on` (or ended in the week before), the lesson minutes up to
+ * that day: present, absent, excused, and those during a suspension of the component (which count
+ * for nothing). `where` narrows the components (e.g. to a territory). One SQL fragment for the
+ * re-evaluation and the worklist of attendance under the threshold.
+ */
+export function componentMinutes(on: string, where: RawBuilder<unknown>) {
+  return sql`
+      SELECT tc.person_id, tc.id AS component_id, tc.type,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'PRESENT' AND s.hit IS NULL), 0)::int AS present,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT' AND s.hit IS NULL), 0)::int AS absent,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT_JUSTIFIED' AND s.hit IS NULL), 0)::int AS justified,
+             coalesce(sum(l.duration_minutes) FILTER (WHERE s.hit), 0)::int AS suspended_minutes,
+             count(*)::int AS lessons
+        FROM trajectory_components tc
+        JOIN enrolments e ON e.component_id = tc.id
+        JOIN participations pa ON pa.enrolment_id = e.id
+        JOIN lessons l ON l.id = pa.lesson_id
+        LEFT JOIN LATERAL (
+          SELECT true AS hit FROM component_suspensions cs
+           WHERE cs.component_id = tc.id AND cs.start_date <= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date
+             AND (cs.end_date IS NULL OR cs.end_date >= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date)
+           LIMIT 1) s ON true
+       WHERE tc.start_date <= ${on}::date AND (tc.end_date IS NULL OR tc.end_date >= ${addDays(on, -COMPONENT_GRACE_DAYS)}::date)
+         AND (l.starts_at AT TIME ZONE 'Europe/Brussels')::date <= ${on}::date
+         ${where}
+       GROUP BY tc.person_id, tc.id, tc.type`;
+}
 
 /** The proposals the facts show on day `on`, for everyone or for the persons named. Writes nothing. */
 export async function findProposals(db: Db, on: string, personIds: readonly string[] | null): Promise<{ proposals: Proposal[]; persons: number }> {
@@ -129,25 +158,7 @@ export async function findProposals(db: Db, on: string, personIds: readonly stri
     target_group: string | null;
     suspended: boolean;
   }>`
-    WITH x AS (
-      SELECT tc.person_id, tc.id AS component_id, tc.type,
-             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'PRESENT' AND s.hit IS NULL), 0)::int AS present,
-             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT' AND s.hit IS NULL), 0)::int AS absent,
-             coalesce(sum(l.duration_minutes) FILTER (WHERE pa.attendance = 'ABSENT_JUSTIFIED' AND s.hit IS NULL), 0)::int AS justified,
-             coalesce(sum(l.duration_minutes) FILTER (WHERE s.hit), 0)::int AS suspended_minutes,
-             count(*)::int AS lessons
-        FROM trajectory_components tc
-        JOIN enrolments e ON e.component_id = tc.id
-        JOIN participations pa ON pa.enrolment_id = e.id
-        JOIN lessons l ON l.id = pa.lesson_id
-        LEFT JOIN LATERAL (
-          SELECT true AS hit FROM component_suspensions cs
-           WHERE cs.component_id = tc.id AND cs.start_date <= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date
-             AND (cs.end_date IS NULL OR cs.end_date >= (l.starts_at AT TIME ZONE 'Europe/Brussels')::date)
-           LIMIT 1) s ON true
-       WHERE tc.start_date <= ${on}::date AND (tc.end_date IS NULL OR tc.end_date >= ${addDays(on, -COMPONENT_GRACE_DAYS)}::date)
-         AND (l.starts_at AT TIME ZONE 'Europe/Brussels')::date <= ${on}::date
-       GROUP BY tc.person_id, tc.id, tc.type)
+    WITH x AS (${componentMinutes(on, sql``)})
     SELECT x.person_id::text, x.component_id::text, x.type, x.present, x.absent, x.justified, x.suspended_minutes, x.lessons, p.target_group, p.suspended
       FROM x, LATERAL (${persons}) p
      WHERE p.target_group IS NOT NULL ${only}

@@ -9,6 +9,7 @@ import { decideProposal, proposalWorklist, type ProposalDecision } from './propo
 import { caseWorklist, decideCase, handCaseToOcmw, type CaseDecisionInput } from './cases.service.ts';
 import { targetGroupAdvice, type Answers } from './target-group.service.ts';
 import { certificateWorklist, decideCertificate, type CertificateDecision } from './certificates.service.ts';
+import { attendanceFollowUp, registrationFollowUp } from './followup.service.ts';
 import type { Row } from '../../platform/db.ts';
 import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
@@ -85,6 +86,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   registerCaseRoutes(app, deps);
   registerTargetGroupRoutes(app, deps);
   registerCertificateRoutes(app, deps);
+  registerFollowUpRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -481,5 +483,87 @@ export function registerCertificateRoutes(app: FastifyInstance, deps: Deps): voi
       const row = await decideCertificate(deps, req.ctx, req.params.id, versionFromIfMatch(req.headers['if-match']), req.body);
       return reply.header('etag', etagOf(row)).send(presentCertificateProposal(row));
     },
+  );
+}
+
+const personPart = {
+  personId: { type: 'string' },
+  insz: { type: 'string' },
+  familyName: { type: 'string' },
+  givenNames: { type: 'string' },
+  contactName: { type: ['string', 'null'], description: "The dossier's contact person." },
+} as const;
+
+export function registerFollowUpRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get(
+    '/api/v1/worklist/registrations',
+    {
+      config: { access: 'staff', permission: { action: 'update', cluster: 'registration' } },
+      schema: {
+        tags: ['Worklist'],
+        summary:
+          'Obliged newcomers whose registration term runs out within two weeks or ran out in the past year, without a registration: the earliest term first',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    ...personPart,
+                    invitationId: { type: 'string' },
+                    sentOn: { type: 'string', format: 'date' },
+                    registeredLetter: { type: 'boolean' },
+                    dueOn: { type: 'string', format: 'date', description: 'The last day of the registration term (deadline registration).' },
+                    overdue: { type: 'boolean' },
+                    proposed: { type: 'boolean', description: 'The rules proposed the infringement already.' },
+                  },
+                },
+              },
+            },
+          },
+          403: PROBLEM,
+        },
+      },
+    },
+    async (req) => ({ items: await registrationFollowUp(deps, req.ctx) }),
+  );
+  app.get(
+    '/api/v1/worklist/attendance',
+    {
+      config: { access: 'staff', permission: { action: 'read', cluster: 'components' } },
+      schema: {
+        tags: ['Worklist'],
+        summary: 'Running trajectory components whose attendance is below the threshold of the rule in force today: the lowest share present first',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    ...personPart,
+                    componentId: { type: 'string' },
+                    componentType: { type: 'string' },
+                    startDate: { type: 'string', format: 'date' },
+                    endDate: nullableDay,
+                    presentPercent: { type: ['number', 'null'] },
+                    lessons: { type: 'integer' },
+                    status: { type: 'string', enum: ['BELOW_REGULAR', 'EARLY_TERMINATION'] },
+                    rule: { type: 'object', properties: { id: { type: 'string' }, regularPercent: { type: 'number' } } },
+                  },
+                },
+              },
+            },
+          },
+          403: PROBLEM,
+        },
+      },
+    },
+    async (req) => ({ items: await attendanceFollowUp(deps, req.ctx) }),
   );
 }
