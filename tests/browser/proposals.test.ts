@@ -79,8 +79,14 @@ test('a caseworker walks from the oldest overdue proposal to the dossier and dec
     .waitFor();
   assert.equal(await page.locator(`tr[data-proposal="${oldest.id}"]`).count(), 0, 'off the list');
   await world.screenshot(page, 'worklist-proposals');
+  // The follow-up lists open from the start page too.
   await page.goto(`${world.base}/persons`);
   await summary.getByText(`${mine.rows.length - 1} inbreukvoorstellen`).waitFor();
+  await page.locator('.worklist-summary [data-list=registrations]').getByRole('link').click();
+  assert.equal(await page.getByRole('tab', { name: /Aanmelding te laat/ }).getAttribute('aria-selected'), 'true');
+  await page.getByRole('tab', { name: /Aanwezigheid onder de drempel/ }).click();
+  await page.getByText(/Lopende trajectonderdelen met minder dan 80 % aanwezigheid|Geen lopende onderdelen onder de aanwezigheidsdrempel/).waitFor();
+  await page.goto(`${world.base}/persons`);
   await world.screenshot(page, 'start-page-worklist-summary');
 
   const decided = await db.selectFrom('infringement_proposals').select(['status', 'case_id']).where('id', '=', oldest.id).executeTakeFirstOrThrow();

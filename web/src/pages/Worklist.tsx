@@ -14,17 +14,20 @@ import { AppointmentRequests, type HandledAppointment } from './worklist/Appoint
 import { Proposals, type Proposal } from './worklist/Proposals.tsx';
 import { Cases, type InfringementCase } from './worklist/Cases.tsx';
 import { Certificates, type CertificateProposal } from './worklist/Certificates.tsx';
+import { AttendanceBelow, Registrations, type AttendanceItem, type RegistrationItem } from './worklist/FollowUp.tsx';
 import { belgianToday, useWorklist } from './worklist/shared.tsx';
 import { useSession } from '../session.tsx';
 import './worklist/worklist.css';
 
-const TABS = ['referrals', 'appointments', 'proposals', 'cases', 'certificates'] as const;
+const TABS = ['referrals', 'appointments', 'registrations', 'attendance', 'proposals', 'cases', 'certificates'] as const;
 const TAB_WORDS = {
   referrals: 'worklist.tab.referrals',
   appointments: 'worklist.tab.appointments',
   proposals: 'worklist.tab.proposals',
   cases: 'worklist.tab.cases',
   certificates: 'worklist.tab.certificates',
+  registrations: 'worklist.tab.registrations',
+  attendance: 'worklist.tab.attendance',
 } as const;
 type Tab = (typeof TABS)[number];
 
@@ -58,14 +61,24 @@ export default function WorklistPage() {
   const [params] = useSearchParams();
   const asked = params.get('tab');
   const [tab, setTab] = useState<Tab>(TABS.includes(asked as Tab) ? (asked as Tab) : 'referrals');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ referrals: null, appointments: null, proposals: null, cases: null, certificates: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({
+    referrals: null,
+    appointments: null,
+    proposals: null,
+    cases: null,
+    certificates: null,
+    registrations: null,
+    attendance: null,
+  });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
   const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
   const proposals = useWorklist<Proposal>('/api/v1/worklist/infringementProposals', ['OPEN']);
   const cases = useWorklist<InfringementCase>('/api/v1/worklist/infringementCases', ['AWAITING'], 'view');
   const certificates = useWorklist<CertificateProposal>('/api/v1/worklist/certificateProposals', ['OPEN']);
-  const lists = { referrals, appointments, proposals, cases, certificates };
+  const registrations = useWorklist<RegistrationItem>('/api/v1/worklist/registrations', []);
+  const attendance = useWorklist<AttendanceItem>('/api/v1/worklist/attendance', []);
+  const lists = { referrals, appointments, proposals, cases, certificates, registrations, attendance };
   const counts = Object.fromEntries(TABS.map((name) => [name, lists[name].items?.length ?? '…'])) as Record<Tab, number | string>;
 
   // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
@@ -144,6 +157,10 @@ export default function WorklistPage() {
           <AppointmentRequests items={view(appointments.items)} onChanged={appointments.load} />
         ) : tab === 'proposals' ? (
           <Proposals items={view(proposals.items)} onChanged={async () => void (await Promise.all([proposals.load(), cases.load()]))} />
+        ) : tab === 'registrations' ? (
+          <Registrations items={view(registrations.items)} />
+        ) : tab === 'attendance' ? (
+          <AttendanceBelow items={view(attendance.items)} />
         ) : tab === 'cases' ? (
           <Cases items={view(cases.items)} onChanged={cases.load} />
         ) : (

@@ -21,6 +21,8 @@ const TITLE = {
   proposals: 'worklist.summary.proposals',
   cases: 'worklist.summary.cases',
   certificates: 'worklist.summary.certificates',
+  registrations: 'worklist.summary.registrations',
+  attendance: 'worklist.summary.attendance',
 } as const;
 
 export function WorklistSummary() {

@@ -111,14 +111,17 @@ export function PersonCell({
 /** A POST with If-Match, the version the list showed. */
 export const postIfMatch = <T,>(path: string, version: number, body: unknown) => request<T>('POST', path, body, { 'if-match': `"${version}"` });
 
-/** Items of one or more statuses (or views: `param`), loaded together and reloaded on demand. */
+/** Items of one or more statuses (or views: `param`; none: the whole list), loaded together and reloaded on demand. */
 export function useWorklist<T>(path: string, statuses: readonly string[], param = 'status') {
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const key = statuses.join(',');
   const load = useCallback(async () => {
     try {
-      const pages = await Promise.all(statuses.map((s) => request<{ items: T[] }>('GET', `${path}?${param}=${s}`)));
+      // No statuses: the list as the server gives it.
+      const pages = await Promise.all(
+        statuses.length ? statuses.map((s) => request<{ items: T[] }>('GET', `${path}?${param}=${s}`)) : [request<{ items: T[] }>('GET', path)],
+      );
       setItems(pages.flatMap((p) => p.body.items));
       setError(null);
     } catch (e) {
