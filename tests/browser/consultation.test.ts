@@ -154,6 +154,11 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     assert.match((await kbo.getAttribute('href'))!, /^https:\/\/kbopub\.economie\.fgov\.be\/kbopub\/toonondernemingps\.html\?ondernemingsnummer=\d{10}$/);
     // Courses with their attendance; components under their trajectory.
     await panel(page, 'Vormingsactiviteiten').locator('td .badge').first().waitFor();
+    // KBI's judgement against the 80 % rule, the same the caseworker sees (issue 13, seed 001).
+    const rule = page.getByTestId('attendance-rule');
+    await rule.waitFor();
+    assert.match((await page.getByTestId('attendance-outcome').textContent())!, /Regelmatig|Niet regelmatig|Onregelmatig|Onrechtmatig/);
+    assert.match((await panel(page, 'Vormingsactiviteiten').locator('td .badge').first().textContent())!, /^\d+(,\d)? %$/);
     await panel(page, 'Trajecten').getByRole('table', { name: 'Trajectonderdelen' }).first().waitFor();
     // A panel without data says so.
     const empties = page.locator('.consult-panel.is-empty:not(.unauthorised) .panel-body');

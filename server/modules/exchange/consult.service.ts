@@ -17,6 +17,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { present } from '../dossier/clusters.ts';
 import { buildDocument } from '../dossier/documents.service.ts';
 import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } from '../integrations/integrations.service.ts';
+import { ATTENDANCE_CLUSTERS, judgeAttendance, type PersonAttendance } from '../rules/attendance.service.ts';
 
 export interface ConsultInput {
   insz: string;
@@ -364,4 +365,49 @@ function proportionate(def: ResourceDef, rows: Row[], all: Row, partnerKind: str
 /** The most recently signed mother or takeover contract. */
 function latestContract(contracts: Row[]): Row | undefined {
   return [...(contracts ?? [])].filter((c) => c.kind === 'MOTHER' || c.kind === 'TAKEOVER').sort(byDesc('signed_on'))[0];
+}
+
+export interface AttendanceAnswer {
+  known: boolean;
+  purpose: string;
+  authorisations: { id: string; legalBasis: string }[];
+  attendance?: PersonAttendance;
+}
+
+/**
+ * The attendance judgement of a person for a partner (seed 001: OCMWs could not check their
+ * clients' 80 % attendance without a detour): the same judgement the caseworker sees, under the
+ * rule in force today, for a partner whose authorisations that hold today give it both the courses
+ * and the components clusters for this purpose. Refused (audited) otherwise; every answer audited.
+ */
+export async function consultAttendance(deps: Deps, ctx: RequestContext, input: { insz: string; purpose: string }): Promise<AttendanceAnswer> {
+  const organisationId = exchangeOrganisation(ctx, 'consults attendance');
+  const insz = parseInszField(deps, input.insz);
+  if (!deps.codes.has('purpose', input.purpose)) {
+    throw new Problem('unknownCode', 'purpose: unknown purpose', [{ in: 'body', name: 'purpose', detail: 'not in code list purpose' }]);
+  }
+  const audit = { action: 'exchange.consultAttendance', personId: null, insz };
+  const { clusters, basis } = await authorisedFor(deps, organisationId, insz, input.purpose, audit);
+  const missing = ATTENDANCE_CLUSTERS.filter((c) => !clusters.includes(c));
+  if (missing.length)
+    throw new Problem(
+      'noAuthorisation',
+      `your authorisations for purpose ${input.purpose} do not give you ${missing.join(' and ')}: attendance needs both`,
+    ).denied({
+      ...audit,
+      clusters: [],
+    });
+  const personId = await personIdByInsz(deps.db, insz);
+  const detail = { authorisations: basis.map((b) => b.id) };
+  if (!personId) {
+    await recordAudit(deps.db, { ...ctx, purpose: input.purpose }, { ...audit, clusters: [], result: 'allowed', detail: { ...detail, known: false } });
+    return { known: false, purpose: input.purpose, authorisations: basis };
+  }
+  const attendance = await judgeAttendance(deps.db, personId, belgianToday());
+  await recordAudit(
+    deps.db,
+    { ...ctx, purpose: input.purpose },
+    { ...audit, personId, clusters: [...ATTENDANCE_CLUSTERS], result: 'allowed', detail: { ...detail, outcome: attendance.outcome } },
+  );
+  return { known: true, purpose: input.purpose, authorisations: basis, attendance };
 }

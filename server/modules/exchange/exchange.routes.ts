@@ -9,7 +9,7 @@ import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import { idempotentCreate } from '../../platform/idempotency.ts';
 import { integrationSchema } from '../integrations/integrations.schemas.ts';
-import { consultDossier, type ConsultInput } from './consult.service.ts';
+import { consultDossier, consultAttendance, type ConsultInput } from './consult.service.ts';
 import { appointmentsOf, presentAppointment, requestAppointment, type AppointmentRequest } from './appointments.service.ts';
 import {
   declareIntegration,
@@ -28,13 +28,23 @@ const ENTRANCES = [
     config: { access: 'partner' },
     security: [{ bearer: [] }],
     tag: 'Exchange',
-    path: { consult: '/api/exchange/v1/dossiers/consult', integrations: '/api/exchange/v1/integrations', appointments: '/api/exchange/v1/appointments' },
+    path: {
+      consult: '/api/exchange/v1/dossiers/consult',
+      attendance: '/api/exchange/v1/dossiers/attendance',
+      integrations: '/api/exchange/v1/integrations',
+      appointments: '/api/exchange/v1/appointments',
+    },
   },
   {
     config: { access: 'staff', capability: 'consultForOrganisation' },
     security: [{ session: [] }],
     tag: 'Consultation screen',
-    path: { consult: '/api/v1/consultations/dossier', integrations: '/api/v1/consultations/integrations', appointments: '/api/v1/consultations/appointments' },
+    path: {
+      consult: '/api/v1/consultations/dossier',
+      attendance: '/api/v1/consultations/attendance',
+      integrations: '/api/v1/consultations/integrations',
+      appointments: '/api/v1/consultations/appointments',
+    },
   },
 ] as const;
 const insz = { type: 'string', maxLength: 15, description: 'INSZ: national register or bis number (dots and dash allowed).' } as const;
@@ -167,6 +177,41 @@ function registerEntrance(app: TypedApp, deps: Deps, entrance: (typeof ENTRANCES
       serializerCompiler: () => (data: unknown) => JSON.stringify(data),
     },
     async (req) => consultDossier(deps, req.ctx, req.body),
+  );
+  app.post(
+    path.attendance,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "A person's attendance against the 80 % rule, judged by KBI (seed 001, seed 003 §35)",
+        security,
+        description:
+          'Per trajectory component and course: minutes present, absent, excused and suspended, the share present and its status, and the outcome under the rule in force today. ' +
+          'For a partner whose authorisations that hold today give it both the courses and the components clusters for this purpose.',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['insz', 'purpose'],
+          properties: { insz, purpose: { type: 'string', maxLength: 60, description: 'Code list purpose, e.g. BEGELEIDING_OCMW_CLIENT.' } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              known: { type: 'boolean' },
+              purpose: { type: 'string' },
+              authorisations: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, legalBasis: { type: 'string' } } } },
+              attendance: { type: 'object', additionalProperties: true, description: 'As GET /api/v1/persons/{personId}/attendance answers it.' },
+            },
+          },
+          400: PROBLEM,
+          401: PROBLEM,
+          403: PROBLEM,
+        },
+      },
+    },
+    async (req) => consultAttendance(deps, req.ctx, req.body),
   );
 
   app.post(

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
+import type { Executor } from '../../platform/db.ts';
 import { assertInTerritory, authorize } from '../access/access.service.ts';
 import {
   assessAttendance,
@@ -59,9 +60,27 @@ interface LessonRow {
 
 export const ATTENDANCE_CLUSTERS = ['courses', 'components'] as const;
 
+/** Through the door: the caller's role reads both clusters, the person is in the territory, and the read is audited. */
 export async function attendanceOf(deps: Deps, ctx: RequestContext, personId: string, on: string): Promise<PersonAttendance> {
   for (const cluster of ATTENDANCE_CLUSTERS) authorize(ctx, 'read', cluster, undefined, personId);
   await assertInTerritory(deps.db, ctx, personId, 'attendance.read');
+  const result = await judgeAttendance(deps.db, personId, on);
+  await recordAudit(deps.db, ctx, {
+    action: 'attendance.read',
+    personId,
+    clusters: [...ATTENDANCE_CLUSTERS],
+    result: 'allowed',
+    detail: { on, outcome: result.outcome },
+  });
+  return result;
+}
+
+/**
+ * The judgement itself, for a caller that has decided access already (the door above, or a
+ * partner's authorisation in the consultation): every enrolment's lessons up to `on`, grouped per
+ * component, judged by the rule in force on `on`. Reads; checks and audits nothing.
+ */
+export async function judgeAttendance(db: Executor, personId: string, on: string): Promise<PersonAttendance> {
   const [lessons, components, suspensions] = await Promise.all([
     sql<LessonRow>`
       SELECT e.id::text AS enrolment_id, e.component_id::text AS component_id, c.name AS course, c.course_type, m.name AS module, e.status,
@@ -72,13 +91,11 @@ export async function attendanceOf(deps: Deps, ctx: RequestContext, personId: st
         LEFT JOIN participations pa ON pa.enrolment_id = e.id
         LEFT JOIN lessons l ON l.id = pa.lesson_id
        WHERE e.person_id = ${personId}
-       ORDER BY e.enrolled_on, e.id, l.starts_at`.execute(deps.db),
+       ORDER BY e.enrolled_on, e.id, l.starts_at`.execute(db),
     sql<{ id: string; type: string; status: string; start_date: string }>`
-      SELECT id::text, type, status, start_date::text FROM trajectory_components WHERE person_id = ${personId} ORDER BY start_date, id`.execute(deps.db),
+      SELECT id::text, type, status, start_date::text FROM trajectory_components WHERE person_id = ${personId} ORDER BY start_date, id`.execute(db),
     sql<{ component_id: string; start_date: string; end_date: string | null }>`
-      SELECT component_id::text, start_date::text, end_date::text FROM component_suspensions WHERE person_id = ${personId} ORDER BY start_date`.execute(
-      deps.db,
-    ),
+      SELECT component_id::text, start_date::text, end_date::text FROM component_suspensions WHERE person_id = ${personId} ORDER BY start_date`.execute(db),
   ]);
 
   const enrolments = new Map<string, { row: LessonRow; lessons: LessonAttendance[] }>();
@@ -120,7 +137,8 @@ export async function attendanceOf(deps: Deps, ctx: RequestContext, personId: st
         type: p.group.type,
         status: p.group.status,
         suspensions: p.part.suspensions,
-        figures: assessAttendance([p.part], on).parts[0]!,
+        // A component's figures are those the assessment made; enrolments outside any component are judged on their own.
+        figures: assessment.parts.find((x) => p.group.id !== null && x.id === p.part.id) ?? assessAttendance([p.part], on).parts[0]!,
         enrolments: p.own.map((e) => ({
           ...assessAttendance([{ id: e.row.enrolment_id, lessons: e.lessons, suspensions: p.part.suspensions }], on).parts[0]!,
           enrolmentId: e.row.enrolment_id,
@@ -132,12 +150,5 @@ export async function attendanceOf(deps: Deps, ctx: RequestContext, personId: st
       }))
       .filter((c) => c.componentId !== null || c.enrolments.length),
   };
-  await recordAudit(deps.db, ctx, {
-    action: 'attendance.read',
-    personId,
-    clusters: [...ATTENDANCE_CLUSTERS],
-    result: 'allowed',
-    detail: { on, outcome: result.outcome },
-  });
   return result;
 }

@@ -5,6 +5,7 @@
  * the seed's order: 1) Afspraken, 2) Doelgroep, 3) Informatieluiken (sixteen panels).
  */
 import { useRef, useState } from 'react';
+import { ClientAttendanceFailure, useClientAttendance } from './consultation/Attendance.tsx';
 import { ApiError, post } from '../api.ts';
 import { Alert, ErrorAlert } from '../components/forms.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -15,7 +16,7 @@ import { InformationPanels } from './consultation/InformationPanels.tsx';
 import { IntegrateOffer } from './consultation/IntegrateOffer.tsx';
 import { StartForm } from './consultation/StartForm.tsx';
 import { TargetGroup } from './consultation/TargetGroup.tsx';
-import type { Cluster, ConsultAnswer } from './consultation/types.ts';
+import type { Cluster, ConsultAnswer, Dossier } from './consultation/types.ts';
 import './consultation/consultation.css';
 
 type Outcome =
@@ -77,9 +78,26 @@ export default function ConsultationPage() {
           <ClientHeader insz={outcome.insz} answer={outcome.answer} consultedAt={outcome.at} refresh={outcome.serial} />
           <Appointments key={`appointments-${outcome.serial}`} insz={outcome.insz} purpose={outcome.purpose} />
           <TargetGroup dossier={outcome.answer.dossier ?? {}} clusters={outcome.clusters} />
-          <InformationPanels key={`panels-${outcome.serial}`} dossier={outcome.answer.dossier ?? {}} clusters={outcome.clusters} />
+          <Judged
+            key={`judged-${outcome.serial}`}
+            insz={outcome.insz}
+            purpose={outcome.purpose}
+            dossier={outcome.answer.dossier ?? {}}
+            clusters={outcome.clusters}
+          />
         </div>
       )}
     </div>
+  );
+}
+
+/** The information panels with KBI's attendance judgement, asked once for this consultation. */
+function Judged({ insz, purpose, dossier, clusters }: { insz: string; purpose: string; dossier: Dossier; clusters: ReadonlySet<Cluster> }) {
+  const attendance = useClientAttendance(insz, purpose, clusters);
+  return (
+    <>
+      <ClientAttendanceFailure state={attendance} />
+      <InformationPanels dossier={dossier} clusters={clusters} attendance={attendance.attendance} />
+    </>
   );
 }

@@ -4,6 +4,7 @@
  * not in the answer is shown as not authorised and never shows data; a panel without data says so.
  */
 import { useId, useState, type ComponentType } from 'react';
+import type { PersonAttendance } from '../dossier/model.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import type { Cluster, Dossier } from './types.ts';
 import {
@@ -98,7 +99,15 @@ export const PANELS: PanelDef[] = [
   },
 ];
 
-export function InformationPanels({ dossier, clusters }: { dossier: Dossier; clusters: ReadonlySet<Cluster> }) {
+export function InformationPanels({
+  dossier,
+  clusters,
+  attendance = null,
+}: {
+  dossier: Dossier;
+  clusters: ReadonlySet<Cluster>;
+  attendance?: PersonAttendance | null;
+}) {
   const { t } = useI18n();
   const base = useId();
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
@@ -155,7 +164,7 @@ export function InformationPanels({ dossier, clusters }: { dossier: Dossier; clu
                 </button>
               </h3>
               <div id={bodyId(p.key)} className="panel-body" role="region" aria-labelledby={`${base}-${p.key}`} hidden={!isOpen}>
-                {isOpen && (authorised ? <p.Content dossier={dossier} clusters={clusters} /> : <NotAuthorised />)}
+                {isOpen && (authorised ? <p.Content dossier={dossier} clusters={clusters} attendance={attendance} /> : <NotAuthorised />)}
               </div>
             </div>
           );

@@ -4,21 +4,14 @@
  * contact, diploma-recognition support.
  */
 import { useCodeList } from '../../data.ts';
+import { ClientAttendance } from './Attendance.tsx';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import type { Dossier, Participation, WaitingListEntry } from './types.ts';
 import { OfficeRef, OrganisationRef, StaffRef, CourseRef } from './references.tsx';
 import type { PanelProps } from './panels-path.tsx';
 import { dash, Empty, Facts, NotAuthorised, Period, RecordTable } from './ui.tsx';
 
-/** Attendance of one enrolment: present, absent, justified, and the share of lessons attended. */
-export function attendanceOf(participations: Participation[]) {
-  const present = participations.filter((p) => p.attendance === 'PRESENT').length;
-  const justified = participations.filter((p) => p.attendance === 'ABSENT_JUSTIFIED').length;
-  const absent = participations.length - present - justified;
-  return { present, absent, justified, total: participations.length, rate: participations.length ? Math.round((present / participations.length) * 100) : null };
-}
-
-export function CoursesPanel({ dossier }: PanelProps) {
+export function CoursesPanel({ dossier, attendance }: PanelProps) {
   const { t } = useI18n();
   const fmt = useFormat();
   const status = useCodeList('enrolment_status');
@@ -27,39 +20,41 @@ export function CoursesPanel({ dossier }: PanelProps) {
   const rows = dossier.enrolments ?? [];
   if (!rows.length) return <Empty />;
   return (
-    <RecordTable
-      caption={t('consult.courses.caption')}
-      rows={rows}
-      columns={[
-        { header: t('consult.field.course'), cell: (r) => <CourseRef id={r.courseId} moduleId={r.moduleId} /> },
-        { header: t('consult.field.enrolledOn'), cell: (r) => fmt.date(r.enrolledOn) },
-        { header: t('consult.field.period'), cell: (r) => <Period start={r.startDate} end={r.endDate} /> },
-        { header: t('consult.field.status'), cell: (r) => status.label(r.status) },
-        {
-          header: t('consult.field.targetAttendance'),
-          cell: (r) => (r.targetAttendanceRate == null ? dash(null) : `${fmt.number(r.targetAttendanceRate)} %`),
-          className: 'num',
-        },
-        {
-          header: t('consult.field.attendance'),
-          cell: (r) => {
-            const a = attendanceOf((dossier.participations ?? []).filter((p) => p.enrolmentId === r.id));
-            if (!a.total) return <span className="muted">{t('consult.courses.noLessons')}</span>;
-            const low = r.targetAttendanceRate != null && a.rate !== null && a.rate < r.targetAttendanceRate;
-            return (
-              <>
-                <span className={`badge ${low ? 'bad' : 'ok'}`}>{a.rate} %</span>
-                <span className="cell-sub muted">
-                  {t('consult.courses.attendance', { present: a.present, absent: a.absent, justified: a.justified, total: a.total })}
-                </span>
-              </>
-            );
+    <>
+      <ClientAttendance attendance={attendance} />
+      <RecordTable
+        caption={t('consult.courses.caption')}
+        rows={rows}
+        columns={[
+          { header: t('consult.field.course'), cell: (r) => <CourseRef id={r.courseId} moduleId={r.moduleId} /> },
+          { header: t('consult.field.enrolledOn'), cell: (r) => fmt.date(r.enrolledOn) },
+          { header: t('consult.field.period'), cell: (r) => <Period start={r.startDate} end={r.endDate} /> },
+          { header: t('consult.field.status'), cell: (r) => status.label(r.status) },
+          {
+            header: t('consult.field.targetAttendance'),
+            cell: (r) => (r.targetAttendanceRate == null ? dash(null) : `${fmt.number(r.targetAttendanceRate)} %`),
+            className: 'num',
           },
-        },
-        { header: t('consult.field.result'), cell: (r) => (r.result ? result.label(r.result) : dash(null)) },
-        { header: t('consult.field.exitReason'), cell: (r) => (r.exitReason ? exitReason.label(r.exitReason) : dash(null)) },
-      ]}
-    />
+          {
+            header: t('consult.field.attendance'),
+            // KBI's judgement per enrolment (minutes, excused absences out of the base), never restated here.
+            cell: (r) => {
+              const a = attendance?.components.flatMap((c) => c.enrolments).find((e) => e.enrolmentId === r.id);
+              if (!a) return <span className="muted">{attendance ? t('consult.courses.noLessons') : t('consult.notAuthorised')}</span>;
+              if (a.status === 'NO_LESSONS' || a.presentPercent === null) return <span className="muted">{t('consult.courses.noLessons')}</span>;
+              return (
+                <>
+                  <span className={`badge ${a.status === 'REGULAR' ? 'ok' : 'bad'}`}>{fmt.number(a.presentPercent)} %</span>
+                  <span className="cell-sub muted">{t('consult.courses.lessons', { count: a.lessons })}</span>
+                </>
+              );
+            },
+          },
+          { header: t('consult.field.result'), cell: (r) => (r.result ? result.label(r.result) : dash(null)) },
+          { header: t('consult.field.exitReason'), cell: (r) => (r.exitReason ? exitReason.label(r.exitReason) : dash(null)) },
+        ]}
+      />
+    </>
   );
 }
 

@@ -4,6 +4,7 @@
  * holds and says plainly when a part is empty or not authorised.
  */
 import { useCodeList } from '../../data.ts';
+import type { PersonAttendance } from '../dossier/model.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import type { Cluster, Dossier, TrajectoryComponent } from './types.ts';
 import { KboLink, OfficeRef, OrganisationRef, StaffRef } from './references.tsx';
@@ -12,6 +13,8 @@ import { dash, Empty, Facts, NotAuthorised, Period, RecordTable } from './ui.tsx
 export interface PanelProps {
   dossier: Dossier;
   clusters: ReadonlySet<Cluster>;
+  /** KBI's attendance judgement, where the authorisations allow it (null: not asked or not allowed). */
+  attendance?: PersonAttendance | null;
 }
 
 export function CertificatesPanel({ dossier }: PanelProps) {
