@@ -117,5 +117,64 @@ for (const which of TEST_DATABASES) {
       const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM infringement_cases`.execute(app.database.db);
       assert.equal(n.rows[0]!.n, 0, 'a dismissal opens no case');
     });
+
+    test('not signing after registering, and not registering again after a suspension, are proposed; a postponement or a registration prevents them', async (t) => {
+      const app = await startTestApp(t, which);
+      const today = belgianToday();
+      const agency = await app.factories.organisation({ kind: 'AGENCY' });
+      const office = await app.factories.office(agency.id);
+      const obliged = async () => {
+        const person = await app.factories.person();
+        await app.factories.add(person.id, 'caseLead', { managingOfficeId: office.id, openedOn: addDays(today, -400) });
+        await app.factories.add(person.id, 'targetGroupDeterminations', {
+          determinedOn: addDays(today, -390),
+          determined: true,
+          type: 'PLICHT',
+          subtype: 'VOL_PROG',
+        });
+        return person;
+      };
+      const register = (personId: string, daysAgo: number, type = 'EA') =>
+        app.factories.add(personId, 'registrations', { registeredOn: addDays(today, -daysAgo), type, reason: '11', officeId: office.id });
+
+      const unsigned = await obliged();
+      const registration = await register(unsigned.id, 150);
+      const postponed = await obliged();
+      await register(postponed.id, 150);
+      await app.factories.add(postponed.id, 'signingPostponements', { startDate: addDays(today, -140), endDate: addDays(today, -20), reason: 'ZIEKTE' });
+
+      const suspendedOnce = async (reRegisteredDaysAgo: number | null) => {
+        const person = await obliged();
+        await register(person.id, 380);
+        const contract = await app.factories.add(person.id, 'contracts', {
+          kind: 'MOTHER',
+          signedOn: addDays(today, -370),
+          registeredOn: addDays(today, -370),
+        });
+        const suspension = await app.factories.add(person.id, 'contractSuspensions', {
+          contractId: contract.id,
+          startDate: addDays(today, -200),
+          endDate: addDays(today, -120),
+          reason: 'MEDISCH',
+        });
+        if (reRegisteredDaysAgo !== null) await register(person.id, reRegisteredDaysAgo, 'HA');
+        return { person, suspension };
+      };
+      const late = await suspendedOnce(null);
+      await suspendedOnce(100); // registered again twenty days after the suspension: in time
+
+      const run = await evaluateRules(app.database.db, { on: today, actor: 'system:test' });
+      assert.deepEqual(run.byType, { GEWEIGERD_TE_ONDERTEKENEN: 1, NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING: 1 });
+      const rows = await app.database.db.selectFrom('infringement_proposals').select(['person_id', 'type', 'facts_key', 'facts']).orderBy('type').execute();
+      assert.deepEqual(
+        rows.map((r) => [r.person_id, r.type, r.facts_key]),
+        [
+          [unsigned.id, 'GEWEIGERD_TE_ONDERTEKENEN', `registration:${registration.id}`],
+          [late.person.id, 'NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING', `suspension:${late.suspension.id}`],
+        ],
+      );
+      assert.equal((rows[1]!.facts as { suspensionEnded: string }).suspensionEnded, addDays(today, -120));
+      assert.equal((await evaluateRules(app.database.db, { on: today, actor: 'system:test' })).proposals, 0, 'once');
+    });
   });
 }

@@ -88,8 +88,26 @@ const independent = (days: string[]) => sql<{ type: string; n: number }>`
            CASE WHEN j.d >= '2022-03-01' THEN 'attendance-2022' ELSE 'attendance-2004' END || ':' || j.below AS facts
       FROM judged j JOIN tg ON tg.person_id = j.person_id AND tg.d = j.d
      WHERE j.below IS NOT NULL AND NOT tg.suspended
-       AND (tg.target_group = 'PLICHT' OR (tg.target_group = 'RECHT' AND j.d < '2022-03-01' AND j.half_absent)))
-  SELECT type, count(*)::int AS n FROM (SELECT * FROM registration UNION ALL SELECT * FROM attendance) x GROUP BY type ORDER BY type`;
+       AND (tg.target_group = 'PLICHT' OR (tg.target_group = 'RECHT' AND j.d < '2022-03-01' AND j.half_absent))),
+  nextWorking AS (  -- a day's next working day (itself when it is one), for the terms below
+    SELECT g.d, (SELECT w FROM generate_series(g.d, g.d + 10, interval '1 day') w WHERE extract(isodow FROM w) < 6 AND w::date NOT IN (SELECT d FROM hol) ORDER BY w LIMIT 1)::date AS w
+      FROM (SELECT day::date AS d FROM generate_series('2019-01-01'::date, '2024-12-31'::date, interval '1 day') day) g),
+  signing AS (  -- registered, no contract signed by three months after it, no postponement of signing
+    SELECT DISTINCT 'GEWEIGERD_TE_ONDERTEKENEN' AS type, r.person_id, 'registration:' || r.id AS facts
+      FROM (SELECT r.*, n.w AS due FROM registrations r JOIN nextWorking n ON n.d = (r.registered_on + interval '3 months')::date) r
+      JOIN tg ON tg.person_id = r.person_id
+     WHERE r.due < tg.d AND r.due >= tg.d - 365 AND tg.target_group = 'PLICHT' AND NOT tg.suspended
+       AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = r.person_id AND c.signed_on <= r.due)
+       AND NOT EXISTS (SELECT 1 FROM signing_postponements sp WHERE sp.person_id = r.person_id AND sp.start_date <= tg.d AND coalesce(sp.end_date, 'infinity'::date) >= r.registered_on)),
+  reregistration AS (  -- from 01/03/2022: a contract suspension ended, no registration within three months after it
+    SELECT DISTINCT 'NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING' AS type, s.person_id, 'suspension:' || s.id AS facts
+      FROM (SELECT s.*, n.w AS due FROM contract_suspensions s JOIN nextWorking n ON n.d = (s.end_date + interval '3 months')::date WHERE s.end_date >= '2022-03-01') s
+      JOIN tg ON tg.person_id = s.person_id
+     WHERE s.due < tg.d AND s.due >= tg.d - 365 AND tg.target_group = 'PLICHT' AND NOT tg.suspended
+       AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = s.person_id AND r.registered_on > s.end_date AND r.registered_on <= s.due))
+  SELECT type, count(*)::int AS n
+    FROM (SELECT * FROM registration UNION ALL SELECT * FROM attendance UNION ALL SELECT * FROM signing UNION ALL SELECT * FROM reregistration) x
+   GROUP BY type ORDER BY type`;
 
 for (const which of TEST_DATABASES) {
   describe(`re-evaluation of the rules (${which.name})`, () => {
@@ -126,6 +144,8 @@ for (const which of TEST_DATABASES) {
       );
       for (const s of sample.rows) {
         if (s.facts.kind === 'registrationTerm') assert.ok(s.facts.due > s.facts.sentOn && s.facts.termStarts, s.type);
+        else if (s.facts.kind === 'signingTerm') assert.ok(s.facts.due > s.facts.registeredOn && s.facts.registrationId, s.type);
+        else if (s.facts.kind === 'reRegistrationTerm') assert.ok(s.facts.due > s.facts.suspensionEnded && s.facts.suspensionId, s.type);
         else assert.ok(s.facts.parts.length > 0 && s.facts.rule.id, s.type);
       }
     });

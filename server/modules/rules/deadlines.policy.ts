@@ -10,7 +10,16 @@
 import { registeredLetterServed, termEnd, type Term } from '../../platform/calendar.ts';
 import { ruleOn } from './attendance.policy.ts';
 
-export type DeadlineId = 'registration' | 'ocmwReferral' | 'vdabRegistration' | 'b1Oral' | 'proposalHandling' | 'caseDecision' | 'certificateIssue';
+export type DeadlineId =
+  | 'registration'
+  | 'contractSigning'
+  | 'reRegistration'
+  | 'ocmwReferral'
+  | 'vdabRegistration'
+  | 'b1Oral'
+  | 'proposalHandling'
+  | 'caseDecision'
+  | 'certificateIssue';
 
 export interface DeadlineRule {
   id: DeadlineId;
@@ -33,6 +42,26 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     term: { months: 3 },
     fromLetter: true,
     source: 'SPEC.md Rules; domain-rules §4.6 (aanmelding within 3 months, counted from the registered letter in practice)',
+  },
+  {
+    id: 'contractSigning',
+    validFrom: '2004-04-01',
+    validTo: null,
+    from: 'the registration (aanmelding) of an obliged newcomer',
+    term: { months: 3 },
+    fromLetter: false,
+    source:
+      "Configurable, not in the sources read (domain-rules §4.6, §4.8: refusing to sign the contract is an infringement; the term is this installation's, as long as the registration term); a postponement of signing stops it",
+  },
+  {
+    id: 'reRegistration',
+    validFrom: '2022-03-01',
+    validTo: null,
+    from: 'the end of a suspension (opschorting) of the contract',
+    term: { months: 3 },
+    fromLetter: false,
+    source:
+      "t10 footnote (infringement 'niet tijdig aangemeld na opschorting' from 01/03/2022); domain-rules §4.9 (attest van heraanmelding). The term is this installation's, as long as the registration term",
   },
   {
     id: 'ocmwReferral',

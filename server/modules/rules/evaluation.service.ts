@@ -5,6 +5,10 @@
  * running again, nightly or after every change, never proposes the same facts twice.
  *
  * What it looks at, on day D (facts as recorded by then):
+ * - the signing term: registered, but no contract signed by the end of the term after it and no
+ *   postponement of signing → "geweigerd te ondertekenen";
+ * - the re-registration term (from 01/03/2022): a suspension of the contract ended and no registration
+ *   came in the term after it → "niet tijdig aangemeld na opschorting";
  * - the registration term (deadlines.policy.ts): an obliged newcomer's invitation whose three months
  *   ran out in the year before D without a registration in time → "niet tijdig aangemeld", or
  *   "na inbreuk niet tijdig aangemeld" when a registration infringement was established earlier;
@@ -145,6 +149,63 @@ export async function findProposals(db: Db, on: string, personIds: readonly stri
     });
   }
 
+  // Registered, but no contract signed by the end of the term after it (a contract from before still
+  // holds: registering again after a suspension asks no new signature), and no postponement of signing.
+  const registrations = await sql<{
+    id: string;
+    person_id: string;
+    registered_on: string;
+    signed_on: string | null;
+    postponed: boolean;
+    target_group: string | null;
+    suspended: boolean;
+  }>`
+    WITH x AS (
+      SELECT r.* FROM registrations r
+       WHERE r.registered_on BETWEEN ${addDays(on, -REGISTRATION_LOOKBACK_DAYS - 100)}::date AND ${addDays(on, -85)}::date)
+    SELECT x.id::text, x.person_id::text, x.registered_on::text, p.target_group, p.suspended,
+           (SELECT min(c.signed_on)::text FROM contracts c WHERE c.person_id = x.person_id AND c.signed_on <= ${on}::date) AS signed_on,
+           EXISTS (SELECT 1 FROM signing_postponements sp WHERE sp.person_id = x.person_id AND sp.start_date <= ${on}::date
+                     AND (sp.end_date IS NULL OR sp.end_date >= x.registered_on)) AS postponed
+      FROM x, LATERAL (${persons}) p
+     WHERE p.target_group IS NOT NULL ${only}`.execute(db);
+  for (const r of registrations.rows) {
+    const d = deadline('contractSigning', r.registered_on);
+    if (!d || !(d.due < on) || d.due < addDays(on, -REGISTRATION_LOOKBACK_DAYS)) continue;
+    if ((r.signed_on !== null && r.signed_on <= d.due) || r.postponed || r.suspended) continue;
+    if (!appliesTo.get('GEWEIGERD_TE_ONDERTEKENEN')?.has(r.target_group!)) continue;
+    proposals.push({
+      personId: r.person_id,
+      type: 'GEWEIGERD_TE_ONDERTEKENEN',
+      ruleId: `deadline-contractSigning-${d.rule.validFrom}`,
+      factsKey: `registration:${r.id}`,
+      facts: { kind: 'signingTerm', registrationId: r.id, registeredOn: r.registered_on, due: d.due, signedOn: r.signed_on, source: d.rule.source },
+    });
+  }
+
+  // A suspension of the contract ended, and no registration came in the term after it (from 01/03/2022).
+  const ended = await sql<{ id: string; person_id: string; end_date: string; registered_on: string | null; target_group: string | null; suspended: boolean }>`
+    WITH x AS (
+      SELECT s.* FROM contract_suspensions s
+       WHERE s.end_date BETWEEN ${addDays(on, -REGISTRATION_LOOKBACK_DAYS - 100)}::date AND ${addDays(on, -85)}::date)
+    SELECT x.id::text, x.person_id::text, x.end_date::text, p.target_group, p.suspended,
+           (SELECT min(r.registered_on)::text FROM registrations r WHERE r.person_id = x.person_id AND r.registered_on > x.end_date AND r.registered_on <= ${on}::date) AS registered_on
+      FROM x, LATERAL (${persons}) p
+     WHERE p.target_group IS NOT NULL ${only}`.execute(db);
+  for (const s of ended.rows) {
+    const d = deadline('reRegistration', s.end_date);
+    if (!d || !(d.due < on) || d.due < addDays(on, -REGISTRATION_LOOKBACK_DAYS)) continue;
+    if ((s.registered_on !== null && s.registered_on <= d.due) || s.suspended) continue;
+    if (!appliesTo.get('NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING')?.has(s.target_group!)) continue;
+    proposals.push({
+      personId: s.person_id,
+      type: 'NIET_TIJDIG_AANGEMELD_NA_OPSCHORTING',
+      ruleId: `deadline-reRegistration-${d.rule.validFrom}`,
+      factsKey: `suspension:${s.id}`,
+      facts: { kind: 'reRegistrationTerm', suspensionId: s.id, suspensionEnded: s.end_date, due: d.due, registeredOn: s.registered_on, source: d.rule.source },
+    });
+  }
+
   const rule = ruleOn(ATTENDANCE_RULES, on);
   const components = await sql<{
     person_id: string;
@@ -203,7 +264,12 @@ export async function findProposals(db: Db, on: string, personIds: readonly stri
       },
     });
   }
-  const seen = new Set([...invitations.rows.map((r) => r.person_id), ...byPerson.keys()]);
+  const seen = new Set([
+    ...invitations.rows.map((r) => r.person_id),
+    ...registrations.rows.map((r) => r.person_id),
+    ...ended.rows.map((r) => r.person_id),
+    ...byPerson.keys(),
+  ]);
   return { proposals, persons: seen.size };
 }
 

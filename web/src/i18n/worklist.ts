@@ -178,6 +178,10 @@ export const nl = {
   'worklist.attendance.since': 'sinds {date}',
   'worklist.attendance.lessons': '{count} lessen',
   'worklist.followUp.contact': 'Contactpersoon',
+  'worklist.proposals.factsSigning': 'Aangemeld op {registered}; ondertekenen kon tot en met {due}.',
+  'worklist.proposals.notSigned': 'Geen contract ondertekend.',
+  'worklist.proposals.signedLate': 'Ondertekend op {on}, te laat.',
+  'worklist.proposals.factsReRegistration': 'Opschorting beëindigd op {ended}; opnieuw aanmelden kon tot en met {due}.',
 } as const;
 
 type Key = keyof typeof nl;
@@ -358,6 +362,10 @@ export const fr: Record<Key, string> = {
   'worklist.attendance.since': 'depuis le {date}',
   'worklist.attendance.lessons': '{count} cours',
   'worklist.followUp.contact': 'Personne de contact',
+  'worklist.proposals.factsSigning': "Inscrit le {registered} ; signature possible jusqu'au {due} inclus.",
+  'worklist.proposals.notSigned': 'Aucun contrat signé.',
+  'worklist.proposals.signedLate': 'Signé le {on}, trop tard.',
+  'worklist.proposals.factsReRegistration': "Suspension terminée le {ended} ; nouvelle inscription possible jusqu'au {due} inclus.",
 };
 
 export const en: Record<Key, string> = {
@@ -533,4 +541,8 @@ export const en: Record<Key, string> = {
   'worklist.attendance.since': 'since {date}',
   'worklist.attendance.lessons': '{count} lessons',
   'worklist.followUp.contact': 'Contact person',
+  'worklist.proposals.factsSigning': 'Registered on {registered}; signing was possible until {due}.',
+  'worklist.proposals.notSigned': 'No contract signed.',
+  'worklist.proposals.signedLate': 'Signed on {on}, too late.',
+  'worklist.proposals.factsReRegistration': 'Suspension ended on {ended}; registering again was possible until {due}.',
 };

@@ -29,6 +29,8 @@ export interface Proposal {
   overdue: boolean;
   facts:
     | { kind: 'registrationTerm'; sentOn: string; due: string; registeredOn: string | null }
+    | { kind: 'signingTerm'; registeredOn: string; due: string; signedOn: string | null }
+    | { kind: 'reRegistrationTerm'; suspensionEnded: string; due: string; registeredOn: string | null }
     | { kind: 'attendance'; parts: Part[]; rule: { regularPercent: number } };
   status: string;
   ownerId?: string | null;
@@ -46,6 +48,20 @@ function Facts({ p }: { p: Proposal }) {
     return (
       <>
         {t('worklist.proposals.factsTerm', { sent: fmt.date(f.sentOn), due: fmt.date(f.due) })}{' '}
+        {f.registeredOn ? t('worklist.proposals.registeredLate', { on: fmt.date(f.registeredOn) }) : t('worklist.proposals.notRegistered')}
+      </>
+    );
+  if (f.kind === 'signingTerm')
+    return (
+      <>
+        {t('worklist.proposals.factsSigning', { registered: fmt.date(f.registeredOn), due: fmt.date(f.due) })}{' '}
+        {f.signedOn ? t('worklist.proposals.signedLate', { on: fmt.date(f.signedOn) }) : t('worklist.proposals.notSigned')}
+      </>
+    );
+  if (f.kind === 'reRegistrationTerm')
+    return (
+      <>
+        {t('worklist.proposals.factsReRegistration', { ended: fmt.date(f.suspensionEnded), due: fmt.date(f.due) })}{' '}
         {f.registeredOn ? t('worklist.proposals.registeredLate', { on: fmt.date(f.registeredOn) }) : t('worklist.proposals.notRegistered')}
       </>
     );
