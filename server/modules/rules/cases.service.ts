@@ -16,10 +16,11 @@ import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
 import { enqueueEvent } from '../../platform/outbox.ts';
-import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
+import { authorize, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { deadline } from './deadlines.policy.ts';
 import { fineProblem, proposedFine } from './fines.policy.ts';
+import { decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
 
 /** The OCMW capacity codes that mean a living wage (code list capacity_code_ocmw). */
 export const LIVING_WAGE_CAPACITY_CODES = ['1', '2'];
@@ -210,25 +211,8 @@ export async function caseWorklist(deps: Deps, ctx: RequestContext, input: { vie
 }
 
 /** Cases awaiting a decision in the caller's territory: how many, the oldest, how many past their day. Counts only. */
-export async function caseSummary(deps: Deps, ctx: RequestContext): Promise<{ count: number; oldest: string | null; overdue: number }> {
-  const rows = await deps.db
-    .selectFrom('infringement_cases as c')
-    .select([sql<string>`c.opened_on::text`.as('day'), sql<number>`count(*)::int`.as('n')])
-    .where('c.status', 'in', AWAITING)
-    .where(inTerritory(ctx.actor, sql.ref('c.person_id')))
-    .groupBy('c.opened_on')
-    .orderBy('c.opened_on')
-    .execute();
-  const today = belgianToday();
-  let count = 0,
-    overdue = 0;
-  for (const r of rows) {
-    count += r.n;
-    const due = deadline('caseDecision', r.day)?.due;
-    if (due && today > due) overdue += r.n;
-  }
-  return { count, oldest: rows[0]?.day ?? null, overdue };
-}
+export const caseSummary = (deps: Deps, ctx: RequestContext): Promise<ListSummary> =>
+  summariseItems(deps.db, ctx.actor, 'infringement_cases', 'opened_on', AWAITING, 'caseDecision');
 
 export interface CaseDecisionInput {
   decision: 'BOETE' | 'GEEN_BOETE' | 'GEEN_GEVOLG';
@@ -239,11 +223,7 @@ export interface CaseDecisionInput {
 }
 
 async function lockCase(tx: Executor, ctx: RequestContext, id: string, expectedVersion: number, action: string): Promise<Row> {
-  const current = await tx.selectFrom('infringement_cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!current) throw new Problem('resourceNotFound', 'infringement case not found');
-  await assertInTerritory(tx, ctx, current.person_id, action);
-  if (current.version !== expectedVersion)
-    throw new Problem('preconditionFailed', 'this case was changed by someone else; reload it', undefined, { currentVersion: current.version });
+  const current = await lockItem(tx, ctx, 'infringement_cases', id, expectedVersion, action, 'case');
   if (!AWAITING.includes(current.status))
     throw new Problem('conflict', current.status === 'OCMW' ? 'this case was handed to the OCMW already' : 'this case was decided already');
   return current;
@@ -260,8 +240,7 @@ export async function decideCase(deps: Deps, ctx: RequestContext, id: string, ex
   const today = belgianToday();
   const decidedOn = input.decidedOn ?? today;
   if (decidedOn > today) throw fieldError('decidedOn', 'a decision is not taken in the future');
-  const reason = input.reason?.trim() || null;
-  if (reason && reason.length > 2000) throw fieldError('reason', 'at most 2000 characters');
+  const reason = decisionReason(input.reason, null, 2000);
   if (input.decision === 'BOETE') {
     if (input.fineAmount == null) throw fieldError('fineAmount', 'a fine needs its amount');
     const problem = fineProblem(decidedOn, input.fineAmount);

@@ -11,11 +11,12 @@ import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
-import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
+import { authorize, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { ATTENDANCE_RULES, partStatus, ruleOn } from './attendance.policy.ts';
 import { certificateEligibility, type ComponentFacts, type Part } from './certificate.policy.ts';
 import { deadline } from './deadlines.policy.ts';
+import { decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
 
 export interface CertificateFinding {
   personId: string;
@@ -119,7 +120,6 @@ export async function writeCertificateProposals(tx: Executor, on: string, findin
   return written;
 }
 
-const fieldError = (name: string, detail: string) => new Problem('badRequest', `${name}: ${detail}`, [{ in: 'body', name, detail }]);
 const STATUSES = ['OPEN', 'ISSUED', 'DISMISSED'];
 
 /** The certificate proposals (default: open) in the caller's territory, the oldest first, with the day to issue by. Audited. */
@@ -154,25 +154,8 @@ export async function certificateWorklist(deps: Deps, ctx: RequestContext, input
 }
 
 /** Open certificate proposals in the caller's territory: how many, the oldest, how many past their day. Counts only. */
-export async function certificateSummary(deps: Deps, ctx: RequestContext): Promise<{ count: number; oldest: string | null; overdue: number }> {
-  const rows = await deps.db
-    .selectFrom('certificate_proposals as cp')
-    .select([sql<string>`cp.detected_on::text`.as('day'), sql<number>`count(*)::int`.as('n')])
-    .where('cp.status', '=', 'OPEN')
-    .where(inTerritory(ctx.actor, sql.ref('cp.person_id')))
-    .groupBy('cp.detected_on')
-    .orderBy('cp.detected_on')
-    .execute();
-  const today = belgianToday();
-  let count = 0,
-    overdue = 0;
-  for (const r of rows) {
-    count += r.n;
-    const due = deadline('certificateIssue', r.day)?.due;
-    if (due && today > due) overdue += r.n;
-  }
-  return { count, oldest: rows[0]?.day ?? null, overdue };
-}
+export const certificateSummary = (deps: Deps, ctx: RequestContext): Promise<ListSummary> =>
+  summariseItems(deps.db, ctx.actor, 'certificate_proposals', 'detected_on', ['OPEN'], 'certificateIssue');
 
 export interface CertificateDecision {
   decision: 'ISSUE' | 'DISMISS';
@@ -186,15 +169,9 @@ export interface CertificateDecision {
  */
 export async function decideCertificate(deps: Deps, ctx: RequestContext, id: string, expectedVersion: number, input: CertificateDecision): Promise<Row> {
   authorize(ctx, 'create', 'certificates');
-  const reason = input.reason?.trim() || null;
-  if (input.decision === 'DISMISS' && !reason) throw fieldError('reason', 'a dismissal needs a reason');
-  if (reason && reason.length > 1000) throw fieldError('reason', 'at most 1000 characters');
+  const reason = decisionReason(input.reason, input.decision === 'DISMISS' ? 'a dismissal needs a reason' : null);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom('certificate_proposals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!current) throw new Problem('resourceNotFound', 'certificate proposal not found');
-    await assertInTerritory(tx, ctx, current.person_id, 'certificateProposals.decide');
-    if (current.version !== expectedVersion)
-      throw new Problem('preconditionFailed', 'this proposal was changed by someone else; reload it', undefined, { currentVersion: current.version });
+    const current = await lockItem(tx, ctx, 'certificate_proposals', id, expectedVersion, 'certificateProposals.decide', 'proposal');
     if (current.status !== 'OPEN') throw new Problem('conflict', `this proposal was already ${current.status === 'ISSUED' ? 'issued' : 'dismissed'}`);
     const today = belgianToday();
     let certificateId: string | null = null;

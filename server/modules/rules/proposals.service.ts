@@ -12,16 +12,15 @@ import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction, type Row } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
-import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
+import { authorize, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { deadline } from './deadlines.policy.ts';
+import { decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
 
 export interface ProposalDecision {
   decision: 'ACCEPT' | 'DISMISS';
   reason?: string | null;
 }
-
-const fieldError = (name: string, detail: string) => new Problem('badRequest', `${name}: ${detail}`, [{ in: 'body', name, detail }]);
 
 /** The open proposals (or those of `status`) in the caller's territory, the oldest first, with their handling deadline. */
 export async function proposalWorklist(deps: Deps, ctx: RequestContext, input: { status?: string }): Promise<Row[]> {
@@ -61,15 +60,9 @@ export async function proposalWorklist(deps: Deps, ctx: RequestContext, input: {
  */
 export async function decideProposal(deps: Deps, ctx: RequestContext, id: string, expectedVersion: number, input: ProposalDecision): Promise<Row> {
   authorize(ctx, 'update', 'infringements');
-  const reason = input.reason?.trim() || null;
-  if (input.decision === 'DISMISS' && !reason) throw fieldError('reason', 'a dismissal needs a reason');
-  if (reason && reason.length > 1000) throw fieldError('reason', 'at most 1000 characters');
+  const reason = decisionReason(input.reason, input.decision === 'DISMISS' ? 'a dismissal needs a reason' : null);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom('infringement_proposals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!current) throw new Problem('resourceNotFound', 'infringement proposal not found');
-    await assertInTerritory(tx, ctx, current.person_id, 'infringementProposals.decide');
-    if (current.version !== expectedVersion)
-      throw new Problem('preconditionFailed', 'this proposal was changed by someone else; reload it', undefined, { currentVersion: current.version });
+    const current = await lockItem(tx, ctx, 'infringement_proposals', id, expectedVersion, 'infringementProposals.decide', 'proposal');
     if (current.status !== 'OPEN') throw new Problem('conflict', `this proposal was already ${current.status === 'ACCEPTED' ? 'accepted' : 'dismissed'}`);
     const today = belgianToday();
     let caseId: string | null = null;
@@ -117,23 +110,7 @@ export async function decideProposal(deps: Deps, ctx: RequestContext, id: string
 }
 
 /** Open proposals in the caller's territory: how many, the oldest day found, and how many are past their handling day. Counts only. */
-export async function proposalSummary(deps: Deps, ctx: RequestContext): Promise<{ count: number; oldest: string | null; overdue: number }> {
+export async function proposalSummary(deps: Deps, ctx: RequestContext): Promise<ListSummary> {
   authorize(ctx, 'update', 'infringements');
-  const rows = await deps.db
-    .selectFrom('infringement_proposals as ip')
-    .select([sql<string>`ip.detected_on::text`.as('day'), sql<number>`count(*)::int`.as('n')])
-    .where('ip.status', '=', 'OPEN')
-    .where(inTerritory(ctx.actor, sql.ref('ip.person_id')))
-    .groupBy('ip.detected_on')
-    .orderBy('ip.detected_on')
-    .execute();
-  const today = belgianToday();
-  let count = 0,
-    overdue = 0;
-  for (const r of rows) {
-    count += r.n;
-    const due = deadline('proposalHandling', r.day)?.due;
-    if (due && today > due) overdue += r.n;
-  }
-  return { count, oldest: rows[0]?.day ?? null, overdue };
+  return summariseItems(deps.db, ctx.actor, 'infringement_proposals', 'detected_on', ['OPEN'], 'proposalHandling');
 }

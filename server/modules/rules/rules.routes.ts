@@ -119,49 +119,53 @@ export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   );
 }
 
-const proposalSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    version: { type: 'integer' },
-    personId: { type: 'string' },
-    insz: { type: 'string' },
-    familyName: { type: 'string' },
-    givenNames: { type: 'string' },
-    type: { type: 'string', description: 'Code list infringement_type.' },
-    ruleId: { type: 'string' },
-    detectedOn: { type: 'string', format: 'date' },
-    dueOn: { type: ['string', 'null'], format: 'date', description: 'Handle by this day (deadline proposalHandling: ten working days).' },
-    overdue: { type: 'boolean' },
-    facts: { type: 'object', additionalProperties: true },
-    status: { type: 'string', enum: ['OPEN', 'ACCEPTED', 'DISMISSED'] },
-    caseId: { type: ['string', 'null'] },
-    decidedOn: { type: ['string', 'null'] },
-    decisionReason: { type: ['string', 'null'] },
-    ownerId: { type: ['string', 'null'], description: 'The staff account that took this item; null: nobody yet.' },
-  },
+/** What every item a rule proposed has (infringement proposals, certificates to issue). */
+const proposedItemProperties = {
+  id: { type: 'string' },
+  version: { type: 'integer' },
+  personId: { type: 'string' },
+  insz: { type: 'string' },
+  familyName: { type: 'string' },
+  givenNames: { type: 'string' },
+  ruleId: { type: 'string' },
+  detectedOn: { type: 'string', format: 'date' },
+  overdue: { type: 'boolean' },
+  facts: { type: 'object', additionalProperties: true },
+  decidedOn: { type: ['string', 'null'], format: 'date' },
+  decisionReason: { type: ['string', 'null'] },
+  ownerId: { type: ['string', 'null'], description: 'The staff account that took this item; null: nobody yet.' },
 } as const;
 
 const day = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
-const presentProposal = (r: Row) => ({
+const presentProposedItem = (r: Row) => ({
   id: r.id,
   version: r.version,
   personId: r.person_id,
   insz: r.insz,
   familyName: r.family_name,
   givenNames: r.given_names,
-  type: r.type,
   ruleId: r.rule_id,
   detectedOn: day(r.detected_on),
   dueOn: r.due_on ?? null,
   overdue: Boolean(r.overdue),
   facts: r.facts,
   status: r.status,
-  caseId: r.case_id ?? null,
   decidedOn: day(r.decided_on),
   decisionReason: r.decision_reason ?? null,
   ownerId: r.owner_id ?? null,
 });
+
+const proposalSchema = {
+  type: 'object',
+  properties: {
+    ...proposedItemProperties,
+    type: { type: 'string', description: 'Code list infringement_type.' },
+    dueOn: { type: ['string', 'null'], format: 'date', description: 'Handle by this day (deadline proposalHandling: ten working days).' },
+    status: { type: 'string', enum: ['OPEN', 'ACCEPTED', 'DISMISSED'] },
+    caseId: { type: ['string', 'null'] },
+  },
+} as const;
+const presentProposal = (r: Row) => ({ ...presentProposedItem(r), type: r.type, caseId: r.case_id ?? null });
 
 export function registerProposalRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: { status?: string } }>(
@@ -407,44 +411,15 @@ export function registerTargetGroupRoutes(app: FastifyInstance, deps: Deps): voi
 const certificateProposalSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' },
-    version: { type: 'integer' },
-    personId: { type: 'string' },
-    insz: { type: 'string' },
-    familyName: { type: 'string' },
-    givenNames: { type: 'string' },
+    ...proposedItemProperties,
     trajectoryId: { type: 'string' },
-    ruleId: { type: 'string' },
-    detectedOn: { type: 'string', format: 'date' },
     dueOn: { ...nullableDay, description: 'Issue by this day (deadline certificateIssue: ten working days).' },
-    overdue: { type: 'boolean' },
     facts: { type: 'object', additionalProperties: true, description: 'Each required part with the component that fulfils it, and the rule.' },
     status: { type: 'string', enum: ['OPEN', 'ISSUED', 'DISMISSED'] },
     certificateId: { type: ['string', 'null'] },
-    decidedOn: nullableDay,
-    decisionReason: { type: ['string', 'null'] },
-    ownerId: { type: ['string', 'null'], description: 'The staff account that took this item; null: nobody yet.' },
   },
 } as const;
-const presentCertificateProposal = (r: Row) => ({
-  id: r.id,
-  version: r.version,
-  personId: r.person_id,
-  insz: r.insz,
-  familyName: r.family_name,
-  givenNames: r.given_names,
-  trajectoryId: r.trajectory_id,
-  ruleId: r.rule_id,
-  detectedOn: day(r.detected_on),
-  dueOn: r.due_on ?? null,
-  overdue: Boolean(r.overdue),
-  facts: r.facts,
-  status: r.status,
-  certificateId: r.certificate_id ?? null,
-  decidedOn: day(r.decided_on),
-  decisionReason: r.decision_reason ?? null,
-  ownerId: r.owner_id ?? null,
-});
+const presentCertificateProposal = (r: Row) => ({ ...presentProposedItem(r), trajectoryId: r.trajectory_id, certificateId: r.certificate_id ?? null });
 
 export function registerCertificateRoutes(app: FastifyInstance, deps: Deps): void {
   const permission = { action: 'create', cluster: 'certificates' } as const;

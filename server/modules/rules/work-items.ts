@@ -1,0 +1,79 @@
+/**
+ * What the task lists of the rules share: counting the open items per day for the start page, and
+ * taking an item for a decision — it exists, its person is in the caller's territory, and it is
+ * still the version the caller read. One place, so that every list counts and refuses alike.
+ */
+import { sql } from 'kysely';
+import type { Actor, RequestContext } from '../../platform/access.ts';
+import type { Executor, Row } from '../../platform/db.ts';
+import { Problem } from '../../platform/errors.ts';
+import { assertInTerritory, inTerritory } from '../access/access.service.ts';
+import { belgianToday } from '../integrations/integrations.service.ts';
+import { deadline, type DeadlineId } from './deadlines.policy.ts';
+
+export type WorkTable = 'infringement_proposals' | 'infringement_cases' | 'certificate_proposals';
+
+export interface ListSummary {
+  count: number;
+  oldest: string | null;
+  overdue: number;
+}
+
+/**
+ * The items of `table` in one of `statuses`, for persons in the actor's territory: how many, the
+ * oldest `dayColumn`, and how many are past the deadline that runs from that day. Counts only.
+ */
+export async function summariseItems(
+  db: Executor,
+  actor: Actor,
+  table: WorkTable,
+  dayColumn: string,
+  statuses: readonly string[],
+  id: DeadlineId,
+): Promise<ListSummary> {
+  const { rows } = await sql<{ day: string; n: number }>`
+    SELECT t.${sql.ref(dayColumn)}::text AS day, count(*)::int AS n FROM ${sql.table(table)} t
+     WHERE t.status = ANY(${[...statuses]}::text[]) AND ${inTerritory(actor, sql.ref('t.person_id'))}
+     GROUP BY 1 ORDER BY 1`.execute(db);
+  const today = belgianToday();
+  let count = 0,
+    overdue = 0;
+  for (const r of rows) {
+    count += r.n;
+    const due = deadline(id, r.day)?.due;
+    if (due && today > due) overdue += r.n;
+  }
+  return { count, oldest: rows[0]?.day ?? null, overdue };
+}
+
+/**
+ * Locks an item of `table` for a decision in the caller's transaction: refuses an unknown item (404),
+ * a person outside the caller's territory (404, audited as `action`) and a version other than the
+ * one the caller read (412). The caller checks the item's status itself.
+ */
+export async function lockItem(
+  tx: Executor,
+  ctx: RequestContext,
+  table: WorkTable,
+  id: string,
+  expectedVersion: number,
+  action: string,
+  noun: string,
+): Promise<Row> {
+  const { rows } = await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE id = ${id}::uuid FOR UPDATE`.execute(tx);
+  const current = rows[0];
+  if (!current) throw new Problem('resourceNotFound', `${noun} not found`);
+  await assertInTerritory(tx, ctx, current.person_id, action);
+  if (current.version !== expectedVersion)
+    throw new Problem('preconditionFailed', `this ${noun} was changed by someone else; reload it`, undefined, { currentVersion: current.version });
+  return current;
+}
+
+/** The reason of a decision, trimmed: required for some decisions, never longer than `max`. */
+export function decisionReason(reason: string | null | undefined, required: string | null, max = 1000): string | null {
+  const trimmed = reason?.trim() || null;
+  if (required && !trimmed) throw new Problem('badRequest', `reason: ${required}`, [{ in: 'body', name: 'reason', detail: required }]);
+  if (trimmed && trimmed.length > max)
+    throw new Problem('badRequest', `reason: at most ${max} characters`, [{ in: 'body', name: 'reason', detail: `at most ${max} characters` }]);
+  return trimmed;
+}
