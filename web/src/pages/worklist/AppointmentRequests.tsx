@@ -4,11 +4,11 @@
  */
 import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, get } from '../../api.ts';
-import { Alert, Field } from '../../components/forms.tsx';
+import { Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 import { useSession } from '../../session.tsx';
-import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal, useRowForms, FormRow, FormActions } from './shared.tsx';
+import { PersonCell, fromBrusselsLocal, isStale, postIfMatch, toBrusselsLocal, useRowForms, FormRow, FormActions, ItemTable } from './shared.tsx';
 
 export interface HandledAppointment {
   id: string;
@@ -205,93 +205,78 @@ export function AppointmentRequests({ items, onChanged }: { items: HandledAppoin
   }
 
   return (
-    <>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!items.length ? (
-        <p className="muted">{t('worklist.appointments.none')}</p>
-      ) : (
-        <table className="table worklist-table">
-          <caption>{t('worklist.appointments.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('worklist.person')}</th>
-              <th scope="col">{t('worklist.from')}</th>
-              <th scope="col">{t('worklist.reason')}</th>
-              <th scope="col">{t('worklist.appointments.wished')}</th>
-              <th scope="col">{t('worklist.status')}</th>
-              <th scope="col">{t('worklist.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <Fragment key={a.id}>
-                <tr className="worklist-row" data-appointment={a.id}>
-                  <td>
-                    <PersonCell {...a} owner={{ list: 'appointments', item: a, onChanged }} />
-                  </td>
-                  <td>{a.requestedByName}</td>
-                  <td>
-                    {reason.label(a.reason)}
-                    {a.extraInformation && <div className="muted worklist-description">{a.extraInformation}</div>}
-                  </td>
-                  <td>
-                    {a.wishedDate ? (
-                      <>
-                        {fmt.date(a.wishedDate)} <span className="muted">{timeWindow.label(a.timeWindow)}</span>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>
-                    <span className={`badge${a.status === 'PLANNED' ? ' ok' : ''}`}>{status.label(a.status)}</span>
-                    {a.plannedAt && (
-                      <div className="worklist-planned">
-                        {fmt.dateTime(a.plannedAt)}
-                        {officeName(a.officeId) && <>, {officeName(a.officeId)}</>}
-                      </div>
-                    )}
-                  </td>
-                  <td className="worklist-actions">
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => {
-                        rows.show(a.id, 'plan');
-                      }}
-                    >
-                      {a.status === 'PLANNED' ? t('worklist.appointments.move') : t('worklist.appointments.plan')}
-                    </button>
-                    {a.status === 'PLANNED' && (
-                      <button type="button" className="button secondary small" onClick={() => void hold(a)}>
-                        {t('worklist.appointments.hold')}
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      className="button secondary small"
-                      onClick={() => {
-                        rows.show(a.id, 'cancel');
-                      }}
-                    >
-                      {t('worklist.appointments.cancelAppointment')}
-                    </button>
-                  </td>
-                </tr>
-                {open?.id === a.id && (
-                  <FormRow columns={6}>
-                    {open.form === 'plan' ? (
-                      <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={rows.close} />
-                    ) : (
-                      <CancelForm item={a} onDone={(m) => void done(m)} onCancel={rows.close} />
-                    )}
-                  </FormRow>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
+    <ItemTable
+      message={message}
+      none={items.length ? null : t('worklist.appointments.none')}
+      caption={t('worklist.appointments.caption')}
+      headers={[t('worklist.person'), t('worklist.from'), t('worklist.reason'), t('worklist.appointments.wished'), t('worklist.status'), t('worklist.actions')]}
+    >
+      {items.map((a) => (
+        <Fragment key={a.id}>
+          <tr className="worklist-row" data-appointment={a.id}>
+            <td>
+              <PersonCell {...a} owner={{ list: 'appointments', item: a, onChanged }} />
+            </td>
+            <td>{a.requestedByName}</td>
+            <td>
+              {reason.label(a.reason)}
+              {a.extraInformation && <div className="muted worklist-description">{a.extraInformation}</div>}
+            </td>
+            <td>
+              {a.wishedDate ? (
+                <>
+                  {fmt.date(a.wishedDate)} <span className="muted">{timeWindow.label(a.timeWindow)}</span>
+                </>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td>
+              <span className={`badge${a.status === 'PLANNED' ? ' ok' : ''}`}>{status.label(a.status)}</span>
+              {a.plannedAt && (
+                <div className="worklist-planned">
+                  {fmt.dateTime(a.plannedAt)}
+                  {officeName(a.officeId) && <>, {officeName(a.officeId)}</>}
+                </div>
+              )}
+            </td>
+            <td className="worklist-actions">
+              <button
+                type="button"
+                className="button small"
+                onClick={() => {
+                  rows.show(a.id, 'plan');
+                }}
+              >
+                {a.status === 'PLANNED' ? t('worklist.appointments.move') : t('worklist.appointments.plan')}
+              </button>
+              {a.status === 'PLANNED' && (
+                <button type="button" className="button secondary small" onClick={() => void hold(a)}>
+                  {t('worklist.appointments.hold')}
+                </button>
+              )}
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => {
+                  rows.show(a.id, 'cancel');
+                }}
+              >
+                {t('worklist.appointments.cancelAppointment')}
+              </button>
+            </td>
+          </tr>
+          {open?.id === a.id && (
+            <FormRow columns={6}>
+              {open.form === 'plan' ? (
+                <PlanForm item={a} offices={offices} onDone={(m) => void done(m)} onCancel={rows.close} />
+              ) : (
+                <CancelForm item={a} onDone={(m) => void done(m)} onCancel={rows.close} />
+              )}
+            </FormRow>
+          )}
+        </Fragment>
+      ))}
+    </ItemTable>
   );
 }

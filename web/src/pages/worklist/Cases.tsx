@@ -10,10 +10,10 @@
  */
 import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api.ts';
-import { Alert, Field } from '../../components/forms.tsx';
+import { Field } from '../../components/forms.tsx';
 import { cached, useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { FormActions, FormRow, PersonCell, belgianToday, isStale, postIfMatch, useRowForms } from './shared.tsx';
+import { FormActions, FormRow, PersonCell, belgianToday, isStale, postIfMatch, useRowForms, ItemTable, DueCell } from './shared.tsx';
 
 export interface LivingWage {
   source: 'INTEGRATION' | 'RECORD';
@@ -293,69 +293,59 @@ export function Cases({ items, onChanged }: { items: InfringementCase[]; onChang
   const { open, message } = rows;
 
   return (
-    <>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!items.length ? (
-        <p className="muted">{t('worklist.cases.none')}</p>
-      ) : (
-        <table className="table worklist-table">
-          <caption>{t('worklist.cases.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('worklist.person')}</th>
-              <th scope="col">{t('worklist.cases.infringements')}</th>
-              <th scope="col">{t('worklist.cases.openedOn')}</th>
-              <th scope="col">{t('worklist.cases.dueOn')}</th>
-              <th scope="col">{t('worklist.cases.fine')}</th>
-              <th scope="col">{t('worklist.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <Fragment key={c.id}>
-                <tr className="worklist-row" data-case={c.id}>
-                  <td>
-                    <PersonCell {...c} owner={{ list: 'infringementCases', item: c, onChanged }} />
-                  </td>
-                  <td className="worklist-description">{c.infringements.map((i) => types.label(i.type)).join('; ') || '—'}</td>
-                  <td>{fmt.date(c.openedOn)}</td>
-                  <td>
-                    {c.dueOn ? fmt.date(c.dueOn) : '—'} {c.overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
-                  </td>
-                  <td>
-                    {c.livingWage ? (
-                      <span className="badge warn">{t('worklist.cases.livingWage', { ocmw: c.livingWage.organisationName })}</span>
-                    ) : c.proposedFine ? (
-                      t('worklist.cases.proposed', { amount: fmt.number(c.proposedFine.amount) })
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="worklist-actions">
-                    <button type="button" className="button small" onClick={() => rows.show(c.id, 'decide')}>
-                      {t('worklist.cases.decide')}
-                    </button>
-                    {c.livingWage && (
-                      <button type="button" className="button secondary small" onClick={() => rows.show(c.id, 'ocmw')}>
-                        {t('worklist.cases.toOcmw')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-                {open?.id === c.id && (
-                  <FormRow columns={6}>
-                    {open.form === 'decide' ? (
-                      <DecideForm item={c} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
-                    ) : (
-                      <OcmwForm item={c} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
-                    )}
-                  </FormRow>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
+    <ItemTable
+      message={message}
+      none={items.length ? null : t('worklist.cases.none')}
+      caption={t('worklist.cases.caption')}
+      headers={[
+        t('worklist.person'),
+        t('worklist.cases.infringements'),
+        t('worklist.cases.openedOn'),
+        t('worklist.cases.dueOn'),
+        t('worklist.cases.fine'),
+        t('worklist.actions'),
+      ]}
+    >
+      {items.map((c) => (
+        <Fragment key={c.id}>
+          <tr className="worklist-row" data-case={c.id}>
+            <td>
+              <PersonCell {...c} owner={{ list: 'infringementCases', item: c, onChanged }} />
+            </td>
+            <td className="worklist-description">{c.infringements.map((i) => types.label(i.type)).join('; ') || '—'}</td>
+            <td>{fmt.date(c.openedOn)}</td>
+            <DueCell dueOn={c.dueOn} overdue={c.overdue} />
+            <td>
+              {c.livingWage ? (
+                <span className="badge warn">{t('worklist.cases.livingWage', { ocmw: c.livingWage.organisationName })}</span>
+              ) : c.proposedFine ? (
+                t('worklist.cases.proposed', { amount: fmt.number(c.proposedFine.amount) })
+              ) : (
+                '—'
+              )}
+            </td>
+            <td className="worklist-actions">
+              <button type="button" className="button small" onClick={() => rows.show(c.id, 'decide')}>
+                {t('worklist.cases.decide')}
+              </button>
+              {c.livingWage && (
+                <button type="button" className="button secondary small" onClick={() => rows.show(c.id, 'ocmw')}>
+                  {t('worklist.cases.toOcmw')}
+                </button>
+              )}
+            </td>
+          </tr>
+          {open?.id === c.id && (
+            <FormRow columns={6}>
+              {open.form === 'decide' ? (
+                <DecideForm item={c} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
+              ) : (
+                <OcmwForm item={c} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
+              )}
+            </FormRow>
+          )}
+        </Fragment>
+      ))}
+    </ItemTable>
   );
 }

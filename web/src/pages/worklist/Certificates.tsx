@@ -5,9 +5,8 @@
  * the trajectory's decision; dismissing needs a reason.
  */
 import { Fragment } from 'react';
-import { Alert } from '../../components/forms.tsx';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { DecisionButtons, FormRow, PersonCell, ReasonForm, postIfMatch, useRowForms } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, ReasonForm, postIfMatch, useRowForms, ItemTable, DueCell } from './shared.tsx';
 
 export interface CertificateProposal {
   id: string;
@@ -34,71 +33,61 @@ export function Certificates({ items, onChanged }: { items: CertificateProposal[
   const partName = (part: string) => t(`worklist.certificates.part.${part}` as Parameters<typeof t>[0]);
 
   return (
-    <>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!items.length ? (
-        <p className="muted">{t('worklist.certificates.none')}</p>
-      ) : (
-        <table className="table worklist-table">
-          <caption>{t('worklist.certificates.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('worklist.person')}</th>
-              <th scope="col">{t('worklist.certificates.parts')}</th>
-              <th scope="col">{t('worklist.proposals.detectedOn')}</th>
-              <th scope="col">{t('worklist.certificates.dueOn')}</th>
-              <th scope="col">{t('worklist.actions')}</th>
+    <ItemTable
+      message={message}
+      none={items.length ? null : t('worklist.certificates.none')}
+      caption={t('worklist.certificates.caption')}
+      headers={[
+        t('worklist.person'),
+        t('worklist.certificates.parts'),
+        t('worklist.proposals.detectedOn'),
+        t('worklist.certificates.dueOn'),
+        t('worklist.actions'),
+      ]}
+    >
+      {items.map((c) => {
+        const name = `${c.givenNames} ${c.familyName}`;
+        return (
+          <Fragment key={c.id}>
+            <tr className="worklist-row" data-certificate={c.id}>
+              <td>
+                <PersonCell {...c} owner={{ list: 'certificateProposals', item: c, onChanged }} />
+              </td>
+              <td className="worklist-description" title={c.facts.rule.source}>
+                {c.facts.parts.map((p) => `${partName(p.part)} ${p.done ? '✓' : '✗'}`).join(' · ')}
+              </td>
+              <td>{fmt.date(c.detectedOn)}</td>
+              <DueCell dueOn={c.dueOn} overdue={c.overdue} />
+              <DecisionButtons
+                first={t('worklist.certificates.issue')}
+                second={t('worklist.proposals.dismiss')}
+                onFirst={() => rows.show(c.id, 'ISSUE')}
+                onSecond={() => rows.show(c.id, 'DISMISS')}
+              />
             </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => {
-              const name = `${c.givenNames} ${c.familyName}`;
-              return (
-                <Fragment key={c.id}>
-                  <tr className="worklist-row" data-certificate={c.id}>
-                    <td>
-                      <PersonCell {...c} owner={{ list: 'certificateProposals', item: c, onChanged }} />
-                    </td>
-                    <td className="worklist-description" title={c.facts.rule.source}>
-                      {c.facts.parts.map((p) => `${partName(p.part)} ${p.done ? '✓' : '✗'}`).join(' · ')}
-                    </td>
-                    <td>{fmt.date(c.detectedOn)}</td>
-                    <td>
-                      {c.dueOn ? fmt.date(c.dueOn) : '—'} {c.overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
-                    </td>
-                    <DecisionButtons
-                      first={t('worklist.certificates.issue')}
-                      second={t('worklist.proposals.dismiss')}
-                      onFirst={() => rows.show(c.id, 'ISSUE')}
-                      onSecond={() => rows.show(c.id, 'DISMISS')}
-                    />
-                  </tr>
-                  {open?.id === c.id && (
-                    <FormRow columns={5}>
-                      <ReasonForm
-                        key={open.form}
-                        title={t(open.form === 'ISSUE' ? 'worklist.certificates.issueTitle' : 'worklist.certificates.dismissTitle', { name })}
-                        label={t(open.form === 'ISSUE' ? 'worklist.proposals.motivation' : 'worklist.certificates.reason')}
-                        hint={open.form === 'ISSUE' ? t('worklist.decision.reasonOptional') : undefined}
-                        required={open.form === 'DISMISS'}
-                        requiredMessage={t('worklist.certificates.reasonRequired')}
-                        submit={t(open.form === 'ISSUE' ? 'worklist.certificates.confirmIssue' : 'worklist.proposals.confirmDismiss')}
-                        danger={open.form === 'DISMISS'}
-                        send={async (reason) => {
-                          await postIfMatch(`/api/v1/certificateProposals/${c.id}/decision`, c.version, { decision: open.form, ...(reason ? { reason } : {}) });
-                          return t(open.form === 'ISSUE' ? 'worklist.certificates.issued' : 'worklist.certificates.dismissed', { name });
-                        }}
-                        onDone={(m) => void rows.done(m)}
-                        onCancel={rows.close}
-                      />
-                    </FormRow>
-                  )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </>
+            {open?.id === c.id && (
+              <FormRow columns={5}>
+                <ReasonForm
+                  key={open.form}
+                  title={t(open.form === 'ISSUE' ? 'worklist.certificates.issueTitle' : 'worklist.certificates.dismissTitle', { name })}
+                  label={t(open.form === 'ISSUE' ? 'worklist.proposals.motivation' : 'worklist.certificates.reason')}
+                  hint={open.form === 'ISSUE' ? t('worklist.decision.reasonOptional') : undefined}
+                  required={open.form === 'DISMISS'}
+                  requiredMessage={t('worklist.certificates.reasonRequired')}
+                  submit={t(open.form === 'ISSUE' ? 'worklist.certificates.confirmIssue' : 'worklist.proposals.confirmDismiss')}
+                  danger={open.form === 'DISMISS'}
+                  send={async (reason) => {
+                    await postIfMatch(`/api/v1/certificateProposals/${c.id}/decision`, c.version, { decision: open.form, ...(reason ? { reason } : {}) });
+                    return t(open.form === 'ISSUE' ? 'worklist.certificates.issued' : 'worklist.certificates.dismissed', { name });
+                  }}
+                  onDone={(m) => void rows.done(m)}
+                  onCancel={rows.close}
+                />
+              </FormRow>
+            )}
+          </Fragment>
+        );
+      })}
+    </ItemTable>
   );
 }

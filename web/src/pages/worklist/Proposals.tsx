@@ -5,10 +5,9 @@
  * the field before anything is sent.
  */
 import { Fragment } from 'react';
-import { Alert } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
-import { DecisionButtons, FormRow, PersonCell, ReasonForm, postIfMatch, useRowForms } from './shared.tsx';
+import { DecisionButtons, FormRow, PersonCell, ReasonForm, postIfMatch, useRowForms, ItemTable, DueCell } from './shared.tsx';
 
 interface Part {
   componentType: string;
@@ -113,55 +112,45 @@ export function Proposals({ items, onChanged }: { items: Proposal[]; onChanged()
   const { open, message } = rows;
 
   return (
-    <>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {!items.length ? (
-        <p className="muted">{t('worklist.proposals.none')}</p>
-      ) : (
-        <table className="table worklist-table">
-          <caption>{t('worklist.proposals.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('worklist.person')}</th>
-              <th scope="col">{t('worklist.proposals.type')}</th>
-              <th scope="col">{t('worklist.proposals.facts')}</th>
-              <th scope="col">{t('worklist.proposals.detectedOn')}</th>
-              <th scope="col">{t('worklist.proposals.dueOn')}</th>
-              <th scope="col">{t('worklist.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <Fragment key={p.id}>
-                <tr className="worklist-row" data-proposal={p.id}>
-                  <td>
-                    <PersonCell {...p} owner={{ list: 'infringementProposals', item: p, onChanged }} />
-                  </td>
-                  <td>{types.label(p.type)}</td>
-                  <td className="worklist-description">
-                    <Facts p={p} />
-                  </td>
-                  <td>{fmt.date(p.detectedOn)}</td>
-                  <td>
-                    {p.dueOn ? fmt.date(p.dueOn) : '—'} {p.overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
-                  </td>
-                  <DecisionButtons
-                    first={t('worklist.proposals.accept')}
-                    second={t('worklist.proposals.dismiss')}
-                    onFirst={() => rows.show(p.id, 'ACCEPT')}
-                    onSecond={() => rows.show(p.id, 'DISMISS')}
-                  />
-                </tr>
-                {open?.id === p.id && (
-                  <FormRow columns={6}>
-                    <DecisionForm key={open.form} proposal={p} decision={open.form} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
-                  </FormRow>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
+    <ItemTable
+      message={message}
+      none={items.length ? null : t('worklist.proposals.none')}
+      caption={t('worklist.proposals.caption')}
+      headers={[
+        t('worklist.person'),
+        t('worklist.proposals.type'),
+        t('worklist.proposals.facts'),
+        t('worklist.proposals.detectedOn'),
+        t('worklist.proposals.dueOn'),
+        t('worklist.actions'),
+      ]}
+    >
+      {items.map((p) => (
+        <Fragment key={p.id}>
+          <tr className="worklist-row" data-proposal={p.id}>
+            <td>
+              <PersonCell {...p} owner={{ list: 'infringementProposals', item: p, onChanged }} />
+            </td>
+            <td>{types.label(p.type)}</td>
+            <td className="worklist-description">
+              <Facts p={p} />
+            </td>
+            <td>{fmt.date(p.detectedOn)}</td>
+            <DueCell dueOn={p.dueOn} overdue={p.overdue} />
+            <DecisionButtons
+              first={t('worklist.proposals.accept')}
+              second={t('worklist.proposals.dismiss')}
+              onFirst={() => rows.show(p.id, 'ACCEPT')}
+              onSecond={() => rows.show(p.id, 'DISMISS')}
+            />
+          </tr>
+          {open?.id === p.id && (
+            <FormRow columns={6}>
+              <DecisionForm key={open.form} proposal={p} decision={open.form} onDone={(m) => void rows.done(m)} onCancel={rows.close} />
+            </FormRow>
+          )}
+        </Fragment>
+      ))}
+    </ItemTable>
   );
 }

@@ -4,9 +4,9 @@ import { Link } from 'react-router';
 import { ApiError, request } from '../../api.ts';
 import { cached } from '../../data.ts';
 import { useSession } from '../../session.tsx';
-import { ErrorAlert, Field } from '../../components/forms.tsx';
+import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
 import { formatInsz } from '../../format.ts';
-import { useI18n } from '../../i18n/index.tsx';
+import { useFormat, useI18n } from '../../i18n/index.tsx';
 
 /** Today in Belgium (YYYY-MM-DD), the day the server's deadlines count against. */
 export const belgianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
@@ -328,5 +328,58 @@ export function ReasonForm({
       </Field>
       <FormActions failure={failure} busy={busy} danger={danger} submit={submit} cancel={t('worklist.cancel')} onCancel={onCancel} />
     </form>
+  );
+}
+
+/**
+ * A worklist table: the message of the last decision above it, then either the sentence for an
+ * empty list or the table with its caption and column headers; the rows are the caller's.
+ */
+export function ItemTable({
+  message = null,
+  none,
+  caption,
+  headers,
+  children,
+}: {
+  message?: Message | null;
+  /** The sentence for an empty list; null when there are items. */
+  none: string | null;
+  caption: string;
+  headers: string[];
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {none !== null ? (
+        <p className="muted">{none}</p>
+      ) : (
+        <table className="table worklist-table">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              {headers.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** The day an item is due, flagged when it passed. */
+export function DueCell({ dueOn, overdue }: { dueOn: string | null; overdue: boolean }) {
+  const { t } = useI18n();
+  const fmt = useFormat();
+  return (
+    <td>
+      {dueOn ? fmt.date(dueOn) : '—'} {overdue && <span className="badge bad">{t('worklist.deadline.overdue')}</span>}
+    </td>
   );
 }
