@@ -42,6 +42,7 @@ export const CAPABILITIES = [
   'consultForOrganisation',
   'readUsageStatistics',
   'readImportRuns',
+  'readRuleEvaluations',
   'recordIntegrations',
   'readStatistics',
   'validateStatistics',

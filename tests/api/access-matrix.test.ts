@@ -107,6 +107,7 @@ function expectations(): Map<string, Rule> {
   add('POST', '/api/v1/integrations/search', capability('manageAuthorisations'));
   add('POST', '/api/v1/integrations', capability('recordIntegrations'));
   add('GET', '/api/v1/imports', capability('readImportRuns'));
+  add('GET', '/api/v1/ruleEvaluations', capability('readRuleEvaluations'));
   add('GET', '/api/v1/imports/:id', capability('readImportRuns'));
   for (const path of ['dossier', 'attendance', 'integrations', 'integrations/end', 'integrations/search', 'appointments', 'appointments/search'])
     add('POST', `/api/v1/consultations/${path}`, capability('consultForOrganisation'));

@@ -6,6 +6,8 @@
  * and opens a person's access report with its CSV and PDF; each role sees only its own sections.
  */
 import { test } from 'node:test';
+import { evaluateRules } from '../../server/modules/rules/evaluation.service.ts';
+import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
@@ -68,9 +70,16 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
       'Organisaties en kantoren',
       'API-clients van partners',
       'Importruns',
+      'Regels',
       'Machtigingen',
       'Integratieregister',
     ]);
+    // The runs of the rules' re-evaluation: one ran for today, and it shows.
+    const run = await evaluateRules(db, { on: belgianToday(), actor: 'system:test' });
+    await nav.getByRole('link', { name: 'Regels' }).click();
+    await page.getByRole('heading', { name: 'Herbeoordeling van de regels', level: 2 }).waitFor();
+    await page.locator(`tr[data-run="${run.runId}"]`).getByText('iedereen (nachtelijk)').waitFor();
+    await page.getByText(/Laatste volledige run/).waitFor();
     await page.context().close();
   });
 

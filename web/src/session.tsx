@@ -12,6 +12,7 @@ export type Capability =
   | 'consultForOrganisation'
   | 'readUsageStatistics'
   | 'readImportRuns'
+  | 'readRuleEvaluations'
   | 'recordIntegrations'
   | 'readStatistics'
   | 'validateStatistics'
@@ -110,7 +111,9 @@ export const CAN = {
   consult: (p: Permissions) => p.capabilities.includes('consultForOrganisation'),
   worklist: (p: Permissions) => (p.territory === 'offices' || p.territory === 'organisation') && p.write.includes('referrals'),
   administer: (p: Permissions) =>
-    p.capabilities.some((c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns'),
+    p.capabilities.some(
+      (c) => c === 'manageUsers' || c === 'manageAuthorisations' || c === 'readAudit' || c === 'readImportRuns' || c === 'readRuleEvaluations',
+    ),
   statistics: (p: Permissions) => p.capabilities.includes('readStatistics') || p.capabilities.includes('readUsageStatistics'),
   statisticsPortal: (p: Permissions) => p.capabilities.includes('readStatistics'),
   exchangeStatistics: (p: Permissions) => p.capabilities.includes('readUsageStatistics'),

@@ -21,6 +21,7 @@ const CAPABILITY_TEXT: Record<Capability, string> = {
   validateStatistics: 'validates versions of the statistics definitions',
   publishStatistics: 'publishes (freezes) statistics',
   readImportRuns: 'reads every import run',
+  readRuleEvaluations: 'reads the runs of the rules re-evaluation',
   recordIntegrations: 'records integrations for a partner',
 };
 

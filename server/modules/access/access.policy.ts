@@ -62,6 +62,8 @@ export interface RolePolicy extends Record<Capability, boolean> {
   readUsageStatistics: boolean;
   /** The runs of every partner's course feeds, with their error reports (functional support). */
   readImportRuns: boolean;
+  /** The runs of the re-evaluation of the rules of the decree: when, for whom, what they found, what failed. */
+  readRuleEvaluations: boolean;
   /** Records integration-register declarations for a partner, the only way to a start older than the partners' bound (with a reason). */
   recordIntegrations: boolean;
   /** The statistics portal: base sets as known on any date, publications and restatements (aggregates only, never a person). */
@@ -98,6 +100,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: false,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: false,
     validateStatistics: false,
@@ -116,6 +119,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: false,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: false,
     validateStatistics: false,
@@ -134,6 +138,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: false,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: false,
     validateStatistics: false,
@@ -153,6 +158,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: true,
     readUsageStatistics: false,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: false,
     validateStatistics: false,
@@ -171,6 +177,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: true,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: true,
     validateStatistics: true,
@@ -189,6 +196,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: true,
     readImportRuns: false,
+    readRuleEvaluations: false,
     recordIntegrations: false,
     readStatistics: true,
     validateStatistics: false,
@@ -207,6 +215,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     consultForOrganisation: false,
     readUsageStatistics: true,
     readImportRuns: true,
+    readRuleEvaluations: true,
     recordIntegrations: true,
     readStatistics: true,
     validateStatistics: false,

@@ -385,3 +385,31 @@ export function startRuleEvaluation(db: Db, everyMs: number, today: () => string
     }
   });
 }
+
+/** The latest runs of the re-evaluation, newest first, for administrators: what ran, for how many, what it found, what failed. */
+export async function listRuleEvaluations(db: Db, limit = 100) {
+  const { rows } = await sql<{
+    id: string;
+    kind: string;
+    evaluated_on: string;
+    started_at: Date;
+    finished_at: Date | null;
+    persons: number;
+    proposals: number;
+    error: string | null;
+    started_by: string;
+  }>`SELECT id::text, kind, evaluated_on::text, started_at, finished_at, persons, proposals, error, started_by
+       FROM rule_evaluations ORDER BY started_at DESC LIMIT ${limit}`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    evaluatedOn: r.evaluated_on,
+    startedAt: new Date(r.started_at).toISOString(),
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    seconds: r.finished_at ? (new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000 : null,
+    persons: r.persons,
+    proposals: r.proposals,
+    error: r.error,
+    startedBy: r.started_by,
+  }));
+}

@@ -10,6 +10,7 @@ import { caseWorklist, decideCase, handCaseToOcmw, type CaseDecisionInput } from
 import { targetGroupAdvice, type Answers } from './target-group.service.ts';
 import { certificateWorklist, decideCertificate, type CertificateDecision } from './certificates.service.ts';
 import { attendanceFollowUp, registrationFollowUp } from './followup.service.ts';
+import { listRuleEvaluations } from './evaluation.service.ts';
 import type { Row } from '../../platform/db.ts';
 import { etagOf, versionFromIfMatch } from '../../platform/http.ts';
 
@@ -87,6 +88,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: Deps): void {
   registerTargetGroupRoutes(app, deps);
   registerCertificateRoutes(app, deps);
   registerFollowUpRoutes(app, deps);
+  registerEvaluationRoutes(app, deps);
   app.get<{ Params: { personId: string }; Querystring: { on?: string } }>(
     '/api/v1/persons/:personId/attendance',
     {
@@ -540,5 +542,55 @@ export function registerFollowUpRoutes(app: FastifyInstance, deps: Deps): void {
       },
     },
     async (req) => ({ items: await attendanceFollowUp(deps, req.ctx) }),
+  );
+}
+
+export function registerEvaluationRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get<{ Querystring: { limit?: string } }>(
+    '/api/v1/ruleEvaluations',
+    {
+      config: { access: 'staff', capability: 'readRuleEvaluations' },
+      schema: {
+        tags: ['Rules'],
+        summary: 'The runs of the re-evaluation of the rules, newest first: nightly over everyone, or right after changes for the persons they touched',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$', description: 'How many runs, 1–500 (default 100).' } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    kind: { type: 'string', enum: ['full', 'persons'] },
+                    evaluatedOn: { type: 'string', format: 'date' },
+                    startedAt: { type: 'string', format: 'date-time' },
+                    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+                    seconds: { type: ['number', 'null'] },
+                    persons: { type: 'integer' },
+                    proposals: { type: 'integer', description: 'New infringement proposals.' },
+                    error: { type: ['string', 'null'] },
+                    startedBy: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          400: PROBLEM,
+          403: PROBLEM,
+        },
+      },
+    },
+    async (req, reply) => {
+      const items = await listRuleEvaluations(deps.db, Number(req.query.limit ?? 100));
+      reply.header('cache-control', 'no-store');
+      return { items };
+    },
   );
 }

@@ -5,7 +5,7 @@
 import type { MessageKey } from '../../i18n/index.tsx';
 import type { Capability, Permissions } from '../../session.tsx';
 
-export type SectionId = 'users' | 'organisations' | 'clients' | 'imports' | 'authorisations' | 'integrations' | 'audit' | 'report';
+export type SectionId = 'users' | 'organisations' | 'clients' | 'imports' | 'rules' | 'authorisations' | 'integrations' | 'audit' | 'report';
 
 export interface Section {
   id: SectionId;
@@ -19,6 +19,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'organisations', label: 'admin.nav.organisations', needs: 'manageUsers' },
   { id: 'clients', label: 'admin.nav.clients', needs: 'manageUsers' },
   { id: 'imports', label: 'imports.nav', needs: 'readImportRuns' },
+  { id: 'rules', label: 'admin.nav.rules', needs: 'readRuleEvaluations' },
   { id: 'authorisations', label: 'admin.nav.authorisations', needs: 'manageAuthorisations' },
   { id: 'integrations', label: 'admin.nav.integrations', needs: 'manageAuthorisations' },
   { id: 'audit', label: 'admin.nav.audit', needs: 'readAudit' },
