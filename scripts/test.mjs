@@ -35,6 +35,7 @@ if (files.some((f) => f.includes('browser'))) {
 const concurrency = process.env.KBI_TEST_CONCURRENCY ?? String(Math.max(1, availableParallelism()));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
+  // KBI_WEB_BUILT: the build above is the one every browser test file serves (none starts its own).
+  env: { ...process.env, NODE_ENV: 'test', ...(files.some((f) => f.includes('browser')) ? { KBI_WEB_BUILT: '1' } : {}) },
 });
 process.exit(result.status ?? 1);

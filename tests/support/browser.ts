@@ -31,6 +31,7 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots
 
 /** Builds web/dist when it is missing or older than its sources (the same step `npm start` takes). */
 export function ensureWebBuilt(): void {
+  if (process.env.KBI_WEB_BUILT === '1') return; // npm test built it once before the files started
   const script = fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url));
   const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('building the web app failed');
