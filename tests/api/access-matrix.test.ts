@@ -126,6 +126,8 @@ test(`every role × every staff route is allowed or refused exactly as the rule 
   const office = await app.factories.office(agency.id);
   const person = await app.factories.person();
   await app.factories.add(person.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: office.id, caseLeadOrganisationId: agency.id });
+  // The organisation advised the person too: as a House of Dutch its role sees its clients (territory clients).
+  await app.factories.add(person.id, 'advice', { source: 'HOUSE_OF_DUTCH', adviceType: 'CVO_STANDAARD', givenOn: '2023-01-15', givenById: agency.id });
 
   const rules = expectations();
   const staffRoutes = app.app.routes.filter((r) => r.access === 'staff' && r.method !== 'HEAD');

@@ -30,6 +30,8 @@ describe(`access (${which.name})`, () => {
     const person = await factories.person();
     await factories.add(person.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: office.id, caseLeadOrganisationId: agency.id });
     const contract = await factories.add(person.id, 'contracts', { kind: 'MOTHER', signedOn: '2023-02-01', registeredOn: '2023-02-01' });
+    // The organisation advised the person too: as a House of Dutch its role sees its clients (territory clients).
+    await factories.add(person.id, 'advice', { source: 'HOUSE_OF_DUTCH', adviceType: 'CVO_STANDAARD', givenOn: '2023-01-15', givenById: agency.id });
     const creates: [string, Record<string, unknown>][] = [
       ['languageSkills', { language: 'ARA', proficiency: 'MOEDERTAAL' }],
       ['advice', { source: 'HOUSE_OF_DUTCH', adviceType: 'CVO_STANDAARD', givenOn: '2023-02-02' }],

@@ -20,7 +20,7 @@ export type Capability =
 
 /** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
 export interface Permissions {
-  territory: 'all' | 'organisation' | 'offices' | 'none';
+  territory: 'all' | 'organisation' | 'offices' | 'clients' | 'none';
   read: string[];
   write: string[];
   referenceWrite: string[];

@@ -7,6 +7,7 @@ const TERRITORY: Record<string, string> = {
   all: 'every person',
   organisation: 'persons whose dossier its organisation manages or leads, or registered',
   offices: 'persons whose dossier one of its offices manages (or its organisation registered, before a dossier exists)',
+  clients: 'its clients: persons its organisation advised, tested, put on its waiting list, enrolled in a course it organises, or registered',
   none: 'no person',
 };
 

@@ -24,9 +24,12 @@ export type Role = (typeof ROLES)[number];
 /**
  * all: every person. organisation: persons whose dossier the actor's organisation manages or leads,
  * or that it registered. offices: persons whose dossier is managed by one of the actor's offices, or
- * registered by its organisation and without a managing office yet. none: no person.
+ * registered by its organisation and without a managing office yet. clients: the persons the actor's
+ * organisation has a record with — an advice it gave, a test taken with it, a place on its waiting
+ * list, an enrolment in a course it organises — or that it registered (a House of Dutch: an agency
+ * manages the dossier, the House works with the person). none: no person.
  */
-export type Territory = 'all' | 'organisation' | 'offices' | 'none';
+export type Territory = 'all' | 'organisation' | 'offices' | 'clients' | 'none';
 
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'search';
 
@@ -126,8 +129,9 @@ export const POLICY: Record<Role, RolePolicy> = {
     publishStatistics: false,
   },
   HOUSE_OF_DUTCH: {
-    description: 'Language intake, advice, placement in NT2 courses and waiting lists, for the persons of its offices.',
-    territory: 'offices',
+    description:
+      'Language intake, advice, placement in NT2 courses and waiting lists, for its clients: the persons it advised, tested, placed or put on its waiting list, or registered.',
+    territory: 'clients',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
     referenceWrite: CATALOGUE,

@@ -53,7 +53,7 @@ const userSchema = {
 const permissionsSchema = {
   type: 'object',
   properties: {
-    territory: { type: 'string', enum: ['all', 'organisation', 'offices', 'none'] },
+    territory: { type: 'string', enum: ['all', 'organisation', 'offices', 'clients', 'none'] },
     read: { type: 'array', items: { type: 'string' }, description: 'Clusters the role may read' },
     write: { type: 'array', items: { type: 'string' }, description: 'Clusters the role may create, change and remove' },
     referenceWrite: { type: 'array', items: { type: 'string' }, description: 'Reference tables the role may change' },
