@@ -172,6 +172,24 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await page.context().close();
   });
 
+  await t.test('an empty log-in is said at its fields, not as a wrong password; an unknown address offers the way back', async () => {
+    const page = await (await world.context()).newPage();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.getByText('Vul uw gebruikersnaam in.').waitFor();
+    await page.getByText('Vul uw wachtwoord in.').waitFor();
+    assert.equal(await page.getByText('Gebruikersnaam of wachtwoord is niet juist.').count(), 0, 'not a wrong password');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username', 'the first empty field has the focus');
+    await page.context().close();
+
+    const lost = await world.loginAs('AGENCY_CASEWORKER');
+    await lost.goto('/no/such/page');
+    await lost.getByRole('heading', { level: 1, name: 'Deze pagina bestaat niet' }).waitFor();
+    await lost.getByRole('link', { name: 'Naar de startpagina' }).click();
+    await lost.waitForURL((u) => !u.pathname.startsWith('/no/'));
+    await lost.context().close();
+  });
+
   await t.test('axe-core finds no serious or critical violation on the main pages', async () => {
     const pages: [string, Page][] = [];
     const anonymous = await (await world.context({ bypassCSP: true })).newPage();
@@ -206,6 +224,17 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     const statistics = await world.loginAs('MONITORING_ANALYST', { bypassCSP: true });
     await statistics.getByRole('heading', { level: 1 }).waitFor();
     pages.push(['statistics', statistics]);
+
+    const worklist = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
+    await worklist.goto('/worklist?tab=cases');
+    await worklist.getByRole('tablist').waitFor();
+    await worklist.locator('.worklist-panel table, .worklist-panel p.muted').first().waitFor();
+    pages.push(['worklist', worklist]);
+
+    const lost = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
+    await lost.goto('/no/such/page');
+    await lost.getByRole('heading', { level: 1, name: 'Deze pagina bestaat niet' }).waitFor();
+    pages.push(['unknown address', lost]);
 
     const admin = await world.loginAs('ADMINISTRATOR', { bypassCSP: true });
     await admin.goto('/admin');

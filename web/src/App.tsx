@@ -3,7 +3,7 @@
  * stays small; later capabilities (worklists, referrals, statistics, webhooks) add their routes here.
  */
 import { lazy, Suspense, useEffect, useRef } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { Loading } from './components/forms.tsx';
 import { ReloginDialog } from './components/Relogin.tsx';
@@ -115,9 +115,25 @@ export function App() {
             }
           />
           <Route path="/no-screen" element={<p className="page">{t('error.noRole')}</p>} />
-          <Route path="*" element={<p className="page">{t('error.notFound')}</p>} />
+          <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>
     </Layout>
+  );
+}
+
+/** An address the app does not know: say so, and offer the way back. */
+function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <div className="page narrow">
+      <h1>{t('error.notFoundTitle')}</h1>
+      <p>{t('error.notFoundText')}</p>
+      <p>
+        <Link className="button" to="/">
+          {t('error.notFoundHome')}
+        </Link>
+      </p>
+    </div>
   );
 }

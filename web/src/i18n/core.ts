@@ -58,6 +58,11 @@ export const nl = {
   'search.none': 'Geen personen gevonden.',
   'search.results': '{count} personen gevonden',
   'search.atLeastOne': 'Vul minstens één zoekveld in.',
+  'login.usernameRequired': 'Vul uw gebruikersnaam in.',
+  'login.passwordRequired': 'Vul uw wachtwoord in.',
+  'error.notFoundTitle': 'Deze pagina bestaat niet',
+  'error.notFoundText': 'Het adres is misschien verkeerd getypt, of de pagina is verplaatst.',
+  'error.notFoundHome': 'Naar de startpagina',
 } as const;
 
 export type CoreKey = keyof typeof nl;
@@ -121,6 +126,11 @@ export const fr: Record<CoreKey, string> = {
   'search.none': 'Aucune personne trouvée.',
   'search.results': '{count} personnes trouvées',
   'search.atLeastOne': 'Remplissez au moins un champ de recherche.',
+  'login.usernameRequired': "Indiquez votre nom d'utilisateur.",
+  'login.passwordRequired': 'Indiquez votre mot de passe.',
+  'error.notFoundTitle': "Cette page n'existe pas",
+  'error.notFoundText': "L'adresse est peut-être mal saisie, ou la page a été déplacée.",
+  'error.notFoundHome': "Vers la page d'accueil",
 };
 
 export const en: Record<CoreKey, string> = {
@@ -182,4 +192,9 @@ export const en: Record<CoreKey, string> = {
   'search.none': 'No persons found.',
   'search.results': '{count} persons found',
   'search.atLeastOne': 'Fill in at least one search field.',
+  'login.usernameRequired': 'Enter your user name.',
+  'login.passwordRequired': 'Enter your password.',
+  'error.notFoundTitle': 'This page does not exist',
+  'error.notFoundText': 'The address may be mistyped, or the page has moved.',
+  'error.notFoundHome': 'To the start page',
 };

@@ -15,6 +15,7 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
   const [busy, setBusy] = useState(false);
   const [methods, setMethods] = useState<Methods | null>(null);
   useEffect(() => {
@@ -23,8 +24,18 @@ export function LoginPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError(null);
+    // An empty field is said at the field, before anything is sent (it is not a wrong password).
+    const empty = {
+      ...(username.trim() ? {} : { username: t('login.usernameRequired') }),
+      ...(password ? {} : { password: t('login.passwordRequired') }),
+    };
+    setMissing(empty);
+    if (empty.username || empty.password) {
+      document.querySelector<HTMLInputElement>(`form input[name=${empty.username ? 'username' : 'password'}]`)?.focus();
+      return;
+    }
+    setBusy(true);
     try {
       await login(username, password);
     } catch (err) {
@@ -41,10 +52,10 @@ export function LoginPage() {
       <p>{t('login.intro')}</p>
       {wrong ? <Alert>{t('login.failed')}</Alert> : <ErrorAlert error={error} />}
       <form onSubmit={submit} className="form" noValidate>
-        <Field label={t('login.username')} required>
+        <Field label={t('login.username')} required error={missing.username}>
           {(p) => <input {...p} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />}
         </Field>
-        <Field label={t('login.password')} required>
+        <Field label={t('login.password')} required error={missing.password}>
           {(p) => (
             <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           )}

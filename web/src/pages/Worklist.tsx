@@ -98,25 +98,28 @@ export default function WorklistPage() {
     <div className="page worklist">
       <h1>{t('worklist.title')}</h1>
       <p className="muted">{t('worklist.intro')}</p>
-      <div className="worklist-tabs" role="tablist" aria-label={t('worklist.tabs')} onKeyDown={onKey}>
-        {TABS.map((name) => (
-          <button
-            key={name}
-            ref={(el) => {
-              tabRefs.current[name] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`${id}-${name}`}
-            aria-controls={`${id}-${name}-panel`}
-            aria-selected={tab === name}
-            tabIndex={tab === name ? 0 : -1}
-            className="worklist-tab"
-            onClick={() => setTab(name)}
-          >
-            {t(TAB_WORDS[name], { count: counts[name] })}
-          </button>
-        ))}
+      {/* The refresh button sits beside the tab list, not in it: a tab list holds tabs only (WAI-ARIA). */}
+      <div className="worklist-tabbar">
+        <div className="worklist-tabs" role="tablist" aria-label={t('worklist.tabs')} onKeyDown={onKey}>
+          {TABS.map((name) => (
+            <button
+              key={name}
+              ref={(el) => {
+                tabRefs.current[name] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`${id}-${name}`}
+              aria-controls={`${id}-${name}-panel`}
+              aria-selected={tab === name}
+              tabIndex={tab === name ? 0 : -1}
+              className="worklist-tab"
+              onClick={() => setTab(name)}
+            >
+              {t(TAB_WORDS[name], { count: counts[name] })}
+            </button>
+          ))}
+        </div>
         <button
           type="button"
           className="button secondary small worklist-refresh"
