@@ -203,7 +203,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
       config: may(PERSON_RESOURCE, 'read'),
       schema: {
         tags: ['Persons'],
-        summary: 'Every change to the dossier, newest first',
+        summary: 'Every change to the dossier, newest first, with what changed (before and after), who and from where; the clusters your role may read',
         params: personParams,
         response: {
           200: {
@@ -215,12 +215,23 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
                   type: 'object',
                   properties: {
                     resource: { type: 'string' },
+                    cluster: { type: 'string' },
                     recordId: { type: 'string' },
                     change: { type: 'string', enum: ['created', 'updated', 'deleted'] },
                     version: { type: 'integer' },
                     at: { type: 'string' },
                     by: { type: 'string' },
+                    source: {
+                      type: 'string',
+                      enum: ['screen', 'partner', 'system'],
+                      description: "A staff member's screen, a partner (API or course feed), or the system.",
+                    },
                     validFrom: { type: 'string' },
+                    changes: {
+                      type: 'array',
+                      description: 'For an update: the fields that changed, before and after (API names).',
+                      items: { type: 'object', properties: { field: { type: 'string' }, before: {}, after: {} } },
+                    },
                   },
                 },
               },

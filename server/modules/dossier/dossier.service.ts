@@ -10,7 +10,7 @@ import { auditInsertText, recordAudit } from '../../platform/audit.ts';
 import { Problem } from '../../platform/errors.ts';
 import { quoteIdent, type Row } from '../../platform/db.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import { DOSSIER_RESOURCES, PERSON_RESOURCE, type ResourceDef } from './clusters.ts';
+import { camel, DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from './clusters.ts';
 import { decodeCursor, encodeCursor } from './records.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { present } from './clusters.ts';
@@ -153,51 +153,113 @@ export function dossierDocument(row: Row, resources: ResourceDef[], asOf: string
   return doc;
 }
 
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
 export interface TimelineEvent {
   resource: string;
+  /** The data cluster the record belongs to (personalia for the person). */
+  cluster: string;
   recordId: string;
   change: 'created' | 'updated' | 'deleted';
   version: number;
   at: string;
   by: string;
+  /** Where the change came from: a staff member's screen, a partner (API or course feed), or the system. */
+  source: 'screen' | 'partner' | 'system';
   validFrom: string;
+  /** For an update, the fields that changed, before and after. */
+  changes?: FieldChange[];
 }
 
-/** Every change to the dossier, newest first: creations, updates and removals of each record. */
+/** A moment as one ISO string, whatever form the driver gave it in (Date or text): the history sorts and compares them. */
+const iso = (v: unknown) => new Date(v as string).toISOString();
+
+const sourceOf = (by: string): TimelineEvent['source'] => (by.startsWith('user:') ? 'screen' : by.startsWith('partner:') ? 'partner' : 'system');
+
+/** The fields that differ between two versions of a record, as the API names and shows them. */
+function fieldChanges(def: ResourceDef, before: Row, after: Row): FieldChange[] {
+  const a = present(def, before);
+  const b = present(def, after);
+  const out: FieldChange[] = [];
+  for (const f of def.fields) {
+    const name = camel(f.column);
+    const x = a[name] ?? null;
+    const y = b[name] ?? null;
+    if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ field: name, before: x, after: y });
+  }
+  return out;
+}
+
+/**
+ * Every change to the dossier, newest first: creations, updates (with the fields that changed,
+ * before and after) and removals of each record, who made them and from where. Only the clusters
+ * the caller's role may read: the history tells no more than the dossier itself.
+ */
 export async function dossierTimeline(deps: Deps, ctx: RequestContext, personId: string): Promise<TimelineEvent[]> {
   authorize(ctx, 'read', 'personalia', undefined, personId);
   await assertInTerritory(deps.db, ctx, personId, 'dossier.timeline');
-  const all = [PERSON_RESOURCE, ...DOSSIER_RESOURCES];
+  const all = [PERSON_RESOURCE, ...DOSSIER_RESOURCES.filter((d) => d.cluster && isAllowed(ctx, 'read', d.cluster, d.table))];
+  const defs = new Map(all.map((d) => [d.resource, d]));
   const parts = all.flatMap((def) => {
-    const col = def.table === 'persons' ? sql.ref('id') : sql.ref('person_id');
-    return [
-      sql`SELECT ${def.resource}::text AS resource, id, version, sys_from, sys_to, recorded_by, ended_by, valid_from FROM ${sql.table(def.table)} WHERE ${col} = ${personId}`,
-      sql`SELECT ${def.resource}::text AS resource, id, version, sys_from, sys_to, recorded_by, ended_by, valid_from FROM ${sql.table(`${def.table}_history`)} WHERE ${col} = ${personId}`,
-    ];
+    const col = def.table === 'persons' ? sql.ref('t.id') : sql.ref('t.person_id');
+    return [def.table, `${def.table}_history`].map(
+      (table) =>
+        sql`SELECT ${def.resource}::text AS resource, t.id, t.version, t.sys_from, t.sys_to, t.recorded_by, t.ended_by, t.valid_from, to_jsonb(t) AS data
+              FROM ${sql.table(table)} t WHERE ${col} = ${personId}`,
+    );
   });
   const rows = (await sql<Row>`${sql.join(parts, sql` UNION ALL `)}`.execute(deps.db)).rows;
   if (!rows.some((r) => r.resource === 'persons')) throw new Problem('resourceNotFound', 'person not found');
-  await recordAudit(deps.db, ctx, { action: 'dossier.timeline', personId, clusters: ['personalia'], result: 'allowed' });
-  const latest = new Map<string, Row>();
-  for (const r of rows) {
-    const prev = latest.get(r.id);
-    if (!prev || r.version > prev.version) latest.set(r.id, r);
-  }
+  await recordAudit(deps.db, ctx, {
+    action: 'dossier.timeline',
+    personId,
+    clusters: [...new Set(all.map((d) => d.cluster ?? 'personalia'))] as ClusterName[],
+    result: 'allowed',
+  });
+  const versions = new Map<string, Row[]>();
+  for (const r of rows) versions.set(r.id, [...(versions.get(r.id) ?? []), r]);
+  for (const list of versions.values()) list.sort((a, b) => a.version - b.version);
+  const clusterOf = (resource: string) => defs.get(resource)?.cluster ?? 'personalia';
   // Versions superseded within their own transaction (sys_from = sys_to) were never visible: leave them out.
   const events: TimelineEvent[] = rows
-    .filter((r) => r.sys_to === null || r.sys_to !== r.sys_from)
-    .map((r) => ({
-      resource: r.resource,
-      recordId: r.id,
-      change: r.version === 1 ? 'created' : 'updated',
-      version: r.version,
-      at: r.sys_from,
-      by: r.recorded_by,
-      validFrom: r.valid_from,
-    }));
-  for (const r of latest.values()) {
+    .filter((r) => r.sys_to === null || iso(r.sys_to) !== iso(r.sys_from))
+    .map((r) => {
+      const event: TimelineEvent = {
+        resource: r.resource,
+        cluster: clusterOf(r.resource),
+        recordId: r.id,
+        change: r.version === 1 ? 'created' : 'updated',
+        version: r.version,
+        at: iso(r.sys_from),
+        by: r.recorded_by,
+        source: sourceOf(r.recorded_by),
+        validFrom: iso(r.valid_from),
+      };
+      const previous = versions
+        .get(r.id)!
+        .filter((v) => v.version < r.version)
+        .at(-1);
+      if (previous) event.changes = fieldChanges(defs.get(r.resource)!, previous.data, r.data);
+      return event;
+    });
+  for (const list of versions.values()) {
+    const r = list.at(-1)!;
     if (r.sys_to)
-      events.push({ resource: r.resource, recordId: r.id, change: 'deleted', version: r.version, at: r.sys_to, by: r.ended_by, validFrom: r.sys_to });
+      events.push({
+        resource: r.resource,
+        cluster: clusterOf(r.resource),
+        recordId: r.id,
+        change: 'deleted',
+        version: r.version,
+        at: iso(r.sys_to),
+        by: r.ended_by,
+        source: sourceOf(r.ended_by),
+        validFrom: iso(r.sys_to),
+      });
   }
   // Newest first; at the same moment a removal comes before the versions it ended, then the higher version.
   const rank = (e: TimelineEvent) => (e.change === 'deleted' ? 1 : 0);

@@ -200,6 +200,15 @@ export const nl = {
   'dossier.tg.region.FLANDERS': 'het Vlaams Gewest',
   'dossier.tg.region.BRUSSELS': 'het Brussels Hoofdstedelijk Gewest',
   'dossier.tg.region.WALLONIA': 'het Waals Gewest',
+  'dossier.history.filter': 'Toon',
+  'dossier.history.all': 'het hele dossier',
+  'dossier.history.attendance': 'ook de aanwezigheden ({count} wijzigingen)',
+  'dossier.history.noneHere': 'Geen wijzigingen in dit deel.',
+  'dossier.history.source.screen': 'via het scherm',
+  'dossier.history.source.partner': 'door een partner',
+  'dossier.history.source.system': 'door het systeem',
+  'dossier.history.empty.value': 'leeg',
+  'dossier.history.becomes': 'wordt',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -405,6 +414,15 @@ export const fr: Record<Key, string> = {
   'dossier.tg.region.FLANDERS': 'la Région flamande',
   'dossier.tg.region.BRUSSELS': 'la Région de Bruxelles-Capitale',
   'dossier.tg.region.WALLONIA': 'la Région wallonne',
+  'dossier.history.filter': 'Afficher',
+  'dossier.history.all': 'tout le dossier',
+  'dossier.history.attendance': 'aussi les présences ({count} modifications)',
+  'dossier.history.noneHere': 'Aucune modification dans cette partie.',
+  'dossier.history.source.screen': "via l'écran",
+  'dossier.history.source.partner': 'par un partenaire',
+  'dossier.history.source.system': 'par le système',
+  'dossier.history.empty.value': 'vide',
+  'dossier.history.becomes': 'devient',
 };
 
 export const en: Record<Key, string> = {
@@ -607,4 +625,13 @@ export const en: Record<Key, string> = {
   'dossier.tg.region.FLANDERS': 'the Flemish Region',
   'dossier.tg.region.BRUSSELS': 'the Brussels-Capital Region',
   'dossier.tg.region.WALLONIA': 'the Walloon Region',
+  'dossier.history.filter': 'Show',
+  'dossier.history.all': 'the whole dossier',
+  'dossier.history.attendance': 'attendance too ({count} changes)',
+  'dossier.history.noneHere': 'No changes in this part.',
+  'dossier.history.source.screen': 'on the screen',
+  'dossier.history.source.partner': 'by a partner',
+  'dossier.history.source.system': 'by the system',
+  'dossier.history.empty.value': 'empty',
+  'dossier.history.becomes': 'becomes',
 };

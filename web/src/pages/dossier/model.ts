@@ -15,12 +15,17 @@ export interface DossierDoc {
 
 export interface TimelineItem {
   resource: string;
+  cluster?: string;
   recordId: string;
   change: 'created' | 'updated' | 'deleted';
   version: number;
   at: string;
   by: string;
+  /** Where the change came from (the server says): a staff member's screen, a partner, the system. */
+  source?: 'screen' | 'partner' | 'system';
   validFrom: string;
+  /** For a change: each field before and after (API names). */
+  changes?: { field: string; before: unknown; after: unknown }[];
 }
 
 export const recordsOf = (doc: DossierDoc | null, resource: string): Rec[] => {
