@@ -243,7 +243,10 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     assert.match(cells, new RegExp(nlDate(day(person.registeredOn)!).replace(/[./]/g, '\\$&')));
     assert.equal(await page.getByRole('button', { name: /^Wijzigen/ }).count(), 0, 'read-only: no Edit');
     assert.equal(await page.getByRole('button', { name: /^Toevoegen/ }).count(), 0, 'read-only: no Add');
-    assert.ok((await page.getByRole('complementary').locator('.dossier-history-versions > li.later').count()) >= 3, 'the later changes are marked in the history');
+    assert.ok(
+      (await page.getByRole('complementary').locator('.dossier-history-versions > li.later').count()) >= 3,
+      'the later changes are marked in the history',
+    );
     await world.screenshot(page, 'dossier-as-of');
 
     // The day before KBI first recorded the person (the demo world records each person around the day of extraction): not known yet.
