@@ -5,6 +5,7 @@
  * keeps what they typed, loads the new version and saves); the dossier as known before the change.
  */
 import { test } from 'node:test';
+import { inTransaction } from '../../server/platform/db.ts';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { browserSkipReason, startBrowserWorld } from '../support/browser.ts';
@@ -271,6 +272,45 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
         .getByRole('button', { name: /^Wijzigen/ })
         .isVisible(),
     );
+  });
+
+  await t.test('a table of contents moves through the dossier; a long table shows its latest rows and the rest on request', async () => {
+    const page = await world.loginAs('AGENCY_CASEWORKER');
+    // Ten conversations: more than a table shows at first.
+    await inTransaction(db, 'system:test', async (tx) => {
+      for (let i = 0; i < 10; i++)
+        await tx
+          .insertInto('conversations')
+          .values({ person_id: person.personId, held_at: new Date(Date.UTC(2024, 0, 1 + i, 9)).toISOString(), text: `Gesprek ${i + 1}` })
+          .execute();
+    });
+    await page.goto(`/persons/${person.personId}`);
+    await page.locator('[data-dossier-ready]').waitFor();
+    const index = page.getByRole('navigation', { name: 'Inhoud van het dossier' });
+    await index.getByRole('link', { name: /^Gesprekken/ }).click();
+    const group = page.locator('[data-group=conversations]');
+    assert.equal(await group.locator('.panel-toggle').getAttribute('aria-expanded'), 'true', 'the link opens the part');
+    const rows = group.locator('section[data-resource=conversations] tbody tr');
+    const total = Number(
+      (
+        await db
+          .selectFrom('conversations')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('person_id', '=', person.personId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    assert.equal(await rows.count(), 8, 'the latest eight');
+    await group.getByRole('button', { name: new RegExp(`Alle ${total} tonen`) }).click();
+    assert.equal(await rows.count(), total);
+    await group.getByRole('button', { name: 'Enkel de laatste 8 tonen' }).click();
+    // "As known on" and the history are within reach from the top.
+    await index.getByRole('link', { name: 'Geschiedenis' }).click();
+    await page.getByRole('heading', { name: 'Geschiedenis', level: 2 }).waitFor();
+    assert.ok(await index.isVisible(), 'the table of contents stays in view');
+    await index.getByRole('link', { name: 'Zoals gekend op' }).waitFor();
+    await world.screenshot(page, 'dossier-index');
+    await page.context().close();
   });
 
   await t.test('on a tablet the page fits the screen', async () => {

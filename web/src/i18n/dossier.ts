@@ -209,6 +209,10 @@ export const nl = {
   'dossier.history.source.system': 'door het systeem',
   'dossier.history.empty.value': 'leeg',
   'dossier.history.becomes': 'wordt',
+  'dossier.index.label': 'Inhoud van het dossier',
+  'dossier.index.asOf': 'Zoals gekend op',
+  'dossier.table.all': 'Alle {count} tonen ({hidden} oudere verborgen)',
+  'dossier.table.fewer': 'Enkel de laatste {count} tonen',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -423,6 +427,10 @@ export const fr: Record<Key, string> = {
   'dossier.history.source.system': 'par le système',
   'dossier.history.empty.value': 'vide',
   'dossier.history.becomes': 'devient',
+  'dossier.index.label': 'Contenu du dossier',
+  'dossier.index.asOf': 'Tel que connu le',
+  'dossier.table.all': 'Tout afficher ({count}, dont {hidden} plus anciens masqués)',
+  'dossier.table.fewer': 'Afficher seulement les {count} derniers',
 };
 
 export const en: Record<Key, string> = {
@@ -634,4 +642,8 @@ export const en: Record<Key, string> = {
   'dossier.history.source.system': 'by the system',
   'dossier.history.empty.value': 'empty',
   'dossier.history.becomes': 'becomes',
+  'dossier.index.label': 'Contents of the dossier',
+  'dossier.index.asOf': 'As known on',
+  'dossier.table.all': 'Show all {count} ({hidden} older hidden)',
+  'dossier.table.fewer': 'Show only the latest {count}',
 };

@@ -12,7 +12,7 @@ import { useFormat, useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import { AsOfSwitch, asOfIso, type AsOfChoice } from './dossier/AsOfSwitch.tsx';
 import { DossierProvider, useCodeLabels, useReferences, type DossierContextValue } from './dossier/context.tsx';
-import { Groups, groupsOf } from './dossier/Groups.tsx';
+import { DossierIndex, Groups, groupsOf } from './dossier/Groups.tsx';
 import { History } from './dossier/History.tsx';
 import { PathTimeline } from './dossier/PathTimeline.tsx';
 import { PersonHeader } from './dossier/PersonHeader.tsx';
@@ -151,6 +151,7 @@ export default function DossierPage() {
             </h2>
             <PathTimeline />
           </section>
+          <DossierIndex open={(id) => setOpen((o) => ({ ...(o ?? {}), [id]: true }))} />
           <div className="dossier-layout">
             <div className="dossier-main">
               <div className="dossier-toolbar">

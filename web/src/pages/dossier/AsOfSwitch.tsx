@@ -42,7 +42,7 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
   }
 
   return (
-    <form className="dossier-asof" onSubmit={submit} noValidate aria-labelledby="dossier-asof-h">
+    <form className="dossier-asof" id="dossier-asof" onSubmit={submit} noValidate aria-labelledby="dossier-asof-h">
       <h2 id="dossier-asof-h" className="dossier-asof-title">
         {t('dossier.asOf.title')}
       </h2>

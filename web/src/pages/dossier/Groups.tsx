@@ -35,7 +35,7 @@ function Group({ id, resources, open, setOpen }: { id: GroupId; resources: strin
   const count = shown.reduce((n, r) => n + recordsOf(doc, r).length, 0);
   const label = t(`dossier.group.${id}` as MessageKey);
   return (
-    <section className="panel dossier-group" aria-labelledby={`${uid}-b`} data-group={id}>
+    <section className="panel dossier-group" aria-labelledby={`${uid}-b`} data-group={id} id={`dossier-group-${id}`}>
       <h2 className="panel-header dossier-group-heading">
         <button type="button" id={`${uid}-b`} className="panel-toggle" aria-expanded={open} aria-controls={`${uid}-p`} onClick={() => setOpen(!open)}>
           <span className="sign" aria-hidden="true">
@@ -54,5 +54,65 @@ function Group({ id, resources, open, setOpen }: { id: GroupId; resources: strin
         ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * The dossier's table of contents, at the top and staying in view: each part with its count (a
+ * link opens the part and moves there), then the "as known on" switch and the history.
+ */
+export function DossierIndex({ open }: { open(id: string): void }) {
+  const { doc } = useDossier();
+  const { t } = useWords();
+  const go = (target: string) => {
+    const el = document.getElementById(target);
+    el?.scrollIntoView({ block: 'start' });
+    el?.querySelector<HTMLElement>('button, input, select, h2')?.focus({ preventScroll: true });
+  };
+  return (
+    <nav className="dossier-index" aria-label={t('dossier.index.label')}>
+      <ul>
+        {groupsOf(doc).map((g) => {
+          const count = g.resources.filter((r) => !SUMMARISED.has(r)).reduce((n, r) => n + recordsOf(doc, r).length, 0);
+          return (
+            <li key={g.id}>
+              <a
+                href={`#dossier-group-${g.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  open(g.id);
+                  // After the part has opened.
+                  requestAnimationFrame(() => go(`dossier-group-${g.id}`));
+                }}
+              >
+                {t(`dossier.group.${g.id}` as MessageKey)} <span className="dossier-index-count">{count}</span>
+              </a>
+            </li>
+          );
+        })}
+        <li className="dossier-index-side">
+          <a
+            href="#dossier-asof"
+            onClick={(e) => {
+              e.preventDefault();
+              go('dossier-asof');
+            }}
+          >
+            {t('dossier.index.asOf')}
+          </a>
+        </li>
+        <li className="dossier-index-side">
+          <a
+            href="#dossier-history"
+            onClick={(e) => {
+              e.preventDefault();
+              go('dossier-history');
+            }}
+          >
+            {t('dossier.history.title')}
+          </a>
+        </li>
+      </ul>
+    </nav>
   );
 }

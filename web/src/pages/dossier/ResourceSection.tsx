@@ -14,6 +14,9 @@ type FormState = { mode: 'edit'; record: Rec } | { mode: 'create' } | null;
 
 const SINGLETONS = new Set(['caseLead']);
 
+/** From how many rows a table shows only its latest, with a button for the rest. */
+const LONG = 8;
+
 export function ResourceSection({ resource }: { resource: string }) {
   const { doc, meta, readOnly, reload } = useDossier();
   const w = useWords();
@@ -24,12 +27,16 @@ export function ResourceSection({ resource }: { resource: string }) {
   const [form, setForm] = useState<FormState>(null);
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [saved, setSaved] = useState<{ id: string; text: string } | null>(null);
+  const [all, setAll] = useState(false);
   if (!m) return null;
   const records = recordsOf(doc, resource);
   const canWrite = m.canWrite && !readOnly;
   // A person has one dossier (case lead); the server refuses a second.
   const canAdd = canWrite && !(SINGLETONS.has(resource) && records.length > 0);
   const columns = columnsOf(m);
+  // A long table shows its latest rows (they come oldest first), and the one being saved or edited.
+  const hidden = all || records.length <= LONG ? 0 : records.length - LONG;
+  const shownRecords = records.filter((r, i) => i >= hidden || r.id === saved?.id || (form?.mode === 'edit' && form.record.id === r.id));
   const withAttendance = resource === 'enrolments' && Array.isArray(doc.participations);
 
   async function done(rec: Rec | null, mode: 'edit' | 'create') {
@@ -82,7 +89,7 @@ export function ResourceSection({ resource }: { resource: string }) {
               </tr>
             </thead>
             <tbody>
-              {records.map((r) => {
+              {shownRecords.map((r) => {
                 const name = w.recordName(resource, r);
                 const detailsId = `${id}-d-${r.id}`;
                 const isOpen = !!open[r.id];
@@ -139,6 +146,11 @@ export function ResourceSection({ resource }: { resource: string }) {
               })}
             </tbody>
           </table>
+          {records.length > LONG && (
+            <button type="button" className="link-button dossier-table-more" aria-expanded={all} onClick={() => setAll(!all)}>
+              {all ? t('dossier.table.fewer', { count: LONG }) : t('dossier.table.all', { count: records.length, hidden })}
+            </button>
+          )}
         </div>
       )}
       {form && (
