@@ -96,6 +96,22 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
 
     // An end date before the signing date: the server's objection sits at the field, and the input stays.
     const form = await openContractForm(page);
+    // The office list offers agency offices only (not the OCMWs, VDAB or DVZ of the demo world).
+    const agencyOffices = new Set(
+      (
+        await db
+          .selectFrom('offices as f')
+          .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+          .select('f.name')
+          .where('o.kind', '=', 'AGENCY')
+          .execute()
+      ).map((o) => o.name),
+    );
+    const offered = (await form.getByLabel('Vestiging', { exact: true }).locator('option').allTextContents()).slice(1);
+    assert.ok(
+      offered.length > 0 && offered.every((name) => agencyOffices.has(name)),
+      `agency offices only: ${offered.filter((n) => !agencyOffices.has(n)).join(', ')}`,
+    );
     const tooEarly = addDays(signedOn, -10);
     await form.getByLabel('Einddatum').fill(tooEarly);
     await form.getByRole('button', { name: 'Opslaan' }).click();

@@ -24,6 +24,8 @@ export interface FieldMeta {
   list?: string;
   ref?: string;
   samePerson?: boolean;
+  /** For an office or organisation: the organisation kinds that fit the field (others are not offered). */
+  organisationKinds?: string[];
   maxLength?: number;
   minimum?: number;
   maximum?: number;

@@ -16,8 +16,12 @@ export interface FieldDef {
   required?: boolean;
   /** Code list of a `code`/`codes` field. */
   list?: string;
-  /** Table a `ref` field points to; `samePerson` demands the record belongs to the same person. */
-  ref?: { table: string; samePerson?: boolean };
+  /**
+   * Table a `ref` field points to; `samePerson` demands the record belongs to the same person;
+   * `kinds`, for an office or an organisation, the organisation kinds that fit the field (a contract
+   * is signed at an agency office, not at an OCMW).
+   */
+  ref?: { table: string; samePerson?: boolean; kinds?: readonly string[] };
   maxLength?: number;
   minimum?: number;
   maximum?: number;
@@ -81,7 +85,13 @@ const date = (column: string, o: Partial<FieldDef> = {}): FieldDef => ({ column,
 const datetime = (column: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'datetime', ...o });
 const bool = (column: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'boolean', ...o });
 const code = (column: string, list: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'code', list, ...o });
-const ref = (column: string, table: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'ref', ref: { table }, ...o });
+const ref = (column: string, table: string, o: Partial<FieldDef> & { kinds?: readonly string[] } = {}): FieldDef => {
+  const { kinds, ...rest } = o;
+  return { column, type: 'ref', ref: { table, ...(kinds ? { kinds } : {}) }, ...rest };
+};
+/** The organisation kinds that fit a field (code list organisation_kind). */
+const AGENCY = ['AGENCY'] as const;
+const LANGUAGE_PROVIDERS = ['HOUSE_OF_DUTCH', 'CVO', 'CBE', 'AHOVOKS'] as const;
 const own = (column: string, table: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'ref', ref: { table, samePerson: true }, ...o });
 const kbo = (column: string, o: Partial<FieldDef> = {}): FieldDef => ({ column, type: 'kbo', ...o });
 const req = { required: true } as const;
@@ -241,7 +251,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       text('dossier_number', { maxLength: 8, immutable: true, description: 'Letter followed by 7 digits; generated when absent.' }),
       ref('case_lead_organisation_id', 'organisations'),
       date('case_lead_since'),
-      ref('managing_office_id', 'offices'),
+      ref('managing_office_id', 'offices', { kinds: AGENCY }),
       ref('contact_staff_id', 'staff'),
       date('opened_on', req),
       date('closed_on'),
@@ -256,7 +266,13 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     cluster: 'invitations',
     personScoped: true,
     description: 'A letter of invitation sent by an agency.',
-    fields: [ref('office_id', 'offices'), date('sent_on', req), bool('registered_letter'), code('status', 'invitation_status', req), date('respond_by')],
+    fields: [
+      ref('office_id', 'offices', { kinds: AGENCY }),
+      date('sent_on', req),
+      bool('registered_letter'),
+      code('status', 'invitation_status', req),
+      date('respond_by'),
+    ],
     periods: [['sent_on', 'respond_by']],
     orderBy: ['sent_on', 'id'],
   },
@@ -276,7 +292,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('end_date'),
       code('no_target_group_reason', 'no_target_group_reason'),
       code('exemption_reason', 'exemption_reason'),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: AGENCY }),
       text('proposed_outcome', {
         enum: ['PLICHT', 'RECHT', 'MINDERJARIG', 'NONE'],
         description: 'What the target-group assistant proposed (NONE: not in the target group).',
@@ -308,7 +324,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('registered_on', req),
       code('type', 'registration_type', req),
       code('reason', 'registration_reason', req),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: AGENCY }),
       own('invitation_id', 'invitations'),
     ],
     orderBy: ['registered_on', 'id'],
@@ -347,7 +363,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('signed_on', req),
       date('registered_on', req),
       date('end_date'),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: AGENCY }),
       kbo('created_by_kbo'),
       own('previous_contract_id', 'contracts'),
     ],
@@ -409,7 +425,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('signed_on'),
       date('expires_on'),
       kbo('issued_by_kbo'),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: ['AGENCY', 'HOUSE_OF_DUTCH'] }),
     ],
     periods: [
       ['issued_on', 'signed_on'],
@@ -428,9 +444,9 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('type', 'trajectory_type', req),
       date('start_date', req),
       date('end_date'),
-      ref('managing_office_id', 'offices'),
+      ref('managing_office_id', 'offices', { kinds: AGENCY }),
       ref('contact_staff_id', 'staff'),
-      ref('sanctioning_partner_id', 'organisations'),
+      ref('sanctioning_partner_id', 'organisations', { kinds: ['ABB', 'AGENCY', 'OCMW', 'VDAB'] }),
       code('status', 'trajectory_status', req),
       date('status_since', req),
       code('decision', 'trajectory_decision'),
@@ -532,8 +548,8 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     fields: [
       code('course_type', 'course_type', req),
       date('applied_on', req),
-      ref('provider_id', 'organisations'),
-      ref('office_id', 'offices'),
+      ref('provider_id', 'organisations', { kinds: LANGUAGE_PROVIDERS }),
+      ref('office_id', 'offices', { kinds: LANGUAGE_PROVIDERS }),
       code('status', 'waiting_list_status', req),
       date('status_since', req),
       own('enrolment_id', 'enrolments'),
@@ -570,7 +586,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('level', 'cefr_level'),
       { column: 'score', type: 'number', minimum: 0, maximum: 10000 },
       { column: 'max_score', type: 'number', minimum: 0, maximum: 10000 },
-      ref('provider_id', 'organisations'),
+      ref('provider_id', 'organisations', { kinds: [...LANGUAGE_PROVIDERS, 'AGENCY'] }),
     ],
     orderBy: ['taken_on', 'id'],
     rule: (r) =>
@@ -625,7 +641,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('source', 'advice_source', req),
       code('advice_type', 'advice_type', req),
       date('given_on', req),
-      ref('given_by_id', 'organisations'),
+      ref('given_by_id', 'organisations', { kinds: ['HOUSE_OF_DUTCH', 'AGENCY'] }),
       longText('text', 4000),
     ],
     orderBy: ['given_on', 'id'],
@@ -648,7 +664,12 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     cluster: 'diplomaRecognition',
     personScoped: true,
     description: 'Support given for the recognition of a foreign diploma.',
-    fields: [code('support_type', 'diploma_recognition_support_type', req), date('given_on', req), ref('office_id', 'offices'), longText('remarks', 2000)],
+    fields: [
+      code('support_type', 'diploma_recognition_support_type', req),
+      date('given_on', req),
+      ref('office_id', 'offices', { kinds: AGENCY }),
+      longText('remarks', 2000),
+    ],
     orderBy: ['given_on', 'id'],
   },
   {
@@ -660,7 +681,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     description: 'A conversation noted by a staff member; free text, shared with a partner kind only when flagged relevant for it.',
     fields: [
       datetime('held_at', req),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: ['AGENCY', 'HOUSE_OF_DUTCH'] }),
       ref('staff_id', 'staff'),
       code('channel', 'conversation_channel'),
       longText('text', 8000, { description: 'Free text: share no more than strictly needed. Absent when only the date and office are known.' }),
@@ -683,7 +704,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('time_window', 'time_window'),
       code('status', 'appointment_status', req),
       datetime('planned_at'),
-      ref('office_id', 'offices'),
+      ref('office_id', 'offices', { kinds: AGENCY }),
     ],
     orderBy: ['id'],
     rule: (r) =>
@@ -698,7 +719,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     description: 'Toeleiding: a partner refers the person to an agency.',
     fields: [
       ref('from_id', 'organisations', { ...req, immutable: true }),
-      ref('to_id', 'organisations', req),
+      ref('to_id', 'organisations', { ...req, kinds: AGENCY }),
       code('reason', 'referral_reason', req),
       longText('description', 2000),
       date('referred_on', req),
@@ -721,11 +742,14 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     personScoped: true,
     description: 'Inbreukdossier sent to the sanctioning authority.',
     fields: [
-      ref('agency_office_id', 'offices'),
+      ref('agency_office_id', 'offices', { kinds: AGENCY }),
       date('opened_on', req),
       date('received_on'),
       code('status', 'infringement_case_status', req),
-      ref('ocmw_id', 'organisations', { description: 'The OCMW the case was handed to: the person lives on a living wage it pays (status OCMW).' }),
+      ref('ocmw_id', 'organisations', {
+        kinds: ['OCMW'],
+        description: 'The OCMW the case was handed to: the person lives on a living wage it pays (status OCMW).',
+      }),
     ],
     periods: [['opened_on', 'received_on']],
     orderBy: ['opened_on', 'id'],
@@ -789,7 +813,10 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('decided_on', req),
       { column: 'fine_amount', type: 'number', minimum: 50, maximum: 5000, description: 'EUR; seed 004 table 12: from 50 to 5,000.' },
       longText('reason', 2000),
-      ref('deciding_organisation_id', 'organisations', { description: "The organisation that decided: the enforcement officer's agency, or the OCMW." }),
+      ref('deciding_organisation_id', 'organisations', {
+        kinds: ['ABB', 'AGENCY', 'OCMW'],
+        description: "The organisation that decided: the enforcement officer's agency, or the OCMW.",
+      }),
     ],
     orderBy: ['decided_on', 'id'],
     rule: (r) =>
@@ -807,7 +834,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     personScoped: true,
     description:
       'Leefloon: the person lives on a living wage paid by this OCMW in this period. No administrative fine then: the infringement case goes to the OCMW (seed 003 §15, §38).',
-    fields: [ref('organisation_id', 'organisations', req), date('starts_on', req), date('ends_on'), longText('remarks', 500)],
+    fields: [ref('organisation_id', 'organisations', { ...req, kinds: ['OCMW'] }), date('starts_on', req), date('ends_on'), longText('remarks', 500)],
     periods: [['starts_on', 'ends_on']],
     orderBy: ['starts_on', 'id'],
   },

@@ -330,7 +330,7 @@ export function registerDossierRoutes(http: FastifyInstance, deps: Deps): void {
     required: !!f.required,
     immutable: !!f.immutable,
     ...(f.list ? { list: f.list } : {}),
-    ...(f.ref ? { ref: camel(f.ref.table), samePerson: !!f.ref.samePerson } : {}),
+    ...(f.ref ? { ref: camel(f.ref.table), samePerson: !!f.ref.samePerson, ...(f.ref.kinds ? { organisationKinds: f.ref.kinds } : {}) } : {}),
     ...(f.maxLength ? { maxLength: f.maxLength } : {}),
     ...(f.minimum !== undefined ? { minimum: f.minimum } : {}),
     ...(f.maximum !== undefined ? { maximum: f.maximum } : {}),

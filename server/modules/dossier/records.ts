@@ -181,7 +181,19 @@ function checkBirthDateAgainstInsz(row: Row, issues: Issue[]): void {
   }
 }
 
-/** Every reference must exist now; a `samePerson` reference must belong to the same dossier. */
+/** The kind of the organisation an office belongs to, or of the organisation itself. */
+async function organisationKind(tx: Executor, table: string, id: unknown): Promise<string> {
+  const q =
+    table === 'offices'
+      ? untyped(tx).selectFrom('offices as f').innerJoin('organisations as o', 'o.id', 'f.organisation_id').select('o.kind').where('f.id', '=', id)
+      : untyped(tx).selectFrom('organisations as o').select('o.kind').where('o.id', '=', id);
+  return ((await q.executeTakeFirst()) as { kind?: string } | undefined)?.kind ?? '';
+}
+
+/**
+ * Every reference must exist now; a `samePerson` reference must belong to the same dossier; an
+ * office or organisation must be of a kind that fits the field.
+ */
 async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personId: string | null): Promise<void> {
   const issues: Issue[] = [];
   for (const f of def.fields) {
@@ -197,6 +209,13 @@ async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personI
         name: camel(f.column),
         detail: f.ref!.samePerson ? 'no such record in this dossier' : `no such ${f.ref!.table.replace(/_/g, ' ')}`,
         type: 'urn:problem-type:belgif:input-validation:referencedResourceNotFound',
+      });
+    } else if (f.ref!.kinds && !f.ref!.kinds.includes(await organisationKind(tx, f.ref!.table, row[f.column]))) {
+      issues.push({
+        in: 'body',
+        name: camel(f.column),
+        detail: `${f.ref!.table === 'offices' ? 'an office of ' : ''}an organisation of kind ${f.ref!.kinds.join(', ')}`,
+        type: 'urn:problem-type:kbi:referenceDoesNotFit',
       });
     }
   }

@@ -213,6 +213,8 @@ export const nl = {
   'dossier.index.asOf': 'Zoals gekend op',
   'dossier.table.all': 'Alle {count} tonen ({hidden} oudere verborgen)',
   'dossier.table.fewer': 'Enkel de laatste {count} tonen',
+  'dossier.form.filterList': 'Zoek in de lijst {field}',
+  'dossier.form.filterPlaceholder': 'Typ om te zoeken…',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -431,6 +433,8 @@ export const fr: Record<Key, string> = {
   'dossier.index.asOf': 'Tel que connu le',
   'dossier.table.all': 'Tout afficher ({count}, dont {hidden} plus anciens masqués)',
   'dossier.table.fewer': 'Afficher seulement les {count} derniers',
+  'dossier.form.filterList': 'Chercher dans la liste {field}',
+  'dossier.form.filterPlaceholder': 'Tapez pour chercher…',
 };
 
 export const en: Record<Key, string> = {
@@ -646,4 +650,6 @@ export const en: Record<Key, string> = {
   'dossier.index.asOf': 'As known on',
   'dossier.table.all': 'Show all {count} ({hidden} older hidden)',
   'dossier.table.fewer': 'Show only the latest {count}',
+  'dossier.form.filterList': 'Search the list {field}',
+  'dossier.form.filterPlaceholder': 'Type to search…',
 };

@@ -381,6 +381,7 @@ function RefSelect({
   words: Words;
 }) {
   const { doc, refs } = useDossier();
+  const [filter, setFilter] = useState('');
   // A participation's lesson is one of its enrolment's course; an enrolment's module one of its course.
   const enrolment = field.ref === 'lessons' ? recordsOf(doc, 'enrolments').find((e) => e.id === values.enrolmentId) : undefined;
   const lessons = useLessons(field.ref === 'lessons' ? enrolment?.courseId : undefined, refs);
@@ -401,18 +402,45 @@ function RefSelect({
   } else {
     let rows = refs.list(field.ref!);
     if (rows && field.ref === 'courseModules' && values.courseId) rows = rows.filter((m) => m.courseId === values.courseId);
+    // Only the organisations (or their offices) of a kind that fits the field: no OCMW where an agency office belongs.
+    const kinds = field.organisationKinds;
+    if (rows && kinds) {
+      const organisations = refs.list('organisations');
+      const kindOf = new Map((organisations ?? []).map((o) => [o.id, o.kind as string]));
+      rows =
+        field.ref === 'organisations'
+          ? rows.filter((o) => kinds.includes(o.kind as string))
+          : organisations
+            ? rows.filter((o) => kinds.includes(kindOf.get(o.organisationId as string) ?? ''))
+            : null;
+    }
     options =
       rows?.map((r) => ({ value: r.id, label: referenceName(field.ref!, r, w.fmt.date) })).sort((a, b) => a.label.localeCompare(b.label, w.language)) ?? null;
   }
+  // A long list gets a search box: typing narrows the choices (the chosen one always stays).
+  const needle = filter.trim().toLowerCase();
+  const shown = needle ? options?.filter((o) => o.value === value || o.label.toLowerCase().includes(needle)) : options;
   return (
-    <select {...p} value={value} onChange={onChange}>
-      <option value="">{options === null ? w.t('loading') : field.required ? w.t('dossier.form.choose') : w.t('dossier.form.noValue')}</option>
-      {value && !options?.some((o) => o.value === value) && <option value={value}>{w.refName(field, value) ?? value}</option>}
-      {options?.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
+    <>
+      {options && options.length > 12 && (
+        <input
+          type="search"
+          className="dossier-ref-filter"
+          aria-label={w.t('dossier.form.filterList', { field: w.field(resource, field.name) })}
+          placeholder={w.t('dossier.form.filterPlaceholder')}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      )}
+      <select {...p} value={value} onChange={onChange}>
+        <option value="">{options === null ? w.t('loading') : field.required ? w.t('dossier.form.choose') : w.t('dossier.form.noValue')}</option>
+        {value && !options?.some((o) => o.value === value) && <option value={value}>{w.refName(field, value) ?? value}</option>}
+        {shown?.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
