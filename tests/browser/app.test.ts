@@ -187,6 +187,11 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     await lost.getByRole('heading', { level: 1, name: 'Deze pagina bestaat niet' }).waitFor();
     await lost.getByRole('link', { name: 'Naar de startpagina' }).click();
     await lost.waitForURL((u) => !u.pathname.startsWith('/no/'));
+    // A mistyped INSZ is explained in Dutch at its field, never in the server's English.
+    await lost.getByLabel('INSZ').fill('85.07.30-033.62');
+    await lost.getByRole('button', { name: 'Zoeken' }).click();
+    await lost.getByText('De controlecijfers kloppen niet: kijk het nummer na.').waitFor();
+    assert.equal(await lost.getByText(/check digits/).count(), 0);
     await lost.context().close();
   });
 

@@ -59,11 +59,14 @@ export function describeError(error: unknown, t: Translate): string {
   if (!(error instanceof ApiError)) return t('error.title');
   if (error.status === 0) return t('error.network');
   if (error.status === 412) return t('error.conflict');
-  if (error.status === 403) return error.problem.detail ? `${t('error.forbidden')} (${error.problem.detail})` : t('error.forbidden');
+  // The server words its problems in English for developers; a user reads them in the app's language.
+  if (error.status === 403) return t('error.forbidden');
   if (error.status === 404) return t('error.notFound');
   if (error.status >= 500) return t('error.server', { status: error.status });
   if (Object.keys(error.fieldErrors()).length) return t('error.fields');
-  return error.problem.detail ?? error.problem.title;
+  if (error.status === 409) return t('error.conflictState');
+  if (error.status === 429) return t('error.tooMany');
+  return t('error.request');
 }
 
 export function Alert({ kind = 'error', children }: { kind?: 'error' | 'success' | 'info' | 'warning'; children: ReactNode }) {

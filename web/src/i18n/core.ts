@@ -63,6 +63,9 @@ export const nl = {
   'error.notFoundTitle': 'Deze pagina bestaat niet',
   'error.notFoundText': 'Het adres is misschien verkeerd getypt, of de pagina is verplaatst.',
   'error.notFoundHome': 'Naar de startpagina',
+  'error.conflictState': 'Dit kan niet meer: iemand anders heeft het intussen behandeld. Vernieuw de pagina.',
+  'error.tooMany': 'Te veel verzoeken na elkaar. Wacht even en probeer opnieuw.',
+  'error.request': 'Dit verzoek kon niet uitgevoerd worden. Kijk de invoer na en probeer opnieuw.',
 } as const;
 
 export type CoreKey = keyof typeof nl;
@@ -131,6 +134,9 @@ export const fr: Record<CoreKey, string> = {
   'error.notFoundTitle': "Cette page n'existe pas",
   'error.notFoundText': "L'adresse est peut-être mal saisie, ou la page a été déplacée.",
   'error.notFoundHome': "Vers la page d'accueil",
+  'error.conflictState': "Ce n'est plus possible : quelqu'un d'autre l'a traité entre-temps. Actualisez la page.",
+  'error.tooMany': 'Trop de demandes successives. Patientez un instant et réessayez.',
+  'error.request': "Cette demande n'a pas pu être exécutée. Vérifiez la saisie et réessayez.",
 };
 
 export const en: Record<CoreKey, string> = {
@@ -197,4 +203,7 @@ export const en: Record<CoreKey, string> = {
   'error.notFoundTitle': 'This page does not exist',
   'error.notFoundText': 'The address may be mistyped, or the page has moved.',
   'error.notFoundHome': 'To the start page',
+  'error.conflictState': 'This is no longer possible: someone else handled it meanwhile. Reload the page.',
+  'error.tooMany': 'Too many requests in a row. Wait a moment and try again.',
+  'error.request': 'This request could not be carried out. Check the input and try again.',
 };

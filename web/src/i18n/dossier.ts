@@ -215,6 +215,15 @@ export const nl = {
   'dossier.table.fewer': 'Enkel de laatste {count} tonen',
   'dossier.form.filterList': 'Zoek in de lijst {field}',
   'dossier.form.filterPlaceholder': 'Typ om te zoeken…',
+  'dossier.rule.overrideReason': 'Geef aan waarom u anders beslist dan het voorstel.',
+  'dossier.issue.inszFormat': 'Een INSZ telt 11 cijfers (punten en koppelteken mogen).',
+  'dossier.issue.inszChecksum': 'De controlecijfers kloppen niet: kijk het nummer na.',
+  'dossier.issue.inszDate': 'Dit INSZ bevat geen bestaande geboortedatum.',
+  'dossier.issue.inszSerial': 'Dit INSZ heeft een volgnummer dat niet gebruikt wordt (000 of 999).',
+  'dossier.issue.inszFuture': 'De geboortedatum in dit INSZ ligt in de toekomst.',
+  'dossier.issue.inszBirthDate': 'De geboortedatum past niet bij het INSZ: verbeter wat niet klopt.',
+  'dossier.issue.kind': 'Kies een organisatie van de juiste soort uit de lijst.',
+  'dossier.issue.invalid': 'Deze waarde is niet geldig.',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -435,6 +444,15 @@ export const fr: Record<Key, string> = {
   'dossier.table.fewer': 'Afficher seulement les {count} derniers',
   'dossier.form.filterList': 'Chercher dans la liste {field}',
   'dossier.form.filterPlaceholder': 'Tapez pour chercher…',
+  'dossier.rule.overrideReason': 'Indiquez pourquoi vous décidez autrement que la proposition.',
+  'dossier.issue.inszFormat': 'Un NISS compte 11 chiffres (points et trait d’union permis).',
+  'dossier.issue.inszChecksum': 'Les chiffres de contrôle ne correspondent pas : vérifiez le numéro.',
+  'dossier.issue.inszDate': 'Ce NISS ne contient pas de date de naissance existante.',
+  'dossier.issue.inszSerial': "Ce NISS a un numéro d'ordre non utilisé (000 ou 999).",
+  'dossier.issue.inszFuture': 'La date de naissance de ce NISS est dans le futur.',
+  'dossier.issue.inszBirthDate': 'La date de naissance ne correspond pas au NISS : corrigez ce qui est faux.',
+  'dossier.issue.kind': 'Choisissez dans la liste une organisation du bon type.',
+  'dossier.issue.invalid': "Cette valeur n'est pas valide.",
 };
 
 export const en: Record<Key, string> = {
@@ -652,4 +670,13 @@ export const en: Record<Key, string> = {
   'dossier.table.fewer': 'Show only the latest {count}',
   'dossier.form.filterList': 'Search the list {field}',
   'dossier.form.filterPlaceholder': 'Type to search…',
+  'dossier.rule.overrideReason': 'Say why you decide otherwise than the proposal.',
+  'dossier.issue.inszFormat': 'An INSZ has 11 digits (dots and a dash allowed).',
+  'dossier.issue.inszChecksum': 'The check digits do not match: check the number.',
+  'dossier.issue.inszDate': 'This INSZ holds no existing birth date.',
+  'dossier.issue.inszSerial': 'This INSZ has a serial number that is not used (000 or 999).',
+  'dossier.issue.inszFuture': 'The birth date in this INSZ lies in the future.',
+  'dossier.issue.inszBirthDate': 'The birth date does not fit the INSZ: correct the one that is wrong.',
+  'dossier.issue.kind': 'Choose an organisation of the right kind from the list.',
+  'dossier.issue.invalid': 'This value is not valid.',
 };

@@ -1,5 +1,6 @@
 /** Find a person by INSZ, name or birth date. The INSZ travels in a POST body, never in the URL. */
 import { useState, type FormEvent } from 'react';
+import { translateIssue } from './dossier/issues.ts';
 import { Link } from 'react-router';
 import { ApiError, post, type Page } from '../api.ts';
 import { Alert, ErrorAlert, Field } from '../components/forms.tsx';
@@ -54,7 +55,9 @@ export function SearchPage() {
       setBusy(false);
     }
   }
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+  const fieldErrors = Object.fromEntries(
+    Object.entries(error instanceof ApiError ? error.fieldErrors() : {}).map(([k, v]) => [k, translateIssue(v, t, (n) => n, fmt.date)]),
+  );
   const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
 
   return (

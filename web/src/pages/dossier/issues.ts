@@ -1,7 +1,8 @@
 /**
  * What the server says is wrong with a field, in the user's language. The server speaks English
- * in a small set of fixed phrases (schema checks, period and business rules); anything else is
- * shown as the server wrote it.
+ * in a small set of fixed phrases (schema checks, period and business rules, the INSZ check); a
+ * phrase this list does not know is not shown as English in a Dutch or French screen: the field
+ * gets a general sentence in the user's language instead.
  */
 import type { MessageKey, Translate } from '../../i18n/index.tsx';
 
@@ -16,7 +17,21 @@ const RULES: Record<string, MessageKey> = {
   'a determined target group needs its type': 'dossier.rule.targetGroupType',
   'a person without a determined target group has no target-group type': 'dossier.rule.noTargetGroupType',
   'say why no target group applies': 'dossier.rule.noTargetGroupReason',
+  'say why the determination differs from the proposal': 'dossier.rule.overrideReason',
+  'an activity needs its type': 'dossier.issue.required',
+  'a communication needs its document type': 'dossier.issue.required',
 };
+
+/** The INSZ check's reasons (server/platform/identifiers/insz.ts), as it words them. */
+const INSZ: [RegExp, MessageKey][] = [
+  [/must be 11 digits/, 'dossier.issue.inszFormat'],
+  [/check digits do not match/, 'dossier.issue.inszChecksum'],
+  [/not a valid \(bis\) month/, 'dossier.issue.inszDate'],
+  [/birth date does not exist/, 'dossier.issue.inszDate'],
+  [/serial number 000 or 999/, 'dossier.issue.inszSerial'],
+  [/birth date lies in the future/, 'dossier.issue.inszFuture'],
+  [/does not match the birth date the INSZ encodes/, 'dossier.issue.inszBirthDate'],
+];
 
 export function translateIssue(detail: string, t: Translate, fieldName: (name: string) => string, date: (d: string) => string): string {
   const rule = RULES[detail];
@@ -35,5 +50,7 @@ export function translateIssue(detail: string, t: Translate, fieldName: (name: s
   if ((m = /more than (\d+) characters/.exec(detail))) return t('dossier.issue.tooLong', { n: m[1]! });
   if (/^must match pattern/.test(detail)) return t('dossier.issue.pattern');
   if (/^must be (number|integer)/.test(detail)) return t('dossier.issue.number');
-  return detail;
+  if ((m = /an organisation of kind (.+)$/.exec(detail))) return t('dossier.issue.kind');
+  for (const [pattern, key] of INSZ) if (pattern.test(detail)) return t(key);
+  return t('dossier.issue.invalid');
 }
