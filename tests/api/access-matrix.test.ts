@@ -109,7 +109,17 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/imports', capability('readImportRuns'));
   add('GET', '/api/v1/ruleEvaluations', capability('readRuleEvaluations'));
   add('GET', '/api/v1/imports/:id', capability('readImportRuns'));
-  for (const path of ['dossier', 'attendance', 'integrations', 'integrations/end', 'integrations/search', 'appointments', 'appointments/search'])
+  for (const path of [
+    'dossier',
+    'attendance',
+    'referrals',
+    'referrals/search',
+    'integrations',
+    'integrations/end',
+    'integrations/search',
+    'appointments',
+    'appointments/search',
+  ])
     add('POST', `/api/v1/consultations/${path}`, capability('consultForOrganisation'));
   add('GET', '/api/v1/worklist/referrals', right('update', 'referrals'));
   add('POST', '/api/v1/referrals/:id/decision', right('update', 'referrals'));

@@ -341,15 +341,18 @@ test('an OCMW social worker consults an integrated client on the consultation sc
   });
 
   await t.test('a client not in the register: the screen says so, integrates under a capacity code and consults again', async () => {
+    // Not in the register, with a dossier an agency office manages (so a referral has its agency).
     const outsider = await db
       .selectFrom('persons')
-      .select(['insz', 'id'])
+      .innerJoin('dossiers', 'dossiers.person_id', 'persons.id')
+      .select(['persons.insz', 'persons.id'])
       .where(
-        'insz',
+        'persons.insz',
         'not in',
         clients.map((c) => c.insz),
       )
-      .orderBy('insz')
+      .where('dossiers.managing_office_id', 'is not', null)
+      .orderBy('persons.insz')
       .executeTakeFirstOrThrow();
     await consult(page, outsider.insz);
     await page.getByRole('heading', { name: 'Niet geïntegreerd' }).waitFor();
@@ -357,8 +360,35 @@ test('an OCMW social worker consults an integrated client on the consultation sc
     await page.getByRole('button', { name: 'Integreren en opnieuw raadplegen' }).click();
     await page.getByText('Kies een hoedanigheidscode.').waitFor();
     await page.getByLabel('Hoedanigheidscode').selectOption({ label: '1 – Leefloon' });
+    // What integrating gives access to is said, and the relation must be confirmed first.
+    await page.getByText(/opent KBI vandaag voor uw OCMW de gegevens die uw machtiging/).waitFor();
+    await page.getByRole('button', { name: 'Integreren en opnieuw raadplegen' }).click();
+    await page.getByText('Bevestig de relatie met de cliënt om te integreren.').waitFor();
+    assert.equal(
+      (await db.selectFrom('integrations').select('id').where('organisation_id', '=', ocmw.organisation_id).where('insz', '=', outsider.insz).execute()).length,
+      0,
+      'nothing declared before the confirmation',
+    );
+    await page.getByLabel(/Ik bevestig dat deze persoon vandaag cliënt is van ons OCMW/).check();
     await page.getByRole('button', { name: 'Integreren en opnieuw raadplegen' }).click();
     await page.getByText('De cliënt is geïntegreerd').waitFor();
+    // From the same screen the client is referred to the agency; the referral is listed with its deadline.
+    await page.getByRole('button', { name: 'Nieuwe toeleiding' }).click();
+    const referral = page.getByRole('form', { name: 'Deze cliënt toeleiden naar het agentschap inburgering' });
+    await referral.getByRole('button', { name: 'Toeleiden' }).click();
+    await referral.getByText('Kies een reden.').waitFor();
+    await referral.getByLabel('Reden').selectOption({ index: 1 });
+    await referral.getByLabel('Toelichting').fill('Wil Nederlands leren.');
+    await referral.getByRole('button', { name: 'Toeleiden' }).click();
+    await page.getByText(/De toeleiding is verstuurd|KBI weet nog niet welk agentschap/).waitFor();
+    if (await page.getByText('De toeleiding is verstuurd').count()) {
+      await page.getByRole('table', { name: 'Toeleidingen van uw OCMW voor deze cliënt' }).waitFor();
+      const sent = await db.selectFrom('referrals').select(['from_id', 'status']).where('person_id', '=', outsider.id).execute();
+      assert.deepEqual(
+        sent.map((r) => [r.from_id, r.status]),
+        [[ocmw.organisation_id, 'SENT']],
+      );
+    }
     await page.getByRole('heading', { level: 2, name: new RegExp(dotted(outsider.insz).replace(/\./g, '\\.')) }).waitFor();
     const declared = await db
       .selectFrom('integrations')

@@ -4,7 +4,7 @@
  * (`/api/v1`, session): the worklists of incoming referrals and appointment requests, the decision
  * on a referral and the steps of an appointment, each with If-Match.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { worklistSummary } from './worklist.service.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import type { Row } from '../../platform/db.ts';
@@ -104,59 +104,71 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
   const tags = ['Exchange'];
   const security = [{ bearer: [] }];
 
-  app.post(
-    '/api/exchange/v1/referrals',
+  // Two ways in, as for the consultation: a partner client's, and the consultation screen's for staff
+  // who act for their partner organisation (an OCMW's social worker refers a client from the screen).
+  for (const entrance of [
+    { path: '/api/exchange/v1/referrals', config: { access: 'partner' } as FastifyContextConfig, security, tags },
     {
-      config: { access: 'partner' },
-      schema: {
-        tags,
-        security,
-        summary: 'Refer a person to an integration agency (toeleiding, seed 003 §59)',
-        description:
-          'For a person KBI knows and you may consult today for the purpose. The agency decides within ten Belgian working days (respondBy); ' +
-          'the outcome arrives in your event feed (referral.decided or referral.expired). Without toOrganisationId the referral goes to the agency ' +
-          "that manages the person's dossier. Honours Idempotency-Key.",
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['insz', 'reason'],
-          properties: {
-            insz,
-            purpose: { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' },
-            toOrganisationId: uuid,
-            reason: { type: 'string', maxLength: 40, description: 'Code list referral_reason.' },
-            description: { type: ['string', 'null'], maxLength: 2000, description: 'Why, in a few words. Share no more than needed.' },
+      path: '/api/v1/consultations/referrals',
+      config: { access: 'staff', capability: 'consultForOrganisation' } as FastifyContextConfig,
+      security: [{ session: [] }],
+      tags: ['Consultation screen'],
+    },
+  ]) {
+    app.post(
+      entrance.path,
+      {
+        config: entrance.config,
+        schema: {
+          tags: entrance.tags,
+          security: entrance.security,
+          summary: 'Refer a person to an integration agency (toeleiding, seed 003 §59)',
+          description:
+            'For a person KBI knows and you may consult today for the purpose. The agency decides within ten Belgian working days (respondBy); ' +
+            'the outcome arrives in your event feed (referral.decided or referral.expired). Without toOrganisationId the referral goes to the agency ' +
+            "that manages the person's dossier. Honours Idempotency-Key.",
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['insz', 'reason'],
+            properties: {
+              insz,
+              purpose: { type: 'string', maxLength: 60, description: 'Code list purpose; default BEGELEIDING_OCMW_CLIENT.' },
+              toOrganisationId: uuid,
+              reason: { type: 'string', maxLength: 40, description: 'Code list referral_reason.' },
+              description: { type: ['string', 'null'], maxLength: 2000, description: 'Why, in a few words. Share no more than needed.' },
+            },
+            examples: [{ insz: '90.01.10-123.45', reason: 'LEEFLOON', description: 'Wil Nederlands leren en werk zoeken.' }],
           },
-          examples: [{ insz: '90.01.10-123.45', reason: 'LEEFLOON', description: 'Wil Nederlands leren en werk zoeken.' }],
+          response: { 201: referralSchema, ...errors(400, 401, 403, 404, 422) },
         },
-        response: { 201: referralSchema, ...errors(400, 401, 403, 404, 422) },
       },
-    },
-    (req, reply) =>
-      idempotentCreate(deps.db, req, reply, async (store) => {
-        let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
-        await refer(deps, req.ctx, req.body, async (tx, created) => {
-          answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
-          await store(tx, answer);
-        });
-        return answer;
-      }),
-  );
+      (req, reply) =>
+        idempotentCreate(deps.db, req, reply, async (store) => {
+          let answer = { statusCode: 201, body: {} as unknown, headers: {} as Record<string, string> };
+          await refer(deps, req.ctx, req.body, async (tx, created) => {
+            answer = { statusCode: 201, body: presentReferral(created), headers: { etag: etagOf(created) } };
+            await store(tx, answer);
+          });
+          return answer;
+        }),
+    );
 
-  app.post(
-    '/api/exchange/v1/referrals/search',
-    {
-      config: { access: 'partner' },
-      schema: {
-        tags,
-        security,
-        summary: 'Your referrals, of one person or all, newest first, with their status and outcome',
-        body: { type: 'object', additionalProperties: false, properties: { insz } },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerReferralSchema } } }, ...errors(400, 401, 403) },
+    app.post(
+      `${entrance.path}/search`,
+      {
+        config: entrance.config,
+        schema: {
+          tags: entrance.tags,
+          security: entrance.security,
+          summary: 'Your referrals, of one person or all, newest first, with their status and outcome',
+          body: { type: 'object', additionalProperties: false, properties: { insz } },
+          response: { 200: { type: 'object', properties: { items: { type: 'array', items: partnerReferralSchema } } }, ...errors(400, 401, 403) },
+        },
       },
-    },
-    async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body)).map((r) => ({ ...presentReferral(r), insz: r.insz })) }),
-  );
+      async (req) => ({ items: (await partnerReferrals(deps, req.ctx, req.body)).map((r) => ({ ...presentReferral(r), insz: r.insz })) }),
+    );
+  }
 
   app.get(
     '/api/exchange/v1/events',

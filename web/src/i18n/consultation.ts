@@ -202,6 +202,27 @@ export const nl = {
   'consult.field.caseLeadSince': 'Regie sinds',
   'consult.field.dossierPeriod': 'Dossier open',
   'consult.field.support': 'Ondersteuning',
+  'consult.referral.title': 'Toeleidingen naar het agentschap',
+  'consult.referral.new': 'Nieuwe toeleiding',
+  'consult.referral.formTitle': 'Deze cliënt toeleiden naar het agentschap inburgering',
+  'consult.referral.explain':
+    'Het agentschap dat het dossier beheert, krijgt de toeleiding en antwoordt binnen tien werkdagen. Het antwoord komt hier en in uw berichtenstroom.',
+  'consult.referral.reason': 'Reden',
+  'consult.referral.reasonRequired': 'Kies een reden.',
+  'consult.referral.description': 'Toelichting',
+  'consult.referral.descriptionHint': 'Enkel wat het agentschap nodig heeft.',
+  'consult.referral.submit': 'Toeleiden',
+  'consult.referral.sent': 'De toeleiding is verstuurd. Het agentschap antwoordt binnen tien werkdagen.',
+  'consult.referral.noAgency': 'KBI weet nog niet welk agentschap deze persoon volgt; de toeleiding kan nog niet vertrekken.',
+  'consult.referral.none': 'Uw OCMW heeft deze cliënt nog niet toegeleid.',
+  'consult.referral.caption': 'Toeleidingen van uw OCMW voor deze cliënt',
+  'consult.referral.referredOn': 'Toegeleid op',
+  'consult.referral.respondBy': 'Antwoord tegen',
+  'consult.referral.answer': 'Antwoord',
+  'consult.integrate.gives':
+    'Met hoedanigheid {code} opent KBI vandaag voor uw OCMW de gegevens die uw machtiging voor dit doel toelaat, zolang de integratie loopt. Elke raadpleging wordt gelogd en de persoon kan opvragen wie zijn dossier inkeek.',
+  'consult.integrate.confirm': 'Ik bevestig dat deze persoon vandaag cliënt is van ons OCMW met hoedanigheid {code}.',
+  'consult.integrate.error.confirm': 'Bevestig de relatie met de cliënt om te integreren.',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -407,6 +428,27 @@ export const fr: Record<Key, string> = {
   'consult.field.caseLeadSince': 'Pilotage depuis',
   'consult.field.dossierPeriod': 'Dossier ouvert',
   'consult.field.support': 'Soutien',
+  'consult.referral.title': "Orientations vers l'agence",
+  'consult.referral.new': 'Nouvelle orientation',
+  'consult.referral.formTitle': "Orienter ce client vers l'agence d'intégration civique",
+  'consult.referral.explain':
+    "L'agence qui gère le dossier reçoit l'orientation et répond dans les dix jours ouvrables. La réponse arrive ici et dans votre flux d'événements.",
+  'consult.referral.reason': 'Motif',
+  'consult.referral.reasonRequired': 'Choisissez un motif.',
+  'consult.referral.description': 'Explication',
+  'consult.referral.descriptionHint': "Seulement ce dont l'agence a besoin.",
+  'consult.referral.submit': 'Orienter',
+  'consult.referral.sent': "L'orientation est envoyée. L'agence répond dans les dix jours ouvrables.",
+  'consult.referral.noAgency': "KBI ne sait pas encore quelle agence suit cette personne ; l'orientation ne peut pas encore partir.",
+  'consult.referral.none': "Votre CPAS n'a pas encore orienté ce client.",
+  'consult.referral.caption': 'Orientations de votre CPAS pour ce client',
+  'consult.referral.referredOn': 'Orienté le',
+  'consult.referral.respondBy': 'Réponse pour le',
+  'consult.referral.answer': 'Réponse',
+  'consult.integrate.gives':
+    "Avec la qualité {code}, KBI ouvre aujourd'hui à votre CPAS les données que votre autorisation permet pour cette finalité, tant que l'intégration dure. Chaque consultation est enregistrée et la personne peut demander qui a consulté son dossier.",
+  'consult.integrate.confirm': "Je confirme que cette personne est aujourd'hui client de notre CPAS en qualité {code}.",
+  'consult.integrate.error.confirm': 'Confirmez la relation avec le client pour intégrer.',
 };
 
 export const en: Record<Key, string> = {
@@ -609,4 +651,25 @@ export const en: Record<Key, string> = {
   'consult.field.caseLeadSince': 'Case lead since',
   'consult.field.dossierPeriod': 'Dossier open',
   'consult.field.support': 'Support',
+  'consult.referral.title': 'Referrals to the agency',
+  'consult.referral.new': 'New referral',
+  'consult.referral.formTitle': 'Refer this client to the integration agency',
+  'consult.referral.explain':
+    'The agency that manages the dossier receives the referral and answers within ten working days. The answer appears here and in your event feed.',
+  'consult.referral.reason': 'Reason',
+  'consult.referral.reasonRequired': 'Choose a reason.',
+  'consult.referral.description': 'Explanation',
+  'consult.referral.descriptionHint': 'Only what the agency needs.',
+  'consult.referral.submit': 'Refer',
+  'consult.referral.sent': 'The referral was sent. The agency answers within ten working days.',
+  'consult.referral.noAgency': 'KBI does not know yet which agency follows this person; the referral cannot leave yet.',
+  'consult.referral.none': 'Your OCMW has not referred this client yet.',
+  'consult.referral.caption': 'Referrals of your OCMW for this client',
+  'consult.referral.referredOn': 'Referred on',
+  'consult.referral.respondBy': 'Answer by',
+  'consult.referral.answer': 'Answer',
+  'consult.integrate.gives':
+    'With capacity {code}, KBI opens to your OCMW today the data your authorisation allows for this purpose, for as long as the integration runs. Every consultation is logged and the person can ask who looked at the dossier.',
+  'consult.integrate.confirm': 'I confirm that this person is a client of our OCMW today under capacity {code}.',
+  'consult.integrate.error.confirm': 'Confirm the relation with the client to integrate.',
 };

@@ -11,6 +11,7 @@ import { Alert, ErrorAlert } from '../components/forms.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { formatInsz } from '../format.ts';
 import { Appointments } from './consultation/Appointments.tsx';
+import { Referrals } from './consultation/Referrals.tsx';
 import { ClientHeader } from './consultation/ClientHeader.tsx';
 import { InformationPanels } from './consultation/InformationPanels.tsx';
 import { IntegrateOffer } from './consultation/IntegrateOffer.tsx';
@@ -76,7 +77,9 @@ export default function ConsultationPage() {
         <div className="consult-result">
           {integrated && <Alert kind="success">{t('consult.integrate.done')}</Alert>}
           <ClientHeader insz={outcome.insz} answer={outcome.answer} consultedAt={outcome.at} refresh={outcome.serial} />
-          <Appointments key={`appointments-${outcome.serial}`} insz={outcome.insz} purpose={outcome.purpose} />
+          <Appointments key={`appointments-${outcome.serial}`} insz={outcome.insz} purpose={outcome.purpose}>
+            <Referrals key={`referrals-${outcome.serial}`} insz={outcome.insz} purpose={outcome.purpose} />
+          </Appointments>
           <TargetGroup dossier={outcome.answer.dossier ?? {}} clusters={outcome.clusters} />
           <Judged
             key={`judged-${outcome.serial}`}

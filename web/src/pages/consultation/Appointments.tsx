@@ -4,7 +4,7 @@
  * optional wished date that then needs a time window, "Registreren". The form checks that rule
  * itself, and shows every field the server names at that field too.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, post } from '../../api.ts';
 import { Alert, ErrorAlert, Field } from '../../components/forms.tsx';
 import { useCodeList } from '../../data.ts';
@@ -45,7 +45,7 @@ function serverMessage(field: string, detail: string): MessageKey | null {
   return null;
 }
 
-export function Appointments({ insz, purpose }: { insz: string; purpose: string }) {
+export function Appointments({ insz, purpose, children }: { insz: string; purpose: string; children?: ReactNode }) {
   const { t } = useI18n();
   const fmt = useFormat();
   const id = useId();
@@ -237,6 +237,7 @@ export function Appointments({ insz, purpose }: { insz: string; purpose: string 
             ]}
           />
         ))}
+      {children}
     </section>
   );
 }

@@ -15,6 +15,8 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
   const id = useId();
   const codes = useCodeList('capacity_code_ocmw');
   const [code, setCode] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [confirmError, setConfirmError] = useState<string | undefined>();
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -23,6 +25,12 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
     e.preventDefault();
     if (!code) {
       setFieldError(t('consult.integrate.error.codeRequired'));
+      return;
+    }
+    // Integrating opens the dossier to the OCMW: the social worker confirms the relation it rests on.
+    if (!confirmed) {
+      setConfirmError(t('consult.integrate.error.confirm'));
+      document.getElementById(`${id}-confirm`)?.focus();
       return;
     }
     setBusy(true);
@@ -71,6 +79,32 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
               </select>
             )}
           </Field>
+        </div>
+        {code && (
+          <div className={`field${confirmError ? ' has-error' : ''}`}>
+            <p>{t('consult.integrate.gives', { code: `${code} – ${codes.label(code)}` })}</p>
+            <label className="checkbox">
+              <input
+                id={`${id}-confirm`}
+                type="checkbox"
+                checked={confirmed}
+                aria-invalid={confirmError ? true : undefined}
+                aria-describedby={confirmError ? `${id}-confirm-error` : undefined}
+                onChange={(e) => {
+                  setConfirmed(e.target.checked);
+                  setConfirmError(undefined);
+                }}
+              />{' '}
+              {t('consult.integrate.confirm', { code: `${code} – ${codes.label(code)}` })}
+            </label>
+            {confirmError && (
+              <div id={`${id}-confirm-error`} className="field-error" role="alert">
+                {confirmError}
+              </div>
+            )}
+          </div>
+        )}
+        <div className="consult-start-row">
           <div className="consult-start-submit">
             <button type="submit" className="button" disabled={busy}>
               {t('consult.integrate.submit')}
