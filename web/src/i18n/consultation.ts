@@ -113,7 +113,7 @@ export const nl = {
   'consult.contracts.suspensions': 'Opschortingen',
   'consult.contracts.noSuspensions': 'Geen opschortingen.',
   'consult.registrations.caption': 'Meest recente aanmelding van het voorbije jaar',
-  'consult.registrations.none': 'Geen gegevens: geen aanmelding in het voorbije jaar.',
+  'consult.registrations.none': 'Geen aanmelding in het voorbije jaar: KBI toont enkel de aanmelding van de laatste twaalf maanden.',
   'consult.trajectories.components': 'Trajectonderdelen',
   'consult.trajectories.noComponents': 'Geen trajectonderdelen.',
   'consult.courses.caption': 'Inschrijvingen in cursussen (MO, NT2, loopbaanoriëntatie, …)',
@@ -130,7 +130,7 @@ export const nl = {
   'consult.script.arabic': 'Arabisch schrift',
   'consult.script.cyrillic': 'Cyrillisch schrift',
   'consult.waitingList.caption': 'Aanmeldingen voor opleidingen die op plaatsing wachten',
-  'consult.waitingList.none': 'Geen gegevens: geen aanmelding wacht op plaatsing.',
+  'consult.waitingList.none': 'Geen aanmelding wacht op plaatsing.',
   'consult.waitingList.left': '{count} andere aanmelding(en) niet op de wachtlijst: geplaatst, geweigerd of geannuleerd.',
   'consult.conversations.noText': 'geen tekst gedeeld',
 
@@ -223,6 +223,7 @@ export const nl = {
     'Met hoedanigheid {code} opent KBI vandaag voor uw OCMW de gegevens die uw machtiging voor dit doel toelaat, zolang de integratie loopt. Elke raadpleging wordt gelogd en de persoon kan opvragen wie zijn dossier inkeek.',
   'consult.integrate.confirm': 'Ik bevestig dat deze persoon vandaag cliënt is van ons OCMW met hoedanigheid {code}.',
   'consult.integrate.error.confirm': 'Bevestig de relatie met de cliënt om te integreren.',
+  'consult.noDataBody': 'KBI heeft hierover niets voor deze cliënt.',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -339,7 +340,7 @@ export const fr: Record<Key, string> = {
   'consult.contracts.suspensions': 'Suspensions',
   'consult.contracts.noSuspensions': 'Aucune suspension.',
   'consult.registrations.caption': "Inscription la plus récente de l'année écoulée",
-  'consult.registrations.none': "Aucune donnée : pas d'inscription au cours de l'année écoulée.",
+  'consult.registrations.none': "Pas d'inscription au cours de l'année écoulée : KBI ne montre que l'inscription des douze derniers mois.",
   'consult.trajectories.components': 'Composantes du parcours',
   'consult.trajectories.noComponents': 'Aucune composante.',
   'consult.courses.caption': 'Inscriptions aux cours (OS, NT2, orientation professionnelle, …)',
@@ -356,7 +357,7 @@ export const fr: Record<Key, string> = {
   'consult.script.arabic': 'Écriture arabe',
   'consult.script.cyrillic': 'Écriture cyrillique',
   'consult.waitingList.caption': 'Demandes de formation en attente de placement',
-  'consult.waitingList.none': 'Aucune donnée : aucune demande en attente de placement.',
+  'consult.waitingList.none': 'Aucune demande en attente de placement.',
   'consult.waitingList.left': "{count} autre(s) demande(s) hors liste d'attente : placée(s), refusée(s) ou annulée(s).",
   'consult.conversations.noText': 'aucun texte communiqué',
 
@@ -449,6 +450,7 @@ export const fr: Record<Key, string> = {
     "Avec la qualité {code}, KBI ouvre aujourd'hui à votre CPAS les données que votre autorisation permet pour cette finalité, tant que l'intégration dure. Chaque consultation est enregistrée et la personne peut demander qui a consulté son dossier.",
   'consult.integrate.confirm': "Je confirme que cette personne est aujourd'hui client de notre CPAS en qualité {code}.",
   'consult.integrate.error.confirm': 'Confirmez la relation avec le client pour intégrer.',
+  'consult.noDataBody': "KBI n'a rien à ce sujet pour ce client.",
 };
 
 export const en: Record<Key, string> = {
@@ -562,7 +564,7 @@ export const en: Record<Key, string> = {
   'consult.contracts.suspensions': 'Suspensions',
   'consult.contracts.noSuspensions': 'No suspensions.',
   'consult.registrations.caption': 'Most recent registration of the past year',
-  'consult.registrations.none': 'No data: no registration in the past year.',
+  'consult.registrations.none': 'No registration in the past year: KBI shows only the registration of the last twelve months.',
   'consult.trajectories.components': 'Trajectory components',
   'consult.trajectories.noComponents': 'No trajectory components.',
   'consult.courses.caption': 'Course enrolments (social orientation, Dutch as a second language, career orientation, …)',
@@ -579,7 +581,7 @@ export const en: Record<Key, string> = {
   'consult.script.arabic': 'Arabic script',
   'consult.script.cyrillic': 'Cyrillic script',
   'consult.waitingList.caption': 'Course applications waiting for placement',
-  'consult.waitingList.none': 'No data: no application is waiting for placement.',
+  'consult.waitingList.none': 'No application is waiting for placement.',
   'consult.waitingList.left': '{count} other application(s) not on the waiting list: placed, refused or cancelled.',
   'consult.conversations.noText': 'no text shared',
 
@@ -672,4 +674,5 @@ export const en: Record<Key, string> = {
     'With capacity {code}, KBI opens to your OCMW today the data your authorisation allows for this purpose, for as long as the integration runs. Every consultation is logged and the person can ask who looked at the dossier.',
   'consult.integrate.confirm': 'I confirm that this person is a client of our OCMW today under capacity {code}.',
   'consult.integrate.error.confirm': 'Confirm the relation with the client to integrate.',
+  'consult.noDataBody': 'KBI holds nothing on this for this client.',
 };

@@ -65,7 +65,8 @@ export function Period({ start, end }: { start: string | null | undefined; end: 
 
 export function Empty({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
-  return <p className="empty">{children ?? t('consult.noData')}</p>;
+  // The panel's header says "no data" already; the body says what that means.
+  return <p className="empty">{children ?? t('consult.noDataBody')}</p>;
 }
 
 /** Said where a cluster is not in the answer: the OCMW is not authorised for it today. */
