@@ -219,6 +219,13 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
       });
     pages.push(['dossier', dossier]);
 
+    // "As known on": the read-only banner and the later changes marked in the history.
+    const asOf = await world.loginAs('AGENCY_CASEWORKER', { bypassCSP: true });
+    await asOf.goto(`/persons/${person.id}?asOf=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`);
+    await asOf.locator('.dossier-asof-banner').waitFor();
+    await asOf.locator('[data-dossier-ready]').waitFor();
+    pages.push(['dossier as known yesterday', asOf]);
+
     const consultation = await world.loginAs('OCMW_SOCIAL_WORKER', { bypassCSP: true });
     await consultation.getByLabel('INSZ van de cliënt').fill(await ocmwClient(world));
     await consultation.getByRole('button', { name: 'Raadplegen', exact: true }).click();
