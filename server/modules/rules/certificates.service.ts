@@ -16,7 +16,7 @@ import { belgianToday } from '../integrations/integrations.service.ts';
 import { ATTENDANCE_RULES, partStatus, ruleOn } from './attendance.policy.ts';
 import { certificateEligibility, type ComponentFacts, type Part } from './certificate.policy.ts';
 import { deadline } from './deadlines.policy.ts';
-import { decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
+import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
 
 export interface CertificateFinding {
   personId: string;
@@ -189,25 +189,14 @@ export async function decideCertificate(deps: Deps, ctx: RequestContext, id: str
         .where('id', '=', current.trajectory_id)
         .execute();
     }
-    const row = await tx
-      .updateTable('certificate_proposals')
-      .set({
-        status: input.decision === 'ISSUE' ? 'ISSUED' : 'DISMISSED',
-        certificate_id: certificateId,
-        decided_on: today,
-        decision_reason: reason,
-        valid_from: sql`now()`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, {
-      action: 'certificateProposals.decide',
-      personId: row.person_id,
-      clusters: ['certificates', 'trajectories'],
-      result: 'allowed',
-      detail: { proposalId: row.id, decision: input.decision, certificateId },
-    });
+    const row = await closeItem(
+      tx,
+      ctx,
+      'certificate_proposals',
+      id,
+      { status: input.decision === 'ISSUE' ? 'ISSUED' : 'DISMISSED', reason, made: { certificate_id: certificateId } },
+      { action: 'certificateProposals.decide', clusters: ['certificates', 'trajectories'], decision: input.decision },
+    );
     return row;
   });
 }

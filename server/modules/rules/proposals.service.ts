@@ -15,7 +15,7 @@ import { Problem } from '../../platform/errors.ts';
 import { authorize, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { deadline } from './deadlines.policy.ts';
-import { decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
+import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
 
 export interface ProposalDecision {
   decision: 'ACCEPT' | 'DISMISS';
@@ -86,25 +86,14 @@ export async function decideProposal(deps: Deps, ctx: RequestContext, id: string
         })
         .execute();
     }
-    const row = await tx
-      .updateTable('infringement_proposals')
-      .set({
-        status: input.decision === 'ACCEPT' ? 'ACCEPTED' : 'DISMISSED',
-        case_id: caseId,
-        decided_on: today,
-        decision_reason: reason,
-        valid_from: sql`now()`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, {
-      action: 'infringementProposals.decide',
-      personId: row.person_id,
-      clusters: ['infringements'],
-      result: 'allowed',
-      detail: { proposalId: row.id, decision: input.decision, caseId },
-    });
+    const row = await closeItem(
+      tx,
+      ctx,
+      'infringement_proposals',
+      id,
+      { status: input.decision === 'ACCEPT' ? 'ACCEPTED' : 'DISMISSED', reason, made: { case_id: caseId } },
+      { action: 'infringementProposals.decide', clusters: ['infringements'], decision: input.decision },
+    );
     return row;
   });
 }

@@ -3,9 +3,11 @@
  * taking an item for a decision — it exists, its person is in the caller's territory, and it is
  * still the version the caller read. One place, so that every list counts and refuses alike.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor, RequestContext } from '../../platform/access.ts';
 import type { Executor, Row } from '../../platform/db.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { camel, type ClusterName } from '../dossier/clusters.ts';
 import { Problem } from '../../platform/errors.ts';
 import { assertInTerritory, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
@@ -76,4 +78,33 @@ export function decisionReason(reason: string | null | undefined, required: stri
   if (trimmed && trimmed.length > max)
     throw new Problem('badRequest', `reason: at most ${max} characters`, [{ in: 'body', name: 'reason', detail: `at most ${max} characters` }]);
   return trimmed;
+}
+
+/**
+ * Records the decision on a proposed item in the caller's transaction: its new status, the day, the
+ * reason and what the decision made (`made`: the case opened, the certificate issued), then the
+ * audit record of the decision. Returns the item as it is now.
+ */
+export async function closeItem(
+  tx: Executor,
+  ctx: RequestContext,
+  table: 'infringement_proposals' | 'certificate_proposals',
+  id: string,
+  change: { status: string; reason: string | null; made: Record<string, string | null> },
+  audit: { action: string; clusters: ClusterName[]; decision: string },
+): Promise<Row> {
+  const row = await (tx as Kysely<any>)
+    .updateTable(table)
+    .set({ status: change.status, decided_on: belgianToday(), decision_reason: change.reason, valid_from: sql`now()`, ...change.made })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(tx, ctx, {
+    action: audit.action,
+    personId: row.person_id,
+    clusters: audit.clusters,
+    result: 'allowed',
+    detail: { proposalId: row.id, decision: audit.decision, ...Object.fromEntries(Object.entries(change.made).map(([k, v]) => [camel(k), v])) },
+  });
+  return row;
 }
