@@ -66,6 +66,7 @@ export const nl = {
   'error.conflictState': 'Dit kan niet meer: iemand anders heeft het intussen behandeld. Vernieuw de pagina.',
   'error.tooMany': 'Te veel verzoeken na elkaar. Wacht even en probeer opnieuw.',
   'error.request': 'Dit verzoek kon niet uitgevoerd worden. Kijk de invoer na en probeer opnieuw.',
+  'search.resultsOne': '1 persoon gevonden',
 } as const;
 
 export type CoreKey = keyof typeof nl;
@@ -137,6 +138,7 @@ export const fr: Record<CoreKey, string> = {
   'error.conflictState': "Ce n'est plus possible : quelqu'un d'autre l'a traité entre-temps. Actualisez la page.",
   'error.tooMany': 'Trop de demandes successives. Patientez un instant et réessayez.',
   'error.request': "Cette demande n'a pas pu être exécutée. Vérifiez la saisie et réessayez.",
+  'search.resultsOne': '1 personne trouvée',
 };
 
 export const en: Record<CoreKey, string> = {
@@ -206,4 +208,5 @@ export const en: Record<CoreKey, string> = {
   'error.conflictState': 'This is no longer possible: someone else handled it meanwhile. Reload the page.',
   'error.tooMany': 'Too many requests in a row. Wait a moment and try again.',
   'error.request': 'This request could not be carried out. Check the input and try again.',
+  'search.resultsOne': '1 person found',
 };

@@ -90,33 +90,35 @@ export function SearchPage() {
         (result.items.length === 0 ? (
           <Alert kind="info">{t('search.none')}</Alert>
         ) : (
-          <table className="table">
-            <caption>{t('search.results', { count: result.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('search.name')}</th>
-                <th scope="col">{t('search.insz')}</th>
-                <th scope="col">{t('search.birthDate')}</th>
-                <th scope="col">{t('search.nationality')}</th>
-                <th scope="col">{t('search.municipality')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/persons/${p.id}`}>
-                      {p.familyName}, {p.givenNames}
-                    </Link>
-                  </td>
-                  <td className="mono">{formatInsz(p.insz)}</td>
-                  <td>{fmt.date(p.birthDate)}</td>
-                  <td>{nationality.label(p.nationality)}</td>
-                  <td>{p.municipality ?? '—'}</td>
+          <div className="table-scroll">
+            <table className="table">
+              <caption>{t(result.items.length === 1 ? 'search.resultsOne' : 'search.results', { count: result.items.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('search.name')}</th>
+                  <th scope="col">{t('search.insz')}</th>
+                  <th scope="col">{t('search.birthDate')}</th>
+                  <th scope="col">{t('search.nationality')}</th>
+                  <th scope="col">{t('search.municipality')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.items.map((p) => (
+                  <tr key={p.id}>
+                    <td>
+                      <Link to={`/persons/${p.id}`}>
+                        {p.familyName}, {p.givenNames}
+                      </Link>
+                    </td>
+                    <td className="mono">{formatInsz(p.insz)}</td>
+                    <td>{fmt.date(p.birthDate)}</td>
+                    <td>{nationality.label(p.nationality)}</td>
+                    <td>{p.municipality ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ))}
     </div>
   );

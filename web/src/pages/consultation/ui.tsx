@@ -24,29 +24,32 @@ export function RecordTable<R extends { id: string }>({
   rowClass?: (row: R) => string | undefined;
 }) {
   return (
-    <table className="table consult-table">
-      <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th key={c.header} scope="col" className={c.className}>
-              {c.header}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id} className={rowClass?.(r)}>
+    // A wide table scrolls inside its own frame on a phone, never the page.
+    <div className="table-scroll">
+      <table className="table consult-table">
+        <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
+        <thead>
+          <tr>
             {columns.map((c) => (
-              <td key={c.header} className={c.className}>
-                {c.cell(r)}
-              </td>
+              <th key={c.header} scope="col" className={c.className}>
+                {c.header}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} className={rowClass?.(r)}>
+              {columns.map((c) => (
+                <td key={c.header} className={c.className}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
