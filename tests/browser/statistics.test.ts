@@ -52,7 +52,7 @@ test('the monitoring analyst reads the exchanges per partner and month, in excha
   assert.ok(await table.getByRole('columnheader', { name: ocmw.name }).isVisible(), 'the OCMW has a column');
   // Its total: 3 exchanges of 1 dossier.
   const totals = table.locator('tfoot tr');
-  assert.match((await totals.textContent()) ?? '', /3 \(1 dossiers\)/);
+  assert.match((await totals.textContent()) ?? '', /3 \(1 dossier\)/);
   assert.ok(await page.locator('canvas[role=img]').isVisible(), 'the chart is drawn');
   await page.getByLabel('dossiers').check();
   assert.match((await page.locator('canvas[role=img]').getAttribute('aria-label')) ?? '', /dossiers per maand/);

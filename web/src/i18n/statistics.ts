@@ -95,6 +95,7 @@ export const nl = {
   'portal.from': 'van',
   'portal.to': 'naar',
   'portal.nowhere': '(niet geteld)',
+  'stats.cellOne': '{exchanges} (1 dossier)',
 } as const;
 
 export type Key = keyof typeof nl;
@@ -195,6 +196,7 @@ export const fr: Record<Key, string> = {
   'portal.from': 'de',
   'portal.to': 'vers',
   'portal.nowhere': '(non compté)',
+  'stats.cellOne': '{exchanges} (1 dossier)',
 };
 
 export const en: Record<Key, string> = {
@@ -293,4 +295,5 @@ export const en: Record<Key, string> = {
   'portal.from': 'from',
   'portal.to': 'to',
   'portal.nowhere': '(not counted)',
+  'stats.cellOne': '{exchanges} (1 dossier)',
 };

@@ -69,7 +69,8 @@ export default function StatisticsPage() {
   );
   const labels = useMemo(() => (report?.months ?? []).map(label), [report, monthLabel]); // eslint-disable-line react-hooks/exhaustive-deps
   const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
-  const cell = (c: Cell | undefined) => (c ? t('stats.cell', { exchanges: fmt.number(c.exchanges), dossiers: fmt.number(c.dossiers) }) : '—');
+  const cell = (c: Cell | undefined) =>
+    c ? t(c.dossiers === 1 ? 'stats.cellOne' : 'stats.cell', { exchanges: fmt.number(c.exchanges), dossiers: fmt.number(c.dossiers) }) : '—';
 
   return (
     <div className="page statistics-page">

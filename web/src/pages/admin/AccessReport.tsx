@@ -4,6 +4,7 @@
  * table, and as CSV or PDF to hand over. Over a long history it takes a while; the screen says
  * so, without pretending to know how far along it is.
  */
+import { useCodeList } from '../../data.ts';
 import { useState, type FormEvent } from 'react';
 import { post } from '../../api.ts';
 import { Alert, ErrorAlert, Field, Loading } from '../../components/forms.tsx';
@@ -44,6 +45,7 @@ interface Report {
 
 export function AccessReport() {
   const { t } = useI18n();
+  const purposes = useCodeList('purpose');
   const moment = useMomentFormat();
   const [form, setForm] = useState({ insz: '', from: '', to: '' });
   const [report, setReport] = useState<{ body: Record<string, string>; report: Report } | null>(null);
@@ -197,7 +199,7 @@ export function AccessReport() {
                         </div>
                       </td>
                       <td>{l.organisation ?? '—'}</td>
-                      <td>{l.purpose ?? '—'}</td>
+                      <td>{l.purpose ? purposes.label(l.purpose) : '—'}</td>
                       <td className="mono">{l.action}</td>
                       <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
                       <td>

@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { post } from '../../api.ts';
 import { Alert, ErrorAlert, Field, Loading } from '../../components/forms.tsx';
+import { useCodeList } from '../../data.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, localMomentToIso, useMomentFormat, useOrganisations } from './lib.ts';
@@ -100,6 +101,7 @@ function ShortId({ id }: { id: string }) {
 
 export function AuditSearch() {
   const { t } = useI18n();
+  const purposes = useCodeList('purpose');
   const moment = useMomentFormat();
   const orgs = useOrganisations();
   const [form, setForm] = useState<Form>(EMPTY);
@@ -271,7 +273,7 @@ export function AuditSearch() {
                         <span className="mono">{l.action}</span>
                         {l.purpose ? (
                           <div className="muted admin-small">
-                            {t('admin.audit.purpose')}: {l.purpose}
+                            {t('admin.audit.purpose')}: {purposes.label(l.purpose)}
                           </div>
                         ) : null}
                       </td>
