@@ -7,16 +7,14 @@
  */
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction, type Executor, type Row } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
-import { authorize, inTerritory } from '../access/access.service.ts';
+import { authorize } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { ATTENDANCE_RULES, partStatus, ruleOn } from './attendance.policy.ts';
 import { certificateEligibility, type ComponentFacts, type Part } from './certificate.policy.ts';
-import { deadline } from './deadlines.policy.ts';
-import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
+import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary, listItems } from './work-items.ts';
 
 export interface CertificateFinding {
   personId: string;
@@ -125,31 +123,11 @@ const STATUSES = ['OPEN', 'ISSUED', 'DISMISSED'];
 /** The certificate proposals (default: open) in the caller's territory, the oldest first, with the day to issue by. Audited. */
 export async function certificateWorklist(deps: Deps, ctx: RequestContext, input: { status?: string }): Promise<Row[]> {
   authorize(ctx, 'create', 'certificates');
-  const status = input.status ?? 'OPEN';
-  if (!STATUSES.includes(status))
-    throw new Problem('badRequest', 'status: one of OPEN, ISSUED, DISMISSED', [{ in: 'query', name: 'status', detail: 'one of OPEN, ISSUED, DISMISSED' }]);
-  const rows = await deps.db
-    .selectFrom('certificate_proposals as cp')
-    .innerJoin('persons as p', 'p.id', 'cp.person_id')
-    .selectAll('cp')
-    .select(['p.insz', 'p.family_name', 'p.given_names'])
-    .where('cp.status', '=', status)
-    .where(inTerritory(ctx.actor, sql.ref('cp.person_id')))
-    .orderBy('cp.detected_on')
-    .orderBy('cp.id')
-    .limit(500)
-    .execute();
-  await recordAudit(deps.db, ctx, {
+  return listItems(deps.db, ctx, 'certificate_proposals', input, {
+    statuses: STATUSES,
+    deadline: 'certificateIssue',
     action: 'certificateProposals.worklist',
-    personId: null,
     clusters: ['personalia', 'certificates'],
-    result: 'allowed',
-    detail: { status, found: rows.map((r) => r.id) },
-  });
-  const today = belgianToday();
-  return rows.map((r) => {
-    const due = deadline('certificateIssue', String(r.detected_on).slice(0, 10))?.due ?? null;
-    return { ...r, due_on: due, overdue: r.status === 'OPEN' && due !== null && today > due };
   });
 }
 

@@ -6,16 +6,13 @@
  * transaction — or dismisses it with a reason. Every list and decision is audited; the proposal
  * keeps its history like every dossier record.
  */
-import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction, type Row } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
-import { authorize, inTerritory } from '../access/access.service.ts';
+import { authorize } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
-import { deadline } from './deadlines.policy.ts';
-import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary } from './work-items.ts';
+import { closeItem, decisionReason, lockItem, summariseItems, type ListSummary, listItems } from './work-items.ts';
 
 export interface ProposalDecision {
   decision: 'ACCEPT' | 'DISMISS';
@@ -25,31 +22,11 @@ export interface ProposalDecision {
 /** The open proposals (or those of `status`) in the caller's territory, the oldest first, with their handling deadline. */
 export async function proposalWorklist(deps: Deps, ctx: RequestContext, input: { status?: string }): Promise<Row[]> {
   authorize(ctx, 'update', 'infringements');
-  const status = input.status ?? 'OPEN';
-  if (!['OPEN', 'ACCEPTED', 'DISMISSED'].includes(status))
-    throw new Problem('badRequest', 'status: one of OPEN, ACCEPTED, DISMISSED', [{ in: 'query', name: 'status', detail: 'one of OPEN, ACCEPTED, DISMISSED' }]);
-  const rows = await deps.db
-    .selectFrom('infringement_proposals as ip')
-    .innerJoin('persons as p', 'p.id', 'ip.person_id')
-    .selectAll('ip')
-    .select(['p.insz', 'p.family_name', 'p.given_names'])
-    .where('ip.status', '=', status)
-    .where(inTerritory(ctx.actor, sql.ref('ip.person_id')))
-    .orderBy('ip.detected_on')
-    .orderBy('ip.id')
-    .limit(500)
-    .execute();
-  const today = belgianToday();
-  await recordAudit(deps.db, ctx, {
+  return listItems(deps.db, ctx, 'infringement_proposals', input, {
+    statuses: ['OPEN', 'ACCEPTED', 'DISMISSED'],
+    deadline: 'proposalHandling',
     action: 'infringementProposals.worklist',
-    personId: null,
     clusters: ['personalia', 'infringements'],
-    result: 'allowed',
-    detail: { status, found: rows.map((r) => r.id) },
-  });
-  return rows.map((r) => {
-    const due = deadline('proposalHandling', String(r.detected_on).slice(0, 10))?.due ?? null;
-    return { ...r, due_on: due, overdue: r.status === 'OPEN' && due !== null && today > due };
   });
 }
 

@@ -108,3 +108,38 @@ export async function closeItem(
   });
   return row;
 }
+
+/**
+ * The proposed items of `table` in one status (default OPEN) for persons in the caller's territory,
+ * the oldest first, each with the day it should be handled by (`id` runs from the day it was found)
+ * and whether that passed; the list read is audited with what it found.
+ */
+export async function listItems(
+  db: Executor,
+  ctx: RequestContext,
+  table: 'infringement_proposals' | 'certificate_proposals',
+  input: { status?: string },
+  options: { statuses: readonly string[]; deadline: DeadlineId; action: string; clusters: ClusterName[] },
+): Promise<Row[]> {
+  const status = input.status ?? 'OPEN';
+  if (!options.statuses.includes(status)) {
+    const detail = `one of ${options.statuses.join(', ')}`;
+    throw new Problem('badRequest', `status: ${detail}`, [{ in: 'query', name: 'status', detail }]);
+  }
+  const { rows } = await sql<Row>`
+    SELECT t.*, p.insz, p.family_name, p.given_names FROM ${sql.table(table)} t JOIN persons p ON p.id = t.person_id
+     WHERE t.status = ${status} AND ${inTerritory(ctx.actor, sql.ref('t.person_id'))}
+     ORDER BY t.detected_on, t.id LIMIT 500`.execute(db);
+  await recordAudit(db, ctx, {
+    action: options.action,
+    personId: null,
+    clusters: options.clusters,
+    result: 'allowed',
+    detail: { status, found: rows.map((r) => r.id) },
+  });
+  const today = belgianToday();
+  return rows.map((r) => {
+    const due = deadline(options.deadline, String(r.detected_on instanceof Date ? r.detected_on.toISOString() : r.detected_on).slice(0, 10))?.due ?? null;
+    return { ...r, due_on: due, overdue: r.status === 'OPEN' && due !== null && today > due };
+  });
+}
