@@ -227,12 +227,18 @@ export async function authorisedFor(
   return decide(row!, audit, purpose);
 }
 
-export async function consultDossier(deps: Deps, ctx: RequestContext, input: ConsultInput): Promise<ConsultAnswer> {
-  const organisationId = exchangeOrganisation(ctx, 'consults a dossier');
+/** Who asks (a partner, or staff for their organisation), about which INSZ, for a known purpose: checked once for every consultation. */
+function question(deps: Deps, ctx: RequestContext, input: { insz: string; purpose: string }, what: string): { organisationId: string; insz: string } {
+  const organisationId = exchangeOrganisation(ctx, what);
   const insz = parseInszField(deps, input.insz);
   if (!deps.codes.has('purpose', input.purpose)) {
     throw new Problem('unknownCode', 'purpose: unknown purpose', [{ in: 'body', name: 'purpose', detail: 'not in code list purpose' }]);
   }
+  return { organisationId, insz };
+}
+
+export async function consultDossier(deps: Deps, ctx: RequestContext, input: ConsultInput): Promise<ConsultAnswer> {
+  const { organisationId, insz } = question(deps, ctx, input, 'consults a dossier');
   const asOf = input.asOf ?? null;
   if (asOf !== null && (Number.isNaN(Date.parse(asOf)) || Date.parse(asOf) > Date.now())) {
     throw new Problem('badRequest', 'asOf: a past moment, as a date-time with offset', [{ in: 'body', name: 'asOf', detail: 'not a past date-time' }]);
@@ -381,11 +387,7 @@ export interface AttendanceAnswer {
  * and the components clusters for this purpose. Refused (audited) otherwise; every answer audited.
  */
 export async function consultAttendance(deps: Deps, ctx: RequestContext, input: { insz: string; purpose: string }): Promise<AttendanceAnswer> {
-  const organisationId = exchangeOrganisation(ctx, 'consults attendance');
-  const insz = parseInszField(deps, input.insz);
-  if (!deps.codes.has('purpose', input.purpose)) {
-    throw new Problem('unknownCode', 'purpose: unknown purpose', [{ in: 'body', name: 'purpose', detail: 'not in code list purpose' }]);
-  }
+  const { organisationId, insz } = question(deps, ctx, input, 'consults attendance');
   const audit = { action: 'exchange.consultAttendance', personId: null, insz };
   const { clusters, basis } = await authorisedFor(deps, organisationId, insz, input.purpose, audit);
   const missing = ATTENDANCE_CLUSTERS.filter((c) => !clusters.includes(c));
