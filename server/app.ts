@@ -44,6 +44,7 @@ import { registerOperatorRoutes } from './modules/demo/demo.routes.ts';
 import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
 import { registerDiscimusRoutes } from './modules/discimus/discimus.routes.ts';
 import { registerRuleRoutes } from './modules/rules/rules.routes.ts';
+import { registerHouseRoutes } from './modules/house/house.routes.ts';
 import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 import { failInterruptedImports } from './modules/imports/imports.service.ts';
@@ -303,6 +304,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerStatisticsRoutes(http, db.db);
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
   registerRuleRoutes(http, deps);
+  registerHouseRoutes(http, deps);
   registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);
   if (operatorToken) {

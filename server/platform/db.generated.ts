@@ -14,10 +14,26 @@ export type Numeric = ColumnType<number, number | string, number | string>;
 
 export interface Advice {
   advice_type: string;
+  /**
+   * The level the advice aims at (code list cefr_level).
+   */
+  advised_level: string | null;
+  /**
+   * The course type advised (code list course_type, NT2 for a House of Dutch).
+   */
+  course_type: string | null;
   ended_by: string | null;
   given_by_id: string | null;
   given_on: string;
   id: Generated<string>;
+  /**
+   * The House of Dutch intake the advice came from.
+   */
+  intake_id: string | null;
+  /**
+   * The intensity advised (code list course_intensity).
+   */
+  intensity: string | null;
   person_id: string;
   recorded_by: Generated<string>;
   source: string;
@@ -30,10 +46,14 @@ export interface Advice {
 
 export interface AdviceHistory {
   advice_type: string;
+  advised_level: string | null;
+  course_type: string | null;
   ended_by: string;
   given_by_id: string | null;
   given_on: string;
   id: string;
+  intake_id: string | null;
+  intensity: string | null;
   person_id: string;
   recorded_by: string;
   source: string;
@@ -528,6 +548,10 @@ export interface Courses {
   location_name: string | null;
   name: string;
   office_id: string | null;
+  /**
+   * How many learners the course takes; null: not given (no free places are shown for it).
+   */
+  places: number | null;
   provider_id: string;
   recorded_by: Generated<string>;
   start_date: string;
@@ -550,6 +574,7 @@ export interface CoursesHistory {
   location_name: string | null;
   name: string;
   office_id: string | null;
+  places: number | null;
   provider_id: string;
   recorded_by: string;
   start_date: string;
@@ -1077,6 +1102,41 @@ export interface KbiMigration {
 export interface KbiMigrationLock {
   id: string;
   is_locked: Generated<number>;
+}
+
+export interface LanguageIntakes {
+  ended_by: string | null;
+  house_id: string;
+  id: Generated<string>;
+  intake_on: string;
+  office_id: string | null;
+  person_id: string;
+  recorded_by: Generated<string>;
+  /**
+   * Who sent the person (code list intake_referrer); null: not known.
+   */
+  referred_by: string | null;
+  remarks: string | null;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface LanguageIntakesHistory {
+  ended_by: string;
+  house_id: string;
+  id: string;
+  intake_on: string;
+  office_id: string | null;
+  person_id: string;
+  recorded_by: string;
+  referred_by: string | null;
+  remarks: string | null;
+  sys_from: string;
+  sys_to: string;
+  valid_from: string;
+  version: number;
 }
 
 export interface LanguageRequirementChecks {
@@ -2076,6 +2136,8 @@ export interface DB {
   invitations_history: InvitationsHistory;
   kbi_migration: KbiMigration;
   kbi_migration_lock: KbiMigrationLock;
+  language_intakes: LanguageIntakes;
+  language_intakes_history: LanguageIntakesHistory;
   language_requirement_checks: LanguageRequirementChecks;
   language_skills: LanguageSkills;
   language_skills_history: LanguageSkillsHistory;

@@ -112,7 +112,9 @@ const TERRITORY_SQL: Record<Territory, string> = {
        WHERE tp.id = {person} AND (tp.created_by_organisation_id = {org}
              OR EXISTS (SELECT 1 FROM advice ta WHERE ta.person_id = tp.id AND ta.given_by_id = {org})
              OR EXISTS (SELECT 1 FROM test_results tr WHERE tr.person_id = tp.id AND tr.provider_id = {org})
-             OR EXISTS (SELECT 1 FROM waiting_list_entries tw WHERE tw.person_id = tp.id AND tw.provider_id = {org})
+             OR EXISTS (SELECT 1 FROM language_intakes tli WHERE tli.person_id = tp.id AND tli.house_id = {org})
+             OR EXISTS (SELECT 1 FROM waiting_list_entries tw LEFT JOIN offices two ON two.id = tw.office_id
+                         WHERE tw.person_id = tp.id AND (tw.provider_id = {org} OR two.organisation_id = {org}))
              OR EXISTS (SELECT 1 FROM enrolments te JOIN courses tc ON tc.id = te.course_id WHERE te.person_id = tp.id AND tc.provider_id = {org})))`,
   organisation: `EXISTS (
       SELECT 1 FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id LEFT JOIN offices tof ON tof.id = td.managing_office_id

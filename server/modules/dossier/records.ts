@@ -194,7 +194,7 @@ async function organisationKind(tx: Executor, table: string, id: unknown): Promi
  * Every reference must exist now; a `samePerson` reference must belong to the same dossier; an
  * office or organisation must be of a kind that fits the field.
  */
-async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personId: string | null): Promise<void> {
+export async function checkReferences(tx: Executor, def: ResourceDef, row: Row, personId: string | null): Promise<void> {
   const issues: Issue[] = [];
   for (const f of def.fields) {
     if (f.type !== 'ref' || row[f.column] == null) continue;
