@@ -47,6 +47,7 @@ export const CAPABILITIES = [
   'readStatistics',
   'validateStatistics',
   'publishStatistics',
+  'houseOfDutchDesk',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -127,6 +127,13 @@ function expectations(): Map<string, Rule> {
   for (const step of ['plan', 'hold', 'cancel']) add('POST', `/api/v1/appointments/:id/${step}`, right('update', 'appointments'));
   for (const [list, def] of Object.entries(OWNED_LISTS)) add('PUT', `/api/v1/worklist/${list}/:id/owner`, right(def.action, def.cluster));
   add('GET', '/api/v1/worklist/colleagues', everyone);
+  for (const [method, url] of [
+    ['POST', 'intakes'],
+    ['GET', 'intakes'],
+    ['GET', 'waitingList'],
+    ['POST', 'placements'],
+  ])
+    add(method!, `/api/v1/house/${url}`, capability('houseOfDutchDesk'));
   return rules;
 }
 

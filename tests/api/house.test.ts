@@ -33,9 +33,17 @@ for (const which of TEST_DATABASES) {
       const before = await app.rowCounts('persons', 'language_intakes');
       const unknown = await staff.call('POST', '/api/v1/house/intakes', { insz: newcomer });
       assert.equal(unknown.status, 422);
-      assert.deepEqual(unknown.body.issues.map((i: { name: string }) => i.name).sort(), ['person.familyName', 'person.gender', 'person.givenNames', 'person.nationality']);
+      assert.deepEqual(unknown.body.issues.map((i: { name: string }) => i.name).sort(), [
+        'person.familyName',
+        'person.gender',
+        'person.givenNames',
+        'person.nationality',
+      ]);
       for (const bad of [{ insz: '12345678901' }, { insz: newcomer, intakeOn: addDays(today, 3) }, { insz: newcomer, referredBy: 'NOPE' }]) {
-        const res = await staff.call('POST', '/api/v1/house/intakes', { ...bad, person: { familyName: 'Haddad', givenNames: 'Rana', gender: '2', nationality: 'SYR' } });
+        const res = await staff.call('POST', '/api/v1/house/intakes', {
+          ...bad,
+          person: { familyName: 'Haddad', givenNames: 'Rana', gender: '2', nationality: 'SYR' },
+        });
         assert.equal(res.status, 400, JSON.stringify(bad));
         assert.ok(res.body.issues?.length, 'the offending field is named');
       }
@@ -60,7 +68,10 @@ for (const which of TEST_DATABASES) {
       const followed = await app.factories.person();
       await app.factories.add(followed.id, 'caseLead', { managingOfficeId: agencyOffice.id, openedOn: addDays(today, -200) });
       assert.equal((await staff.call('GET', `/api/v1/persons/${followed.id}`)).status, 404, 'not a client yet');
-      const second = await expectOk(await staff.call('POST', '/api/v1/house/intakes', { insz: followed.insz, referredBy: 'AGENCY', person: { familyName: 'ignored' } }), 201);
+      const second = await expectOk(
+        await staff.call('POST', '/api/v1/house/intakes', { insz: followed.insz, referredBy: 'AGENCY', person: { familyName: 'ignored' } }),
+        201,
+      );
       assert.equal(second.personCreated, false);
       assert.equal(second.followedBy.organisation, agency.name);
       assert.equal((await staff.call('GET', `/api/v1/persons/${followed.id}`)).status, 200, 'a client after the intake');
@@ -69,7 +80,13 @@ for (const which of TEST_DATABASES) {
         (await expectOk(await staff.call('GET', '/api/v1/house/intakes'))).items.find((i: { personId: string }) => i.personId === personId)?.stage;
       assert.equal(await stage(rana), 'TEST');
       await expectOk(
-        await staff.call('POST', `/api/v1/persons/${rana}/testResults`, { testType: 'NT2_INSCHALING', takenOn: today, result: 'GESLAAGD', level: 'A1', providerId: house.id }),
+        await staff.call('POST', `/api/v1/persons/${rana}/testResults`, {
+          testType: 'NT2_INSCHALING',
+          takenOn: today,
+          result: 'GESLAAGD',
+          level: 'A1',
+          providerId: house.id,
+        }),
         201,
       );
       assert.equal(await stage(rana), 'ADVICE');
@@ -129,11 +146,20 @@ for (const which of TEST_DATABASES) {
 
       // A course in the region with one place: it shows as the next free place; a full or far-away course does not.
       const course = await expectOk(
-        await app.call('POST', '/api/v1/courses', { providerId: cvo.id, courseType: 'NT2', name: 'NT2 richtgraad 1 – avond', startDate: addDays(today, 14), places: 1 }),
+        await app.call('POST', '/api/v1/courses', {
+          providerId: cvo.id,
+          courseType: 'NT2',
+          name: 'NT2 richtgraad 1 – avond',
+          startDate: addDays(today, 14),
+          places: 1,
+        }),
         201,
       );
       const gent = await app.factories.organisation({ kind: 'CVO', name: 'CVO Gent', region: 'EAST_FLANDERS' });
-      await expectOk(await app.call('POST', '/api/v1/courses', { providerId: gent.id, courseType: 'NT2', name: 'NT2 Gent', startDate: addDays(today, 7), places: 20 }), 201);
+      await expectOk(
+        await app.call('POST', '/api/v1/courses', { providerId: gent.id, courseType: 'NT2', name: 'NT2 Gent', startDate: addDays(today, 7), places: 20 }),
+        201,
+      );
       queue = await expectOk(await staff.call('GET', '/api/v1/house/waitingList'));
       assert.deepEqual(
         queue.freePlaces.map((c: { id: string; free: number; places: number }) => [c.id, c.free, c.places]),
@@ -161,7 +187,12 @@ for (const which of TEST_DATABASES) {
       assert.equal(placed.waitingListEntry.enrolmentId, placed.enrolment.id);
       assert.equal(placed.enrolment.status, 'INGESCHREVEN');
       const counts = await app.rowCounts('enrolments', 'waiting_list_entries');
-      const full = await staff.call('POST', '/api/v1/house/placements', { personId: rana, courseId: course.id, waitingListEntryId: ranaWaits.id, waitingListVersion: ranaWaits.version });
+      const full = await staff.call('POST', '/api/v1/house/placements', {
+        personId: rana,
+        courseId: course.id,
+        waitingListEntryId: ranaWaits.id,
+        waitingListVersion: ranaWaits.version,
+      });
       assert.equal(full.status, 409);
       assert.equal(full.body.issues[0].name, 'courseId');
       assert.deepEqual(await app.rowCounts('enrolments', 'waiting_list_entries'), counts, 'a refused placement stores nothing');
@@ -182,7 +213,9 @@ for (const which of TEST_DATABASES) {
           `${resource} in the history`,
         );
       const change = history.find((i: { resource: string; version: number }) => i.resource === 'waitingListEntries' && i.version === 2);
-      assert.ok(change.changes.some((c: { field: string; before: unknown; after: unknown }) => c.field === 'status' && c.before === 'APPLIED' && c.after === 'PLACED'));
+      assert.ok(
+        change.changes.some((c: { field: string; before: unknown; after: unknown }) => c.field === 'status' && c.before === 'APPLIED' && c.after === 'PLACED'),
+      );
       const dossier = await expectOk(await caseworker.call('GET', `/api/v1/persons/${followed.id}/dossier`));
       assert.deepEqual(
         dossier.languageIntakes.map((i: { id: string; referredBy: string }) => [i.id, i.referredBy]),
@@ -196,6 +229,9 @@ for (const which of TEST_DATABASES) {
       assert.equal((await colleagueElsewhere.call('GET', `/api/v1/persons/${rana}`)).status, 404);
       assert.equal((await caseworker.call('GET', '/api/v1/house/waitingList')).status, 403);
       assert.equal((await caseworker.call('POST', '/api/v1/house/intakes', { insz: newcomer })).status, 403);
+      // The House role at an organisation that is no House of Dutch has no desk to work.
+      const misplaced = await app.as('HOUSE_OF_DUTCH', { organisationId: agency.id });
+      assert.equal((await misplaced.call('GET', '/api/v1/house/waitingList')).status, 422);
     });
   });
 }

@@ -16,7 +16,8 @@ export type Capability =
   | 'recordIntegrations'
   | 'readStatistics'
   | 'validateStatistics'
-  | 'publishStatistics';
+  | 'publishStatistics'
+  | 'houseOfDutchDesk';
 
 /** What the server's rule book lets the logged-in role do (the session answer); the server checks it again on every request. */
 export interface Permissions {

@@ -7,7 +7,7 @@ const TERRITORY: Record<string, string> = {
   all: 'every person',
   organisation: 'persons whose dossier its organisation manages or leads, or registered',
   offices: 'persons whose dossier one of its offices manages (or its organisation registered, before a dossier exists)',
-  clients: 'its clients: persons its organisation advised, tested, put on its waiting list, enrolled in a course it organises, or registered',
+  clients: 'its clients: persons its organisation took in (intake), advised, tested, put on its waiting list, enrolled in a course it organises, or registered',
   none: 'no person',
 };
 
@@ -21,6 +21,7 @@ const CAPABILITY_TEXT: Record<Capability, string> = {
   readStatistics: 'reads the statistics portal: base sets, publications, restatements (aggregates only)',
   validateStatistics: 'validates versions of the statistics definitions',
   publishStatistics: 'publishes (freezes) statistics',
+  houseOfDutchDesk: 'works the desk of a House of Dutch (intakes, waiting list, placements)',
   readImportRuns: 'reads every import run',
   readRuleEvaluations: 'reads the runs of the rules re-evaluation',
   recordIntegrations: 'records integrations for a partner',

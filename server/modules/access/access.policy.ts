@@ -75,6 +75,8 @@ export interface RolePolicy extends Record<Capability, boolean> {
   validateStatistics: boolean;
   /** Publishes figures: freezes a result of a validated definition for a period and cut-off. */
   publishStatistics: boolean;
+  /** Works the desk of a House of Dutch: intakes by INSZ, its waiting list, placements on courses. */
+  houseOfDutchDesk: boolean;
 }
 
 const EVERY_CLUSTER: readonly ClusterName[] = [
@@ -108,6 +110,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: false,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: false,
   },
   TEAM_LEAD: {
     description: 'Leads a team of caseworkers: the whole dossier of every person the organisation follows.',
@@ -127,10 +130,11 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: false,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: false,
   },
   HOUSE_OF_DUTCH: {
     description:
-      'Language intake, advice, placement in NT2 courses and waiting lists, for its clients: the persons it advised, tested, placed or put on its waiting list, or registered.',
+      'Language intake, advice, placement in NT2 courses and waiting lists, for its clients: the persons it took in, advised, tested, placed or put on its waiting list, or registered. Registers a person only through an intake.',
     territory: 'clients',
     read: ['personalia', 'languages', 'level', 'advice', 'courses', 'registration', 'targetGroup', 'caseLead', 'conversations'],
     write: ['languages', 'level', 'advice', 'courses', 'conversations'],
@@ -147,6 +151,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: false,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: true,
   },
   OCMW_SOCIAL_WORKER: {
     description:
@@ -167,6 +172,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: false,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: false,
   },
   MONITORING_ANALYST: {
     description: 'Works with validated statistics only; no access to individual dossiers.',
@@ -186,6 +192,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: true,
     validateStatistics: true,
     publishStatistics: true,
+    houseOfDutchDesk: false,
   },
   PRIVACY_OFFICER: {
     description: 'Oversees authorisations and the audit trail; reads who accessed a dossier, not the dossier.',
@@ -205,6 +212,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: true,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: false,
   },
   ADMINISTRATOR: {
     description: 'Manages accounts, organisations, offices and the course catalogue; functional support on every dossier.',
@@ -224,6 +232,7 @@ export const POLICY: Record<Role, RolePolicy> = {
     readStatistics: true,
     validateStatistics: false,
     publishStatistics: false,
+    houseOfDutchDesk: false,
   },
 };
 

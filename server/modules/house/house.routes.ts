@@ -50,7 +50,7 @@ export function registerHouseRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<{ Body: IntakeInput }>(
     '/api/v1/house/intakes',
     {
-      config: { access: 'staff', permission: { action: 'create', cluster: 'advice' } },
+      config: { access: 'staff', capability: 'houseOfDutchDesk' },
       schema: {
         tags,
         summary: 'Take a person in for Dutch lessons, by INSZ (registers the person when the KBI does not know the INSZ yet)',
@@ -106,11 +106,15 @@ export function registerHouseRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: { open?: 'true' | 'false' } }>(
     '/api/v1/house/intakes',
     {
-      config: { access: 'staff', permission: { action: 'read', cluster: 'advice' } },
+      config: { access: 'staff', capability: 'houseOfDutchDesk' },
       schema: {
         tags,
         summary: "Your House's intakes of the past year with the step each is at (test, advice, placement), the oldest first",
-        querystring: { type: 'object', additionalProperties: false, properties: { open: { type: 'string', enum: ['true', 'false'], description: 'true: only intakes still waiting for a step.' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { open: { type: 'string', enum: ['true', 'false'], description: 'true: only intakes still waiting for a step.' } },
+        },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: intakeItem } } }, 403: PROBLEM },
       },
     },
@@ -120,7 +124,7 @@ export function registerHouseRoutes(app: FastifyInstance, deps: Deps): void {
   app.get(
     '/api/v1/house/waitingList',
     {
-      config: { access: 'staff', permission: { action: 'read', cluster: 'courses' } },
+      config: { access: 'staff', capability: 'houseOfDutchDesk' },
       schema: {
         tags,
         summary: "Your House's waiting list as a queue: who waits for a course, the longest first, with the next free places in your region",
@@ -168,7 +172,7 @@ export function registerHouseRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<{ Body: PlacementInput }>(
     '/api/v1/house/placements',
     {
-      config: { access: 'staff', permission: { action: 'create', cluster: 'courses' } },
+      config: { access: 'staff', capability: 'houseOfDutchDesk' },
       schema: {
         tags,
         summary: 'Place a person on a course with a free place (from the waiting list or straight after the advice)',

@@ -20,7 +20,7 @@ import { inTransaction, untyped, type Executor, type Row } from '../../platform/
 import type { Deps } from '../../platform/deps.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
-import { assertInTerritory, authorize } from '../access/access.service.ts';
+import { assertInTerritory, authorize, demand } from '../access/access.service.ts';
 import { byTable, PERSON_RESOURCE } from '../dossier/clusters.ts';
 import { checkReferences, checkValidFrom, toColumns } from '../dossier/records.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
@@ -37,15 +37,13 @@ const fieldError = (name: string, detail: string, type?: string) =>
 
 /** The House of Dutch the caller works for; every step of this module is the House's own. */
 async function houseOf(db: Executor, ctx: RequestContext): Promise<{ id: string; name: string; region: string | null }> {
+  demand(ctx, 'houseOfDutchDesk', 'house.desk', 'only the staff of a House of Dutch work its desk');
   const org = ctx.actor.organisationId
     ? await db.selectFrom('organisations').select(['id', 'name', 'kind', 'region']).where('id', '=', ctx.actor.organisationId).executeTakeFirst()
     : undefined;
+  // The role may work a House's desk (the door checked it); the account must also belong to a House.
   if (!org || org.kind !== 'HOUSE_OF_DUTCH')
-    throw new Problem('forbidden', 'only staff of a House of Dutch take persons in for Dutch lessons').denied({
-      action: 'house.intake',
-      personId: null,
-      clusters: ['advice'],
-    });
+    throw new Problem('businessRule', 'your organisation is no House of Dutch: it has no intakes, waiting list or placements');
   return { id: org.id, name: org.name, region: org.region };
 }
 
@@ -56,7 +54,14 @@ export interface IntakeInput {
   referredBy?: string | null;
   remarks?: string | null;
   /** Only for a person the KBI does not know yet: who it is. */
-  person?: { familyName?: string; givenNames?: string; birthDate?: string | null; gender?: string; nationality?: string; correspondenceLanguage?: string | null };
+  person?: {
+    familyName?: string;
+    givenNames?: string;
+    birthDate?: string | null;
+    gender?: string;
+    nationality?: string;
+    correspondenceLanguage?: string | null;
+  };
 }
 
 export interface IntakeStarted {
@@ -80,12 +85,21 @@ export async function startIntake(deps: Deps, ctx: RequestContext, input: Intake
   const intakeOn = input.intakeOn ?? today;
   if (intakeOn > today) throw fieldError('intakeOn', 'an intake cannot lie in the future');
   if (intakeOn < addDays(today, -365)) throw fieldError('intakeOn', 'an intake is recorded within a year of the day it took place');
-  const intakeRow = toColumns(deps, INTAKES, { intakeOn, officeId: input.officeId ?? null, referredBy: input.referredBy ?? null, remarks: input.remarks ?? null }, 'create');
+  const intakeRow = toColumns(
+    deps,
+    INTAKES,
+    { intakeOn, officeId: input.officeId ?? null, referredBy: input.referredBy ?? null, remarks: input.remarks ?? null },
+    'create',
+  );
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const house = await houseOf(tx, ctx);
     intakeRow.house_id = house.id;
     if (intakeRow.office_id) {
-      const office = await tx.selectFrom('offices').select('organisation_id').where('id', '=', intakeRow.office_id as string).executeTakeFirst();
+      const office = await tx
+        .selectFrom('offices')
+        .select('organisation_id')
+        .where('id', '=', intakeRow.office_id as string)
+        .executeTakeFirst();
       if (office && office.organisation_id !== house.id) throw fieldError('officeId', 'an office of your own House');
     }
     let person = await tx.selectFrom('persons').select(['id']).where('insz', '=', insz).executeTakeFirst();
@@ -95,14 +109,19 @@ export async function startIntake(deps: Deps, ctx: RequestContext, input: Intake
       const missing: Issue[] = (['familyName', 'givenNames', 'gender', 'nationality'] as const)
         .filter((k) => given[k] == null || String(given[k]).trim() === '')
         .map((k) => ({ in: 'body', name: `person.${k}`, detail: 'required: this INSZ is not known in the KBI yet, so the intake registers the person' }));
-      if (missing.length)
-        throw new Problem('businessRule', `person: this INSZ is not known yet; give ${missing.map((m) => m.name).join(', ')}`, missing);
+      if (missing.length) throw new Problem('businessRule', `person: this INSZ is not known yet; give ${missing.map((m) => m.name).join(', ')}`, missing);
       const row = toColumns(deps, PERSON_RESOURCE, { ...given, insz }, 'create');
       if (row.birth_date == null && parsed.insz.birthDate && parsed.insz.kind === 'nationalRegister') row.birth_date = parsed.insz.birthDate;
       row.created_by_organisation_id = house.id;
       person = await untyped(tx).insertInto('persons').values(row).returning(['id']).executeTakeFirstOrThrow();
       personCreated = true;
-      await recordAudit(tx, ctx, { action: 'persons.create', personId: person.id, clusters: ['personalia'], result: 'allowed', detail: { recordId: person.id, via: 'intake' } });
+      await recordAudit(tx, ctx, {
+        action: 'persons.create',
+        personId: person.id,
+        clusters: ['personalia'],
+        result: 'allowed',
+        detail: { recordId: person.id, via: 'intake' },
+      });
     }
     await checkReferences(tx, INTAKES, intakeRow, person.id);
     const intake = await untyped(tx)
@@ -110,7 +129,13 @@ export async function startIntake(deps: Deps, ctx: RequestContext, input: Intake
       .values({ ...intakeRow, person_id: person.id })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, { action: 'languageIntakes.create', personId: person.id, clusters: ['advice'], result: 'allowed', detail: { recordId: intake.id } });
+    await recordAudit(tx, ctx, {
+      action: 'languageIntakes.create',
+      personId: person.id,
+      clusters: ['advice'],
+      result: 'allowed',
+      detail: { recordId: intake.id },
+    });
     const lead = await sql<{ organisation: string; office: string | null }>`
       SELECT COALESCE(lo.name, oo.name) AS organisation, f.name AS office
         FROM dossiers d
@@ -195,7 +220,13 @@ export async function houseIntakes(deps: Deps, ctx: RequestContext, options: { o
     return { ...item, stage: stageOf(item) };
   });
   const shown = options.open ? items.filter((i) => i.stage === 'TEST' || i.stage === 'ADVICE' || i.stage === 'PLACEMENT') : items;
-  await recordAudit(deps.db, ctx, { action: 'house.intakes', personId: null, clusters: ['advice', 'level', 'courses'], result: 'allowed', detail: { found: shown.map((i) => i.personId) } });
+  await recordAudit(deps.db, ctx, {
+    action: 'house.intakes',
+    personId: null,
+    clusters: ['advice', 'level', 'courses'],
+    result: 'allowed',
+    detail: { found: shown.map((i) => i.personId) },
+  });
   return shown;
 }
 
@@ -239,7 +270,12 @@ export interface WaitingQueue {
 }
 
 /** Courses with a free place that the House may offer: its region's providers, starting soon or just started. */
-async function freeCourses(db: Executor, house: { region: string | null }, today: string, filter: { courseId?: string; courseTypes?: string[] } = {}): Promise<FreeCourse[]> {
+async function freeCourses(
+  db: Executor,
+  house: { region: string | null },
+  today: string,
+  filter: { courseId?: string; courseTypes?: string[] } = {},
+): Promise<FreeCourse[]> {
   const { rows } = await sql<Record<string, any>>`
     SELECT c.id::text, c.name, c.course_type, c.target_level, c.provider_id::text, o.name AS provider, c.location_name, c.start_date::text, c.end_date::text, c.places,
            c.places - (SELECT count(*) FROM enrolments e WHERE e.course_id = c.id AND e.status IN ('INGESCHREVEN', 'LOPEND'))::int AS free
@@ -286,26 +322,30 @@ export async function waitingQueue(deps: Deps, ctx: RequestContext): Promise<Wai
      WHERE f.organisation_id = ${house.id} AND w.status = 'APPLIED'
      ORDER BY w.applied_on, w.id
      LIMIT 2000`.execute(deps.db);
-  const entries = rows.map(
-    (r, i): QueueEntry => ({
-      id: r.id,
-      version: r.version,
-      position: i + 1,
-      personId: r.person_id,
-      insz: r.insz,
-      familyName: r.family_name,
-      givenNames: r.given_names,
-      courseType: r.course_type,
-      appliedOn: r.applied_on,
-      waitingDays: daysBetween(r.applied_on, today),
-      providerId: r.provider_id,
-      provider: r.provider,
-      advice: r.advice_type ? { adviceType: r.advice_type, advisedLevel: r.advised_level, intensity: r.intensity } : null,
-    }),
-  );
+  const entries = rows.map((r, i): QueueEntry => ({
+    id: r.id,
+    version: r.version,
+    position: i + 1,
+    personId: r.person_id,
+    insz: r.insz,
+    familyName: r.family_name,
+    givenNames: r.given_names,
+    courseType: r.course_type,
+    appliedOn: r.applied_on,
+    waitingDays: daysBetween(r.applied_on, today),
+    providerId: r.provider_id,
+    provider: r.provider,
+    advice: r.advice_type ? { adviceType: r.advice_type, advisedLevel: r.advised_level, intensity: r.intensity } : null,
+  }));
   const types = [...new Set(['NT2', ...entries.map((e) => e.courseType)])];
   const freePlaces = await freeCourses(deps.db, house, today, { courseTypes: types });
-  await recordAudit(deps.db, ctx, { action: 'house.waitingList', personId: null, clusters: ['courses', 'advice'], result: 'allowed', detail: { found: entries.map((e) => e.personId) } });
+  await recordAudit(deps.db, ctx, {
+    action: 'house.waitingList',
+    personId: null,
+    clusters: ['courses', 'advice'],
+    result: 'allowed',
+    detail: { found: entries.map((e) => e.personId) },
+  });
   return { house: { id: house.id, name: house.name }, today, entries, freePlaces, oldestWaitingDays: entries[0]?.waitingDays ?? null };
 }
 
@@ -333,10 +373,14 @@ export async function placeOnCourse(deps: Deps, ctx: RequestContext, input: Plac
     const course = await tx.selectFrom('courses').select(['id', 'start_date', 'course_type']).where('id', '=', input.courseId).forUpdate().executeTakeFirst();
     if (!course) throw fieldError('courseId', 'no such course', 'urn:problem-type:belgif:input-validation:referencedResourceNotFound');
     const [offer] = await freeCourses(tx, house, today, { courseId: input.courseId, courseTypes: [course.course_type] });
-    if (!offer) throw new Problem('conflict', 'courseId: this course has no free place left (or does not take learners now); choose another', [{ in: 'body', name: 'courseId', detail: 'no free place' }]);
+    if (!offer)
+      throw new Problem('conflict', 'courseId: this course has no free place left (or does not take learners now); choose another', [
+        { in: 'body', name: 'courseId', detail: 'no free place' },
+      ]);
     let entry: Row | null = null;
     if (input.waitingListEntryId) {
-      entry = (await untyped(tx).selectFrom('waiting_list_entries').selectAll().where('id', '=', input.waitingListEntryId).forUpdate().executeTakeFirst()) ?? null;
+      entry =
+        (await untyped(tx).selectFrom('waiting_list_entries').selectAll().where('id', '=', input.waitingListEntryId).forUpdate().executeTakeFirst()) ?? null;
       if (!entry || entry.person_id !== input.personId) throw fieldError('waitingListEntryId', 'no such waiting-list entry in this dossier');
       if (input.waitingListVersion !== undefined && entry.version !== input.waitingListVersion)
         throw new Problem('preconditionFailed', 'this waiting-list entry was changed by someone else; reload it', undefined, { currentVersion: entry.version });
@@ -356,7 +400,13 @@ export async function placeOnCourse(deps: Deps, ctx: RequestContext, input: Plac
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, ctx, { action: 'enrolments.create', personId: input.personId, clusters: ['courses'], result: 'allowed', detail: { recordId: enrolment.id, via: 'placement' } });
+    await recordAudit(tx, ctx, {
+      action: 'enrolments.create',
+      personId: input.personId,
+      clusters: ['courses'],
+      result: 'allowed',
+      detail: { recordId: enrolment.id, via: 'placement' },
+    });
     if (entry) {
       entry = await untyped(tx)
         .updateTable('waiting_list_entries')
