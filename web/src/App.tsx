@@ -16,6 +16,7 @@ const DossierPage = lazy(() => import('./pages/Dossier.tsx'));
 const ConsultationPage = lazy(() => import('./pages/Consultation.tsx'));
 const AdminPage = lazy(() => import('./pages/Admin.tsx'));
 const WorklistPage = lazy(() => import('./pages/Worklist.tsx'));
+const HousePage = lazy(() => import('./pages/House.tsx'));
 const StatisticsPage = lazy(() => import('./pages/Statistics.tsx'));
 const StatisticsPortal = lazy(() => import('./pages/StatisticsPortal.tsx'));
 
@@ -79,6 +80,14 @@ export function App() {
             element={
               <Guard allow={CAN.consult}>
                 <ConsultationPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="/house"
+            element={
+              <Guard allow={CAN.house}>
+                <HousePage />
               </Guard>
             }
           />

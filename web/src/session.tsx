@@ -110,6 +110,7 @@ export function useSession(): Session {
 export const CAN = {
   searchPersons: (p: Permissions) => p.territory !== 'none' && p.read.includes('personalia'),
   consult: (p: Permissions) => p.capabilities.includes('consultForOrganisation'),
+  house: (p: Permissions) => p.capabilities.includes('houseOfDutchDesk'),
   worklist: (p: Permissions) => (p.territory === 'offices' || p.territory === 'organisation') && p.write.includes('referrals'),
   administer: (p: Permissions) =>
     p.capabilities.some(
@@ -122,6 +123,7 @@ export const CAN = {
 
 export function homeOf(p: Permissions): string {
   if (CAN.consult(p)) return '/consultation';
+  if (CAN.house(p)) return '/house';
   if (CAN.searchPersons(p)) return '/persons';
   if (CAN.administer(p)) return '/admin';
   if (CAN.statistics(p)) return '/statistics';

@@ -41,6 +41,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {user && (
             <nav aria-label={t('nav.main')} className="main-nav">
               {CAN.searchPersons(user.permissions) && <NavLink to="/persons">{t('nav.search')}</NavLink>}
+              {CAN.house(user.permissions) && <NavLink to="/house">{t('nav.house')}</NavLink>}
               {CAN.worklist(user.permissions) && <NavLink to="/worklist">{t('nav.worklist')}</NavLink>}
               {CAN.consult(user.permissions) && <NavLink to="/consultation">{t('nav.consultation')}</NavLink>}
               {CAN.administer(user.permissions) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}

@@ -10,14 +10,15 @@ import * as admin from './admin.ts';
 import * as worklist from './worklist.ts';
 import * as statistics from './statistics.ts';
 import * as imports from './imports.ts';
+import * as house from './house.ts';
 
 export const LANGUAGES = ['nl', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const dictionaries = {
-  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl, ...imports.nl, ...worklist.nl },
-  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr, ...imports.fr, ...worklist.fr },
-  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en, ...imports.en, ...worklist.en },
+  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl, ...imports.nl, ...worklist.nl, ...house.nl },
+  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr, ...imports.fr, ...worklist.fr, ...house.fr },
+  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en, ...imports.en, ...worklist.en, ...house.en },
 };
 
 export type MessageKey = keyof (typeof dictionaries)['nl'];

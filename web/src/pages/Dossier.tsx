@@ -67,9 +67,14 @@ export default function DossierPage() {
   }, [load]);
 
   // Groups with records open at first; the user's choices survive reloads.
+  // A link to a part (#dossier-group-…, e.g. the House's next step) opens that part too and moves there.
   useEffect(() => {
     if (!doc || open) return;
-    setOpen(Object.fromEntries(groupsOf(doc).map((g) => [g.id, g.resources.some((r) => !SUMMARISED.has(r) && recordsOf(doc, r).length > 0)])));
+    const asked = /^#dossier-group-(\w+)$/.exec(window.location.hash)?.[1];
+    setOpen(
+      Object.fromEntries(groupsOf(doc).map((g) => [g.id, g.id === asked || g.resources.some((r) => !SUMMARISED.has(r) && recordsOf(doc, r).length > 0)])),
+    );
+    if (asked) requestAnimationFrame(() => document.getElementById(`dossier-group-${asked}`)?.scrollIntoView({ block: 'start' }));
   }, [doc, open]);
 
   const meta = useMemo(() => new Map<string, ResourceMeta>((resources ?? []).map((r) => [r.resource, r])), [resources]);

@@ -99,6 +99,10 @@ const RESOURCES: Record<string, readonly [plural: Three, singular: Three]> = {
     ['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy'],
     ['Alfabetiseringsgraad', "Degré d'alphabétisation", 'Literacy assessment'],
   ],
+  languageIntakes: [
+    ['Intakes Huis van het Nederlands', 'Entretiens d’accueil Maison du néerlandais', 'House of Dutch intakes'],
+    ['Intake Huis van het Nederlands', 'Entretien d’accueil Maison du néerlandais', 'House of Dutch intake'],
+  ],
   advice: [
     ['Adviezen', 'Avis', 'Advice'],
     ['Advies', 'Avis', 'Advice'],
@@ -162,6 +166,12 @@ const FIELDS: Record<string, Three> = {
   activityType: ['Soort activiteit', "Type d'activité", 'Activity type'],
   addendumId: ['Addendum', 'Avenant', 'Addendum'],
   adviceType: ['Soort advies', "Type d'avis", 'Advice type'],
+  advisedLevel: ['Geadviseerd niveau', 'Niveau conseillé', 'Advised level'],
+  intakeId: ['Intake', 'Entretien d’accueil', 'Intake'],
+  intakeOn: ['Intake op', 'Accueil le', 'Intake on'],
+  houseId: ['Huis van het Nederlands', 'Maison du néerlandais', 'House of Dutch'],
+  referredBy: ['Doorverwezen door', 'Orienté par', 'Referred by'],
+  places: ['Plaatsen', 'Places', 'Places'],
   advisedOn: ['Geadviseerd op', 'Avis donné le', 'Advised on'],
   agencyOfficeId: ['Vestiging agentschap', "Bureau de l'agence", 'Agency office'],
   appliedOn: ['Aangevraagd op', 'Demandé le', 'Applied on'],

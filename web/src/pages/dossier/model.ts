@@ -41,7 +41,7 @@ export const GROUPS = [
   { id: 'trajectory', resources: ['trajectories', 'trajectoryComponents', 'componentSuspensions'] },
   { id: 'courses', resources: ['enrolments', 'participations', 'waitingListEntries', 'clientPreferences'] },
   { id: 'language', resources: ['languageSkills', 'literacyAssessments', 'testResults', 'levelAttainments'] },
-  { id: 'advice', resources: ['advice', 'perspectives', 'diplomaRecognitionSupport'] },
+  { id: 'advice', resources: ['languageIntakes', 'advice', 'perspectives', 'diplomaRecognitionSupport'] },
   { id: 'certificates', resources: ['certificates'] },
   { id: 'conversations', resources: ['conversations'] },
   { id: 'appointments', resources: ['appointments', 'referrals'] },
@@ -71,7 +71,8 @@ const COLUMNS: Record<string, string[]> = {
   conversations: ['heldAt', 'channel', 'officeId', 'staffId', 'text'],
   appointments: ['reason', 'wishedDate', 'timeWindow', 'status', 'plannedAt', 'requestedById'],
   referrals: ['referredOn', 'fromId', 'toId', 'reason', 'status', 'decidedOn'],
-  advice: ['givenOn', 'source', 'adviceType', 'givenById', 'text'],
+  advice: ['givenOn', 'source', 'adviceType', 'advisedLevel', 'intensity', 'givenById'],
+  languageIntakes: ['intakeOn', 'houseId', 'officeId', 'referredBy'],
   infringements: ['establishedOn', 'type', 'sanctioningAuthority', 'noticeSentOn', 'caseId'],
 };
 
