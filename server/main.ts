@@ -15,6 +15,7 @@ import { buildApp } from './app.ts';
 import { acquireLock, updateLockPort } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
 import { ensureDemoAccounts } from './modules/access/access.demo.ts';
+import { showcaseHouse } from './modules/demo/house.ts';
 import { startSimulator } from './modules/discimus/simulator.process.ts';
 
 export async function serve(configured: Readonly<Config>): Promise<void> {
@@ -132,6 +133,7 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
   }
   if (config.demoPersons > 0) {
     const accounts = await ensureDemoAccounts(app.database);
+    await showcaseHouse(app.database);
     if (accounts.length) {
       process.stdout.write(
         `\n  Demo log-ins (synthetic data only; POST /api/v1/session):\n${accounts.map((a) => `    ${a.role.padEnd(20)} ${a.username.padEnd(24)} ${a.password}`).join('\n')}\n\n`,

@@ -14,6 +14,7 @@ import { openDatabase, type Database } from '../../server/platform/db.ts';
 import { migrateToLatest } from '../../server/platform/migrate.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
 import { demoPassword, demoUsername, ensureDemoAccounts } from '../../server/modules/access/access.demo.ts';
+import { showcaseHouse } from '../../server/modules/demo/house.ts';
 import type { Role } from '../../server/modules/access/access.policy.ts';
 
 export const CHROMIUM = process.env.KBI_CHROMIUM ?? '/usr/bin/chromium';
@@ -60,6 +61,7 @@ export async function startBrowserWorld(t: TestContext, persons = 120): Promise<
   await migrateToLatest(database.db);
   await generateDemoData(database, { persons, seed: 7 });
   await ensureDemoAccounts(database);
+  await showcaseHouse(database);
   const config = loadConfig({
     KBI_LOG_LEVEL: process.env.KBI_TEST_LOG_LEVEL ?? 'silent',
     KBI_DEMO_PERSONS: '0',

@@ -22,7 +22,7 @@ import { Problem, type Issue } from '../../platform/errors.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { assertInTerritory, authorize, demand } from '../access/access.service.ts';
 import { byTable, PERSON_RESOURCE } from '../dossier/clusters.ts';
-import { checkReferences, checkValidFrom, toColumns } from '../dossier/records.ts';
+import { checkReferences, checkValidFrom, toColumns } from '../dossier/dossier.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 
 const INTAKES = byTable.get('language_intakes')!;
@@ -269,10 +269,10 @@ export interface WaitingQueue {
   oldestWaitingDays: number | null;
 }
 
-/** Courses with a free place that the House may offer: its region's providers, starting soon or just started. */
+/** Courses with a free place that the House may offer: its region's providers and those it sends learners to, starting soon or just started. */
 async function freeCourses(
   db: Executor,
-  house: { region: string | null },
+  house: { id: string; region: string | null },
   today: string,
   filter: { courseId?: string; courseTypes?: string[] } = {},
 ): Promise<FreeCourse[]> {
@@ -283,7 +283,10 @@ async function freeCourses(
      WHERE c.places IS NOT NULL
        AND c.start_date >= ${addDays(today, -JOIN_AFTER_START_DAYS)}::date
        AND (c.end_date IS NULL OR c.end_date >= ${today}::date)
-       AND o.region IS NOT DISTINCT FROM ${house.region}
+       AND (o.region = ${house.region}
+            -- or a provider the House already sends learners to (its waiting list names it)
+            OR c.provider_id IN (SELECT w.provider_id FROM waiting_list_entries w JOIN offices f ON f.id = w.office_id
+                                  WHERE f.organisation_id = ${house.id} AND w.provider_id IS NOT NULL))
        AND (${filter.courseId ?? null}::uuid IS NULL OR c.id = ${filter.courseId ?? null}::uuid)
        AND c.course_type = ANY(${sql.val(filter.courseTypes ?? ['NT2'])}::text[])
      ORDER BY c.start_date, c.id
