@@ -94,6 +94,7 @@ export function AdvicePanel({ dossier }: PanelProps) {
   const fmt = useFormat();
   const source = useCodeList('advice_source');
   const type = useCodeList('advice_type');
+  const intensity = useCodeList('course_intensity');
   const rows = dossier.advice ?? [];
   if (!rows.length) return <Empty />;
   return (
@@ -104,7 +105,17 @@ export function AdvicePanel({ dossier }: PanelProps) {
       columns={[
         { header: t('consult.field.givenOn'), cell: (r) => fmt.date(r.givenOn) },
         { header: t('consult.field.source'), cell: (r) => source.label(r.source) },
-        { header: t('consult.field.advice'), cell: (r) => type.label(r.adviceType) },
+        {
+          header: t('consult.field.advice'),
+          cell: (r) => (
+            <>
+              {type.label(r.adviceType)}
+              {(r.advisedLevel || r.intensity) && (
+                <span className="cell-sub muted">{[r.advisedLevel, r.intensity ? intensity.label(r.intensity) : null].filter(Boolean).join(' · ')}</span>
+              )}
+            </>
+          ),
+        },
         { header: t('consult.field.givenBy'), cell: (r) => <OrganisationRef id={r.givenById} /> },
         { header: t('consult.field.text'), cell: (r) => dash(r.text) },
       ]}

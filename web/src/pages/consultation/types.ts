@@ -191,6 +191,9 @@ export interface Advice extends Base {
   adviceType: string;
   givenOn: string;
   givenById?: string;
+  advisedLevel?: string;
+  courseType?: string;
+  intensity?: string;
   text?: string;
 }
 export interface Perspective extends Base {
