@@ -74,4 +74,23 @@ test('le guichet langue en français, et à 390 px', { skip: skip ?? false }, as
   await page.getByRole('tab', { name: /^Accueils/ }).click();
   await page.getByText('Faire passer le test de langue').first().waitFor();
   await world.screenshot(page, 'house-fr-390');
+
+  // The placement, then the dossier's history says what changed: before → after, in French, filtered to the courses.
+  await page.getByRole('tab', { name: /^Liste d’attente/ }).click();
+  const first = page.locator('table', { has: page.locator('caption', { hasText: 'Liste d’attente de' }) }).locator('tbody tr').first();
+  const person = await first.getByRole('link').first().getAttribute('href');
+  await first.getByRole('button', { name: /^Placer :/ }).click();
+  await first.getByRole('combobox').selectOption({ index: 1 });
+  await first.getByRole('button', { name: 'Attribuer la place' }).click();
+  await page.getByText(/est inscrit·e dans/).waitFor();
+  await page.goto(`${world.base}${person}`);
+  await page.locator('[data-dossier-ready]').waitFor();
+  await page.getByRole('navigation', { name: 'Contenu du dossier' }).getByRole('link', { name: 'Historique' }).click();
+  const history = page.locator('#dossier-history');
+  await history.getByRole('heading', { name: 'Historique' }).waitFor();
+  await history.getByLabel('Afficher').selectOption('courses');
+  const change = history.locator('li', { has: page.locator('del', { hasText: 'Inscrit, en attente de placement' }) }).last();
+  await change.locator('ins', { hasText: 'Placé' }).waitFor();
+  await change.getByText('modifié').waitFor();
+  await world.screenshot(page, 'house-fr-history');
 });

@@ -567,7 +567,7 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
                           <button
                             type="button"
                             className="button secondary small"
-                            aria-label={`${t('house.waiting.place')}: ${name}`}
+                            aria-label={t('house.waiting.placeWho', { name })}
                             onClick={() => {
                               setPlacing(e.id);
                               setChoice('');
