@@ -77,7 +77,10 @@ test('le guichet langue en français, et à 390 px', { skip: skip ?? false }, as
 
   // The placement, then the dossier's history says what changed: before → after, in French, filtered to the courses.
   await page.getByRole('tab', { name: /^Liste d’attente/ }).click();
-  const first = page.locator('table', { has: page.locator('caption', { hasText: 'Liste d’attente de' }) }).locator('tbody tr').first();
+  const first = page
+    .locator('table', { has: page.locator('caption', { hasText: 'Liste d’attente de' }) })
+    .locator('tbody tr')
+    .first();
   const person = await first.getByRole('link').first().getAttribute('href');
   await first.getByRole('button', { name: /^Placer :/ }).click();
   await first.getByRole('combobox').selectOption({ index: 1 });
@@ -93,4 +96,41 @@ test('le guichet langue en français, et à 390 px', { skip: skip ?? false }, as
   await change.locator('ins', { hasText: 'Placé' }).waitFor();
   await change.getByText('modifié').waitFor();
   await world.screenshot(page, 'house-fr-history');
+
+  // The advice step in the dossier: "given by" offers only a House of Dutch or an agency; then the intake moves on.
+  await page.goto(`${world.base}/house?tab=intakes`);
+  const waiting = page.locator('tr[data-stage=ADVICE]').first();
+  await waiting.getByText('Donner un avis').waitFor();
+  const name = (await waiting.getByRole('link').first().innerText()).trim();
+  await waiting.getByRole('link', { name: 'Vers le dossier' }).click();
+  await page.locator('[data-dossier-ready]').waitFor();
+  const advice = page.locator('section[data-resource=advice]');
+  await advice.getByRole('button', { name: /^Ajouter/ }).click();
+  const form = advice.getByRole('form', { name: 'Ajouter : Avis' });
+  await form.waitFor();
+  const kinds = new Map((await world.database.db.selectFrom('organisations').select(['name', 'kind']).execute()).map((o) => [o.name, o.kind]));
+  const offered = (await form.getByLabel('Donné par', { exact: true }).locator('option').allTextContents()).slice(1);
+  assert.ok(
+    offered.length > 0 && offered.every((o) => ['HOUSE_OF_DUTCH', 'AGENCY'].includes(kinds.get(o) ?? '')),
+    `a House of Dutch or an agency only: ${offered.filter((o) => !['HOUSE_OF_DUTCH', 'AGENCY'].includes(kinds.get(o) ?? '')).join(', ')}`,
+  );
+  // The House's own name (a list longer than twelve gets a search box to find it).
+  const { name: own } = await world.database.db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select('organisations.name')
+    .where('users.role', '=', 'HOUSE_OF_DUTCH')
+    .executeTakeFirstOrThrow();
+  if (offered.length > 12) await form.getByLabel('Chercher dans la liste Donné par').fill(own.slice(-8));
+  const house = own;
+  await form.getByLabel('Donné par', { exact: true }).selectOption({ label: house });
+  await form.getByLabel('Source').selectOption('HOUSE_OF_DUTCH');
+  await form.getByLabel("Type d'avis").selectOption('CVO_STANDAARD');
+  await form.getByLabel('Niveau conseillé').selectOption('A2');
+  await form.getByLabel('Intensité').selectOption('SEMI_INTENSIEF');
+  await form.getByLabel('Donné le').fill(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date()));
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await advice.getByText(/^Ajouté : Maison du néerlandais/).waitFor();
+  await page.goto(`${world.base}/house?tab=intakes`);
+  await page.locator('tr', { hasText: name }).getByText('Placer ou inscrire sur la liste d’attente').waitFor();
 });
