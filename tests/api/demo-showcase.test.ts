@@ -12,7 +12,7 @@ import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type Call, type TestApp } from '../support/app.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
 import { demoPassword, demoUsername, ensureDemoAccounts } from '../../server/modules/access/access.demo.ts';
-import { ensureDemoShowcase, SHOWCASE_ACTOR } from '../../server/modules/demo/showcase.ts';
+import { ensureDemoShowcase, SHOWCASE_ACTOR, showcasePersons } from '../../server/modules/demo/showcase.ts';
 import type { Role } from '../../server/modules/access/access.policy.ts';
 
 const ACCOUNTS = {
@@ -119,9 +119,7 @@ for (const which of TEST_DATABASES) {
 
       // Target group (the caseworker's dossier): confirmed, overridden with a reason, and a newcomer without one, for whom the assistant proposes.
       const caseworker = await logIn(app, 'AGENCY_CASEWORKER');
-      const showcase = (
-        await sql<{ id: string; insz: string }>`SELECT id::text, insz FROM persons WHERE recorded_by = ${SHOWCASE_ACTOR} ORDER BY id`.execute(app.database.db)
-      ).rows;
+      const showcase = await showcasePersons(app.app.deps);
       const determinations: Item[] = [];
       let awaiting = 0;
       for (const p of showcase) {
@@ -177,6 +175,27 @@ for (const which of TEST_DATABASES) {
         app.database.db,
       );
       assert.ok(handed.rows[0]!.n > 0, 'the OCMW was handed the case of a client on its living wage');
+      // … and was told so, as it was told each answer to its referrals and each step of its appointments (its event feed).
+      const events = await sql<{ type: string }>`SELECT DISTINCT type FROM outbox_events WHERE organisation_id = ${organisationId}::uuid`.execute(
+        app.database.db,
+      );
+      const told = new Set(events.rows.map((e) => e.type));
+      for (const type of [
+        'referral.decided',
+        'referral.expired',
+        'appointment.planned',
+        'appointment.held',
+        'appointment.cancelled',
+        'infringement.transferred',
+      ])
+        assert.ok(told.has(type), `the OCMW was told: ${type}`);
+      // The facts carry the history columns the generator writes: who recorded them, when they hold, when they were recorded.
+      const facts = await sql<{ n: number; bad: number }>`
+        SELECT count(*)::int AS n, count(*) FILTER (WHERE version <> 1 OR valid_from > sys_from)::int AS bad FROM persons WHERE recorded_by = ${SHOWCASE_ACTOR}`.execute(
+        app.database.db,
+      );
+      assert.equal(facts.rows[0]!.n, showcase.length);
+      assert.equal(facts.rows[0]!.bad, 0);
 
       // The waiting list keeps the House of Dutch's states as the generator makes them; each one exists.
       const statuses = new Set((await app.database.db.selectFrom('waiting_list_entries').select('status').distinct().execute()).map((r) => r.status));
