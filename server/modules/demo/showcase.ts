@@ -165,10 +165,10 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
-  const known = new Set(
+  const inList = new Set(
     (await db.selectFrom('code_list').select('code').where('list', '=', 'nationality').where('code', 'in', NATIONALITIES).execute()).map((c) => c.code),
   );
-  const nationalities = NATIONALITIES.filter((n) => known.has(n));
+  const nationalities = NATIONALITIES.filter((n) => inList.has(n));
   if (!nationalities.length) throw new Error('showcase: none of its nationalities is in code list nationality');
 
   const today = belgianToday();
@@ -190,7 +190,7 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
       while (usedNumbers.has(`K${number}`)) number++;
       const dossierNumber = `K${number++}`;
       // When the person became known: long enough before what follows.
-      const known = kind === 'done' ? days(-420) : kind === 'late' ? days(-200) : kind === 'course' ? days(-200) : days(-120);
+      const knownSince = kind === 'done' ? days(-420) : kind === 'late' ? days(-200) : kind === 'course' ? days(-200) : days(-120);
       const person = await tx
         .insertInto('persons')
         .values({
@@ -205,16 +205,16 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
           house_number: String(10 + i),
           postcode: office.postcode,
           municipality: office.municipality,
-          first_extraction_date: known,
+          first_extraction_date: knownSince,
           correspondence_language: 'nl',
           created_by_organisation_id: office.organisation_id,
-          valid_from: at(known),
+          valid_from: at(knownSince),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       const personId = person.id;
       persons.push({ id: personId, insz, kind });
-      const opened = addDays(known, 5);
+      const opened = addDays(knownSince, 5);
       await tx
         .insertInto('dossiers')
         .values({
