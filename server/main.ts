@@ -14,8 +14,9 @@ import type { Config } from './platform/config.ts';
 import { buildApp } from './app.ts';
 import { acquireLock, updateLockPort } from './platform/lock.ts';
 import { generateDemoData } from './modules/demo/generator.ts';
-import { ensureDemoAccounts } from './modules/access/access.demo.ts';
+import { demoUsername, ensureDemoAccounts } from './modules/access/access.demo.ts';
 import { showcaseHouse } from './modules/demo/house.ts';
+import { ensureDemoShowcase } from './modules/demo/showcase.ts';
 import { startSimulator } from './modules/discimus/simulator.process.ts';
 
 export async function serve(configured: Readonly<Config>): Promise<void> {
@@ -134,6 +135,18 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
   if (config.demoPersons > 0) {
     const accounts = await ensureDemoAccounts(app.database);
     await showcaseHouse(app.database);
+    // Every flow in every state for the demo log-ins' organisations (once per database).
+    // A failure leaves the demo without some examples, not without a server.
+    try {
+      const showcase = await ensureDemoShowcase(app.deps, {
+        caseworker: demoUsername('AGENCY_CASEWORKER'),
+        teamLead: demoUsername('TEAM_LEAD'),
+        ocmwWorker: demoUsername('OCMW_SOCIAL_WORKER'),
+      });
+      if (showcase) log.info(showcase, 'demo_showcase_made');
+    } catch (err) {
+      log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'demo_showcase_failed');
+    }
     if (accounts.length) {
       process.stdout.write(
         `\n  Demo log-ins (synthetic data only; POST /api/v1/session):\n${accounts.map((a) => `    ${a.role.padEnd(20)} ${a.username.padEnd(24)} ${a.password}`).join('\n')}\n\n`,
