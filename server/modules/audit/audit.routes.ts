@@ -23,6 +23,24 @@ const auditLine = {
     clusters: { type: 'array', items: { type: 'string' } },
     result: { type: 'string', enum: ['allowed', 'denied'] },
     requestId: { type: ['string', 'null'] },
+    actorName: { type: 'string', description: "Who acted, in words: the staff member's name, the partner's organisation, KBI itself, or not logged in." },
+    organisationName: { type: ['string', 'null'] },
+    actionText: { type: 'string', description: 'The action in words, in the language asked.' },
+    purposeText: { type: 'string', description: "The purpose stated with the access, or that of the staff member's task; never empty." },
+    purposeStated: { type: 'boolean' },
+    legalBasisText: { type: 'string' },
+    resultText: { type: 'string' },
+    clusterTexts: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+const consultation = {
+  type: 'object',
+  properties: {
+    ...auditLine.properties,
+    firstAt: { type: 'string', format: 'date-time', description: 'When the consultation began (its oldest row).' },
+    actions: { type: 'array', items: { type: 'string' } },
+    lines: { type: 'array', items: auditLine, description: 'The rows of the consultation, newest first.' },
   },
 } as const;
 
@@ -113,7 +131,8 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
         summary: 'Search the audit trail, newest first (privacy officer)',
         description:
           'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, ' +
-          'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
+          'also under an earlier INSZ and after the person was removed. Each line names who acted and says what, why and with which result in words; ' +
+          'the person concerned is an id, never a name or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -133,10 +152,22 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
             insz: { type: 'string', maxLength: 15 },
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
             cursor: { type: 'string', minLength: 1, maxLength: 200 },
+            lang: { type: 'string', enum: ['nl', 'fr', 'en'], default: 'nl', description: 'The language of the words (actionText, purposeText, …).' },
+            includeAnonymous: {
+              type: 'boolean',
+              default: false,
+              description: 'Also the requests refused before anybody was identified (no session, no token); left out by default.',
+            },
+            group: {
+              type: 'boolean',
+              default: false,
+              description:
+                'One line per consultation: consecutive rows of the same actor about the same person, in one request or within a few seconds (a dossier and its timeline), with their rows in `lines`.',
+            },
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: auditLine }, next: { type: ['string', 'null'] } } },
+          200: { type: 'object', properties: { items: { type: 'array', items: consultation }, next: { type: ['string', 'null'] } } },
           400: { $ref: 'Problem#' },
           403: { $ref: 'Problem#' },
         },
