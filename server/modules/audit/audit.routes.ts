@@ -53,20 +53,30 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
       schema: {
         tags: ['Audit'],
         summary: "Who accessed a person's dossier, when and for which purpose (privacy officer)",
-        description: 'The INSZ travels in the body, never in a URL. Answers JSON, or CSV (Accept: text/csv) or PDF (Accept: application/pdf).',
+        description:
+          'The INSZ travels in the body, never in a URL. One line per consultation, with purpose, legal basis, action and data in words. ' +
+          'Answers JSON, or CSV (Accept: text/csv) or, with Accept: application/pdf, a letter to send to the person as it is (GDPR art. 15), in the language of `lang`.',
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['insz'],
-          properties: { insz: { type: 'string', maxLength: 15 }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+          properties: {
+            insz: { type: 'string', maxLength: 15 },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            lang: { type: 'string', enum: ['nl', 'fr', 'en'], default: 'nl', description: 'The language of the words and of the letter (default Dutch).' },
+          },
         },
         response: {
           200: {
             type: 'object',
             properties: {
               generatedAt: { type: 'string' },
+              lang: { type: 'string' },
               from: { type: ['string', 'null'] },
               to: { type: ['string', 'null'] },
+              person: { type: 'object', additionalProperties: true, description: 'The name if KBI knows the person, and the INSZ masked but for its last digits.' },
+              madeBy: { type: ['string', 'null'] },
               items: { type: 'array', items: { type: 'object', additionalProperties: true } },
               declarations: {
                 type: 'array',
@@ -83,12 +93,13 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
     async (req, reply) => {
       const report = await personAccessReport(db, req.ctx, req.body, acceptTestInsz);
       const accept = String(req.headers.accept ?? '');
+      const name = { nl: 'raadplegingen', fr: 'consultations', en: 'consultations' }[report.lang];
       if (accept.includes('text/csv'))
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(reportCsv(report));
       if (accept.includes('application/pdf'))
         return reply
           .type('application/pdf')
-          .header('content-disposition', 'attachment; filename="raadplegingen.pdf"')
+          .header('content-disposition', `attachment; filename="${name}-${report.lang}.pdf"`)
           .send(await reportPdf(report));
       return report;
     },
