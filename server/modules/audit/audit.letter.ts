@@ -26,8 +26,10 @@ interface LetterTexts {
   declarationsTitle: string;
   declarationsIntro: string;
   declarationsNone: string;
-  declaration: (d: DeclarationLine, end: string) => string;
-  now: string;
+  /** A declaration: who, in which capacity, since or between which days. */
+  declaration: (d: DeclarationLine, start: string, end: string | null) => string;
+  /** A label and its value: French puts a space before the colon. */
+  colon: string;
   consultationsTitle: string;
   consultationsIntro: string;
   consultationsNone: string;
@@ -61,8 +63,8 @@ const TEXTS: Record<Lang, LetterTexts> = {
     declarationsTitle: 'Organisaties die u als cliënt aangaven',
     declarationsIntro: 'Zo’n aangifte geeft de organisatie vanaf de begindatum toegang tot de gegevens waarvoor zij gemachtigd is.',
     declarationsNone: 'Geen enkele organisatie gaf u als cliënt aan.',
-    declaration: (d, end) => `${d.organisation} (${d.organisationKindText}), als ${d.capacityText.toLowerCase()}: van ${d.startsOn} tot ${end}.`,
-    now: 'vandaag',
+    declaration: (d, start, end) => `${d.organisation} (${d.organisationKindText}), als ${d.capacityText.toLowerCase()}: ${end ? `van ${start} tot ${end}` : `sinds ${start}`}.`,
+    colon: ': ',
     consultationsTitle: 'Raadplegingen van uw dossier',
     consultationsIntro: 'Eén regel per raadpleging, de oudste eerst. De uren zijn Belgische tijd.',
     consultationsNone: 'In deze periode werd uw dossier door niemand geraadpleegd.',
@@ -97,8 +99,9 @@ const TEXTS: Record<Lang, LetterTexts> = {
     declarationsTitle: 'Organisations qui vous ont déclaré comme client',
     declarationsIntro: 'Une telle déclaration donne à l’organisation, à partir de sa date de début, l’accès aux données pour lesquelles elle est autorisée.',
     declarationsNone: 'Aucune organisation ne vous a déclaré comme client.',
-    declaration: (d, end) => `${d.organisation} (${d.organisationKindText}), au titre de : ${d.capacityText.toLowerCase()} ; du ${d.startsOn} au ${end}.`,
-    now: 'ce jour',
+    declaration: (d, start, end) =>
+      `${d.organisation} (${d.organisationKindText}), au titre de : ${d.capacityText.toLowerCase()} ; ${end ? `du ${start} au ${end}` : `depuis le ${start}`}.`,
+    colon: ' : ',
     consultationsTitle: 'Consultations de votre dossier',
     consultationsIntro: 'Une ligne par consultation, la plus ancienne en premier. Les heures sont à l’heure belge.',
     consultationsNone: 'Votre dossier n’a été consulté par personne pendant cette période.',
@@ -133,8 +136,8 @@ const TEXTS: Record<Lang, LetterTexts> = {
     declarationsTitle: 'Organisations that declared you as their client',
     declarationsIntro: 'Such a declaration gives the organisation access, from its start, to the data it is authorised for.',
     declarationsNone: 'No organisation declared you as its client.',
-    declaration: (d, end) => `${d.organisation} (${d.organisationKindText}), as: ${d.capacityText.toLowerCase()}; from ${d.startsOn} to ${end}.`,
-    now: 'today',
+    declaration: (d, start, end) => `${d.organisation} (${d.organisationKindText}), as: ${d.capacityText.toLowerCase()}; ${end ? `from ${start} to ${end}` : `since ${start}`}.`,
+    colon: ': ',
     consultationsTitle: 'Consultations of your dossier',
     consultationsIntro: 'One line per consultation, oldest first. Times are Belgian time.',
     consultationsNone: 'Nobody consulted your dossier in this period.',
@@ -193,12 +196,12 @@ export function reportPdf(report: PersonAccessReport, options: { compress?: bool
       .lineWidth(1)
       .stroke();
     doc.moveDown(1.5);
-    doc.font('Helvetica').fontSize(10).fillColor('#000').text(`${t.concerning}: ${day(report.generatedAt)}`, MARGIN, doc.y, { width, align: 'right' });
+    doc.font('Helvetica').fontSize(10).fillColor('#000').text(`${t.concerning}${t.colon}${day(report.generatedAt)}`, MARGIN, doc.y, { width, align: 'right' });
     doc.moveDown(1);
 
     // The addressee: the person the report is about.
     doc.font('Helvetica-Bold').fontSize(11).text(report.person.name ?? t.unnamed, MARGIN, doc.y, { width });
-    doc.font('Helvetica').fontSize(10).text(`${t.inszLabel}: ${report.person.inszMasked}`);
+    doc.font('Helvetica').fontSize(10).text(`${t.inszLabel}${t.colon}${report.person.inszMasked}`);
     doc.moveDown(1.5);
     doc.font('Helvetica-Bold').fontSize(11).text(t.subject, MARGIN, doc.y, { width });
     doc.moveDown(1);
@@ -217,7 +220,7 @@ export function reportPdf(report: PersonAccessReport, options: { compress?: bool
       paragraph(t.declarationsIntro, 9);
       doc.moveDown(0.3);
       for (const d of report.declarations) {
-        paragraph(`•  ${t.declaration({ ...d, startsOn: day(d.startsOn) }, d.endsOn ? day(d.endsOn) : t.now)}`);
+        paragraph(`•  ${t.declaration(d, day(d.startsOn), d.endsOn ? day(d.endsOn) : null)}`);
       }
     }
 
@@ -297,8 +300,8 @@ function table(doc: PDFKit.PDFDocument, items: AccessLine[], t: LetterTexts, mom
         moment(l.at),
         l.organisation ?? '—',
         l.actor,
-        `${l.purposeText}\n${t.legalBasis}: ${l.legalBasisText}`,
-        l.result === 'denied' ? `${t.refused}: ${t.nothingShown} (${seen})` : l.clusterTexts.length ? `${seen}\n${l.actionText}` : seen,
+        `${l.purposeText}\n${t.legalBasis}${t.colon}${l.legalBasisText}`,
+        l.result === 'denied' ? `${t.refused}${t.colon}${t.nothingShown} (${seen})` : l.clusterTexts.length ? `${seen}\n${l.actionText}` : seen,
       ],
       false,
       8,
