@@ -116,7 +116,10 @@ for (const which of TEST_DATABASES) {
       assert.match(read.legalBasisText, /^Decreet van 7 juni 2013/);
       assert.ok(read.clusterTexts.includes('inburgeringscontracten') || read.clusterTexts.length === read.clusters.length);
       const inFrench = (await search(officer.call, { insz: person.insz, action: 'dossier.read', lang: 'fr' })).items[0]!;
-      assert.deepEqual([inFrench.actionText, inFrench.resultText, inFrench.purposeText], ['Consultation du dossier', 'autorisé', 'Suivi du parcours d’intégration civique']);
+      assert.deepEqual(
+        [inFrench.actionText, inFrench.resultText, inFrench.purposeText],
+        ['Consultation du dossier', 'autorisé', 'Suivi du parcours d’intégration civique'],
+      );
 
       // A corrected INSZ: the earlier accesses stay findable under the old and the new number.
       const newInsz = makeInsz({ birthDate: '1991-03-04', serial: 731 });

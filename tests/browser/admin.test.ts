@@ -335,7 +335,10 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     // the dossier and its timeline, as the dossier screen asks them, one consultation.
     const adminPage = await world.loginAs('ADMINISTRATOR');
     for (const part of ['dossier', 'timeline'])
-      assert.equal((await adminPage.request.get(`/api/v1/persons/${person.id}/${part}`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(), 200);
+      assert.equal(
+        (await adminPage.request.get(`/api/v1/persons/${person.id}/${part}`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(),
+        200,
+      );
     await adminPage.context().close();
     // Noise: requests refused before anybody was identified.
     for (let i = 0; i < 3; i++) assert.equal((await fetch(`${world.base}/api/v1/audit/search`, { method: 'POST' })).status, 401);
@@ -354,10 +357,24 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), 1, 'one rotation in this installation');
     const rotation = await text(rows.first());
-    for (const words of ['Demo administrator', 'medewerker', 'Agentschap Binnenlands Bestuur', 'Geheim van een partnersysteem vernieuwd', 'Doel: Beheer van de Kruispuntbank Inburgering', 'toegestaan'])
+    for (const words of [
+      'Demo administrator',
+      'medewerker',
+      'Agentschap Binnenlands Bestuur',
+      'Geheim van een partnersysteem vernieuwd',
+      'Doel: Beheer van de Kruispuntbank Inburgering',
+      'toegestaan',
+    ])
       assert.ok(rotation.includes(words), `the line says ${words}: ${rotation}`);
     for (const code of ['partnerClients.rotateSecret', `user:${admin.id}`]) assert.ok(!rotation.includes(code), `the line shows no code ${code}`);
-    assert.equal(await rows.first().getByRole('button', { name: /Demo administrator/ }).getAttribute('title'), `user:${admin.id}`, 'the id on hover');
+    assert.equal(
+      await rows
+        .first()
+        .getByRole('button', { name: /Demo administrator/ })
+        .getAttribute('title'),
+      `user:${admin.id}`,
+      'the id on hover',
+    );
     await world.screenshot(page, 'admin-audit-search');
 
     // Every line of this actor: clicking the actor adds it to the filters.
@@ -371,7 +388,13 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     const all = page.getByRole('table', { name: /regels, nieuwste eerst/ });
     await all.waitFor();
     const actions = (await all.locator('tbody tr td:nth-child(4) .admin-audit-action').allTextContents()).map((a) => a.trim());
-    for (const a of ['Tijdlijn van het dossier ingezien + Dossier ingezien', 'Geheim van een partnersysteem vernieuwd', 'Partnersysteem toegevoegd', 'Gebruiker aangemaakt', 'Aanmelding'])
+    for (const a of [
+      'Tijdlijn van het dossier ingezien + Dossier ingezien',
+      'Geheim van een partnersysteem vernieuwd',
+      'Partnersysteem toegevoegd',
+      'Gebruiker aangemaakt',
+      'Aanmelding',
+    ])
       assert.ok(actions.includes(a), `${a} is in the trail of the administrator: ${actions.join(' | ')}`);
     assert.ok(!actions.includes('Dossier ingezien'), 'the dossier and its timeline are one line');
     // The consultation opens to show its two rows, codes and all.
@@ -458,7 +481,13 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     const table = page.getByRole('table', { name: /^1 ligne$/ });
     await table.waitFor();
     const line = await text(table.locator('tbody tr').first());
-    for (const words of ['Demo administrator', 'collaborateur', 'Agentschap Binnenlands Bestuur', "Consultation de l'historique du dossier + Consultation du dossier", 'autorisé'])
+    for (const words of [
+      'Demo administrator',
+      'collaborateur',
+      'Agentschap Binnenlands Bestuur',
+      "Consultation de l'historique du dossier + Consultation du dossier",
+      'autorisé',
+    ])
       assert.ok(line.includes(words), `the line says ${words}: ${line}`);
     assert.ok(!line.includes('dossier.read'), 'no code');
 

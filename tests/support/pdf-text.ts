@@ -7,7 +7,19 @@ import { inflateSync } from 'node:zlib';
 
 /** WinAnsi bytes 0x80–0x9F that are not Latin-1. */
 const WIN_ANSI: Record<number, string> = {
-  0x80: '€', 0x82: '‚', 0x84: '„', 0x85: '…', 0x8c: 'Œ', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x9c: 'œ',
+  0x80: '€',
+  0x82: '‚',
+  0x84: '„',
+  0x85: '…',
+  0x8c: 'Œ',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x95: '•',
+  0x96: '–',
+  0x97: '—',
+  0x9c: 'œ',
 };
 const decode = (bytes: Buffer) => [...bytes].map((b) => WIN_ANSI[b] ?? String.fromCharCode(b)).join('');
 

@@ -63,7 +63,8 @@ const TEXTS: Record<Lang, LetterTexts> = {
     declarationsTitle: 'Organisaties die u als cliënt aangaven',
     declarationsIntro: 'Zo’n aangifte geeft de organisatie vanaf de begindatum toegang tot de gegevens waarvoor zij gemachtigd is.',
     declarationsNone: 'Geen enkele organisatie gaf u als cliënt aan.',
-    declaration: (d, start, end) => `${d.organisation} (${d.organisationKindText}), als ${d.capacityText.toLowerCase()}: ${end ? `van ${start} tot ${end}` : `sinds ${start}`}.`,
+    declaration: (d, start, end) =>
+      `${d.organisation} (${d.organisationKindText}), als ${d.capacityText.toLowerCase()}: ${end ? `van ${start} tot ${end}` : `sinds ${start}`}.`,
     colon: ': ',
     consultationsTitle: 'Raadplegingen van uw dossier',
     consultationsIntro: 'Eén regel per raadpleging, de oudste eerst. De uren zijn Belgische tijd.',
@@ -136,7 +137,8 @@ const TEXTS: Record<Lang, LetterTexts> = {
     declarationsTitle: 'Organisations that declared you as their client',
     declarationsIntro: 'Such a declaration gives the organisation access, from its start, to the data it is authorised for.',
     declarationsNone: 'No organisation declared you as its client.',
-    declaration: (d, start, end) => `${d.organisation} (${d.organisationKindText}), as: ${d.capacityText.toLowerCase()}; ${end ? `from ${start} to ${end}` : `since ${start}`}.`,
+    declaration: (d, start, end) =>
+      `${d.organisation} (${d.organisationKindText}), as: ${d.capacityText.toLowerCase()}; ${end ? `from ${start} to ${end}` : `since ${start}`}.`,
     colon: ': ',
     consultationsTitle: 'Consultations of your dossier',
     consultationsIntro: 'One line per consultation, oldest first. Times are Belgian time.',
@@ -164,7 +166,9 @@ export function reportPdf(report: PersonAccessReport, options: { compress?: bool
   const t = TEXTS[report.lang];
   const day = (v: string) => new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: ZONE }).format(new Date(v.length === 10 ? `${v}T12:00:00Z` : v));
   const moment = (v: string) =>
-    new Intl.DateTimeFormat(t.locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: ZONE }).format(new Date(v));
+    new Intl.DateTimeFormat(t.locale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: ZONE }).format(
+      new Date(v),
+    );
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
@@ -196,11 +200,18 @@ export function reportPdf(report: PersonAccessReport, options: { compress?: bool
       .lineWidth(1)
       .stroke();
     doc.moveDown(1.5);
-    doc.font('Helvetica').fontSize(10).fillColor('#000').text(`${t.concerning}${t.colon}${day(report.generatedAt)}`, MARGIN, doc.y, { width, align: 'right' });
+    doc
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('#000')
+      .text(`${t.concerning}${t.colon}${day(report.generatedAt)}`, MARGIN, doc.y, { width, align: 'right' });
     doc.moveDown(1);
 
     // The addressee: the person the report is about.
-    doc.font('Helvetica-Bold').fontSize(11).text(report.person.name ?? t.unnamed, MARGIN, doc.y, { width });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(11)
+      .text(report.person.name ?? t.unnamed, MARGIN, doc.y, { width });
     doc.font('Helvetica').fontSize(10).text(`${t.inszLabel}${t.colon}${report.person.inszMasked}`);
     doc.moveDown(1.5);
     doc.font('Helvetica-Bold').fontSize(11).text(t.subject, MARGIN, doc.y, { width });
@@ -278,7 +289,10 @@ function table(doc: PDFKit.PDFDocument, items: AccessLine[], t: LetterTexts, mom
     const y = doc.y;
     if (shade) doc.rect(MARGIN, y, width, h).fill('#e8eef5');
     let x = MARGIN;
-    doc.fillColor('#000').font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+    doc
+      .fillColor('#000')
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(size);
     texts.forEach((s, i) => {
       doc.text(s, x + pad, y + pad, { width: widths[i]! - 2 * pad });
       x += widths[i]!;

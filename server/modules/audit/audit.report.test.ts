@@ -104,8 +104,15 @@ for (const which of TEST_DATABASES) {
       assert.equal(view.purposeText, 'Opvolging van het inburgeringstraject', "the purpose of the caseworker's task");
       assert.equal(view.legalBasisText, 'Decreet van 7 juni 2013 betreffende het Vlaamse integratie- en inburgeringsbeleid');
       assert.ok(view.clusterTexts.includes('inburgeringscontracten'));
-      assert.deepEqual(report.person, { known: true, name: 'Amina El Idrissi', inszMasked: `••.••.••-•${person.insz.slice(7, 9)}.${person.insz.slice(9, 11)}` });
-      assert.ok(report.items.every((l: any) => l.purposeText && l.legalBasisText), 'no line without purpose');
+      assert.deepEqual(report.person, {
+        known: true,
+        name: 'Amina El Idrissi',
+        inszMasked: `••.••.••-•${person.insz.slice(7, 9)}.${person.insz.slice(9, 11)}`,
+      });
+      assert.ok(
+        report.items.every((l: any) => l.purposeText && l.legalBasisText),
+        'no line without purpose',
+      );
 
       // The PDF as bytes (the test client reads answers as text).
       const { csrfToken } = await expectOk(await officer.call('GET', '/api/v1/session'));
@@ -121,7 +128,19 @@ for (const which of TEST_DATABASES) {
         assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-');
         return pdfText(body).replace(/\s+/g, ' '); // a sentence may wrap
       };
-      const codes = ['dossier.read', 'dossier.timeline', 'caseLead', 'persons.create', 'user:', 'AGENCY_CASEWORKER', 'personalia', 'targetGroup', person.insz, 'null', 'undefined'];
+      const codes = [
+        'dossier.read',
+        'dossier.timeline',
+        'caseLead',
+        'persons.create',
+        'user:',
+        'AGENCY_CASEWORKER',
+        'personalia',
+        'targetGroup',
+        person.insz,
+        'null',
+        'undefined',
+      ];
       const nl = await letter('nl');
       for (const expected of [
         'Kruispuntbank Inburgering',

@@ -19,8 +19,6 @@ import { inszHashesOf } from './audit.search.ts';
 import { codeLabels, consultations, distinct } from './audit.consultations.ts';
 import { actionWords, clusterWords, purposeOf, resultWords, unnamedActorWords, type Lang } from './audit.words.ts';
 
-export { reportPdf } from './audit.letter.ts';
-
 /** One consultation of the person's dossier: one line, however many rows it wrote in the trail. */
 export interface AccessLine {
   /** When it began, and when its last row was written. */
@@ -128,19 +126,25 @@ export async function personAccessReport(
      ORDER BY recorded_at, i.id`.execute(db)
   ).rows;
   const person = target.personId
-    ? (
-        await sql<{ name: string }>`SELECT trim(given_names || ' ' || family_name) AS name FROM persons WHERE id = ${target.personId}::uuid`.execute(db)
-      ).rows[0]
+    ? (await sql<{ name: string }>`SELECT trim(given_names || ' ' || family_name) AS name FROM persons WHERE id = ${target.personId}::uuid`.execute(db)).rows[0]
     : undefined;
   const madeBy = ctx.actor.id.startsWith('user:')
-    ? ((await sql<{ display_name: string }>`SELECT display_name FROM users WHERE 'user:' || id::text = ${ctx.actor.id}`.execute(db)).rows[0]?.display_name ?? null)
+    ? ((await sql<{ display_name: string }>`SELECT display_name FROM users WHERE 'user:' || id::text = ${ctx.actor.id}`.execute(db)).rows[0]?.display_name ??
+      null)
     : null;
   const purposes = await codeLabels(db, 'purpose');
   const kinds = await codeLabels(db, 'organisation_kind');
   const pick = (labels: readonly string[] | undefined, fallback: string) => labels?.[lang === 'nl' ? 0 : lang === 'fr' ? 1 : 2] ?? fallback;
 
   const groups = consultations(
-    rows.map((r) => ({ r, actorId: r.actor_id, personKey: r.person_id ?? r.insz_hash, result: r.result, requestId: r.request_id ?? null, atMs: Date.parse(r.at_iso) })),
+    rows.map((r) => ({
+      r,
+      actorId: r.actor_id,
+      personKey: r.person_id ?? r.insz_hash,
+      result: r.result,
+      requestId: r.request_id ?? null,
+      atMs: Date.parse(r.at_iso),
+    })),
   ).map((g) => g.map((x) => x.r));
   const items: AccessLine[] = groups.map((g) => {
     const first = g[0]!;
@@ -153,7 +157,9 @@ export async function personAccessReport(
       until: g[g.length - 1]!.at_iso,
       actor:
         first.display_name ??
-        (first.actor_kind === 'partner' && first.actor_id !== 'anonymous' ? (first.organisation ?? first.actor_id) : unnamedActorWords(first.actor_id, first.actor_kind, lang)),
+        (first.actor_kind === 'partner' && first.actor_id !== 'anonymous'
+          ? (first.organisation ?? first.actor_id)
+          : unnamedActorWords(first.actor_id, first.actor_kind, lang)),
       actorId: first.actor_id,
       actorKind: first.actor_kind,
       organisation: first.organisation ?? null,
@@ -237,7 +243,20 @@ export function reportCsv(report: PersonAccessReport): string {
         l.actions.join(' '),
         l.requestId ?? '',
       ]),
-      ...report.declarations.map((d) => [d.recordedAt, '', d.recordedBy, KIND[lang].partner!, d.organisation, '', '', DECLARATION[lang](d), '', resultWords('allowed', lang), 'integrations.declare', '']),
+      ...report.declarations.map((d) => [
+        d.recordedAt,
+        '',
+        d.recordedBy,
+        KIND[lang].partner!,
+        d.organisation,
+        '',
+        '',
+        DECLARATION[lang](d),
+        '',
+        resultWords('allowed', lang),
+        'integrations.declare',
+        '',
+      ]),
     ],
     { header: true, columns: CSV_COLUMNS[lang] },
   );

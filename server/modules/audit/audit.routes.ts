@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { integrationAnomalies } from './audit.anomalies.ts';
-import { personAccessReport, reportCsv, reportPdf } from './audit.report.ts';
+import { reportPdf } from './audit.letter.ts';
+import { personAccessReport, reportCsv } from './audit.report.ts';
 import { verifyAuditChain } from './audit.verify.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './audit.search.ts';
 import { typed } from '../../platform/http.ts';
@@ -75,7 +76,11 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
               lang: { type: 'string' },
               from: { type: ['string', 'null'] },
               to: { type: ['string', 'null'] },
-              person: { type: 'object', additionalProperties: true, description: 'The name if KBI knows the person, and the INSZ masked but for its last digits.' },
+              person: {
+                type: 'object',
+                additionalProperties: true,
+                description: 'The name if KBI knows the person, and the INSZ masked but for its last digits.',
+              },
               madeBy: { type: ['string', 'null'] },
               items: { type: 'array', items: { type: 'object', additionalProperties: true } },
               declarations: {

@@ -147,7 +147,6 @@ export async function inszHashesOf(db: Db, insz: string): Promise<{ hashes: stri
   return { hashes: rows.map((r) => r.h), personId: rows[0]?.current_id ?? null };
 }
 
-
 interface Row {
   id: string | number;
   lane: number;

@@ -34,8 +34,7 @@ function literalActions(): Map<string, string> {
   for (const file of sourceFiles(SERVER)) {
     const text = readFileSync(file, 'utf8');
     for (const re of patterns)
-      for (const m of text.matchAll(re))
-        for (const a of m.slice(1)) if (a && a !== 'req.action') found.set(a, file.slice(SERVER.length));
+      for (const m of text.matchAll(re)) for (const a of m.slice(1)) if (a && a !== 'req.action') found.set(a, file.slice(SERVER.length));
   }
   return found;
 }
@@ -60,8 +59,7 @@ test('every action code the server writes has a label in nl, fr and en', () => {
   expected.set('POST /api/v1/audit/search', 'door.ts');
 
   const missing: string[] = [];
-  for (const [action, where] of expected)
-    for (const lang of LANGUAGES) if (!actionWordsOrNull(action, lang)) missing.push(`${action} (${lang}, ${where})`);
+  for (const [action, where] of expected) for (const lang of LANGUAGES) if (!actionWordsOrNull(action, lang)) missing.push(`${action} (${lang}, ${where})`);
   assert.deepEqual(missing, [], 'actions without words');
 });
 
@@ -77,7 +75,9 @@ test('the words are words: no codes, and Dutch differs from French', () => {
 });
 
 test("a staff member's read without a purpose has the purpose of the role's task; a partner's, its stated purpose", () => {
-  const purposes = new Map([['BEGELEIDING_OCMW_CLIENT', ['Begeleiden van de OCMW-cliënt', 'Accompagner le client du CPAS', 'Guiding the OCMW client'] as const]]);
+  const purposes = new Map([
+    ['BEGELEIDING_OCMW_CLIENT', ['Begeleiden van de OCMW-cliënt', 'Accompagner le client du CPAS', 'Guiding the OCMW client'] as const],
+  ]);
   const caseworker = purposeOf({ purpose: null, actorKind: 'staff', role: 'AGENCY_CASEWORKER' }, purposes, 'nl');
   assert.equal(caseworker.purpose, 'Opvolging van het inburgeringstraject');
   assert.match(caseworker.legalBasis, /^Decreet van 7 juni 2013 betreffende het Vlaamse integratie- en inburgeringsbeleid/);

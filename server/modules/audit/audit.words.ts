@@ -37,13 +37,21 @@ const SUBJECTS: Record<string, Words> = {
   courses: ['cursussen', 'cours', 'courses'],
   diplomaRecognition: ["gelijkschakeling van buitenlandse diploma's", 'équivalence des diplômes étrangers', 'recognition of foreign diplomas'],
   conversations: ['gesprekken', 'entretiens', 'conversations'],
-  personalia: ['persoonsgegevens (naam, geboortedatum, adres)', "données d'identité (nom, date de naissance, adresse)", 'personal details (name, date of birth, address)'],
+  personalia: [
+    'persoonsgegevens (naam, geboortedatum, adres)',
+    "données d'identité (nom, date de naissance, adresse)",
+    'personal details (name, date of birth, address)',
+  ],
   invitations: ['uitnodigingen', 'invitations', 'invitations'],
   appointments: ['afspraken', 'rendez-vous', 'appointments'],
   referrals: ['doorverwijzingen', 'orientations', 'referrals'],
   infringements: ['inbreuken', 'infractions', 'infringements'],
   dvzAdvice: ['advies aan de Dienst Vreemdelingenzaken', "avis à l'Office des étrangers", 'advice to the Immigration Office'],
-  housingRequirement: ['taalvereiste van de Vlaamse Codex Wonen', 'condition linguistique du Code flamand du logement', 'language requirement of the Flemish Housing Code'],
+  housingRequirement: [
+    'taalvereiste van de Vlaamse Codex Wonen',
+    'condition linguistique du Code flamand du logement',
+    'language requirement of the Flemish Housing Code',
+  ],
   // records (resources) that are not clusters by the same name
   persons: ['persoonsgegevens', "données d'identité", 'personal details'],
   organisations: ['organisaties', 'organisations', 'organisations'],
@@ -72,9 +80,13 @@ const SUBJECTS: Record<string, Words> = {
   diplomaRecognitionSupport: ["ondersteuning bij de gelijkschakeling van diploma's", "soutien à l'équivalence des diplômes", 'support for diploma recognition'],
   infringementCases: ['inbreukdossiers', "dossiers d'infraction", 'infringement cases'],
   infringementFacts: ['feiten van een inbreuk', "faits d'une infraction", 'facts of an infringement'],
-  infringementDecisions: ['beslissingen over een inbreuk', "décisions sur une infraction", 'infringement decisions'],
+  infringementDecisions: ['beslissingen over een inbreuk', 'décisions sur une infraction', 'infringement decisions'],
   livingWageRecords: ['leefloongegevens', "données sur le revenu d'intégration", 'living-wage records'],
-  housingRequirements: ['taalvereiste van de Vlaamse Codex Wonen', 'condition linguistique du Code flamand du logement', 'language requirement of the Flemish Housing Code'],
+  housingRequirements: [
+    'taalvereiste van de Vlaamse Codex Wonen',
+    'condition linguistique du Code flamand du logement',
+    'language requirement of the Flemish Housing Code',
+  ],
   infringementProposals: ['voorstellen van inbreuk', "propositions d'infraction", 'infringement proposals'],
   certificateProposals: ['voorstellen van attest', "propositions d'attestation", 'certificate proposals'],
   discimusQueries: ['vragen aan DISCIMUS (schoolinschrijving)', 'questions à DISCIMUS (inscription scolaire)', 'DISCIMUS queries (school enrolment)'],
@@ -94,17 +106,29 @@ const VERBS: Record<string, Words> = {
 /** Every action written under its own name, in words. */
 const ACTIONS: Record<string, Words> = {
   'dossier.read': ['Dossier ingezien', 'Consultation du dossier', 'Dossier read'],
-  'dossier.readAsOf': ['Dossier ingezien zoals het op een vroegere datum was', "Consultation du dossier tel qu'il était à une date antérieure", 'Dossier read as it was on an earlier date'],
+  'dossier.readAsOf': [
+    'Dossier ingezien zoals het op een vroegere datum was',
+    "Consultation du dossier tel qu'il était à une date antérieure",
+    'Dossier read as it was on an earlier date',
+  ],
   'dossier.timeline': ['Tijdlijn van het dossier ingezien', "Consultation de l'historique du dossier", 'Dossier timeline read'],
   'persons.search': ['Personen gezocht', 'Recherche de personnes', 'Persons searched'],
   'attendance.read': ['Aanwezigheden ingezien', 'Consultation des présences', 'Attendance read'],
-  'exchange.consult': ['Dossier geraadpleegd via de gegevensuitwisseling', "Consultation du dossier par l'échange de données", 'Dossier consulted through the data exchange'],
+  'exchange.consult': [
+    'Dossier geraadpleegd via de gegevensuitwisseling',
+    "Consultation du dossier par l'échange de données",
+    'Dossier consulted through the data exchange',
+  ],
   'exchange.consultAsOf': [
     'Dossier geraadpleegd via de gegevensuitwisseling, zoals het op een vroegere datum was',
     "Consultation du dossier par l'échange de données, tel qu'il était à une date antérieure",
     'Dossier consulted through the data exchange as it was on an earlier date',
   ],
-  'exchange.consultAttendance': ['Aanwezigheden geraadpleegd via de gegevensuitwisseling', "Consultation des présences par l'échange de données", 'Attendance consulted through the data exchange'],
+  'exchange.consultAttendance': [
+    'Aanwezigheden geraadpleegd via de gegevensuitwisseling',
+    "Consultation des présences par l'échange de données",
+    'Attendance consulted through the data exchange',
+  ],
   'exchange.appointment': ['Afspraak aangevraagd', 'Demande de rendez-vous', 'Appointment requested'],
   'exchange.appointments': ['Aangevraagde afspraken ingezien', 'Consultation des rendez-vous demandés', 'Requested appointments read'],
   'exchange.referral': ['Doorverwijzing gemeld', 'Orientation signalée', 'Referral reported'],
@@ -116,28 +140,56 @@ const ACTIONS: Record<string, Words> = {
     'Vérification de la condition linguistique du Code flamand du logement',
     'Language requirement of the Flemish Housing Code checked',
   ],
-  'exchange.dvzList': ['Lijst voor de Dienst Vreemdelingenzaken opgehaald', "Liste pour l'Office des étrangers récupérée", 'List for the Immigration Office fetched'],
+  'exchange.dvzList': [
+    'Lijst voor de Dienst Vreemdelingenzaken opgehaald',
+    "Liste pour l'Office des étrangers récupérée",
+    'List for the Immigration Office fetched',
+  ],
   'exchange.authenticate': ['Aanmelding van een partnersysteem', "Authentification d'un système partenaire", 'Partner system authentication'],
-  'dvz.export': ['Lijst voor de Dienst Vreemdelingenzaken uitgevoerd', "Liste pour l'Office des étrangers exportée", 'List for the Immigration Office exported'],
-  'oauth.token': ['Toegangssleutel van een partnersysteem aangevraagd', "Demande d'un jeton d'accès par un système partenaire", 'Partner access token requested'],
+  'dvz.export': [
+    'Lijst voor de Dienst Vreemdelingenzaken uitgevoerd',
+    "Liste pour l'Office des étrangers exportée",
+    'List for the Immigration Office exported',
+  ],
+  'oauth.token': [
+    'Toegangssleutel van een partnersysteem aangevraagd',
+    "Demande d'un jeton d'accès par un système partenaire",
+    'Partner access token requested',
+  ],
   'session.login': ['Aanmelding', 'Connexion', 'Log-in'],
   'session.logout': ['Afmelding', 'Déconnexion', 'Log-out'],
   'users.create': ['Gebruiker aangemaakt', "Création d'un utilisateur", 'User created'],
   'users.update': ['Gebruiker gewijzigd', "Modification d'un utilisateur", 'User changed'],
   'partnerClients.create': ['Partnersysteem toegevoegd', "Ajout d'un système partenaire", 'Partner system added'],
   'partnerClients.update': ['Partnersysteem gewijzigd', "Modification d'un système partenaire", 'Partner system changed'],
-  'partnerClients.rotateSecret': ['Geheim van een partnersysteem vernieuwd', "Renouvellement du secret d'un système partenaire", 'Partner system secret renewed'],
+  'partnerClients.rotateSecret': [
+    'Geheim van een partnersysteem vernieuwd',
+    "Renouvellement du secret d'un système partenaire",
+    'Partner system secret renewed',
+  ],
   'authorisations.create': ['Machtiging toegevoegd', "Ajout d'une autorisation", 'Authorisation added'],
   'authorisations.update': ['Machtiging gewijzigd', "Modification d'une autorisation", 'Authorisation changed'],
   'audit.search': ['Audittrail doorzocht', "Recherche dans le journal d'audit", 'Audit trail searched'],
-  'audit.personReport': ['Overzicht van de raadplegingen van een persoon opgemaakt', "Établissement du rapport des consultations d'une personne", "Person's access report made"],
-  'audit.integrationAnomalies': ['Afwijkingen in het integratieregister ingezien', "Consultation des anomalies du registre d'intégration", 'Integration register anomalies read'],
+  'audit.personReport': [
+    'Overzicht van de raadplegingen van een persoon opgemaakt',
+    "Établissement du rapport des consultations d'une personne",
+    "Person's access report made",
+  ],
+  'audit.integrationAnomalies': [
+    'Afwijkingen in het integratieregister ingezien',
+    "Consultation des anomalies du registre d'intégration",
+    'Integration register anomalies read',
+  ],
   'statistics.validate': ['Statistiek gevalideerd', "Validation d'une statistique", 'Statistics validated'],
   'statistics.compute': ['Statistiek berekend', "Calcul d'une statistique", 'Statistics computed'],
   'statistics.publish': ['Statistiek gepubliceerd', "Publication d'une statistique", 'Statistics published'],
   'statistics.restate': ['Statistiek herzien', "Révision d'une statistique", 'Statistics restated'],
   'statistics.exchanges': ['Gebruik van de gegevensuitwisseling ingezien', "Consultation de l'usage de l'échange de données", 'Data exchange usage read'],
-  'integrations.declare': ['Persoon als cliënt aangegeven in het integratieregister', "Personne déclarée comme client au registre d'intégration", 'Person declared as client in the integration register'],
+  'integrations.declare': [
+    'Persoon als cliënt aangegeven in het integratieregister',
+    "Personne déclarée comme client au registre d'intégration",
+    'Person declared as client in the integration register',
+  ],
   'integrations.end': ['Einde van de cliëntrelatie gemeld', 'Fin de la relation client signalée', 'End of the client relationship reported'],
   'integrations.list': ['Integratieregister ingezien', "Consultation du registre d'intégration", 'Integration register read'],
   'integrations.search': ['Integratieregister doorzocht', "Recherche dans le registre d'intégration", 'Integration register searched'],
@@ -149,16 +201,44 @@ const ACTIONS: Record<string, Words> = {
   'appointments.plan': ['Afspraak ingepland', 'Rendez-vous planifié', 'Appointment planned'],
   'appointments.hold': ['Afspraak als gehouden gemeld', 'Rendez-vous signalé comme tenu', 'Appointment marked held'],
   'appointments.cancel': ['Afspraak geannuleerd', 'Rendez-vous annulé', 'Appointment cancelled'],
-  'infringementProposals.worklist': ['Werklijst van de voorstellen van inbreuk ingezien', "Consultation de la liste de travail des propositions d'infraction", 'Infringement proposal worklist read'],
-  'infringementProposals.decide': ['Beslissing over een voorstel van inbreuk', "Décision sur une proposition d'infraction", 'Decision on an infringement proposal'],
-  'infringementCases.worklist': ['Werklijst van de inbreukdossiers ingezien', "Consultation de la liste de travail des dossiers d'infraction", 'Infringement case worklist read'],
+  'infringementProposals.worklist': [
+    'Werklijst van de voorstellen van inbreuk ingezien',
+    "Consultation de la liste de travail des propositions d'infraction",
+    'Infringement proposal worklist read',
+  ],
+  'infringementProposals.decide': [
+    'Beslissing over een voorstel van inbreuk',
+    "Décision sur une proposition d'infraction",
+    'Decision on an infringement proposal',
+  ],
+  'infringementCases.worklist': [
+    'Werklijst van de inbreukdossiers ingezien',
+    "Consultation de la liste de travail des dossiers d'infraction",
+    'Infringement case worklist read',
+  ],
   'infringementCases.decide': ['Beslissing in een inbreukdossier', "Décision dans un dossier d'infraction", 'Decision in an infringement case'],
   'infringementCases.handToOcmw': ['Inbreukdossier overgedragen aan het OCMW', "Dossier d'infraction transmis au CPAS", 'Infringement case handed to the OCMW'],
-  'certificateProposals.worklist': ["Werklijst van de voorstellen van attest ingezien", "Consultation de la liste de travail des propositions d'attestation", 'Certificate proposal worklist read'],
-  'certificateProposals.decide': ['Beslissing over een voorstel van attest', "Décision sur une proposition d'attestation", 'Decision on a certificate proposal'],
+  'certificateProposals.worklist': [
+    'Werklijst van de voorstellen van attest ingezien',
+    "Consultation de la liste de travail des propositions d'attestation",
+    'Certificate proposal worklist read',
+  ],
+  'certificateProposals.decide': [
+    'Beslissing over een voorstel van attest',
+    "Décision sur une proposition d'attestation",
+    'Decision on a certificate proposal',
+  ],
   'targetGroup.propose': ['Doelgroepbepaling voorgesteld', 'Détermination du groupe cible proposée', 'Target-group determination proposed'],
-  'followUp.registrations': ['Opvolging van de tijdige aanmelding ingezien', "Consultation du suivi de l'inscription à temps", 'Timely-registration follow-up read'],
-  'followUp.attendance': ['Opvolging van de regelmatige deelname ingezien', 'Consultation du suivi de la participation régulière', 'Regular-participation follow-up read'],
+  'followUp.registrations': [
+    'Opvolging van de tijdige aanmelding ingezien',
+    "Consultation du suivi de l'inscription à temps",
+    'Timely-registration follow-up read',
+  ],
+  'followUp.attendance': [
+    'Opvolging van de regelmatige deelname ingezien',
+    'Consultation du suivi de la participation régulière',
+    'Regular-participation follow-up read',
+  ],
   'discimusQueries.create': ['Schoolinschrijving gevraagd aan DISCIMUS', 'Inscription scolaire demandée à DISCIMUS', 'School enrolment asked of DISCIMUS'],
   'discimusQueries.list': ['Vragen aan DISCIMUS ingezien', 'Consultation des questions à DISCIMUS', 'DISCIMUS queries read'],
   'imports.participations': ['Aanwezigheden ingelezen uit een bestand', "Présences importées d'un fichier", 'Attendance imported from a file'],
@@ -216,7 +296,15 @@ export const ACTOR_KIND_WORDS: Record<string, Words> = {
 /** Who acted when the trail knows no name: KBI's own processes, or someone not (yet) identified. */
 export function unnamedActorWords(actorId: string, actorKind: string, lang: Lang): string {
   if (actorId === 'anonymous') return pick(['niet aangemeld', 'non identifié', 'not logged in'], lang);
-  if (actorKind === 'system') return pick(['Kruispuntbank Inburgering (automatische verwerking)', "Banque-carrefour de l'intégration civique (traitement automatique)", 'KBI (automatic processing)'], lang);
+  if (actorKind === 'system')
+    return pick(
+      [
+        'Kruispuntbank Inburgering (automatische verwerking)',
+        "Banque-carrefour de l'intégration civique (traitement automatique)",
+        'KBI (automatic processing)',
+      ],
+      lang,
+    );
   return actorId;
 }
 
@@ -263,15 +351,27 @@ const ROLE_TASKS: Record<string, Purpose> = {
     basis: DECREE_2013,
   },
   HOUSE_OF_DUTCH: {
-    words: ['Taalintake en toeleiding naar een cursus Nederlands', 'Bilan linguistique et orientation vers un cours de néerlandais', 'Language intake and placement in a Dutch course'],
+    words: [
+      'Taalintake en toeleiding naar een cursus Nederlands',
+      'Bilan linguistique et orientation vers un cours de néerlandais',
+      'Language intake and placement in a Dutch course',
+    ],
     basis: DECREE_2013,
   },
   OCMW_SOCIAL_WORKER: {
-    words: ['Begeleiden van de OCMW-cliënt bij de maatschappelijke integratie', 'Accompagner le client du CPAS dans son intégration sociale', 'Guiding the OCMW client towards social integration'],
+    words: [
+      'Begeleiden van de OCMW-cliënt bij de maatschappelijke integratie',
+      'Accompagner le client du CPAS dans son intégration sociale',
+      'Guiding the OCMW client towards social integration',
+    ],
     basis: OCMW_ACTS,
   },
   MONITORING_ANALYST: {
-    words: ['Statistiek en opvolging van het inburgeringsbeleid', 'Statistiques et suivi de la politique d’intégration civique', 'Statistics and monitoring of the civic integration policy'],
+    words: [
+      'Statistiek en opvolging van het inburgeringsbeleid',
+      'Statistiques et suivi de la politique d’intégration civique',
+      'Statistics and monitoring of the civic integration policy',
+    ],
     basis: DECREE_2013,
   },
   PRIVACY_OFFICER: {
@@ -311,14 +411,11 @@ export interface PurposeReading {
  * label (code list `purpose`) or, when it is no code, as stated; a staff member's access without
  * one has the purpose of the role's task.
  */
-export function purposeOf(
-  access: { purpose: string | null; actorKind: string; role: string | null },
-  purposes: CodeLabels,
-  lang: Lang,
-): PurposeReading {
+export function purposeOf(access: { purpose: string | null; actorKind: string; role: string | null }, purposes: CodeLabels, lang: Lang): PurposeReading {
   if (access.purpose) {
     const label = purposes.get(access.purpose);
-    const basis = PURPOSE_BASIS[access.purpose] ?? (access.actorKind === 'partner' ? PARTNER_AUTHORISATION : (ROLE_TASKS[access.role ?? '']?.basis ?? DECREE_2013));
+    const basis =
+      PURPOSE_BASIS[access.purpose] ?? (access.actorKind === 'partner' ? PARTNER_AUTHORISATION : (ROLE_TASKS[access.role ?? '']?.basis ?? DECREE_2013));
     return { purpose: label ? pick(label, lang) : access.purpose, legalBasis: pick(basis, lang), stated: true };
   }
   const task = ROLE_TASKS[access.actorKind === 'system' ? 'system' : (access.role ?? '')];

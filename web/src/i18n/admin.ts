@@ -537,7 +537,7 @@ export const fr: Record<Key, string> = {
   'admin.report.json': 'Télécharger le JSON',
   'admin.audit.title': "Rechercher dans le journal d'audit",
   'admin.audit.intro':
-    "Chaque consultation et modification de données personnelles et chaque acte de gestion, du plus récent au plus ancien, une ligne par consultation. Vous voyez qui a agi, quoi, pourquoi et avec quel résultat ; la personne concernée seulement par son identifiant, jamais par son nom ou son NISS. Votre recherche est elle-même journalisée.",
+    'Chaque consultation et modification de données personnelles et chaque acte de gestion, du plus récent au plus ancien, une ligne par consultation. Vous voyez qui a agi, quoi, pourquoi et avec quel résultat ; la personne concernée seulement par son identifiant, jamais par son nom ou son NISS. Votre recherche est elle-même journalisée.',
   'admin.audit.from': 'À partir du',
   'admin.audit.to': "Jusqu'au (exclu)",
   'admin.audit.action': 'Action',
