@@ -206,7 +206,11 @@ export function registerAuditOperatorRoutes(http: FastifyInstance, db: Db): void
       config,
       schema: {
         hide: true,
-        body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['insz'],
+          properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, lang: { type: 'string', enum: ['nl', 'fr', 'en'] } },
+        },
       },
     },
     async (req) => {
