@@ -14,7 +14,8 @@ import { Problem } from './platform/errors.ts';
 import { OPERATOR } from './platform/access.ts';
 import { CodeLists } from './platform/codes.ts';
 import { writeFileSync } from 'node:fs';
-import { personAccessReport, reportCsv, reportPdf, type PersonAccessReport } from './modules/audit/audit.report.ts';
+import { reportPdf } from './modules/audit/audit.letter.ts';
+import { personAccessReport, reportCsv, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 import { registerReportCommand } from './modules/statistics/statistics.cli.ts';
@@ -283,14 +284,17 @@ audit
   .description("who accessed this person's dossier, when and for which purpose")
   .option('--format <format>', 'json, csv or pdf', 'csv')
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (insz: string, opts: { format: string; out?: string }) => {
+  .option('--lang <lang>', 'the language of the words and of the letter: nl, fr or en', 'nl')
+  .action(async (insz: string, opts: { format: string; out?: string; lang: string }) => {
     if (!['json', 'csv', 'pdf'].includes(opts.format)) throw new InvalidArgumentError('--format must be json, csv or pdf');
+    if (!['nl', 'fr', 'en'].includes(opts.lang)) throw new InvalidArgumentError('--lang must be nl, fr or en');
+    const lang = opts.lang as 'nl' | 'fr' | 'en';
     const cfg = config();
-    let report = (await throughServer(cfg, '/api/operator/audit/person', { insz })) as PersonAccessReport | null;
+    let report = (await throughServer(cfg, '/api/operator/audit/person', { insz, lang })) as PersonAccessReport | null;
     if (!report) {
       const database = await openDirect(cfg, 'audit person');
       try {
-        report = await personAccessReport(database.db, { actor: OPERATOR, requestId: 'cli' }, { insz }, cfg.acceptTestInsz);
+        report = await personAccessReport(database.db, { actor: OPERATOR, requestId: 'cli' }, { insz, lang }, cfg.acceptTestInsz);
       } catch (e) {
         if (e instanceof Problem) {
           process.stderr.write(`kbi: ${e.message}\n`);

@@ -69,7 +69,7 @@ test('seed, then verify the audit trail, then find the record someone altered', 
   await lookup.close();
   const report = kbi(dir, 'audit', 'person', insz, '--format', 'csv');
   assert.equal(report.status, 0, report.stderr);
-  assert.match(report.stdout, /^moment,wie,soort/);
+  assert.match(report.stdout, /^moment,tot,wie,soort/);
   assert.equal(report.stdout.trim().split('\n').length, 2, 'one access: the read written above');
   assert.ok(!report.stdout.includes(insz), 'the report does not repeat the INSZ');
 

@@ -1,4 +1,4 @@
-/** The privacy officer searches the whole audit trail: filters, stable keyset pages, no names, refusals. */
+/** The privacy officer searches the whole audit trail: filters, stable keyset pages, words instead of codes, one line per consultation, refusals. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_DATABASES } from '../support/databases.ts';
@@ -19,6 +19,17 @@ interface Line {
   clusters: string[];
   result: string;
   requestId: string | null;
+  actorName: string;
+  organisationName: string | null;
+  actionText: string;
+  purposeText: string;
+  purposeStated: boolean;
+  legalBasisText: string;
+  resultText: string;
+  clusterTexts: string[];
+  firstAt?: string;
+  actions?: string[];
+  lines?: Line[];
 }
 
 const search = async (call: Call, body: Record<string, unknown>): Promise<{ items: Line[]; next: string | null }> =>
@@ -88,13 +99,27 @@ for (const which of TEST_DATABASES) {
       const byOrganisation = await search(officer.call, { organisationId: agency.id });
       assert.ok(byOrganisation.items.length >= 3 && byOrganisation.items.every((l) => l.organisationId === agency.id));
 
-      // By person: the INSZ finds the person's rows and nobody else's; the answer names no one.
+      // By person: the INSZ finds the person's rows and nobody else's; the answer names who acted, never the person.
       const ofPerson = await search(officer.call, { insz: person.insz });
       assert.deepEqual(ofPerson.items.map((l) => l.action).reverse(), ['persons.create', 'caseLead.create', 'dossier.read', 'dossier.read']);
       assert.ok(ofPerson.items.every((l) => l.personId === person.id));
       const text = JSON.stringify(ofPerson);
-      for (const secret of [person.insz, 'Vandersteen', 'Test AGENCY_CASEWORKER', outsider.id])
-        assert.ok(!text.includes(secret), `the answer does not contain ${secret}`);
+      for (const secret of [person.insz, 'Vandersteen', outsider.id]) assert.ok(!text.includes(secret), `the answer does not contain ${secret}`);
+      // In words: who (the staff member's name, the organisation's), what, why and with which result.
+      const read = ofPerson.items[0]!;
+      assert.deepEqual(
+        [read.actorName, read.organisationName, read.actionText, read.resultText],
+        ['Test AGENCY_CASEWORKER', agency.name, 'Dossier ingezien', 'toegestaan'],
+      );
+      assert.equal(read.purposeStated, false, 'the second read stated no purpose');
+      assert.equal(read.purposeText, 'Opvolging van het inburgeringstraject', "the purpose of the caseworker's task");
+      assert.match(read.legalBasisText, /^Decreet van 7 juni 2013/);
+      assert.ok(read.clusterTexts.includes('inburgeringscontracten') || read.clusterTexts.length === read.clusters.length);
+      const inFrench = (await search(officer.call, { insz: person.insz, action: 'dossier.read', lang: 'fr' })).items[0]!;
+      assert.deepEqual(
+        [inFrench.actionText, inFrench.resultText, inFrench.purposeText],
+        ['Consultation du dossier', 'autorisé', 'Suivi du parcours d’intégration civique'],
+      );
 
       // A corrected INSZ: the earlier accesses stay findable under the old and the new number.
       const newInsz = makeInsz({ birthDate: '1991-03-04', serial: 731 });
@@ -201,6 +226,59 @@ for (const which of TEST_DATABASES) {
       assert.ok(defaults.items.length <= 100);
     });
 
+    test('one line per consultation: a dossier and its timeline are one, pages never split one; anonymous refusals only when asked', async (t) => {
+      const { as, factories, anonymous } = await startTestApp(t, which);
+      const agency = await factories.organisation();
+      const office = await factories.office(agency.id);
+      const [first, second] = [await factories.person(), await factories.person()];
+      for (const p of [first, second]) await factories.add(p.id, 'caseLead', { openedOn: '2023-01-02', managingOfficeId: office.id });
+      const caseworker = await as('AGENCY_CASEWORKER', { organisationId: agency.id, officeIds: [office.id] });
+      // Opening a dossier on screen: the dossier and its timeline, two requests, two rows.
+      for (const p of [first, second, first]) {
+        await expectOk(await caseworker.call('GET', `/api/v1/persons/${p.id}/dossier`));
+        await expectOk(await caseworker.call('GET', `/api/v1/persons/${p.id}/timeline`));
+      }
+      for (let i = 0; i < 3; i++) assert.equal((await anonymous('POST', '/api/v1/audit/search', {})).status, 401);
+      const officer = await as('PRIVACY_OFFICER');
+      const actor = `user:${caseworker.userId}`;
+
+      const rows = await search(officer.call, { actorId: actor, action: 'dossier.*' });
+      assert.equal(rows.items.length, 6, 'six rows');
+      const grouped = await search(officer.call, { actorId: actor, action: 'dossier.*', group: true });
+      assert.deepEqual(
+        grouped.items.map((c) => [c.personId, c.actions, c.lines!.length]),
+        [
+          [first.id, ['dossier.timeline', 'dossier.read'], 2],
+          [second.id, ['dossier.timeline', 'dossier.read'], 2],
+          [first.id, ['dossier.timeline', 'dossier.read'], 2],
+        ],
+        'three consultations, newest first',
+      );
+      const one = grouped.items[0]!;
+      assert.equal(one.actionText, 'Tijdlijn van het dossier ingezien + Dossier ingezien');
+      assert.equal(one.id, one.lines![0]!.id, 'a consultation is known by its newest row');
+      assert.ok(one.firstAt! <= one.at);
+      assert.deepEqual(
+        grouped.items.flatMap((c) => c.lines!.map((l) => l.id)),
+        rows.items.map((l) => l.id),
+        'every row in exactly one consultation',
+      );
+      // Pages of one consultation each: none is cut in two, none seen twice.
+      const paged = await everyPage(officer.call, { actorId: actor, action: 'dossier.*', group: true }, 1);
+      assert.deepEqual(
+        paged.lines.map((c) => c.lines!.map((l) => l.id)),
+        grouped.items.map((c) => c.lines!.map((l) => l.id)),
+      );
+
+      // Requests refused before anybody was identified: out of sight by default, there when asked for.
+      const refusals = { action: 'POST /api/v1/audit/search', result: 'denied' };
+      assert.deepEqual((await search(officer.call, refusals)).items, []);
+      const withAnonymous = await search(officer.call, { ...refusals, includeAnonymous: true });
+      assert.equal(withAnonymous.items.length, 3);
+      assert.ok(withAnonymous.items.every((l) => l.actorId === 'anonymous' && l.actorName === 'niet aangemeld' && l.resultText === 'geweigerd'));
+      assert.equal(withAnonymous.items[0]!.actionText, 'Verzoek aan /api/v1/audit/search (POST)');
+    });
+
     test('bad filters are refused with a problem naming the field', async (t) => {
       const { as } = await startTestApp(t, which);
       const officer = await as('PRIVACY_OFFICER');
@@ -220,6 +298,8 @@ for (const which of TEST_DATABASES) {
         [{ cursor: 'not-a-cursor' }, 'cursor'],
         [{ cursor: Buffer.from('{"seq":-4}').toString('base64url') }, 'cursor'],
         [{ name: 'Vandersteen' }, 'name'],
+        [{ lang: 'de' }, 'lang'],
+        [{ group: 'yes' }, 'group'],
       ];
       for (const [body, field, code] of cases) {
         const res = await officer.call('POST', '/api/v1/audit/search', body);
@@ -241,7 +321,10 @@ for (const which of TEST_DATABASES) {
         'actorId',
         'cursor',
         'from',
+        'group',
+        'includeAnonymous',
         'insz',
+        'lang',
         'limit',
         'organisationId',
         'result',

@@ -105,6 +105,16 @@ for (const which of TEST_DATABASES) {
       await expectOk(await busy.call('POST', '/api/exchange/v1/dossiers/consult', { insz: persons[0]!.insz, purpose: PURPOSE }));
 
       const officer = await app.as('PRIVACY_OFFICER');
+      // In the person's access report, the partner's consult carries the purpose it declared, in words, and its legal basis.
+      const report = await expectOk(await officer.call('POST', '/api/v1/audit/personReport', { insz: persons[4]!.insz, lang: 'fr' }));
+      const consulted = report.items.find((l: any) => l.actions.includes('exchange.consult'));
+      assert.deepEqual(
+        [consulted.actor, consulted.organisation, consulted.purpose, consulted.purposeText, consulted.purposeStated],
+        ['OCMW Rustig', 'OCMW Rustig', PURPOSE, 'Accompagner le client du CPAS dans son intégration sociale', true],
+      );
+      assert.match(consulted.legalBasisText, /loi du 26 mai 2002 concernant le droit à l’intégration sociale/);
+      assert.match(consulted.actionText, /Consultation du dossier par l'échange de données$/, 'declared and consulted in one sitting: one line');
+      assert.ok(report.declarations.every((d: any) => d.capacityText === "Revenu d'intégration" && d.organisationKindText.startsWith('CPAS')));
       const list = await expectOk(await officer.call('GET', '/api/v1/audit/integrationAnomalies?days=30&minimum=3&graceDays=0'));
       assert.deepEqual(
         list.volume.map((v: any) => [v.organisation, v.declarations, v.medianOfKind]),

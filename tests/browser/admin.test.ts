@@ -3,7 +3,9 @@
  * client and rotates its secret (the exchange's token endpoint then refuses the old secret and
  * accepts the new one), creates and disables an account; the privacy officer changes an
  * authorisation through a conflict, looks up the integration register, searches the audit trail
- * and opens a person's access report with its CSV and PDF; each role sees only its own sections.
+ * (in words, one line per consultation, without the anonymous noise) and opens a person's access
+ * report with its letters in Dutch and French, CSV and JSON — in Dutch and in French; each role
+ * sees only its own sections.
  */
 import { test } from 'node:test';
 import { evaluateRules } from '../../server/modules/rules/evaluation.service.ts';
@@ -46,6 +48,18 @@ async function eventually<T>(read: () => Promise<T>, expected: T, message?: stri
     value = await read();
   }
   assert.equal(value, expected, message);
+}
+
+/** The content type of the person's letter, fetched as the download button does (with the session's CSRF token). */
+async function letterType(page: Page, insz: string, lang: string): Promise<string | undefined> {
+  const { csrfToken } = (await (await page.request.get('/api/v1/session')).json()) as { csrfToken: string };
+  const res = await page.request.post('/api/v1/audit/personReport', {
+    data: { insz, lang },
+    headers: { accept: 'application/pdf', 'x-csrf-token': csrfToken },
+  });
+  assert.equal(res.status(), 200);
+  assert.equal((await res.body()).subarray(0, 5).toString(), '%PDF-');
+  return res.headers()['content-type'];
 }
 
 const formatInsz = (d: string) => `${d.slice(0, 2)}.${d.slice(2, 4)}.${d.slice(4, 6)}-${d.slice(6, 9)}.${d.slice(9)}`;
@@ -316,14 +330,18 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await page.context().close();
   });
 
-  await t.test('the privacy officer searches the audit trail by action and opens the access report of a person', async () => {
-    // An access worth reporting: the administrator opens the person's dossier (functional support).
+  await t.test('the privacy officer reads the audit trail in words, one line per consultation, and opens the access report of a person (Dutch)', async () => {
+    // An access worth reporting: the administrator opens the person's dossier (functional support):
+    // the dossier and its timeline, as the dossier screen asks them, one consultation.
     const adminPage = await world.loginAs('ADMINISTRATOR');
-    assert.equal(
-      (await adminPage.request.get(`/api/v1/persons/${person.id}/dossier`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(),
-      200,
-    );
+    for (const part of ['dossier', 'timeline'])
+      assert.equal(
+        (await adminPage.request.get(`/api/v1/persons/${person.id}/${part}`, { headers: { 'kbi-purpose': 'functionele ondersteuning' } })).status(),
+        200,
+      );
     await adminPage.context().close();
+    // Noise: requests refused before anybody was identified.
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${world.base}/api/v1/audit/search`, { method: 'POST' })).status, 401);
     // And a partner's declaration of the person, which the report lists beside the accesses.
     const declaredFrom = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
     await inTransaction(db, 'test:setup', (tx) =>
@@ -338,28 +356,64 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await table.waitFor();
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), 1, 'one rotation in this installation');
-    assert.match(
-      await text(rows.first()),
-      new RegExp(`user:${admin.id} medewerker Agentschap Binnenlands Bestuur partnerClients\\.rotateSecret( —)+ toegestaan`),
+    const rotation = await text(rows.first());
+    for (const words of [
+      'Demo administrator',
+      'medewerker',
+      'Agentschap Binnenlands Bestuur',
+      'Geheim van een partnersysteem vernieuwd',
+      'Doel: Beheer van de Kruispuntbank Inburgering',
+      'toegestaan',
+    ])
+      assert.ok(rotation.includes(words), `the line says ${words}: ${rotation}`);
+    for (const code of ['partnerClients.rotateSecret', `user:${admin.id}`]) assert.ok(!rotation.includes(code), `the line shows no code ${code}`);
+    assert.equal(
+      await rows
+        .first()
+        .getByRole('button', { name: /Demo administrator/ })
+        .getAttribute('title'),
+      `user:${admin.id}`,
+      'the id on hover',
     );
-    assert.ok(!(await text(rows.first())).includes('Demo administrator'), 'the trail shows ids, not names');
     await world.screenshot(page, 'admin-audit-search');
 
     // Every line of this actor: clicking the actor adds it to the filters.
     await rows
       .first()
-      .getByRole('button', { name: `Alleen user:${admin.id} tonen` })
+      .getByRole('button', { name: `Alleen Demo administrator (user:${admin.id}) tonen` })
       .click();
     assert.equal(await page.getByLabel('Wie (actor-id)').inputValue(), `user:${admin.id}`);
     await page.getByLabel('Handeling').fill('');
     await page.getByRole('button', { name: 'Zoeken' }).click();
-    await page.getByRole('table', { name: /regels, nieuwste eerst/ }).waitFor();
-    const actions = await page
-      .getByRole('table', { name: /regels, nieuwste eerst/ })
-      .locator('tbody tr td:nth-child(4) .mono')
-      .allTextContents();
-    for (const a of ['dossier.read', 'partnerClients.rotateSecret', 'partnerClients.create', 'users.create', 'session.login'])
-      assert.ok(actions.includes(a), `${a} is in the trail of the administrator`);
+    const all = page.getByRole('table', { name: /regels, nieuwste eerst/ });
+    await all.waitFor();
+    const actions = (await all.locator('tbody tr td:nth-child(4) .admin-audit-action').allTextContents()).map((a) => a.trim());
+    for (const a of [
+      'Tijdlijn van het dossier ingezien + Dossier ingezien',
+      'Geheim van een partnersysteem vernieuwd',
+      'Partnersysteem toegevoegd',
+      'Gebruiker aangemaakt',
+      'Aanmelding',
+    ])
+      assert.ok(actions.includes(a), `${a} is in the trail of the administrator: ${actions.join(' | ')}`);
+    assert.ok(!actions.includes('Dossier ingezien'), 'the dossier and its timeline are one line');
+    // The consultation opens to show its two rows, codes and all.
+    const view = all.locator('tbody tr', { hasText: 'Tijdlijn van het dossier ingezien + Dossier ingezien' });
+    assert.match(await text(view), /Doel: functionele ondersteuning/);
+    await view.getByText('2 regels in de audittrail').click();
+    assert.match(await text(view.locator('details li').first()), /Tijdlijn van het dossier ingezien dossier\.timeline/);
+
+    // Requests refused before anybody was identified: hidden, unless asked for.
+    await page.getByRole('button', { name: 'Filters wissen' }).click();
+    await page.getByLabel('Handeling').fill('POST /api/v1/audit/search');
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    await page.getByText('Geen regels in de audittrail die aan de filters voldoen.').waitFor();
+    await page.getByLabel('Ook verzoeken tonen die geweigerd werden vóór iemand was aangemeld').check();
+    await page.getByRole('button', { name: 'Zoeken' }).click();
+    const noise = page.getByRole('table', { name: /regels, nieuwste eerst|^1 regel$/ });
+    await noise.waitFor();
+    assert.ok((await noise.locator('tbody tr', { hasText: 'niet aangemeld' }).count()) >= 3);
+    assert.match(await text(noise.locator('tbody tr').first()), /Verzoek aan \/api\/v1\/audit\/search \(POST\).*geweigerd/);
 
     // A bad INSZ is named at its field, and stays there to be corrected.
     await page.getByRole('button', { name: 'Filters wissen' }).click();
@@ -368,29 +422,43 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await errorAt(page, 'INSZ').waitFor();
     assert.equal(await page.getByLabel('INSZ').inputValue(), '1234');
 
-    // The person's access report: who read the dossier, with the reader's name, and as files.
+    // The person's access report: one line per consultation, who by name, purpose and legal basis in words.
     await page.getByRole('navigation', { name: 'Beheeronderdelen' }).getByRole('link', { name: 'Raadplegingen van een persoon' }).click();
     await page.getByLabel('INSZ').fill(formatInsz(person.insz));
     await page.getByRole('button', { name: 'Rapport opmaken' }).click();
     const report = page.getByRole('table', { name: /raadpleging/ });
     await report.waitFor();
-    const read = report.locator('tbody tr', { hasText: 'dossier.read' });
-    assert.equal(await read.count(), 1);
-    assert.match(await text(read), /Demo administrator \(user:.*\).*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*dossier\.read.*toegestaan/);
+    const read = report.locator('tbody tr', { hasText: 'Dossier ingezien' });
+    assert.equal(await read.count(), 1, 'one line for the page view');
+    assert.match(
+      await text(read),
+      /Demo administrator.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Rechtsgrond: Decreet van 7 juni 2013.*Dossier ingezien \+ Tijdlijn van het dossier ingezien.*toegestaan/,
+    );
+    for (const line of await report.locator('tbody tr td:nth-child(4)').allTextContents()) assert.ok(line.trim().length > 0, 'no line without a purpose');
     assert.match(await text(page.getByRole('heading', { level: 3 })), new RegExp(`Raadplegingen van ${formatInsz(person.insz).replace(/\./g, '\\.')}`));
     await page.getByRole('heading', { name: 'Organisaties die de persoon als cliënt aangaven' }).waitFor();
     const declarations = page.locator('table', { has: page.getByRole('columnheader', { name: 'Hoedanigheid' }) });
-    assert.equal(await declarations.locator('tbody tr', { hasText: ocmw.name }).filter({ hasText: declaredFrom }).count(), 1, 'the declaration is listed');
+    const declared = declarations.locator('tbody tr', { hasText: ocmw.name }).filter({ hasText: declaredFrom });
+    assert.equal(await declared.count(), 1, 'the declaration is listed');
+    assert.match(await text(declared), /Sociaal onderzoek lopend/, 'the capacity in words');
     await world.screenshot(page, 'admin-access-report');
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV downloaden' }).click()]);
     assert.equal(csv.suggestedFilename(), 'raadplegingen.csv');
     const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
-    assert.equal(lines[0], 'moment,wie,soort,organisatie,doel,handeling,clusters,resultaat,verzoek');
-    assert.ok(lines.some((l) => l.includes('dossier.read') && l.includes('functionele ondersteuning')));
-    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PDF downloaden' }).click()]);
-    assert.equal(pdf.suggestedFilename(), 'raadplegingen.pdf');
-    assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
+    assert.equal(lines[0], 'moment,tot,wie,soort,organisatie,doel,rechtsgrond,handeling,gegevens,resultaat,handelingscodes,verzoek');
+    assert.ok(lines.some((l) => l.includes('Dossier ingezien + Tijdlijn van het dossier ingezien') && l.includes('functionele ondersteuning')));
+    for (const [button, name] of [
+      ['Brief (PDF) in het Nederlands', 'raadplegingen-nl.pdf'],
+      ['Brief (PDF) in het Frans', 'consultations-fr.pdf'],
+    ] as const) {
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      assert.equal(pdf.suggestedFilename(), name);
+      assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
+    }
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON downloaden' }).click()]);
+    assert.equal(JSON.parse(await readFile((await json.path())!, 'utf8')).lang, 'nl');
+    assert.equal(await letterType(page, person.insz, 'nl'), 'application/pdf');
 
     // The report itself, and each search, is in the trail.
     const audited = await db
@@ -399,8 +467,51 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
       .where('actor_id', 'like', 'user:%')
       .where('action', 'in', ['audit.search', 'audit.personReport'])
       .execute();
-    assert.ok(audited.filter((r) => r.action === 'audit.personReport').length >= 3, 'the report and both downloads are audited');
+    assert.ok(audited.filter((r) => r.action === 'audit.personReport').length >= 5, 'the report and every download are audited');
     assert.ok(audited.some((r) => r.action === 'audit.search'));
+    await page.context().close();
+  });
+
+  await t.test('in French: the audit trail and the access report in words, without the anonymous noise', async () => {
+    const page = await world.loginAs('PRIVACY_OFFICER', { locale: 'fr-BE' });
+    await page.goto('/admin/audit');
+    await page.getByLabel('Qui (identifiant acteur)').fill(`user:${admin.id}`);
+    await page.getByLabel('Action').fill('dossier.*');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    const table = page.getByRole('table', { name: /^1 ligne$/ });
+    await table.waitFor();
+    const line = await text(table.locator('tbody tr').first());
+    for (const words of [
+      'Demo administrator',
+      'collaborateur',
+      'Agentschap Binnenlands Bestuur',
+      "Consultation de l'historique du dossier + Consultation du dossier",
+      'autorisé',
+    ])
+      assert.ok(line.includes(words), `the line says ${words}: ${line}`);
+    assert.ok(!line.includes('dossier.read'), 'no code');
+
+    await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+    await page.getByLabel('Action').fill('POST /api/v1/audit/search');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByText("Aucune ligne du journal d'audit ne correspond aux filtres.").waitFor();
+    await world.screenshot(page, 'admin-audit-search-fr');
+
+    await page.getByRole('navigation', { name: 'Rubriques de gestion' }).getByRole('link', { name: "Consultations d'une personne" }).click();
+    await page.getByLabel('NISS').fill(formatInsz(person.insz));
+    await page.getByRole('button', { name: 'Établir le rapport' }).click();
+    const report = page.getByRole('table', { name: /consultation/ });
+    await report.waitFor();
+    const read = report.locator('tbody tr', { hasText: 'Consultation du dossier' });
+    assert.equal(await read.count(), 1, 'one line for the page view');
+    assert.match(
+      await text(read),
+      /Demo administrator.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Base légale: Décret du 7 juin 2013.*Consultation du dossier \+ Consultation de l'historique du dossier.*autorisé/,
+    );
+    await page.getByRole('button', { name: 'Lettre (PDF) en français' }).waitFor();
+    await page.getByRole('button', { name: 'Lettre (PDF) en néerlandais' }).waitFor();
+    await world.screenshot(page, 'admin-access-report-fr');
+    assert.equal(await letterType(page, person.insz, 'fr'), 'application/pdf');
     await page.context().close();
   });
 

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { integrationAnomalies } from './audit.anomalies.ts';
-import { personAccessReport, reportCsv, reportPdf } from './audit.report.ts';
+import { reportPdf } from './audit.letter.ts';
+import { personAccessReport, reportCsv } from './audit.report.ts';
 import { verifyAuditChain } from './audit.verify.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, searchAudit, type AuditSearchInput } from './audit.search.ts';
 import { typed } from '../../platform/http.ts';
@@ -23,6 +24,24 @@ const auditLine = {
     clusters: { type: 'array', items: { type: 'string' } },
     result: { type: 'string', enum: ['allowed', 'denied'] },
     requestId: { type: ['string', 'null'] },
+    actorName: { type: 'string', description: "Who acted, in words: the staff member's name, the partner's organisation, KBI itself, or not logged in." },
+    organisationName: { type: ['string', 'null'] },
+    actionText: { type: 'string', description: 'The action in words, in the language asked.' },
+    purposeText: { type: 'string', description: "The purpose stated with the access, or that of the staff member's task; never empty." },
+    purposeStated: { type: 'boolean' },
+    legalBasisText: { type: 'string' },
+    resultText: { type: 'string' },
+    clusterTexts: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+const consultation = {
+  type: 'object',
+  properties: {
+    ...auditLine.properties,
+    firstAt: { type: 'string', format: 'date-time', description: 'When the consultation began (its oldest row).' },
+    actions: { type: 'array', items: { type: 'string' } },
+    lines: { type: 'array', items: auditLine, description: 'The rows of the consultation, newest first.' },
   },
 } as const;
 
@@ -35,20 +54,34 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
       schema: {
         tags: ['Audit'],
         summary: "Who accessed a person's dossier, when and for which purpose (privacy officer)",
-        description: 'The INSZ travels in the body, never in a URL. Answers JSON, or CSV (Accept: text/csv) or PDF (Accept: application/pdf).',
+        description:
+          'The INSZ travels in the body, never in a URL. One line per consultation, with purpose, legal basis, action and data in words. ' +
+          'Answers JSON, or CSV (Accept: text/csv) or, with Accept: application/pdf, a letter to send to the person as it is (GDPR art. 15), in the language of `lang`.',
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['insz'],
-          properties: { insz: { type: 'string', maxLength: 15 }, from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+          properties: {
+            insz: { type: 'string', maxLength: 15 },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            lang: { type: 'string', enum: ['nl', 'fr', 'en'], default: 'nl', description: 'The language of the words and of the letter (default Dutch).' },
+          },
         },
         response: {
           200: {
             type: 'object',
             properties: {
               generatedAt: { type: 'string' },
+              lang: { type: 'string' },
               from: { type: ['string', 'null'] },
               to: { type: ['string', 'null'] },
+              person: {
+                type: 'object',
+                additionalProperties: true,
+                description: 'The name if KBI knows the person, and the INSZ masked but for its last digits.',
+              },
+              madeBy: { type: ['string', 'null'] },
               items: { type: 'array', items: { type: 'object', additionalProperties: true } },
               declarations: {
                 type: 'array',
@@ -65,12 +98,13 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
     async (req, reply) => {
       const report = await personAccessReport(db, req.ctx, req.body, acceptTestInsz);
       const accept = String(req.headers.accept ?? '');
+      const name = { nl: 'raadplegingen', fr: 'consultations', en: 'consultations' }[report.lang];
       if (accept.includes('text/csv'))
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="raadplegingen.csv"').send(reportCsv(report));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(reportCsv(report));
       if (accept.includes('application/pdf'))
         return reply
           .type('application/pdf')
-          .header('content-disposition', 'attachment; filename="raadplegingen.pdf"')
+          .header('content-disposition', `attachment; filename="${name}-${report.lang}.pdf"`)
           .send(await reportPdf(report));
       return report;
     },
@@ -113,7 +147,8 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
         summary: 'Search the audit trail, newest first (privacy officer)',
         description:
           'Filters combine (AND). `action` is one action or, ending in `*`, every action with that prefix. `insz` finds the accesses about that person, ' +
-          'also under an earlier INSZ and after the person was removed. The answer holds ids, never names or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
+          'also under an earlier INSZ and after the person was removed. Each line names who acted and says what, why and with which result in words; ' +
+          'the person concerned is an id, never a name or INSZ. Paged on the order of writing (id): pass `next` back as `cursor`. The search is itself audited.',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -133,10 +168,22 @@ export function registerAuditRoutes(http: FastifyInstance, db: Db, acceptTestIns
             insz: { type: 'string', maxLength: 15 },
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
             cursor: { type: 'string', minLength: 1, maxLength: 200 },
+            lang: { type: 'string', enum: ['nl', 'fr', 'en'], default: 'nl', description: 'The language of the words (actionText, purposeText, …).' },
+            includeAnonymous: {
+              type: 'boolean',
+              default: false,
+              description: 'Also the requests refused before anybody was identified (no session, no token); left out by default.',
+            },
+            group: {
+              type: 'boolean',
+              default: false,
+              description:
+                'One line per consultation: consecutive rows of the same actor about the same person, in one request or within a few seconds (a dossier and its timeline), with their rows in `lines`.',
+            },
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: auditLine }, next: { type: ['string', 'null'] } } },
+          200: { type: 'object', properties: { items: { type: 'array', items: consultation }, next: { type: ['string', 'null'] } } },
           400: { $ref: 'Problem#' },
           403: { $ref: 'Problem#' },
         },
@@ -159,7 +206,11 @@ export function registerAuditOperatorRoutes(http: FastifyInstance, db: Db): void
       config,
       schema: {
         hide: true,
-        body: { type: 'object', required: ['insz'], properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['insz'],
+          properties: { insz: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, lang: { type: 'string', enum: ['nl', 'fr', 'en'] } },
+        },
       },
     },
     async (req) => {

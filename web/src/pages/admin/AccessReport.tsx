@@ -1,34 +1,45 @@
 /**
  * A person's access report (privacy officer): who consulted the dossier of the person with this
- * INSZ, when and for which purpose — for the person who asks (transparency). On screen as a
- * table, and as CSV or PDF to hand over. Over a long history it takes a while; the screen says
- * so, without pretending to know how far along it is.
+ * INSZ, when, for which purpose and on which legal basis — for the person who asks (GDPR art. 15).
+ * On screen one line per consultation, in words from the server in the user's language; to hand
+ * over as a letter (PDF) in Dutch or French, or as CSV or JSON. Over a long history it takes a
+ * while; the screen says so, without pretending to know how far along it is.
  */
-import { useCodeList } from '../../data.ts';
 import { useState, type FormEvent } from 'react';
 import { post } from '../../api.ts';
 import { Alert, ErrorAlert, Field, Loading } from '../../components/forms.tsx';
 import { formatInsz } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, dayToIso, downloadPost, useMomentFormat } from './lib.ts';
 
+/** One consultation (however many rows it wrote in the trail), in words. */
 interface AccessLine {
   at: string;
+  until: string;
   actor: string;
+  actorId: string;
   actorKind: string;
   organisation: string | null;
   purpose: string | null;
+  purposeText: string;
+  purposeStated: boolean;
+  legalBasisText: string;
   action: string;
+  actions: string[];
+  actionText: string;
   clusters: string[];
+  clusterTexts: string[];
   result: string;
+  resultText: string;
   requestId: string | null;
 }
 /** A partner's declaration of the person in its integration register: it opens the partner's access from its start. */
 interface Declaration {
   organisation: string;
   organisationKind: string;
+  organisationKindText: string;
   capacityCode: string;
+  capacityText: string;
   startsOn: string;
   endsOn: string | null;
   recordedAt: string;
@@ -37,6 +48,8 @@ interface Declaration {
 }
 interface Report {
   generatedAt: string;
+  lang: string;
+  person: { known: boolean; name: string | null; inszMasked: string };
   from: string | null;
   to: string | null;
   items: AccessLine[];
@@ -44,16 +57,20 @@ interface Report {
 }
 
 export function AccessReport() {
-  const { t } = useI18n();
-  const purposes = useCodeList('purpose');
+  const { t, language } = useI18n();
   const moment = useMomentFormat();
   const [form, setForm] = useState({ insz: '', from: '', to: '' });
   const [report, setReport] = useState<{ body: Record<string, string>; report: Report } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [working, setWorking] = useState<'report' | 'csv' | 'pdf' | null>(null);
+  const [working, setWorking] = useState<'report' | 'csv' | 'pdf' | 'json' | null>(null);
 
   const bodyOf = () => {
-    const body: Record<string, string | undefined> = { insz: form.insz.replace(/[\s.-]/g, ''), from: dayToIso(form.from), to: dayToIso(form.to, true) };
+    const body: Record<string, string | undefined> = {
+      insz: form.insz.replace(/[\s.-]/g, ''),
+      from: dayToIso(form.from),
+      to: dayToIso(form.to, true),
+      lang: language,
+    };
     return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   };
 
@@ -72,12 +89,14 @@ export function AccessReport() {
     }
   }
 
-  async function download(kind: 'csv' | 'pdf') {
+  /** A file to hand over: the letter in the language chosen, or CSV and JSON in the screen's language. */
+  async function download(kind: 'csv' | 'pdf' | 'json', lang?: 'nl' | 'fr') {
     if (!report) return;
     setWorking(kind);
     setError(null);
+    const accept = { csv: 'text/csv', pdf: 'application/pdf', json: 'application/json' }[kind];
     try {
-      await downloadPost('/api/v1/audit/personReport', report.body, kind === 'csv' ? 'text/csv' : 'application/pdf', `raadplegingen.${kind}`);
+      await downloadPost('/api/v1/audit/personReport', { ...report.body, ...(lang ? { lang } : {}) }, accept, `raadplegingen${lang ? `-${lang}` : ''}.${kind}`);
     } catch (err) {
       setError(err);
     } finally {
@@ -121,13 +140,20 @@ export function AccessReport() {
       {report && (
         <section aria-labelledby="admin-report-result" className="admin-subsection">
           <h3 id="admin-report-result">{t('admin.report.resultTitle', { insz: formatInsz(report.body.insz ?? '') })}</h3>
+          {report.report.person.name && <p>{t('admin.report.aboutPerson', { name: report.report.person.name })}</p>}
           <p className="muted">{t('admin.report.generatedAt', { at: moment(report.report.generatedAt) })}</p>
-          <div className="actions">
+          <div className="actions admin-report-downloads">
+            <button type="button" className="button" onClick={() => void download('pdf', 'nl')} disabled={working !== null}>
+              {t('admin.report.pdfNl')}
+            </button>
+            <button type="button" className="button" onClick={() => void download('pdf', 'fr')} disabled={working !== null}>
+              {t('admin.report.pdfFr')}
+            </button>
             <button type="button" className="button secondary" onClick={() => void download('csv')} disabled={working !== null}>
               {t('admin.report.csv')}
             </button>
-            <button type="button" className="button secondary" onClick={() => void download('pdf')} disabled={working !== null}>
-              {t('admin.report.pdf')}
+            <button type="button" className="button secondary" onClick={() => void download('json')} disabled={working !== null}>
+              {t('admin.report.json')}
             </button>
           </div>
           <h4>{t('admin.report.declarationsTitle')}</h4>
@@ -150,8 +176,11 @@ export function AccessReport() {
                 <tbody>
                   {report.report.declarations.map((d, i) => (
                     <tr key={`${d.recordedAt}-${i}`}>
-                      <th scope="row">{d.organisation}</th>
-                      <td>{d.capacityCode}</td>
+                      <th scope="row">
+                        {d.organisation}
+                        <div className="muted admin-small">{d.organisationKindText}</div>
+                      </th>
+                      <td title={d.capacityCode}>{d.capacityText}</td>
                       <td className="admin-nowrap">{d.startsOn}</td>
                       <td className="admin-nowrap">{d.endsOn ?? '—'}</td>
                       <td className="admin-nowrap">{moment(d.recordedAt)}</td>
@@ -182,12 +211,12 @@ export function AccessReport() {
                 </thead>
                 <tbody>
                   {report.report.items.map((l, i) => (
-                    <tr key={`${l.at}-${i}`}>
+                    <tr key={`${l.at}-${i}`} className="admin-report-line">
                       <th scope="row" className="admin-nowrap">
                         {moment(l.at)}
                       </th>
                       <td>
-                        {l.actor}
+                        <span title={l.actorId}>{l.actor}</span>
                         <div className="muted admin-small">
                           {t(
                             l.actorKind === 'partner'
@@ -199,13 +228,17 @@ export function AccessReport() {
                         </div>
                       </td>
                       <td>{l.organisation ?? '—'}</td>
-                      <td>{l.purpose ? purposes.label(l.purpose) : '—'}</td>
-                      <td className="mono">{l.action}</td>
-                      <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
                       <td>
-                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>
-                          {t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}
-                        </span>
+                        {l.purposeText}
+                        {l.purposeStated ? null : <span className="muted"> ({t('admin.audit.ofTask')})</span>}
+                        <div className="muted admin-small">
+                          {t('admin.audit.legalBasis')}: {l.legalBasisText}
+                        </div>
+                      </td>
+                      <td title={l.actions.join(', ')}>{l.actionText}</td>
+                      <td className="admin-clusters">{l.clusterTexts.length ? l.clusterTexts.join(', ') : '—'}</td>
+                      <td>
+                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>{l.resultText}</span>
                       </td>
                     </tr>
                   ))}

@@ -1,14 +1,15 @@
 /**
  * The audit trail search (privacy officer): every access to personal data and every
- * administrative change, newest first, filtered and paged. The trail holds ids, never names or
- * INSZ numbers; the search itself is recorded in the trail.
+ * administrative change, newest first, filtered and paged, one line per consultation (a dossier
+ * and its timeline are one; the line opens to show its rows). Who acted, what, why and with which
+ * result come in words from the server, in the user's language; the person concerned is an id.
+ * Requests refused before anybody was identified are hidden unless asked for. The search itself
+ * is recorded in the trail.
  */
 import { useState, type FormEvent } from 'react';
 import { post } from '../../api.ts';
 import { Alert, ErrorAlert, Field, Loading } from '../../components/forms.tsx';
-import { useCodeList } from '../../data.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { clusterLabel } from './clusters.ts';
 import { fieldErrorsOf, localMomentToIso, useMomentFormat, useOrganisations } from './lib.ts';
 
 export interface AuditLine {
@@ -25,6 +26,20 @@ export interface AuditLine {
   clusters: string[];
   result: 'allowed' | 'denied';
   requestId: string | null;
+  actorName: string;
+  organisationName: string | null;
+  actionText: string;
+  purposeText: string;
+  purposeStated: boolean;
+  legalBasisText: string;
+  resultText: string;
+  clusterTexts: string[];
+}
+/** One consultation: the fields of its newest row, every cluster seen, and its rows (newest first). */
+export interface AuditConsultation extends AuditLine {
+  firstAt: string;
+  actions: string[];
+  lines: AuditLine[];
 }
 
 /** Actions that are common in the trail, offered as suggestions; any other can be typed. */
@@ -67,10 +82,11 @@ interface Form {
   action: string;
   result: string;
   insz: string;
+  includeAnonymous: boolean;
 }
-const EMPTY: Form = { from: '', to: '', actorId: '', organisationId: '', action: '', result: '', insz: '' };
+const EMPTY: Form = { from: '', to: '', actorId: '', organisationId: '', action: '', result: '', insz: '', includeAnonymous: false };
 
-function bodyOf(f: Form): Record<string, unknown> {
+function bodyOf(f: Form, lang: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     from: localMomentToIso(f.from),
     to: localMomentToIso(f.to),
@@ -79,6 +95,9 @@ function bodyOf(f: Form): Record<string, unknown> {
     action: f.action.trim() || undefined,
     result: f.result || undefined,
     insz: f.insz.replace(/[\s.-]/g, '') || undefined,
+    includeAnonymous: f.includeAnonymous || undefined,
+    lang,
+    group: true,
     limit: PAGE,
   };
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
@@ -100,12 +119,11 @@ function ShortId({ id }: { id: string }) {
 }
 
 export function AuditSearch() {
-  const { t } = useI18n();
-  const purposes = useCodeList('purpose');
+  const { t, language } = useI18n();
   const moment = useMomentFormat();
   const orgs = useOrganisations();
   const [form, setForm] = useState<Form>(EMPTY);
-  const [result, setResult] = useState<{ body: Record<string, unknown>; items: AuditLine[]; next: string | null } | null>(null);
+  const [result, setResult] = useState<{ body: Record<string, unknown>; items: AuditConsultation[]; next: string | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -113,8 +131,8 @@ export function AuditSearch() {
     setBusy(true);
     setError(null);
     try {
-      const body = bodyOf(f);
-      const page = await post<{ items: AuditLine[]; next: string | null }>('/api/v1/audit/search', body);
+      const body = bodyOf(f, language);
+      const page = await post<{ items: AuditConsultation[]; next: string | null }>('/api/v1/audit/search', body);
       setResult({ body, ...page });
     } catch (err) {
       setError(err);
@@ -128,7 +146,7 @@ export function AuditSearch() {
     setBusy(true);
     setError(null);
     try {
-      const page = await post<{ items: AuditLine[]; next: string | null }>('/api/v1/audit/search', { ...result.body, cursor: result.next });
+      const page = await post<{ items: AuditConsultation[]; next: string | null }>('/api/v1/audit/search', { ...result.body, cursor: result.next });
       setResult({ body: result.body, items: [...result.items, ...page.items], next: page.next });
     } catch (err) {
       setError(err);
@@ -194,6 +212,15 @@ export function AuditSearch() {
             {(p) => <input {...p} name="insz" inputMode="numeric" autoComplete="off" value={form.insz} onChange={set('insz')} />}
           </Field>
         </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="includeAnonymous"
+            checked={form.includeAnonymous}
+            onChange={(e) => setForm({ ...form, includeAnonymous: e.target.checked })}
+          />{' '}
+          {t('admin.audit.includeAnonymous')}
+        </label>
         <datalist id="admin-audit-actions">
           {ACTIONS.map((a) => (
             <option key={a} value={a} />
@@ -233,18 +260,17 @@ export function AuditSearch() {
                 <thead>
                   <tr>
                     <th scope="col">{t('admin.audit.moment')}</th>
-                    <th scope="col">{t('admin.audit.actor')}</th>
+                    <th scope="col">{t('admin.audit.who')}</th>
                     <th scope="col">{t('admin.audit.organisation')}</th>
                     <th scope="col">{t('admin.audit.action')}</th>
                     <th scope="col">{t('admin.audit.person')}</th>
                     <th scope="col">{t('admin.audit.clusters')}</th>
                     <th scope="col">{t('admin.audit.result')}</th>
-                    <th scope="col">{t('admin.audit.request')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {result.items.map((l) => (
-                    <tr key={l.id}>
+                    <tr key={l.id} className="admin-audit-line">
                       <th scope="row" className="admin-nowrap">
                         {moment(l.at)}
                         <div className="muted admin-small">#{l.id}</div>
@@ -253,10 +279,11 @@ export function AuditSearch() {
                         <button
                           type="button"
                           className="link-button admin-id-button"
+                          title={l.actorId}
                           onClick={() => byActor(l.actorId)}
-                          aria-label={t('admin.audit.filterActor', { actor: l.actorId })}
+                          aria-label={t('admin.audit.filterActor', { actor: `${l.actorName} (${l.actorId})` })}
                         >
-                          <ShortId id={l.actorId} />
+                          {l.actorName}
                         </button>
                         <div className="muted admin-small">
                           {t(
@@ -268,23 +295,42 @@ export function AuditSearch() {
                           )}
                         </div>
                       </td>
-                      <td>{l.organisationId ? orgs.name(l.organisationId) : '—'}</td>
+                      <td>{l.organisationName ?? (l.organisationId ? orgs.name(l.organisationId) : '—')}</td>
                       <td>
-                        <span className="mono">{l.action}</span>
-                        {l.purpose ? (
+                        <span className="admin-audit-action" title={l.actions.join(', ')}>
+                          {l.actionText}
+                        </span>
+                        <div className="muted admin-small" title={`${t('admin.audit.legalBasis')}: ${l.legalBasisText}`}>
+                          {t('admin.audit.purpose')}: {l.purposeText}
+                          {l.purposeStated ? null : ` (${t('admin.audit.ofTask')})`}
+                        </div>
+                        {l.lines.length > 1 && (
+                          <details className="admin-audit-rows">
+                            <summary>{t('admin.audit.lines', { count: l.lines.length })}</summary>
+                            <ul>
+                              {l.lines.map((r) => (
+                                <li key={r.id}>
+                                  {moment(r.at)} — {r.actionText}{' '}
+                                  <span className="mono muted">
+                                    {r.action}
+                                    {r.requestId ? ` · ${r.requestId}` : ''} · #{r.id}
+                                  </span>
+                                </li>
+                              ))}
+                            </ul>
+                          </details>
+                        )}
+                      </td>
+                      <td>{l.personId ? <ShortId id={l.personId} /> : '—'}</td>
+                      <td className="admin-clusters">{l.clusterTexts.length ? l.clusterTexts.join(', ') : '—'}</td>
+                      <td>
+                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>{l.resultText}</span>
+                        {l.lines.length === 1 && l.requestId ? (
                           <div className="muted admin-small">
-                            {t('admin.audit.purpose')}: {purposes.label(l.purpose)}
+                            {t('admin.audit.request')}: <ShortId id={l.requestId} />
                           </div>
                         ) : null}
                       </td>
-                      <td>{l.personId ? <ShortId id={l.personId} /> : '—'}</td>
-                      <td className="admin-clusters">{l.clusters.length ? l.clusters.map((c) => clusterLabel(t, c)).join(', ') : '—'}</td>
-                      <td>
-                        <span className={`badge ${l.result === 'allowed' ? 'ok' : 'bad'}`}>
-                          {t(l.result === 'allowed' ? 'admin.audit.allowed' : 'admin.audit.denied')}
-                        </span>
-                      </td>
-                      <td>{l.requestId ? <ShortId id={l.requestId} /> : '—'}</td>
                     </tr>
                   ))}
                 </tbody>
