@@ -300,7 +300,7 @@ export function AuditSearch() {
                         <span className="admin-audit-action" title={l.actions.join(', ')}>
                           {l.actionText}
                         </span>
-                        <div className="muted admin-small" title={`${t('admin.audit.legalBasis')}: ${l.legalBasisText}`}>
+                        <div className="muted admin-small" title={t('admin.audit.legalBasisOf', { basis: l.legalBasisText })}>
                           {t('admin.audit.purpose')}: {l.purposeText}
                           {l.purposeStated ? null : ` (${t('admin.audit.ofTask')})`}
                         </div>
