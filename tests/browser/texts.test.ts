@@ -31,7 +31,10 @@ type Language = (typeof LANGUAGES)[number];
 /** Every key of the catalogues: a text equal to one (or shaped like one of its families) is a key shown as itself. */
 const KEYS = new Set([core, dossier, consultation, admin, worklist, statistics, imports].flatMap((m) => Object.keys(m.nl)));
 const MESSAGES = Object.fromEntries(
-  LANGUAGES.map((l) => [l, Object.assign({}, ...[core, dossier, consultation, admin, worklist, statistics, imports].map((m) => m[l])) as Record<string, string>]),
+  LANGUAGES.map((l) => [
+    l,
+    Object.assign({}, ...[core, dossier, consultation, admin, worklist, statistics, imports].map((m) => m[l])) as Record<string, string>,
+  ]),
 ) as Record<Language, Record<string, string>>;
 const FAMILIES = new Set([...KEYS].filter((k) => k.includes('.')).map((k) => k.split('.')[0]!));
 
@@ -138,7 +141,9 @@ async function storedTexts(database: Database): Promise<string[]> {
   for (const { table_name, column_name } of columns.rows) {
     const found = await sql<{ v: string }>`
       SELECT DISTINCT ${sql.ref(`${table_name}.${column_name}`)} AS v FROM ${sql.table(table_name)}
-       WHERE ${sql.ref(`${table_name}.${column_name}`)} LIKE '% %' AND length(${sql.ref(`${table_name}.${column_name}`)}) BETWEEN 6 AND 2000`.execute(database.db);
+       WHERE ${sql.ref(`${table_name}.${column_name}`)} LIKE '% %' AND length(${sql.ref(`${table_name}.${column_name}`)}) BETWEEN 6 AND 2000`.execute(
+      database.db,
+    );
     for (const { v } of found.rows) values.add(v.trim());
   }
   return [...values].sort((a, b) => b.length - a.length);

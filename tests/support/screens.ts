@@ -214,7 +214,13 @@ const plain: Walker = async (_world, page, visit, path) => {
   await visit(path);
 };
 
-const WALKERS: Record<string, Walker> = { '/persons': persons, '/worklist': worklist, '/consultation': consultation, '/admin': admin, '/statistics': statistics };
+const WALKERS: Record<string, Walker> = {
+  '/persons': persons,
+  '/worklist': worklist,
+  '/consultation': consultation,
+  '/admin': admin,
+  '/statistics': statistics,
+};
 
 /** The log-in page, as it opens and with the errors of an empty and of a wrong log-in. */
 export async function walkLogin(page: Page, visit: Visit): Promise<void> {

@@ -58,7 +58,11 @@ export default function ConsultationPage() {
     <div className="page consultation">
       <h1>{t('consult.title')}</h1>
       <p className="consult-intro muted">{t('consult.intro')}</p>
-      <StartForm busy={busy} serverError={inszRefused ? t('consult.insz.error.checksum') : undefined} onConsult={(insz, purpose) => void consult(insz, purpose)} />
+      <StartForm
+        busy={busy}
+        serverError={inszRefused ? t('consult.insz.error.checksum') : undefined}
+        onConsult={(insz, purpose) => void consult(insz, purpose)}
+      />
       {busy && (
         <p className="loading muted" role="status">
           {t('consult.consulting')}
