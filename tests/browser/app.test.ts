@@ -4,34 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { browserSkipReason, startBrowserWorld, type BrowserWorld } from '../support/browser.ts';
+import { browserSkipReason, describeViolations, seriousViolations, startBrowserWorld, type BrowserWorld } from '../support/browser.ts';
 import { demoPassword, demoUsername } from '../../server/modules/access/access.demo.ts';
 
 const skip = browserSkipReason();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now; returns serious and critical violations. */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-const describe = (vs: AxeViolation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
-
 /** A person the demo caseworker may see, with a contract (the dossier page then has something in every main part). */
 async function caseworkerPerson(world: BrowserWorld): Promise<{ id: string; insz: string; familyName: string }> {
   const page = await world.loginAs('AGENCY_CASEWORKER');
@@ -256,7 +233,7 @@ test('the web app in a real browser', { skip: skip ?? false }, async (t) => {
     const failures: string[] = [];
     for (const [name, page] of pages) {
       const found = await seriousViolations(page);
-      if (found.length) failures.push(`${name}:\n${describe(found)}`);
+      if (found.length) failures.push(`${name}:\n${describeViolations(found)}`);
     }
     assert.equal(failures.join('\n\n'), '', 'no serious or critical accessibility violation');
     for (const [, page] of pages) await page.context().close();

@@ -80,7 +80,7 @@ export function setDocumentation(def: SetDefinition, versions: readonly VersionI
   for (const b of doc.breaks) lines.push(`- **${belgianDate(b.on)}**: ${b.text[lang]}`);
   if (doc.sources?.length) {
     lines.push('', `## ${w('sources')}`, '');
-    for (const s of doc.sources) lines.push(`- ${s}`);
+    for (const s of doc.sources) lines.push(`- ${typeof s === 'string' ? s : s[lang]}`);
   }
   if (versions.length) {
     lines.push('', `## ${w('versions')}`, '');

@@ -129,7 +129,7 @@ export async function toXlsx(
   result: SetResult,
   lang: ExportLang,
   provisional = result.current,
-  notes: { description?: LocalText; sources?: readonly string[] } = {},
+  notes: { description?: LocalText; sources?: readonly (LocalText | string)[] } = {},
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Kruispuntbank Inburgering';
@@ -146,7 +146,7 @@ export async function toXlsx(
   about.addRow([WORDS.situation[lang], situation]);
   about.addRow([WORDS.version[lang], result.set.version]);
   if (result.suppression) about.addRow(['', WORDS.suppressed[lang].replace('{k}', String(result.suppression.threshold))]);
-  for (const s of notes.sources ?? []) about.addRow(['', s]);
+  for (const s of notes.sources ?? []) about.addRow(['', typeof s === 'string' ? s : s[lang]]);
 
   for (const b of result.breakdowns) {
     const ws = wb.addWorksheet(sheetName(b.title[lang], taken));
@@ -192,7 +192,7 @@ export async function exportResult(
   result: SetResult,
   format: ExportFormat,
   lang: ExportLang,
-  options: { provisional?: boolean; description?: LocalText; sources?: readonly string[] },
+  options: { provisional?: boolean; description?: LocalText; sources?: readonly (LocalText | string)[] },
 ): Promise<{ contentType: string; body: string | Buffer }> {
   const provisional = options.provisional ?? result.current;
   switch (format) {

@@ -121,7 +121,12 @@ const PROVISIONAL: LocalText = t(
   "Les chiffres d'une année récente sont provisoires : les dossiers sont encore complétés et corrigés. Mentionnez toujours la situation (« situation au ») sur laquelle ils sont calculés ; la même situation donne toujours les mêmes chiffres.",
   'Figures of a recent year are provisional: dossiers are still completed and corrected. Always state the situation ("as known on") they were computed on; the same situation always gives the same figures.',
 );
-const SEED_004 = 'Schriftelijke vraag over inburgering, antwoord van de minister (seed 004, tabellen 1–18)';
+// The published tables (seed 004); a reader is told which document, not our name for it.
+const SEED_004 = t(
+  'Schriftelijke vraag over inburgering, antwoord van de minister (tabellen 1–18)',
+  'Question écrite sur l’intégration civique, réponse du ministre (tableaux 1 à 18)',
+  'Written question on civic integration, answer of the minister (tables 1–18)',
+);
 
 // ---- The base sets ------------------------------------------------------------------------------
 
@@ -507,12 +512,18 @@ export const BASE_SETS: readonly SetDefinition[] = [
       ),
       periodRule: t('Belgische kalendermaand van de uitwisseling.', "Mois civil belge de l'échange.", 'Belgian calendar month of the exchange.'),
       notes: t(
-        'Eén dossier wordt vaak meermaals geraadpleegd: het aantal uitwisselingen alleen misleidt (seed 000), daarom staat het aantal dossiers er altijd naast. Geweigerde vragen tellen niet mee.',
-        'Un dossier est souvent consulté plusieurs fois : le nombre d’échanges seul induit en erreur (seed 000), d’où le nombre de dossiers à côté. Les demandes refusées ne comptent pas.',
-        'One dossier is often consulted many times: the number of exchanges alone misleads (seed 000), so the number of dossiers always stands beside it. Refused requests do not count.',
+        'Eén dossier wordt vaak meermaals geraadpleegd: het aantal uitwisselingen alleen misleidt, daarom staat het aantal dossiers er altijd naast. Geweigerde vragen tellen niet mee.',
+        'Un dossier est souvent consulté plusieurs fois : le nombre d’échanges seul induit en erreur, d’où le nombre de dossiers à côté. Les demandes refusées ne comptent pas.',
+        'One dossier is often consulted many times: the number of exchanges alone misleads, so the number of dossiers always stands beside it. Refused requests do not count.',
       ),
       breaks: [],
-      sources: ['Antwoord op een schriftelijke vraag, tabel "aantal uitwisselingen in 2015" (seed 001)'],
+      sources: [
+        t(
+          'Antwoord op een schriftelijke vraag, tabel "aantal uitwisselingen in 2015"',
+          'Réponse à une question écrite, tableau « nombre d’échanges en 2015 »',
+          'Answer to a written question, table "number of exchanges in 2015"',
+        ),
+      ],
     },
     dimensions: [dim.partner, dim.partnerKind, dim.month],
     measures: [
@@ -565,13 +576,19 @@ export const BASE_SETS: readonly SetDefinition[] = [
         {
           on: '2017-01-01',
           text: t(
-            'Tot 2016 hield de KBI per dossier alleen de laatste update bij; sinds 2017 wordt geteld op unieke INSZ-status. 2016 en 2017 zijn daardoor niet vergelijkbaar (seed 000).',
-            "Jusqu'en 2016 la KBI ne gardait que la dernière mise à jour par dossier ; depuis 2017 on compte sur le statut INSZ unique. 2016 et 2017 ne sont donc pas comparables (seed 000).",
-            'Until 2016 KBI kept only the last update per case; since 2017 counting is on unique INSZ status. 2016 and 2017 are therefore not comparable (seed 000).',
+            'Tot 2016 hield de KBI per dossier alleen de laatste update bij; sinds 2017 wordt geteld op unieke INSZ-status. 2016 en 2017 zijn daardoor niet vergelijkbaar.',
+            "Jusqu'en 2016 la KBI ne gardait que la dernière mise à jour par dossier ; depuis 2017 on compte sur le statut INSZ unique. 2016 et 2017 ne sont donc pas comparables.",
+            'Until 2016 KBI kept only the last update per case; since 2017 counting is on unique INSZ status. 2016 and 2017 are therefore not comparable.',
           ),
         },
       ],
-      sources: ['Antwoord op een schriftelijke vraag over DISCIMUS (seed 000, antwoord 2)'],
+      sources: [
+        t(
+          'Antwoord op een schriftelijke vraag over DISCIMUS (antwoord 2)',
+          'Réponse à une question écrite sur DISCIMUS (réponse 2)',
+          'Answer to a written question on DISCIMUS (answer 2)',
+        ),
+      ],
     },
     dimensions: [dim.schoolStatus],
     measures: [persons],

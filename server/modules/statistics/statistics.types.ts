@@ -76,8 +76,8 @@ export interface SetDocumentation {
   /** How the figures can be read, and what they do not say. */
   notes?: LocalText;
   breaks: readonly SeriesBreak[];
-  /** Sources: the answers to parliament the published tables come from. */
-  sources?: readonly string[];
+  /** Sources: the answers to parliament the published tables come from (a version stored before 2026-12 names them in Dutch only). */
+  sources?: readonly (LocalText | string)[];
 }
 
 /**

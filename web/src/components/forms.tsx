@@ -2,7 +2,7 @@
  * Form parts that every screen uses: a labelled field whose error sits next to it (and is tied to
  * it for screen readers), an alert for what went wrong, a progress bar for long operations.
  */
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 import { useI18n, type Translate } from '../i18n/index.tsx';
 
@@ -92,6 +92,31 @@ export function Progress({ done, total, label }: { done: number; total: number; 
       <span className="progress-text">
         {t('progress.done', { done, total })} ({pct} %)
       </span>
+    </div>
+  );
+}
+
+/**
+ * A wide table's own frame, which scrolls sideways on a phone instead of the page. While it does
+ * scroll it is a named region in the Tab order, so that a keyboard can scroll it too (WCAG 2.1.1).
+ */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    // The table inside grows with its rows without the frame changing size.
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={ref} className="table-scroll" {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}>
+      {children}
     </div>
   );
 }

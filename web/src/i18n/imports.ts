@@ -83,7 +83,7 @@ export const fr: Record<Key, string> = {
   'imports.nav': 'Imports',
   'imports.title': 'Imports des flux de cours',
   'imports.intro':
-    "Inscriptions et présences par leçon envoyées en masse par les centres d'éducation des adultes, l'AHOVOKS et les Huizen van het Nederlands. Un lot est importé entièrement ou pas du tout ; en cas d'erreurs, chaque ligne fautive est indiquée.",
+    "Inscriptions et présences par leçon envoyées en masse par les centres d'éducation des adultes, l'AHOVOKS et les Maisons du néerlandais. Un lot est importé entièrement ou pas du tout ; en cas d'erreurs, chaque ligne fautive est indiquée.",
   'imports.status': 'Statut',
   'imports.allStatuses': 'Tous',
   'imports.status.running': 'En cours',

@@ -46,6 +46,17 @@ function initialLanguage(): Language {
   return browser === 'fr' ? 'fr' : browser === 'en' ? 'en' : 'nl';
 }
 
+const reported = new Set<string>();
+/**
+ * A key with no message (one made at run time from a code the catalogue lacks) shows as itself;
+ * it is said once on the console, where the browser test that walks every screen looks for it.
+ */
+function missing(key: string): void {
+  if (reported.has(key)) return;
+  reported.add(key);
+  console.error(`KBI: no message for the key "${key}"`);
+}
+
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
   useEffect(() => {
@@ -57,7 +68,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   const t = useCallback<Translate>(
     (key, vars) => {
-      let text: string = (dictionaries[language] as Record<string, string>)[key] ?? (dictionaries.nl as Record<string, string>)[key] ?? key;
+      let text: string | undefined = (dictionaries[language] as Record<string, string>)[key] ?? (dictionaries.nl as Record<string, string>)[key];
+      if (text === undefined) {
+        missing(key);
+        text = key;
+      }
       if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
       return text;
     },

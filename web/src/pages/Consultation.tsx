@@ -30,14 +30,15 @@ export default function ConsultationPage() {
   const { t } = useI18n();
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
-  const [inszError, setInszError] = useState<string | undefined>();
+  /** The server refused the INSZ (worded when shown, so that a language switch rewords it). */
+  const [inszRefused, setInszRefused] = useState(false);
   const [integrated, setIntegrated] = useState(false);
   /** Numbers each answer, so that a new consultation starts its parts afresh. */
   const serial = useRef(0);
 
   async function consult(insz: string, purpose: string, afterIntegration = false) {
     setBusy(true);
-    setInszError(undefined);
+    setInszRefused(false);
     setIntegrated(afterIntegration);
     try {
       const answer = await post<ConsultAnswer>('/api/v1/consultations/dossier', { insz, purpose });
@@ -45,7 +46,7 @@ export default function ConsultationPage() {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'notIntegrated') setOutcome({ kind: 'notIntegrated', insz, purpose });
       else if (err instanceof ApiError && err.code === 'invalidInsz') {
-        setInszError(t('consult.insz.error.checksum'));
+        setInszRefused(true);
         setOutcome({ kind: 'none' });
       } else setOutcome({ kind: 'error', error: err });
     } finally {
@@ -57,7 +58,11 @@ export default function ConsultationPage() {
     <div className="page consultation">
       <h1>{t('consult.title')}</h1>
       <p className="consult-intro muted">{t('consult.intro')}</p>
-      <StartForm busy={busy} serverError={inszError} onConsult={(insz, purpose) => void consult(insz, purpose)} />
+      <StartForm
+        busy={busy}
+        serverError={inszRefused ? t('consult.insz.error.checksum') : undefined}
+        onConsult={(insz, purpose) => void consult(insz, purpose)}
+      />
       {busy && (
         <p className="loading muted" role="status">
           {t('consult.consulting')}

@@ -15,7 +15,8 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
+  // Which fields are empty; worded when shown, so that a language switch rewords them.
+  const [missing, setMissing] = useState<{ username?: boolean; password?: boolean }>({});
   const [busy, setBusy] = useState(false);
   const [methods, setMethods] = useState<Methods | null>(null);
   useEffect(() => {
@@ -27,8 +28,8 @@ export function LoginPage() {
     setError(null);
     // An empty field is said at the field, before anything is sent (it is not a wrong password).
     const empty = {
-      ...(username.trim() ? {} : { username: t('login.usernameRequired') }),
-      ...(password ? {} : { password: t('login.passwordRequired') }),
+      ...(username.trim() ? {} : { username: true }),
+      ...(password ? {} : { password: true }),
     };
     setMissing(empty);
     if (empty.username || empty.password) {
@@ -52,10 +53,10 @@ export function LoginPage() {
       <p>{t('login.intro')}</p>
       {wrong ? <Alert>{t('login.failed')}</Alert> : <ErrorAlert error={error} />}
       <form onSubmit={submit} className="form" noValidate>
-        <Field label={t('login.username')} required error={missing.username}>
+        <Field label={t('login.username')} required error={missing.username ? t('login.usernameRequired') : undefined}>
           {(p) => <input {...p} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />}
         </Field>
-        <Field label={t('login.password')} required error={missing.password}>
+        <Field label={t('login.password')} required error={missing.password ? t('login.passwordRequired') : undefined}>
           {(p) => (
             <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           )}

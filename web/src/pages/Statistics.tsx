@@ -8,6 +8,7 @@ import { ApiError, post } from '../api.ts';
 import { ErrorAlert, Field, Loading, Alert } from '../components/forms.tsx';
 import { useCodeList } from '../data.ts';
 import { useFormat, useI18n } from '../i18n/index.tsx';
+import { clusterLabel } from './admin/clusters.ts';
 import { StackedBars } from './statistics/BarChart.tsx';
 import './statistics/statistics.css';
 
@@ -194,9 +195,7 @@ export default function StatisticsPage() {
                 <tbody>
                   {report.byCluster.map((r) => (
                     <tr key={r.cluster}>
-                      <th scope="row" className="mono">
-                        {r.cluster}
-                      </th>
+                      <th scope="row">{clusterLabel(t, r.cluster)}</th>
                       <td className="num">{fmt.number(r.exchanges)}</td>
                       <td className="num">{fmt.number(r.dossiers)}</td>
                     </tr>

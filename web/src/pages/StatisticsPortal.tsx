@@ -48,7 +48,15 @@ interface SetDetail {
   version: number;
   definition: {
     description: Local;
-    documentation: { population: Local; countingUnit: Local; periodRule: Local; notes?: Local; breaks: { on: string; text: Local }[]; sources?: string[] };
+    documentation: {
+      population: Local;
+      countingUnit: Local;
+      periodRule: Local;
+      notes?: Local;
+      breaks: { on: string; text: Local }[];
+      /** In three languages (a version stored before 2026-12: in Dutch only). */
+      sources?: (Local | string)[];
+    };
   };
   versions: {
     version: number;
@@ -400,8 +408,8 @@ function Documentation({
         <>
           <h3>{t('portal.sources')}</h3>
           <ul>
-            {doc.sources.map((s) => (
-              <li key={s}>{s}</li>
+            {doc.sources.map((s, i) => (
+              <li key={i}>{typeof s === 'string' ? s : s[lang]}</li>
             ))}
           </ul>
         </>

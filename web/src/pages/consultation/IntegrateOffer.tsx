@@ -16,20 +16,21 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
   const codes = useCodeList('capacity_code_ocmw');
   const [code, setCode] = useState('');
   const [confirmed, setConfirmed] = useState(false);
-  const [confirmError, setConfirmError] = useState<string | undefined>();
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  // What is wrong, as message keys: worded when shown (a language switch rewords them).
+  const [confirmError, setConfirmError] = useState<'consult.integrate.error.confirm' | undefined>();
+  const [fieldError, setFieldError] = useState<'consult.integrate.error.codeRequired' | 'consult.integrate.error.codeUnknown' | undefined>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!code) {
-      setFieldError(t('consult.integrate.error.codeRequired'));
+      setFieldError('consult.integrate.error.codeRequired');
       return;
     }
     // Integrating opens the dossier to the OCMW: the social worker confirms the relation it rests on.
     if (!confirmed) {
-      setConfirmError(t('consult.integrate.error.confirm'));
+      setConfirmError('consult.integrate.error.confirm');
       document.getElementById(`${id}-confirm`)?.focus();
       return;
     }
@@ -40,7 +41,7 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
       await post('/api/v1/consultations/integrations', { insz, capacityCode: code });
       onIntegrated();
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().capacityCode) setFieldError(t('consult.integrate.error.codeUnknown'));
+      if (err instanceof ApiError && err.fieldErrors().capacityCode) setFieldError('consult.integrate.error.codeUnknown');
       setError(err);
     } finally {
       setBusy(false);
@@ -59,7 +60,7 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
         <h3 id={`${id}-form`}>{t('consult.integrate.title')}</h3>
         <p className="muted">{t('consult.integrate.text')}</p>
         <div className="consult-start-row">
-          <Field label={t('consult.integrate.capacityCode')} required error={fieldError}>
+          <Field label={t('consult.integrate.capacityCode')} required error={fieldError && t(fieldError)}>
             {(p) => (
               <select
                 {...p}
@@ -99,7 +100,7 @@ export function IntegrateOffer({ insz, onIntegrated }: { insz: string; onIntegra
             </label>
             {confirmError && (
               <div id={`${id}-confirm-error`} className="field-error" role="alert">
-                {confirmError}
+                {t(confirmError)}
               </div>
             )}
           </div>

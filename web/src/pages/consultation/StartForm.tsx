@@ -26,13 +26,14 @@ export function StartForm({
   const purposes = useCodeList('purpose');
   const [insz, setInsz] = useState('');
   const [purpose, setPurpose] = useState<string>(OCMW_PURPOSES[0]);
-  const [error, setError] = useState<string | undefined>();
+  // What is wrong with the INSZ, worded when shown (a language switch rewords it).
+  const [error, setError] = useState<keyof typeof INSZ_MESSAGES | undefined>();
 
   function submit(e: FormEvent) {
     e.preventDefault();
     const problem = checkInsz(insz);
     if (problem) {
-      setError(t(INSZ_MESSAGES[problem]));
+      setError(problem);
       (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('input[name=insz]')?.focus();
       return;
     }
@@ -43,7 +44,7 @@ export function StartForm({
   return (
     <form className="form consult-start" noValidate onSubmit={submit} role="search" aria-label={t('consult.start.label')}>
       <div className="consult-start-row">
-        <Field label={t('consult.insz')} hint={t('consult.inszHint')} required error={error ?? serverError}>
+        <Field label={t('consult.insz')} hint={t('consult.inszHint')} required error={error ? t(INSZ_MESSAGES[error]) : serverError}>
           {(p) => (
             <input
               {...p}

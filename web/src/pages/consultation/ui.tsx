@@ -1,5 +1,6 @@
 /** Small parts the consultation panels share: a dense table, a period, the "no data" and "not authorised" lines. */
 import type { ReactNode } from 'react';
+import { TableScroll } from '../../components/forms.tsx';
 import { useFormat, useI18n } from '../../i18n/index.tsx';
 
 export interface Column<R> {
@@ -25,7 +26,7 @@ export function RecordTable<R extends { id: string }>({
 }) {
   return (
     // A wide table scrolls inside its own frame on a phone, never the page.
-    <div className="table-scroll">
+    <TableScroll label={caption}>
       <table className="table consult-table">
         <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
         <thead>
@@ -49,7 +50,7 @@ export function RecordTable<R extends { id: string }>({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Field } from '../../components/forms.tsx';
+import type { MessageKey } from '../../i18n/index.tsx';
 import { useWords } from './context.tsx';
 import { brusselsIso, brusselsToday, endOfBrusselsDay, isDate, isTime } from './model.ts';
 
@@ -24,7 +25,8 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
   const { t } = useWords();
   const [date, setDate] = useState(choice?.date ?? '');
   const [time, setTime] = useState(choice?.time ?? '');
-  const [errors, setErrors] = useState<{ date?: string; time?: string }>({});
+  // What is wrong with the fields, as message keys: worded when shown, so that a language switch rewords them.
+  const [errors, setErrors] = useState<{ date?: MessageKey; time?: MessageKey }>({});
   useEffect(() => {
     setDate(choice?.date ?? '');
     setTime(choice?.time ?? '');
@@ -32,10 +34,10 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const found: { date?: string; time?: string } = {};
-    if (!isDate(date)) found.date = t('dossier.asOf.dateInvalid');
-    else if (date > brusselsToday()) found.date = t('dossier.asOf.future');
-    if (time && !isTime(time)) found.time = t('dossier.asOf.timeInvalid');
+    const found: { date?: MessageKey; time?: MessageKey } = {};
+    if (!isDate(date)) found.date = 'dossier.asOf.dateInvalid';
+    else if (date > brusselsToday()) found.date = 'dossier.asOf.future';
+    if (time && !isTime(time)) found.time = 'dossier.asOf.timeInvalid';
     setErrors(found);
     if (Object.keys(found).length) return;
     onChange({ date, time: time || null });
@@ -47,10 +49,10 @@ export function AsOfSwitch({ choice, onChange }: { choice: AsOfChoice | null; on
         {t('dossier.asOf.title')}
       </h2>
       <div className="dossier-asof-fields">
-        <Field label={t('dossier.asOf.date')} error={errors.date}>
+        <Field label={t('dossier.asOf.date')} error={errors.date && t(errors.date)}>
           {(p) => <input {...p} type="date" max={brusselsToday()} value={date} onChange={(e) => setDate(e.target.value)} />}
         </Field>
-        <Field label={t('dossier.asOf.time')} error={errors.time}>
+        <Field label={t('dossier.asOf.time')} error={errors.time && t(errors.time)}>
           {(p) => (
             <input
               {...p}

@@ -52,7 +52,8 @@ function DecisionForm({
   const id = useId();
   const reasons = useCodeList('referral_decision_reason');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  // What is wrong with the reason, as a message key: worded when shown (a language switch rewords it).
+  const [error, setError] = useState<'worklist.decision.reasonRequired' | 'worklist.decision.reasonUnknown' | undefined>();
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const select = useRef<HTMLSelectElement>(null);
@@ -65,7 +66,7 @@ function DecisionForm({
     e.preventDefault();
     setFailure(null);
     if (rejecting && !reason) {
-      setError(t('worklist.decision.reasonRequired'));
+      setError('worklist.decision.reasonRequired');
       select.current?.focus();
       return;
     }
@@ -76,7 +77,7 @@ function DecisionForm({
     } catch (err) {
       const field = err instanceof ApiError ? err.fieldErrors().reason : undefined;
       if (field) {
-        setError(/needs a reason/.test(field) ? t('worklist.decision.reasonRequired') : t('worklist.decision.reasonUnknown'));
+        setError(/needs a reason/.test(field) ? 'worklist.decision.reasonRequired' : 'worklist.decision.reasonUnknown');
         select.current?.focus();
       } else if (isStale(err)) onDone('');
       else setFailure(err);
@@ -89,7 +90,12 @@ function DecisionForm({
     <form className="form worklist-form" noValidate onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t(rejecting ? 'worklist.decision.rejectTitle' : 'worklist.decision.acceptTitle', { name })}</h3>
       {referral.status === 'EXPIRED' && <Alert kind="info">{t('worklist.decision.late')}</Alert>}
-      <Field label={t('worklist.decision.reason')} required={rejecting} hint={rejecting ? undefined : t('worklist.decision.reasonOptional')} error={error}>
+      <Field
+        label={t('worklist.decision.reason')}
+        required={rejecting}
+        hint={rejecting ? undefined : t('worklist.decision.reasonOptional')}
+        error={error && t(error)}
+      >
         {(p) => (
           <select
             {...p}

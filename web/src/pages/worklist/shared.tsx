@@ -280,7 +280,8 @@ export function ReasonForm({
   const { t } = useI18n();
   const id = useId();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  // Whether the reason is missing: `requiredMessage` words it when shown (a language switch rewords it).
+  const [missing, setMissing] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -289,7 +290,7 @@ export function ReasonForm({
     e.preventDefault();
     setFailure(null);
     if (required && !reason.trim()) {
-      setError(requiredMessage);
+      setMissing(true);
       field.current?.focus();
       return;
     }
@@ -298,7 +299,7 @@ export function ReasonForm({
       onDone(await send(reason.trim() || null));
     } catch (err) {
       if (err instanceof ApiError && err.fieldErrors().reason) {
-        setError(requiredMessage);
+        setMissing(true);
         field.current?.focus();
       } else if (isStale(err)) onDone('');
       else setFailure(err);
@@ -310,7 +311,7 @@ export function ReasonForm({
   return (
     <form className="form worklist-form" noValidate onSubmit={onSubmit} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
-      <Field label={label} required={required} hint={hint} error={error}>
+      <Field label={label} required={required} hint={hint} error={missing ? requiredMessage : undefined}>
         {(p) => (
           <textarea
             {...p}
@@ -321,7 +322,7 @@ export function ReasonForm({
             value={reason}
             onChange={(e) => {
               setReason(e.target.value);
-              setError(undefined);
+              setMissing(false);
             }}
           />
         )}
