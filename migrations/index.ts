@@ -24,6 +24,7 @@ import * as rules from './2026_12_05_0021_rules.ts';
 import * as casesAndCertificates from './2026_12_05_0022_cases_and_certificates.ts';
 import * as targetGroupProposals from './2026_12_05_0023_target_group_proposals.ts';
 import * as houseOfDutch from './2026_12_05_0024_house_of_dutch.ts';
+import * as authorisationReference from './2026_12_05_0025_authorisation_reference.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -50,4 +51,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0022_cases_and_certificates': casesAndCertificates,
   '2026_12_05_0023_target_group_proposals': targetGroupProposals,
   '2026_12_05_0024_house_of_dutch': houseOfDutch,
+  '2026_12_05_0025_authorisation_reference': authorisationReference,
 };

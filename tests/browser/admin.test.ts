@@ -358,7 +358,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal(await rows.count(), 1, 'one rotation in this installation');
     const rotation = await text(rows.first());
     for (const words of [
-      'Demo administrator',
+      'Demo beheerder',
       'medewerker',
       'Agentschap Binnenlands Bestuur',
       'Geheim van een partnersysteem vernieuwd',
@@ -370,7 +370,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal(
       await rows
         .first()
-        .getByRole('button', { name: /Demo administrator/ })
+        .getByRole('button', { name: /Demo beheerder/ })
         .getAttribute('title'),
       `user:${admin.id}`,
       'the id on hover',
@@ -380,7 +380,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     // Every line of this actor: clicking the actor adds it to the filters.
     await rows
       .first()
-      .getByRole('button', { name: `Alleen Demo administrator (user:${admin.id}) tonen` })
+      .getByRole('button', { name: `Alleen Demo beheerder (user:${admin.id}) tonen` })
       .click();
     assert.equal(await page.getByLabel('Wie (actor-id)').inputValue(), `user:${admin.id}`);
     await page.getByLabel('Handeling').fill('');
@@ -432,7 +432,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal(await read.count(), 1, 'one line for the page view');
     assert.match(
       await text(read),
-      /Demo administrator.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Rechtsgrond: Decreet van 7 juni 2013.*Dossier ingezien \+ Tijdlijn van het dossier ingezien.*toegestaan/,
+      /Demo beheerder.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Rechtsgrond: Decreet van 7 juni 2013.*Dossier ingezien \+ Tijdlijn van het dossier ingezien.*toegestaan/,
     );
     for (const line of await report.locator('tbody tr td:nth-child(4)').allTextContents()) assert.ok(line.trim().length > 0, 'no line without a purpose');
     assert.match(await text(page.getByRole('heading', { level: 3 })), new RegExp(`Raadplegingen van ${formatInsz(person.insz).replace(/\./g, '\\.')}`));
@@ -482,7 +482,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     await table.waitFor();
     const line = await text(table.locator('tbody tr').first());
     for (const words of [
-      'Demo administrator',
+      'Demo beheerder',
       'collaborateur',
       'Agentschap Binnenlands Bestuur',
       "Consultation de l'historique du dossier + Consultation du dossier",
@@ -506,7 +506,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
     assert.equal(await read.count(), 1, 'one line for the page view');
     assert.match(
       await text(read),
-      /Demo administrator.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Base légale: Décret du 7 juin 2013.*Consultation du dossier \+ Consultation de l'historique du dossier.*autorisé/,
+      /Demo beheerder.*Agentschap Binnenlands Bestuur.*functionele ondersteuning.*Base légale: Décret du 7 juin 2013.*Consultation du dossier \+ Consultation de l'historique du dossier.*autorisé/,
     );
     await page.getByRole('button', { name: 'Lettre (PDF) en français' }).waitFor();
     await page.getByRole('button', { name: 'Lettre (PDF) en néerlandais' }).waitFor();

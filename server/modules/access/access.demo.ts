@@ -17,6 +17,17 @@ export const demoPassword = (role: Role) => `Kbi-demo-${role.toLowerCase().repla
 export const demoUsername = (role: Role) => `demo.${role.toLowerCase().replace(/_/g, '')}`;
 
 /** Creates the demo accounts once, in the demo world's organisations; returns them. */
+/** The demo accounts' display names: a name a Dutch-speaking colleague would read, saying it is a demo account. */
+const DEMO_NAMES: Record<Role, string> = {
+  AGENCY_CASEWORKER: 'Demo trajectbegeleider',
+  TEAM_LEAD: 'Demo teamverantwoordelijke',
+  HOUSE_OF_DUTCH: 'Demo Huis van het Nederlands',
+  OCMW_SOCIAL_WORKER: 'Demo maatschappelijk werker OCMW',
+  MONITORING_ANALYST: 'Demo monitoringanalist',
+  PRIVACY_OFFICER: 'Demo functionaris gegevensbescherming',
+  ADMINISTRATOR: 'Demo beheerder',
+};
+
 export async function ensureDemoAccounts(database: Database): Promise<DemoAccount[]> {
   const db = database.db;
   const accounts = ROLES.map((role) => ({ role, username: demoUsername(role), password: demoPassword(role) }));
@@ -52,7 +63,7 @@ export async function ensureDemoAccounts(database: Database): Promise<DemoAccoun
         password: a.password,
         role: a.role,
         organisationId: home[a.role],
-        displayName: `Demo ${a.role.toLowerCase().replace(/_/g, ' ')}`,
+        displayName: DEMO_NAMES[a.role],
         officeIds: a.role === 'AGENCY_CASEWORKER' ? own.slice(0, 2) : own,
       },
     );
