@@ -47,6 +47,16 @@ for (const which of TEST_DATABASES) {
         assert.equal(res.status, 400, JSON.stringify(bad));
         assert.ok(res.body.issues?.length, 'the offending field is named');
       }
+      const wrongBirth = await staff.call('POST', '/api/v1/house/intakes', {
+        insz: newcomer,
+        person: { familyName: 'Haddad', givenNames: 'Rana', gender: '2', nationality: 'SYR', birthDate: '1994-03-09' },
+      });
+      assert.equal(wrongBirth.status, 400);
+      assert.deepEqual(
+        wrongBirth.body.issues.map((i: { name: string }) => i.name),
+        ['person.birthDate'],
+        "a birth date against the INSZ is named under the person's fields",
+      );
       assert.deepEqual(await app.rowCounts('persons', 'language_intakes'), before, 'nothing stored from a refused intake');
 
       const created = await expectOk(

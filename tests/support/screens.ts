@@ -208,6 +208,33 @@ const statistics: Walker = async (_world, page, visit) => {
   }
 };
 
+/** An INSZ the demo world does not hold (valid check digits): the House's intake then asks who it is. */
+const UNKNOWN_INSZ = '91061773727';
+
+/** The House of Dutch's desk: the intake with its errors and with an unknown INSZ, the intakes, the queue with a placement open. */
+const house: Walker = async (_world, page, visit) => {
+  await open(page, '/house');
+  await visit('house intake');
+  const form = page.locator('form.house-intake');
+  await form.locator('button[type=submit]').click();
+  await form.locator('.field-error').first().waitFor();
+  await visit('house intake with an empty INSZ');
+  await form.locator('input[name=insz]').fill(UNKNOWN_INSZ);
+  await form.locator('button[type=submit]').click();
+  await form.locator('input[name=familyName]').waitFor();
+  await quiet(page);
+  await visit('house intake of an unknown INSZ');
+  await open(page, '/house?tab=intakes');
+  await visit('house intakes');
+  await open(page, '/house?tab=waiting');
+  const place = page.locator('.house table tbody tr td:last-child button').first();
+  if (await place.count()) {
+    await place.click();
+    await quiet(page);
+  }
+  await visit('house waiting list with a placement open');
+};
+
 /** A screen this file has no walk for (a new nav entry): visited as it opens. */
 const plain: Walker = async (_world, page, visit, path) => {
   await open(page, path);
@@ -217,6 +244,7 @@ const plain: Walker = async (_world, page, visit, path) => {
 const WALKERS: Record<string, Walker> = {
   '/persons': persons,
   '/worklist': worklist,
+  '/house': house,
   '/consultation': consultation,
   '/admin': admin,
   '/statistics': statistics,

@@ -13,7 +13,7 @@ import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { camel, DOSSIER_RESOURCES, PERSON_RESOURCE, type ClusterName, type ResourceDef } from './clusters.ts';
 import { decodeCursor, encodeCursor } from './records.ts';
 /** The records door's input checks, for modules that write dossier records in a transaction of their own (the House's intake). */
-export { checkReferences, checkValidFrom, toColumns } from './records.ts';
+export { checkReferences, checkRules, checkValidFrom, toColumns } from './records.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { present } from './clusters.ts';
 

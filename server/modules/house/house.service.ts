@@ -22,7 +22,7 @@ import { Problem, type Issue } from '../../platform/errors.ts';
 import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { assertInTerritory, authorize, demand } from '../access/access.service.ts';
 import { byTable, PERSON_RESOURCE } from '../dossier/clusters.ts';
-import { checkReferences, checkValidFrom, toColumns } from '../dossier/dossier.service.ts';
+import { checkReferences, checkRules, checkValidFrom, toColumns } from '../dossier/dossier.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 
 const INTAKES = byTable.get('language_intakes')!;
@@ -45,6 +45,22 @@ async function houseOf(db: Executor, ctx: RequestContext): Promise<{ id: string;
   if (!org || org.kind !== 'HOUSE_OF_DUTCH')
     throw new Problem('businessRule', 'your organisation is no House of Dutch: it has no intakes, waiting list or placements');
   return { id: org.id, name: org.name, region: org.region };
+}
+
+/** The person's fields are named under `person` in the intake's problems (`person.birthDate`). */
+function asPerson<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof Problem && e.issues?.length)
+      throw new Problem(
+        e.code,
+        e.message,
+        e.issues.map((i) => (i.in === 'body' ? { ...i, name: `person.${i.name}` } : i)),
+        e.extra,
+      );
+    throw e;
+  }
 }
 
 export interface IntakeInput {
@@ -91,6 +107,7 @@ export async function startIntake(deps: Deps, ctx: RequestContext, input: Intake
     { intakeOn, officeId: input.officeId ?? null, referredBy: input.referredBy ?? null, remarks: input.remarks ?? null },
     'create',
   );
+  checkRules(INTAKES, intakeRow);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
     const house = await houseOf(tx, ctx);
     intakeRow.house_id = house.id;
@@ -110,8 +127,12 @@ export async function startIntake(deps: Deps, ctx: RequestContext, input: Intake
         .filter((k) => given[k] == null || String(given[k]).trim() === '')
         .map((k) => ({ in: 'body', name: `person.${k}`, detail: 'required: this INSZ is not known in the KBI yet, so the intake registers the person' }));
       if (missing.length) throw new Problem('businessRule', `person: this INSZ is not known yet; give ${missing.map((m) => m.name).join(', ')}`, missing);
-      const row = toColumns(deps, PERSON_RESOURCE, { ...given, insz }, 'create');
-      if (row.birth_date == null && parsed.insz.birthDate && parsed.insz.kind === 'nationalRegister') row.birth_date = parsed.insz.birthDate;
+      const row = asPerson(() => {
+        const r = toColumns(deps, PERSON_RESOURCE, { ...given, insz }, 'create');
+        if (r.birth_date == null && parsed.insz.birthDate && parsed.insz.kind === 'nationalRegister') r.birth_date = parsed.insz.birthDate;
+        checkRules(PERSON_RESOURCE, r);
+        return r;
+      });
       row.created_by_organisation_id = house.id;
       person = await untyped(tx).insertInto('persons').values(row).returning(['id']).executeTakeFirstOrThrow();
       personCreated = true;

@@ -4,10 +4,11 @@
  * dossier, then a place on a course or on the House's waiting list. The waiting list is a queue: the
  * longest waiting first, with the next free places of the region and a placement that takes one.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, request } from '../api.ts';
-import { Alert, ErrorAlert, Field, Loading, describeError } from '../components/forms.tsx';
+import { Alert, ErrorAlert, Field, Loading, TableScroll, describeError } from '../components/forms.tsx';
+import { Tabs } from '../components/Tabs.tsx';
 import { useCodeList } from '../data.ts';
 import { formatInsz } from '../format.ts';
 import { useFormat, useI18n, type Translate } from '../i18n/index.tsx';
@@ -96,12 +97,10 @@ function useLoad<T>(path: string) {
 
 export default function HousePage() {
   const { t } = useI18n();
-  const id = useId();
   const [params, setParams] = useSearchParams();
   const asked = params.get('tab');
   const tab: Tab = TABS.includes(asked as Tab) ? (asked as Tab) : 'intake';
   const setTab = (next: Tab) => setParams({ tab: next }, { replace: true });
-  const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const intakes = useLoad<{ items: IntakeItem[] }>('/api/v1/house/intakes');
   const queue = useLoad<Queue>('/api/v1/house/waitingList');
   const notHouse = [intakes.error, queue.error].some((e) => e instanceof ApiError && e.status === 422);
@@ -111,13 +110,6 @@ export default function HousePage() {
     waiting: queue.data?.entries.length ?? '…',
   };
 
-  function onKey(e: KeyboardEvent) {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const next = TABS[(TABS.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
-    setTab(next);
-    tabRefs.current[next]?.focus();
-  }
-
   return (
     <div className="page worklist house">
       <h1>{t('house.title')}</h1>
@@ -125,53 +117,29 @@ export default function HousePage() {
       {notHouse ? (
         <Alert kind="warning">{t('house.notHouse')}</Alert>
       ) : (
-        <>
-          <div className="worklist-tabbar">
-            <div className="worklist-tabs" role="tablist" aria-label={t('house.tabs')} onKeyDown={onKey}>
-              {TABS.map((name) => (
-                <button
-                  key={name}
-                  ref={(el) => {
-                    tabRefs.current[name] = el;
-                  }}
-                  type="button"
-                  role="tab"
-                  id={`${id}-${name}`}
-                  aria-controls={`${id}-${name}-panel`}
-                  aria-selected={tab === name}
-                  tabIndex={tab === name ? 0 : -1}
-                  className="worklist-tab"
-                  onClick={() => setTab(name)}
-                >
-                  {t(`house.tab.${name}`, { count: counts[name] })}
-                </button>
-              ))}
-            </div>
-          </div>
-          <section role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="worklist-panel">
-            {tab === 'intake' ? (
-              <IntakeForm
-                onDone={async () => {
-                  await Promise.all([intakes.load(), queue.load()]);
-                }}
-              />
-            ) : tab === 'intakes' ? (
-              intakes.error ? (
-                <ErrorAlert error={intakes.error} />
-              ) : intakes.data ? (
-                <Intakes items={intakes.data.items} />
-              ) : (
-                <Loading />
-              )
-            ) : queue.error ? (
-              <ErrorAlert error={queue.error} />
-            ) : queue.data ? (
-              <WaitingList queue={queue.data} onChanged={async () => void (await Promise.all([queue.load(), intakes.load()]))} />
+        <Tabs tabs={TABS} current={tab} onChange={setTab} label={t('house.tabs')} title={(name) => t(`house.tab.${name}`, { count: counts[name] })}>
+          {tab === 'intake' ? (
+            <IntakeForm
+              onDone={async () => {
+                await Promise.all([intakes.load(), queue.load()]);
+              }}
+            />
+          ) : tab === 'intakes' ? (
+            intakes.error ? (
+              <ErrorAlert error={intakes.error} />
+            ) : intakes.data ? (
+              <Intakes items={intakes.data.items} />
             ) : (
               <Loading />
-            )}
-          </section>
-        </>
+            )
+          ) : queue.error ? (
+            <ErrorAlert error={queue.error} />
+          ) : queue.data ? (
+            <WaitingList queue={queue.data} onChanged={async () => void (await Promise.all([queue.load(), intakes.load()]))} />
+          ) : (
+            <Loading />
+          )}
+        </Tabs>
       )}
     </div>
   );
@@ -218,7 +186,9 @@ function IntakeForm({ onDone }: { onDone(): Promise<void> }) {
   };
   const [form, setForm] = useState<IntakeForm>(empty);
   const [unknown, setUnknown] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  // What the server said, in its words: worded in the user's language when shown (a language switch rewords it).
+  const [problems, setErrors] = useState<Record<string, string>>({});
+  const errors = Object.fromEntries(Object.entries(problems).map(([k, detail]) => [k, wordIssue(detail, t, fmt.date)]));
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState<(Started & { name: string }) | null>(null);
@@ -239,7 +209,7 @@ function IntakeForm({ onDone }: { onDone(): Promise<void> }) {
     setFailure(null);
     const insz = form.insz.replace(/[^0-9]/g, '');
     if (!insz) {
-      setErrors({ insz: t('dossier.issue.required') });
+      setErrors({ insz: 'is required' });
       setBusy(false);
       return;
     }
@@ -268,7 +238,7 @@ function IntakeForm({ onDone }: { onDone(): Promise<void> }) {
         const next: Record<string, string> = {};
         for (const issue of err.problem.issues) {
           const name = issue.name.startsWith('person.') ? issue.name.slice(7) : issue.name;
-          if (!(name in next)) next[name] = wordIssue(issue.detail, t, fmt.date);
+          if (!(name in next)) next[name] = issue.detail;
         }
         if (err.problem.issues.some((i) => i.name.startsWith('person.'))) setUnknown(true);
         setErrors(next);
@@ -400,7 +370,7 @@ function Intakes({ items }: { items: IntakeItem[] }) {
       {shown.length === 0 ? (
         <p className="muted">{onlyOpen && items.length ? t('house.intakes.noneOpen') : t('house.intakes.none')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={t('house.intakes.caption')}>
           <table className="table worklist-table">
             <caption>{t('house.intakes.caption')}</caption>
             <thead>
@@ -437,7 +407,7 @@ function Intakes({ items }: { items: IntakeItem[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );
@@ -451,7 +421,8 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
   const intensities = useCodeList('course_intensity');
   const [placing, setPlacing] = useState<string | null>(null);
   const [choice, setChoice] = useState('');
-  const [message, setMessage] = useState<{ kind: 'success' | 'warning' | 'error'; text: string } | null>(null);
+  // Worded when shown, so that a language switch rewords it.
+  const [message, setMessage] = useState<{ kind: 'success' | 'warning' | 'error'; text: (tr: Translate) => string } | null>(null);
   const [busy, setBusy] = useState(false);
   const selectId = useId();
   const { entries, freePlaces } = queue;
@@ -467,11 +438,14 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
         waitingListEntryId: entry.id,
         waitingListVersion: entry.version,
       });
-      setMessage({ kind: 'success', text: t('house.waiting.placed', { name: `${entry.givenNames} ${entry.familyName}`, course: course.name }) });
+      setMessage({ kind: 'success', text: (tr) => tr('house.waiting.placed', { name: `${entry.givenNames} ${entry.familyName}`, course: course.name }) });
       setPlacing(null);
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0;
-      setMessage({ kind: 'warning', text: status === 409 ? t('house.waiting.full') : status === 412 ? t('house.waiting.stale') : describeError(err, t) });
+      setMessage({
+        kind: 'warning',
+        text: (tr) => (status === 409 ? tr('house.waiting.full') : status === 412 ? tr('house.waiting.stale') : describeError(err, tr)),
+      });
     } finally {
       setBusy(false);
       await onChanged();
@@ -480,7 +454,7 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
 
   return (
     <>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {message && <Alert kind={message.kind}>{message.text(t)}</Alert>}
       {entries.length === 0 ? (
         <p className="muted">{t('house.waiting.none')}</p>
       ) : (
@@ -490,7 +464,7 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
               ? t('house.waiting.summaryOne', { days: queue.oldestWaitingDays ?? 0 })
               : t('house.waiting.summary', { count: entries.length, days: queue.oldestWaitingDays ?? 0 })}
           </p>
-          <div className="table-scroll">
+          <TableScroll label={t('house.waiting.caption', { house: queue.house.name })}>
             <table className="table worklist-table">
               <caption>{t('house.waiting.caption', { house: queue.house.name })}</caption>
               <thead>
@@ -583,14 +557,14 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
       <h2>{t('house.free.title')}</h2>
       {freePlaces.length === 0 ? (
         <p className="muted">{t('house.free.none')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={t('house.free.caption')}>
           <table className="table worklist-table">
             <caption>{t('house.free.caption')}</caption>
             <thead>
@@ -620,7 +594,7 @@ function WaitingList({ queue, onChanged }: { queue: Queue; onChanged(): Promise<
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

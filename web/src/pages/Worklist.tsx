@@ -5,9 +5,10 @@
  * infringement cases awaiting a decision. One tab each;
  * every decision on a partner's request goes straight back to the partner.
  */
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorAlert, Loading } from '../components/forms.tsx';
+import { Tabs } from '../components/Tabs.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Referrals, type WorklistReferral } from './worklist/Referrals.tsx';
 import { AppointmentRequests, type HandledAppointment } from './worklist/AppointmentRequests.tsx';
@@ -56,20 +57,10 @@ function arrange<T extends Item>(items: T[] | null, show: Show, order: Order, me
 
 export default function WorklistPage() {
   const { t } = useI18n();
-  const id = useId();
   // ?tab= opens a list directly (the start page's summary links to each).
   const [params] = useSearchParams();
   const asked = params.get('tab');
   const [tab, setTab] = useState<Tab>(TABS.includes(asked as Tab) ? (asked as Tab) : 'referrals');
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({
-    referrals: null,
-    appointments: null,
-    proposals: null,
-    cases: null,
-    certificates: null,
-    registrations: null,
-    attendance: null,
-  });
   // Still to decide: those on time and those past their deadline (a late decision is still a decision).
   const referrals = useWorklist<WorklistReferral>('/api/v1/worklist/referrals', ['SENT', 'EXPIRED']);
   const appointments = useWorklist<HandledAppointment>('/api/v1/worklist/appointments', ['REGISTERED', 'PLANNED']);
@@ -81,14 +72,6 @@ export default function WorklistPage() {
   const lists = { referrals, appointments, proposals, cases, certificates, registrations, attendance };
   const counts = Object.fromEntries(TABS.map((name) => [name, lists[name].items?.length ?? '…'])) as Record<Tab, number | string>;
 
-  // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
-  function onKey(e: KeyboardEvent) {
-    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const next = TABS[(TABS.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
-    setTab(next);
-    tabRefs.current[next]?.focus();
-  }
-
   const { user } = useSession();
   const [show, setShow] = useState<Show>('all');
   const [order, setOrder] = useState<Order>('oldest');
@@ -99,57 +82,47 @@ export default function WorklistPage() {
       <h1>{t('worklist.title')}</h1>
       <p className="muted">{t('worklist.intro')}</p>
       {/* The refresh button sits beside the tab list, not in it: a tab list holds tabs only (WAI-ARIA). */}
-      <div className="worklist-tabbar">
-        <div className="worklist-tabs" role="tablist" aria-label={t('worklist.tabs')} onKeyDown={onKey}>
-          {TABS.map((name) => (
-            <button
-              key={name}
-              ref={(el) => {
-                tabRefs.current[name] = el;
-              }}
-              type="button"
-              role="tab"
-              id={`${id}-${name}`}
-              aria-controls={`${id}-${name}-panel`}
-              aria-selected={tab === name}
-              tabIndex={tab === name ? 0 : -1}
-              className="worklist-tab"
-              onClick={() => setTab(name)}
-            >
-              {t(TAB_WORDS[name], { count: counts[name] })}
-            </button>
-          ))}
-        </div>
-        <button
-          type="button"
-          className="button secondary small worklist-refresh"
-          onClick={() => {
-            for (const list of Object.values(lists)) void list.load();
-          }}
-        >
-          {t('worklist.refresh')}
-        </button>
-      </div>
-      <div className="worklist-filters">
-        <label>
-          {t('worklist.filter.show')}{' '}
-          <select name="show" value={show} onChange={(e) => setShow(e.target.value as Show)}>
-            {(['all', 'mine', 'nobody', 'overdue'] as const).map((v) => (
-              <option key={v} value={v}>
-                {t(`worklist.filter.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('worklist.filter.order')}{' '}
-          <select name="order" value={order} onChange={(e) => setOrder(e.target.value as Order)}>
-            <option value="oldest">{t('worklist.filter.oldest')}</option>
-            <option value="due">{t('worklist.filter.due')}</option>
-          </select>
-        </label>
-      </div>
-      <section role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="worklist-panel">
+      <Tabs<Tab>
+        tabs={TABS}
+        current={tab}
+        onChange={setTab}
+        label={t('worklist.tabs')}
+        title={(name) => t(TAB_WORDS[name], { count: counts[name] })}
+        beside={
+          <button
+            type="button"
+            className="button secondary small worklist-refresh"
+            onClick={() => {
+              for (const list of Object.values(lists)) void list.load();
+            }}
+          >
+            {t('worklist.refresh')}
+          </button>
+        }
+        between={
+          <>
+            <div className="worklist-filters">
+              <label>
+                {t('worklist.filter.show')}{' '}
+                <select name="show" value={show} onChange={(e) => setShow(e.target.value as Show)}>
+                  {(['all', 'mine', 'nobody', 'overdue'] as const).map((v) => (
+                    <option key={v} value={v}>
+                      {t(`worklist.filter.${v}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t('worklist.filter.order')}{' '}
+                <select name="order" value={order} onChange={(e) => setOrder(e.target.value as Order)}>
+                  <option value="oldest">{t('worklist.filter.oldest')}</option>
+                  <option value="due">{t('worklist.filter.due')}</option>
+                </select>
+              </label>
+            </div>
+          </>
+        }
+      >
         {current.error ? (
           <ErrorAlert error={current.error} />
         ) : current.items === null ? (
@@ -169,7 +142,7 @@ export default function WorklistPage() {
         ) : (
           <Certificates items={view(certificates.items)} onChanged={certificates.load} />
         )}
-      </section>
+      </Tabs>
     </div>
   );
 }
