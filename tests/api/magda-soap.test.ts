@@ -254,6 +254,71 @@ for (const which of TEST_DATABASES) {
       assert.match(String(old.body), /<Uitzondering>[\s\S]*more than 28 days back/);
     });
 
+    test('example 90122600525: language knowledge, literacy and client preferences element by element as the example', async (t) => {
+      const app = await startTestApp(t, which);
+      const agency = await app.factories.organisation({ kind: 'AGENCY', name: 'Agentschap Integratie en Inburgering', enterpriseNumber: '0874713138' });
+      const office = await app.factories.office(agency.id, { kboNumber: '0874713138', kbiKey: '160EE28D2C7248548B14400C3FDB70AB' });
+      const staff = await expectOk(
+        await app.call('POST', '/api/v1/staff', { organisationId: agency.id, officeId: office.id, familyName: 'De Vis', givenName: 'Bouke' }),
+        201,
+      );
+      const example525 = repliek(example('90122600525.xml'));
+      const value = (suffix: string) => example525.find((l) => l.includes(`/Personalia/${suffix} = `))!.replace(/.* = /, '');
+      const person = await app.factories.person({
+        insz: '90122600525',
+        familyName: value('Naam/Achternamen/Achternaam'),
+        givenNames: value('Naam/Voornamen/Voornaam'),
+        gender: '1',
+        createdByOrganisationId: agency.id,
+      });
+      const add = (resource: string, body: Record<string, unknown>) => app.factories.add(person.id, resource, body);
+      await add('targetGroupDeterminations', {
+        determinedOn: '2015-03-26',
+        determined: true,
+        type: 'MINDERJARIG',
+        subtype: 'MINDERJARIG',
+        startDate: '2015-03-26',
+      });
+      const trajectory = await add('trajectories', {
+        type: 'TT_NT2',
+        startDate: '2017-03-22',
+        managingOfficeId: office.id,
+        contactStaffId: staff.id,
+        status: 'OP',
+        statusSince: '2017-03-22',
+      });
+      await add('trajectoryComponents', {
+        trajectoryId: trajectory.id,
+        type: 'TO_A1',
+        startDate: '2017-03-22',
+        status: 'TO_STA_31',
+        statusSince: '2017-03-22',
+      });
+      await add('languageSkills', { language: 'ALB', proficiency: 'MOEDERTAAL', contactLanguage: false });
+      await add('literacyAssessments', { script: 'LATIN', level: 'GEALFABETISEERD', assessedOn: '2017-03-22' });
+      await add('clientPreferences', {
+        wishedStartDate: '2017-03-22',
+        intensity: 3,
+        postcodes: ['3600'],
+        lessonMoments: ['WOE_MIDDAG', 'DON_MIDDAG', 'VRIJ_MIDDAG'],
+      });
+      await add('housingRequirements', {
+        mustMeetIntegration: false,
+        mustMeetLanguage: true,
+        meetsLanguage: false,
+        followedUpBy: 'Huis van het Nederlands',
+        assessedOn: '2017-03-22',
+      });
+      const p = await vmsw(app, [...ALL, 'languages', 'level', 'courses']);
+      await expectOk(await p.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '3003' }), 201);
+      const res = await p.ask(person.insz);
+      assert.equal(res.status, 200, String(res.body));
+      // Not in the model yet (issue 15): the creator's KBI number and a lesson moment's validity; the birth date contradicts the INSZ.
+      const birth = (l: string) => l.replace(/(Personalia\/Geboortedatum = ).*/, '$1*');
+      const expected = example525.filter((l) => !/Personalia\/AangemaaktDoor\/KbiNummer|VoorkeurLesMoment\/PeriodeGeldigheid/.test(l)).map(birth);
+      assert.deepEqual(repliek(String(res.body)).map(birth), expected);
+    });
+
     test('only the authorised clusters; not integrated, unknown INSZ and a wrong sender are MAGDA exceptions, refusals audited', async (t) => {
       const app = await startTestApp(t, which);
       const person = await person90122501644(app);
