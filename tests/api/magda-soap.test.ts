@@ -119,7 +119,7 @@ async function vmsw(app: TestApp, clusters: string[]) {
   };
 }
 
-const ALL = ['personalia', 'targetGroup', 'registration', 'trajectories', 'trajectoryOffice', 'components', 'housingRequirement'];
+const ALL = ['personalia', 'targetGroup', 'registration', 'trajectories', 'trajectoryOffice', 'components', 'housingRequirement', 'contracts', 'conversations'];
 
 /** The person of example 90122501644, as KBI holds it. */
 async function person90122501644(app: TestApp) {
@@ -212,6 +212,24 @@ for (const which of TEST_DATABASES) {
         [1, 2].map(() => ({ action: 'exchange.consult', result: 'allowed', person_id: person.id })),
         'each consult audited as the REST consult',
       );
+
+      // A signing postponement and a conversation relevant for the housing company, as examples 00000099504 and 98030210175 write them.
+      await app.factories.add(person.id, 'signingPostponements', { startDate: '2015-03-03', reason: 'BIJSTAND_ZIEK_FAMILIELID' });
+      await app.factories.add(person.id, 'conversations', { heldAt: '2017-03-22T10:00:00Z', officeId: desk.id, relevantFor: ['VMSW'] });
+      const more = repliek(String((await partnerVmsw.ask(person.insz)).body));
+      const block = (lines: string[], name: string) => lines.filter((l) => l.includes(`/KBIDossier/${name}`)).map((l) => l.replace(/.*\/KBIDossier\//, ''));
+      const postponement = block(repliek(example('00000099504.xml')), 'UitstellenVanOndertekening');
+      assert.ok(postponement.length > 3);
+      assert.deepEqual(block(more, 'UitstellenVanOndertekening'), postponement);
+      assert.deepEqual(block(more, 'Gesprekken'), [
+        'Gesprekken = ',
+        'Gesprekken/Gesprek = ',
+        'Gesprekken/Gesprek/Datum = 2017-03-22',
+        'Gesprekken/Gesprek/GeregistreerdBij = ',
+        'Gesprekken/Gesprek/GeregistreerdBij/KbiNummer = 64B8A9B116FA432D90F52691EEB2634D',
+      ]);
+      const order = more.filter((l) => /KBIDossier\/[A-Za-z]+ = $/.test(l)).map((l) => l.replace(/.*KBIDossier\/| = $/g, ''));
+      assert.deepEqual(order, ['Personalia', 'Doelgroep', 'UitstellenVanOndertekening', 'Aanmelding', 'Trajecten', 'Gesprekken', 'Wooncode']);
 
       // RegistreerUitschrijving ends the integration: the next consult is refused as not integrated.
       const ended = await partnerVmsw.soap(

@@ -61,10 +61,15 @@ export const beschrijving = (codes: CodeLists, list: string, code: string): Reco
   Beschrijving: codes.get(list, code)?.labelNl,
 });
 
-/** MAGDA's `KorteNaam` and `Naam` attributes of a code: its short Dutch name (cut at 25 characters). */
+/**
+ * MAGDA's `KorteNaam` and `Naam` attributes of a code: the short Dutch name (cut at 25 characters)
+ * and the Dutch name. Where the short name is the name cut short, MAGDA's Naam is cut as well (the
+ * examples: registration reason 13 "Eigen werving onthaalbure" twice; signing-postponement reason
+ * BIJSTAND_ZIEK_FAMILIELID "Bijstand ziek familielid" and "Bijstand aan ziek gezinslid of familielid").
+ */
 export function korteNaam(codes: CodeLists, list: string, code: string): Record<string, string | undefined> {
   const entry = codes.get(list, code);
   if (!entry) return {};
-  const name = (entry.shortNl ?? entry.labelNl).slice(0, SHORT);
-  return { KorteNaam: name, Naam: name };
+  const short = (entry.shortNl ?? entry.labelNl).slice(0, SHORT);
+  return { KorteNaam: short, Naam: entry.labelNl.startsWith(short) ? short : entry.labelNl };
 }

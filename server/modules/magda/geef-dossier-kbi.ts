@@ -4,10 +4,10 @@
  * attributes and code values of the example answers. An element is written only when its cluster
  * was answered; a cluster that was not authorised is absent, as in MAGDA.
  *
- * Written today: Personalia, Doelgroep, Aanmelding, Trajecten (managing office, contact person,
- * status, decision, components), Talenkennis, VoorkeurenKlant and Wooncode. Not yet: Contracten,
- * BehaaldeAttesten, UitstellenVanOndertekening, Adviezen, VormingsActiviteiten, Inbreuken and
- * Gesprekken, and the elements the model has no place for (Personalia/AangemaaktDoor/KbiNummer,
+ * Written today: Personalia, Doelgroep, UitstellenVanOndertekening, Aanmelding, Trajecten (managing
+ * office, contact person, status, decision, components), Talenkennis, VoorkeurenKlant, Gesprekken and
+ * Wooncode. Not yet: Contracten, BehaaldeAttesten, Adviezen, VormingsActiviteiten and Inbreuken, and
+ * the elements the model has no place for (Personalia/AangemaaktDoor/KbiNummer,
  * VoorkeurLesMoment/PeriodeGeldigheid).
  */
 import type { Deps } from '../../platform/deps.ts';
@@ -27,7 +27,7 @@ interface References {
 async function references(deps: Deps, answer: ConsultAnswer): Promise<References> {
   const d = answer.dossier ?? {};
   const ids = (rows: Rec[] | undefined, key: string) => [...new Set((rows ?? []).map((r) => r[key]).filter(Boolean))] as string[];
-  const officeIds = [...ids(d.registrations, 'officeId'), ...ids(d.trajectories, 'managingOfficeId')];
+  const officeIds = [...ids(d.registrations, 'officeId'), ...ids(d.trajectories, 'managingOfficeId'), ...ids(d.conversations, 'officeId')];
   const staffIds = ids(d.trajectories, 'contactStaffId');
   const orgIds = answer.person?.createdByOrganisationId ? [answer.person.createdByOrganisationId as string] : [];
   const refs: References = { offices: new Map(), staff: new Map(), organisations: new Map() };
@@ -93,6 +93,32 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       opt('RedenGeenDoelgroep', tg.noTargetGroupReason),
       opt('RedenVrijstellingVanDeVerplichting', tg.exemptionReason),
     ]);
+
+  const uitstellen = d.signingPostponements?.length
+    ? el(
+        'UitstellenVanOndertekening',
+        [...(d.signingPostponements as Rec[])]
+          .sort(byStartThenRecorded)
+          .map((u) =>
+            el('UitstelVanOndertekening', [
+              periode('Periode', u.startDate, u.endDate),
+              el('Reden', u.reason, korteNaam(codes, 'signing_postponement_reason', u.reason)),
+            ]),
+          ),
+      )
+    : null;
+
+  const gesprekken = d.conversations?.length
+    ? el(
+        'Gesprekken',
+        [...(d.conversations as Rec[])]
+          .sort((a, b) => String(a.heldAt).localeCompare(String(b.heldAt)))
+          .map((g) => {
+            const at = g.officeId ? refs.offices.get(g.officeId) : undefined;
+            return el('Gesprek', [el('Datum', String(g.heldAt).slice(0, 10)), at?.kbi ? el('GeregistreerdBij', [el('KbiNummer', at.kbi)]) : null]);
+          }),
+      )
+    : null;
 
   const reg = latest(d.registrations, 'registeredOn');
   const place = reg?.officeId ? refs.offices.get(reg.officeId) : undefined;
@@ -203,5 +229,5 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       opt('OpvolgingDoor', housing.followedUpBy),
     ]);
 
-  return el('KBIDossier', [personalia, doelgroep, aanmelding, trajecten, talenkennis, voorkeuren, wooncode]);
+  return el('KBIDossier', [personalia, doelgroep, uitstellen, aanmelding, trajecten, talenkennis, voorkeuren, gesprekken, wooncode]);
 }
