@@ -337,6 +337,24 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(repliek(String(res.body)).map(birth), expected);
     });
 
+    test("the examples' test KBO numbers (0123456789, 0000000000) are accepted only where test INSZ are", async (t) => {
+      const strict = await startTestApp(t, which);
+      const refused = await strict.call('POST', '/api/v1/organisations', { kind: 'AGENCY', name: 'Test', enterpriseNumber: '0123456789' });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      const testing = await startTestApp(t, which, { KBI_ACCEPT_TEST_INSZ: 'true' });
+      for (const enterpriseNumber of ['0123456789', '0000000000'])
+        assert.equal(
+          (await expectOk(await testing.call('POST', '/api/v1/organisations', { kind: 'AGENCY', name: `Test ${enterpriseNumber}`, enterpriseNumber }), 201))
+            .enterpriseNumber,
+          enterpriseNumber,
+        );
+      assert.equal(
+        (await testing.call('POST', '/api/v1/organisations', { kind: 'AGENCY', name: 'Other', enterpriseNumber: '0123456788' })).status,
+        400,
+        'no other failing number',
+      );
+    });
+
     test('only the authorised clusters; not integrated, unknown INSZ and a wrong sender are MAGDA exceptions, refusals audited', async (t) => {
       const app = await startTestApp(t, which);
       const person = await person90122501644(app);
