@@ -20,7 +20,7 @@ import { ANONYMOUS, ANONYMOUS_PARTNER, OPERATOR } from './platform/access.ts';
 import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
 import { timingSafeEqual } from 'node:crypto';
-import { recordAudit } from './platform/audit.ts';
+import { recordDenial } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, can, isAllowed, resolveSession } from './modules/access/access.service.ts';
 import type { ClusterName } from './modules/dossier/clusters.ts';
@@ -35,6 +35,7 @@ import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
+import { registerMagdaRoutes } from './modules/magda/magda.routes.ts';
 import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
@@ -129,18 +130,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   });
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
-    onDenied: (req, problem) => {
-      const denial = problem.denial!;
-      const ctx = denial.actor ? { actor: denial.actor, requestId: req.id } : (req.ctx ?? { actor: ANONYMOUS, requestId: req.id });
-      return recordAudit(db.db, ctx, {
-        action: denial.action,
-        personId: denial.personId,
-        clusters: denial.clusters,
-        result: 'denied',
-        detail: { code: problem.code, ...denial.detail },
-        insz: denial.insz,
-      });
-    },
+    onDenied: (req, problem) => recordDenial(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, problem),
   });
   await http.register(cookie);
   http.addSchema(problemSchema);
@@ -299,6 +289,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAuthorisationRoutes(http, db.db, codes, deps);
   registerIntegrationRoutes(http, deps);
   registerExchangeRoutes(http, deps);
+  registerMagdaRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
   registerStatisticsRoutes(http, db.db);

@@ -8,49 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { TEST_DATABASES } from './support/databases.ts';
-
-/** MAGDA element path (below KBIDossier) → the code list our field uses. */
-const MAPPING: Record<string, string> = {
-  'Personalia/Geslacht/Code': 'gender',
-  'Doelgroep/Code': 'target_group_determined',
-  'Doelgroep/Type': 'target_group_type',
-  'Doelgroep/SubType': 'target_group_subtype',
-  'Doelgroep/RedenGeenDoelgroep': 'no_target_group_reason',
-  'Doelgroep/RedenVrijstellingVanDeVerplichting': 'exemption_reason',
-  'Aanmelding/Type': 'registration_type',
-  'Aanmelding/Reden': 'registration_reason',
-  'UitstellenVanOndertekening/UitstelVanOndertekening/Reden': 'signing_postponement_reason',
-  'BehaaldeAttesten/Document/Type': 'certificate_type',
-  'Trajecten/Traject/Type': 'trajectory_type',
-  'Trajecten/Traject/Status/Code': 'trajectory_status',
-  'Trajecten/Traject/Besluit/Code': 'trajectory_decision',
-  'Trajecten/Traject/TrajectOnderdelen/TrajectOnderdeel/Type': 'trajectory_component_type',
-  'Trajecten/Traject/TrajectOnderdelen/TrajectOnderdeel/Status/Code': 'trajectory_component_status',
-  'Trajecten/Traject/TrajectOnderdelen/TrajectOnderdeel/Besluit/Code': 'trajectory_component_decision',
-  'Talenkennis/Talen/Taal/Code': 'language',
-  'Talenkennis/Talen/Taal/KennisNiveau': 'language_proficiency',
-  'Talenkennis/Alfabetiseringsgraad/LatijnsSchrift': 'literacy_level',
-  'Talenkennis/BehaaldNT2Niveau/HoogstBehaald': 'cefr_level',
-  'Talenkennis/BehaaldNT2Niveau/RecentstBehaald': 'cefr_level',
-  'VoorkeurenKlant/VoorkeurLesMomenten/VoorkeurLesMoment/LesVoorkeurLesMoment/Code': 'lesson_moment',
-  'VormingsActiviteiten/NT2Cursussen/NT2Cursus/Status': 'enrolment_status',
-  'Inbreuken/Inbreuk/SanctionerendeOverheid': 'sanctioning_authority',
-  'Inbreuken/Inbreuk/FeitenRelaas/Activiteiten/Activiteit/Type': 'infringement_activity_type',
-  'Inbreuken/Inbreuk/FeitenRelaas/Communicaties/Communicatie/TypeDocument': 'infringement_document_type',
-  'Adviezen/Arbeidsmarkt': 'advice_type',
-};
-
-/**
- * Values the simulator uses to test a consumer's handling of wrong data (the example files mark
- * them: "Ongekend type traject", "Fout attesten type", "Onbestaande status code"): refused.
- */
-const FALSE_VALUES = new Set(['VALS_TYPE', 'VALS', 'TT_ONGEKEND', 'ZEVER_ATTEST']);
-
-/**
- * Not mapped, on purpose: Inbreuk/Type carries numeric codes (2, 5, and the test value 12345) of a
- * KBI 01.00 code table that was never published; we store the type of seed 004 table 10 instead.
- */
-const UNMAPPED = new Set(['Inbreuken/Inbreuk/Type']);
+import { MAGDA_CODE_LISTS as MAPPING, MAGDA_FALSE_VALUES as FALSE_VALUES, MAGDA_UNMAPPED as UNMAPPED } from '../server/modules/magda/codes.ts';
 
 function* values(node: unknown, path: string): Generator<[string, string]> {
   if (node === null || node === undefined) return;

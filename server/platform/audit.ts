@@ -5,6 +5,7 @@
 import { sql, type InsertObject, type RawBuilder } from 'kysely';
 import type { DB, Executor } from './db.ts';
 import type { RequestContext } from './access.ts';
+import type { Problem } from './errors.ts';
 
 export interface AuditFact {
   action: string;
@@ -69,4 +70,21 @@ function auditRow(ctx: RequestContext, fact: AuditFact): Record<AuditColumn, unk
 
 export async function recordAudit(db: Executor, ctx: RequestContext, fact: AuditFact): Promise<void> {
   await db.insertInto('audit_log').values(auditRow(ctx, fact)).execute();
+}
+
+/**
+ * The audit record of a refused access, from the facts the refusing code attached to the problem
+ * (`Problem.denied`). The error handler writes it for every denial it sends; a route that answers a
+ * refusal in another form than problem+json (the MAGDA SOAP endpoint) writes it itself.
+ */
+export async function recordDenial(db: Executor, ctx: RequestContext, problem: Problem): Promise<void> {
+  const denial = problem.denial!;
+  await recordAudit(db, denial.actor ? { actor: denial.actor, requestId: ctx.requestId } : ctx, {
+    action: denial.action,
+    personId: denial.personId,
+    clusters: denial.clusters,
+    result: 'denied',
+    detail: { code: problem.code, ...denial.detail },
+    insz: denial.insz,
+  });
 }

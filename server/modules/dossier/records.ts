@@ -99,7 +99,7 @@ function checkValue(deps: Deps, f: FieldDef, name: string, value: unknown, issue
       return value;
     }
     case 'kbo': {
-      const parsed = parseKbo(String(value));
+      const parsed = parseKbo(String(value), { allowTestNumbers: deps.acceptTestInsz });
       if (!parsed.ok) {
         issues.push({ in: 'body', name, detail: `not a valid KBO number: ${parsed.message}` });
         return undefined;

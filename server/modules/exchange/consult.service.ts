@@ -413,3 +413,21 @@ export async function consultAttendance(deps: Deps, ctx: RequestContext, input: 
   );
   return { known: true, purpose: input.purpose, authorisations: basis, attendance };
 }
+
+/**
+ * The purposes for which an organisation's authorisations (its own and its kind's) that hold on a
+ * day name this capacity code (hoedanigheidscode), in the order of code list `purpose`: how a
+ * caller that names its capacity but no purpose (a MAGDA message) is understood. Empty when the
+ * capacity code is not the organisation's.
+ */
+export async function purposesOfCapacity(deps: Deps, organisationId: string, capacityCode: string, day = belgianToday()): Promise<string[]> {
+  const rows = await deps.database.prepared(
+    'kbi_purposes_of_capacity',
+    `SELECT DISTINCT a.purpose FROM authorisations a JOIN organisations o ON o.id = $1::uuid
+      WHERE (a.partner_organisation_id = o.id OR a.partner_kind = o.kind) AND $2::text = ANY (a.capacity_codes)
+        AND a.starts_on <= $3::date AND (a.ends_on IS NULL OR a.ends_on >= $3::date)`,
+    [organisationId, capacityCode, day],
+  );
+  const order = (p: string) => deps.codes.get('purpose', p)?.sortOrder ?? Number.MAX_SAFE_INTEGER;
+  return rows.map((r) => r.purpose as string).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+}

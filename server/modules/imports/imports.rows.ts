@@ -128,7 +128,7 @@ export class RowChecker {
           break;
         }
         case 'kbo': {
-          const parsed = parseEnterpriseNumber(text);
+          const parsed = parseEnterpriseNumber(text, { allowTestNumbers: this.acceptTestInsz });
           if (!parsed.ok) {
             err(c.name, 'invalidEnterpriseNumber', { detail: parsed.message });
             break;

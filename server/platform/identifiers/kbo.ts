@@ -16,16 +16,23 @@ export function normaliseKbo(input: string): string {
   return v;
 }
 
-export function parseKbo(input: string): KboResult {
+/**
+ * KBO numbers of MAGDA's test data that fail the check (the GeefDossierKBI-01.00 examples):
+ * accepted only where test INSZ are (`KBI_ACCEPT_TEST_INSZ`), as enterprise numbers.
+ */
+export const MAGDA_TEST_KBO: ReadonlySet<string> = new Set(['0000000000', '0123456789']);
+
+export function parseKbo(input: string, options: { allowTestNumbers?: boolean } = {}): KboResult {
   const value = normaliseKbo(input);
   if (!/^\d{10}$/.test(value)) return { ok: false, reason: 'format', message: 'must be 10 digits' };
+  if (options.allowTestNumbers && MAGDA_TEST_KBO.has(value)) return { ok: true, value, kind: 'enterprise' };
   if (value[0] === '9') return { ok: false, reason: 'firstDigit', message: 'must start with 0 or 1 (enterprise) or 2–8 (establishment unit)' };
   if (97 - (Number(value.slice(0, 8)) % 97) !== Number(value.slice(8))) return { ok: false, reason: 'checksum', message: 'check digits do not match' };
   return { ok: true, value, kind: value[0] === '0' || value[0] === '1' ? 'enterprise' : 'establishment' };
 }
 
-export function parseEnterpriseNumber(input: string): KboResult {
-  const r = parseKbo(input);
+export function parseEnterpriseNumber(input: string, options: { allowTestNumbers?: boolean } = {}): KboResult {
+  const r = parseKbo(input, options);
   return r.ok && r.kind !== 'enterprise' ? { ok: false, reason: 'firstDigit', message: 'an enterprise number starts with 0 or 1' } : r;
 }
 
