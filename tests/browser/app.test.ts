@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { browserSkipReason, describeViolations, seriousViolations, startBrowserWorld, type BrowserWorld } from '../support/browser.ts';
 import { demoPassword, demoUsername } from '../../server/modules/access/access.demo.ts';
+import { ocmwClient } from '../support/screens.ts';
 
 const skip = browserSkipReason();
 /** A person the demo caseworker may see, with a contract (the dossier page then has something in every main part). */
@@ -22,18 +23,6 @@ async function caseworkerPerson(world: BrowserWorld): Promise<{ id: string; insz
     }
   }
   throw new Error('no person with a contract in the caseworker territory');
-}
-
-/** An INSZ in the demo OCMW's integration register. */
-async function ocmwClient(world: BrowserWorld): Promise<string> {
-  const row = await world.database.db
-    .selectFrom('integrations')
-    .innerJoin('users', 'users.organisation_id', 'integrations.organisation_id')
-    .select('integrations.insz')
-    .where('users.username', '=', demoUsername('OCMW_SOCIAL_WORKER'))
-    .orderBy('integrations.insz')
-    .executeTakeFirstOrThrow();
-  return row.insz;
 }
 
 test('the web app in a real browser', { skip: skip ?? false }, async (t) => {

@@ -71,7 +71,7 @@ async function personOf(world: BrowserWorld, page: Page): Promise<{ id: string; 
 }
 
 /** An INSZ in the integration register of the demo OCMW (its social worker may consult it). */
-async function ocmwClient(world: BrowserWorld): Promise<string> {
+export async function ocmwClient(world: BrowserWorld): Promise<string> {
   const row = await world.database.db
     .selectFrom('integrations')
     .innerJoin('users', 'users.organisation_id', 'integrations.organisation_id')
