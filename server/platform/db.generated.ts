@@ -13,7 +13,7 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 export type Numeric = ColumnType<number, number | string, number | string>;
 
 export interface Advice {
-  advice_type: string;
+  advice_type: string | null;
   /**
    * The level the advice aims at (code list cefr_level).
    */
@@ -24,7 +24,7 @@ export interface Advice {
   course_type: string | null;
   ended_by: string | null;
   given_by_id: string | null;
-  given_on: string;
+  given_on: string | null;
   id: Generated<string>;
   /**
    * The House of Dutch intake the advice came from.
@@ -34,6 +34,14 @@ export interface Advice {
    * The intensity advised (code list course_intensity).
    */
   intensity: string | null;
+  /**
+   * The advice as its sender described it (MAGDA Adviezen/HvN@Naam), for an advice that came without a code.
+   */
+  label: string | null;
+  /**
+   * The advice as its sender described it, short form (MAGDA Adviezen/HvN@KorteNaam), for an advice that came without a code.
+   */
+  label_short: string | null;
   person_id: string;
   recorded_by: Generated<string>;
   source: string;
@@ -45,15 +53,17 @@ export interface Advice {
 }
 
 export interface AdviceHistory {
-  advice_type: string;
+  advice_type: string | null;
   advised_level: string | null;
   course_type: string | null;
   ended_by: string;
   given_by_id: string | null;
-  given_on: string;
+  given_on: string | null;
   id: string;
   intake_id: string | null;
   intensity: string | null;
+  label: string | null;
+  label_short: string | null;
   person_id: string;
   recorded_by: string;
   source: string;
@@ -242,6 +252,10 @@ export interface CertificateProposalsHistory {
 }
 
 export interface Certificates {
+  /**
+   * The class of the document (MAGDA BehaaldeAttesten/Document/Soort, e.g. ATTEST).
+   */
+  document_class: string | null;
   document_id: string | null;
   document_type: string | null;
   ended_by: string | null;
@@ -261,6 +275,7 @@ export interface Certificates {
 }
 
 export interface CertificatesHistory {
+  document_class: string | null;
   document_id: string | null;
   document_type: string | null;
   ended_by: string;
@@ -284,6 +299,10 @@ export interface ClientPreferences {
   id: Generated<string>;
   intensity: number | null;
   lesson_moments: Generated<string[]>;
+  /**
+   * From when the preferred lesson moments hold (MAGDA VoorkeurLesMoment/PeriodeGeldigheid/Begin).
+   */
+  lesson_moments_valid_from: string | null;
   person_id: string;
   postcodes: Generated<string[]>;
   recorded_by: Generated<string>;
@@ -299,6 +318,7 @@ export interface ClientPreferencesHistory {
   id: string;
   intensity: number | null;
   lesson_moments: string[];
+  lesson_moments_valid_from: string | null;
   person_id: string;
   postcodes: string[];
   recorded_by: string;
@@ -413,13 +433,19 @@ export interface Contracts {
   end_date: string | null;
   ended_by: string | null;
   id: Generated<string>;
-  kind: string;
+  /**
+   * Mother or takeover contract (code list contract_kind); null: not known.
+   */
+  kind: string | null;
   office_id: string | null;
   person_id: string;
   previous_contract_id: string | null;
   recorded_by: Generated<string>;
   registered_on: string;
-  signed_on: string;
+  /**
+   * Day the contract was signed; null: not known (a contract imported from KBI 01.00 with only its registration date).
+   */
+  signed_on: string | null;
   sys_from: Generated<string>;
   sys_to: string | null;
   valid_from: Generated<string>;
@@ -431,13 +457,13 @@ export interface ContractsHistory {
   end_date: string | null;
   ended_by: string;
   id: string;
-  kind: string;
+  kind: string | null;
   office_id: string | null;
   person_id: string;
   previous_contract_id: string | null;
   recorded_by: string;
   registered_on: string;
-  signed_on: string;
+  signed_on: string | null;
   sys_from: string;
   sys_to: string;
   valid_from: string;
@@ -1001,15 +1027,23 @@ export interface Infringements {
   ended_by: string | null;
   established_on: string;
   id: Generated<string>;
+  /**
+   * The numeric infringement type of KBI 01.00 (MAGDA Inbreuk/Type), kept as it came: its table was never published.
+   */
+  kbi_type: string | null;
   motivation: string | null;
   notice_sent_on: string | null;
   person_id: string;
   recorded_by: Generated<string>;
+  /**
+   * Reference of the rectification form (MAGDA Inbreuk/RechtzettingsFormulier); empty string: the element came empty.
+   */
+  rectification_form: string | null;
   sanctioning_authority: string;
   sys_from: Generated<string>;
   sys_to: string | null;
   trajectory_id: string | null;
-  type: string;
+  type: string | null;
   valid_from: Generated<string>;
   version: Generated<number>;
 }
@@ -1019,15 +1053,17 @@ export interface InfringementsHistory {
   ended_by: string;
   established_on: string;
   id: string;
+  kbi_type: string | null;
   motivation: string | null;
   notice_sent_on: string | null;
   person_id: string;
   recorded_by: string;
+  rectification_form: string | null;
   sanctioning_authority: string;
   sys_from: string;
   sys_to: string;
   trajectory_id: string | null;
-  type: string;
+  type: string | null;
   valid_from: string;
   version: number;
 }
@@ -1367,6 +1403,10 @@ export interface OidcLoginAttempts {
 
 export interface Organisations {
   agency: string | null;
+  /**
+   * Institution number in Davinci, the Flemish education register (adult-education centres; MAGDA NT2Cursus/Centrum/DavinciInstellingsNummer).
+   */
+  davinci_number: string | null;
   ended_by: string | null;
   enterprise_number: string | null;
   id: Generated<string>;
@@ -1384,6 +1424,7 @@ export interface Organisations {
 
 export interface OrganisationsHistory {
   agency: string | null;
+  davinci_number: string | null;
   ended_by: string;
   enterprise_number: string | null;
   id: string;
@@ -1498,6 +1539,14 @@ export interface Persons {
   birth_date: string | null;
   box: string | null;
   correspondence_language: Generated<string>;
+  /**
+   * KBO number (enterprise or establishment unit) of the creator as the source gave it (MAGDA Personalia/AangemaaktDoor/KboNummer); null: its organisation's.
+   */
+  created_by_kbo: string | null;
+  /**
+   * The office (KBI-vestiging) that created the person in KBI (MAGDA Personalia/AangemaaktDoor/KbiNummer).
+   */
+  created_by_office_id: string | null;
   created_by_organisation_id: string | null;
   ended_by: string | null;
   family_name: string;
@@ -1530,6 +1579,8 @@ export interface PersonsHistory {
   birth_date: string | null;
   box: string | null;
   correspondence_language: string;
+  created_by_kbo: string | null;
+  created_by_office_id: string | null;
   created_by_organisation_id: string | null;
   ended_by: string;
   family_name: string;
@@ -1905,10 +1956,18 @@ export interface Trajectories {
   decision: string | null;
   decision_date: string | null;
   decision_reason: string | null;
+  /**
+   * Short form (at most 25 characters) of the decision reason (MAGDA Besluit/Reden@KorteNaam); decision_reason holds the long form.
+   */
+  decision_reason_short: string | null;
   end_date: string | null;
   end_reason: string | null;
   ended_by: string | null;
   id: Generated<string>;
+  /**
+   * Since when the managing office manages the trajectory (MAGDA Beheerder/Periode/Begin); null: since the start.
+   */
+  managed_since: string | null;
   managing_office_id: string | null;
   person_id: string;
   recorded_by: Generated<string>;
@@ -1928,10 +1987,12 @@ export interface TrajectoriesHistory {
   decision: string | null;
   decision_date: string | null;
   decision_reason: string | null;
+  decision_reason_short: string | null;
   end_date: string | null;
   end_reason: string | null;
   ended_by: string;
   id: string;
+  managed_since: string | null;
   managing_office_id: string | null;
   person_id: string;
   recorded_by: string;
@@ -1950,6 +2011,10 @@ export interface TrajectoryComponents {
   decision: string | null;
   decision_date: string | null;
   decision_reason: string | null;
+  /**
+   * Short form (at most 25 characters) of the decision reason (MAGDA Besluit/Reden@KorteNaam); decision_reason holds the long form.
+   */
+  decision_reason_short: string | null;
   end_date: string | null;
   ended_by: string | null;
   exempted: Generated<boolean>;
@@ -1972,6 +2037,7 @@ export interface TrajectoryComponentsHistory {
   decision: string | null;
   decision_date: string | null;
   decision_reason: string | null;
+  decision_reason_short: string | null;
   end_date: string | null;
   ended_by: string;
   exempted: boolean;

@@ -119,6 +119,11 @@ export const PERSON_RESOURCE: ResourceDef = {
     date('first_extraction_date', { description: 'Date of first extraction from the national register.' }),
     text('correspondence_language', { enum: ['nl', 'fr', 'en'] }),
     ref('created_by_organisation_id', 'organisations', { immutable: true }),
+    ref('created_by_office_id', 'offices', { immutable: true, description: 'The office (KBI-vestiging) that created the person in KBI.' }),
+    kbo('created_by_kbo', {
+      immutable: true,
+      description: "KBO number (enterprise or establishment unit) of the creator as the source gave it; absent: its organisation's.",
+    }),
   ],
   orderBy: ['family_name', 'given_names', 'id'],
 };
@@ -139,6 +144,11 @@ export const REFERENCE_RESOURCES: ResourceDef[] = [
       code('region', 'region'),
       ref('parent_id', 'organisations'),
       text('municipality_nis', { maxLength: 5 }),
+      text('davinci_number', {
+        maxLength: 10,
+        pattern: '^[0-9]{1,10}$',
+        description: 'Institution number in Davinci, the Flemish education register (adult-education centres).',
+      }),
     ],
     orderBy: ['name', 'id'],
   },
@@ -366,8 +376,10 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     personScoped: true,
     description: 'Inburgeringscontract: mother or takeover contract.',
     fields: [
-      code('kind', 'contract_kind', req),
-      date('signed_on', req),
+      code('kind', 'contract_kind', {
+        description: 'Mother or takeover contract; absent when not known (a contract of KBI 01.00 known only by its registration).',
+      }),
+      date('signed_on', { description: 'Absent when not known (a contract of KBI 01.00 known only by its registration).' }),
       date('registered_on', req),
       date('end_date'),
       ref('office_id', 'offices', { kinds: AGENCY }),
@@ -427,6 +439,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     fields: [
       code('kind', 'certificate_kind', req),
       code('document_type', 'certificate_type'),
+      text('document_class', { maxLength: 20, pattern: '^[A-Z_]{1,20}$', description: 'Class of the document (MAGDA Soort), e.g. ATTEST.' }),
       text('document_id', { maxLength: 64 }),
       date('issued_on', req),
       date('signed_on'),
@@ -452,6 +465,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       date('start_date', req),
       date('end_date'),
       ref('managing_office_id', 'offices', { kinds: AGENCY }),
+      date('managed_since', { description: 'Since when the managing office manages the trajectory; absent: since the start.' }),
       ref('contact_staff_id', 'staff'),
       ref('sanctioning_partner_id', 'organisations', { kinds: ['ABB', 'AGENCY', 'OCMW', 'VDAB'] }),
       code('status', 'trajectory_status', req),
@@ -459,6 +473,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('decision', 'trajectory_decision'),
       date('decision_date'),
       longText('decision_reason', 500),
+      text('decision_reason_short', { maxLength: 25, description: 'Short form of the decision reason (at most 25 characters).' }),
       code('end_reason', 'trajectory_end_reason'),
     ],
     periods: [
@@ -487,6 +502,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       code('decision', 'trajectory_component_decision'),
       date('decision_date'),
       longText('decision_reason', 500),
+      text('decision_reason_short', { maxLength: 25, description: 'Short form of the decision reason (at most 25 characters).' }),
     ],
     periods: [['start_date', 'end_date']],
     orderBy: ['start_date', 'id'],
@@ -576,6 +592,7 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       { column: 'intensity', type: 'integer', minimum: 1, maximum: 5 },
       { column: 'postcodes', type: 'texts', maxLength: 4 },
       { column: 'lesson_moments', type: 'codes', list: 'lesson_moment' },
+      date('lesson_moments_valid_from', { description: 'From when the preferred lesson moments hold.' }),
     ],
     orderBy: ['id'],
   },
@@ -663,8 +680,10 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     description: 'Advice from a partner: House of Dutch, VDAB, labour-market advice.',
     fields: [
       code('source', 'advice_source', req),
-      code('advice_type', 'advice_type', req),
-      date('given_on', req),
+      code('advice_type', 'advice_type', { description: 'What is advised; absent only for an advice that came described in words (label) without a code.' }),
+      date('given_on', { description: 'Absent only for an advice imported without its date.' }),
+      text('label_short', { maxLength: 25, description: 'The advice as its sender described it, short form, for an advice that came without a code.' }),
+      text('label', { maxLength: 200, description: 'The advice as its sender described it, for an advice that came without a code.' }),
       ref('given_by_id', 'organisations', { kinds: ['HOUSE_OF_DUTCH', 'AGENCY'] }),
       code('advised_level', 'cefr_level'),
       code('course_type', 'course_type'),
@@ -673,6 +692,10 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       longText('text', 4000),
     ],
     orderBy: ['given_on', 'id'],
+    rule: (r) =>
+      r.advice_type == null && r.label == null
+        ? { field: 'adviceType', detail: 'an advice needs what it advises: its type, or its description (label)' }
+        : null,
   },
   {
     table: 'perspectives',
@@ -792,13 +815,18 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     fields: [
       own('trajectory_id', 'trajectories'),
       own('case_id', 'infringement_cases'),
-      code('type', 'infringement_type', req),
+      code('type', 'infringement_type', {
+        description: 'Type of seed 004 table 10; absent only for an infringement imported from KBI 01.00 with its numeric type (kbiType).',
+      }),
+      text('kbi_type', { maxLength: 9, pattern: '^[0-9]{1,9}$', description: 'The numeric type of KBI 01.00 (MAGDA Inbreuk/Type), kept as it came.' }),
       code('sanctioning_authority', 'sanctioning_authority', req),
       date('established_on', req),
       date('notice_sent_on'),
       longText('motivation', 2000),
+      text('rectification_form', { description: 'Reference of the rectification form (MAGDA RechtzettingsFormulier).' }),
     ],
     periods: [['established_on', 'notice_sent_on']],
+    rule: (r) => (r.type == null && r.kbi_type == null ? { field: 'type', detail: 'an infringement needs its type' } : null),
     orderBy: ['established_on', 'id'],
   },
   {

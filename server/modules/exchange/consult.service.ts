@@ -39,7 +39,12 @@ export interface ConsultAnswer {
 
 /** Columns of a resource that belong to another cluster than the resource's own (seed 003 §61, 11 and 12). */
 const COLUMN_CLUSTERS: Record<string, Record<string, ClusterName>> = {
-  trajectories: { managing_office_id: 'trajectoryOffice', contact_staff_id: 'trajectoryOffice', sanctioning_partner_id: 'sanctioningPartner' },
+  trajectories: {
+    managing_office_id: 'trajectoryOffice',
+    managed_since: 'trajectoryOffice',
+    contact_staff_id: 'trajectoryOffice',
+    sanctioning_partner_id: 'sanctioningPartner',
+  },
 };
 
 /** The tables of a set of clusters, in one stable order, so that each set has one prepared statement. */
@@ -368,9 +373,13 @@ function proportionate(def: ResourceDef, rows: Row[], all: Row, partnerKind: str
   }
 }
 
-/** The most recently signed mother or takeover contract. */
+/**
+ * The most recently signed mother or takeover contract. A contract of KBI 01.00 whose kind and
+ * signing day are not known counts as one, by the day it was registered.
+ */
 function latestContract(contracts: Row[]): Row | undefined {
-  return [...(contracts ?? [])].filter((c) => c.kind === 'MOTHER' || c.kind === 'TAKEOVER').sort(byDesc('signed_on'))[0];
+  const day = (c: Row) => String(c.signed_on ?? c.registered_on);
+  return [...(contracts ?? [])].filter((c) => c.kind == null || c.kind === 'MOTHER' || c.kind === 'TAKEOVER').sort((a, b) => day(b).localeCompare(day(a)))[0];
 }
 
 export interface AttendanceAnswer {

@@ -67,8 +67,8 @@ export const beschrijving = (codes: CodeLists, list: string, code: string): Reco
  * examples: registration reason 13 "Eigen werving onthaalbure" twice; signing-postponement reason
  * BIJSTAND_ZIEK_FAMILIELID "Bijstand ziek familielid" and "Bijstand aan ziek gezinslid of familielid").
  */
-export function korteNaam(codes: CodeLists, list: string, code: string): Record<string, string | undefined> {
-  const entry = codes.get(list, code);
+export function korteNaam(codes: CodeLists, list: string, code: string | null | undefined): Record<string, string | undefined> {
+  const entry = code == null ? undefined : codes.get(list, code);
   if (!entry) return {};
   const short = (entry.shortNl ?? entry.labelNl).slice(0, SHORT);
   return { KorteNaam: short, Naam: entry.labelNl.startsWith(short) ? short : entry.labelNl };

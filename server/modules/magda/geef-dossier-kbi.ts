@@ -4,11 +4,11 @@
  * attributes and code values of the example answers. An element is written only when its cluster
  * was answered; a cluster that was not authorised is absent, as in MAGDA.
  *
- * Written today: Personalia, Doelgroep, UitstellenVanOndertekening, Aanmelding, Trajecten (managing
- * office, contact person, status, decision, components), Talenkennis, VoorkeurenKlant, Gesprekken and
- * Wooncode. Not yet: Contracten, BehaaldeAttesten, Adviezen, VormingsActiviteiten and Inbreuken, and
- * the elements the model has no place for (Personalia/AangemaaktDoor/KbiNummer,
- * VoorkeurLesMoment/PeriodeGeldigheid).
+ * Every element the example answers hold is written, in their order: Personalia, Doelgroep,
+ * UitstellenVanOndertekening, BehaaldeAttesten, Contracten, Aanmelding, Adviezen, Trajecten,
+ * VormingsActiviteiten, Inbreuken, Talenkennis, VoorkeurenKlant, Gesprekken, Wooncode. The reader
+ * of the same format (magda.import.ts) stores each of them where this writer finds it again, so a
+ * dossier imported from an answer is answered as it came (tests/api/magda-roundtrip.test.ts).
  */
 import type { Deps } from '../../platform/deps.ts';
 import type { ConsultAnswer } from '../exchange/consult.service.ts';
@@ -20,26 +20,51 @@ type Rec = Record<string, any>;
 interface References {
   offices: Map<string, { kbo: string | null; kbi: string | null }>;
   staff: Map<string, { family: string; given: string }>;
-  organisations: Map<string, { kbo: string | null }>;
+  organisations: Map<string, { kbo: string | null; davinci: string | null }>;
+  courses: Map<string, Rec>;
+  modules: Map<string, Rec>;
 }
 
 /** Offices, staff and organisations the dossier refers to (reference data, not personal): one query each. */
 async function references(deps: Deps, answer: ConsultAnswer): Promise<References> {
   const d = answer.dossier ?? {};
   const ids = (rows: Rec[] | undefined, key: string) => [...new Set((rows ?? []).map((r) => r[key]).filter(Boolean))] as string[];
-  const officeIds = [...ids(d.registrations, 'officeId'), ...ids(d.trajectories, 'managingOfficeId'), ...ids(d.conversations, 'officeId')];
+  const p = answer.person ?? {};
+  const officeIds = [
+    ...ids(d.registrations, 'officeId'),
+    ...ids(d.trajectories, 'managingOfficeId'),
+    ...ids(d.conversations, 'officeId'),
+    ...ids(d.contracts, 'officeId'),
+    ...(p.createdByOfficeId ? [p.createdByOfficeId as string] : []),
+  ];
   const staffIds = ids(d.trajectories, 'contactStaffId');
-  const orgIds = answer.person?.createdByOrganisationId ? [answer.person.createdByOrganisationId as string] : [];
-  const refs: References = { offices: new Map(), staff: new Map(), organisations: new Map() };
+  const courseIds = ids(d.enrolments, 'courseId');
+  const moduleIds = ids(d.enrolments, 'moduleId');
+  const refs: References = { offices: new Map(), staff: new Map(), organisations: new Map(), courses: new Map(), modules: new Map() };
   if (officeIds.length)
     for (const o of await deps.db.selectFrom('offices').select(['id', 'kbo_number', 'kbi_key']).where('id', 'in', officeIds).execute())
       refs.offices.set(o.id, { kbo: o.kbo_number, kbi: o.kbi_key });
   if (staffIds.length)
     for (const s of await deps.db.selectFrom('staff').select(['id', 'family_name', 'given_name']).where('id', 'in', staffIds).execute())
       refs.staff.set(s.id, { family: s.family_name, given: s.given_name });
+  if (courseIds.length)
+    for (const c of await deps.db
+      .selectFrom('courses')
+      .select(['id', 'provider_id', 'course_type', 'training_code', 'name', 'location_code', 'location_name'])
+      .where('id', 'in', courseIds)
+      .execute())
+      refs.courses.set(c.id, c);
+  if (moduleIds.length)
+    for (const m of await deps.db.selectFrom('course_modules').select(['id', 'code', 'name']).where('id', 'in', moduleIds).execute()) refs.modules.set(m.id, m);
+  const orgIds = [
+    ...new Set([
+      ...(p.createdByOrganisationId ? [p.createdByOrganisationId as string] : []),
+      ...[...refs.courses.values()].map((c) => c.provider_id as string),
+    ]),
+  ];
   if (orgIds.length)
-    for (const o of await deps.db.selectFrom('organisations').select(['id', 'enterprise_number']).where('id', 'in', orgIds).execute())
-      refs.organisations.set(o.id, { kbo: o.enterprise_number });
+    for (const o of await deps.db.selectFrom('organisations').select(['id', 'enterprise_number', 'davinci_number']).where('id', 'in', orgIds).execute())
+      refs.organisations.set(o.id, { kbo: o.enterprise_number, davinci: o.davinci_number });
   return refs;
 }
 
@@ -62,6 +87,13 @@ const latest = (rows: Rec[] | undefined, key: string): Rec | undefined => [...(r
 const byStartThenRecorded = (a: Rec, b: Rec) =>
   String(a.startDate).localeCompare(String(b.startDate)) || String(a.recordedAt).localeCompare(String(b.recordedAt));
 
+/** The latest advice of these sources. */
+const latestAdvice = (rows: Rec[] | undefined, sources: string[]) =>
+  [...(rows ?? [])]
+    .filter((a) => sources.includes(a.source))
+    .sort((a, b) => String(a.givenOn ?? '').localeCompare(String(b.givenOn ?? '')) || String(a.recordedAt).localeCompare(String(b.recordedAt)))
+    .at(-1);
+
 /** The `KBIDossier` element of a consult answer for a known person. */
 export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El> {
   const { codes } = deps;
@@ -69,7 +101,11 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
   const d = answer.dossier ?? {};
   const p = answer.person;
   const has = (cluster: string) => answer.clusters.includes(cluster as never);
+  const byRecorded = (a: Rec, b: Rec) => String(a.recordedAt).localeCompare(String(b.recordedAt)) || String(a.id).localeCompare(String(b.id));
 
+  const creatorOffice = p?.createdByOfficeId ? refs.offices.get(p.createdByOfficeId as string) : undefined;
+  const creatorKbo =
+    (p?.createdByKbo as string | undefined) ?? (p?.createdByOrganisationId ? refs.organisations.get(p.createdByOrganisationId as string)?.kbo : null);
   const personalia =
     p &&
     el('Personalia', [
@@ -77,9 +113,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       naam(p.familyName as string, p.givenNames as string),
       opt('Geboortedatum', p.birthDate),
       el('Geslacht', [el('Code', p.gender as string, beschrijving(codes, 'gender', p.gender as string))]),
-      p.createdByOrganisationId && refs.organisations.get(p.createdByOrganisationId as string)?.kbo
-        ? el('AangemaaktDoor', [el('KboNummer', refs.organisations.get(p.createdByOrganisationId as string)!.kbo!)])
-        : null,
+      creatorKbo || creatorOffice ? el('AangemaaktDoor', [opt('KboNummer', creatorKbo), el('KbiNummer', creatorOffice?.kbi ?? '')]) : null,
     ]);
 
   const tg = latest(d.targetGroupDeterminations, 'determinedOn');
@@ -90,8 +124,8 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       opt('Type', tg.type),
       opt('SubType', tg.subtype),
       periode('Periode', tg.startDate, tg.endDate),
-      opt('RedenGeenDoelgroep', tg.noTargetGroupReason),
-      opt('RedenVrijstellingVanDeVerplichting', tg.exemptionReason),
+      opt('RedenGeenDoelgroep', tg.noTargetGroupReason, korteNaam(codes, 'no_target_group_reason', tg.noTargetGroupReason)),
+      opt('RedenVrijstellingVanDeVerplichting', tg.exemptionReason, korteNaam(codes, 'exemption_reason', tg.exemptionReason)),
     ]);
 
   const uitstellen = d.signingPostponements?.length
@@ -105,6 +139,45 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
               el('Reden', u.reason, korteNaam(codes, 'signing_postponement_reason', u.reason)),
             ]),
           ),
+      )
+    : null;
+
+  const attesten = d.certificates?.length
+    ? el(
+        'BehaaldeAttesten',
+        [...(d.certificates as Rec[])]
+          .sort((a, b) => String(a.issuedOn).localeCompare(String(b.issuedOn)) || byRecorded(a, b))
+          .map((c) =>
+            el('Document', [
+              opt('Soort', c.documentClass),
+              opt('Type', c.documentType),
+              opt('Id', c.documentId),
+              opt('DatumAanmaak', c.issuedOn),
+              opt('DatumOndertekening', c.signedOn),
+              c.issuedByKbo ? el('AangemaaktDoor', [el('KboNummer', c.issuedByKbo)]) : null,
+            ]),
+          ),
+      )
+    : null;
+
+  const parts = (d.contractParts ?? []) as Rec[];
+  const contracten = d.contracts?.length
+    ? el(
+        'Contracten',
+        [...(d.contracts as Rec[])]
+          .sort((a, b) => String(a.registeredOn).localeCompare(String(b.registeredOn)) || byRecorded(a, b))
+          .map((c) => {
+            const office = c.officeId ? refs.offices.get(c.officeId) : undefined;
+            const kbo = c.createdByKbo ?? office?.kbo;
+            const part = (code: string) => String(parts.some((x) => x.contractId === c.id && x.part === code));
+            return el('Contract', [
+              el('DatumRegistratie', c.registeredOn),
+              kbo || office ? el('AangemaaktDoor', [opt('KboNummer', kbo), opt('KbiNummer', office?.kbi)]) : null,
+              el('OnderdeelMO', part('MO')),
+              el('OnderdeelNT2', part('NT2')),
+              el('OnderdeelLO', part('LO')),
+            ]);
+          }),
       )
     : null;
 
@@ -131,6 +204,25 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       el('Reden', reg.reason, korteNaam(codes, 'registration_reason', reg.reason)),
     ]);
 
+  const hvn = latestAdvice(d.advice, ['HOUSE_OF_DUTCH']);
+  const arbeidsmarkt = latestAdvice(d.advice, ['LABOUR_MARKET', 'VDAB']);
+  const described = (a: Rec) =>
+    a.label ? { KorteNaam: a.labelShort ?? String(a.label).slice(0, 25), Naam: a.label } : korteNaam(codes, 'advice_type', a.adviceType);
+  const adviezen =
+    (hvn || arbeidsmarkt) &&
+    el('Adviezen', [
+      hvn ? el('HvN', (hvn.text as string | undefined) ?? '', described(hvn)) : null,
+      arbeidsmarkt ? opt('Arbeidsmarkt', arbeidsmarkt.adviceType) : null,
+    ]);
+
+  const besluit = (x: Rec) =>
+    x.decision
+      ? el('Besluit', [
+          el('Code', x.decision),
+          opt('DatumToekenning', x.decisionDate),
+          x.decisionReason ? el('Reden', [], { KorteNaam: x.decisionReasonShort ?? String(x.decisionReason).slice(0, 25), Naam: x.decisionReason }) : null,
+        ])
+      : null;
   const components = [...((d.trajectoryComponents ?? []) as Rec[])].sort(byStartThenRecorded);
   const trajecten =
     has('trajectories') &&
@@ -145,13 +237,13 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
           el('Type', t.type),
           office || contact
             ? el('Beheerder', [
-                periode('Periode', t.startDate),
+                periode('Periode', t.managedSince ?? t.startDate),
                 office ? el('KBIVestiging', [opt('KboNummer', office.kbo), opt('KbiNummer', office.kbi)]) : null,
                 contact ? el('ContactPersoon', [naam(contact.family, contact.given)]) : null,
               ])
             : null,
           el('Status', [el('Code', t.status), periode('Periode', t.statusSince)]),
-          t.decision ? el('Besluit', [el('Code', t.decision), opt('DatumToekenning', t.decisionDate)]) : null,
+          besluit(t),
           own.length
             ? el(
                 'TrajectOnderdelen',
@@ -160,7 +252,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
                     el('Type', c.type),
                     periode('Periode', c.startDate, c.endDate),
                     el('Status', [el('Code', c.status), periode('Periode', c.statusSince)]),
-                    c.decision ? el('Besluit', [el('Code', c.decision), opt('DatumToekenning', c.decisionDate)]) : null,
+                    besluit(c),
                   ]),
                 ),
               )
@@ -169,6 +261,76 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       }),
     );
 
+  const nt2 = [...((d.enrolments ?? []) as Rec[])]
+    .filter((e) => refs.courses.get(e.courseId)?.course_type === 'NT2')
+    .sort((a, b) => String(a.enrolledOn).localeCompare(String(b.enrolledOn)) || byRecorded(a, b));
+  const vormingsActiviteiten =
+    nt2.length > 0 &&
+    el('VormingsActiviteiten', [
+      el(
+        'NT2Cursussen',
+        nt2.map((e) => {
+          const course = refs.courses.get(e.courseId)!;
+          const module = e.moduleId ? refs.modules.get(e.moduleId) : undefined;
+          const davinci = refs.organisations.get(course.provider_id)?.davinci;
+          return el('NT2Cursus', [
+            el('ID', e.externalId ?? e.id),
+            davinci ? el('Centrum', [el('DavinciInstellingsNummer', davinci)]) : null,
+            opt('Vestiging', course.location_code, { Naam: course.location_name ?? undefined }),
+            opt('Opleiding', course.training_code, { Naam: course.name }),
+            module ? el('Module', module.code, { Naam: module.name }) : null,
+            periode('Periode', e.startDate, e.endDate),
+            el('DatumInschrijving', e.enrolledOn),
+            el('Status', e.status),
+          ]);
+        }),
+      ),
+    ]);
+
+  const facts = (d.infringementFacts ?? []) as Rec[];
+  const factsOf = (i: Rec, kind: string) =>
+    facts
+      .filter((f) => f.infringementId === i.id && f.kind === kind)
+      .sort((a, b) => String(a.occurredOn).localeCompare(String(b.occurredOn)) || byRecorded(a, b));
+  const inbreuken = d.infringements?.length
+    ? el(
+        'Inbreuken',
+        [...(d.infringements as Rec[])]
+          .sort((a, b) => String(a.establishedOn).localeCompare(String(b.establishedOn)) || byRecorded(a, b))
+          .map((i) => {
+            const activities = factsOf(i, 'ACTIVITY');
+            const communications = factsOf(i, 'COMMUNICATION');
+            return el('Inbreuk', [
+              el('Type', i.kbiType ?? i.type),
+              el('SanctionerendeOverheid', i.sanctioningAuthority),
+              el('DatumVaststelling', i.establishedOn),
+              opt('DatumIngebrekestellingVerzonden', i.noticeSentOn),
+              opt('Motivering', i.motivation),
+              el('FeitenRelaas', [
+                activities.length
+                  ? el(
+                      'Activiteiten',
+                      activities.map((a) => el('Activiteit', [opt('ID', a.externalId), el('Type', a.activityType), el('DatumUitgevoerd', a.occurredOn)])),
+                    )
+                  : null,
+                communications.length
+                  ? el(
+                      'Communicaties',
+                      communications.map((c) =>
+                        el('Communicatie', [
+                          el('DatumAanmaak', c.occurredOn),
+                          el('TypeDocument', c.documentType, korteNaam(codes, 'infringement_document_type', c.documentType)),
+                        ]),
+                      ),
+                    )
+                  : null,
+              ]),
+              el('RechtzettingsFormulier', (i.rectificationForm as string | undefined) ?? ''),
+            ]);
+          }),
+      )
+    : null;
+
   const literacy = latest(
     (d.literacyAssessments ?? []).filter((l: Rec) => !l.script || /^lat/i.test(l.script)),
     'assessedOn',
@@ -176,6 +338,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
   const attainments = [...(d.levelAttainments ?? [])];
   const highest = [...attainments].sort((a, b) => String(b.level).localeCompare(String(a.level)))[0];
   const recent = latest(attainments, 'obtainedOn');
+  const level = (name: string, code: unknown) => opt(name, code, korteNaam(codes, 'cefr_level', code as string | undefined));
   const talenkennis =
     has('languages') &&
     el('Talenkennis', [
@@ -191,8 +354,8 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
             ),
           )
         : null,
-      literacy ? el('Alfabetiseringsgraad', [el('LatijnsSchrift', literacy.level, korteNaam(codes, 'literacy_level', literacy.level))]) : null,
-      el('BehaaldNT2Niveau', [opt('HoogstBehaald', highest?.level), opt('RecentstBehaald', recent?.level)]),
+      el('Alfabetiseringsgraad', [literacy ? el('LatijnsSchrift', literacy.level, korteNaam(codes, 'literacy_level', literacy.level)) : null]),
+      el('BehaaldNT2Niveau', [level('HoogstBehaald', highest?.level), level('RecentstBehaald', recent?.level)]),
     ]);
 
   const pref = latest(d.clientPreferences, 'recordedAt');
@@ -209,10 +372,10 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
         : null,
       pref.lessonMoments?.length
         ? el('VoorkeurLesMomenten', [
-            el(
-              'VoorkeurLesMoment',
-              pref.lessonMoments.map((m: string) => el('LesVoorkeurLesMoment', [el('Code', m)])),
-            ),
+            el('VoorkeurLesMoment', [
+              ...pref.lessonMoments.map((m: string) => el('LesVoorkeurLesMoment', [el('Code', m)])),
+              periode('PeriodeGeldigheid', pref.lessonMomentsValidFrom),
+            ]),
           ])
         : null,
     ]);
@@ -229,5 +392,20 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       opt('OpvolgingDoor', housing.followedUpBy),
     ]);
 
-  return el('KBIDossier', [personalia, doelgroep, uitstellen, aanmelding, trajecten, talenkennis, voorkeuren, gesprekken, wooncode]);
+  return el('KBIDossier', [
+    personalia,
+    doelgroep,
+    uitstellen,
+    attesten,
+    contracten,
+    aanmelding,
+    adviezen,
+    trajecten,
+    vormingsActiviteiten,
+    inbreuken,
+    talenkennis,
+    voorkeuren,
+    gesprekken,
+    wooncode,
+  ]);
 }
