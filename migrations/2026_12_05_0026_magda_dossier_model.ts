@@ -7,6 +7,8 @@
  *
  * - A contract known only by its registration (`Contract/DatumRegistratie`): the signing date and
  *   the kind (mother or takeover) may be unknown.
+ * - A person's nationality may be unknown: a KBI 01.00 dossier does not carry it (the screens and the
+ *   API still demand it).
  * - The person's creator is an office (`Personalia/AangemaaktDoor/KbiNummer`), next to its
  *   organisation's KBO number.
  * - The trajectory's managing office has its own start (`Beheerder/Periode`), and a decision its
@@ -42,6 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     COMMENT ON COLUMN contracts.signed_on IS 'Day the contract was signed; null: not known (a contract imported from KBI 01.00 with only its registration date).';
     COMMENT ON COLUMN contracts.kind IS 'Mother or takeover contract (code list contract_kind); null: not known.';
 
+    ${dropNotNull('persons', 'nationality')}
+    COMMENT ON COLUMN persons.nationality IS 'Nationality (code list nationality); null: not known (a dossier imported from KBI 01.00, which does not carry it). The screens and the API demand it.';
     ${addColumn('persons', 'created_by_office_id', 'uuid', 'offices(id)')}
     ${addColumn('persons', 'created_by_kbo', "text CHECK (created_by_kbo ~ '^[0-9]{10}$')")}
     COMMENT ON COLUMN persons.created_by_kbo IS 'KBO number (enterprise or establishment unit) of the creator as the source gave it (MAGDA Personalia/AangemaaktDoor/KboNummer); null: its organisation''s.';

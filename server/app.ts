@@ -36,6 +36,7 @@ import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
 import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
 import { registerExchangeRoutes } from './modules/exchange/exchange.routes.ts';
 import { registerMagdaRoutes } from './modules/magda/magda.routes.ts';
+import { registerMagdaImportRoutes } from './modules/magda/magda.import.routes.ts';
 import { registerIntegrationRoutes } from './modules/integrations/integrations.routes.ts';
 import { registerReferralRoutes } from './modules/exchange/referrals.routes.ts';
 import { registerUsageRoutes } from './modules/exchange/usage.routes.ts';
@@ -276,7 +277,8 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     const limit = await perActor(req);
     if (limit.isExceeded) {
       reply.header('retry-after', Math.ceil(limit.ttl / 1000));
-      throw tooMany(limit.max, limit.ttl);
+      if (req.routeOptions.config.answersThrottle) req.throttled = tooMany(limit.max, limit.ttl);
+      else throw tooMany(limit.max, limit.ttl);
     }
   });
   registerAccessRoutes(http, db.db, sessionSettings, sessions);
@@ -298,6 +300,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerHouseRoutes(http, deps);
   registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);
+  if (operatorToken) registerMagdaImportRoutes(http, deps);
   if (operatorToken) {
     registerOperatorRoutes(http, db);
     registerAuditOperatorRoutes(http, db.db);

@@ -66,6 +66,15 @@ declare module 'fastify' {
     capability?: Capability;
     /** For staff routes on dossier data or reference tables: what the role must be allowed (the rule book's cluster rights), checked before the body is read. */
     permission?: RoutePermission;
+    /**
+     * The route answers a caller over its limit itself, in its own protocol (the MAGDA endpoint's
+     * exception 99996): the limiter leaves the refusal in `request.throttled` instead of throwing it.
+     */
+    answersThrottle?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set (with Retry-After) when the caller is over its limit on a route that answers that itself. */
+    throttled?: Error;
   }
 }
 

@@ -252,6 +252,18 @@ const ACTIONS: Record<string, Words> = {
   'discimusQueries.list': ['Vragen aan DISCIMUS ingezien', 'Consultation des questions à DISCIMUS', 'DISCIMUS queries read'],
   'imports.participations': ['Aanwezigheden ingelezen uit een bestand', "Présences importées d'un fichier", 'Attendance imported from a file'],
   'imports.enrolments': ['Inschrijvingen ingelezen uit een bestand', "Inscriptions importées d'un fichier", 'Enrolments imported from a file'],
+  'magda.import': [
+    'Dossier ingelezen uit een KBI-dossierbestand (MAGDA)',
+    "Dossier importé d'un fichier de dossiers KBI (MAGDA)",
+    'Dossier imported from a KBI dossier file (MAGDA)',
+  ],
+  'magda.GeefDossierKBI': ['Dossier opgevraagd via MAGDA', 'Dossier demandé via MAGDA', 'Dossier requested through MAGDA'],
+  'magda.RegistreerInschrijving': ['Integratie gemeld via MAGDA', 'Intégration déclarée via MAGDA', 'Integration registered through MAGDA'],
+  'magda.RegistreerUitschrijving': [
+    'Einde van integratie gemeld via MAGDA',
+    "Fin d'intégration déclarée via MAGDA",
+    'End of integration registered through MAGDA',
+  ],
 };
 
 const THROTTLED: Words = ['afgeremd na te veel mislukte pogingen', 'freiné après trop de tentatives échouées', 'slowed down after too many failed attempts'];

@@ -63,13 +63,24 @@ export const beschrijving = (codes: CodeLists, list: string, code: string): Reco
 
 /**
  * MAGDA's `KorteNaam` and `Naam` attributes of a code: the short Dutch name (cut at 25 characters)
- * and the Dutch name. Where the short name is the name cut short, MAGDA's Naam is cut as well (the
- * examples: registration reason 13 "Eigen werving onthaalbure" twice; signing-postponement reason
- * BIJSTAND_ZIEK_FAMILIELID "Bijstand ziek familielid" and "Bijstand aan ziek gezinslid of familielid").
+ * and the Dutch name (no-target-group reason 01 "Asielzoeker < 4 maanden n" and "Asielzoeker < 4
+ * maanden na asielaanvraag"). `cutName`: KBI 01.00 writes the registration reason's Naam cut at 25
+ * characters too (reason 13 "Eigen werving onthaalbure" twice, in every example).
  */
-export function korteNaam(codes: CodeLists, list: string, code: string | null | undefined): Record<string, string | undefined> {
+export function korteNaam(codes: CodeLists, list: string, code: string | null | undefined, cutName = false): Record<string, string | undefined> {
   const entry = code == null ? undefined : codes.get(list, code);
   if (!entry) return {};
-  const short = (entry.shortNl ?? entry.labelNl).slice(0, SHORT);
-  return { KorteNaam: short, Naam: entry.labelNl.startsWith(short) ? short : entry.labelNl };
+  return { KorteNaam: (entry.shortNl ?? entry.labelNl).slice(0, SHORT), Naam: cutName ? entry.labelNl.slice(0, SHORT) : entry.labelNl };
 }
+
+/**
+ * The kind of certificate (code list certificate_kind) of each certificate type a KBI 01.00
+ * `BehaaldeAttesten/Document/Type` carries (code list certificate_type): the type names the
+ * document, the kind what it attests.
+ */
+export const MAGDA_CERTIFICATE_KINDS: Readonly<Record<string, string>> = {
+  ICO13G: 'INTEGRATION',
+  AEVC05: 'EVC',
+  VRIJSTELLINGSATTEST: 'EXEMPTION',
+  OPSCHORTINGSATTEST: 'SUSPENSION',
+};

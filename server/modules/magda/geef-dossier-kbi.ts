@@ -84,8 +84,12 @@ const periode = (name: string, begin: unknown, einde?: unknown) => (begin || ein
 
 const latest = (rows: Rec[] | undefined, key: string): Rec | undefined => [...(rows ?? [])].sort((a, b) => String(b[key]).localeCompare(String(a[key])))[0];
 
-const byStartThenRecorded = (a: Rec, b: Rec) =>
-  String(a.startDate).localeCompare(String(b.startDate)) || String(a.recordedAt).localeCompare(String(b.recordedAt));
+/**
+ * In the order KBI recorded them, as KBI 01.00 lists a dossier's records (not by date: example
+ * 90122600228 lists a trajectory of December before one of August). An import's records share
+ * their recording time; their ids then keep the source's order (platform/ids.ts).
+ */
+const inOrderReceived = (a: Rec, b: Rec) => String(a.recordedAt).localeCompare(String(b.recordedAt)) || String(a.id).localeCompare(String(b.id));
 
 /** The latest advice of these sources. */
 const latestAdvice = (rows: Rec[] | undefined, sources: string[]) =>
@@ -101,7 +105,6 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
   const d = answer.dossier ?? {};
   const p = answer.person;
   const has = (cluster: string) => answer.clusters.includes(cluster as never);
-  const byRecorded = (a: Rec, b: Rec) => String(a.recordedAt).localeCompare(String(b.recordedAt)) || String(a.id).localeCompare(String(b.id));
 
   const creatorOffice = p?.createdByOfficeId ? refs.offices.get(p.createdByOfficeId as string) : undefined;
   const creatorKbo =
@@ -132,7 +135,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
     ? el(
         'UitstellenVanOndertekening',
         [...(d.signingPostponements as Rec[])]
-          .sort(byStartThenRecorded)
+          .sort(inOrderReceived)
           .map((u) =>
             el('UitstelVanOndertekening', [
               periode('Periode', u.startDate, u.endDate),
@@ -146,7 +149,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
     ? el(
         'BehaaldeAttesten',
         [...(d.certificates as Rec[])]
-          .sort((a, b) => String(a.issuedOn).localeCompare(String(b.issuedOn)) || byRecorded(a, b))
+          .sort(inOrderReceived)
           .map((c) =>
             el('Document', [
               opt('Soort', c.documentClass),
@@ -164,32 +167,28 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
   const contracten = d.contracts?.length
     ? el(
         'Contracten',
-        [...(d.contracts as Rec[])]
-          .sort((a, b) => String(a.registeredOn).localeCompare(String(b.registeredOn)) || byRecorded(a, b))
-          .map((c) => {
-            const office = c.officeId ? refs.offices.get(c.officeId) : undefined;
-            const kbo = c.createdByKbo ?? office?.kbo;
-            const part = (code: string) => String(parts.some((x) => x.contractId === c.id && x.part === code));
-            return el('Contract', [
-              el('DatumRegistratie', c.registeredOn),
-              kbo || office ? el('AangemaaktDoor', [opt('KboNummer', kbo), opt('KbiNummer', office?.kbi)]) : null,
-              el('OnderdeelMO', part('MO')),
-              el('OnderdeelNT2', part('NT2')),
-              el('OnderdeelLO', part('LO')),
-            ]);
-          }),
+        [...(d.contracts as Rec[])].sort(inOrderReceived).map((c) => {
+          const office = c.officeId ? refs.offices.get(c.officeId) : undefined;
+          const kbo = c.createdByKbo ?? office?.kbo;
+          const part = (code: string) => String(parts.some((x) => x.contractId === c.id && x.part === code));
+          return el('Contract', [
+            el('DatumRegistratie', c.registeredOn),
+            kbo || office ? el('AangemaaktDoor', [opt('KboNummer', kbo), opt('KbiNummer', office?.kbi)]) : null,
+            el('OnderdeelMO', part('MO')),
+            el('OnderdeelNT2', part('NT2')),
+            el('OnderdeelLO', part('LO')),
+          ]);
+        }),
       )
     : null;
 
   const gesprekken = d.conversations?.length
     ? el(
         'Gesprekken',
-        [...(d.conversations as Rec[])]
-          .sort((a, b) => String(a.heldAt).localeCompare(String(b.heldAt)))
-          .map((g) => {
-            const at = g.officeId ? refs.offices.get(g.officeId) : undefined;
-            return el('Gesprek', [el('Datum', String(g.heldAt).slice(0, 10)), at?.kbi ? el('GeregistreerdBij', [el('KbiNummer', at.kbi)]) : null]);
-          }),
+        [...(d.conversations as Rec[])].sort(inOrderReceived).map((g) => {
+          const at = g.officeId ? refs.offices.get(g.officeId) : undefined;
+          return el('Gesprek', [el('Datum', String(g.heldAt).slice(0, 10)), at?.kbi ? el('GeregistreerdBij', [el('KbiNummer', at.kbi)]) : null]);
+        }),
       )
     : null;
 
@@ -201,7 +200,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       el('Type', reg.type),
       el('DatumAanmelding', reg.registeredOn),
       place?.kbi ? el('AanmeldingsPlaats', [el('KbiNummer', place.kbi)]) : null,
-      el('Reden', reg.reason, korteNaam(codes, 'registration_reason', reg.reason)),
+      el('Reden', reg.reason, korteNaam(codes, 'registration_reason', reg.reason, true)),
     ]);
 
   const hvn = latestAdvice(d.advice, ['HOUSE_OF_DUTCH']);
@@ -223,13 +222,13 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
           x.decisionReason ? el('Reden', [], { KorteNaam: x.decisionReasonShort ?? String(x.decisionReason).slice(0, 25), Naam: x.decisionReason }) : null,
         ])
       : null;
-  const components = [...((d.trajectoryComponents ?? []) as Rec[])].sort(byStartThenRecorded);
+  const components = [...((d.trajectoryComponents ?? []) as Rec[])].sort(inOrderReceived);
   const trajecten =
     has('trajectories') &&
     !!d.trajectories?.length &&
     el(
       'Trajecten',
-      [...(d.trajectories as Rec[])].sort(byStartThenRecorded).map((t) => {
+      [...(d.trajectories as Rec[])].sort(inOrderReceived).map((t) => {
         const office = t.managingOfficeId ? refs.offices.get(t.managingOfficeId) : undefined;
         const contact = t.contactStaffId ? refs.staff.get(t.contactStaffId) : undefined;
         const own = components.filter((c) => c.trajectoryId === t.id);
@@ -261,9 +260,7 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
       }),
     );
 
-  const nt2 = [...((d.enrolments ?? []) as Rec[])]
-    .filter((e) => refs.courses.get(e.courseId)?.course_type === 'NT2')
-    .sort((a, b) => String(a.enrolledOn).localeCompare(String(b.enrolledOn)) || byRecorded(a, b));
+  const nt2 = [...((d.enrolments ?? []) as Rec[])].filter((e) => refs.courses.get(e.courseId)?.course_type === 'NT2').sort(inOrderReceived);
   const vormingsActiviteiten =
     nt2.length > 0 &&
     el('VormingsActiviteiten', [
@@ -288,46 +285,41 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
     ]);
 
   const facts = (d.infringementFacts ?? []) as Rec[];
-  const factsOf = (i: Rec, kind: string) =>
-    facts
-      .filter((f) => f.infringementId === i.id && f.kind === kind)
-      .sort((a, b) => String(a.occurredOn).localeCompare(String(b.occurredOn)) || byRecorded(a, b));
+  const factsOf = (i: Rec, kind: string) => facts.filter((f) => f.infringementId === i.id && f.kind === kind).sort(inOrderReceived);
   const inbreuken = d.infringements?.length
     ? el(
         'Inbreuken',
-        [...(d.infringements as Rec[])]
-          .sort((a, b) => String(a.establishedOn).localeCompare(String(b.establishedOn)) || byRecorded(a, b))
-          .map((i) => {
-            const activities = factsOf(i, 'ACTIVITY');
-            const communications = factsOf(i, 'COMMUNICATION');
-            return el('Inbreuk', [
-              el('Type', i.kbiType ?? i.type),
-              el('SanctionerendeOverheid', i.sanctioningAuthority),
-              el('DatumVaststelling', i.establishedOn),
-              opt('DatumIngebrekestellingVerzonden', i.noticeSentOn),
-              opt('Motivering', i.motivation),
-              el('FeitenRelaas', [
-                activities.length
-                  ? el(
-                      'Activiteiten',
-                      activities.map((a) => el('Activiteit', [opt('ID', a.externalId), el('Type', a.activityType), el('DatumUitgevoerd', a.occurredOn)])),
-                    )
-                  : null,
-                communications.length
-                  ? el(
-                      'Communicaties',
-                      communications.map((c) =>
-                        el('Communicatie', [
-                          el('DatumAanmaak', c.occurredOn),
-                          el('TypeDocument', c.documentType, korteNaam(codes, 'infringement_document_type', c.documentType)),
-                        ]),
-                      ),
-                    )
-                  : null,
-              ]),
-              el('RechtzettingsFormulier', (i.rectificationForm as string | undefined) ?? ''),
-            ]);
-          }),
+        [...(d.infringements as Rec[])].sort(inOrderReceived).map((i) => {
+          const activities = factsOf(i, 'ACTIVITY');
+          const communications = factsOf(i, 'COMMUNICATION');
+          return el('Inbreuk', [
+            el('Type', i.kbiType ?? i.type),
+            el('SanctionerendeOverheid', i.sanctioningAuthority),
+            el('DatumVaststelling', i.establishedOn),
+            opt('DatumIngebrekestellingVerzonden', i.noticeSentOn),
+            opt('Motivering', i.motivation),
+            el('FeitenRelaas', [
+              activities.length
+                ? el(
+                    'Activiteiten',
+                    activities.map((a) => el('Activiteit', [opt('ID', a.externalId), el('Type', a.activityType), el('DatumUitgevoerd', a.occurredOn)])),
+                  )
+                : null,
+              communications.length
+                ? el(
+                    'Communicaties',
+                    communications.map((c) =>
+                      el('Communicatie', [
+                        el('DatumAanmaak', c.occurredOn),
+                        el('TypeDocument', c.documentType, korteNaam(codes, 'infringement_document_type', c.documentType)),
+                      ]),
+                    ),
+                  )
+                : null,
+            ]),
+            el('RechtzettingsFormulier', (i.rectificationForm as string | undefined) ?? ''),
+          ]);
+        }),
       )
     : null;
 
@@ -339,8 +331,10 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
   const highest = [...attainments].sort((a, b) => String(b.level).localeCompare(String(a.level)))[0];
   const recent = latest(attainments, 'obtainedOn');
   const level = (name: string, code: unknown) => opt(name, code, korteNaam(codes, 'cefr_level', code as string | undefined));
+  // Written when something of it is known, its three parts then always (empty where unknown), as in the examples.
   const talenkennis =
     has('languages') &&
+    !!(d.languageSkills?.length || literacy || attainments.length) &&
     el('Talenkennis', [
       d.languageSkills?.length
         ? el(

@@ -44,6 +44,8 @@ export const UITZONDERINGEN = {
     diagnose: 'De afzender heeft het INSZ niet geïntegreerd met de opgegeven hoedanigheidscode',
   },
   sourceError: { identificatie: '99994', oorsprong: 'KBI', diagnose: 'Onverwachte fout bij de bron' },
+  /** Over the partner's limit of requests a minute (the answer carries Retry-After). */
+  tooMany: { identificatie: '99996', oorsprong: 'MAGDA', diagnose: 'Te veel gelijktijdige bevragingen' },
 } satisfies Record<string, Uitzondering>;
 
 /** What every service gets: the question's envelope facts and the partner's context. */
@@ -197,7 +199,7 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
     scope.post(
       '/api/magda/soap',
       {
-        config: { access: 'partner' },
+        config: { access: 'partner', answersThrottle: true },
         bodyLimit: MAGDA_BODY_LIMIT,
         schema: {
           tags: ['MAGDA'],
@@ -242,6 +244,7 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
           if (!inhoud || typeof inhoud !== 'object') throw new MalformedMessage('Vragen/Vraag/Inhoud: required');
           const q = { afzender, vraagReferte: textAt(vraag, 'Referte') };
           const answer = async (): Promise<El[] | Uitzondering> => {
+            if (req.throttled) return UITZONDERINGEN.tooMany;
             try {
               const client = ctx.actor.id.replace(/^partner:/, '');
               if (afzender.identificatie !== client)
