@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -190,4 +190,67 @@ test('kbi report: a base set for a year as known on a date, as CSV, XLSX or JSON
   assert.equal(future.status, 1);
   assert.match(future.stderr, /asOf: lies in the future/);
   assert.equal(kbi(dir, 'report', 'firstContracts', '--year', '22').status, 1);
+});
+
+test('kbi import --kind magda-dossiers: a directory of GeefDossierKBI answers, all or nothing, each wrong value named; the same batch again changes nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbi-cli-'));
+  const answers = mkdtempSync(join(tmpdir(), 'kbi-magda-'));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(answers, { recursive: true, force: true });
+  });
+  // The offices example 90122501644 refers to, as the installation's reference data holds them.
+  const setup = await openDatabase({ url: null, dataDir: dir });
+  await migrateToLatest(setup.db);
+  const agency = await inTransaction(setup.db, 'test:setup', async (tx) => {
+    const id = (
+      await sql<{ id: string }>`INSERT INTO organisations (kind, name, enterprise_number) VALUES ('AGENCY', 'Agentschap', '0421722346') RETURNING id`.execute(
+        tx,
+      )
+    ).rows[0]!.id;
+    for (const [kbi, kbo] of [
+      ['BFD4F0D6634544AA98C884D4950313AB', '0421722346'],
+      ['64B8A9B116FA432D90F52691EEB2634D', null],
+      ['26D7A46366084C68BE1777034F5D1BF4', null],
+    ])
+      await sql`INSERT INTO offices (organisation_id, name, kbi_key, kbo_number) VALUES (${id}::uuid, ${`Kantoor ${kbi!.slice(0, 4)}`}, ${kbi}, ${kbo})`.execute(
+        tx,
+      );
+    return id;
+  });
+  await setup.close();
+  const fixture = (name: string) => readFileSync(new URL(`./fixtures/magda/${name}`, import.meta.url), 'utf8');
+  writeFileSync(join(answers, '90122501644.xml'), fixture('90122501644.xml'));
+  writeFileSync(
+    join(answers, 'wrong.xml'),
+    fixture('90122501644.xml')
+      .replace('<Type>TT_IBVP</Type>', '<Type>TT_ONGEKEND</Type>')
+      .replace(/90122501644/g, '90122600723'),
+  );
+  writeFileSync(join(answers, 'notfound.xml'), fixture('notfound.xml'));
+  const run = (...more: string[]) => kbi(dir, 'import', answers, '--kind', 'magda-dossiers', '--as-organisation', agency, ...more);
+
+  const refused = run('--batch-id', 'legacy-1');
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.match(refused.stdout, /batch legacy-1 REJECTED: 1 error\(s\); nothing was imported/);
+  assert.match(refused.stdout, /wrong\.xml Trajecten\/Traject\[1\] \(type\): unknown code "TT_ONGEKEND" for list trajectory_type/);
+  assert.match(refused.stdout, /skipped notfound\.xml: holds no dossier: MAGDA exception 30001/);
+
+  rmSync(join(answers, 'wrong.xml'));
+  const imported = run('--batch-id', 'legacy-2');
+  assert.equal(imported.status, 0, imported.stdout + imported.stderr);
+  assert.match(imported.stdout, /batch legacy-2: 1 dossier\(s\) imported, \d+ records/);
+  assert.match(imported.stdout, /warning 90122501644\.xml Personalia\/Geboortedatum: kept as the source holds it \(1913-07-23\)/);
+  const again = run('--batch-id', 'legacy-2');
+  assert.equal(again.status, 0);
+  assert.match(again.stdout, /batch legacy-2 was already imported .*: nothing changed/);
+
+  const check = await openDatabase({ url: null, dataDir: dir });
+  t.after(() => check.close());
+  const persons = await check.db.selectFrom('persons').select(['insz', 'birth_date', 'created_by_office_id']).execute();
+  assert.equal(persons.length, 1);
+  assert.equal(String(persons[0]!.birth_date).slice(0, 10), '1913-07-23');
+  assert.ok(persons[0]!.created_by_office_id, 'the creator office found by its KBI number');
+  const components = await check.db.selectFrom('trajectory_components').select('type').execute();
+  assert.deepEqual(components.map((c) => c.type).sort(), ['TO_A1', 'TO_OB_LLO', 'TO_OB_MO']);
 });
