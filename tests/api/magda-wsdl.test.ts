@@ -241,9 +241,26 @@ for (const which of TEST_DATABASES) {
       const refused = String((await early.answer).body);
       assert.match(refused, /<Identificatie>invalidPeriod<\/Identificatie>/);
       await assertValid(refused, 'RegistreerUitschrijving', '02.00', 'a refused Uitschrijving');
-      const ended = String((await register('RegistreerUitschrijving', person.insz, '', belgianToday()).answer).body);
+      // The person named directly by its INSZ, as MAGDA's template of Uitschrijving 02.00 writes it; no period: today.
+      const direct = envelope({
+        service: 'RegistreerUitschrijving',
+        versie: '02.00.0000',
+        ns: UITSCHRIJVING_NS,
+        afzender: p.clientId,
+        hoedanigheid: '3003',
+        inhoud: `<Uitschrijving><Identificatie>${p.clientId}</Identificatie><Hoedanigheid>3003</Hoedanigheid><INSZ>${person.insz}</INSZ></Uitschrijving>`,
+      });
+      await assertValid(direct, 'RegistreerUitschrijving', '02.00', 'an Uitschrijving naming the INSZ directly');
+      const ended = String((await p.soap(direct)).body);
       assert.match(ended, /Wel geslaagd/);
       await assertValid(ended, 'RegistreerUitschrijving', '02.00', 'the Uitschrijving answer');
+      const row = await app.database.db
+        .selectFrom('integrations')
+        .select(['ends_on'])
+        .where('insz', '=', person.insz)
+        .where('organisation_id', '=', p.organisation.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(String(row.ends_on).slice(0, 10), belgianToday(), 'the integration ends today');
       const old = String((await register('RegistreerInschrijving', person.insz, '2016-07-01', '2018-08-01').answer).body);
       assert.match(old, /more than 28 days back/);
       await assertValid(old, 'RegistreerInschrijving', '02.01', 'a refused Inschrijving');
