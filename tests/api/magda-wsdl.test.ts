@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import * as soap from 'soap';
 import { TEST_DATABASES } from '../support/databases.ts';
@@ -47,6 +48,7 @@ const assertValid = async (xml: string, service: string, version: string, what: 
   const r = await validateMagda(xml, service, version);
   assert.ok(r.valid, `${what} should validate against ${service}-${version}.xsd:\n${r.errors.join('\n')}\n${r.element.slice(0, 400)}`);
 };
+
 describe('MAGDA XSD and the example answers', () => {
   test('every example answer of GeefDossierKBI-01.00 validates against our XSD; answers broken in order, name, cardinality or type do not', async () => {
     const answers = exampleAnswers();
@@ -102,9 +104,9 @@ describe('MAGDA XSD and the example answers', () => {
     }
   });
 
-  test("the request templates of MAGDA's simulator for RegistreerInschrijving 02.01 and RegistreerUitschrijving 02.00 validate as questions", async () => {
+  test("the request templates of MAGDA's simulator for RegistreerInschrijving 02.01 and RegistreerUitschrijving 02.00 validate as questions", async (t) => {
     const envelopes = new URL('magda-envelopes/', REFERENCE);
-    if (!existsSync(envelopes)) return;
+    if (!existsSync(envelopes)) return t.skip('no shared reference directory here');
     await assertValid(
       readFileSync(new URL('RegistreerInschrijving-02.01-request.xml', envelopes), 'utf8'),
       'RegistreerInschrijving',
@@ -162,6 +164,24 @@ for (const which of TEST_DATABASES) {
       const neither = await app.anonymous('GET', SOAP);
       assert.equal(neither.status, 400);
       assert.equal(neither.body.issues[0].name, 'wsdl');
+
+      // The address follows the Host the caller used; a Host that is not a host name is never written into the document.
+      const withHost = (host: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const url = new URL(`${app.base}${SOAP}?wsdl`);
+          const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { host } }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', reject).end();
+        });
+      const proxied = await withHost('kbi.example.be:8443');
+      assert.equal(proxied.status, 200);
+      assert.ok(proxied.body.includes('<soap:address location="http://kbi.example.be:8443/api/magda/soap"/>'), proxied.body.slice(0, 300));
+      const forged = await withHost('kbi.example.be"/><x y="');
+      assert.equal(forged.status, 400, forged.body);
+      assert.match(forged.body, /"name":"host"/);
 
       const doc = await expectOk(await app.anonymous('GET', '/api/openapi.json'));
       assert.ok(doc.paths[SOAP].get, 'the GET is in the API document');
