@@ -26,6 +26,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/health',
   'GET /api/openapi.json',
   'GET /api/exchange/openapi.json',
+  'GET /api/magda/soap',
+  'GET /api/magda/soap/:file',
 ]);
 /** Routes public by their plugin: the documentation pages and the web app's static files. */
 const isPluginPublic = (url: string) => /^\/api(\/exchange)?\/docs(\/|$)/.test(url) || !url.startsWith('/api/');

@@ -7,61 +7,22 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type TestApp } from '../support/app.ts';
-import { envelope, repliek, SOAP, vmsw } from '../support/magda.ts';
+import {
+  ALL,
+  envelope,
+  example,
+  INSCHRIJVING_NS,
+  person90122501644,
+  person90122600525,
+  repliek,
+  SOAP,
+  subject,
+  UITSCHRIJVING_NS,
+  vmsw,
+} from '../support/magda.ts';
 import { belgianToday } from '../../server/modules/integrations/integrations.service.ts';
-
-const example = (file: string) => readFileSync(new URL(`../fixtures/magda/${file}`, import.meta.url), 'utf8');
-const INSCHRIJVING_NS = 'http://webservice.registreerinschrijvingdienst-02_01.repertorium-02_01.vip.vlaanderen.be';
-const UITSCHRIJVING_NS = 'http://webservice.registreeruitschrijvingdienst-02_00.repertorium-02_00.vip.vlaanderen.be';
-const subject = (insz: string, begin: string, einde = '') =>
-  `<BetrokkenSubject><Type>PERS</Type><Subjecten><Subject><Type>PERS</Type><Sleutel>${insz}</Sleutel></Subject></Subjecten></BetrokkenSubject>` +
-  `<Periode><Begin>${begin}</Begin>${einde ? `<Einde>${einde}</Einde>` : ''}</Periode>`;
-
-const ALL = ['personalia', 'targetGroup', 'registration', 'trajectories', 'trajectoryOffice', 'components', 'housingRequirement', 'contracts', 'conversations'];
-
-/** The person of example 90122501644, as KBI holds it. */
-async function person90122501644(app: TestApp) {
-  const creator = await app.factories.organisation({ kind: 'AGENCY', name: 'Agentschap Integratie en Inburgering', enterpriseNumber: '0253973219' });
-  const desk = await app.factories.office(creator.id, { kbiKey: '64B8A9B116FA432D90F52691EEB2634D' });
-  const creatorOffice = await app.factories.office(creator.id, { kbiKey: '26D7A46366084C68BE1777034F5D1BF4' });
-  const managing = await app.factories.office(creator.id, { kboNumber: '0421722346', kbiKey: 'BFD4F0D6634544AA98C884D4950313AB' });
-  const staff = await expectOk(
-    await app.call('POST', '/api/v1/staff', { organisationId: creator.id, officeId: managing.id, familyName: 'koala', givenName: 'rod' }),
-    201,
-  );
-  const person = await app.factories.person({
-    insz: '90122501644',
-    familyName: 'User689',
-    givenNames: 'Test689',
-    gender: '2',
-    createdByOrganisationId: creator.id,
-    createdByOfficeId: creatorOffice.id,
-  });
-  const add = (resource: string, body: Record<string, unknown>) => app.factories.add(person.id, resource, body);
-  await add('targetGroupDeterminations', { determinedOn: '2017-03-23', determined: true, type: 'PLICHT', subtype: 'VOL_PROG', startDate: '2017-03-23' });
-  await add('registrations', { registeredOn: '2017-03-23', type: 'EA', reason: '13', officeId: desk.id });
-  const trajectory = await add('trajectories', {
-    type: 'TT_IBVP',
-    startDate: '2017-03-23',
-    managingOfficeId: managing.id,
-    contactStaffId: staff.id,
-    status: 'OP',
-    statusSince: '2017-03-23',
-  });
-  for (const type of ['TO_OB_MO', 'TO_OB_LLO', 'TO_A1'])
-    await add('trajectoryComponents', { trajectoryId: trajectory.id, type, startDate: '2017-03-23', status: 'TO_STA_31', statusSince: '2017-03-23' });
-  await add('housingRequirements', {
-    mustMeetIntegration: true,
-    meetsIntegration: false,
-    mustMeetLanguage: false,
-    followedUpBy: 'Onthaalbureau',
-    assessedOn: '2017-03-23',
-  });
-  return person;
-}
 
 const deniedAudits = (app: TestApp) =>
   app.database.db.selectFrom('audit_log').select(['action', 'result', 'detail']).where('result', '=', 'denied').orderBy('id').execute();
@@ -175,61 +136,8 @@ for (const which of TEST_DATABASES) {
 
     test('example 90122600525: language knowledge, literacy and client preferences element by element as the example', async (t) => {
       const app = await startTestApp(t, which);
-      const agency = await app.factories.organisation({ kind: 'AGENCY', name: 'Agentschap Integratie en Inburgering', enterpriseNumber: '0874713138' });
-      const office = await app.factories.office(agency.id, { kboNumber: '0874713138', kbiKey: '160EE28D2C7248548B14400C3FDB70AB' });
-      const staff = await expectOk(
-        await app.call('POST', '/api/v1/staff', { organisationId: agency.id, officeId: office.id, familyName: 'De Vis', givenName: 'Bouke' }),
-        201,
-      );
+      const person = await person90122600525(app);
       const example525 = repliek(example('90122600525.xml'));
-      const value = (suffix: string) => example525.find((l) => l.includes(`/Personalia/${suffix} = `))!.replace(/.* = /, '');
-      const person = await app.factories.person({
-        insz: '90122600525',
-        familyName: value('Naam/Achternamen/Achternaam'),
-        givenNames: value('Naam/Voornamen/Voornaam'),
-        gender: '1',
-        createdByOrganisationId: agency.id,
-        createdByOfficeId: (await app.factories.office(agency.id, { kbiKey: 'EDDE30CB37FB41FD8BD2EB68CDE595B7' })).id,
-      });
-      const add = (resource: string, body: Record<string, unknown>) => app.factories.add(person.id, resource, body);
-      await add('targetGroupDeterminations', {
-        determinedOn: '2015-03-26',
-        determined: true,
-        type: 'MINDERJARIG',
-        subtype: 'MINDERJARIG',
-        startDate: '2015-03-26',
-      });
-      const trajectory = await add('trajectories', {
-        type: 'TT_NT2',
-        startDate: '2017-03-22',
-        managingOfficeId: office.id,
-        contactStaffId: staff.id,
-        status: 'OP',
-        statusSince: '2017-03-22',
-      });
-      await add('trajectoryComponents', {
-        trajectoryId: trajectory.id,
-        type: 'TO_A1',
-        startDate: '2017-03-22',
-        status: 'TO_STA_31',
-        statusSince: '2017-03-22',
-      });
-      await add('languageSkills', { language: 'ALB', proficiency: 'MOEDERTAAL', contactLanguage: false });
-      await add('literacyAssessments', { script: 'LATIN', level: 'GEALFABETISEERD', assessedOn: '2017-03-22' });
-      await add('clientPreferences', {
-        wishedStartDate: '2017-03-22',
-        intensity: 3,
-        postcodes: ['3600'],
-        lessonMoments: ['WOE_MIDDAG', 'DON_MIDDAG', 'VRIJ_MIDDAG'],
-        lessonMomentsValidFrom: '2017-03-22',
-      });
-      await add('housingRequirements', {
-        mustMeetIntegration: false,
-        mustMeetLanguage: true,
-        meetsLanguage: false,
-        followedUpBy: 'Huis van het Nederlands',
-        assessedOn: '2017-03-22',
-      });
       const p = await vmsw(app, [...ALL, 'languages', 'level', 'courses']);
       await expectOk(await p.call('POST', '/api/exchange/v1/integrations', { insz: person.insz, capacityCode: '3003' }), 201);
       const res = await p.ask(person.insz);

@@ -6,7 +6,7 @@
  *
  * Every element the example answers hold is written, in their order: Personalia, Doelgroep,
  * UitstellenVanOndertekening, BehaaldeAttesten, Contracten, Aanmelding, Adviezen, Trajecten,
- * VormingsActiviteiten, Inbreuken, Talenkennis, VoorkeurenKlant, Gesprekken, Wooncode. The reader
+ * Inbreuken, VormingsActiviteiten, Talenkennis, VoorkeurenKlant, Gesprekken, Wooncode. The reader
  * of the same format (magda.import.ts) stores each of them where this writer finds it again, so a
  * dossier imported from an answer is answered as it came (tests/api/magda-roundtrip.test.ts).
  */
@@ -395,8 +395,8 @@ export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El>
     aanmelding,
     adviezen,
     trajecten,
-    vormingsActiviteiten,
     inbreuken,
+    vormingsActiviteiten,
     talenkennis,
     voorkeuren,
     gesprekken,

@@ -17,6 +17,8 @@ import { recordDenial } from '../../platform/audit.ts';
 import { consultDossier, purposesOfCapacity } from '../exchange/consult.service.ts';
 import { declareIntegration, endIntegration } from '../integrations/integrations.service.ts';
 import { kbiDossier } from './geef-dossier-kbi.ts';
+import { SOAP_OPENAPI } from './magda.docs.ts';
+import { registerMagdaDescription } from './wsdl.ts';
 import { el, MalformedMessage, opt, readEnvelope, soapEnvelope, soapFault, textAt, type El, type Node } from './xml.ts';
 
 /** Largest message accepted: a MAGDA question is a few kilobytes. */
@@ -108,8 +110,8 @@ function inschrijving(q: Question): { insz: string; capacityCode: string; begin:
       personId: null,
       clusters: [],
     });
-  const insz = textAt(i, 'BetrokkenSubject', 'Subjecten', 'Subject', 'Sleutel');
-  if (!insz) throw new MalformedMessage('Inschrijving/BetrokkenSubject/Subjecten/Subject/Sleutel: the INSZ is required');
+  const insz = textAt(i, 'BetrokkenSubject', 'Subjecten', 'Subject', 'Sleutel') || textAt(i, 'INSZ');
+  if (!insz) throw new MalformedMessage('Inschrijving/BetrokkenSubject/Subjecten/Subject/Sleutel (or INSZ): the INSZ is required');
   return {
     insz,
     capacityCode: textAt(i, 'Hoedanigheid') || q.afzender.hoedanigheid,
@@ -193,6 +195,7 @@ const sendXml = (reply: FastifyReply, status: number, xml: string) => reply.code
 const fault = (reply: FastifyReply, code: 'Client' | 'Server', message: string) => sendXml(reply, 500, soapFault(code, message));
 
 export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
+  registerMagdaDescription(http);
   void http.register(async (scope) => {
     for (const type of ['text/xml', 'application/soap+xml', 'application/xml'])
       scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: MAGDA_BODY_LIMIT }, (_req, body, done) => done(null, body));
@@ -207,7 +210,9 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
           security: [{ bearer: [] }],
           description:
             'A SOAP 1.1 envelope with a MAGDA Verzoek (Context/Naam and Versie select the service); the answer is the MAGDA Repliek. ' +
-            'Afzender/Identificatie is your client id, Hoedanigheid a capacity code of your authorisations.',
+            'Afzender/Identificatie is your client id, Hoedanigheid a capacity code of your authorisations. ' +
+            'WSDL: GET /api/magda/soap?wsdl (&service=…&version=…); XSD: ?xsd&service=…&version=….',
+          ...SOAP_OPENAPI,
         },
       },
       async (req, reply) => {
