@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, startTestApp, type TestApp } from '../support/app.ts';
 import { repliek, vmsw } from '../support/magda.ts';
+import { validateMagdaAll } from '../support/magda-xsd.ts';
 
 const DIR = new URL('../fixtures/magda/', import.meta.url);
 const FILES = readdirSync(DIR)
@@ -165,16 +166,21 @@ for (const which of TEST_DATABASES) {
       for (const f of files.filter((x) => x.xml.includes('<INSZ>') || x.name === 'notfound.xml'))
         await expectOk(await partner.call('POST', '/api/exchange/v1/integrations', { insz: inszOf(f), capacityCode: '3003' }), 201);
       let compared = 0;
+      const answers: string[] = [];
       for (const f of files) {
         clock(day(f.xml));
         const res = await partner.ask(inszOf(f));
         t.mock.timers.reset();
         assert.equal(res.status, 200, `${f.name}: ${res.body}`);
+        answers.push(String(res.body));
         if (f.name === '90122500159.xml' || f.name === '91010100144.xml') continue; // an overloaded source: below
         assert.deepEqual(repliek(String(res.body)), repliek(f.xml).map(ours), f.name);
         compared++;
       }
       assert.equal(compared, 22, 'the 21 dossiers and the unknown person (30001) compared');
+      // Every answer given is valid against the published XSD.
+      for (const [i, v] of (await validateMagdaAll(answers, 'GeefDossierKBI', '01.00')).entries())
+        assert.ok(v.valid, `${files[i]!.name}: ${JSON.stringify(v)}`);
 
       // An overloaded source (99996, examples 90122500159 and 91010100144): a partner over its limit of requests a minute.
       const busy = await startTestApp(t, which, { KBI_ACCEPT_TEST_INSZ: 'true', KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '1' });
