@@ -377,9 +377,10 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     description: 'Inburgeringscontract: mother or takeover contract.',
     fields: [
       code('kind', 'contract_kind', {
-        description: 'Mother or takeover contract; absent when not known (a contract of KBI 01.00 known only by its registration).',
+        ...req,
+        description: 'Mother or takeover contract. Empty only in a contract imported from KBI 01.00, known by its registration alone.',
       }),
-      date('signed_on', { description: 'Absent when not known (a contract of KBI 01.00 known only by its registration).' }),
+      date('signed_on', { ...req, description: 'Empty only in a contract imported from KBI 01.00, known by its registration alone.' }),
       date('registered_on', req),
       date('end_date'),
       ref('office_id', 'offices', { kinds: AGENCY }),
@@ -680,8 +681,11 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
     description: 'Advice from a partner: House of Dutch, VDAB, labour-market advice.',
     fields: [
       code('source', 'advice_source', req),
-      code('advice_type', 'advice_type', { description: 'What is advised; absent only for an advice that came described in words (label) without a code.' }),
-      date('given_on', { description: 'Absent only for an advice imported without its date.' }),
+      code('advice_type', 'advice_type', {
+        ...req,
+        description: 'What is advised. Empty only in an advice imported from KBI 01.00, described in words (label) without a code.',
+      }),
+      date('given_on', { ...req, description: 'Empty only in an advice imported from KBI 01.00 without its date.' }),
       text('label_short', { maxLength: 25, description: 'The advice as its sender described it, short form, for an advice that came without a code.' }),
       text('label', { maxLength: 200, description: 'The advice as its sender described it, for an advice that came without a code.' }),
       ref('given_by_id', 'organisations', { kinds: ['HOUSE_OF_DUTCH', 'AGENCY'] }),
@@ -816,7 +820,8 @@ export const DOSSIER_RESOURCES: ResourceDef[] = [
       own('trajectory_id', 'trajectories'),
       own('case_id', 'infringement_cases'),
       code('type', 'infringement_type', {
-        description: 'Type of seed 004 table 10; absent only for an infringement imported from KBI 01.00 with its numeric type (kbiType).',
+        ...req,
+        description: 'Type of seed 004 table 10. Empty only in an infringement imported from KBI 01.00 with its numeric type (kbiType).',
       }),
       text('kbi_type', { maxLength: 9, pattern: '^[0-9]{1,9}$', description: 'The numeric type of KBI 01.00 (MAGDA Inbreuk/Type), kept as it came.' }),
       code('sanctioning_authority', 'sanctioning_authority', req),
