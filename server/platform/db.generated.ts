@@ -1462,6 +1462,36 @@ export interface ParticipationsHistory {
   version: number;
 }
 
+export interface PartnerClientCertificates {
+  ended_by: string | null;
+  fingerprint: string;
+  id: Generated<string>;
+  not_after: string;
+  not_before: string;
+  partner_client_id: string;
+  recorded_by: Generated<string>;
+  subject: string | null;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface PartnerClientCertificatesHistory {
+  ended_by: string;
+  fingerprint: string;
+  id: string;
+  not_after: string;
+  not_before: string;
+  partner_client_id: string;
+  recorded_by: string;
+  subject: string | null;
+  sys_from: string;
+  sys_to: string;
+  valid_from: string;
+  version: number;
+}
+
 export interface PartnerClients {
   active: Generated<boolean>;
   client_id: string;
@@ -2159,6 +2189,8 @@ export interface DB {
   outbox_head: OutboxHead;
   participations: Participations;
   participations_history: ParticipationsHistory;
+  partner_client_certificates: PartnerClientCertificates;
+  partner_client_certificates_history: PartnerClientCertificatesHistory;
   partner_clients: PartnerClients;
   partner_clients_history: PartnerClientsHistory;
   persons: Persons;
