@@ -4,7 +4,12 @@
  * (KBI_TLS_CLIENT_CA) instead of a bearer token. A certificate is known by the SHA-256 fingerprint
  * of its DER encoding (lower-case hex) and is honoured only between `not_before` and `not_after`
  * of its binding, which an administrator sets (by default the certificate's own dates). One
- * binding per certificate; unbinding deletes the row, and the history table keeps it. Frozen in time.
+ * binding per certificate; unbinding deletes the row, and the history table keeps it.
+ *
+ * And a notice on channel kbi_authorisations (payload `*`, at commit) whenever authorisations or
+ * organisations change, so that a process may keep which purposes a partner's capacity code
+ * (MAGDA's Hoedanigheid) stands for in memory and forget it the moment it may have changed.
+ * Frozen in time.
  */
 import { sql, type Kysely } from 'kysely';
 
@@ -34,6 +39,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOR EACH ROW EXECUTE FUNCTION kbi_keep_history();
     CREATE TRIGGER partner_client_certificates_history_append_only BEFORE UPDATE OR DELETE ON partner_client_certificates_history
       FOR EACH ROW EXECUTE FUNCTION kbi_history_is_append_only();
+
+    CREATE FUNCTION kbi_notify_authorisation_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('kbi_authorisations', '*');
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER authorisations_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON authorisations
+      FOR EACH STATEMENT EXECUTE FUNCTION kbi_notify_authorisation_change();
+    CREATE TRIGGER organisations_notify_authorisations AFTER UPDATE OR DELETE OR TRUNCATE ON organisations
+      FOR EACH STATEMENT EXECUTE FUNCTION kbi_notify_authorisation_change();
 
     DO $$ BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kbi_app') THEN
