@@ -85,7 +85,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
 export async function consultThroughput(
   database: Database & { url: string },
   { partners = 64, connections = 64, seconds = 20, cold: measureCold = true } = {},
-): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; documents: { built: number; seconds: number } }> {
+): Promise<{ cold: ConsultLoad | null; current: ConsultLoad; soap: ConsultLoad; documents: { built: number; seconds: number } }> {
   const db = database.db;
   const existing = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM organisations WHERE kind = 'OCMW'`.execute(db)).rows[0]!.n);
   if (existing < partners) {
@@ -108,6 +108,7 @@ export async function consultThroughput(
     }
     await sql`ANALYZE`.execute(db);
     const questions = join(dir, 'questions.txt');
+    const soapQuestions = join(dir, 'soap-questions.txt');
     // A partner's token lives 5 minutes and the bench's runs together take longer (the documents
     // are built between them): every measured run gets fresh tokens, and no run may outlive them.
     const TOKEN_SECONDS = 300,
@@ -119,6 +120,7 @@ export async function consultThroughput(
       );
     const freshTokens = async () => {
       const lines: string[] = [];
+      const soapLines: string[] = [];
       for (const c of clients) {
         const res = await fetch(`http://127.0.0.1:${port}/api/exchange/v1/oauth/token`, {
           method: 'POST',
@@ -127,12 +129,16 @@ export async function consultThroughput(
         });
         if (res.status !== 200) throw new Error(`no token for ${c.clientId}: ${res.status} ${await res.text()}`);
         const token = ((await res.json()) as { access_token: string }).access_token;
-        for (const insz of c.insz) lines.push(`${token} ${insz}`);
+        for (const insz of c.insz) {
+          lines.push(`${token} ${insz}`);
+          soapLines.push(`${token} ${insz} ${c.clientId}`);
+        }
       }
       writeFileSync(questions, lines.join('\n'));
+      writeFileSync(soapQuestions, soapLines.join('\n'));
     };
     // wrk (C, one thread): the load generator takes as little as possible of the two cores it shares.
-    const wrk = (script: string, duration: number) =>
+    const wrk = (script: string, duration: number, file = questions) =>
       spawnSync(
         'wrk',
         [
@@ -146,7 +152,7 @@ export async function consultThroughput(
           fileURLToPath(new URL(script, import.meta.url)),
           `http://127.0.0.1:${port}`,
           '--',
-          questions,
+          file,
         ],
         { encoding: 'utf8' },
       );
@@ -197,6 +203,50 @@ export async function consultThroughput(
       if (r.errors.non2xx > 0) r.errors.statuses = statuses();
       return { partners: clients.length, connections, seconds, ...r, cpu };
     };
+    /**
+     * The same questions as MAGDA GeefDossierKBI envelopes (bench/consult-soap.lua): every answer's
+     * body is read, and only a 200 with a KBIDossier and no Uitzondering counts; the others are
+     * errors by kind (Uitzondering code, SOAP fault, HTTP status).
+     */
+    const runSoap = (duration: number) => {
+      const r = wrk('./consult-soap.lua', duration, soapQuestions);
+      const line = /KBI-SOAP-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) ?(\S*)/.exec(r.stdout ?? '');
+      if (r.status !== 0 || !line) throw new Error(`wrk failed (install it: apt-get install wrk): ${r.error?.message ?? r.stderr}`);
+      const [requests, micros, p50, p99, connect, read, write, timeout, ok] = line.slice(1, 10).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const kinds = Object.fromEntries(
+        (line[10] ?? '')
+          .split(';')
+          .filter(Boolean)
+          .map((p) => p.split('=') as [string, string])
+          .map(([k, n]) => [k.replace(/_/g, ' '), Number(n)]),
+      );
+      return {
+        requests,
+        ok,
+        perSecond: ok / (micros / 1e6),
+        p50: Math.round(p50 / 1000),
+        p99: Math.round(p99 / 1000),
+        errors: { connect, read, write, timeout, non2xx: requests - ok, statuses: kinds as Record<string, number> },
+      };
+    };
+    const measureSoap = async (): Promise<ConsultLoad> => {
+      await freshTokens();
+      runSoap(WARM_UP);
+      const before = cpuSnapshot();
+      const r = runSoap(seconds);
+      const cpu = cpuShares(before, cpuSnapshot(), server.pid!);
+      return { partners: clients.length, connections, seconds, ...r, cpu };
+    };
     // Cold: no stored dossier document (as right after a bulk change), so each first consult of a person assembles one.
     let cold: ConsultLoad | null = null;
     if (measureCold) {
@@ -209,7 +259,9 @@ export async function consultThroughput(
     const documents = { built, seconds: (performance.now() - started) / 1000 };
     await sql`VACUUM ANALYZE dossier_documents`.execute(db);
     const current = await measure();
-    return { cold, current, documents };
+    // MAGDA's SOAP consult in the same run: the same persons, partners, integrations and documents.
+    const soap = await measureSoap();
+    return { cold, current, soap, documents };
   } finally {
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

@@ -221,48 +221,8 @@ async function main() {
   say('');
   reportWeb(say, web, tti, PG_PERSONS);
 
-  // Partner consults under load: a real `kbi serve`, 64 partners on 64 connections, against pgbench -S.
-  const { cold: coldRun, current: load, documents } = await consultThroughput(scratch, { partners: 64, connections: 64, seconds: 20 });
-  const cold = coldRun!;
-  const pgb = await scratchDatabase(serverUrl, 'kbi_pgbench', 1);
-  let pgTps: number;
-  try {
-    pgTps = pgbenchSelectOnly(pgb.url, 64, 20);
-  } finally {
-    await pgb.close();
-  }
-  say(`## Partner consult under load (PostgreSQL, ${PG_PERSONS.toLocaleString('en')} persons)`);
-  say('');
-  say(
-    `\`POST /api/exchange/v1/dossiers/consult\` against \`kbi serve\` with ${SERVER_WORKERS} serving process${SERVER_WORKERS === 1 ? '' : 'es'} (\`KBI_WORKERS\`, one per core; pool 8 each), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, driven by \`wrk\` (one thread); each request comes from one of ${load.partners} OCMW partner clients with its bearer token and consults a random person of that partner's integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016); consults that arrive while one such statement runs go together in the next (group commit, each with its own rule, audit record and answer after commit). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`,
-  );
-  say('');
-  say('| what | per second | p50 | p99 | errors |');
-  say('|---|---|---|---|---|');
-  say(
-    `| audited partner consults, documents current | **${Math.round(load.perSecond).toLocaleString('en')}** | ${load.p50} ms | ${load.p99} ms | ${errorsByKind(load)} |`,
-  );
-  say(
-    `| audited partner consults, cold (documents assembled on the way) | ${Math.round(cold.perSecond).toLocaleString('en')} | ${cold.p50} ms | ${cold.p99} ms | ${errorsByKind(cold)} |`,
-  );
-  say(`| \`pgbench -S\` primary-key lookups | ${Math.round(pgTps).toLocaleString('en')} | — | — | — |`);
-  say('');
-  say(
-    `Where the two cores went during the measured run (documents current): server ${load.cpu.server} %, PostgreSQL ${load.cpu.postgres} %, load generator ${load.cpu.loadGenerator} %, idle ${load.cpu.idle} % (cold: ${cold.cpu.server} / ${cold.cpu.postgres} / ${cold.cpu.loadGenerator} / ${cold.cpu.idle} %).`,
-  );
-  say('');
-  say(
-    `Building all ${documents.built.toLocaleString('en')} missing documents at once (\`kbi documents\`): ${documents.seconds.toFixed(1)} s, ${Math.round(documents.built / documents.seconds).toLocaleString('en')} documents/s.`,
-  );
-  say('');
-  say(
-    `Only 200 answers count as consults; every run gets fresh partner tokens (they live 5 minutes), and errors are given by kind (socket errors from wrk; answers that were not 2xx by status, counted in a 5 s extra run when there were any). ${[load, cold].some(hadErrors) ? '**A run had errors: its figures are NO RESULT** (see the errors column).' : 'No run had an error.'}`,
-  );
-  say('');
-  say(
-    `Ratio consults / pgbench -S: ${((load.perSecond / pgTps) * 100).toFixed(1)} % (cold: ${((cold.perSecond / pgTps) * 100).toFixed(1)} %). Goal ≥ 2,000 consults/s with p99 < 50 ms — ${hadErrors(load) ? 'NO RESULT (errors)' : load.perSecond >= 2000 && load.p99 < 50 ? 'met' : 'NOT met'}.`,
-  );
-  say('');
+  // Partner consults under load: a real `kbi serve`, 64 partners on 64 connections, REST and SOAP, against pgbench -S.
+  await measureConsults(scratch, say);
 
   // Course-feed import against PostgreSQL's own COPY of the same rows, same table, same run.
   const imp = await benchImports(scratch, { rows: 500_000, lessons: 50 });
@@ -288,14 +248,89 @@ async function main() {
   console.log('\nwritten to BENCHMARKS.md');
 }
 
+/**
+ * Partner consults under load on a seeded scratch database: REST and MAGDA SOAP through a real
+ * `kbi serve`, beside PostgreSQL's own primary-key rate (pgbench -S) in the same run.
+ */
+async function measureConsults(scratch: Database & { url: string }, say: (s: string) => void) {
+  const { cold: coldRun, current: load, soap, documents } = await consultThroughput(scratch, { partners: 64, connections: 64, seconds: 20 });
+  const cold = coldRun!;
+  const pgb = await scratchDatabase(serverUrl, 'kbi_pgbench', 1);
+  let pgTps: number;
+  try {
+    pgTps = pgbenchSelectOnly(pgb.url, 64, 20);
+  } finally {
+    await pgb.close();
+  }
+  say(`## Partner consult under load (PostgreSQL, ${PG_PERSONS.toLocaleString('en')} persons)`);
+  say('');
+  say(
+    `\`POST /api/exchange/v1/dossiers/consult\` against \`kbi serve\` with ${SERVER_WORKERS} serving process${SERVER_WORKERS === 1 ? '' : 'es'} (\`KBI_WORKERS\`, one per core; pool 8 each), ${load.connections} concurrent connections for ${load.seconds} s after a 3 s warm-up, driven by \`wrk\` (one thread); each request comes from one of ${load.partners} OCMW partner clients with its bearer token and consults a random person of that partner's integration register (2,000 each): every answer checks the authorisation and the register, applies seed 003 §61's proportionality and writes its hash-chained audit record, in one statement with the read of the person's stored dossier document (migration 0016); consults that arrive while one such statement runs go together in the next (group commit, each with its own rule, audit record and answer after commit). Measured twice: cold, with no document stored (as right after a bulk change: each first consult of a person assembles its document from the 35 tables and stores it), and with every document current (\`kbi documents\`, the steady state of persons whose dossier did not change since it was last read). Beside it, PostgreSQL's own select-only primary-key rate with as many clients (\`pgbench -S -M prepared -c 64 -j 2\`, scale 10), same machine, same run.`,
+  );
+  say('');
+  say('| what | per second | p50 | p99 | errors |');
+  say('|---|---|---|---|---|');
+  say(
+    `| audited partner consults, documents current | **${Math.round(load.perSecond).toLocaleString('en')}** | ${load.p50} ms | ${load.p99} ms | ${errorsByKind(load)} |`,
+  );
+  say(
+    `| audited partner consults, cold (documents assembled on the way) | ${Math.round(cold.perSecond).toLocaleString('en')} | ${cold.p50} ms | ${cold.p99} ms | ${errorsByKind(cold)} |`,
+  );
+  say(
+    `| MAGDA \`GeefDossierKBI\` over SOAP, documents current | **${Math.round(soap.perSecond).toLocaleString('en')}** | ${soap.p50} ms | ${soap.p99} ms | ${errorsByKind(soap)} |`,
+  );
+  say(`| \`pgbench -S\` primary-key lookups | ${Math.round(pgTps).toLocaleString('en')} | — | — | — |`);
+  say('');
+  say(
+    `Where the two cores went during the measured run (documents current): server ${load.cpu.server} %, PostgreSQL ${load.cpu.postgres} %, load generator ${load.cpu.loadGenerator} %, idle ${load.cpu.idle} % (cold: ${cold.cpu.server} / ${cold.cpu.postgres} / ${cold.cpu.loadGenerator} / ${cold.cpu.idle} %).`,
+  );
+  say('');
+  say(
+    `Building all ${documents.built.toLocaleString('en')} missing documents at once (\`kbi documents\`): ${documents.seconds.toFixed(1)} s, ${Math.round(documents.built / documents.seconds).toLocaleString('en')} documents/s.`,
+  );
+  say('');
+  say(
+    `Only 200 answers count as consults; every run gets fresh partner tokens (they live 5 minutes), and errors are given by kind (socket errors from wrk; answers that were not 2xx by status, counted in a 5 s extra run when there were any). ${[load, cold, soap].some(hadErrors) ? '**A run had errors: its figures are NO RESULT** (see the errors column).' : 'No run had an error.'}`,
+  );
+  say('');
+  say(
+    `The SOAP row asks the same questions as MAGDA \`GeefDossierKBI\` 01.00 envelopes (\`POST /api/magda/soap\`, \`bench/consult-soap.lua\`) right after the REST run, with the same ${soap.partners} partner clients (Afzender/Identificatie their client id, Hoedanigheid 1), the same persons of their registers and the same stored documents: each answer is the REST consult's (same rule, register check and audit record) written as MAGDA's \`Repliek\`. wrk reads every answer: only a 200 that carries a \`KBIDossier\` and no \`Uitzondering\` counts; an \`Uitzondering\` (by its code), a SOAP fault or another status is an error of its kind. Where the two cores went: server ${soap.cpu.server} %, PostgreSQL ${soap.cpu.postgres} %, load generator ${soap.cpu.loadGenerator} %, idle ${soap.cpu.idle} %.`,
+  );
+  say('');
+  const soapRatio = soap.perSecond / load.perSecond;
+  say(
+    `Ratio SOAP / REST consults: **${(soapRatio * 100).toFixed(0)} %** (goal ≥ 50 % — ${hadErrors(soap) || hadErrors(load) ? 'NO RESULT (errors)' : soapRatio >= 0.5 ? 'met' : 'NOT met'}).`,
+  );
+  say('');
+  say(
+    `Ratio consults / pgbench -S: ${((load.perSecond / pgTps) * 100).toFixed(1)} % (cold: ${((cold.perSecond / pgTps) * 100).toFixed(1)} %). Goal ≥ 2,000 consults/s with p99 < 50 ms — ${hadErrors(load) ? 'NO RESULT (errors)' : load.perSecond >= 2000 && load.p99 < 50 ? 'met' : 'NOT met'}.`,
+  );
+  say('');
+}
+
 /** The sections that run alone: the heading each writes, and how to measure it. */
 const SECTIONS: Record<string, { heading: string; run(say: (s: string) => void): Promise<void> }> = {
   statistics: { heading: '## Statistics at ', run: async (say) => reportStatistics(await benchStatistics(serverUrl), say) },
   rules: { heading: '## Rules of the decree at ', run: async (say) => reportRules(await benchRules(serverUrl), say) },
+  consult: {
+    heading: '## Partner consult under load ',
+    async run(say) {
+      // Its own seeded scratch database (KBI_BENCH_PERSONS persons), as the full run's.
+      const scratch = await scratchDatabase(serverUrl, 'kbi_bench', 8);
+      try {
+        await generateDemoData(scratch, { persons: PG_PERSONS, seed: 1 });
+        await scratch.exec('VACUUM ANALYZE');
+        await scratch.exec('CHECKPOINT');
+        await measureConsults(scratch, say);
+      } finally {
+        await scratch.close();
+      }
+    },
+  },
 };
 
 /**
- * `npm run bench -- --only statistics|rules`: one section alone (the statistics take a while at
+ * `npm run bench -- --only statistics|rules|consult`: one section alone (the statistics take a while at
  * their full size), written into BENCHMARKS.md in place of the earlier one, with its own date and
  * machine line.
  */

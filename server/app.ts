@@ -9,7 +9,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Problem } from './platform/errors.ts';
 import type { Logger } from 'pino';
-import type { Config } from './platform/config.ts';
+import type { Config, TlsConfig } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrate.ts';
 import { CodeLists } from './platform/codes.ts';
@@ -20,6 +20,8 @@ import { ANONYMOUS, ANONYMOUS_PARTNER, OPERATOR } from './platform/access.ts';
 import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
 import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TLSSocket } from 'node:tls';
 import { recordDenial } from './platform/audit.ts';
 import cookie from '@fastify/cookie';
 import { actorOf, can, isAllowed, resolveSession } from './modules/access/access.service.ts';
@@ -29,7 +31,14 @@ import { openSessionCache } from './modules/access/access.sessions.ts';
 import { registerOidcRoutes } from './modules/access/access.oidc.ts';
 import { registerAuditOperatorRoutes, registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerPartnerClientRoutes } from './modules/partners/partners.routes.ts';
-import { PARTNER_CLIENT_CHANNEL, partnerFromToken, type ClientState } from './modules/partners/partners.service.ts';
+import {
+  PARTNER_CLIENT_CHANNEL,
+  normalFingerprint,
+  partnerFromCertificate,
+  partnerFromToken,
+  type ClientState,
+  type PresentedCertificate,
+} from './modules/partners/partners.service.ts';
 import { NoticeCache } from './platform/notice-cache.ts';
 import { problemSchema } from './modules/dossier/schemas.ts';
 import { registerDossierRoutes } from './modules/dossier/dossier.routes.ts';
@@ -96,6 +105,40 @@ async function openConfigured(config: Readonly<Config>): Promise<Database> {
   return app;
 }
 
+/**
+ * Where TLS ends at this server: its certificate and key, and with a client CA the request for a
+ * client certificate, which is not required (a caller without one uses its bearer token) and not
+ * refused by the handshake (a certificate that does not chain is refused by the door, audited).
+ */
+function tlsOptions(tls: TlsConfig) {
+  return {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    ...(tls.clientCaFile ? { ca: readFileSync(tls.clientCaFile), requestCert: true, rejectUnauthorized: false } : {}),
+    minVersion: 'TLSv1.2' as const,
+  };
+}
+
+/** The client certificate of a request's TLS connection (read once per connection), or null. */
+const presentedCertificates = new WeakMap<TLSSocket, PresentedCertificate | null>();
+function presentedCertificate(req: FastifyRequest): PresentedCertificate | null {
+  const socket = req.raw.socket as TLSSocket;
+  if (typeof socket?.getPeerX509Certificate !== 'function') return null;
+  let presented = presentedCertificates.get(socket);
+  if (presented === undefined) {
+    const cert = socket.getPeerX509Certificate();
+    presented = cert
+      ? {
+          fingerprint: normalFingerprint(cert.fingerprint256),
+          chained: socket.authorized,
+          chainError: socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : null,
+        }
+      : null;
+    presentedCertificates.set(socket, presented);
+  }
+  return presented;
+}
+
 export async function buildApp({ config, database, logger, operatorToken, extraRoutes }: BuildOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
   const ownDatabase = !database;
@@ -107,12 +150,13 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   if (interrupted) log.warn({ runs: interrupted }, 'import_runs_interrupted');
 
   const http: FastifyInstance = Fastify({
+    ...(config.tls ? { https: tlsOptions(config.tls) } : {}),
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-  });
+  }) as unknown as FastifyInstance;
   // The door of every route (platform/door.ts): the ways to authenticate are filled in below.
   const unready = async (): Promise<never> => {
     throw new Problem('serviceUnavailable', 'starting');
@@ -252,17 +296,37 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     }
     return ctx;
   };
-  // Partners authenticate as institutions with a bearer token from the client-credentials grant.
+  // Partners authenticate as institutions with a bearer token from the client-credentials grant,
+  // or, where TLS ends here, with a client certificate bound to their client (or both, if they agree).
   authenticators.partner = async (req) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!bearer)
-      throw new Problem('unauthenticated', 'send a bearer token from POST /api/exchange/v1/oauth/token').denied({
+    const certificate = config.tls?.clientCaFile ? presentedCertificate(req) : null;
+    if (!bearer && !certificate)
+      throw new Problem(
+        'unauthenticated',
+        config.tls?.clientCaFile
+          ? 'send a bearer token from POST /api/exchange/v1/oauth/token, or present a client certificate bound to your client'
+          : 'send a bearer token from POST /api/exchange/v1/oauth/token',
+      ).denied({
         action: `${req.method} ${req.routeOptions.url}`,
         personId: null,
         clusters: [],
         actor: ANONYMOUS_PARTNER,
       });
-    return { actor: await partnerFromToken(db, bearer, partnerClients), requestId: req.id, purpose: purposeOf(req) };
+    const byCertificate = certificate ? await partnerFromCertificate(db, certificate) : null;
+    const byToken = bearer ? await partnerFromToken(db, bearer, partnerClients) : null;
+    // Two credentials that name different clients: refused, never one of them guessed.
+    if (byCertificate && byToken && byCertificate.id !== byToken.id)
+      throw new Problem('unauthenticated', 'the bearer token and the client certificate stand for different partner clients', undefined, {
+        error: 'invalid_client_certificate',
+      }).denied({
+        action: 'exchange.authenticate',
+        personId: null,
+        clusters: [],
+        actor: ANONYMOUS_PARTNER,
+        detail: { certificateClientId: byCertificate.id.replace(/^partner:/, ''), tokenClientId: byToken.id.replace(/^partner:/, '') },
+      });
+    return { actor: (byCertificate ?? byToken)!, requestId: req.id, purpose: purposeOf(req) };
   };
   // The CLI, while this server holds the embedded database, with the one-time token of the lock file.
   const expectedOperator = operatorToken ? Buffer.from(`Bearer ${operatorToken}`) : null;

@@ -98,7 +98,7 @@ function superviseWorkerProcess(config: Readonly<Config>, log: Pick<Logger, 'err
 }
 
 function banner(config: Readonly<Config>, port: number, simulator: boolean, processes: string | null): void {
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const storage = config.databaseUrl ? 'PostgreSQL server (KBI_DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   process.stdout.write(
     [

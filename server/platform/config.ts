@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
 
 export interface Config {
   /** HTTP port (`PORT`). */
@@ -67,6 +68,21 @@ export interface Config {
   loginFreeAttempts: number;
   /** The longest wait the doubling back-off reaches (`KBI_LOGIN_MAX_BACKOFF_SECONDS`). */
   loginMaxBackoffSeconds: number;
+  /** TLS ends at this server (`KBI_TLS_CERT`, `KBI_TLS_KEY`, optionally `KBI_TLS_CLIENT_CA`); null: plain HTTP (TLS in front, if any). */
+  tls: TlsConfig | null;
+}
+
+export interface TlsConfig {
+  /** PEM file of the server's certificate (and its chain) (`KBI_TLS_CERT`). */
+  certFile: string;
+  /** PEM file of its private key (`KBI_TLS_KEY`). */
+  keyFile: string;
+  /**
+   * PEM file of the CA(s) that issue partners' client certificates (`KBI_TLS_CLIENT_CA`): when set, the
+   * server asks every caller for a certificate (not required: bearer tokens keep working), and a
+   * certificate that chains to it and is bound to an active partner client stands for that client.
+   */
+  clientCaFile: string | null;
 }
 
 export interface OidcConfig {
@@ -148,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     integrationMaxBackdateDays: int('KBI_INTEGRATION_MAX_BACKDATE_DAYS', 28, 0, 366),
     loginFreeAttempts: int('KBI_LOGIN_FREE_ATTEMPTS', 5, 1, 100),
     loginMaxBackoffSeconds: int('KBI_LOGIN_MAX_BACKOFF_SECONDS', 300, 1, 3600),
+    tls: tlsConfig(env, problems),
   };
   if (config.discimusUrl) {
     let parsed: URL | null = null;
@@ -173,6 +190,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The TLS settings, or null when neither certificate nor key is set; every missing or unreadable file goes to `problems`. */
+function tlsConfig(env: NodeJS.ProcessEnv, problems: string[]): TlsConfig | null {
+  const file = (key: string): string | null => {
+    const value = env[key]?.trim();
+    if (!value) return null;
+    const path = resolve(value);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch {
+      problems.push(`${key} must be a readable PEM file, got "${value}"`);
+    }
+    return path;
+  };
+  const certFile = file('KBI_TLS_CERT');
+  const keyFile = file('KBI_TLS_KEY');
+  const clientCaFile = file('KBI_TLS_CLIENT_CA');
+  if (!certFile && !keyFile) {
+    if (clientCaFile) problems.push('KBI_TLS_CLIENT_CA needs KBI_TLS_CERT and KBI_TLS_KEY: client certificates are only seen where TLS ends at this server');
+    return null;
+  }
+  if (!certFile || !keyFile) {
+    problems.push('KBI_TLS_CERT and KBI_TLS_KEY go together: set both (TLS ends here) or neither');
+    return null;
+  }
+  return { certFile, keyFile, clientCaFile };
 }
 
 /** The OIDC settings, or null when no issuer is set; every missing or bad key goes to `problems`. */

@@ -1503,6 +1503,36 @@ export interface ParticipationsHistory {
   version: number;
 }
 
+export interface PartnerClientCertificates {
+  ended_by: string | null;
+  fingerprint: string;
+  id: Generated<string>;
+  not_after: string;
+  not_before: string;
+  partner_client_id: string;
+  recorded_by: Generated<string>;
+  subject: string | null;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface PartnerClientCertificatesHistory {
+  ended_by: string;
+  fingerprint: string;
+  id: string;
+  not_after: string;
+  not_before: string;
+  partner_client_id: string;
+  recorded_by: string;
+  subject: string | null;
+  sys_from: string;
+  sys_to: string;
+  valid_from: string;
+  version: number;
+}
+
 export interface PartnerClients {
   active: Generated<boolean>;
   client_id: string;
@@ -1563,7 +1593,10 @@ export interface Persons {
    */
   insz: string;
   municipality: string | null;
-  nationality: string;
+  /**
+   * Nationality (code list nationality); null: not known (a dossier imported from KBI 01.00, which does not carry it). The screens and the API demand it.
+   */
+  nationality: string | null;
   postcode: string | null;
   province: Generated<string | null>;
   recorded_by: Generated<string>;
@@ -1591,7 +1624,7 @@ export interface PersonsHistory {
   id: string;
   insz: string;
   municipality: string | null;
-  nationality: string;
+  nationality: string | null;
   postcode: string | null;
   province: string | null;
   recorded_by: string;
@@ -2225,6 +2258,8 @@ export interface DB {
   outbox_head: OutboxHead;
   participations: Participations;
   participations_history: ParticipationsHistory;
+  partner_client_certificates: PartnerClientCertificates;
+  partner_client_certificates_history: PartnerClientCertificatesHistory;
   partner_clients: PartnerClients;
   partner_clients_history: PartnerClientsHistory;
   persons: Persons;

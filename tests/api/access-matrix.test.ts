@@ -84,6 +84,9 @@ function expectations(): Map<string, Rule> {
   add('POST', '/api/v1/partnerClients', capability('manageUsers'));
   add('POST', '/api/v1/partnerClients/:id/secret', capability('manageUsers'));
   add('PATCH', '/api/v1/partnerClients/:id', capability('manageUsers'));
+  add('GET', '/api/v1/partnerClients/:id/certificates', capability('manageUsers'));
+  add('POST', '/api/v1/partnerClients/:id/certificates', capability('manageUsers'));
+  add('DELETE', '/api/v1/partnerClients/:id/certificates/:certificateId', capability('manageUsers'));
   add('POST', '/api/v1/audit/personReport', capability('readAudit'));
   add('POST', '/api/v1/audit/search', capability('readAudit'));
   add('GET', '/api/v1/audit/integrationAnomalies', capability('readAudit'));

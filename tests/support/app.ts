@@ -3,6 +3,7 @@
  * helpers to call it and factories that build valid records through the API itself.
  */
 import type { TestContext } from 'node:test';
+import { Agent, request as httpsRequest } from 'node:https';
 import { sql } from 'kysely';
 import { buildApp, type App } from '../../server/app.ts';
 import { loadConfig } from '../../server/platform/config.ts';
@@ -41,7 +42,11 @@ export async function startTestApp(
   t: TestContext,
   which: TestDatabase,
   env: Record<string, string> = {},
-  options: { operatorToken?: string } = {},
+  options: {
+    operatorToken?: string;
+    /** With KBI_TLS_* in env: the CA the test trusts for the server's certificate (PEM); the app is then reached over https. */
+    serverCa?: string | Buffer;
+  } = {},
 ): Promise<TestApp> {
   const database = await which.open();
   // Per-actor limits are tested on their own (hardening.test.ts); the suites here make many requests as one user.
@@ -56,13 +61,15 @@ export async function startTestApp(
   const app = await buildApp({ config, database, operatorToken: options.operatorToken });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const base = `${config.tls ? 'https' : 'http'}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const overTls = config.tls ? tlsCaller(base, { ca: options.serverCa ?? '' }) : null;
   t.after(async () => {
     await app.close();
     await database.close();
   });
 
   async function anonymous(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    if (overTls) return overTls(method, path, body, headers);
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -200,4 +207,44 @@ export async function partner(app: TestApp, kind: string, name = `${kind} test`)
   const authorization = `Bearer ${token.access_token}`;
   const call: Call = (method, path, body, headers = {}) => app.anonymous(method, path, body, { authorization, ...headers });
   return { organisation, call, authorization };
+}
+
+/**
+ * Calls over https with node's own TLS client: trusting `ca` for the server's certificate and, with
+ * `cert` and `key`, presenting that client certificate. A new connection per call.
+ */
+export function tlsCaller(base: string, tls: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer }): Call {
+  return (method, path, body, headers = {}) =>
+    new Promise<Res>((resolve, reject) => {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const all: Record<string, string> = { ...headers };
+      if (payload !== undefined) {
+        all['content-type'] ??= 'application/json';
+        all['content-length'] = String(Buffer.byteLength(payload));
+      }
+      const req = httpsRequest(
+        new URL(path, base),
+        { method, headers: all, agent: new Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, keepAlive: false, maxCachedSessions: 0 }) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const responseHeaders = new Headers();
+            for (const [k, v] of Object.entries(res.headers))
+              for (const one of ([] as (string | undefined)[]).concat(v)) if (one !== undefined) responseHeaders.append(k, one);
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : null;
+            } catch {
+              /* not JSON */
+            }
+            resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
 }

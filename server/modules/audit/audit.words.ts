@@ -171,6 +171,16 @@ const ACTIONS: Record<string, Words> = {
   'users.update': ['Gebruiker gewijzigd', "Modification d'un utilisateur", 'User changed'],
   'partnerClients.create': ['Partnersysteem toegevoegd', "Ajout d'un système partenaire", 'Partner system added'],
   'partnerClients.update': ['Partnersysteem gewijzigd', "Modification d'un système partenaire", 'Partner system changed'],
+  'partnerClients.bindCertificate': [
+    'Clientcertificaat aan een partnersysteem gekoppeld',
+    'Certificat client lié à un système partenaire',
+    'Client certificate bound to a partner system',
+  ],
+  'partnerClients.unbindCertificate': [
+    'Clientcertificaat van een partnersysteem ontkoppeld',
+    "Certificat client d'un système partenaire délié",
+    'Client certificate unbound from a partner system',
+  ],
   'partnerClients.rotateSecret': [
     'Geheim van een partnersysteem vernieuwd',
     "Renouvellement du secret d'un système partenaire",

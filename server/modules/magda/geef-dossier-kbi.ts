@@ -25,7 +25,10 @@ interface References {
   modules: Map<string, Rec>;
 }
 
-/** Offices, staff and organisations the dossier refers to (reference data, not personal): one query each. */
+/**
+ * Offices, staff, organisations, courses and modules the dossier refers to (reference data, not
+ * personal): one prepared statement for all (each answer paid a round trip for each before).
+ */
 async function references(deps: Deps, answer: ConsultAnswer): Promise<References> {
   const d = answer.dossier ?? {};
   const ids = (rows: Rec[] | undefined, key: string) => [...new Set((rows ?? []).map((r) => r[key]).filter(Boolean))] as string[];
@@ -40,31 +43,28 @@ async function references(deps: Deps, answer: ConsultAnswer): Promise<References
   const staffIds = ids(d.trajectories, 'contactStaffId');
   const courseIds = ids(d.enrolments, 'courseId');
   const moduleIds = ids(d.enrolments, 'moduleId');
+  const orgIds = p.createdByOrganisationId ? [p.createdByOrganisationId as string] : [];
   const refs: References = { offices: new Map(), staff: new Map(), organisations: new Map(), courses: new Map(), modules: new Map() };
-  if (officeIds.length)
-    for (const o of await deps.db.selectFrom('offices').select(['id', 'kbo_number', 'kbi_key']).where('id', 'in', officeIds).execute())
-      refs.offices.set(o.id, { kbo: o.kbo_number, kbi: o.kbi_key });
-  if (staffIds.length)
-    for (const s of await deps.db.selectFrom('staff').select(['id', 'family_name', 'given_name']).where('id', 'in', staffIds).execute())
-      refs.staff.set(s.id, { family: s.family_name, given: s.given_name });
-  if (courseIds.length)
-    for (const c of await deps.db
-      .selectFrom('courses')
-      .select(['id', 'provider_id', 'course_type', 'training_code', 'name', 'location_code', 'location_name'])
-      .where('id', 'in', courseIds)
-      .execute())
-      refs.courses.set(c.id, c);
-  if (moduleIds.length)
-    for (const m of await deps.db.selectFrom('course_modules').select(['id', 'code', 'name']).where('id', 'in', moduleIds).execute()) refs.modules.set(m.id, m);
-  const orgIds = [
-    ...new Set([
-      ...(p.createdByOrganisationId ? [p.createdByOrganisationId as string] : []),
-      ...[...refs.courses.values()].map((c) => c.provider_id as string),
-    ]),
-  ];
-  if (orgIds.length)
-    for (const o of await deps.db.selectFrom('organisations').select(['id', 'enterprise_number', 'davinci_number']).where('id', 'in', orgIds).execute())
-      refs.organisations.set(o.id, { kbo: o.enterprise_number, davinci: o.davinci_number });
+  if (!officeIds.length && !staffIds.length && !orgIds.length && !courseIds.length) return refs;
+  // One prepared statement for all of them: the SOAP consult's cost is mostly round trips.
+  const rows = await deps.database.prepared(
+    'kbi_magda_references_2',
+    `SELECT 'o' AS kind, id, kbo_number AS a, kbi_key AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f FROM offices WHERE id = ANY ($1::uuid[])
+     UNION ALL SELECT 's', id, family_name, given_name, NULL, NULL, NULL, NULL FROM staff WHERE id = ANY ($2::uuid[])
+     UNION ALL SELECT 'g', id, enterprise_number, davinci_number, NULL, NULL, NULL, NULL FROM organisations
+       WHERE id = ANY ($3::uuid[]) OR id IN (SELECT provider_id FROM courses WHERE id = ANY ($4::uuid[]))
+     UNION ALL SELECT 'c', id, provider_id::text, course_type, training_code, name, location_code, location_name FROM courses WHERE id = ANY ($4::uuid[])
+     UNION ALL SELECT 'm', id, code, name, NULL, NULL, NULL, NULL FROM course_modules WHERE id = ANY ($5::uuid[])`,
+    [officeIds, staffIds, orgIds, courseIds, moduleIds],
+  );
+  for (const r of rows) {
+    if (r.kind === 'o') refs.offices.set(r.id, { kbo: r.a, kbi: r.b });
+    else if (r.kind === 's') refs.staff.set(r.id, { family: r.a, given: r.b });
+    else if (r.kind === 'g') refs.organisations.set(r.id, { kbo: r.a, davinci: r.b });
+    else if (r.kind === 'c')
+      refs.courses.set(r.id, { provider_id: r.a, course_type: r.b, training_code: r.c, name: r.d, location_code: r.e, location_name: r.f });
+    else refs.modules.set(r.id, { code: r.a, name: r.b });
+  }
   return refs;
 }
 

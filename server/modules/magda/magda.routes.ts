@@ -14,8 +14,9 @@ import type { RequestContext } from '../../platform/access.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
 import { recordDenial } from '../../platform/audit.ts';
+import { NoticeCache } from '../../platform/notice-cache.ts';
 import { consultDossier, purposesOfCapacity } from '../exchange/consult.service.ts';
-import { declareIntegration, endIntegration } from '../integrations/integrations.service.ts';
+import { belgianToday, declareIntegration, endIntegration } from '../integrations/integrations.service.ts';
 import { kbiDossier } from './geef-dossier-kbi.ts';
 import { SOAP_OPENAPI } from './magda.docs.ts';
 import { registerMagdaDescription } from './wsdl.ts';
@@ -194,9 +195,27 @@ const sendXml = (reply: FastifyReply, status: number, xml: string) => reply.code
 /** A SOAP 1.1 fault travels with status 500 (SOAP 1.1 §6.2). */
 const fault = (reply: FastifyReply, code: 'Client' | 'Server', message: string) => sendXml(reply, 500, soapFault(code, message));
 
+/** Channel of migration 0027's notice that authorisations or organisations changed. */
+export const AUTHORISATION_CHANNEL = 'kbi_authorisations';
+/** How long a process keeps the purposes of a capacity code (any change to authorisations drops them at once). */
+const CAPACITY_CACHE_SECONDS = 60;
+
 export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
   registerMagdaDescription(http);
   void http.register(async (scope) => {
+    // Which purposes an organisation's capacity code stands for today: asked on every question, and
+    // changed only with the authorisations, so kept in memory until the database says they changed.
+    const capacities = await NoticeCache.open<string[]>(deps.database, AUTHORISATION_CHANNEL, CAPACITY_CACHE_SECONDS);
+    scope.addHook('onClose', () => capacities.close());
+    const purposesOf = async (organisationId: string, capacityCode: string): Promise<string[]> => {
+      const key = `${organisationId} ${capacityCode} ${belgianToday()}`;
+      const known = capacities.get(key);
+      if (known) return known;
+      const epoch = capacities.epoch();
+      const purposes = await purposesOfCapacity(deps, organisationId, capacityCode);
+      capacities.set(key, purposes, epoch);
+      return purposes;
+    };
     for (const type of ['text/xml', 'application/soap+xml', 'application/xml'])
       scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: MAGDA_BODY_LIMIT }, (_req, body, done) => done(null, body));
     scope.post(
@@ -259,8 +278,7 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
                   clusters: [],
                   detail: { afzender: afzender.identificatie.slice(0, 100) },
                 });
-              const purposes =
-                ctx.actor.organisationId && afzender.hoedanigheid ? await purposesOfCapacity(deps, ctx.actor.organisationId, afzender.hoedanigheid) : [];
+              const purposes = ctx.actor.organisationId && afzender.hoedanigheid ? await purposesOf(ctx.actor.organisationId, afzender.hoedanigheid) : [];
               if (!purposes.length && service === 'GeefDossierKBI')
                 throw new Problem(
                   'noAuthorisation',

@@ -1,6 +1,6 @@
 /**
  * The XML of MAGDA messages: a guarded reader of SOAP envelopes and a writer of answers in the
- * layout of MAGDA's own (four-space indentation, elements in the order given, attributes as given).
+ * form of MAGDA's own (elements in the order given, attributes as given; compact, see writeXml).
  * The reader refuses a document type declaration outright, so that no entity is ever expanded
  * (billion laughs, external entities), and reads every value as text: an INSZ keeps its zeros.
  */
@@ -21,20 +21,35 @@ export const el = (name: string, content?: string | (El | null | undefined | fal
 export const opt = (name: string, value: unknown, attrs?: Record<string, string | undefined>): El | null =>
   value === null || value === undefined || value === '' ? null : el(name, String(value), attrs);
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escape = (s: string) => (/[&<>"]/.test(s) ? s.replace(/[&<>"]/g, (c) => ESCAPES[c]!) : s);
 
-export function writeXml(root: El, indent = 0): string {
-  const pad = ' '.repeat(indent * 4);
-  const attrs = Object.entries(root.attrs ?? {})
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escape(v!)}"`)
-    .join('');
-  const children = (root.children ?? []).filter((c): c is El => !!c);
-  if (root.children) {
-    if (!children.length) return `${pad}<${root.name}${attrs}/>`;
-    return `${pad}<${root.name}${attrs}>\n${children.map((c) => writeXml(c, indent + 1)).join('\n')}\n${pad}</${root.name}>`;
+/**
+ * The element as XML, compact: no whitespace between elements (none of MAGDA's elements has mixed
+ * content, so it means nothing to a reader; indented, a dossier answer was 2.5 times the bytes, and
+ * writing and sending them cost the SOAP endpoint more than the consult itself).
+ */
+export function writeXml(root: El): string {
+  const out: string[] = [];
+  write(root, out);
+  return out.join('');
+}
+
+function write(e: El, out: string[]): void {
+  let open = `<${e.name}`;
+  if (e.attrs) for (const k in e.attrs) if (e.attrs[k] !== undefined) open += ` ${k}="${escape(e.attrs[k]!)}"`;
+  if (e.children) {
+    let any = false;
+    for (const c of e.children) {
+      if (!c) continue;
+      if (!any) out.push(`${open}>`);
+      any = true;
+      write(c, out);
+    }
+    out.push(any ? `</${e.name}>` : `${open}/>`);
+    return;
   }
-  return `${pad}<${root.name}${attrs}>${escape(root.text ?? '')}</${root.name}>`;
+  out.push(`${open}>${escape(e.text ?? '')}</${e.name}>`);
 }
 
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -49,9 +64,14 @@ export const soapFault = (code: 'Client' | 'Server', message: string): string =>
 
 export class MalformedMessage extends Error {}
 
-const parser = new XMLParser({
+export type Node = Record<string, unknown>;
+
+/**
+ * One reading of the message with prefixes and namespace declarations kept (to tell the
+ * namespaces), from which the view without prefixes is made (stripPrefixes): one parse, not two.
+ */
+const prefixed = new XMLParser({
   ignoreAttributes: false,
-  removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: false,
@@ -60,10 +80,40 @@ const parser = new XMLParser({
   ignorePiTags: true,
 });
 
-export type Node = Record<string, unknown>;
+const localName = (name: string) => {
+  const colon = name.indexOf(':');
+  return colon < 0 || name.indexOf(':', colon + 1) >= 0 ? name : name.slice(colon + 1);
+};
 
-/** The same reading with prefixes and namespace declarations kept, to tell the namespaces. */
-const prefixed = new XMLParser({ ignoreAttributes: false, parseTagValue: false, processEntities: false, ignoreDeclaration: true, ignorePiTags: true });
+/**
+ * The prefixed reading as fast-xml-parser's `removeNSPrefix` gives it: prefixes dropped from
+ * element and attribute names, namespace declarations dropped, elements that now share a name
+ * gathered in one array, and an element left with only its text as that text.
+ */
+function stripPrefixes(node: unknown, document = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => stripPrefixes(n));
+  if (!node || typeof node !== 'object') return node;
+  const out: Node = {};
+  for (const [key, value] of Object.entries(node as Node)) {
+    if (key.startsWith('@_')) {
+      const attr = key.slice(2);
+      if (attr === 'xmlns' || attr.startsWith('xmlns:')) continue;
+      out[`@_${localName(attr)}`] = value;
+      continue;
+    }
+    if (key === '#text') {
+      out[key] = value;
+      continue;
+    }
+    const name = localName(key);
+    const stripped = stripPrefixes(value);
+    out[name] = name in out ? ([] as unknown[]).concat(out[name], stripped) : stripped;
+  }
+  const keys = Object.keys(out);
+  if (!keys.length) return document ? out : '';
+  if (keys.length === 1 && keys[0] === '#text') return out['#text'];
+  return out;
+}
 
 /** The namespace of an element named `key` (prefix:local or local), declared on it or on its parent. */
 function namespaceOf(key: string, own: Node, parent: Node): string | null {
@@ -80,10 +130,10 @@ export function readEnvelope(xml: string): { element: string; content: Node; nam
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new MalformedMessage('a document type declaration (DTD, entities) is not accepted');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new MalformedMessage(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(xml) as Node;
+  const raw = prefixed.parse(xml) as Node;
+  const doc = stripPrefixes(raw, true) as Node;
   const envelope = doc.Envelope as Node | undefined;
   if (!envelope || typeof envelope !== 'object') throw new MalformedMessage('not a SOAP envelope: no Envelope element');
-  const raw = prefixed.parse(xml) as Node;
   const envKey = elementKey(raw, 'Envelope')!;
   const rawEnvelope = raw[envKey] as Node;
   if (namespaceOf(envKey, rawEnvelope, {}) !== SOAP_NS)

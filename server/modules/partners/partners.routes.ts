@@ -6,7 +6,18 @@ import { Problem } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import { demand } from '../access/access.service.ts';
 import type { NoticeCache } from '../../platform/notice-cache.ts';
-import { issueToken, presentClient, registerClient, rotateSecret, setClientActive, type ClientState } from './partners.service.ts';
+import {
+  bindCertificate,
+  issueToken,
+  listCertificates,
+  presentCertificate,
+  presentClient,
+  registerClient,
+  rotateSecret,
+  setClientActive,
+  unbindCertificate,
+  type ClientState,
+} from './partners.service.ts';
 import { typed } from '../../platform/http.ts';
 import type { ThrottleSettings } from '../../platform/throttle.ts';
 
@@ -26,6 +37,20 @@ const clientSchema = {
   },
 } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const certificateSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    partnerClientId: { type: 'string' },
+    fingerprint: { type: 'string', description: 'SHA-256 of the certificate (DER), lower-case hex' },
+    subject: { type: ['string', 'null'] },
+    notBefore: { type: 'string', format: 'date-time' },
+    notAfter: { type: 'string', format: 'date-time' },
+    version: { type: 'integer' },
+    recordedAt: { type: 'string' },
+    recordedBy: { type: 'string' },
+  },
+} as const;
 
 export function registerPartnerClientRoutes(http: FastifyInstance, database: Database, clients: NoticeCache<ClientState>, throttle?: ThrottleSettings): void {
   const app = typed(http);
@@ -102,6 +127,65 @@ export function registerPartnerClientRoutes(http: FastifyInstance, database: Dat
       const client = await setClientActive(database, req.ctx, req.params.id, req.body.active);
       clients.drop(client.client_id); // at once in this process; the others hear of it by notification
       return presentClient(client);
+    },
+  );
+  app.get(
+    '/api/v1/partnerClients/:id/certificates',
+    {
+      config: { access: 'staff', capability: 'manageUsers' },
+      schema: {
+        tags: ['Partners'],
+        summary: 'The client certificates bound to a partner client (administrator)',
+        params: idParams,
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: certificateSchema } } }, 403: PROBLEM, 404: PROBLEM },
+      },
+    },
+    async (req) => ({ items: (await listCertificates(database, req.ctx, req.params.id)).map(presentCertificate) }),
+  );
+  app.post(
+    '/api/v1/partnerClients/:id/certificates',
+    {
+      config: { access: 'staff', capability: 'manageUsers' },
+      schema: {
+        tags: ['Partners'],
+        summary: 'Bind a client certificate to a partner client',
+        description:
+          'Where TLS ends at the KBI server (KBI_TLS_CLIENT_CA), a certificate that chains to the client CA and is bound here stands for the client instead of a bearer token, between notBefore and notAfter. ' +
+          'Give the certificate (PEM; its fingerprint and dates are read from it, the dates may be narrowed) or its SHA-256 fingerprint with both dates. A certificate stands for one client only.',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            certificate: { type: 'string', maxLength: 20_000 },
+            fingerprint: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$' },
+            notBefore: { type: 'string', format: 'date-time' },
+            notAfter: { type: 'string', format: 'date-time' },
+          },
+        },
+        response: { 201: certificateSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM },
+      },
+    },
+    async (req, reply) => reply.code(201).send(presentCertificate(await bindCertificate(database, req.ctx, req.params.id, req.body))),
+  );
+  app.delete(
+    '/api/v1/partnerClients/:id/certificates/:certificateId',
+    {
+      config: { access: 'staff', capability: 'manageUsers' },
+      schema: {
+        tags: ['Partners'],
+        summary: 'Unbind a client certificate: from the next request on it stands for nobody',
+        params: {
+          type: 'object',
+          required: ['id', 'certificateId'],
+          properties: { id: { type: 'string', format: 'uuid' }, certificateId: { type: 'string', format: 'uuid' } },
+        },
+        response: { 204: { type: 'null' }, 403: PROBLEM, 404: PROBLEM },
+      },
+    },
+    async (req, reply) => {
+      await unbindCertificate(database, req.ctx, req.params.id, req.params.certificateId);
+      return reply.code(204).send();
     },
   );
 

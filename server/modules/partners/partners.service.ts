@@ -2,7 +2,7 @@
  * Partner API clients: registration, secret rotation, and the client-credentials grant that
  * turns a client id and secret into a short-lived signed access token.
  */
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { ANONYMOUS_PARTNER, type Actor, type RequestContext } from '../../platform/access.ts';
@@ -241,4 +241,194 @@ export async function partnerFromToken(database: Database, token: string, client
   // Issued before the client last changed (its secret rotated, say): revoked, in every process at once.
   if (client.version !== clientVersion) throw tokenRefused(token, "the access token was issued before the client's secret was rotated; ask for a new one");
   return { id: `partner:${subject}`, kind: 'partner', organisationId: client.organisationId, role: null, officeIds: [] };
+}
+
+/**
+ * Client certificates (migration 0027). Where TLS ends at this server and KBI_TLS_CLIENT_CA is
+ * set, a partner may present a certificate instead of a bearer token: one that chains to that CA
+ * and whose SHA-256 fingerprint an administrator bound to an active client, within the binding's
+ * dates, stands for that client, with the same organisation (and so the same authorisations) as
+ * its tokens.
+ */
+export const presentCertificate = (r: Row) => ({
+  id: r.id,
+  partnerClientId: r.partner_client_id,
+  fingerprint: r.fingerprint,
+  subject: r.subject ?? null,
+  notBefore: new Date(r.not_before).toISOString(),
+  notAfter: new Date(r.not_after).toISOString(),
+  version: r.version,
+  recordedAt: r.sys_from,
+  recordedBy: r.recorded_by,
+});
+
+/** A fingerprint as stored: 64 lower-case hex digits (colons and case of `openssl x509 -fingerprint -sha256` accepted). */
+export const normalFingerprint = (given: string) => given.replace(/:/g, '').toLowerCase();
+
+export interface CertificateBinding {
+  /** A PEM certificate: its fingerprint, subject and dates are read from it. */
+  certificate?: string;
+  /** Or the fingerprint alone (SHA-256 of the DER form), with the dates. */
+  fingerprint?: string;
+  /** The binding's dates; by default the certificate's own. They may only narrow a given certificate's. */
+  notBefore?: string;
+  notAfter?: string;
+}
+
+const badBinding = (name: string, detail: string) => new Problem('badRequest', `${name}: ${detail}`, [{ in: 'body', name, detail }]);
+
+/** What a binding request says about the certificate: fingerprint, subject and validity. */
+function readBinding(input: CertificateBinding): { fingerprint: string; subject: string | null; notBefore: Date; notAfter: Date } {
+  let fingerprint: string, subject: string | null, notBefore: Date | null, notAfter: Date | null;
+  if (input.certificate) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(input.certificate);
+    } catch {
+      throw badBinding('certificate', 'not a PEM certificate');
+    }
+    if (cert.ca) throw badBinding('certificate', 'a CA certificate cannot stand for a partner client');
+    fingerprint = normalFingerprint(cert.fingerprint256);
+    if (input.fingerprint && normalFingerprint(input.fingerprint) !== fingerprint) throw badBinding('fingerprint', 'is not the fingerprint of the certificate');
+    subject = cert.subject.replace(/\n/g, ', ').slice(0, 500);
+    const from = new Date(cert.validFrom);
+    const to = new Date(cert.validTo);
+    notBefore = input.notBefore ? new Date(input.notBefore) : from;
+    notAfter = input.notAfter ? new Date(input.notAfter) : to;
+    if (notBefore < from) throw badBinding('notBefore', `before the certificate's own start ${from.toISOString()}`);
+    if (notAfter > to) throw badBinding('notAfter', `after the certificate's own end ${to.toISOString()}`);
+  } else if (input.fingerprint) {
+    fingerprint = normalFingerprint(input.fingerprint);
+    subject = null;
+    if (!input.notBefore || !input.notAfter) throw badBinding('notAfter', 'notBefore and notAfter are required with a fingerprint alone');
+    notBefore = new Date(input.notBefore);
+    notAfter = new Date(input.notAfter);
+  } else {
+    throw badBinding('certificate', 'give the certificate (PEM) or its SHA-256 fingerprint');
+  }
+  if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw badBinding('fingerprint', 'a SHA-256 fingerprint: 64 hexadecimal digits');
+  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) throw badBinding('notBefore', 'dates as RFC 3339 date-times');
+  if (notAfter <= notBefore) throw badBinding('notAfter', 'must be after notBefore');
+  return { fingerprint, subject, notBefore, notAfter };
+}
+
+/** The certificates bound to a client. */
+export async function listCertificates(database: Database, ctx: RequestContext, clientRowId: string) {
+  demand(ctx, 'manageUsers', 'partnerClients.list', 'only an administrator manages partner clients');
+  const client = await database.db.selectFrom('partner_clients').select('id').where('id', '=', clientRowId).executeTakeFirst();
+  if (!client) throw new Problem('resourceNotFound', 'partner client not found');
+  return database.db.selectFrom('partner_client_certificates').selectAll().where('partner_client_id', '=', clientRowId).orderBy('not_after', 'desc').execute();
+}
+
+/** Binds a client certificate to a client; a certificate stands for one client only. Audited. */
+export async function bindCertificate(database: Database, ctx: RequestContext, clientRowId: string, input: CertificateBinding) {
+  requireAdministrator(ctx);
+  const binding = readBinding(input);
+  return inTransaction(database.db, ctx.actor.id, async (tx) => {
+    const client = await tx.selectFrom('partner_clients').select(['id', 'client_id']).where('id', '=', clientRowId).executeTakeFirst();
+    if (!client) throw new Problem('resourceNotFound', 'partner client not found');
+    const taken = await tx
+      .selectFrom('partner_client_certificates')
+      .select('partner_client_id')
+      .where('fingerprint', '=', binding.fingerprint)
+      .executeTakeFirst();
+    if (taken)
+      throw new Problem(
+        'conflict',
+        taken.partner_client_id === clientRowId ? 'this certificate is already bound to this client' : 'this certificate is bound to another partner client',
+      );
+    const row = await tx
+      .insertInto('partner_client_certificates')
+      .values({
+        partner_client_id: clientRowId,
+        fingerprint: binding.fingerprint,
+        subject: binding.subject,
+        not_before: binding.notBefore.toISOString(),
+        not_after: binding.notAfter.toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, {
+      action: 'partnerClients.bindCertificate',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { clientId: client.client_id, fingerprint: binding.fingerprint, notBefore: row.not_before, notAfter: row.not_after },
+    });
+    return row;
+  });
+}
+
+/** Unbinds a certificate: from the next request on it stands for nobody (the history keeps the binding). Audited. */
+export async function unbindCertificate(database: Database, ctx: RequestContext, clientRowId: string, certificateId: string) {
+  requireAdministrator(ctx);
+  await inTransaction(database.db, ctx.actor.id, async (tx) => {
+    const gone = await tx
+      .deleteFrom('partner_client_certificates')
+      .where('id', '=', certificateId)
+      .where('partner_client_id', '=', clientRowId)
+      .returning(['fingerprint'])
+      .executeTakeFirst();
+    if (!gone) throw new Problem('resourceNotFound', 'no such certificate bound to this partner client');
+    const client = await tx.selectFrom('partner_clients').select('client_id').where('id', '=', clientRowId).executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, {
+      action: 'partnerClients.unbindCertificate',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { clientId: client.client_id, fingerprint: gone.fingerprint },
+    });
+  });
+}
+
+/** A client certificate as the TLS connection presented it. */
+export interface PresentedCertificate {
+  /** SHA-256 of its DER form, lower-case hex. */
+  fingerprint: string;
+  /** Whether it chains to the configured client CA (and is within its own dates). */
+  chained: boolean;
+  /** OpenSSL's reason when it does not (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED). */
+  chainError: string | null;
+}
+
+/** A refused client certificate, audited as a partner's failed attempt with the fingerprint and the reason. */
+const certificateRefused = (presented: PresentedCertificate, reason: string, message: string, clientId?: string) =>
+  new Problem('unauthenticated', message, undefined, { error: 'invalid_client_certificate' }).denied({
+    action: 'exchange.authenticate',
+    personId: null,
+    clusters: [],
+    actor: ANONYMOUS_PARTNER,
+    detail: {
+      certificate: presented.fingerprint,
+      reason,
+      ...(presented.chainError ? { chainError: presented.chainError } : {}),
+      ...(clientId ? { clientId } : {}),
+    },
+  });
+
+/**
+ * The partner a client certificate stands for: it must chain to the client CA and be bound to an
+ * active client within the binding's dates. Looked up on every request (one indexed read), so an
+ * unbinding or a disabled client holds at once in every process.
+ */
+export async function partnerFromCertificate(database: Database, presented: PresentedCertificate): Promise<Actor> {
+  if (!presented.chained) throw certificateRefused(presented, 'untrusted', 'the client certificate does not chain to the client CA of this server');
+  const [row] = await database.prepared(
+    'kbi_partner_client_certificate',
+    `SELECT c.client_id, c.organisation_id, c.active, b.not_before <= now() AS started, b.not_after > now() AS current
+       FROM partner_client_certificates b JOIN partner_clients c ON c.id = b.partner_client_id
+      WHERE b.fingerprint = $1`,
+    [presented.fingerprint],
+  );
+  if (!row) throw certificateRefused(presented, 'unbound', 'this client certificate is not bound to a partner client');
+  const clientId = String(row.client_id);
+  if (!row.active) throw certificateRefused(presented, 'clientDisabled', 'the partner client of this certificate is disabled', clientId);
+  if (!row.started || !row.current)
+    throw certificateRefused(
+      presented,
+      row.started ? 'bindingExpired' : 'bindingNotYetValid',
+      row.started ? 'the binding of this client certificate has expired' : 'the binding of this client certificate is not valid yet',
+      clientId,
+    );
+  return { id: `partner:${clientId}`, kind: 'partner', organisationId: row.organisation_id as string, role: null, officeIds: [] };
 }

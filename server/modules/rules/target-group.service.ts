@@ -48,7 +48,7 @@ export async function targetGroupAdvice(deps: Deps, ctx: RequestContext, personI
     .select(['insz', 'birth_date', 'nationality', 'residence_status', 'postcode'])
     .where('id', '=', personId)
     .executeTakeFirstOrThrow();
-  const nationality = deps.codes.get('nationality', person.nationality);
+  const nationality = person.nationality ? deps.codes.get('nationality', person.nationality) : undefined;
   const certificate = await deps.db
     .selectFrom('certificates')
     .select('id')
@@ -59,7 +59,7 @@ export async function targetGroupAdvice(deps: Deps, ctx: RequestContext, personI
   const parsed = parseInsz(person.insz);
   const group = nationality?.attributes?.group;
   const known: TargetGroupFacts = {
-    nationality: person.nationality,
+    nationality: person.nationality ?? undefined,
     nationalityGroup: group === 'EU_PLUS' || group === 'THIRD_COUNTRY' ? group : undefined,
     residenceStatus: person.residence_status ?? undefined,
     birthDate: person.birth_date ? String(person.birth_date).slice(0, 10) : undefined,
