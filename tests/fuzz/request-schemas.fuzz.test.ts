@@ -37,7 +37,13 @@ type Schema = Record<string, any>;
 interface Doc {
   paths: Record<
     string,
-    Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string; schema?: Schema }[];
+        requestBody?: { content: Record<string, { schema: Schema; examples?: Record<string, { value: unknown }> }> };
+      }
+    >
   >;
   components?: { schemas?: Record<string, Schema> };
 }
@@ -158,12 +164,14 @@ function stringFor(schema: Schema): fc.Arbitrary<string> {
 type Body = { json: unknown } | { raw: string };
 
 /** Bodies for one schema: conforming, one field made hostile, an extra field, arbitrary JSON, broken JSON, deep nesting. */
-function bodies(schema: Schema, doc: Doc): fc.Arbitrary<Body> {
+function bodies(schema: Schema, doc: Doc, examples: unknown[] = []): fc.Arbitrary<Body> {
   const resolved = schema.$ref ? (doc.components?.schemas?.[String(schema.$ref).replace('#/components/schemas/', '')] ?? schema) : schema;
   const keys = Object.keys(resolved.properties ?? {});
-  const base = conforming(resolved, doc);
+  // The document's own examples (the exchange API has one per operation) reach the handler; mutations of them go deeper than random values.
+  const base = examples.length ? fc.oneof(conforming(resolved, doc), fc.constantFrom(...examples)) : conforming(resolved, doc);
   const variants: fc.Arbitrary<Body>[] = [
     base.map((json) => ({ json })),
+    ...(examples.length ? [fc.constantFrom(...examples).map((json) => ({ json }))] : []),
     fc.anything({ maxDepth: 4 }).map((json) => ({ json })),
     hostile.map((json) => ({ json })),
     fc.tuple(base, fc.string({ minLength: 1, maxLength: 20 }), hostile).map(([b, k, v]) => ({ json: { ...(b as object), [k]: v } })),
@@ -293,7 +301,14 @@ for (const which of TEST_DATABASES) {
           const arbitrary =
             method === 'GET'
               ? queries(query, doc).map((q) => ({ q, body: null as Body | null }))
-              : bodies(json!, doc).map((body) => ({ q: '', body: body as Body | null }));
+              : bodies(
+                  json!,
+                  doc,
+                  // The examples, about the person of this test (the example INSZ is synthetic and unknown here).
+                  Object.values(op.requestBody?.content?.['application/json']?.examples ?? {}).map((e) =>
+                    JSON.parse(JSON.stringify(e.value).replaceAll('88031412365', person.insz as string)),
+                  ),
+                ).map((body) => ({ q: '', body: body as Body | null }));
           // A route's cases run first with one snapshot around them all (cheap); when something changed
           // and some case got through to a handler (2xx), they run again with a snapshot around each,
           // so that a change is pinned on the request that made it and a refused one must change nothing.
