@@ -16,7 +16,9 @@ import { CodeLists } from './platform/codes.ts';
 import { createLogger } from './platform/logger.ts';
 import { installHttpBasics, newRequestId } from './platform/http.ts';
 import { registerWebApp } from './platform/web.ts';
-import { ANONYMOUS, ANONYMOUS_PARTNER, OPERATOR } from './platform/access.ts';
+import { ANONYMOUS, ANONYMOUS_PARTNER, MONITOR, OPERATOR } from './platform/access.ts';
+import { installMetrics, type OutboxReader } from './platform/metrics.ts';
+import { registerOperationsRoutes } from './platform/operations.ts';
 import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
 import { timingSafeEqual } from 'node:crypto';
@@ -78,6 +80,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Token of the operator endpoint used by the CLI while this server holds the data directory. */
   operatorToken?: string;
+  /** Readers of the outbox whose lag /api/metrics reports (platform/metrics.ts). */
+  outboxReaders?: readonly OutboxReader[];
   /** Extra routes registered before the app is sealed (benchmarks compare against bare variants). */
   extraRoutes?: (http: FastifyInstance, database: Database) => void;
 }
@@ -139,7 +143,7 @@ function presentedCertificate(req: FastifyRequest): PresentedCertificate | null 
   return presented;
 }
 
-export async function buildApp({ config, database, logger, operatorToken, extraRoutes }: BuildOptions): Promise<App> {
+export async function buildApp({ config, database, logger, operatorToken, extraRoutes, outboxReaders }: BuildOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
   const ownDatabase = !database;
   const db = database ?? (await openConfigured(config));
@@ -155,6 +159,9 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     bodyLimit: config.bodyLimit,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
+    // A request Node's parser refuses before Fastify sees it (a URL or headers over 16 KiB, a broken
+    // request line) is answered as problem+json too (tests/fuzz/request-schemas.fuzz.test.ts found a bare 431).
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }) as unknown as FastifyInstance;
   // The door of every route (platform/door.ts): the ways to authenticate are filled in below.
@@ -165,6 +172,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     staff: unready,
     partner: unready,
     operator: unready,
+    monitoring: unready,
     can,
     allows: (ctx, p) => isAllowed(ctx, p.action, p.cluster as ClusterName | null, p.table),
   };
@@ -173,6 +181,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   http.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  const metrics = installMetrics(http, db, { outboxReaders });
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
     onDenied: (req, problem) => recordDenial(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, problem),
@@ -274,6 +283,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     },
   );
   http.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => http.swagger());
+  registerOperationsRoutes(http, db, metrics);
 
   // Staff authenticate with the session cookie (and the CSRF token on every change).
   const throttle = { freeAttempts: config.loginFreeAttempts, maxBackoffSeconds: config.loginMaxBackoffSeconds };
@@ -336,6 +346,15 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       throw refused(req, new Problem('unauthenticated', 'operator token required'));
     return { actor: OPERATOR, requestId: req.id };
   };
+  // A metrics scraper: its own bearer token (KBI_METRICS_TOKEN), or the operator token of the CLI.
+  const expectedScraper = config.metricsToken ? Buffer.from(`Bearer ${config.metricsToken}`) : null;
+  authenticators.monitoring = async (req) => {
+    const given = Buffer.from(String(req.headers.authorization ?? ''));
+    const matches = (expected: Buffer | null) => !!expected && given.length === expected.length && timingSafeEqual(given, expected);
+    if (matches(expectedScraper)) return { actor: MONITOR, requestId: req.id };
+    if (matches(expectedOperator)) return { actor: OPERATOR, requestId: req.id };
+    throw refused(req, new Problem('unauthenticated', 'send the metrics bearer token (KBI_METRICS_TOKEN)'));
+  };
   http.addHook('preHandler', async (req, reply) => {
     if (!perActor || !req.ctx || req.ctx.actor.kind === 'system') return;
     const limit = await perActor(req);
@@ -387,4 +406,27 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       if (ownDatabase) await db.close();
     },
   };
+}
+
+/** Node's HTTP parser refused the request (headers too large, malformed): answer problem+json and close. */
+function answerClientError(err: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) return;
+  const [status, title] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'HPE_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({
+    type: status === 400 ? 'urn:problem-type:belgif:badRequest' : 'about:blank',
+    title,
+    status,
+    detail:
+      status === 431
+        ? 'the request line or headers are larger than this server accepts (16 KiB); send long input in the body'
+        : 'the request could not be read',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

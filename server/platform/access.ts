@@ -26,9 +26,10 @@ export interface RequestContext {
  * - public: anyone, no actor (log-in, the token endpoint, health, the API documents);
  * - staff: a logged-in staff session (changes also need the CSRF token);
  * - partner: a partner API client's bearer token;
- * - operator: the one-time token of the CLI talking to the server that holds the data directory.
+ * - operator: the one-time token of the CLI talking to the server that holds the data directory;
+ * - monitoring: a metrics scraper's bearer token (`KBI_METRICS_TOKEN`), or the operator token.
  */
-export const DOORS = ['public', 'staff', 'partner', 'operator'] as const;
+export const DOORS = ['public', 'staff', 'partner', 'operator', 'monitoring'] as const;
 export type Door = (typeof DOORS)[number];
 
 /**
@@ -81,6 +82,8 @@ declare module 'fastify' {
 /** The demo-data generator and other operator tasks run by the installation itself. */
 export const GENERATOR: Actor = Object.freeze({ id: 'system:demo-generator', kind: 'system', organisationId: null, role: null, officeIds: [] }) as Actor;
 export const OPERATOR: Actor = Object.freeze({ id: 'system:operator', kind: 'system', organisationId: null, role: null, officeIds: [] }) as Actor;
+/** A metrics scraper (door 'monitoring'): reads counters, never personal data. */
+export const MONITOR: Actor = Object.freeze({ id: 'system:monitoring', kind: 'system', organisationId: null, role: null, officeIds: [] }) as Actor;
 /** Stands in for a request that did not authenticate, in its audit record. */
 export const ANONYMOUS: Actor = Object.freeze({ id: 'anonymous', kind: 'staff', organisationId: null, role: null, officeIds: [] }) as Actor;
 /** Stands in for a partner whose authentication failed (the client id it tried goes into the record's detail). */

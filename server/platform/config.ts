@@ -29,6 +29,8 @@ export interface Config {
   workers: number;
   /** Accept MAGDA test numbers (month 61–72) as INSZ (`KBI_ACCEPT_TEST_INSZ`). */
   acceptTestInsz: boolean;
+  /** Bearer token a Prometheus scraper sends to `GET /api/metrics` (`KBI_METRICS_TOKEN`); null = only the CLI's operator token opens it. */
+  metricsToken: string | null;
   /**
    * PostgreSQL role the server assumes after migrating (`KBI_DB_ROLE`, default kbi_app, empty = none):
    * it may only read and add audit and history rows.
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbPoolSize: int('KBI_DB_POOL', 8, 1, 200),
     workers: env.KBI_WORKERS?.trim() === 'auto' ? availableParallelism() : int('KBI_WORKERS', 1, 1, 64),
     acceptTestInsz: bool('KBI_ACCEPT_TEST_INSZ', false),
+    metricsToken: env.KBI_METRICS_TOKEN?.trim() || null,
     allowRemote: bool('KBI_ALLOW_REMOTE', false),
     sessionIdleMinutes: int('KBI_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionMaxHours: int('KBI_SESSION_MAX_HOURS', 10, 1, 72),
@@ -182,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (config.workers > 1 && !config.databaseUrl) {
     problems.push(`KBI_WORKERS=${config.workers} needs KBI_DATABASE_URL: the embedded PGlite database is one session in one process`);
   }
+  if (config.metricsToken && !/^[\x21-\x7e]{32,256}$/.test(config.metricsToken))
+    problems.push('KBI_METRICS_TOKEN must be 32 to 256 printable characters without spaces (e.g. `openssl rand -hex 32`)');
   if (config.dbRole && !/^[a-z_][a-z0-9_]*$/.test(config.dbRole)) problems.push('KBI_DB_ROLE must be a plain lower-case role name');
   if (!isLoopback(config.host) && !config.allowRemote) {
     problems.push(

@@ -64,7 +64,20 @@ export interface Database {
    * the server when the process dies. Null when another process (or this one) holds it.
    */
   tryLock(key: string): Promise<HeldLock | null>;
+  /** The connection pool now (metrics): PostgreSQL's pg.Pool; PGlite's one connection behind its mutex. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open now. */
+  total: number;
+  /** Of those, not in use. */
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+  /** The most connections the pool opens. */
+  max: number;
 }
 
 export interface HeldLock {
@@ -96,6 +109,7 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
   return {
     kind: 'postgres',
     db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     async prepared(name, text, params) {
       return (await pool.query({ name, text, values: params as unknown[] })).rows;
     },
@@ -244,6 +258,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting, max: 1 }),
     async prepared(_name, text, params) {
       await mutex.acquire();
       try {
@@ -360,6 +375,12 @@ export async function inTransaction<T>(db: Db, actorId: string, fn: (tx: Tx) => 
 class Mutex {
   #locked = false;
   #waiters: (() => void)[] = [];
+  get locked(): boolean {
+    return this.#locked;
+  }
+  get waiting(): number {
+    return this.#waiters.length;
+  }
   acquire(): Promise<void> {
     if (!this.#locked) {
       this.#locked = true;

@@ -18,6 +18,8 @@ export interface Authenticators {
   partner(req: FastifyRequest): Promise<RequestContext>;
   /** The CLI's operator token; throws an audited 401. */
   operator(req: FastifyRequest): Promise<RequestContext>;
+  /** A metrics scraper's bearer token (or the operator token); throws an audited 401. */
+  monitoring(req: FastifyRequest): Promise<RequestContext>;
   /** The rule book's answer: may this caller use this capability? */
   can(ctx: RequestContext, capability: Capability): boolean;
   /** The rule book's answer: may this caller's role do this action on this cluster or reference table? */
@@ -106,6 +108,9 @@ export function installDoors(http: FastifyInstance, auth: Authenticators): Decla
         return;
       case 'operator':
         req.ctx = await auth.operator(req);
+        return;
+      case 'monitoring':
+        req.ctx = await auth.monitoring(req);
         return;
       // Not found (no route) has no door and nothing behind it; anything else would be a bug.
       default:

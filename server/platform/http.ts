@@ -60,6 +60,7 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('BelGov-Trace-Id', request.id);
+    reply.header('X-Request-Id', request.id);
     const related = request.headers['belgov-trace-id'];
     if (typeof related === 'string' && related.length <= 36) reply.header('BelGov-Related-Trace-Id', related);
   });
@@ -131,7 +132,18 @@ export function installHttpBasics(app: FastifyInstance, hooks: HttpHooks = {}): 
   });
 }
 
-export const newRequestId = () => randomUUID();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id of a request: the caller's `X-Request-Id` when it is a UUID (a gateway's or a partner's
+ * correlation id, so one id follows the request through both systems' logs), else a new one. It
+ * is in every log line of the request, the audit record, problem+json `instance`, and answered as
+ * `X-Request-Id` (and BelGov-Trace-Id).
+ */
+export const newRequestId = (req?: { headers: Record<string, string | string[] | undefined> }): string => {
+  const given = req?.headers['x-request-id'];
+  return typeof given === 'string' && UUID.test(given) ? given.toLowerCase() : randomUUID();
+};
 
 const NUL_DETAIL = 'contains a NUL character (U+0000), which text cannot hold';
 

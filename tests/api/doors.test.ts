@@ -24,6 +24,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/session/oidc/callback',
   'POST /api/exchange/v1/oauth/token',
   'GET /api/health',
+  'GET /api/health/live',
+  'GET /api/health/ready',
   'GET /api/openapi.json',
   'GET /api/exchange/openapi.json',
   'GET /api/magda/soap',

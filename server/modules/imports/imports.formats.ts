@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { JSONParser } from '@streamparser/json';
 
 export type ImportKind = 'participations' | 'enrolments';
@@ -228,7 +228,9 @@ async function* csvRecords(input: Readable): AsyncGenerator<ReadItem> {
   } catch (e) {
     if (e instanceof UploadTooLarge) throw e;
     const err = e as { code?: string; lines?: number; message: string };
-    if (!err.code?.startsWith('CSV_')) throw e;
+    // Any error of the CSV parser is the sender's broken CSV (its codes are not all CSV_…: a quote
+    // inside an unquoted field is INVALID_OPENING_QUOTE; found by tests/fuzz/request-schemas.fuzz.test.ts).
+    if (!(e instanceof CsvError) && !err.code?.startsWith('CSV_')) throw e;
     yield { error: rowError(err.lines ?? null, null, 'invalidCsv', { detail: err.message.replace(/^Invalid [^:]*: /, '') }), fatal: true };
   }
   if (!header) yield { error: rowError(1, null, 'emptyFile'), fatal: true };
