@@ -25,6 +25,7 @@ import * as casesAndCertificates from './2026_12_05_0022_cases_and_certificates.
 import * as targetGroupProposals from './2026_12_05_0023_target_group_proposals.ts';
 import * as houseOfDutch from './2026_12_05_0024_house_of_dutch.ts';
 import * as authorisationReference from './2026_12_05_0025_authorisation_reference.ts';
+import * as changeNotifications from './2026_12_05_0028_change_notifications.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0023_target_group_proposals': targetGroupProposals,
   '2026_12_05_0024_house_of_dutch': houseOfDutch,
   '2026_12_05_0025_authorisation_reference': authorisationReference,
+  '2026_12_05_0028_change_notifications': changeNotifications,
 };

@@ -67,6 +67,19 @@ export interface Config {
   loginFreeAttempts: number;
   /** The longest wait the doubling back-off reaches (`KBI_LOGIN_MAX_BACKOFF_SECONDS`). */
   loginMaxBackoffSeconds: number;
+  /** The webhook relay of the worker (`KBI_NOTIFY_*`); pollMs 0 = off. */
+  notify: NotifyConfig;
+}
+
+/** The outbox relay to partners' webhooks (README, Configuration). */
+export interface NotifyConfig {
+  pollMs: number;
+  timeoutMs: number;
+  retrySeconds: number;
+  backoffMs: number;
+  maxBackoffSeconds: number;
+  leaseSeconds: number;
+  alertAfter: number;
 }
 
 export interface OidcConfig {
@@ -148,7 +161,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     integrationMaxBackdateDays: int('KBI_INTEGRATION_MAX_BACKDATE_DAYS', 28, 0, 366),
     loginFreeAttempts: int('KBI_LOGIN_FREE_ATTEMPTS', 5, 1, 100),
     loginMaxBackoffSeconds: int('KBI_LOGIN_MAX_BACKOFF_SECONDS', 300, 1, 3600),
+    notify: {
+      pollMs: int('KBI_NOTIFY_POLL_MS', 1000, 0, 3_600_000),
+      timeoutMs: int('KBI_NOTIFY_TIMEOUT_MS', 5000, 100, 60_000),
+      retrySeconds: int('KBI_NOTIFY_RETRY_SECONDS', 86_400, 0, 30 * 86_400),
+      backoffMs: int('KBI_NOTIFY_BACKOFF_MS', 1000, 10, 3_600_000),
+      maxBackoffSeconds: int('KBI_NOTIFY_MAX_BACKOFF_SECONDS', 3600, 1, 86_400),
+      leaseSeconds: int('KBI_NOTIFY_LEASE_SECONDS', 60, 1, 3600),
+      alertAfter: int('KBI_NOTIFY_ALERT_AFTER', 5, 1, 1_000_000),
+    },
   };
+  if (config.notify.leaseSeconds * 1000 < 2 * config.notify.timeoutMs) {
+    problems.push(`KBI_NOTIFY_LEASE_SECONDS must be at least twice KBI_NOTIFY_TIMEOUT_MS (a relay must finish a delivery while it holds the endpoint)`);
+  }
   if (config.discimusUrl) {
     let parsed: URL | null = null;
     try {
