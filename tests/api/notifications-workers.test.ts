@@ -15,6 +15,9 @@ import { startReceiver, summarise, waitFor, type Receiver } from '../support/not
 import { belgianToday, dayOffset } from '../../server/modules/integrations/integrations.service.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 
+/** The URL of the test's own PostgreSQL database (startTestApp opened it). */
+const dbUrl = (app: TestApp): string => (app.database as unknown as { url: string }).url;
+
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
 const skip = postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)';
 
@@ -97,12 +100,12 @@ test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry 
     await changes(app, person.id, 300);
     const expected = await eventSeqs(app, organisationId);
     const since = expected.length - 300;
-    workers.push(startWorkerProcess(app.database.url!));
+    workers.push(startWorkerProcess(dbUrl(app)));
     await waitFor('deliveries under way', () => receiver.received().length >= 60, 30_000);
     await kill(workers[0]!);
     const atKill = receiver.received().length;
     assert.ok(atKill < 300, `killed in the middle (${atKill} delivered)`);
-    workers.push(startWorkerProcess(app.database.url!));
+    workers.push(startWorkerProcess(dbUrl(app)));
     await waitFor('every event', () => summarise(receiver.received()).distinct >= 300, 45_000);
     const s = summarise(receiver.received());
     assert.equal(s.distinct, 300);
@@ -120,7 +123,7 @@ test('two workers at once: nothing lost, each partner in order; duplicates count
   const person = await personWithCaseLead(app);
   const a = await subscribedOcmw(app, person.insz, 'OCMW Gent', 1);
   const b = await subscribedOcmw(app, person.insz, 'OCMW Aalst', 1);
-  const workers = [startWorkerProcess(app.database.url!), startWorkerProcess(app.database.url!)];
+  const workers = [startWorkerProcess(dbUrl(app)), startWorkerProcess(dbUrl(app))];
   try {
     await changes(app, person.id, 250);
     for (const { organisationId, receiver } of [a, b]) {
