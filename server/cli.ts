@@ -184,7 +184,7 @@ program
     let database = migrated;
     if (cfg.databaseUrl && cfg.dbRole) {
       await migrated.close();
-      database = await openDatabase({ url: cfg.databaseUrl, poolSize: 2, role: cfg.dbRole });
+      database = await openDatabase({ url: cfg.databaseUrl, poolSize: cfg.dbPoolSize, role: cfg.dbRole }); // the relay serves up to 8 webhooks at once
     }
     const log = createLogger(cfg.logLevel);
     const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log);

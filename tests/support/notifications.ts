@@ -8,6 +8,7 @@ export interface Received {
   header: string;
   eventId: string;
   seq: number;
+  at: string;
   type: string;
   subjectId: string;
   payload: { integrationId?: string; clusters?: string[]; [k: string]: unknown };
@@ -21,6 +22,8 @@ export interface Receiver {
   child: ChildProcess;
   /** Every verified delivery, in order of arrival (duplicates included). */
   received(): Received[];
+  /** How many deliveries arrived (verified or not): a cheap count of the record's lines. */
+  count(): number;
   /** Deliveries refused by the signature check. */
   rejected(): { rejected: string; eventId: string | null }[];
   stop(): Promise<void>;
@@ -72,6 +75,13 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
     file,
     child,
     received: () => lines().filter((l) => !l.rejected),
+    count: () => {
+      if (!existsSync(file)) return 0;
+      const buf = readFileSync(file);
+      let n = 0;
+      for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
+      return n;
+    },
     rejected: () => lines().filter((l) => l.rejected),
     async stop() {
       if (child.exitCode !== null) return;

@@ -124,16 +124,14 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   const concurrency = settings.concurrency ?? 8;
   const leaseMs = settings.leaseSeconds * 1000;
   let stopped = false;
-  let wake: (() => void) | null = null;
   let listener: Listener | null = null;
-  const poke = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-
+  /** Endpoints being served now, and whether something may have come since the last claim. */
+  const serving = new Set<Promise<unknown>>();
+  let claiming = false;
+  let dirty = true;
+  let timer: NodeJS.Timeout | null = null;
   /** Takes up to `concurrency` endpoints with something due. */
-  async function claim(): Promise<Row[]> {
+  async function claim(limit: number): Promise<Row[]> {
     const { rows } = await sql<Row>`
       UPDATE notification_endpoints e SET lease_owner = ${me}, lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
        WHERE e.id IN (
@@ -142,9 +140,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
             AND (EXISTS (SELECT 1 FROM outbox_events o WHERE o.organisation_id = x.organisation_id AND o.seq > x.cursor_seq)
                  OR EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = x.id AND d.status = 'QUEUED' AND d.next_attempt_at <= now()))
           ORDER BY x.next_attempt_at
-          LIMIT ${concurrency}
+          LIMIT ${limit}
           FOR UPDATE SKIP LOCKED)
-      RETURNING e.*`.execute(deps.db);
+      RETURNING e.*, EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = e.id AND d.status = 'QUEUED') AS has_replays`.execute(deps.db);
     return rows;
   }
 
@@ -199,16 +197,18 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     };
     const retryMs = settings.retrySeconds * 1000;
 
-    const queued = await deps.db
-      .selectFrom('notification_dead_letters as d')
-      .innerJoin('outbox_events as o', 'o.seq', 'd.seq')
-      .select(['o.seq', 'o.event_id', 'o.at', 'o.type', 'o.subject_id', 'o.payload', 'd.replay_attempts', 'd.replay_requested_at'])
-      .where('d.endpoint_id', '=', ep.id)
-      .where('d.status', '=', 'QUEUED')
-      .where('d.next_attempt_at', '<=', sql<string>`now()`)
-      .orderBy('d.seq')
-      .limit(batch)
-      .execute();
+    const queued = !ep.has_replays
+      ? []
+      : await deps.db
+          .selectFrom('notification_dead_letters as d')
+          .innerJoin('outbox_events as o', 'o.seq', 'd.seq')
+          .select(['o.seq', 'o.event_id', 'o.at', 'o.type', 'o.subject_id', 'o.payload', 'd.replay_attempts', 'd.replay_requested_at'])
+          .where('d.endpoint_id', '=', ep.id)
+          .where('d.status', '=', 'QUEUED')
+          .where('d.next_attempt_at', '<=', sql<string>`now()`)
+          .orderBy('d.seq')
+          .limit(batch)
+          .execute();
     for (const event of queued) {
       if (Date.now() > until) break;
       const o = await deliver(ep, event);
@@ -328,9 +328,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     return attempts.length;
   }
 
-  /** One round: serve every endpoint taken, side by side. */
-  async function round(): Promise<number> {
-    const endpoints = await claim();
+  /** One round: serve every endpoint taken (up to `limit`), side by side. */
+  async function round(limit: number): Promise<number> {
+    const endpoints = await claim(limit);
     if (!endpoints.length) return 0;
     const done = await Promise.all(
       endpoints.map((ep) =>
@@ -346,48 +346,71 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     return done.reduce((a, b) => a + b, 0) || endpoints.length;
   }
 
+  /**
+   * Takes endpoints while there is room (`concurrency` served side by side) and serves each as soon
+   * as it is taken, so a slow endpoint never holds up the others; one claim at a time. Woken by
+   * NOTIFY kbi_outbox at each commit that adds an event, by an endpoint done, and every pollMs
+   * (back-offs falling due, replays, a lost notification).
+   */
+  async function pump(): Promise<void> {
+    if (claiming || stopped) return;
+    claiming = true;
+    try {
+      while (!stopped && dirty && serving.size < concurrency) {
+        dirty = false;
+        const endpoints = await claim(concurrency - serving.size);
+        if (endpoints.length) dirty = true; // there may be more
+        for (const ep of endpoints) {
+          const p = serve(ep)
+            .catch((err: unknown) => {
+              log.error(
+                { endpoint: ep.id, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined },
+                'notification_relay_failed',
+              );
+            })
+            .finally(() => {
+              serving.delete(p);
+              dirty = true;
+              void pump();
+            });
+          serving.add(p);
+        }
+      }
+    } catch (err) {
+      log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'notification_relay_failed');
+    } finally {
+      claiming = false;
+    }
+  }
+  function poke() {
+    dirty = true;
+    void pump();
+  }
+
   const loop = (async () => {
     try {
       listener = await deps.database.listen('kbi_outbox', poke, poke);
     } catch (err) {
       log.warn({ message: err instanceof Error ? err.message : undefined }, 'notification_listen_failed');
     }
-    while (!stopped) {
-      let n = 0;
-      try {
-        n = await round();
-      } catch (err) {
-        log.error(
-          { error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined },
-          'notification_relay_failed',
-        );
-      }
-      if (n > 0 || stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          wake = null;
-          resolve();
-        }, settings.pollMs);
-        timer.unref();
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    if (stopped) return;
+    timer = setInterval(poke, settings.pollMs);
+    timer.unref();
+    poke();
   })();
 
   return {
     async stop() {
       stopped = true;
-      poke();
+      if (timer) clearInterval(timer);
       await loop;
+      while (claiming || serving.size) await Promise.all([...serving, new Promise((r) => setTimeout(r, 10))]);
       await listener?.close();
     },
     async drain() {
       let total = 0;
       for (;;) {
-        const n = await round();
+        const n = await round(concurrency);
         if (!n) return total;
         total += n;
       }
