@@ -212,7 +212,11 @@ for (const which of TEST_DATABASES) {
         assert.ok(s.ordered, `in sequence order: ${s.seqs.join(',')}`);
         const expected = (await invalidations(app, ocmw)).map((e) => Number(e.seq)).filter((seq) => seq >= s.seqs[0]!);
         assert.deepEqual(s.seqs, expected, 'every event after the webhook began, none skipped');
-        const view = (await expectOk(await app.call('GET', '/api/v1/notifications/endpoints'))).items[0];
+        // The relay records a round after its deliveries: wait for the record to catch up with the receiver.
+        const view = await waitFor('the endpoint recorded as recovered', async () => {
+          const v = (await expectOk(await app.call('GET', '/api/v1/notifications/endpoints'))).items[0];
+          return v.pending === 0 && !v.failing ? v : null;
+        });
         assert.equal(view.failing, false);
         assert.equal(view.pending, 0);
         const log = (await expectOk(await app.call('GET', `/api/v1/notifications/endpoints/${view.id}/attempts?limit=1000`))).items;
@@ -243,7 +247,10 @@ for (const which of TEST_DATABASES) {
         const replay = await expectOk(await app.call('POST', '/api/v1/notifications/replay', { eventId: dead[0].eventId }));
         assert.equal(replay.queued, 1);
         await waitFor('the replayed event', () => receiver.received().some((r) => r.eventId === dead[0].eventId));
-        const after = (await expectOk(await app.call('GET', '/api/v1/notifications/deadLetters?all=true'))).items;
+        const after = await waitFor('the replay recorded', async () => {
+          const items = (await expectOk(await app.call('GET', '/api/v1/notifications/deadLetters?all=true'))).items;
+          return items[0].status === 'DELIVERED' ? items : null;
+        });
         assert.equal(after[0].status, 'DELIVERED');
         assert.equal((await expectOk(await app.call('GET', '/api/v1/notifications/deadLetters'))).items.length, 0);
         const audit = await app.database.db.selectFrom('audit_log').select('action').where('action', 'like', 'notifications.%').execute();

@@ -65,6 +65,11 @@ test('change notices: failing webhook, delivery log, dead letter and its replay'
     await page.getByText('1 berichten staan opnieuw in de wachtrij.').waitFor();
     await waitFor('the replayed delivery', () => receiver.received().length === 1);
     assert.equal(receiver.received()[0]!.type, 'dossier.invalidated');
+    // The relay records its round after the delivery.
+    await waitFor(
+      'the replay recorded',
+      async () => (await db.selectFrom('notification_dead_letters').select('status').executeTakeFirst())?.status === 'DELIVERED',
+    );
     await page.getByRole('button', { name: 'Vernieuwen' }).click();
     await page.getByText('Geen onbestelbare berichten.').waitFor();
     await page.getByText('in orde').waitFor();

@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Deps } from '../../platform/deps.ts';
-import { inTransaction, type Row } from '../../platform/db.ts';
+import { inTransaction, type Row, type Tx } from '../../platform/db.ts';
 import type { Listener } from '../../platform/db.ts';
 import { presentEvent } from '../../platform/outbox.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './verify.ts';
@@ -52,6 +52,14 @@ export interface RelaySettings {
 }
 
 export const ACTOR = 'system:notifications';
+
+/**
+ * The relay's own bookkeeping commits without waiting for the disk: should the database lose its
+ * last milliseconds in a crash, the cursor is a little behind and those events go again (with their
+ * ids) — at-least-once holds, and no change of anybody else's waits on it. The events themselves are
+ * committed by their changes, durably.
+ */
+const relaxed = (tx: Tx) => sql`SET LOCAL synchronous_commit = off`.execute(tx);
 
 /** Waits before attempt `attempt + 1` after `attempt` failures: doubling from backoffMs up to the maximum, then half to whole of it (jitter). */
 export function backoffMs(settings: Pick<RelaySettings, 'backoffMs' | 'maxBackoffSeconds'>, attempt: number, random = Math.random): number {
@@ -132,7 +140,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   let timer: NodeJS.Timeout | null = null;
   /** Takes up to `concurrency` endpoints with something due. */
   async function claim(limit: number): Promise<Row[]> {
-    const { rows } = await sql<Row>`
+    return inTransaction(deps.db, ACTOR, async (tx) => {
+      await relaxed(tx);
+      const { rows } = await sql<Row>`
       UPDATE notification_endpoints e SET lease_owner = ${me}, lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
        WHERE e.id IN (
          SELECT x.id FROM notification_endpoints x
@@ -142,8 +152,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
           ORDER BY x.next_attempt_at
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED)
-      RETURNING e.*, EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = e.id AND d.status = 'QUEUED') AS has_replays`.execute(deps.db);
-    return rows;
+      RETURNING e.*, EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = e.id AND d.status = 'QUEUED') AS has_replays`.execute(tx);
+      return rows;
+    });
   }
 
   async function deliver(ep: Row, event: Row): Promise<Outcome> {
@@ -276,6 +287,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     }
 
     await inTransaction(deps.db, ACTOR, async (tx) => {
+      await relaxed(tx);
       if (attempts.length)
         await tx
           .insertInto('notification_attempts')
