@@ -36,6 +36,7 @@ function errorsByKind(l: ConsultLoad): string {
 import { benchImports } from './imports.ts';
 import { benchStatistics, reportStatistics } from './statistics.ts';
 import { benchRules, reportRules } from './rules.ts';
+import { benchNotifications, reportNotifications } from './notifications.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -243,6 +244,7 @@ async function main() {
 
   reportStatistics(await benchStatistics(serverUrl), say);
   reportRules(await benchRules(serverUrl), say);
+  reportNotifications(await benchNotifications(serverUrl), say);
 
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
   console.log('\nwritten to BENCHMARKS.md');
@@ -327,10 +329,11 @@ const SECTIONS: Record<string, { heading: string; run(say: (s: string) => void):
       }
     },
   },
+  notifications: { heading: '## Change notifications at load', run: async (say) => reportNotifications(await benchNotifications(serverUrl), say) },
 };
 
 /**
- * `npm run bench -- --only statistics|rules|consult`: one section alone (the statistics take a while at
+ * `npm run bench -- --only statistics|rules|consult|notifications`: one section alone (the statistics take a while at
  * their full size), written into BENCHMARKS.md in place of the earlier one, with its own date and
  * machine line.
  */

@@ -27,6 +27,7 @@ import * as houseOfDutch from './2026_12_05_0024_house_of_dutch.ts';
 import * as authorisationReference from './2026_12_05_0025_authorisation_reference.ts';
 import * as magdaDossierModel from './2026_12_05_0026_magda_dossier_model.ts';
 import * as clientCertificates from './2026_12_05_0027_client_certificates.ts';
+import * as changeNotifications from './2026_12_05_0028_change_notifications.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -56,4 +57,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0025_authorisation_reference': authorisationReference,
   '2026_12_05_0026_magda_dossier_model': magdaDossierModel,
   '2026_12_05_0027_client_certificates': clientCertificates,
+  '2026_12_05_0028_change_notifications': changeNotifications,
 };

@@ -58,6 +58,7 @@ import { registerLookupRoutes } from './modules/lookups/lookups.routes.ts';
 import { registerDiscimusRoutes } from './modules/discimus/discimus.routes.ts';
 import { registerRuleRoutes } from './modules/rules/rules.routes.ts';
 import { registerHouseRoutes } from './modules/house/house.routes.ts';
+import { registerNotificationOperatorRoutes, registerNotificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 import { failInterruptedImports } from './modules/imports/imports.service.ts';
@@ -381,6 +382,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
   registerRuleRoutes(http, deps);
   registerHouseRoutes(http, deps);
+  registerNotificationRoutes(http, db.db);
   registerDiscimusRoutes(http, deps, discimusClient({ url: config.discimusUrl, timeoutMs: config.discimusTimeoutMs }));
   registerImportRoutes(http, deps, !!operatorToken);
   if (operatorToken) registerMagdaImportRoutes(http, deps);
@@ -388,6 +390,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     registerOperatorRoutes(http, db);
     registerAuditOperatorRoutes(http, db.db);
     registerStatisticsOperatorRoutes(http, db.db);
+    registerNotificationOperatorRoutes(http, db.db);
   }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

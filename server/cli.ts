@@ -22,6 +22,7 @@ import { registerReportCommand } from './modules/statistics/statistics.cli.ts';
 import { buildMissingDocuments } from './modules/dossier/documents.service.ts';
 import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
 import { startWorker } from './worker.ts';
+import { replayDeadLetters } from './modules/notifications/notifications.service.ts';
 import { createLogger } from './platform/logger.ts';
 
 function config(): Readonly<Config> {
@@ -183,7 +184,7 @@ program
     let database = migrated;
     if (cfg.databaseUrl && cfg.dbRole) {
       await migrated.close();
-      database = await openDatabase({ url: cfg.databaseUrl, poolSize: 2, role: cfg.dbRole });
+      database = await openDatabase({ url: cfg.databaseUrl, poolSize: cfg.dbPoolSize, role: cfg.dbRole }); // the relay serves up to 8 webhooks at once
     }
     const log = createLogger(cfg.logLevel);
     const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log);
@@ -194,6 +195,39 @@ program
     await worker.stop();
     await database.close();
     process.exit(0);
+  });
+
+const notifications = program.command('notifications').description("change notifications to partners' webhooks");
+notifications
+  .command('replay')
+  .description("queue dead letters for delivery again (the worker sends them before the webhook's new events): all, or of one partner or event")
+  .option('--partner <organisationId>', 'only this partner organisation (its id)')
+  .option('--event <eventId>', 'only this event (its id)')
+  .action(async (opts: { partner?: string; event?: string }) => {
+    const cfg = config();
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    for (const [name, value] of [
+      ['--partner', opts.partner],
+      ['--event', opts.event],
+    ] as const) {
+      if (value !== undefined && !uuid.test(value)) {
+        process.stderr.write(`${name}: not an id (uuid)\n`);
+        process.exit(2);
+      }
+    }
+    const filter = { ...(opts.partner ? { organisationId: opts.partner } : {}), ...(opts.event ? { eventId: opts.event } : {}) };
+    const viaServer = await throughServer(cfg, '/api/operator/notifications/replay', filter);
+    let queued: number;
+    if (viaServer) queued = viaServer.queued;
+    else {
+      const database = await openDirect(cfg, 'notifications replay');
+      try {
+        queued = await replayDeadLetters(database.db, 'system:cli', filter);
+      } finally {
+        await database.close();
+      }
+    }
+    process.stdout.write(`queued ${queued} dead letters for delivery again\n`);
   });
 
 const referrals = program.command('referrals').description('referrals (toeleidingen) of partners to the agencies');

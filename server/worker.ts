@@ -12,6 +12,7 @@ import type { Deps } from './platform/deps.ts';
 import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
 import { startRuleEvaluation } from './modules/rules/evaluation.service.ts';
 import { belgianToday } from './modules/integrations/integrations.service.ts';
+import { startRelay } from './modules/notifications/notifications.relay.ts';
 
 export interface Worker {
   /** The jobs that run, with their interval. */
@@ -20,7 +21,11 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export function startWorker(deps: Deps, config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'>, log: Pick<Logger, 'info' | 'error'>): Worker {
+export function startWorker(
+  deps: Deps,
+  config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'> & Partial<Pick<Config, 'notify'>>,
+  log: Pick<Logger, 'info' | 'warn' | 'error'>,
+): Worker {
   const running: { name: string; everyMs: number; handle: { stop(): Promise<void> } }[] = [];
   if (config.referralExpiryMinutes > 0) {
     const everyMs = config.referralExpiryMinutes * 60_000;
@@ -29,6 +34,10 @@ export function startWorker(deps: Deps, config: Pick<Config, 'referralExpiryMinu
   if (config.ruleEvaluationSeconds > 0) {
     const everyMs = config.ruleEvaluationSeconds * 1000;
     running.push({ name: 'rules.evaluate', everyMs, handle: startRuleEvaluation(deps.db, everyMs, () => belgianToday(), log) });
+  }
+  if (config.notify && config.notify.pollMs > 0) {
+    // Woken by NOTIFY kbi_outbox at every commit that adds an event; pollMs is only the longest wait.
+    running.push({ name: 'notifications.relay', everyMs: config.notify.pollMs, handle: startRelay(deps, config.notify, log) });
   }
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {

@@ -72,6 +72,8 @@ export interface Config {
   loginMaxBackoffSeconds: number;
   /** TLS ends at this server (`KBI_TLS_CERT`, `KBI_TLS_KEY`, optionally `KBI_TLS_CLIENT_CA`); null: plain HTTP (TLS in front, if any). */
   tls: TlsConfig | null;
+  /** The webhook relay of the worker (`KBI_NOTIFY_*`); pollMs 0 = off. */
+  notify: NotifyConfig;
 }
 
 export interface TlsConfig {
@@ -85,6 +87,17 @@ export interface TlsConfig {
    * certificate that chains to it and is bound to an active partner client stands for that client.
    */
   clientCaFile: string | null;
+}
+
+/** The outbox relay to partners' webhooks (README, Configuration). */
+export interface NotifyConfig {
+  pollMs: number;
+  timeoutMs: number;
+  retrySeconds: number;
+  backoffMs: number;
+  maxBackoffSeconds: number;
+  leaseSeconds: number;
+  alertAfter: number;
 }
 
 export interface OidcConfig {
@@ -168,7 +181,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     loginFreeAttempts: int('KBI_LOGIN_FREE_ATTEMPTS', 5, 1, 100),
     loginMaxBackoffSeconds: int('KBI_LOGIN_MAX_BACKOFF_SECONDS', 300, 1, 3600),
     tls: tlsConfig(env, problems),
+    notify: {
+      pollMs: int('KBI_NOTIFY_POLL_MS', 1000, 0, 3_600_000),
+      timeoutMs: int('KBI_NOTIFY_TIMEOUT_MS', 5000, 100, 60_000),
+      retrySeconds: int('KBI_NOTIFY_RETRY_SECONDS', 86_400, 0, 30 * 86_400),
+      backoffMs: int('KBI_NOTIFY_BACKOFF_MS', 1000, 10, 3_600_000),
+      maxBackoffSeconds: int('KBI_NOTIFY_MAX_BACKOFF_SECONDS', 3600, 1, 86_400),
+      leaseSeconds: int('KBI_NOTIFY_LEASE_SECONDS', 60, 1, 3600),
+      alertAfter: int('KBI_NOTIFY_ALERT_AFTER', 5, 1, 1_000_000),
+    },
   };
+  if (config.notify.leaseSeconds * 1000 < 2 * config.notify.timeoutMs) {
+    problems.push(`KBI_NOTIFY_LEASE_SECONDS must be at least twice KBI_NOTIFY_TIMEOUT_MS (a relay must finish a delivery while it holds the endpoint)`);
+  }
   if (config.discimusUrl) {
     let parsed: URL | null = null;
     try {

@@ -707,6 +707,11 @@ export interface DossiersHistory {
   version: number;
 }
 
+export interface DossierTableClusters {
+  clusters: string[];
+  table_name: string;
+}
+
 export interface DvzAdvice {
   advice_type: string;
   advised_on: string;
@@ -1348,6 +1353,66 @@ export interface LoginThrottle {
   last_failure_at: string;
 }
 
+export interface NotificationAttempts {
+  at: string;
+  attempt: number;
+  delivered: boolean;
+  endpoint_id: string;
+  error: string | null;
+  event_id: string;
+  id: Generated<number>;
+  latency_ms: number;
+  replay: Generated<boolean>;
+  seq: number;
+  status_code: number | null;
+  worker: string;
+}
+
+export interface NotificationDeadLetters {
+  attempts: number;
+  dead_at: Generated<string>;
+  delivered_at: string | null;
+  endpoint_id: string;
+  event_id: string;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  replay_attempts: Generated<number>;
+  replay_requested_at: string | null;
+  replay_requested_by: string | null;
+  seq: number;
+  status: Generated<string>;
+}
+
+export interface NotificationEndpoints {
+  active: Generated<boolean>;
+  alerted_at: string | null;
+  consecutive_failures: Generated<number>;
+  created_at: Generated<string>;
+  cursor_seq: number;
+  failing_since: string | null;
+  head_attempts: Generated<number>;
+  head_seq: number | null;
+  head_since: string | null;
+  id: Generated<string>;
+  last_error: string | null;
+  last_success_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  /**
+   * PUSH: webhooks; PULL: the feed only (nothing pushed); BOTH. The pull feed answers in every mode.
+   */
+  mode: Generated<string>;
+  next_attempt_at: Generated<string>;
+  organisation_id: string;
+  recorded_by: Generated<string>;
+  /**
+   * HMAC-SHA256 key of the signature (X-KBI-Signature over timestamp.body); shown once to the administrator for the partner.
+   */
+  secret: string;
+  updated_at: Generated<string>;
+  url: string;
+}
+
 export interface Offices {
   contact_name: string | null;
   email: string | null;
@@ -1443,6 +1508,10 @@ export interface OrganisationsHistory {
 export interface OutboxEvents {
   at: Generated<string>;
   /**
+   * Stable id of the event, sent with every delivery: a duplicate (at-least-once) carries the same id.
+   */
+  event_id: Generated<string>;
+  /**
    * The recipient: the partner that referred the person or requested the appointment.
    */
   organisation_id: string;
@@ -1461,11 +1530,11 @@ export interface OutboxEvents {
    */
   seq: Generated<number>;
   /**
-   * The referral or appointment the event is about.
+   * The referral, appointment or infringement case the event is about; for dossier.invalidated the recipient's own integration record (how the partner knows the person).
    */
   subject_id: string;
   /**
-   * referral.decided, referral.expired, appointment.planned, appointment.held, appointment.cancelled.
+   * referral.decided, referral.expired, appointment.planned, appointment.held, appointment.cancelled, infringement.transferred, dossier.invalidated.
    */
   type: string;
 }
@@ -2209,6 +2278,7 @@ export interface DB {
   diploma_recognition_support_history: DiplomaRecognitionSupportHistory;
   discimus_queries: DiscimusQueries;
   dossier_documents: DossierDocuments;
+  dossier_table_clusters: DossierTableClusters;
   dossiers: Dossiers;
   dossiers_history: DossiersHistory;
   dvz_advice: DvzAdvice;
@@ -2249,6 +2319,9 @@ export interface DB {
   living_wage_records: LivingWageRecords;
   living_wage_records_history: LivingWageRecordsHistory;
   login_throttle: LoginThrottle;
+  notification_attempts: NotificationAttempts;
+  notification_dead_letters: NotificationDeadLetters;
+  notification_endpoints: NotificationEndpoints;
   offices: Offices;
   offices_history: OfficesHistory;
   oidc_login_attempts: OidcLoginAttempts;

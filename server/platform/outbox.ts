@@ -10,7 +10,14 @@ import type { Executor, Row } from './db.ts';
 import { Problem } from './errors.ts';
 
 export type EventType =
-  'referral.decided' | 'referral.expired' | 'appointment.planned' | 'appointment.held' | 'appointment.cancelled' | 'infringement.transferred';
+  | 'referral.decided'
+  | 'referral.expired'
+  | 'appointment.planned'
+  | 'appointment.held'
+  | 'appointment.cancelled'
+  | 'infringement.transferred'
+  /** Written by the dossier triggers (migration 0028), never by enqueueEvent: a dossier changed in clusters the partner may read. */
+  | 'dossier.invalidated';
 
 export interface OutboxEvent {
   /** The recipient partner organisation. */
@@ -42,7 +49,8 @@ export async function enqueueEvent(tx: Executor, ctx: RequestContext, event: Out
     .execute();
 }
 
-export const presentEvent = (r: Row) => ({ seq: r.seq, at: r.at, type: r.type, subjectId: r.subject_id, payload: r.payload });
+/** An event as the pull feed and the webhooks show it; `eventId` is the same in every delivery of it. */
+export const presentEvent = (r: Row) => ({ eventId: r.event_id, seq: Number(r.seq), at: r.at, type: r.type, subjectId: r.subject_id, payload: r.payload });
 
 export const MAX_FEED_PAGE = 500;
 

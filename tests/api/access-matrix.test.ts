@@ -87,6 +87,13 @@ function expectations(): Map<string, Rule> {
   add('GET', '/api/v1/partnerClients/:id/certificates', capability('manageUsers'));
   add('POST', '/api/v1/partnerClients/:id/certificates', capability('manageUsers'));
   add('DELETE', '/api/v1/partnerClients/:id/certificates/:certificateId', capability('manageUsers'));
+  add('GET', '/api/v1/notifications/endpoints', capability('manageUsers'));
+  add('PUT', '/api/v1/notifications/endpoints/:organisationId', capability('manageUsers'));
+  add('GET', '/api/v1/notifications/endpoints/:id', capability('manageUsers'));
+  add('POST', '/api/v1/notifications/endpoints/:id/secret', capability('manageUsers'));
+  add('GET', '/api/v1/notifications/endpoints/:id/attempts', capability('manageUsers'));
+  add('GET', '/api/v1/notifications/deadLetters', capability('manageUsers'));
+  add('POST', '/api/v1/notifications/replay', capability('manageUsers'));
   add('POST', '/api/v1/audit/personReport', capability('readAudit'));
   add('POST', '/api/v1/audit/search', capability('readAudit'));
   add('GET', '/api/v1/audit/integrationAnomalies', capability('readAudit'));

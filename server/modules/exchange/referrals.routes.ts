@@ -88,13 +88,25 @@ const handledAppointmentSchema = {
 const eventSchema = {
   type: 'object',
   properties: {
+    eventId: { type: 'string', description: 'The id of the event: the same in the feed and in every webhook delivery of it (drop duplicates by it).' },
     seq: { type: 'integer' },
     at: { type: 'string' },
     type: {
       type: 'string',
-      enum: ['referral.decided', 'referral.expired', 'appointment.planned', 'appointment.held', 'appointment.cancelled', 'infringement.transferred'],
+      enum: [
+        'referral.decided',
+        'referral.expired',
+        'appointment.planned',
+        'appointment.held',
+        'appointment.cancelled',
+        'infringement.transferred',
+        'dossier.invalidated',
+      ],
     },
-    subjectId: { type: 'string', description: 'The referral, appointment or infringement case.' },
+    subjectId: {
+      type: 'string',
+      description: 'The referral, appointment or infringement case; for dossier.invalidated the id of your own integration record of the person.',
+    },
     payload: { type: 'object', additionalProperties: true, description: 'Ids, status, codes and dates; never a name or an INSZ.' },
   },
 } as const;
@@ -177,10 +189,13 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
       schema: {
         tags,
         security,
-        summary: 'Your event feed: the outcome of your referrals and the steps of your appointment requests, in order',
+        summary:
+          'Your event feed: the outcome of your referrals, the steps of your appointment requests and changes to the dossiers of your integrated clients, in order',
         description:
           'Poll with after = the `next` of the previous answer (0 the first time). Sequence numbers follow commit order without gaps, so no ' +
-          'event is ever skipped. The same events will be delivered by webhook in a later version.',
+          'event is ever skipped (your sequence has gaps: the numbers are shared by every partner). dossier.invalidated: a dossier of a person in your ' +
+          'integration register changed in clusters you are authorised for (payload: integrationId, clusters); consult it for the data. The same events ' +
+          'are pushed to your webhook when one is registered (signed, at least once, in order).',
         querystring: {
           type: 'object',
           additionalProperties: false,

@@ -11,14 +11,15 @@ import * as worklist from './worklist.ts';
 import * as statistics from './statistics.ts';
 import * as imports from './imports.ts';
 import * as house from './house.ts';
+import * as notifications from './notifications.ts';
 
 export const LANGUAGES = ['nl', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const dictionaries = {
-  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl, ...imports.nl, ...worklist.nl, ...house.nl },
-  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr, ...imports.fr, ...worklist.fr, ...house.fr },
-  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en, ...imports.en, ...worklist.en, ...house.en },
+  nl: { ...core.nl, ...dossier.nl, ...consultation.nl, ...admin.nl, ...statistics.nl, ...imports.nl, ...worklist.nl, ...house.nl, ...notifications.nl },
+  fr: { ...core.fr, ...dossier.fr, ...consultation.fr, ...admin.fr, ...statistics.fr, ...imports.fr, ...worklist.fr, ...house.fr, ...notifications.fr },
+  en: { ...core.en, ...dossier.en, ...consultation.en, ...admin.en, ...statistics.en, ...imports.en, ...worklist.en, ...house.en, ...notifications.en },
 };
 
 export type MessageKey = keyof (typeof dictionaries)['nl'];

@@ -16,6 +16,7 @@ import { Integrations } from './admin/Integrations.tsx';
 import { Organisations } from './admin/Organisations.tsx';
 import { PartnerClients } from './admin/PartnerClients.tsx';
 import { Users } from './admin/Users.tsx';
+import { Notifications } from './admin/Notifications.tsx';
 import { RuleEvaluations } from './admin/RuleEvaluations.tsx';
 import { sectionsFor, type SectionId } from './admin/sections.ts';
 import './admin/admin.css';
@@ -24,6 +25,7 @@ const SCREENS: Record<SectionId, () => React.JSX.Element> = {
   users: Users,
   organisations: Organisations,
   clients: PartnerClients,
+  notifications: Notifications,
   imports: Imports,
   rules: RuleEvaluations,
   authorisations: Authorisations,

@@ -5,7 +5,7 @@
 import type { MessageKey } from '../../i18n/index.tsx';
 import type { Capability, Permissions } from '../../session.tsx';
 
-export type SectionId = 'users' | 'organisations' | 'clients' | 'imports' | 'rules' | 'authorisations' | 'integrations' | 'audit' | 'report';
+export type SectionId = 'users' | 'organisations' | 'clients' | 'notifications' | 'imports' | 'rules' | 'authorisations' | 'integrations' | 'audit' | 'report';
 
 export interface Section {
   id: SectionId;
@@ -18,6 +18,7 @@ export const SECTIONS: readonly Section[] = [
   // Organisations and offices are reference data only the administrator changes (referenceWrite).
   { id: 'organisations', label: 'admin.nav.organisations', needs: 'manageUsers' },
   { id: 'clients', label: 'admin.nav.clients', needs: 'manageUsers' },
+  { id: 'notifications', label: 'notifications.nav', needs: 'manageUsers' },
   { id: 'imports', label: 'imports.nav', needs: 'readImportRuns' },
   { id: 'rules', label: 'admin.nav.rules', needs: 'readRuleEvaluations' },
   { id: 'authorisations', label: 'admin.nav.authorisations', needs: 'manageAuthorisations' },

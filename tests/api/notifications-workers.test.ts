@@ -1,0 +1,148 @@
+/**
+ * The relay in real worker processes (`kbi worker`) on PostgreSQL, pushing to real receiver
+ * processes: a worker killed with SIGKILL in the middle of deliveries loses nothing (a new worker
+ * takes the endpoint when the dead one's lease runs out, and what went unrecorded goes again with
+ * the same event id); two workers at once lose nothing and keep each partner's order, and the
+ * duplicates are counted and reported.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { sql } from 'kysely';
+import { TEST_DATABASES } from '../support/databases.ts';
+import { expectOk, partner, startTestApp, type TestApp } from '../support/app.ts';
+import { startReceiver, summarise, waitFor, type Receiver } from '../support/notifications.ts';
+import { belgianToday, dayOffset } from '../../server/modules/integrations/integrations.service.ts';
+import { inTransaction } from '../../server/platform/db.ts';
+
+/** The URL of the test's own PostgreSQL database (startTestApp opened it). */
+const dbUrl = (app: TestApp): string => (app.database as unknown as { url: string }).url;
+
+const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
+const skip = postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)';
+
+function startWorkerProcess(url: string): ChildProcess {
+  return spawn(process.execPath, ['bin/kbi.js', 'worker'], {
+    env: {
+      ...process.env,
+      KBI_DATABASE_URL: url,
+      KBI_LOG_LEVEL: 'silent',
+      KBI_REFERRAL_EXPIRY_MINUTES: '0',
+      KBI_RULE_EVALUATION_SECONDS: '0',
+      KBI_NOTIFY_POLL_MS: '100',
+      KBI_NOTIFY_BACKOFF_MS: '50',
+      KBI_NOTIFY_MAX_BACKOFF_SECONDS: '1',
+      KBI_NOTIFY_TIMEOUT_MS: '1000',
+      KBI_NOTIFY_LEASE_SECONDS: '2',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const kill = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+};
+
+/** An OCMW with the person in its register, a webhook to a new receiver; returns both. */
+async function subscribedOcmw(app: TestApp, insz: string, name: string, delayMs: number): Promise<{ organisationId: string; receiver: Receiver }> {
+  const ocmw = await partner(app, 'OCMW', name);
+  await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz, capacityCode: '1' }), 201);
+  const created = await expectOk(
+    await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'https://placeholder.example/h' }),
+    201,
+  );
+  const receiver = await startReceiver({ secret: created.secret, delayMs });
+  await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: receiver.url }));
+  return { organisationId: ocmw.organisation.id, receiver };
+}
+
+async function personWithCaseLead(app: TestApp) {
+  const agency = await app.factories.organisation({ kind: 'AGENCY' });
+  const office = await app.factories.office(agency.id);
+  const person = await app.factories.person();
+  await app.factories.add(person.id, 'caseLead', { managingOfficeId: office.id, openedOn: dayOffset(belgianToday(), -30) });
+  return person;
+}
+
+/** `n` dossier changes, each its own transaction (one event per subscribed partner each). */
+async function changes(app: TestApp, personId: string, n: number) {
+  for (let i = 0; i < n; i++)
+    await inTransaction(app.database.db, 'test:change', (tx) => sql`UPDATE dossiers SET opened_on = opened_on WHERE person_id = ${personId}::uuid`.execute(tx));
+}
+
+const eventSeqs = async (app: TestApp, organisationId: string) =>
+  (
+    await app.database.db
+      .selectFrom('outbox_events')
+      .select('seq')
+      .where('organisation_id', '=', organisationId)
+      .where('type', '=', 'dossier.invalidated')
+      .orderBy('seq')
+      .execute()
+  ).map((r) => Number(r.seq));
+
+/** Each event arrived with one id only, whatever the number of its deliveries. */
+function sameIdPerSeq(receiver: Receiver) {
+  const ids = new Map<number, Set<string>>();
+  for (const r of receiver.received()) ids.set(r.seq, (ids.get(r.seq) ?? new Set()).add(r.eventId));
+  for (const [seq, set] of ids) assert.equal(set.size, 1, `event ${seq} arrived under one id`);
+}
+
+test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry the same event id', { skip }, async (t) => {
+  const app = await startTestApp(t, postgres!);
+  const person = await personWithCaseLead(app);
+  const { organisationId, receiver } = await subscribedOcmw(app, person.insz, 'OCMW Gent', 8);
+  const workers: ChildProcess[] = [];
+  try {
+    await changes(app, person.id, 300);
+    const expected = await eventSeqs(app, organisationId);
+    const since = expected.length - 300;
+    workers.push(startWorkerProcess(dbUrl(app)));
+    await waitFor('deliveries under way', () => receiver.received().length >= 60, 30_000);
+    await kill(workers[0]!);
+    const atKill = receiver.received().length;
+    assert.ok(atKill < 300, `killed in the middle (${atKill} delivered)`);
+    workers.push(startWorkerProcess(dbUrl(app)));
+    await waitFor('every event', () => summarise(receiver.received()).distinct >= 300, 45_000);
+    const s = summarise(receiver.received());
+    assert.equal(s.distinct, 300);
+    assert.deepEqual(s.seqs, expected.slice(since), 'every event, first arrivals in sequence order');
+    sameIdPerSeq(receiver);
+    t.diagnostic(`killed after ${atKill} deliveries; ${s.duplicates} duplicates after the restart, each with its event's id`);
+  } finally {
+    for (const w of workers) await kill(w);
+    await receiver.stop();
+  }
+});
+
+test('two workers at once: nothing lost, each partner in order; duplicates counted and reported', { skip }, async (t) => {
+  const app = await startTestApp(t, postgres!);
+  const person = await personWithCaseLead(app);
+  const a = await subscribedOcmw(app, person.insz, 'OCMW Gent', 1);
+  const b = await subscribedOcmw(app, person.insz, 'OCMW Aalst', 1);
+  const workers = [startWorkerProcess(dbUrl(app)), startWorkerProcess(dbUrl(app))];
+  try {
+    await changes(app, person.id, 250);
+    for (const { organisationId, receiver } of [a, b]) {
+      const expected = (await eventSeqs(app, organisationId)).slice(-250);
+      await waitFor('every event', () => summarise(receiver.received()).distinct >= 250, 45_000);
+      const s = summarise(receiver.received());
+      assert.deepEqual(s.seqs, expected, 'every event, first arrivals in sequence order');
+      sameIdPerSeq(receiver);
+      t.diagnostic(`partner ${organisationId.slice(0, 8)}: ${s.distinct} events, ${s.duplicates} duplicates`);
+    }
+    const byWorker = await app.database.db
+      .selectFrom('notification_attempts')
+      .select(['worker', sql<number>`count(*)::int`.as('n')])
+      .groupBy('worker')
+      .execute();
+    t.diagnostic(`attempts per worker: ${byWorker.map((r) => r.n).join(', ')}`);
+  } finally {
+    for (const w of workers) await kill(w);
+    await a.receiver.stop();
+    await b.receiver.stop();
+  }
+});
