@@ -83,6 +83,7 @@ test('the administration screens', { skip: skip ?? false }, async (t) => {
       'Gebruikers',
       'Organisaties en kantoren',
       'API-clients van partners',
+      'Wijzigingsberichten',
       'Importruns',
       'Regels',
       'Machtigingen',
