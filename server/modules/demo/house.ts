@@ -10,6 +10,8 @@
  */
 import { sql } from 'kysely';
 import { inTransaction, untyped, type Database } from '../../platform/db.ts';
+import { addDays } from '../../platform/calendar.ts';
+import { belgianToday } from '../integrations/integrations.service.ts';
 
 const ACTOR = 'system:demo-generator';
 
@@ -56,12 +58,15 @@ export async function showcaseHouse(database: Database): Promise<void> {
   if (persons.length < 10) return;
 
   await inTransaction(db, ACTOR, async (tx) => {
-    const day = async (daysAgo: number) => (await sql<{ d: string }>`SELECT (current_date - ${daysAgo}::int)::text AS d`.execute(tx)).rows[0]!.d;
+    // Days on the Belgian calendar, as the desk counts them (the database's current_date is UTC's:
+    // between midnight in Brussels and midnight UTC it is still yesterday there).
+    const today = belgianToday();
+    const day = async (daysAgo: number) => addDays(today, -daysAgo);
     const t = untyped(tx);
     await sql`
       UPDATE waiting_list_entries w SET status = 'CANCELLED', status_since = w.applied_on + 365, valid_from = now()
         FROM offices f
-       WHERE f.id = w.office_id AND f.organisation_id = ${houseId} AND w.status = 'APPLIED' AND w.applied_on < current_date - 730`.execute(tx);
+       WHERE f.id = w.office_id AND f.organisation_id = ${houseId} AND w.status = 'APPLIED' AND w.applied_on < ${addDays(today, -730)}::date`.execute(tx);
 
     const course = async (name: string, provider: string, startsIn: number, places: number, level: string) =>
       (
