@@ -240,7 +240,9 @@ async function listenPostgres(url: string, channel: string, onMessage: (payload:
 async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   const heldLocks = new Set<string>();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir ?? undefined, { parsers: PARSERS, ...(template ? { loadDataDir: template } : {}) });
+  // One options object: PGlite's constructor reads its second argument only when the first is a
+  // path, so options beside an in-memory database (no path) were dropped.
+  const pglite = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers: PARSERS, ...(template ? { loadDataDir: template } : {}) });
   await pglite.waitReady;
   await pglite.exec("SET TimeZone = 'UTC'");
   const mutex = new Mutex();
