@@ -66,6 +66,12 @@ export interface Database {
   tryLock(key: string): Promise<HeldLock | null>;
   /** The connection pool now (metrics): PostgreSQL's pg.Pool; PGlite's one connection behind its mutex. */
   poolStats(): PoolStats;
+  /**
+   * The embedded database's whole data directory as a tar (PGlite only; null on PostgreSQL): a
+   * consistent copy another `openDatabase({ template })` starts from without running initdb or the
+   * migrations again (the tests migrate once and start each database from the copy).
+   */
+  dumpDataDir(): Promise<Blob | null>;
   close(): Promise<void>;
 }
 
@@ -90,8 +96,15 @@ export interface Listener {
 }
 
 /** Opens the database the configuration names. */
-export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number; role?: string | null }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null) : openPglite(opts.dataDir ?? null);
+export async function openDatabase(opts: {
+  url: string | null;
+  dataDir?: string;
+  poolSize?: number;
+  role?: string | null;
+  /** PGlite: start from this copy of a data directory (`dumpDataDir`) instead of an empty one. */
+  template?: Blob;
+}): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null) : openPglite(opts.dataDir ?? null, opts.template);
 }
 
 async function openPostgres(url: string, poolSize: number, role: string | null): Promise<Database> {
@@ -110,6 +123,7 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
     kind: 'postgres',
     db,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+    dumpDataDir: async () => null,
     async prepared(name, text, params) {
       return (await pool.query({ name, text, values: params as unknown[] })).rows;
     },
@@ -223,10 +237,12 @@ async function listenPostgres(url: string, channel: string, onMessage: (payload:
   };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   const heldLocks = new Set<string>();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir ?? undefined, { parsers: PARSERS });
+  // One options object: PGlite's constructor reads its second argument only when the first is a
+  // path, so options beside an in-memory database (no path) were dropped.
+  const pglite = new PGlite({ ...(dataDir ? { dataDir } : {}), parsers: PARSERS, ...(template ? { loadDataDir: template } : {}) });
   await pglite.waitReady;
   await pglite.exec("SET TimeZone = 'UTC'");
   const mutex = new Mutex();
@@ -259,6 +275,14 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     kind: 'pglite',
     db,
     poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting, max: 1 }),
+    async dumpDataDir() {
+      await mutex.acquire();
+      try {
+        return await pglite.dumpDataDir('none');
+      } finally {
+        mutex.release();
+      }
+    },
     async prepared(_name, text, params) {
       await mutex.acquire();
       try {

@@ -11,6 +11,7 @@
  * dossier imported from an answer is answered as it came (tests/api/magda-roundtrip.test.ts).
  */
 import type { Deps } from '../../platform/deps.ts';
+import { NoticeCache } from '../../platform/notice-cache.ts';
 import type { ConsultAnswer } from '../exchange/consult.service.ts';
 import { beschrijving, korteNaam } from './codes.ts';
 import { el, opt, type El } from './xml.ts';
@@ -25,41 +26,84 @@ interface References {
   modules: Map<string, Rec>;
 }
 
+/** A row of reference data an answer names, by kind: office, staff member, organisation, course, module. */
+type RefRow = {
+  kind: 'o' | 's' | 'g' | 'c' | 'm';
+  id: string;
+  a: string | null;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  e: string | null;
+  f: string | null;
+};
+
+/**
+ * The reference data a process has read, by `kind:id`, forgotten the moment the database says it
+ * changed (migration 0029's notice on channel kbi_references): most answers then need no round
+ * trip for it at all. Open one per process (magda.routes.ts); without it every answer reads.
+ */
+export type ReferenceCache = NoticeCache<RefRow>;
+export const REFERENCE_CHANNEL = 'kbi_references';
+export const openReferenceCache = (deps: Deps): Promise<ReferenceCache> => NoticeCache.open<RefRow>(deps.database, REFERENCE_CHANNEL, 600, 50_000);
+
 /**
  * Offices, staff, organisations, courses and modules the dossier refers to (reference data, not
- * personal): one prepared statement for all (each answer paid a round trip for each before).
+ * personal): from the process's memory, and what it lacks in one prepared statement for all.
  */
-async function references(deps: Deps, answer: ConsultAnswer): Promise<References> {
+async function references(deps: Deps, answer: ConsultAnswer, cache?: ReferenceCache): Promise<References> {
   const d = answer.dossier ?? {};
   const ids = (rows: Rec[] | undefined, key: string) => [...new Set((rows ?? []).map((r) => r[key]).filter(Boolean))] as string[];
   const p = answer.person ?? {};
-  const officeIds = [
-    ...ids(d.registrations, 'officeId'),
-    ...ids(d.trajectories, 'managingOfficeId'),
-    ...ids(d.conversations, 'officeId'),
-    ...ids(d.contracts, 'officeId'),
-    ...(p.createdByOfficeId ? [p.createdByOfficeId as string] : []),
-  ];
-  const staffIds = ids(d.trajectories, 'contactStaffId');
-  const courseIds = ids(d.enrolments, 'courseId');
-  const moduleIds = ids(d.enrolments, 'moduleId');
-  const orgIds = p.createdByOrganisationId ? [p.createdByOrganisationId as string] : [];
+  const wanted = {
+    o: [
+      ...ids(d.registrations, 'officeId'),
+      ...ids(d.trajectories, 'managingOfficeId'),
+      ...ids(d.conversations, 'officeId'),
+      ...ids(d.contracts, 'officeId'),
+      ...(p.createdByOfficeId ? [p.createdByOfficeId as string] : []),
+    ],
+    s: ids(d.trajectories, 'contactStaffId'),
+    g: p.createdByOrganisationId ? [p.createdByOrganisationId as string] : [],
+    c: ids(d.enrolments, 'courseId'),
+    m: ids(d.enrolments, 'moduleId'),
+  };
+  const known: RefRow[] = [];
+  const missing = { o: [] as string[], s: [] as string[], g: [] as string[], c: [] as string[], m: [] as string[] };
+  const look = (kind: keyof typeof missing, id: string) => {
+    const row = cache?.get(`${kind}:${id}`);
+    if (row) known.push(row);
+    else missing[kind].push(id);
+    return row;
+  };
+  for (const kind of ['o', 's', 'g', 'm'] as const) for (const id of wanted[kind]) look(kind, id);
+  // A course names its provider, whose Davinci number the answer writes: the provider too.
+  for (const id of wanted.c) {
+    const course = look('c', id);
+    if (course?.a && !wanted.g.includes(course.a)) look('g', course.a);
+  }
+  if (Object.values(missing).some((m) => m.length)) {
+    const epoch = cache?.epoch() ?? 0;
+    // One prepared statement for all of them: the SOAP consult's cost is mostly round trips.
+    const rows = (await deps.database.prepared(
+      'kbi_magda_references_2',
+      `SELECT 'o' AS kind, id, kbo_number AS a, kbi_key AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f FROM offices WHERE id = ANY ($1::uuid[])
+       UNION ALL SELECT 's', id, family_name, given_name, NULL, NULL, NULL, NULL FROM staff WHERE id = ANY ($2::uuid[])
+       UNION ALL SELECT 'g', id, enterprise_number, davinci_number, NULL, NULL, NULL, NULL FROM organisations
+         WHERE id = ANY ($3::uuid[]) OR id IN (SELECT provider_id FROM courses WHERE id = ANY ($4::uuid[]))
+       UNION ALL SELECT 'c', id, provider_id::text, course_type, training_code, name, location_code, location_name FROM courses WHERE id = ANY ($4::uuid[])
+       UNION ALL SELECT 'm', id, code, name, NULL, NULL, NULL, NULL FROM course_modules WHERE id = ANY ($5::uuid[])`,
+      [missing.o, missing.s, missing.g, missing.c, missing.m],
+    )) as RefRow[];
+    for (const r of rows) {
+      known.push(r);
+      cache?.set(`${r.kind}:${r.id}`, r, epoch);
+    }
+  }
   const refs: References = { offices: new Map(), staff: new Map(), organisations: new Map(), courses: new Map(), modules: new Map() };
-  if (!officeIds.length && !staffIds.length && !orgIds.length && !courseIds.length) return refs;
-  // One prepared statement for all of them: the SOAP consult's cost is mostly round trips.
-  const rows = await deps.database.prepared(
-    'kbi_magda_references_2',
-    `SELECT 'o' AS kind, id, kbo_number AS a, kbi_key AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f FROM offices WHERE id = ANY ($1::uuid[])
-     UNION ALL SELECT 's', id, family_name, given_name, NULL, NULL, NULL, NULL FROM staff WHERE id = ANY ($2::uuid[])
-     UNION ALL SELECT 'g', id, enterprise_number, davinci_number, NULL, NULL, NULL, NULL FROM organisations
-       WHERE id = ANY ($3::uuid[]) OR id IN (SELECT provider_id FROM courses WHERE id = ANY ($4::uuid[]))
-     UNION ALL SELECT 'c', id, provider_id::text, course_type, training_code, name, location_code, location_name FROM courses WHERE id = ANY ($4::uuid[])
-     UNION ALL SELECT 'm', id, code, name, NULL, NULL, NULL, NULL FROM course_modules WHERE id = ANY ($5::uuid[])`,
-    [officeIds, staffIds, orgIds, courseIds, moduleIds],
-  );
-  for (const r of rows) {
+  for (const r of known) {
     if (r.kind === 'o') refs.offices.set(r.id, { kbo: r.a, kbi: r.b });
-    else if (r.kind === 's') refs.staff.set(r.id, { family: r.a, given: r.b });
+    else if (r.kind === 's') refs.staff.set(r.id, { family: r.a!, given: r.b! });
     else if (r.kind === 'g') refs.organisations.set(r.id, { kbo: r.a, davinci: r.b });
     else if (r.kind === 'c')
       refs.courses.set(r.id, { provider_id: r.a, course_type: r.b, training_code: r.c, name: r.d, location_code: r.e, location_name: r.f });
@@ -99,9 +143,9 @@ const latestAdvice = (rows: Rec[] | undefined, sources: string[]) =>
     .at(-1);
 
 /** The `KBIDossier` element of a consult answer for a known person. */
-export async function kbiDossier(deps: Deps, answer: ConsultAnswer): Promise<El> {
+export async function kbiDossier(deps: Deps, answer: ConsultAnswer, cache?: ReferenceCache): Promise<El> {
   const { codes } = deps;
-  const refs = await references(deps, answer);
+  const refs = await references(deps, answer, cache);
   const d = answer.dossier ?? {};
   const p = answer.person;
   const has = (cluster: string) => answer.clusters.includes(cluster as never);

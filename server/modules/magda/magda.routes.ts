@@ -17,7 +17,7 @@ import { recordDenial } from '../../platform/audit.ts';
 import { NoticeCache } from '../../platform/notice-cache.ts';
 import { consultDossier, purposesOfCapacity } from '../exchange/consult.service.ts';
 import { belgianToday, declareIntegration, endIntegration } from '../integrations/integrations.service.ts';
-import { kbiDossier } from './geef-dossier-kbi.ts';
+import { kbiDossier, openReferenceCache, type ReferenceCache } from './geef-dossier-kbi.ts';
 import { SOAP_OPENAPI } from './magda.docs.ts';
 import { registerMagdaDescription } from './wsdl.ts';
 import { el, MalformedMessage, opt, readEnvelope, soapEnvelope, soapFault, textAt, type El, type Node } from './xml.ts';
@@ -61,6 +61,8 @@ interface Question {
   vraagReferte: string;
   inhoud: Node;
   purposes: string[];
+  /** The process's memory of reference data (geef-dossier-kbi.ts). */
+  references: ReferenceCache;
 }
 
 interface Service {
@@ -97,7 +99,7 @@ async function geefDossierKBI(q: Question): Promise<El[] | Uitzondering> {
   const purpose = q.ctx.purpose && q.purposes.includes(q.ctx.purpose) ? q.ctx.purpose : q.purposes[0]!;
   const answer = await consultDossier(q.deps, q.ctx, { insz, purpose });
   if (!answer.known) return UITZONDERINGEN.notFound;
-  return [await kbiDossier(q.deps, answer)];
+  return [await kbiDossier(q.deps, answer, q.references)];
 }
 
 /** The integration register through MAGDA's person repertory: the same declaration, bounds and audit as `/api/exchange/v1/integrations`. */
@@ -206,7 +208,12 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
     // Which purposes an organisation's capacity code stands for today: asked on every question, and
     // changed only with the authorisations, so kept in memory until the database says they changed.
     const capacities = await NoticeCache.open<string[]>(deps.database, AUTHORISATION_CHANNEL, CAPACITY_CACHE_SECONDS);
-    scope.addHook('onClose', () => capacities.close());
+    // The offices, staff, centres and courses the answers name: likewise, until they change.
+    const references = await openReferenceCache(deps);
+    scope.addHook('onClose', async () => {
+      await capacities.close();
+      await references.close();
+    });
     const purposesOf = async (organisationId: string, capacityCode: string): Promise<string[]> => {
       const key = `${organisationId} ${capacityCode} ${belgianToday()}`;
       const known = capacities.get(key);
@@ -284,7 +291,7 @@ export function registerMagdaRoutes(http: FastifyInstance, deps: Deps): void {
                   'noAuthorisation',
                   `Hoedanigheid ${afzender.hoedanigheid || '(none)'}: no authorisation of your organisation names this capacity code`,
                 ).denied({ action: `magda.${service}`, personId: null, clusters: [], detail: { hoedanigheid: afzender.hoedanigheid.slice(0, 20) } });
-              return await def.answer({ deps, ctx, service, verzoek, afzender, vraagReferte: q.vraagReferte, inhoud, purposes });
+              return await def.answer({ deps, ctx, service, verzoek, afzender, vraagReferte: q.vraagReferte, inhoud, purposes, references });
             } catch (e) {
               if (e instanceof Problem && e.code !== 'invalidInsz') return asUitzondering(deps, ctx, e);
               if (e instanceof Problem || e instanceof MalformedMessage) throw e;
