@@ -19,6 +19,7 @@ import { belgianToday } from '../../server/modules/integrations/integrations.ser
 import { purge } from '../../server/modules/retention/retention.service.ts';
 import { verifyAuditChain } from '../../server/modules/audit/audit.verify.ts';
 import { startWorker } from '../../server/worker.ts';
+import { CLUSTER_TABLES } from '../../server/modules/retention/retention.tables.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 
 const patch = { 'content-type': 'application/merge-patch+json' };
@@ -64,6 +65,10 @@ for (const which of TEST_DATABASES) {
   test(`past their term the personal data go, the published statistics stay, the purge is audited (${which.name})`, async (t) => {
     const app = await startTestApp(t, which);
     const { factories } = app;
+    // Every cluster of the dossier has its rule, with a legal basis.
+    const rules = await app.database.db.selectFrom('retention_rules').select(['cluster', 'legal_basis']).where('subject', '=', 'CLUSTER').execute();
+    assert.deepEqual(rules.map((r) => r.cluster).sort(), ['personalia', ...CLUSTER_TABLES.keys()].sort());
+    assert.ok(rules.every((r) => r.legal_basis.length > 20));
     const agency = await factories.organisation({ kind: 'AGENCY', agency: 'AGII', name: 'Agentschap Integratie en Inburgering' });
     const gent = await factories.office(agency.id, { postcode: '9000', municipality: 'Gent' });
 
