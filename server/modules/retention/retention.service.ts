@@ -20,10 +20,8 @@ import { maskInsz } from '../../platform/identifiers/insz.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
 import { planLogs, planPartnerCopies, purgePartnerCopies, trimLog, type LogPlan } from './retention.logs.ts';
 import { planPersons, purgePerson, type PlannedItem } from './retention.purge.ts';
-import { basisOf, clusterDates, loadRules, type RetentionAction, type RetentionRule, type StartsFrom } from './retention.schedule.ts';
+import { basisOf, clusterDates, loadRules, type RetentionAction, type StartsFrom } from './retention.schedule.ts';
 import { LOG_TABLES_WITH_PERSON, PERSON_TABLES, type RetentionCluster } from './retention.tables.ts';
-
-export type { RetentionRule } from './retention.schedule.ts';
 
 /** The actor of every purge: its changes and audit records name it. */
 export const RETENTION_ACTOR: Actor = Object.freeze({ id: 'system:retention', kind: 'system', organisationId: null, role: null, officeIds: [] }) as Actor;
@@ -195,11 +193,6 @@ export async function dossierRetention(db: Executor, personId: string, withRecor
     .map((c) => ({ cluster: c.cluster, rule: c.rule.id, action: c.rule.action, startsFrom: c.rule.startsFrom, termMonths: c.rule.termMonths, date: c.date }));
   const dates = clusters.map((c) => c.date).filter((d): d is string => d !== null);
   return { deletionDate: dates.length ? dates.sort()[0]! : null, anonymisedOn: b.anonymisedOn, clusters };
-}
-
-/** The retention rules, for the privacy officer and the documentation. */
-export async function listRules(db: Executor): Promise<RetentionRule[]> {
-  return loadRules(db);
 }
 
 /** Whether a purge already ran for this day (the scheduled purge runs once a day). */
