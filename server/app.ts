@@ -61,6 +61,7 @@ import { registerHouseRoutes } from './modules/house/house.routes.ts';
 import { registerNotificationOperatorRoutes, registerNotificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
+import { registerRetentionOperatorRoutes } from './modules/retention/retention.routes.ts';
 import { failInterruptedImports } from './modules/imports/imports.service.ts';
 
 export interface App {
@@ -391,6 +392,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     registerAuditOperatorRoutes(http, db.db);
     registerStatisticsOperatorRoutes(http, db.db);
     registerNotificationOperatorRoutes(http, db.db);
+    registerRetentionOperatorRoutes(http, db);
   }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

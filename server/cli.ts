@@ -19,6 +19,7 @@ import { personAccessReport, reportCsv, type PersonAccessReport } from './module
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
 import { registerExportCommands } from './modules/lookups/lookups.cli.ts';
 import { registerReportCommand } from './modules/statistics/statistics.cli.ts';
+import { registerPurgeCommand } from './modules/retention/retention.cli.ts';
 import { buildMissingDocuments } from './modules/dossier/documents.service.ts';
 import { expireOverdueReferrals } from './modules/exchange/referrals.service.ts';
 import { startWorker } from './worker.ts';
@@ -175,7 +176,7 @@ program
 program
   .command('worker')
   .description(
-    'run the background jobs (referral expiry every KBI_REFERRAL_EXPIRY_MINUTES) until stopped; `kbi serve` starts one itself (KBI_WORKER=false: it does not). On the embedded database only while no server holds it',
+    'run the background jobs (referral expiry every KBI_REFERRAL_EXPIRY_MINUTES, the rules, the webhook relay, the daily retention purge) until stopped; `kbi serve` starts one itself (KBI_WORKER=false: it does not). On the embedded database only while no server holds it',
   )
   .action(async () => {
     const cfg = config();
@@ -186,13 +187,16 @@ program
       await migrated.close();
       database = await openDatabase({ url: cfg.databaseUrl, poolSize: cfg.dbPoolSize, role: cfg.dbRole }); // the relay serves up to 8 webhooks at once
     }
+    // The retention purge removes history and audit rows past their term, which the application role may not: it works as the owner.
+    const owner = database === migrated ? migrated : await openDatabase({ url: cfg.databaseUrl, poolSize: 1 });
     const log = createLogger(cfg.logLevel);
-    const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log);
+    const worker = startWorker({ db: database.db, database, codes: await CodeLists.load(database.db), acceptTestInsz: cfg.acceptTestInsz }, cfg, log, owner.db);
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
     });
     await worker.stop();
+    if (owner !== database) await owner.close();
     await database.close();
     process.exit(0);
   });
@@ -352,6 +356,8 @@ registerExportCommands(program, { config, openDirect, throughServer });
 registerImportCommand(program, { config, openDirect });
 
 registerReportCommand(program, { config, openDirect, throughServer });
+
+registerPurgeCommand(program, { config, openDirect, throughServer });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`kbi: ${err.message}\n`);

@@ -1,6 +1,6 @@
 /**
  * The background worker: scheduled jobs that belong to no request (the referral expiry sweep and
- * the re-evaluation of the rules of the decree; the outbox relay for webhooks joins them), in a process of their own so that web processes
+ * the re-evaluation of the rules of the decree, the outbox relay for webhooks, the daily retention purge), in a process of their own so that web processes
  * only answer requests and a busy job never slows them — and so that with several serving
  * processes a job runs once, not once per process. `npx kbi worker` runs it alone; `kbi serve`
  * starts one (on PostgreSQL as a child process, restarted if it dies; on the embedded database,
@@ -13,6 +13,8 @@ import { startReferralExpiry } from './modules/exchange/referrals.service.ts';
 import { startRuleEvaluation } from './modules/rules/evaluation.service.ts';
 import { belgianToday } from './modules/integrations/integrations.service.ts';
 import { startRelay } from './modules/notifications/notifications.relay.ts';
+import { startRetention } from './modules/retention/retention.service.ts';
+import type { Db } from './platform/db.ts';
 
 export interface Worker {
   /** The jobs that run, with their interval. */
@@ -23,8 +25,10 @@ export interface Worker {
 
 export function startWorker(
   deps: Deps,
-  config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'> & Partial<Pick<Config, 'notify'>>,
+  config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'> & Partial<Pick<Config, 'notify' | 'retentionMinutes'>>,
   log: Pick<Logger, 'info' | 'warn' | 'error'>,
+  /** The owner role's connection, for the retention purge (default deps.db: on the embedded database there are no roles). */
+  ownerDb: Db = deps.db,
 ): Worker {
   const running: { name: string; everyMs: number; handle: { stop(): Promise<void> } }[] = [];
   if (config.referralExpiryMinutes > 0) {
@@ -38,6 +42,11 @@ export function startWorker(
   if (config.notify && config.notify.pollMs > 0) {
     // Woken by NOTIFY kbi_outbox at every commit that adds an event; pollMs is only the longest wait.
     running.push({ name: 'notifications.relay', everyMs: config.notify.pollMs, handle: startRelay(deps, config.notify, log) });
+  }
+  if (config.retentionMinutes && config.retentionMinutes > 0) {
+    // Checks every retentionMinutes; purges once a Belgian day.
+    const everyMs = config.retentionMinutes * 60_000;
+    running.push({ name: 'retention.purge', everyMs, handle: startRetention(ownerDb, everyMs, () => belgianToday(), log) });
   }
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { inTransaction, openDatabase } from '../server/platform/db.ts';
 import { migrateToLatest } from '../server/platform/migrate.ts';
 import { recordAudit } from '../server/platform/audit.ts';
+import { verifyAuditChain } from '../server/modules/audit/audit.verify.ts';
 import { OPERATOR } from '../server/platform/access.ts';
 import { makeInsz } from '../server/platform/identifiers/insz.ts';
 import { belgianToday } from '../server/modules/integrations/integrations.service.ts';
@@ -253,4 +254,63 @@ test('kbi import --kind magda-dossiers: a directory of GeefDossierKBI answers, a
   assert.ok(persons[0]!.created_by_office_id, 'the creator office found by its KBI number');
   const components = await check.db.selectFrom('trajectory_components').select('type').execute();
   assert.deepEqual(components.map((c) => c.type).sort(), ['TO_A1', 'TO_OB_LLO', 'TO_OB_MO']);
+});
+
+test('kbi purge --dry-run lists what would go (masked INSZ, per cluster) and changes nothing; kbi purge does it, audited', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbi-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const insz = makeInsz({ birthDate: '1988-11-02', serial: 233 });
+  // A trajectory that ended in 2019, with two conversations: past their two years in 2027.
+  const setup = await openDatabase({ url: null, dataDir: dir });
+  await migrateToLatest(setup.db);
+  await inTransaction(setup.db, 'test:setup', async (tx) => {
+    const [person] = (
+      await sql<{ id: string }>`INSERT INTO persons (insz, family_name, given_names, gender, nationality)
+      VALUES (${insz}, 'Karimi', 'Layla', '2', 'AFG') RETURNING id`.execute(tx)
+    ).rows;
+    await sql`INSERT INTO trajectories (person_id, type, start_date, end_date, status, status_since)
+      VALUES (${person!.id}::uuid, 'TT_IBVP', '2018-02-01', '2019-06-30', 'OP', '2018-02-01')`.execute(tx);
+    await sql`INSERT INTO conversations (person_id, held_at, text) VALUES (${person!.id}::uuid, '2019-01-10T10:00:00Z', 'Eerste gesprek'),
+      (${person!.id}::uuid, '2019-05-10T10:00:00Z', 'Tweede gesprek')`.execute(tx);
+  });
+  await setup.close();
+  const counts = async () => {
+    const db = await openDatabase({ url: null, dataDir: dir });
+    try {
+      const n = async (table: 'conversations' | 'audit_log' | 'retention_runs') =>
+        Number(
+          (
+            await db.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return { conversations: await n('conversations'), audit: await n('audit_log'), runs: await n('retention_runs') };
+    } finally {
+      await db.close();
+    }
+  };
+
+  const dry = kbi(dir, 'purge', '--dry-run', '--today', '2027-01-01');
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /^kbi purge --dry-run for 2027-01-01: nothing was changed/m);
+  assert.match(dry.stdout, new RegExp(`^  \\*\\*\\.\\*\\*\\.\\*\\*-\\*\\*\\*\\.${insz.slice(9)}  conversations delete 2 rows$`, 'm'));
+  assert.match(dry.stdout, /^  conversations\s+DELETE\s+1 person\s+2 rows$/m);
+  assert.ok(!dry.stdout.includes(insz) && !dry.stdout.includes('Karimi'), 'no INSZ, no name');
+  assert.deepEqual(await counts(), { conversations: 2, audit: 0, runs: 0 }, 'the dry run changed nothing');
+  const bad = kbi(dir, 'purge', '--today', '31/01/2027');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--today.*a day, e\.g\. 2027-01-31/);
+
+  const run = kbi(dir, 'purge', '--today', '2027-01-01');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^kbi purge for 2027-01-01: done$/m);
+  assert.deepEqual(await counts(), { conversations: 0, audit: 1, runs: 1 }, 'gone, audited once, one run');
+  const check = await openDatabase({ url: null, dataDir: dir });
+  try {
+    assert.ok((await verifyAuditChain(check.db)).ok, 'the audit trail verifies');
+  } finally {
+    await check.close();
+  }
 });

@@ -88,3 +88,9 @@ export async function recordDenial(db: Executor, ctx: RequestContext, problem: P
     insz: denial.insz,
   });
 }
+
+/** The same as recordAudit, returning the new row's id (for a record other rows refer to, as a checkpoint refers to its anchor). */
+export async function recordAuditWithId(db: Executor, ctx: RequestContext, fact: AuditFact): Promise<number> {
+  const row = await db.insertInto('audit_log').values(auditRow(ctx, fact)).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}

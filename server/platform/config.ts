@@ -64,6 +64,8 @@ export interface Config {
   referralExpiryMinutes: number;
   /** Seconds between rounds of the rules' re-evaluation of changed dossiers (0: off); everyone once a day. */
   ruleEvaluationSeconds: number;
+  /** Minutes between the worker's checks whether today's retention purge ran (`KBI_RETENTION_MINUTES`, 0 = off); it purges once a day. */
+  retentionMinutes: number;
   /** How far back a partner may date the start of an integration it declares (`KBI_INTEGRATION_MAX_BACKDATE_DAYS`); further only by an administrator, with a reason. */
   integrationMaxBackdateDays: number;
   /** Failed log-ins (per account) or token requests (per client id) in a row before each further one waits (`KBI_LOGIN_FREE_ATTEMPTS`). */
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     discimusTimeoutMs: int('KBI_DISCIMUS_TIMEOUT_MS', 5000, 100, 120_000),
     referralExpiryMinutes: int('KBI_REFERRAL_EXPIRY_MINUTES', 15, 0, 24 * 60),
     ruleEvaluationSeconds: int('KBI_RULE_EVALUATION_SECONDS', 10, 0, 24 * 3600),
+    retentionMinutes: int('KBI_RETENTION_MINUTES', 60, 0, 24 * 60),
     integrationMaxBackdateDays: int('KBI_INTEGRATION_MAX_BACKDATE_DAYS', 28, 0, 366),
     loginFreeAttempts: int('KBI_LOGIN_FREE_ATTEMPTS', 5, 1, 100),
     loginMaxBackoffSeconds: int('KBI_LOGIN_MAX_BACKOFF_SECONDS', 300, 1, 3600),

@@ -122,6 +122,15 @@ export interface AppointmentsHistory {
   wished_date: string | null;
 }
 
+export interface AuditChainCheckpoints {
+  anchor_id: number;
+  at: Generated<string>;
+  hash: string;
+  lane: number;
+  removed: number;
+  seq: number;
+}
+
 export interface AuditChainLanes {
   hash: string | null;
   lane: number;
@@ -650,6 +659,9 @@ export interface DiscimusQueries {
   asked_by: string;
   error: string | null;
   id: Generated<string>;
+  /**
+   * The person asked about (no foreign key: the log lives its own term, like the VMSW checks and the audit trail).
+   */
   person_id: string;
   /**
    * What was sent, without the INSZ (the person is person_id).
@@ -1635,6 +1647,10 @@ export interface PartnerClientsHistory {
 }
 
 export interface Persons {
+  /**
+   * The day the purge anonymised the person (retention rule personalia): no name, INSZ, birth date or address any more; gender, nationality, residence status, province and first extraction date stay for the statistics.
+   */
+  anonymised_on: string | null;
   birth_date: string | null;
   box: string | null;
   correspondence_language: Generated<string>;
@@ -1678,6 +1694,7 @@ export interface Persons {
 }
 
 export interface PersonsHistory {
+  anonymised_on: string | null;
   birth_date: string | null;
   box: string | null;
   correspondence_language: string;
@@ -1838,6 +1855,74 @@ export interface RegistrationsHistory {
   type: string;
   valid_from: string;
   version: number;
+}
+
+export interface RetentionRules {
+  /**
+   * DELETE: the records and their history go. ANONYMISE: the records stay without what identifies the person (identity, free text, external numbers), in their history too.
+   */
+  action: string;
+  /**
+   * CLUSTER rules: the data cluster (clusters.ts) whose records of a person the rule covers; one rule per cluster.
+   */
+  cluster: string | null;
+  ended_by: string | null;
+  id: string;
+  legal_basis: string;
+  /**
+   * LOG rules: AUDIT_TRAIL (audit_log, every access incl. MAGDA consultations), EXCHANGE_LOOKUPS (VMSW checks, DISCIMUS queries), PARTNER_EVENTS (outbox events, delivery attempts, dead letters), REPLAYED_ANSWERS (idempotency_keys).
+   */
+  log_kind: string | null;
+  /**
+   * PARTNER_COPY rules: the organisation kind whose copy it is (its integration register rows and change notices about the person); null: every kind without a rule of its own.
+   */
+  partner_kind: string | null;
+  recorded_by: Generated<string>;
+  /**
+   * From which date the term counts: LAST_ACTIVITY (the latest dated fact of the dossier; none while a partner has the person integrated), TRAJECTORY_END (the end of the last trajectory, none while one runs), CERTIFICATE (the integration certificate, else the trajectory end), INTEGRATION_END (the end of the partner's integration), RECORDED (when a log row was written).
+   */
+  starts_from: string;
+  subject: string;
+  sys_from: Generated<string>;
+  sys_to: string | null;
+  term_months: number;
+  /**
+   * Where the number of months comes from.
+   */
+  term_source: string;
+  valid_from: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface RetentionRulesHistory {
+  action: string;
+  cluster: string | null;
+  ended_by: string;
+  id: string;
+  legal_basis: string;
+  log_kind: string | null;
+  partner_kind: string | null;
+  recorded_by: string;
+  starts_from: string;
+  subject: string;
+  sys_from: string;
+  sys_to: string;
+  term_months: number;
+  term_source: string;
+  valid_from: string;
+  version: number;
+}
+
+export interface RetentionRuns {
+  error: string | null;
+  failed: Generated<number>;
+  finished_at: string | null;
+  id: Generated<string>;
+  persons: Generated<number>;
+  started_at: Generated<string>;
+  started_by: string;
+  summary: Generated<JsonText>;
+  today: string;
 }
 
 export interface RuleEvaluations {
@@ -2246,6 +2331,7 @@ export interface DB {
   advice_history: AdviceHistory;
   appointments: Appointments;
   appointments_history: AppointmentsHistory;
+  audit_chain_checkpoints: AuditChainCheckpoints;
   audit_chain_lanes: AuditChainLanes;
   audit_key: AuditKey;
   audit_log: AuditLog;
@@ -2345,6 +2431,9 @@ export interface DB {
   registration_postponements_history: RegistrationPostponementsHistory;
   registrations: Registrations;
   registrations_history: RegistrationsHistory;
+  retention_rules: RetentionRules;
+  retention_rules_history: RetentionRulesHistory;
+  retention_runs: RetentionRuns;
   rule_evaluations: RuleEvaluations;
   sessions: Sessions;
   signing_postponements: SigningPostponements;

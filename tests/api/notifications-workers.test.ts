@@ -29,6 +29,7 @@ function startWorkerProcess(url: string): ChildProcess {
       KBI_LOG_LEVEL: 'silent',
       KBI_REFERRAL_EXPIRY_MINUTES: '0',
       KBI_RULE_EVALUATION_SECONDS: '0',
+      KBI_RETENTION_MINUTES: '0',
       KBI_NOTIFY_POLL_MS: '100',
       KBI_NOTIFY_BACKOFF_MS: '50',
       KBI_NOTIFY_MAX_BACKOFF_SECONDS: '1',

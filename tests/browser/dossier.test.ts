@@ -84,6 +84,11 @@ test('the caseworker dossier page', { skip: skip ?? false }, async (t) => {
     assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(person.familyName));
     const insz = person.insz.replace(/^(\d{2})(\d{2})(\d{2})(\d{3})(\d{2})$/, '$1.$2.$3-$4.$5');
     assert.ok(await page.locator('.dossier-facts').getByText(insz).isVisible(), 'the INSZ is shown formatted');
+    // When the data go (retention, seed 003 §68–70): a line under the facts, every term on request.
+    const retention = page.getByTestId('dossier-retention');
+    assert.match((await retention.textContent()) ?? '', /^Bewaartermijn: (Vanaf \d\d\/\d\d\/\d{4}: .+ (gewist|geanonimiseerd)\.|Nog geen datum: .+)/);
+    await retention.getByText('Alle termijnen').click();
+    assert.match((await retention.locator('li').first().textContent()) ?? '', /^Persoonsgegevens \(naam, INSZ, geboortedatum, adres\): geanonimiseerd /);
     // The path: the signed contract is a done step with its date.
     const path = page.getByRole('region', { name: 'Verloop van het dossier' });
     const contractStep = path.locator('li.path-step', { hasText: 'Contract ondertekend' });

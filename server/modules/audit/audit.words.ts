@@ -212,6 +212,26 @@ const ACTIONS: Record<string, Words> = {
     "Consultation des anomalies du registre d'intégration",
     'Integration register anomalies read',
   ],
+  'retention.purge': [
+    'Gegevens gewist of geanonimiseerd na hun bewaartermijn',
+    'Données supprimées ou anonymisées au terme de leur délai de conservation',
+    'Data deleted or anonymised at the end of their retention term',
+  ],
+  'retention.partnerCopyPurged': [
+    'Integratie en wijzigingsberichten van een partner gewist na hun bewaartermijn',
+    "Intégration et avis de modification d'un partenaire supprimés au terme de leur délai de conservation",
+    "A partner's integration and change notices deleted at the end of their retention term",
+  ],
+  'retention.logTrimmed': [
+    'Logboek ingekort na zijn bewaartermijn',
+    'Journal raccourci au terme de son délai de conservation',
+    'Log shortened at the end of its retention term',
+  ],
+  'retention.auditTrimmed': [
+    'Audittrail ingekort na zijn bewaartermijn (controlepunt)',
+    "Journal d'audit raccourci au terme de son délai de conservation (point de contrôle)",
+    'Audit trail shortened at the end of its retention term (checkpoint)',
+  ],
   'statistics.validate': ['Statistiek gevalideerd', "Validation d'une statistique", 'Statistics validated'],
   'statistics.compute': ['Statistiek berekend', "Calcul d'une statistique", 'Statistics computed'],
   'statistics.publish': ['Statistiek gepubliceerd', "Publication d'une statistique", 'Statistics published'],

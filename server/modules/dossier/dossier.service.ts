@@ -16,6 +16,7 @@ import { decodeCursor, encodeCursor } from './records.ts';
 export { checkReferences, checkRules, checkValidFrom, toColumns } from './records.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { present } from './clusters.ts';
+import { dossierRetention, type DossierRetention } from '../retention/retention.service.ts';
 
 const TIMESTAMP_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/;
 
@@ -36,6 +37,8 @@ export interface DossierDocument {
   /** Resources left out because the reader's role may not see them. */
   withheld: string[];
   person: Record<string, unknown>;
+  /** When the data of today's dossier go, by the retention rules (absent for a past state). */
+  retention?: DossierRetention | null;
   [resource: string]: unknown;
 }
 
@@ -145,7 +148,13 @@ export async function readDossier(
   // No row: outside the territory (or no such person); the slow path says which, and audits a denial.
   if (!row) await assertInTerritory(deps.db, ctx, personId, action);
   if (!row?.person) throw new Problem('resourceNotFound', asOf ? 'person not known to KBI at that moment' : 'person not found');
-  return dossierDocument(row, resources, asOf, withheld);
+  const doc = dossierDocument(row, resources, asOf, withheld);
+  // Today's dossier says when its data go (retention rules, seed 003 §68–70): the personalia and every cluster it holds records of.
+  if (!asOf) {
+    const withRecords = new Set(resources.filter((def) => (doc[def.resource] as unknown[]).length).map((def) => def.cluster!));
+    doc.retention = await dossierRetention(deps.db, personId, withRecords);
+  }
+  return doc;
 }
 
 /** The API shape of a row of the dossier statement. */

@@ -2,6 +2,7 @@
 import { formatInsz } from '../../format.ts';
 import { useDossier, useWords } from './context.tsx';
 import { recordsOf } from './model.ts';
+import { Retention } from './Retention.tsx';
 
 export function PersonHeader() {
   const { doc, refs, codes } = useDossier();
@@ -37,6 +38,7 @@ export function PersonHeader() {
           </div>
         ))}
       </dl>
+      <Retention />
       {doc.withheld.length > 0 && (
         <p className="dossier-withheld">{t('dossier.person.withheld', { list: doc.withheld.map((r) => w.resource(r)).join(', ') })}</p>
       )}

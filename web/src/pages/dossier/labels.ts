@@ -329,6 +329,41 @@ const FIELDS: Record<string, Three> = {
   'levelAttainments.basis': ['Behaald via', 'Obtenu par', 'Obtained through'],
 };
 
+/** The data clusters (server clusters.ts), as the retention line names them. */
+const CLUSTERS: Record<string, Three> = {
+  personalia: [
+    'Persoonsgegevens (naam, INSZ, geboortedatum, adres)',
+    "Données d'identité (nom, NISS, date de naissance, adresse)",
+    'Personal details (name, INSZ, birth date, address)',
+  ],
+  caseLead: ['Regie', 'Pilotage (regie)', 'Case lead'],
+  languages: ['Talen en geletterdheid', 'Langues et alphabétisation', 'Languages and literacy'],
+  contracts: ['Contracten', 'Contrats', 'Contracts'],
+  certificates: ['Attesten', 'Attestations', 'Certificates'],
+  registration: ['Aanmelding', 'Inscription', 'Registration'],
+  targetGroup: ['Doelgroepbepaling', 'Détermination du groupe cible', 'Target-group determination'],
+  level: ['Bereikt niveau', 'Niveau atteint', 'Level reached'],
+  advice: ['Adviezen', 'Avis', 'Advice'],
+  perspective: ['Perspectief', 'Perspective', 'Perspective'],
+  trajectories: ['Trajecten', 'Parcours', 'Trajectories'],
+  components: ['Trajectonderdelen', 'Composantes du parcours', 'Trajectory components'],
+  componentSuspensions: ['Opschortingen van trajectonderdelen', 'Suspensions de composantes', 'Suspensions of components'],
+  courses: ['Cursussen', 'Cours', 'Courses'],
+  diplomaRecognition: ["Gelijkschakeling van diploma's", 'Équivalence des diplômes', 'Diploma recognition'],
+  conversations: ['Gesprekken', 'Entretiens', 'Conversations'],
+  invitations: ['Uitnodigingen', 'Invitations', 'Invitations'],
+  appointments: ['Afspraken', 'Rendez-vous', 'Appointments'],
+  referrals: ['Toeleidingen', 'Orientations', 'Referrals'],
+  infringements: ['Inbreuken', 'Infractions', 'Infringements'],
+  dvzAdvice: ['Advies aan de DVZ', "Avis à l'Office des étrangers", 'Advice to the Immigration Office'],
+  housingRequirement: ['Taalvereiste Wonen', 'Condition linguistique du logement', 'Housing language requirement'],
+};
+
+export function clusterLabel(language: Language, cluster: string): string {
+  const c = CLUSTERS[cluster];
+  return c ? pick(language, c) : fromCamel(cluster);
+}
+
 /** Words of small closed sets that are not code lists (enum fields). */
 const ENUMS: Record<string, Three> = {
   nl: ['Nederlands', 'néerlandais', 'Dutch'],

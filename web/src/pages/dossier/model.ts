@@ -10,7 +10,15 @@ export interface DossierDoc {
   asOf: string | null;
   withheld: string[];
   person: Rec;
+  /** When the data go, by the retention rules (today's dossier only). */
+  retention?: DossierRetention | null;
   [resource: string]: unknown;
+}
+
+export interface DossierRetention {
+  deletionDate: string | null;
+  anonymisedOn: string | null;
+  clusters: { cluster: string; rule: string; action: 'DELETE' | 'ANONYMISE'; startsFrom: string; termMonths: number; date: string | null }[];
 }
 
 export interface TimelineItem {
