@@ -225,6 +225,11 @@ export const MULTI_SHARD: readonly MultiShard[] = [
   },
   { site: 'server/modules/rules/certificates.service.ts#<anonymous>', tables: ['trajectories'], reason: BY_RECORD_ID },
   {
+    site: 'server/modules/rules/attendance.service.ts#judgeAttendance',
+    tables: ['participations'],
+    reason: 'one person’s attendance, its participations found by enrolment: add the person to the join and it is one shard',
+  },
+  {
     site: 'server/modules/integrations/integrations.service.ts#<anonymous>',
     tables: ['integrations'],
     reason: 'ends a partner’s integration record by its id after finding it by INSZ in the same transaction: add the INSZ to the UPDATE and it is one shard',
@@ -237,6 +242,11 @@ export const MULTI_SHARD: readonly MultiShard[] = [
     reason: `${BY_INSZ}. The partner consult is the busiest statement (3,144/s, BENCHMARKS.md): this is the first change of the cut-over`,
   },
   { site: 'server/modules/integrations/integrations.service.ts#personIdByInsz', tables: ['persons'], reason: BY_INSZ },
+  {
+    site: 'server/modules/rules/cases.service.ts#livingWagesOn',
+    tables: ['integrations'],
+    reason: 'the OCMW registers of the persons of a case list, by their INSZ (integrations are distributed by INSZ, not by person)',
+  },
   {
     site: 'server/modules/audit/audit.search.ts#inszHashesOf',
     tables: ['persons', 'persons_history'],
@@ -267,16 +277,6 @@ export const MULTI_SHARD: readonly MultiShard[] = [
   { site: 'server/modules/rules/work-items.ts#summariseItems', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/followup.service.ts#registrationFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/followup.service.ts#attendanceFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST, repartition: RECORD_KEY_JOIN },
-  {
-    site: 'server/modules/rules/attendance.service.ts#judgeAttendance',
-    tables: ['participations'],
-    reason: 'attendance of one person’s enrolments: the participations are found by enrolment, not by person',
-  },
-  {
-    site: 'server/modules/rules/cases.service.ts#livingWagesOn',
-    tables: ['integrations'],
-    reason: 'the OCMW registers of the persons of a list, by their INSZ (integrations are distributed by INSZ, not by person)',
-  },
 
   // Audit, usage and statistics.
   {
