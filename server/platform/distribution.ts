@@ -196,7 +196,6 @@ export interface MultiShard {
 
 const BY_RECORD_ID =
   'a record addressed by its own id (`/api/v1/{resource}/{id}`, a worklist item): the API does not carry the person, so under Citus one index probe per shard, at the pace of a caseworker’s clicks; person-qualified record ids make it one shard (SCALING.md, "by record id")';
-const LOCK_BY_PERSON = 'read the person_id by id first (unlocked), then lock `WHERE id = $1 AND person_id = $2` on that one shard';
 const WORKLIST =
   'an organisation’s worklist over all its persons: by design a multi-shard query (co-located joins on the person, run in parallel on every shard), at the pace of caseworkers opening their lists';
 const BY_INSZ =
@@ -208,13 +207,13 @@ const DEMO = 'the demo world (first start of an empty installation, tests): neve
 
 export const MULTI_SHARD: readonly MultiShard[] = [
   // Records by their own id.
+  {
+    site: 'server/platform/shards.ts#lockById',
+    tables: PERSONAL_TABLES,
+    reason: `${BY_RECORD_ID}. It finds the record’s person, so that the row lock that follows is taken on that person’s shard alone`,
+  },
   { site: 'server/modules/dossier/records.ts#getRecord', tables: PERSONAL_TABLES, reason: BY_RECORD_ID },
   { site: 'server/modules/dossier/records.ts#versionsOf', tables: PERSONAL_TABLES, reason: BY_RECORD_ID },
-  { site: 'server/modules/dossier/records.ts#<anonymous>', tables: PERSONAL_TABLES, reason: BY_RECORD_ID, beforeCitus: LOCK_BY_PERSON },
-  { site: 'server/modules/exchange/owners.service.ts#<anonymous>', tables: PERSONAL_TABLES, reason: BY_RECORD_ID, beforeCitus: LOCK_BY_PERSON },
-  { site: 'server/modules/exchange/appointment-handling.service.ts#<anonymous>', tables: ['appointments'], reason: BY_RECORD_ID, beforeCitus: LOCK_BY_PERSON },
-  { site: 'server/modules/exchange/referrals.service.ts#<anonymous>', tables: ['referrals'], reason: BY_RECORD_ID, beforeCitus: LOCK_BY_PERSON },
-  { site: 'server/modules/rules/work-items.ts#lockItem', tables: PERSONAL_TABLES, reason: BY_RECORD_ID, beforeCitus: LOCK_BY_PERSON },
   { site: 'server/modules/rules/work-items.ts#closeItem', tables: PERSONAL_TABLES, reason: BY_RECORD_ID },
   { site: 'server/modules/rules/cases.service.ts#caseById', tables: ['infringement_cases', 'persons'], reason: BY_RECORD_ID },
   { site: 'server/modules/rules/cases.service.ts#<anonymous>', tables: ['infringement_cases', 'infringements'], reason: BY_RECORD_ID },
@@ -330,6 +329,11 @@ export const MULTI_SHARD: readonly MultiShard[] = [
     site: 'server/modules/exchange/referrals.service.ts#expireOverdueReferrals',
     tables: ['referrals'],
     reason: `${BATCH}: overdue referrals, every 15 minutes`,
+  },
+  {
+    site: 'server/modules/exchange/referrals.service.ts#<anonymous>',
+    tables: ['referrals'],
+    reason: `${BATCH}: the overdue referrals expire in one UPDATE, each then told to its partner`,
   },
   {
     site: 'server/modules/dossier/documents.service.ts#buildMissingDocuments',

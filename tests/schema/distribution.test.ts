@@ -29,22 +29,26 @@ import { workingDay } from '../support/flows.ts';
 import { MULTI_SHARD, PLACEMENTS, type MultiShard } from '../../server/platform/distribution.ts';
 import type { Database } from '../../server/platform/db.ts';
 
-async function schemaOf(database: Database): Promise<Schema & { nullable: Set<string> }> {
+type Catalogue = Schema & { nullable: Set<string>; types: Map<string, string> };
+
+async function schemaOf(database: Database): Promise<Catalogue> {
   const rows = (
-    await sql<{ table_name: string; column_name: string; is_nullable: string; column_default: string | null }>`
-      SELECT c.table_name, c.column_name, c.is_nullable, c.column_default FROM information_schema.columns c
+    await sql<{ table_name: string; column_name: string; is_nullable: string; column_default: string | null; data_type: string }>`
+      SELECT c.table_name, c.column_name, c.is_nullable, c.column_default, c.data_type FROM information_schema.columns c
         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
        WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`.execute(database.db)
   ).rows;
   const columns: Record<string, string[]> = {};
   const nullable = new Set<string>();
   const defaults = new Set<string>();
+  const types = new Map<string, string>();
   for (const r of rows) {
+    types.set(`${r.table_name}.${r.column_name}`, r.data_type);
     (columns[r.table_name] ??= []).push(r.column_name);
     if (r.is_nullable === 'YES') nullable.add(`${r.table_name}.${r.column_name}`);
     if (r.column_default !== null) defaults.add(`${r.table_name}.${r.column_name}`);
   }
-  return { placements: { ...PLACEMENTS }, columns, nullable, defaults };
+  return { placements: { ...PLACEMENTS }, columns, nullable, defaults, types };
 }
 
 /** The entry of MULTI_SHARD that allows a finding at a site, if any. */
@@ -59,7 +63,7 @@ function allowing(site: string, f: Finding): MultiShard | undefined {
 }
 
 /** Where every table goes, against the migrated schema. */
-async function checkPlacements(database: Database, schema: Schema & { nullable: Set<string> }) {
+async function checkPlacements(database: Database, schema: Catalogue) {
   const tables = Object.keys(schema.columns).sort();
   assert.deepEqual(
     tables.filter((x) => !PLACEMENTS[x]),
@@ -81,6 +85,11 @@ async function checkPlacements(database: Database, schema: Schema & { nullable: 
     if (schema.nullable.has(`${table}.${p.column}`))
       assert.ok(p.withoutKey, `${table}.${p.column} may be NULL: say where rows without it go (withoutKey); Citus refuses NULL in a distribution column`);
   }
+  // Citus co-locates tables whose distribution columns have the same type: one type per group.
+  const groups = new Map<string, Set<string>>();
+  for (const [table, p] of Object.entries(PLACEMENTS))
+    if (p.kind === 'distributed') (groups.get(p.group) ?? groups.set(p.group, new Set()).get(p.group)!).add(`${schema.types.get(`${table}.${p.column}`)}`);
+  for (const [group, types] of groups) assert.equal(types.size, 1, `the distribution columns of group ${group} have one type (${[...types].join(', ')})`);
   const keys = (
     await sql<{ from_table: string; to_table: string }>`
       SELECT c.conrelid::regclass::text AS from_table, c.confrelid::regclass::text AS to_table

@@ -31,7 +31,7 @@ export interface FlowReport {
   steps: number;
 }
 
-/** Runs the day; `db` is the database the test looks through (its own statements are not the application's). */
+/** Runs the day on a test app (the test's own look-ups go through the same database, but are sent from tests/, not server/). */
 export async function workingDay(app: TestApp): Promise<FlowReport> {
   let steps = 0;
   const ok = async (res: Promise<Res>, status = 200): Promise<any> => {
@@ -100,7 +100,8 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   await ok(call('PATCH', `/api/v1/conversations/${conversation.id}`, { text: 'Intake, tweede gesprek' }, { 'if-match': current.headers.get('etag')! }));
   const gone = await app.call('GET', `/api/v1/registrationPostponements/${suspension.id}`);
   await ok(call('DELETE', `/api/v1/registrationPostponements/${suspension.id}`, undefined, { 'if-match': gone.headers.get('etag')! }), 204);
-  await ok(call('PATCH', `/api/v1/persons/${person.id}`, { municipality: 'Gent-Zuid' }, { 'if-match': person.version ? `"${person.version}"` : '"1"' }));
+  const personNow = await app.call('GET', `/api/v1/persons/${person.id}`);
+  await ok(call('PATCH', `/api/v1/persons/${person.id}`, { municipality: 'Gent-Zuid' }, { 'if-match': personNow.headers.get('etag')! }));
 
   // The worklists of the team lead (the whole agency).
   const teamLead = await app.as('TEAM_LEAD');
