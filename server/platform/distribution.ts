@@ -241,6 +241,7 @@ export const MULTI_SHARD: readonly MultiShard[] = [
     reason: `${BY_INSZ}. The partner consult is the busiest statement (3,144/s, BENCHMARKS.md): this is the first change of the cut-over`,
   },
   { site: 'server/modules/integrations/integrations.service.ts#personIdByInsz', tables: ['persons'], reason: BY_INSZ },
+  { site: 'server/modules/house/house.service.ts#<anonymous>', tables: ['persons'], reason: `${BY_INSZ}; the House’s intake by INSZ` },
   {
     site: 'server/modules/rules/cases.service.ts#livingWagesOn',
     tables: ['integrations'],
@@ -273,6 +274,14 @@ export const MULTI_SHARD: readonly MultiShard[] = [
   { site: 'server/modules/exchange/worklist.service.ts#worklistSummary', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/cases.service.ts#caseWorklist', tables: ['infringement_cases', 'persons', 'dossiers'], reason: WORKLIST },
   { site: 'server/modules/rules/work-items.ts#listItems', tables: PERSONAL_TABLES, reason: WORKLIST },
+  { site: 'server/modules/house/house.service.ts#houseIntakes', tables: PERSONAL_TABLES, reason: `${WORKLIST} (a House of Dutch’s intakes)` },
+  { site: 'server/modules/house/house.service.ts#waitingQueue', tables: PERSONAL_TABLES, reason: `${WORKLIST} (a House of Dutch’s waiting list)` },
+  {
+    site: 'server/modules/house/house.service.ts#freeCourses',
+    tables: ['enrolments', 'waiting_list_entries'],
+    reason:
+      'the free places of a region’s courses: each course’s enrolments counted over all persons (a distributed count per course, under the course’s row lock when a place is taken)',
+  },
   { site: 'server/modules/rules/work-items.ts#summariseItems', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/followup.service.ts#registrationFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/followup.service.ts#attendanceFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST, repartition: RECORD_KEY_JOIN },
@@ -310,6 +319,12 @@ export const MULTI_SHARD: readonly MultiShard[] = [
     reason:
       'the 14 base sets count over the whole population: distributed aggregates by design. GROUPING SETS run on one shard only under Citus: the engine then sends one GROUP BY per breakdown (each a distributed aggregate; a person is on one shard, so count(DISTINCT person_id) adds up exactly)',
     repartition: RECORD_KEY_JOIN,
+  },
+  {
+    site: 'server/modules/notifications/notifications.relay.ts#<anonymous>',
+    tables: ['outbox_events'],
+    reason:
+      'the relay looks, per webhook, whether its partner has events after the cursor; under the plan it compares the cursor with the partner’s own sequence head, on the partner’s shard (SCALING.md, "outbox")',
   },
   {
     site: 'server/modules/notifications/notifications.service.ts',

@@ -21,8 +21,14 @@ import { expireOverdueReferrals } from '../../server/modules/exchange/referrals.
 import { buildMissingDocuments } from '../../server/modules/dossier/documents.service.ts';
 import { verifyAuditChain } from '../../server/modules/audit/audit.verify.ts';
 import { untyped } from '../../server/platform/db.ts';
+import { makeInsz } from '../../server/platform/identifiers/insz.ts';
+import { startRelay } from '../../server/modules/notifications/notifications.relay.ts';
 
 const PURPOSE = 'BEGELEIDING_OCMW_CLIENT';
+/** The webhook relay, once through what is due (tests/api/notifications-workers.test.ts runs it for real). */
+const RELAY = { pollMs: 60_000, timeoutMs: 2_000, retrySeconds: 60, backoffMs: 60_000, maxBackoffSeconds: 60, leaseSeconds: 10, alertAfter: 5 };
+/** The environment the working day expects: DISCIMUS configured but not answering. */
+export const WORKING_DAY_ENV = { KBI_DISCIMUS_URL: 'http://127.0.0.1:9', KBI_DISCIMUS_TIMEOUT_MS: '2000' };
 const CSV = { 'content-type': 'text/csv; charset=utf-8' };
 const LESSONS = ['2022-09-05T09:00:00+02:00', '2022-09-07T09:00:00+02:00'];
 
@@ -40,6 +46,8 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   };
   const read = untyped(app.database.db);
   const today = belgianToday();
+  const codeOf = async (list: string) =>
+    (await read.selectFrom('code_list').select('code').where('list', '=', list).orderBy('code').limit(1).executeTakeFirstOrThrow()).code;
 
   // The demo world: a small population with whole life-cycles, the demo log-ins and every flow in every state.
   await generateDemoData(app.database, { persons: 24, seed: 11 });
@@ -83,8 +91,6 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   // A new person, records added, one changed with If-Match, one removed.
   const person = await app.factories.person();
   steps++;
-  const codeOf = async (list: string) =>
-    (await read.selectFrom('code_list').select('code').where('list', '=', list).orderBy('code').limit(1).executeTakeFirstOrThrow()).code;
   const conversation = await app.factories.add(person.id, 'conversations', {
     heldAt: '2026-11-02T10:00:00Z',
     channel: await codeOf('conversation_channel'),
@@ -113,6 +119,8 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   // A partner: its integration register, consults in REST and MAGDA SOAP, attendance, referrals, appointments, its events.
   const ocmw = await partner(app, 'OCMW', 'OCMW Distributie');
   steps++;
+  // Its webhook (a closed port: every delivery fails and is retried later, which is bookkeeping too).
+  const endpoint = await ok(call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'http://127.0.0.1:9/kbi-events' }), 201);
   await ok(ocmw.call('POST', '/api/exchange/v1/integrations', { insz: someone.insz, capacityCode: '1', startsOn: today }), 201);
   await ok(ocmw.call('POST', '/api/exchange/v1/integrations/search', { insz: someone.insz }));
   await ok(ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: someone.insz, purpose: PURPOSE }));
@@ -124,12 +132,27 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
       'content-type': 'text/xml; charset=utf-8',
     }),
   );
-  await ok(ocmw.call('POST', '/api/exchange/v1/appointments', { insz: someone.insz, reason: 'INFO_TRAJECT' }), 201);
+  await ok(
+    ocmw.call('POST', '/api/exchange/v1/appointments', { insz: someone.insz, reason: 'INFO_TRAJECT' }, { 'idempotency-key': 'flows-appointment-1' }),
+    201,
+  );
   await ok(ocmw.call('POST', '/api/exchange/v1/appointments/search', { insz: someone.insz }));
   await ok(ocmw.call('POST', '/api/exchange/v1/referrals/search', {}));
   await ok(ocmw.call('GET', '/api/exchange/v1/events?after=0'));
   await ok(ocmw.call('GET', '/api/exchange/v1/whoami'));
   await ok(ocmw.call('POST', '/api/exchange/v1/offices/search', { postcode: '9000' }));
+  // A change to the person's dossier: a change notice for the partner, pushed by the relay.
+  await app.factories.add(someone.id, 'conversations', { heldAt: '2026-11-03T10:00:00Z', channel: await codeOf('conversation_channel'), text: 'Opvolging' });
+  steps++;
+  const relay = startRelay(app.app.deps, RELAY, { info() {}, warn() {}, error() {} });
+  try {
+    await relay.drain();
+  } finally {
+    await relay.stop();
+  }
+  steps++;
+  await ok(call('GET', `/api/v1/notifications/endpoints/${endpoint.id}`));
+  await ok(call('GET', `/api/v1/notifications/endpoints/${endpoint.id}/attempts`));
   await ok(ocmw.call('POST', '/api/exchange/v1/integrations/end', { insz: someone.insz, capacityCode: '1', endsOn: today }));
 
   // The housing code's language check (VMSW), over REST and SOAP.
@@ -165,12 +188,34 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   await ok(call('GET', '/api/v1/imports'));
   await ok(call('GET', `/api/v1/imports/${run.id}`));
 
+  // The House of Dutch's desk: intake, its queue, a placement on a course with places.
+  const house = await app.factories.organisation({ kind: 'HOUSE_OF_DUTCH', name: 'Huis van het Nederlands Distributie', region: 'ANTWERP' });
+  const desk = await app.as('HOUSE_OF_DUTCH', { organisationId: house.id });
+  const newcomer = await app.factories.person();
+  steps += 2;
+  await ok(desk.call('POST', '/api/v1/house/intakes', { insz: newcomer.insz }), 201);
+  await ok(desk.call('GET', '/api/v1/house/intakes'));
+  await ok(desk.call('GET', '/api/v1/house/waitingList'));
+  const later = new Date(Date.parse(`${today}T12:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+  const provider = await app.factories.organisation({ kind: 'CVO', name: 'CVO Antwerpen', region: 'ANTWERP' });
+  steps++;
+  const offer = await ok(call('POST', '/api/v1/courses', { providerId: provider.id, courseType: 'NT2', name: 'NT2 dag', startDate: later, places: 5 }), 201);
+  await ok(desk.call('POST', '/api/v1/house/placements', { personId: newcomer.id, courseId: offer.id }), 201);
+
+  // DISCIMUS about a minor: the education database is down here (a closed port), so the query is recorded as failed.
+  const minor = await app.factories.person({ insz: makeInsz({ birthDate: '2014-03-10', serial: 321 }), birthDate: '2014-03-10' });
+  steps++;
+  await ok(call('POST', `/api/v1/persons/${minor.id}/discimusQueries`, {}), 503);
+  await ok(call('GET', `/api/v1/persons/${minor.id}/discimusQueries`));
+
   // Administration, audit and statistics.
   const officer = await app.as('PRIVACY_OFFICER');
   await ok(officer.call('POST', '/api/v1/audit/search', { limit: 20 }));
   await ok(officer.call('POST', '/api/v1/audit/personReport', { insz: someone.insz }));
   await ok(officer.call('GET', '/api/v1/audit/integrationAnomalies'));
   await ok(call('GET', '/api/v1/users'));
+  await ok(call('POST', '/api/v1/users/names', { ids: [officer.userId] }));
+  await ok(call('GET', '/api/v1/session'));
   await ok(call('GET', '/api/v1/partnerClients'));
   await ok(call('GET', '/api/v1/authorisations'));
   await ok(call('GET', '/api/v1/notifications/endpoints'));
