@@ -286,6 +286,16 @@ export const MULTI_SHARD: readonly MultiShard[] = [
   { site: 'server/modules/rules/followup.service.ts#registrationFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST },
   { site: 'server/modules/rules/followup.service.ts#attendanceFollowUp', tables: PERSONAL_TABLES, reason: WORKLIST, repartition: RECORD_KEY_JOIN },
 
+  // The change routing of migration 0028, in the dossier triggers.
+  {
+    site: 'function kbi_route_invalidation',
+    tables: ['integrations'],
+    reason:
+      'the change notices are routed in the changing transaction: the changed persons joined with the partners’ registers by INSZ (another co-location group)',
+    beforeCitus:
+      'a trigger on a shard must not reach other shards: the trigger appends the change to a person-co-located change log and the relay does this join and writes the events (SCALING.md, "History, stored documents and change triggers")',
+  },
+
   // Audit, usage and statistics.
   {
     site: 'server/modules/audit/audit.search.ts#read',

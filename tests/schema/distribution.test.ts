@@ -13,7 +13,9 @@
  *    statements and bulk loads alike — and each is parsed by PostgreSQL's own parser (libpg-query)
  *    and analysed (tests/support/shard-analysis.ts). A regular expression over the source would
  *    see neither the SQL a builder makes nor the conditions it adds at run time. Entries of
- *    MULTI_SHARD that no statement used fail too, so the list stays the true list.
+ *    MULTI_SHARD that no statement used fail too, so the list stays the true list. The queries
+ *    inside the schema's PL/pgSQL functions (the triggers), which never pass through the
+ *    application, are read from the database and analysed the same way.
  * 3. The analyser itself flags what it must (a query on a distributed table by another column) and
  *    passes what it must, so the check above can fail.
  */
@@ -26,7 +28,7 @@ import { sql } from 'kysely';
 import { TEST_DATABASES, type TestDatabase } from '../support/databases.ts';
 import { startTestApp } from '../support/app.ts';
 import { capturing, type Captured } from '../support/sql-capture.ts';
-import { analyse, loadParser, type Finding, type Schema } from '../support/shard-analysis.ts';
+import { analyse, functionStatements, loadParser, type Finding, type Schema } from '../support/shard-analysis.ts';
 import { WORKING_DAY_ENV, workingDay } from '../support/flows.ts';
 import { MULTI_SHARD, PLACEMENTS, type MultiShard } from '../../server/platform/distribution.ts';
 import type { Database } from '../../server/platform/db.ts';
@@ -143,11 +145,34 @@ for (const which of TEST_DATABASES) {
         },
       };
       const app = await startTestApp(t, recording, WORKING_DAY_ENV);
+      /** MULTI_SHARD entries the functions' queries used (the working day's check counts them as used too). */
+      const usedByFunctions = new Set<MultiShard>();
       const schema = await schemaOf(app.database);
 
       await t.test('every table is placed, distributed tables have their column, no foreign key points into a distributed table from outside', () =>
         checkPlacements(app.database, schema),
       );
+
+      await t.test('the queries in the trigger functions pin the distribution key too, or are listed', async () => {
+        await loadParser();
+        const functions = (
+          await sql<{ name: string; definition: string }>`
+            SELECT p.proname AS name, pg_get_functiondef(p.oid) AS definition FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE l.lanname = 'plpgsql' AND p.pronamespace = current_schema()::regnamespace ORDER BY 1`.execute(app.database.db)
+        ).rows;
+        assert.ok(functions.length >= 10, 'the schema’s PL/pgSQL functions are found');
+        const offending: string[] = [];
+        for (const f of functions) {
+          const site = `function ${f.name}`;
+          for (const text of functionStatements(f.definition))
+            for (const finding of analyse(text, schema, { plpgsql: true }).findings) {
+              const entry = allowing(site, finding);
+              if (entry) usedByFunctions.add(entry);
+              else offending.push(`${site}: ${finding.table} — ${finding.problem}: ${finding.detail}\n    ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+            }
+        }
+        assert.deepEqual(offending, [], 'queries in trigger functions that ask every shard without a reason in MULTI_SHARD');
+      });
 
       await t.test('every statement pins the distribution key of each distributed table it touches, or is a listed multi-shard statement', async (t) => {
         const started = captured.length;
@@ -155,7 +180,7 @@ for (const which of TEST_DATABASES) {
         await loadParser();
         const seen = new Set<string>();
         const offending: string[] = [];
-        const used = new Set<MultiShard>();
+        const used = new Set<MultiShard>(usedByFunctions);
         const multiShard = new Map<string, Set<string>>();
         let analysed = 0;
         for (const s of captured.slice(started)) {
@@ -243,6 +268,24 @@ describe('the shard analyser', () => {
       problems('SELECT * FROM persons tp LEFT JOIN dossiers td ON td.person_id = tp.id WHERE tp.family_name = $1').sort(),
       ['td:unpinned', 'tp:unpinned'],
       'an outer join on the key is co-located, though it asks every shard',
+    );
+  });
+
+  test('reads the queries of a trigger function with its variables, NEW, OLD and transition tables as given values', async () => {
+    await loadParser();
+    const definition = `CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE n bigint;
+      BEGIN
+        n := (SELECT count(*) FROM contracts c WHERE c.person_id = NEW.person_id);
+        PERFORM 1 FROM contracts WHERE office_id = NEW.office_id;
+        INSERT INTO audit_log (person_id, action) SELECT r.person_id, 'x' FROM new_rows r;
+        RETURN NEW;
+      END $$`;
+    const statements = functionStatements(definition);
+    assert.equal(statements.length, 3, statements.join('\n'));
+    assert.deepEqual(
+      statements.map((text) => analyse(text, schema, { plpgsql: true }).findings.map((f) => `${f.alias}:${f.problem}`)),
+      [[], ['contracts:unpinned'], []],
     );
   });
 

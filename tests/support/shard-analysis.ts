@@ -15,7 +15,7 @@
  * whether its joins with other distributed references are on the key (a co-located join, which
  * Citus runs in parallel on every shard) or not (a repartition join).
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import type { Placement } from '../../server/platform/distribution.ts';
 
 export interface Finding {
@@ -46,6 +46,37 @@ export interface Schema {
   defaults?: ReadonlySet<string>;
 }
 
+/**
+ * The SQL statements in the body of a PL/pgSQL function (its `CREATE FUNCTION` text, as
+ * pg_get_functiondef gives it), parsed by PostgreSQL's own PL/pgSQL parser: every query it runs,
+ * and every assignment's expression as a SELECT (`x := (SELECT …)` runs that SELECT). Plain
+ * conditions and dynamic SQL (EXECUTE of a built string) are not statements and are left out.
+ */
+export function functionStatements(definition: string): string[] {
+  const out: string[] = [];
+  const walk = (n: N) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    const query: string | undefined = n.PLpgSQL_expr?.query;
+    if (query) {
+      const assignment = /^\s*[\w.]+\s*:=\s*([\s\S]*)$/.exec(query);
+      const text = assignment ? `SELECT ${assignment[1]}` : query;
+      if (/\b(select|insert|update|delete)\b/i.test(text) && parses(text)) out.push(text);
+    }
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(parsePlPgSQLSync(definition));
+  return out;
+}
+
+function parses(text: string): boolean {
+  try {
+    return (parseSync(text) as N).stmts?.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 let loaded: Promise<void> | null = null;
 /** Loads the parser (WebAssembly) once. */
 export function loadParser(): Promise<void> {
@@ -62,8 +93,9 @@ interface Rte {
   placement: Placement | null;
   /** Column name → its node id. */
   columns: Map<string, string>;
-  /** For derived tables, CTE references and functions: every output column is pinned from the start. */
   scope: Scope;
+  /** Every value of it is given (a trigger's transition table). */
+  given?: boolean;
 }
 
 interface Scope {
@@ -85,13 +117,25 @@ const OPAQUE: Value = { kind: 'opaque' };
 /** Functions whose result, for given arguments, is a given value too (no column in, one value out). */
 const stringOf = (n: N): string => n?.String?.sval ?? '';
 
+/**
+ * How a text is read. `plpgsql`: it is a statement of a PL/pgSQL function, whose names that are no
+ * column (variables, NEW and OLD, a record's fields) are values the statement is given, and whose
+ * transition tables (`new_rows`, `old_rows`: the rows the triggering statement changed, on the shard
+ * where the trigger fires) are given too.
+ */
+export interface Mode {
+  plpgsql?: boolean;
+}
+
+const TRANSITION_TABLES = new Set(['new_rows', 'old_rows']);
+
 /** Analyses one SQL text (one or more statements). Statements that are not queries (SET, BEGIN, LISTEN …) give nothing. */
-export function analyse(text: string, schema: Schema): Analysis {
+export function analyse(text: string, schema: Schema, mode: Mode = {}): Analysis {
   const parsed = parseSync(text) as N;
   const tables = new Set<string>();
   const findings: Finding[] = [];
   for (const raw of parsed.stmts ?? []) {
-    const a = new Statement(schema);
+    const a = new Statement(schema, mode);
     a.statement(raw.stmt, null);
     const result = a.finish();
     for (const t of result.tables) tables.add(t);
@@ -110,7 +154,10 @@ class Statement {
   /** Scopes whose SELECT locks rows. */
   private readonly locking = new Set<Scope>();
 
-  constructor(private readonly schema: Schema) {}
+  constructor(
+    private readonly schema: Schema,
+    private readonly mode: Mode,
+  ) {}
 
   private node(): string {
     return `n${++this.seq}`;
@@ -342,6 +389,11 @@ class Statement {
     const alias: string = rv.alias?.aliasname ?? name;
     const cte = rv.schemaname ? undefined : this.cte(scope, name);
     if (cte) return this.derivedRte(alias, cte, rv.alias?.colnames, scope);
+    if (this.mode.plpgsql && TRANSITION_TABLES.has(name)) {
+      const rte: Rte = { id: this.node(), table: null, alias, placement: null, columns: new Map(), scope, given: true };
+      scope.rtes.push(rte);
+      return rte;
+    }
     const placement = this.schema.placements[name] ?? null;
     const columns = new Map<string, string>();
     for (const c of this.schema.columns[name] ?? []) columns.set(c, this.node());
@@ -535,6 +587,7 @@ class Statement {
     for (let s: Scope | null = scope; s; s = s.parent) {
       for (const rte of [...s.rtes].reverse()) {
         if (qual ? rte.alias === qual : rte.columns.has(col)) {
+          if (rte.given) return EXTERNAL;
           let id = rte.columns.get(col);
           if (!id) {
             // A column the schema does not list (a system column, or an unknown table): a node all the same.
@@ -545,7 +598,9 @@ class Statement {
         }
       }
     }
-    return OPAQUE;
+    // In a function, a name that is no column is a variable, NEW or OLD, or a record's field: a given value.
+    // An unqualified column of a transition table is one too.
+    return this.mode.plpgsql ? EXTERNAL : OPAQUE;
   }
 
   private visible(scope: Scope, own: boolean): Rte[] {
