@@ -114,7 +114,7 @@ type Value = { kind: 'node'; id: string } | { kind: 'external' } | { kind: 'opaq
 const EXTERNAL: Value = { kind: 'external' };
 const OPAQUE: Value = { kind: 'opaque' };
 
-/** Functions whose result, for given arguments, is a given value too (no column in, one value out). */
+/** The text of a String node (names, operators). */
 const stringOf = (n: N): string => n?.String?.sval ?? '';
 
 /**
@@ -317,7 +317,7 @@ class Statement {
       const v = rt.val;
       if (v?.ColumnRef?.fields?.some((f: N) => f.A_Star)) {
         const qual = v.ColumnRef.fields.length > 1 ? stringOf(v.ColumnRef.fields[0]) : null;
-        for (const rte of this.visible(scope, true)) {
+        for (const rte of scope.rtes.filter((r) => r.alias !== 'excluded')) {
           if (qual && rte.alias !== qual) continue;
           for (const [name, id] of rte.columns) {
             names.push(name);
@@ -431,15 +431,15 @@ class Statement {
     return undefined;
   }
 
-  private fromItem(item: N, scope: Scope, siblings: Rte[], nullable = false) {
+  private fromItem(item: N, scope: Scope, siblings: Rte[]) {
     if (item.RangeVar) {
       this.tableRte(item.RangeVar, scope, siblings);
     } else if (item.JoinExpr) {
       const j = item.JoinExpr;
       const before = scope.rtes.length;
-      this.fromItem(j.larg, scope, siblings, nullable || j.jointype === 'JOIN_RIGHT' || j.jointype === 'JOIN_FULL');
+      this.fromItem(j.larg, scope, siblings);
       const middle = scope.rtes.length;
-      this.fromItem(j.rarg, scope, siblings, nullable || j.jointype === 'JOIN_LEFT' || j.jointype === 'JOIN_FULL');
+      this.fromItem(j.rarg, scope, siblings);
       const left = scope.rtes.slice(before, middle);
       const right = scope.rtes.slice(middle);
       // Which side an ON equality may pin: both for an inner join, only the nullable side of an outer join.
@@ -470,10 +470,10 @@ class Statement {
     }
   }
 
-  private joinEq(a: string, b: string, mode: string, aLeft = true) {
-    if (mode === 'both') return this.eq(a, b);
-    this.equal.push([a, b]); // still a join on these columns (co-location), though it pins only one side
-    const [l, r] = aLeft ? [a, b] : [b, a];
+  /** `USING (col)` between left column `l` and right column `r`: a join on them; it pins the nullable side only. */
+  private joinEq(l: string, r: string, mode: string) {
+    if (mode === 'both') return this.eq(l, r);
+    this.equal.push([l, r]); // still a join on these columns (co-location), though it pins only one side
     if (mode === 'right') this.implies([l], r);
     if (mode === 'left') this.implies([r], l);
   }
@@ -601,10 +601,6 @@ class Statement {
     // In a function, a name that is no column is a variable, NEW or OLD, or a record's field: a given value.
     // An unqualified column of a transition table is one too.
     return this.mode.plpgsql ? EXTERNAL : OPAQUE;
-  }
-
-  private visible(scope: Scope, own: boolean): Rte[] {
-    return own ? scope.rtes.filter((r) => r.alias !== 'excluded') : [];
   }
 
   /** Walks any expression for the subqueries in it (each is a statement of its own, correlated to this scope). */
