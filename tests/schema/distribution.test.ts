@@ -29,7 +29,7 @@ import { TEST_DATABASES, type TestDatabase } from '../support/databases.ts';
 import { startTestApp } from '../support/app.ts';
 import { capturing, type Captured } from '../support/sql-capture.ts';
 import { analyse, functionStatements, loadParser, type Finding, type Schema } from '../support/shard-analysis.ts';
-import { WORKING_DAY_ENV, workingDay } from '../support/flows.ts';
+import { workingDay, workingDayEnv } from '../support/flows.ts';
 import { MULTI_SHARD, PLACEMENTS, type MultiShard } from '../../server/platform/distribution.ts';
 import type { Database } from '../../server/platform/db.ts';
 
@@ -144,7 +144,7 @@ for (const which of TEST_DATABASES) {
           return Object.assign(c.database, { url: opened.url });
         },
       };
-      const app = await startTestApp(t, recording, WORKING_DAY_ENV);
+      const app = await startTestApp(t, recording, await workingDayEnv());
       /** MULTI_SHARD entries the functions' queries used (the working day's check counts them as used too). */
       const usedByFunctions = new Set<MultiShard>();
       const schema = await schemaOf(app.database);

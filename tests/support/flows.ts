@@ -9,6 +9,7 @@
  * referral expiry, stored documents, audit verification). Every step must succeed: a flow that
  * silently failed would leave its statements unseen.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { expectOk, partner, type Res, type TestApp } from './app.ts';
 import { envelope, SOAP, vmsw } from './magda.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
@@ -27,8 +28,19 @@ import { startRelay } from '../../server/modules/notifications/notifications.rel
 const PURPOSE = 'BEGELEIDING_OCMW_CLIENT';
 /** The webhook relay, once through what is due (tests/api/notifications-workers.test.ts runs it for real). */
 const RELAY = { pollMs: 60_000, timeoutMs: 2_000, retrySeconds: 60, backoffMs: 60_000, maxBackoffSeconds: 60, leaseSeconds: 10, alertAfter: 5 };
+/** A loopback port nothing listens on (it was free a moment ago): a partner or service that is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 /** The environment the working day expects: DISCIMUS configured but not answering. */
-export const WORKING_DAY_ENV = { KBI_DISCIMUS_URL: 'http://127.0.0.1:9', KBI_DISCIMUS_TIMEOUT_MS: '2000' };
+export async function workingDayEnv(): Promise<Record<string, string>> {
+  return { KBI_DISCIMUS_URL: `http://127.0.0.1:${await closedPort()}`, KBI_DISCIMUS_TIMEOUT_MS: '2000' };
+}
 const CSV = { 'content-type': 'text/csv; charset=utf-8' };
 const LESSONS = ['2022-09-05T09:00:00+02:00', '2022-09-07T09:00:00+02:00'];
 
@@ -120,7 +132,10 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
   const ocmw = await partner(app, 'OCMW', 'OCMW Distributie');
   steps++;
   // Its webhook (a closed port: every delivery fails and is retried later, which is bookkeeping too).
-  const endpoint = await ok(call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'http://127.0.0.1:9/kbi-events' }), 201);
+  const endpoint = await ok(
+    call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: `http://127.0.0.1:${await closedPort()}/kbi-events` }),
+    201,
+  );
   await ok(ocmw.call('POST', '/api/exchange/v1/integrations', { insz: someone.insz, capacityCode: '1', startsOn: today }), 201);
   await ok(ocmw.call('POST', '/api/exchange/v1/integrations/search', { insz: someone.insz }));
   await ok(ocmw.call('POST', '/api/exchange/v1/dossiers/consult', { insz: someone.insz, purpose: PURPOSE }));
