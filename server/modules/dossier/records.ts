@@ -16,6 +16,7 @@ import { parseInsz } from '../../platform/identifiers/insz.ts';
 import { camel, type FieldDef, type ResourceDef } from './clusters.ts';
 
 import type { Deps } from '../../platform/deps.ts';
+import { lockById, shardKey } from '../../platform/shards.ts';
 
 /** Turns API input into column values, checking everything a schema cannot: codes, INSZ, KBO, periods, rules. */
 export function toColumns(deps: Deps, def: ResourceDef, input: Record<string, unknown>, mode: 'create' | 'update'): Row {
@@ -301,7 +302,7 @@ export async function updateRecord(
   checkValidFrom(input.validFrom);
   const patch = toColumns(deps, def, input, 'update');
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await untyped(tx).selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await lockById(tx, def.table, id);
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {
@@ -319,10 +320,12 @@ export async function updateRecord(
     }
     checkRules(def, merged);
     await checkReferences(tx, def, patch, personOf(def, current));
+    const shard = shardKey(def.table, current);
     const changed = await untyped(tx)
       .updateTable(def.table)
       .set({ ...patch, valid_from: (input.validFrom as string | undefined) ?? sql`now()` })
       .where('id', '=', id)
+      .$call((q) => (shard ? q.where(shard[0], '=', shard[1]) : q))
       .where('version', '=', expectedVersion)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -340,7 +343,7 @@ export async function updateRecord(
 export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {
   authorize(ctx, 'delete', def.cluster, def.table);
   await inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await untyped(tx).selectFrom(def.table).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await lockById(tx, def.table, id);
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.delete`);
     else if (!def.personScoped) await assertReferenceScope(tx, ctx, def.table, current, `${def.resource}.delete`);
@@ -352,7 +355,12 @@ export async function deleteRecord(deps: Deps, ctx: RequestContext, def: Resourc
         { currentVersion: current.version },
       );
     }
-    await untyped(tx).deleteFrom(def.table).where('id', '=', id).execute();
+    const shard = shardKey(def.table, current);
+    await untyped(tx)
+      .deleteFrom(def.table)
+      .where('id', '=', id)
+      .$call((q) => (shard ? q.where(shard[0], '=', shard[1]) : q))
+      .execute();
     await recordAudit(tx, ctx, {
       action: `${def.resource}.delete`,
       personId: personOf(def, current),

@@ -12,6 +12,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
 import { enqueueEvent, type EventType } from '../../platform/outbox.ts';
+import { lockById } from '../../platform/shards.ts';
 
 /** What the agency's worklist shows: the appointment with the person and the requesting partner. */
 export const presentHandledAppointment = (r: Row) => ({
@@ -82,7 +83,7 @@ async function step(
 ): Promise<Row> {
   authorize(ctx, 'update', 'appointments');
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom('appointments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await lockById(tx, 'appointments', id);
     if (!current) throw new Problem('resourceNotFound', 'appointment not found');
     await assertInTerritory(tx, ctx, current.person_id, `appointments.${which}`);
     if (current.version !== expectedVersion) {
@@ -99,6 +100,7 @@ async function step(
       .updateTable('appointments')
       .set({ ...values, valid_from: sql`now()` })
       .where('id', '=', id)
+      .where('person_id', '=', current.person_id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await enqueueEvent(tx, ctx, {

@@ -13,6 +13,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { Problem } from '../../platform/errors.ts';
 import type { ClusterName } from '../dossier/clusters.ts';
 import { assertInTerritory, authorize, inTerritory } from '../access/access.service.ts';
+import { lockById } from '../../platform/shards.ts';
 
 /** The lists whose items have an owner: their table and the cluster whose change right handling them takes. */
 export const OWNED_LISTS = {
@@ -40,7 +41,7 @@ export async function assignOwner(
   const def = OWNED_LISTS[list];
   authorize(ctx, def.action, def.cluster);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx.selectFrom(def.table).select(['id', 'person_id', 'version', 'owner_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await lockById(tx, def.table, id);
     if (!current) throw new Problem('resourceNotFound', 'work item not found');
     await assertInTerritory(tx, ctx, current.person_id, `worklist.assign`);
     if (current.version !== expectedVersion)
@@ -57,6 +58,7 @@ export async function assignOwner(
       .updateTable(def.table)
       .set({ owner_id: ownerId, valid_from: sql`now()` })
       .where('id', '=', id)
+      .where('person_id', '=', current.person_id)
       .returning(['id', 'version', 'owner_id'])
       .executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, {

@@ -27,6 +27,7 @@ import { belgianToday, exchangeOrganisation, parseInszField, personIdByInsz } fr
 import { enqueueEvent } from '../../platform/outbox.ts';
 import { deadline } from '../rules/deadlines.policy.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
+import { lockById } from '../../platform/shards.ts';
 const EXPIRY_ACTOR = { ...OPERATOR, id: 'system:referral-expiry' };
 
 export interface ReferralInput {
@@ -280,13 +281,7 @@ export async function decideReferral(deps: Deps, ctx: RequestContext, id: string
   authorize(ctx, 'update', 'referrals');
   checkDecision(deps, input);
   return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await tx
-      .selectFrom('referrals')
-      .selectAll()
-      .where('id', '=', id)
-      .where('to_id', '=', ctx.actor.organisationId)
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await lockById(tx, 'referrals', id, { to_id: ctx.actor.organisationId });
     if (!current) throw new Problem('resourceNotFound', 'referral not found');
     await assertInTerritory(tx, ctx, current.person_id, 'referrals.decide');
     if (current.version !== expectedVersion) {
@@ -300,6 +295,7 @@ export async function decideReferral(deps: Deps, ctx: RequestContext, id: string
       .updateTable('referrals')
       .set({ status: input.decision, decided_on: today, decision_reason: input.reason || null, valid_from: sql`now()` })
       .where('id', '=', id)
+      .where('person_id', '=', current.person_id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await enqueueEvent(tx, ctx, {

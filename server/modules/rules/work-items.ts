@@ -12,6 +12,7 @@ import { Problem } from '../../platform/errors.ts';
 import { assertInTerritory, inTerritory } from '../access/access.service.ts';
 import { belgianToday } from '../integrations/integrations.service.ts';
 import { deadline, type DeadlineId } from './deadlines.policy.ts';
+import { lockById } from '../../platform/shards.ts';
 
 export type WorkTable = 'infringement_proposals' | 'infringement_cases' | 'certificate_proposals';
 
@@ -62,8 +63,7 @@ export async function lockItem(
   action: string,
   noun: string,
 ): Promise<Row> {
-  const { rows } = await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE id = ${id}::uuid FOR UPDATE`.execute(tx);
-  const current = rows[0];
+  const current = await lockById(tx, table, id);
   if (!current) throw new Problem('resourceNotFound', `${noun} not found`);
   await assertInTerritory(tx, ctx, current.person_id, action);
   if (current.version !== expectedVersion)
