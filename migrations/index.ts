@@ -28,6 +28,7 @@ import * as authorisationReference from './2026_12_05_0025_authorisation_referen
 import * as magdaDossierModel from './2026_12_05_0026_magda_dossier_model.ts';
 import * as clientCertificates from './2026_12_05_0027_client_certificates.ts';
 import * as changeNotifications from './2026_12_05_0028_change_notifications.ts';
+import * as notificationBatches from './2026_12_06_0031_notification_batches.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -58,4 +59,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_0026_magda_dossier_model': magdaDossierModel,
   '2026_12_05_0027_client_certificates': clientCertificates,
   '2026_12_05_0028_change_notifications': changeNotifications,
+  '2026_12_06_0031_notification_batches': notificationBatches,
 };
