@@ -32,13 +32,21 @@ import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Deps } from '../../platform/deps.ts';
-import type { Db, Row, Tx } from '../../platform/db.ts';
-import type { Listener } from '../../platform/db.ts';
+import type { Listener, Row } from '../../platform/db.ts';
 import { presentEvent } from '../../platform/outbox.ts';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './verify.ts';
+import {
+  claimEndpoints,
+  earlierAttempts,
+  eventsAfter,
+  queuedReplays,
+  recordRound,
+  type AttemptRecord,
+  type DeadLetterRecord,
+  type ReplayRecord,
+} from './notifications.queries.ts';
 
 export interface RelaySettings {
   /** Longest wait between two looks when no notification arrives, ms (`KBI_NOTIFY_POLL_MS`). */
@@ -62,19 +70,6 @@ export interface RelaySettings {
 }
 
 export const ACTOR = 'system:notifications';
-
-/**
- * A transaction of the relay's own bookkeeping, under its actor, committed without waiting for the
- * disk: should the database lose its last milliseconds in a crash, the cursor is a little behind
- * and those events go again (with their ids) — at-least-once holds, and no change of anybody else's
- * waits on it. The events themselves are committed by their changes, durably.
- */
-function bookkeeping<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await sql`SELECT set_config('kbi.actor', ${ACTOR}, true), set_config('synchronous_commit', 'off', true)`.execute(tx);
-    return fn(tx);
-  });
-}
 
 /** Waits before attempt `attempt + 1` after `attempt` failures: doubling from backoffMs up to the maximum, then half to whole of it (jitter). */
 export function backoffMs(settings: Pick<RelaySettings, 'backoffMs' | 'maxBackoffSeconds'>, attempt: number, random = Math.random): number {
@@ -160,49 +155,8 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   /** Takes up to `limit` endpoints with something due; `leasedAt` is when this process asked (the lease runs no earlier than a lease from then). */
   async function claim(limit: number): Promise<{ leasedAt: number; endpoints: Row[] }> {
     const leasedAt = Date.now();
-    const endpoints = await bookkeeping(deps.db, async (tx) => {
-      const { rows } = await sql<Row>`
-      UPDATE notification_endpoints e SET lease_owner = ${me}, lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
-       WHERE e.id IN (
-         SELECT x.id FROM notification_endpoints x
-          WHERE x.active AND x.mode <> 'PULL' AND x.next_attempt_at <= now() AND (x.lease_until IS NULL OR x.lease_until < now())
-            AND (EXISTS (SELECT 1 FROM outbox_events o WHERE o.organisation_id = x.organisation_id AND o.seq > x.cursor_seq)
-                 OR EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = x.id AND d.status = 'QUEUED' AND d.next_attempt_at <= now()))
-          ORDER BY x.next_attempt_at
-          LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING e.*,
-        EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = e.id AND d.status = 'QUEUED') AS has_replays,
-        (SELECT max(a.last_seq) FROM notification_attempts a WHERE a.endpoint_id = e.id) AS tried_seq`.execute(tx);
-      return rows;
-    });
-    return { leasedAt, endpoints };
+    return { leasedAt, endpoints: await claimEndpoints(deps.db, me, settings.leaseSeconds, limit) };
   }
-
-  const eventsAfter = (organisationId: string, cursor: number, limit: number) =>
-    deps.db
-      .selectFrom('outbox_events')
-      .select(['seq', 'event_id', 'at', 'type', 'subject_id', 'payload'])
-      .where('organisation_id', '=', organisationId)
-      .where('seq', '>', cursor)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-
-  /** How often the event was tried before (in deliveries that failed, or went unrecorded by a relay that lost its lease); replays apart. */
-  const earlierAttempts = async (endpointId: string, seq: number): Promise<number> =>
-    Number(
-      (
-        await deps.db
-          .selectFrom('notification_attempts')
-          .select((s) => s.fn.countAll<number>().as('n'))
-          .where('endpoint_id', '=', endpointId)
-          .where('last_seq', '>=', seq)
-          .where('seq', '<=', seq)
-          .where('replay', '=', false)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
 
   function deliver(ep: Row, events: readonly Row[]): Promise<Outcome> {
     const body = deliveryBody(events);
@@ -220,9 +174,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     /** Served long enough: others may want the relay's room (rounds are at most half a lease). */
     const turnOver = () => Date.now() - began >= leaseMs / 2;
 
-    const attempts: Record<string, unknown>[] = [];
-    const deadLetters: Record<string, unknown>[] = [];
-    const replays: { seq: number; status: 'DELIVERED' | 'QUEUED' | 'DEAD'; attempts: number; next: string | null; error: string | null }[] = [];
+    const attempts: AttemptRecord[] = [];
+    const deadLetters: DeadLetterRecord[] = [];
+    const replays: ReplayRecord[] = [];
     let cursor = Number(ep.cursor_seq);
     let head = ep.head_seq === null ? null : { seq: Number(ep.head_seq), attempts: ep.head_attempts as number, since: ep.head_since as string };
     let nextAttempt = new Date();
@@ -239,9 +193,8 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
       const first = events[0]!;
       const last = events[events.length - 1]!;
       attempts.push({
-        endpoint_id: ep.id,
-        seq: first.seq,
-        last_seq: last.seq,
+        seq: Number(first.seq),
+        last_seq: Number(last.seq),
         events: events.length,
         event_id: first.event_id,
         attempt,
@@ -251,7 +204,6 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
         delivered: o.delivered,
         error: o.error,
         replay,
-        worker: me,
       });
       sent += events.length;
       tried = Math.max(tried, Number(last.seq));
@@ -277,57 +229,23 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
         log.info({ endpoint: ep.id, organisationId: ep.organisation_id }, 'notification_endpoint_recovered');
       }
       const asked = Date.now();
-      const held = await bookkeeping(deps.db, async (tx) => {
-        const updated = await tx
-          .updateTable('notification_endpoints')
-          .set({
-            cursor_seq: cursor,
-            head_seq: head?.seq ?? null,
-            head_attempts: head?.attempts ?? 0,
-            head_since: head?.since ?? null,
-            next_attempt_at: nextAttempt.toISOString(),
-            lease_owner: keep ? me : null,
-            lease_until: keep ? sql<string>`now() + make_interval(secs => ${settings.leaseSeconds})` : null,
-            consecutive_failures: failures,
-            failing_since: failingSince,
-            alerted_at: alertedAt,
-            last_success_at: lastSuccess,
-            last_error: lastError,
-            updated_at: sql<string>`now()`,
-          })
-          .where('id', '=', ep.id)
-          .where('lease_owner', '=', me)
-          .executeTakeFirst();
-        // Every attempt was made: it is kept even when the lease was lost.
-        if (attempts.length)
-          await tx
-            .insertInto('notification_attempts')
-            .values(attempts as never)
-            .execute();
-        if (Number(updated.numUpdatedRows) === 0) return false;
-        if (deadLetters.length)
-          await tx
-            .insertInto('notification_dead_letters')
-            .values(deadLetters as never)
-            .onConflict((c) => c.columns(['endpoint_id', 'seq']).doNothing())
-            .execute();
-        for (const r of replays) {
-          await tx
-            .updateTable('notification_dead_letters')
-            .set({
-              status: r.status,
-              replay_attempts: r.attempts,
-              next_attempt_at: r.next,
-              last_error: r.error,
-              delivered_at: r.status === 'DELIVERED' ? sql<string>`now()` : null,
-              dead_at: r.status === 'DEAD' ? sql<string>`now()` : sql<string>`dead_at`,
-            })
-            .where('endpoint_id', '=', ep.id)
-            .where('seq', '=', r.seq)
-            .where('status', '=', 'QUEUED')
-            .execute();
-        }
-        return true;
+      const held = await recordRound(deps.db, {
+        endpointId: ep.id,
+        owner: me,
+        keepSeconds: keep ? settings.leaseSeconds : null,
+        state: {
+          cursor,
+          head,
+          nextAttemptAt: nextAttempt.toISOString(),
+          consecutiveFailures: failures,
+          failingSince,
+          alertedAt,
+          lastSuccessAt: lastSuccess,
+          lastError,
+        },
+        attempts,
+        deadLetters,
+        replays,
       });
       attempts.length = 0;
       deadLetters.length = 0;
@@ -348,18 +266,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     async function deliverAll(): Promise<number> {
       // 1. Dead letters queued for replay, one per delivery, oldest first; a failure ends the round.
       let blocked = false;
-      const queued = !ep.has_replays
-        ? []
-        : await deps.db
-            .selectFrom('notification_dead_letters as d')
-            .innerJoin('outbox_events as o', 'o.seq', 'd.seq')
-            .select(['o.seq', 'o.event_id', 'o.at', 'o.type', 'o.subject_id', 'o.payload', 'd.replay_attempts', 'd.replay_requested_at'])
-            .where('d.endpoint_id', '=', ep.id)
-            .where('d.status', '=', 'QUEUED')
-            .where('d.next_attempt_at', '<=', sql<string>`now()`)
-            .orderBy('d.seq')
-            .limit(batchSize)
-            .execute();
+      const queued = ep.has_replays ? await queuedReplays(deps.db, ep.id, batchSize) : [];
       for (const event of queued) {
         if (!canSend() || turnOver()) {
           blocked = true; // the rest of the replays before any new event: next round
@@ -368,7 +275,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
         const o = await deliver(ep, [event]);
         const n = (event.replay_attempts as number) + 1;
         note([event], n, o, true);
-        if (o.delivered) replays.push({ seq: event.seq, status: 'DELIVERED', attempts: n, next: null, error: null });
+        if (o.delivered) replays.push({ seq: Number(event.seq), status: 'DELIVERED', attempts: n, next: null, error: null });
         else {
           const giveUp = Date.now() - Date.parse(event.replay_requested_at as string) >= retryMs;
           const wait = backoffMs(settings, n);
@@ -389,12 +296,12 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
       let more = !blocked;
       while (more && canSend() && !turnOver()) {
         const limit = head !== null ? 1 : (window.get(ep.id) ?? (failures > 0 ? 1 : batchSize));
-        const events = await eventsAfter(ep.organisation_id, cursor, limit);
+        const events = await eventsAfter(deps.db, ep.organisation_id, cursor, limit);
         if (!events.length) break;
         const first = events[0]!;
         const firstSeq = Number(first.seq);
         const retried = head !== null && head.seq === firstSeq;
-        const attempt = retried ? head!.attempts + 1 : 1 + (firstSeq <= tried ? await earlierAttempts(ep.id, firstSeq) : 0);
+        const attempt = retried ? head!.attempts + 1 : 1 + (firstSeq <= tried ? await earlierAttempts(deps.db, ep.id, firstSeq) : 0);
         const o = await deliver(ep, events);
         note(events, attempt, o, false);
         if (o.delivered) {
@@ -407,7 +314,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
           const since = retried ? head!.since : o.at;
           // Given up only once the retry period is over and it failed alone (in a delivery of several, another may be the cause).
           if (events.length === 1 && Date.now() - Date.parse(since) >= retryMs) {
-            deadLetters.push({ endpoint_id: ep.id, seq: first.seq, event_id: first.event_id, attempts: attempt, last_error: o.error });
+            deadLetters.push({ seq: firstSeq, event_id: first.event_id, attempts: attempt, last_error: o.error });
             log.warn({ endpoint: ep.id, organisationId: ep.organisation_id, seq: firstSeq, attempts: attempt }, 'notification_dead_letter');
             cursor = firstSeq;
             head = null;
