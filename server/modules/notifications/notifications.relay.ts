@@ -136,7 +136,11 @@ export interface Relay {
   drain(): Promise<number>;
 }
 
-export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger, 'info' | 'warn' | 'error'>): Relay {
+/**
+ * Starts a relay: woken by NOTIFY kbi_outbox and every pollMs (`background`, the worker's), or only
+ * when asked to `drain()` (`background: false`: the demo showcase, which delivers at set moments).
+ */
+export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger, 'info' | 'warn' | 'error'>, options: { background?: boolean } = {}): Relay {
   const me = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const batchSize = settings.batchSize ?? 100;
   const concurrency = settings.concurrency ?? 8;
@@ -386,6 +390,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   }
 
   const loop = (async () => {
+    if (options.background === false) return;
     try {
       listener = await deps.database.listen('kbi_outbox', poke, poke);
     } catch (err) {
