@@ -256,7 +256,7 @@ export function reportNotifications(b: NotificationsBench, say: (s: string) => v
   say('## Change notifications at load (issue 16)');
   say('');
   say(
-    `PostgreSQL, one \`kbi worker\` process relaying to ${PARTNERS} partner webhooks (a receiver process each, checking every signature with the partners' helper), ${PERSONS.toLocaleString('en')} demo persons each in one partner's integration register. A delivery is one signed POST of up to 100 of a partner's pending events (\`KBI_NOTIFY_BATCH\`); every figure below counts events. Latency runs per event from the start of the transaction that wrote it (its commit follows) to its first arrival at the receiver.`,
+    `PostgreSQL, one \`kbi worker\` process relaying to ${PARTNERS} partner webhooks (a receiver process each, checking every signature with the partners' helper), ${PERSONS.toLocaleString('en')} demo persons each in one partner's integration register. A delivery is one signed POST of up to ${process.env.KBI_NOTIFY_BATCH ?? 100} of a partner's pending events (\`KBI_NOTIFY_BATCH\`); every figure below counts events. Latency runs per event from the start of the transaction that wrote it (its commit follows) to its first arrival at the receiver.`,
   );
   say('');
   say('| measure | value |');
