@@ -59,6 +59,7 @@ import { registerDiscimusRoutes } from './modules/discimus/discimus.routes.ts';
 import { registerRuleRoutes } from './modules/rules/rules.routes.ts';
 import { registerHouseRoutes } from './modules/house/house.routes.ts';
 import { registerNotificationOperatorRoutes, registerNotificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { webhookOutboxReader } from './modules/notifications/notifications.metrics.ts';
 import { discimusClient } from './modules/discimus/discimus.client.ts';
 import { registerImportRoutes } from './modules/imports/imports.routes.ts';
 import { registerRetentionOperatorRoutes } from './modules/retention/retention.routes.ts';
@@ -82,7 +83,7 @@ export interface BuildOptions {
   logger?: Logger;
   /** Token of the operator endpoint used by the CLI while this server holds the data directory. */
   operatorToken?: string;
-  /** Readers of the outbox whose lag /api/metrics reports (platform/metrics.ts). */
+  /** Readers of the outbox whose lag /api/metrics reports (platform/metrics.ts), besides the webhook relay's, which is always there. */
   outboxReaders?: readonly OutboxReader[];
   /** Extra routes registered before the app is sealed (benchmarks compare against bare variants). */
   extraRoutes?: (http: FastifyInstance, database: Database) => void;
@@ -183,7 +184,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   http.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  const metrics = installMetrics(http, db, { outboxReaders });
+  const metrics = installMetrics(http, db, { outboxReaders: [webhookOutboxReader, ...(outboxReaders ?? [])] });
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
     onDenied: (req, problem) => recordDenial(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, problem),

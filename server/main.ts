@@ -142,6 +142,7 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
         caseworker: demoUsername('AGENCY_CASEWORKER'),
         teamLead: demoUsername('TEAM_LEAD'),
         ocmwWorker: demoUsername('OCMW_SOCIAL_WORKER'),
+        administrator: demoUsername('ADMINISTRATOR'),
       });
       if (showcase) log.info(showcase, 'demo_showcase_made');
     } catch (err) {

@@ -100,6 +100,7 @@ export interface NotifyConfig {
   maxBackoffSeconds: number;
   leaseSeconds: number;
   alertAfter: number;
+  batchSize: number;
 }
 
 export interface OidcConfig {
@@ -192,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxBackoffSeconds: int('KBI_NOTIFY_MAX_BACKOFF_SECONDS', 3600, 1, 86_400),
       leaseSeconds: int('KBI_NOTIFY_LEASE_SECONDS', 60, 1, 3600),
       alertAfter: int('KBI_NOTIFY_ALERT_AFTER', 5, 1, 1_000_000),
+      batchSize: int('KBI_NOTIFY_BATCH', 100, 1, 1000),
     },
   };
   if (config.notify.leaseSeconds * 1000 < 2 * config.notify.timeoutMs) {

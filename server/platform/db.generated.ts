@@ -1367,14 +1367,31 @@ export interface LoginThrottle {
 
 export interface NotificationAttempts {
   at: string;
+  /**
+   * Which attempt this is for the first event of the delivery, counting from 1 (the attempts of a replay counted apart).
+   */
   attempt: number;
   delivered: boolean;
   endpoint_id: string;
   error: string | null;
+  /**
+   * Event id of the first event the delivery carried.
+   */
   event_id: string;
+  /**
+   * How many events the delivery carried (the partner's events from seq to last_seq).
+   */
+  events: Generated<number>;
   id: Generated<number>;
+  /**
+   * Sequence number of the last event the delivery carried (the same as seq for one event).
+   */
+  last_seq: number;
   latency_ms: number;
   replay: Generated<boolean>;
+  /**
+   * Sequence number of the first event the delivery carried.
+   */
   seq: number;
   status_code: number | null;
   worker: string;

@@ -15,9 +15,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.ts';
 
 /**
- * A reader of the outbox (a webhook dispatcher, a feed): how far behind it is. The notifications
- * module adds its delivery tables later and registers one here (`extraOutboxReaders` of
- * installMetrics); without any, only the outbox head and the newest event's age are exposed.
+ * A reader of the outbox (a webhook dispatcher, a feed): how far behind it is. buildApp registers
+ * the webhook relay's (`webhooks`, modules/notifications/notifications.metrics.ts); without any,
+ * only the outbox head and the newest event's age are exposed.
  */
 export interface OutboxReader {
   name: string;
@@ -111,7 +111,7 @@ export function installMetrics(http: FastifyInstance, database: Database, option
     }),
   });
   const readers = options.outboxReaders ?? [];
-  // One read fills all three, reader by reader (none today: see OutboxReader).
+  // One read fills all three, reader by reader.
   const readLag = sharedRead('outbox_readers', async () => {
     for (const reader of readers) {
       const lag = await reader.lag(database);

@@ -2,7 +2,8 @@
  * The demo world holds every flow in every state (issue 14), seen the way each demo user sees it:
  * logged in over HTTP with the demo log-ins themselves (user name and the password `npm start`
  * prints), through the API of the screen they would use. A table says, per role, which list of
- * which flow must show an item in which state; every cell must be non-empty, on both databases.
+ * which flow must show an item in which state; every cell must be non-empty, on both databases
+ * (the administrator's: the change notices to the demo OCMW's webhook, in every state).
  * Work items come taken (by the caseworker) and not taken. Making the showcase again adds nothing.
  */
 import { describe, test } from 'node:test';
@@ -19,6 +20,7 @@ const ACCOUNTS = {
   caseworker: demoUsername('AGENCY_CASEWORKER'),
   teamLead: demoUsername('TEAM_LEAD'),
   ocmwWorker: demoUsername('OCMW_SOCIAL_WORKER'),
+  administrator: demoUsername('ADMINISTRATOR'),
 };
 
 /** Logs in with the demo account of `role`, as a person would on the log-in screen. */
@@ -196,6 +198,31 @@ for (const which of TEST_DATABASES) {
       );
       assert.equal(facts.rows[0]!.n, showcase.length);
       assert.equal(facts.rows[0]!.bad, 0);
+
+      // The administrator's change notices: the OCMW's webhook, failing now, with deliveries that went through (several
+      // events each), deliveries its system refused and the dead letter they left, and notices waiting.
+      const admin = await logIn(app, 'ADMINISTRATOR');
+      const endpoint = ((await expectOk(await admin('GET', '/api/v1/notifications/endpoints'))).items as Item[]).find(
+        (e) => e.organisationId === organisationId,
+      );
+      if (!endpoint) missing.push('ADMINISTRATOR: change notices — the OCMW has no webhook');
+      else {
+        if (!endpoint.failing) missing.push('ADMINISTRATOR: change notices — webhook failing');
+        if (!endpoint.pending) missing.push('ADMINISTRATOR: change notices — notices waiting');
+        const log = (await expectOk(await admin('GET', `/api/v1/notifications/endpoints/${endpoint.id}/attempts?limit=1000`))).items as Item[];
+        const cells: [string, (a: Item) => boolean][] = [
+          ['delivered, several notices in one', (a) => a.delivered && a.events > 1],
+          ['refused by the partner (HTTP 422)', (a) => !a.delivered && a.statusCode === 422],
+          ['no connection', (a) => !a.delivered && a.statusCode === null && /^connection/.test(a.error)],
+        ];
+        for (const [state, where] of cells) if (!log.some(where)) missing.push(`ADMINISTRATOR: change notices, delivery log — ${state}`);
+        t.diagnostic(
+          `webhook: ${log.length} attempts (${log.filter((a) => a.delivered).length} delivered, carrying ${log.filter((a) => a.delivered).reduce((n, a) => n + a.events, 0)} notices), ${endpoint.pending} waiting, ${endpoint.deadLetters} dead letters`,
+        );
+        const dead = (await expectOk(await admin('GET', '/api/v1/notifications/deadLetters'))).items as Item[];
+        if (!dead.some((d) => d.endpointId === endpoint.id && d.type === 'appointment.cancelled' && d.status === 'DEAD'))
+          missing.push('ADMINISTRATOR: change notices — dead letter');
+      }
 
       // The waiting list keeps the House of Dutch's states as the generator makes them; each one exists.
       const statuses = new Set((await app.database.db.selectFrom('waiting_list_entries').select('status').distinct().execute()).map((r) => r.status));

@@ -21,12 +21,13 @@ const dbUrl = (app: TestApp): string => (app.database as unknown as { url: strin
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
 const skip = postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)';
 
-function startWorkerProcess(url: string): ChildProcess {
-  return spawn(process.execPath, ['bin/kbi.js', 'worker'], {
+/** A `kbi worker` on the test's database; `batch`: most events per delivery (KBI_NOTIFY_BATCH). `started` resolves once its jobs run. */
+function startWorkerProcess(url: string, batch = 100): ChildProcess & { started: Promise<void> } {
+  const child = spawn(process.execPath, ['bin/kbi.js', 'worker'], {
     env: {
       ...process.env,
       KBI_DATABASE_URL: url,
-      KBI_LOG_LEVEL: 'silent',
+      KBI_LOG_LEVEL: 'info',
       KBI_REFERRAL_EXPIRY_MINUTES: '0',
       KBI_RULE_EVALUATION_SECONDS: '0',
       KBI_RETENTION_MINUTES: '0',
@@ -35,9 +36,21 @@ function startWorkerProcess(url: string): ChildProcess {
       KBI_NOTIFY_MAX_BACKOFF_SECONDS: '1',
       KBI_NOTIFY_TIMEOUT_MS: '1000',
       KBI_NOTIFY_LEASE_SECONDS: '2',
+      KBI_NOTIFY_BATCH: String(batch),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const started = new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      if (out.includes('worker_started')) return;
+      out += c.toString();
+      if (out.includes('worker_started')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it started`)));
+  });
+  started.catch(() => undefined); // a worker killed on purpose
+  return Object.assign(child, { started });
 }
 
 const kill = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') => {
@@ -95,24 +108,25 @@ function sameIdPerSeq(receiver: Receiver) {
 test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry the same event id', { skip }, async (t) => {
   const app = await startTestApp(t, postgres!);
   const person = await personWithCaseLead(app);
-  const { organisationId, receiver } = await subscribedOcmw(app, person.insz, 'OCMW Gent', 8);
+  // Deliveries of ten events at most, each answered after 40 ms: the kill lands while some are under way.
+  const { organisationId, receiver } = await subscribedOcmw(app, person.insz, 'OCMW Gent', 40);
   const workers: ChildProcess[] = [];
   try {
     await changes(app, person.id, 300);
     const expected = await eventSeqs(app, organisationId);
     const since = expected.length - 300;
-    workers.push(startWorkerProcess(dbUrl(app)));
+    workers.push(startWorkerProcess(dbUrl(app), 10));
     await waitFor('deliveries under way', () => receiver.received().length >= 60, 30_000);
     await kill(workers[0]!);
     const atKill = receiver.received().length;
     assert.ok(atKill < 300, `killed in the middle (${atKill} delivered)`);
-    workers.push(startWorkerProcess(dbUrl(app)));
+    workers.push(startWorkerProcess(dbUrl(app), 10));
     await waitFor('every event', () => summarise(receiver.received()).distinct >= 300, 45_000);
     const s = summarise(receiver.received());
     assert.equal(s.distinct, 300);
     assert.deepEqual(s.seqs, expected.slice(since), 'every event, first arrivals in sequence order');
     sameIdPerSeq(receiver);
-    t.diagnostic(`killed after ${atKill} deliveries; ${s.duplicates} duplicates after the restart, each with its event's id`);
+    t.diagnostic(`killed after ${atKill} events delivered; ${s.duplicates} duplicates after the restart, each with its event's id; ${s.deliveries} deliveries`);
   } finally {
     for (const w of workers) await kill(w);
     await receiver.stop();
@@ -122,10 +136,13 @@ test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry 
 test('two workers at once: nothing lost, each partner in order; duplicates counted and reported', { skip }, async (t) => {
   const app = await startTestApp(t, postgres!);
   const person = await personWithCaseLead(app);
-  const a = await subscribedOcmw(app, person.insz, 'OCMW Gent', 1);
-  const b = await subscribedOcmw(app, person.insz, 'OCMW Aalst', 1);
-  const workers = [startWorkerProcess(dbUrl(app)), startWorkerProcess(dbUrl(app))];
+  // Small deliveries, each answered after 20 ms: each partner takes a few leases' turns, which either worker may take.
+  const a = await subscribedOcmw(app, person.insz, 'OCMW Gent', 20);
+  const b = await subscribedOcmw(app, person.insz, 'OCMW Aalst', 20);
+  const workers = [startWorkerProcess(dbUrl(app), 5), startWorkerProcess(dbUrl(app), 5)];
   try {
+    // Both running before the first change: each commit wakes both, and they race for the two webhooks.
+    await Promise.all(workers.map((w) => w.started));
     await changes(app, person.id, 250);
     for (const { organisationId, receiver } of [a, b]) {
       const expected = (await eventSeqs(app, organisationId)).slice(-250);
@@ -133,7 +150,7 @@ test('two workers at once: nothing lost, each partner in order; duplicates count
       const s = summarise(receiver.received());
       assert.deepEqual(s.seqs, expected, 'every event, first arrivals in sequence order');
       sameIdPerSeq(receiver);
-      t.diagnostic(`partner ${organisationId.slice(0, 8)}: ${s.distinct} events, ${s.duplicates} duplicates`);
+      t.diagnostic(`partner ${organisationId.slice(0, 8)}: ${s.distinct} events in ${s.deliveries} deliveries, ${s.duplicates} duplicates`);
     }
     const byWorker = await app.database.db
       .selectFrom('notification_attempts')

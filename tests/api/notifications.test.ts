@@ -16,7 +16,7 @@ import { belgianToday, dayOffset } from '../../server/modules/integrations/integ
 import { inTransaction } from '../../server/platform/db.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import { startRelay, type Relay, type RelaySettings } from '../../server/modules/notifications/notifications.relay.ts';
-import { signWebhook, verifyWebhook } from '../../server/modules/notifications/verify.ts';
+import { readWebhook, signWebhook, verifyWebhook } from '../../server/modules/notifications/verify.ts';
 
 const FAST: RelaySettings = { pollMs: 50, timeoutMs: 1000, retrySeconds: 3600, backoffMs: 50, maxBackoffSeconds: 1, leaseSeconds: 5, alertAfter: 3 };
 
@@ -81,6 +81,18 @@ test('the receiver helper: a good signature passes; a tampered body, signature o
   assert.deepEqual(verifyWebhook({ secret, body, timestamp: String(ts + 1), signature }), { ok: false, reason: 'signature' }, 'the timestamp is signed');
   assert.deepEqual(verifyWebhook({ secret, body, timestamp: undefined, signature }), { ok: false, reason: 'missing' });
   assert.deepEqual(verifyWebhook({ secret, body, timestamp: String(ts), signature: 'sha256=abc' }), { ok: false, reason: 'malformed' });
+
+  // A delivery is an array of events, signed as a whole: readWebhook verifies it, then reads them.
+  const events = [
+    { eventId: 'a', seq: 7, at: '2026-12-05T10:00:00.000Z', type: 'dossier.invalidated', subjectId: 's', payload: {} },
+    { eventId: 'b', seq: 9, at: '2026-12-05T10:00:00.001Z', type: 'dossier.invalidated', subjectId: 's', payload: {} },
+  ];
+  const delivery = JSON.stringify(events);
+  const signed = (b: string) => ({ secret, body: Buffer.from(b), timestamp: String(ts), signature: signWebhook(secret, ts, b) });
+  assert.deepEqual(readWebhook(signed(delivery)), { ok: true, events });
+  assert.deepEqual(readWebhook({ ...signed(delivery), body: delivery.replace('"b"', '"c"') }), { ok: false, reason: 'signature' });
+  assert.deepEqual(readWebhook(signed(body)), { ok: false, reason: 'malformed' }, 'signed, but not an array of events');
+  assert.deepEqual(readWebhook(signed('[]')), { ok: false, reason: 'malformed' }, 'no events');
 });
 
 for (const which of TEST_DATABASES) {
@@ -153,6 +165,61 @@ for (const which of TEST_DATABASES) {
       assert.deepEqual(rows, [], 'dossier tables without routing clusters');
     });
 
+    test('events that piled up go in one delivery; an event the partner refuses goes alone, and only it becomes a dead letter', async (t) => {
+      const app = await startTestApp(t, which);
+      const w = await world(app);
+      const ocmw = w.ocmwA.organisation.id;
+      const created = await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw}`, { url: 'https://ocmw.example/hook', mode: 'PULL' }), 201);
+      for (let i = 0; i < 5; i++) await touch(app, w.person.id, 'dossiers');
+      const events = (await invalidations(app, ocmw)).slice(-5);
+      // The partner cannot take the third event: it answers 422 to any delivery that carries it.
+      const receiver = await startReceiver({ secret: created.secret, refuse: events[2]!.event_id });
+      await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw}`, { url: receiver.url, mode: 'BOTH' }));
+      const relay = startRelay(app.app.deps, { ...FAST, retrySeconds: 0 }, createLogger('silent'));
+      try {
+        const view = await waitFor('the four others delivered and recorded', async () => {
+          const v = (await expectOk(await app.call('GET', '/api/v1/notifications/endpoints'))).items[0];
+          return v.pending === 0 && summarise(receiver.received()).distinct === 4 ? v : null;
+        });
+        const s = summarise(receiver.received());
+        assert.deepEqual(
+          s.seqs,
+          [0, 1, 3, 4].map((i) => Number(events[i]!.seq)),
+          'the others, in order',
+        );
+        assert.equal(s.duplicates, 0);
+        const dead = (await expectOk(await app.call('GET', '/api/v1/notifications/deadLetters'))).items;
+        assert.deepEqual(
+          dead.map((d: { eventId: string }) => d.eventId),
+          [events[2]!.event_id],
+          'only the refused event is a dead letter',
+        );
+        const log = (await expectOk(await app.call('GET', `/api/v1/notifications/endpoints/${view.id}/attempts?limit=100`))).items.reverse();
+        assert.deepEqual(
+          log[0] && [log[0].seq, log[0].lastSeq, log[0].events, log[0].delivered, log[0].statusCode, log[0].error],
+          [Number(events[0]!.seq), Number(events[4]!.seq), 5, false, 422, 'status 422'],
+          'the five went together first and were refused as a whole',
+        );
+        const third = Number(events[2]!.seq);
+        const carried = log.filter((a: { seq: number; lastSeq: number; replay: boolean }) => a.seq <= third && a.lastSeq >= third && !a.replay);
+        assert.ok(
+          carried.every((a: { delivered: boolean }) => !a.delivered),
+          'no delivery that carried it succeeded',
+        );
+        assert.equal(carried.at(-1).events, 1, 'given up after it failed alone');
+        assert.deepEqual(
+          carried.map((a: { attempt: number }) => a.attempt),
+          carried.map((_: unknown, i: number) => i + 1),
+          'its attempts counted in every delivery that carried it',
+        );
+        assert.equal(dead[0].attempts, carried.length);
+        assert.equal(receiver.rejected().length, carried.length);
+      } finally {
+        await relay.stop();
+        await receiver.stop();
+      }
+    });
+
     test('pushed, signed, in order; through a receiver that is down a while; dead letters and their replay; the admin views', async (t) => {
       const app = await startTestApp(t, which);
       const w = await world(app);
@@ -212,6 +279,17 @@ for (const which of TEST_DATABASES) {
         assert.ok(s.ordered, `in sequence order: ${s.seqs.join(',')}`);
         const expected = (await invalidations(app, ocmw)).map((e) => Number(e.seq)).filter((seq) => seq >= s.seqs[0]!);
         assert.deepEqual(s.seqs, expected, 'every event after the webhook began, none skipped');
+        // The event that failed went again alone; the ones that piled up behind it came together, in growing deliveries.
+        const sizes = [
+          ...new Map(
+            receiver
+              .received()
+              .slice(6)
+              .map((r) => [r.delivery, r.size]),
+          ).values(),
+        ];
+        assert.equal(sizes[0], 1, 'the failed event is retried alone');
+        assert.ok(sizes.length < 10 && sizes.some((n) => n > 1), `ten events in fewer deliveries (${sizes.join(', ')})`);
         // The relay records a round after its deliveries: wait for the record to catch up with the receiver.
         const view = await waitFor('the endpoint recorded as recovered', async () => {
           const v = (await expectOk(await app.call('GET', '/api/v1/notifications/endpoints'))).items[0];
@@ -224,8 +302,13 @@ for (const which of TEST_DATABASES) {
           log.some((a: { delivered: boolean; error: string }) => !a.delivered && /connection/.test(a.error)),
           'failed attempts recorded',
         );
-        assert.equal(log.filter((a: { delivered: boolean }) => a.delivered).length, 16);
-        for (const a of log) assert.ok(typeof a.latencyMs === 'number' && a.at);
+        const delivered = log.filter((a: { delivered: boolean }) => a.delivered);
+        assert.equal(
+          delivered.reduce((n: number, a: { events: number }) => n + a.events, 0),
+          16,
+          'the delivered attempts carried the sixteen events',
+        );
+        for (const a of log) assert.ok(typeof a.latencyMs === 'number' && a.at && a.lastSeq >= a.seq && a.events >= 1);
 
         // A tampered signature is refused by the receiver (the helper), and the relay counts it as a failure.
         await inTransaction(app.database.db, 'test:tamper', (tx) => sql`UPDATE notification_endpoints SET secret = ${'x'.repeat(43)}`.execute(tx));

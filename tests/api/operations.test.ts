@@ -13,6 +13,9 @@ import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { expectOk, partner, startTestApp } from '../support/app.ts';
 import { buildApp } from '../../server/app.ts';
+import { inTransaction } from '../../server/platform/db.ts';
+import { startRelay } from '../../server/modules/notifications/notifications.relay.ts';
+import { waitFor } from '../support/notifications.ts';
 import { loadConfig } from '../../server/platform/config.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 
@@ -115,29 +118,61 @@ for (const which of TEST_DATABASES) {
       assert.match(text, new RegExp(`pid="${process.pid}"`));
 
       // An outbox event moves the head: a referral decided by the agency tells the referring partner.
-      await sql`INSERT INTO outbox_events (organisation_id, type, subject_id, payload) VALUES (${app.homeOrganisationId}, 'referral.decided', ${randomUUID()}, '{}')`.execute(
-        app.database.db,
+      // Written as a change writes it, in a transaction that names its actor (a new pool connection knows no kbi.actor otherwise).
+      await inTransaction(app.database.db, 'test:decide', (tx) =>
+        sql`INSERT INTO outbox_events (organisation_id, type, subject_id, payload) VALUES (${app.homeOrganisationId}, 'referral.decided', ${randomUUID()}, '{}')`.execute(
+          tx,
+        ),
       );
       const after = (await app.anonymous('GET', '/api/metrics', undefined, bearer)).body as string;
       assert.equal(sample(after, 'kbi_outbox_head_seq'), 1);
       assert.ok(sample(after, 'kbi_outbox_newest_event_age_seconds')! < 60);
     });
 
-    test('a reader of the outbox reports its lag and failed deliveries', async (t) => {
-      const database = await which.open();
-      const app = await buildApp({
-        config: loadConfig({ KBI_LOG_LEVEL: 'silent', KBI_DEMO_PERSONS: '0', KBI_SERVE_WEB: 'false', KBI_METRICS_TOKEN: TOKEN }),
-        database,
-        outboxReaders: [{ name: 'webhooks', lag: async () => ({ events: 7, oldestAgeSeconds: 42 }), failedDeliveries: async () => 3 }],
+    test('the webhook relay reports its lag and failed deliveries as outbox reader "webhooks"', async (t) => {
+      const app = await startTestApp(t, which, { KBI_METRICS_TOKEN: TOKEN });
+      const scrape = async () => (await app.anonymous('GET', '/api/metrics', undefined, bearer)).body as string;
+      const webhooks = { reader: 'webhooks' };
+      let text = await scrape();
+      assert.equal(sample(text, 'kbi_outbox_lag_events', webhooks), 0, 'no webhook, no lag');
+      assert.equal(sample(text, 'kbi_outbox_lag_seconds', webhooks), 0);
+      assert.equal(sample(text, 'kbi_outbox_delivery_failures', webhooks), 0);
+
+      // An OCMW's webhook at an address where nothing listens, and three events for it since.
+      const ocmw = await partner(app, 'OCMW', 'OCMW Metrics');
+      const other = await partner(app, 'OCMW', 'OCMW Pull');
+      await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'http://127.0.0.1:9/hooks/kbi' }), 201);
+      await expectOk(
+        await app.call('PUT', `/api/v1/notifications/endpoints/${other.organisation.id}`, { url: 'http://127.0.0.1:9/hooks/kbi', mode: 'PULL' }),
+        201,
+      );
+      await inTransaction(app.database.db, 'test:decide', async (tx) => {
+        for (const org of [ocmw, ocmw, ocmw, other])
+          await sql`INSERT INTO outbox_events (organisation_id, type, subject_id, payload) VALUES (${org.organisation.id}, 'referral.decided', ${randomUUID()}, '{}')`.execute(
+            tx,
+          );
       });
-      t.after(async () => {
-        await app.close();
-        await database.close();
-      });
-      const text = (await app.http.inject({ method: 'GET', url: '/api/metrics', headers: bearer })).body;
-      assert.equal(sample(text, 'kbi_outbox_lag_events', { reader: 'webhooks' }), 7);
-      assert.equal(sample(text, 'kbi_outbox_lag_seconds', { reader: 'webhooks' }), 42);
-      assert.equal(sample(text, 'kbi_outbox_delivery_failures', { reader: 'webhooks' }), 3);
+      text = await scrape();
+      assert.equal(sample(text, 'kbi_outbox_lag_events', webhooks), 3, "three events not pushed yet; the pull-only partner's event is not the relay's");
+      assert.ok(sample(text, 'kbi_outbox_lag_seconds', webhooks)! < 60);
+
+      // The relay tries: one delivery of the three, refused connection.
+      const relay = startRelay(
+        app.app.deps,
+        { pollMs: 60_000, timeoutMs: 1000, retrySeconds: 3600, backoffMs: 60_000, maxBackoffSeconds: 60, leaseSeconds: 5, alertAfter: 3 },
+        createLogger('silent'),
+      );
+      try {
+        await waitFor('a failed attempt', async () => (await app.database.db.selectFrom('notification_attempts').select('id').execute()).length === 1);
+      } finally {
+        await relay.stop();
+      }
+      await inTransaction(app.database.db, 'test:clock', (tx) => sql`UPDATE outbox_events SET at = at - interval '10 minutes'`.execute(tx));
+      text = await scrape();
+      assert.equal(sample(text, 'kbi_outbox_delivery_failures', webhooks), 1, 'one failed attempt (a POST of three events)');
+      assert.equal(sample(text, 'kbi_outbox_lag_events', webhooks), 3, 'still three behind');
+      assert.ok(sample(text, 'kbi_outbox_lag_seconds', webhooks)! >= 600, 'the oldest waits for ten minutes: the lag alert fires');
+      assert.equal(sample(text, 'kbi_metrics_collect_errors_total'), null);
     });
   });
 }

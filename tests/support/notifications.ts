@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Received {
-  header: string;
   eventId: string;
   seq: number;
   at: string;
   type: string;
   subjectId: string;
   payload: { integrationId?: string; clusters?: string[]; [k: string]: unknown };
+  /** The delivery (one POST) it came in, its place in it and how many events that delivery carried. */
+  delivery: string;
+  index: number;
+  size: number;
   receivedAt: number;
 }
 
@@ -20,17 +23,17 @@ export interface Receiver {
   url: string;
   file: string;
   child: ChildProcess;
-  /** Every verified delivery, in order of arrival (duplicates included). */
+  /** Every event of a verified delivery, in order of arrival (duplicates included). */
   received(): Received[];
-  /** How many deliveries arrived (verified or not): a cheap count of the record's lines. */
+  /** How many events verified deliveries brought: a cheap count of the record's lines. */
   count(): number;
-  /** Deliveries refused by the signature check. */
-  rejected(): { rejected: string; eventId: string | null }[];
+  /** Deliveries refused by the check (signature, timestamp, body). */
+  rejected(): { rejected: string; bytes: number; events?: number }[];
   stop(): Promise<void>;
 }
 
 /** Starts the receiver process (tests/support/webhook-receiver.ts); `file` to keep appending to an earlier receiver's record. */
-export async function startReceiver(opts: { secret: string; port?: number; delayMs?: number; file?: string }): Promise<Receiver> {
+export async function startReceiver(opts: { secret: string; port?: number; delayMs?: number; file?: string; refuse?: string }): Promise<Receiver> {
   const file = opts.file ?? join(mkdtempSync(join(tmpdir(), 'kbi-receiver-')), 'received.jsonl');
   const child = spawn(
     process.execPath,
@@ -46,6 +49,7 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
       file,
       '--delay-ms',
       String(opts.delayMs ?? 0),
+      ...(opts.refuse ? ['--refuse', opts.refuse] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -62,9 +66,9 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
     });
     child.once('exit', (code) => reject(new Error(`receiver exited (${code}): ${out}`)));
   });
-  const lines = () =>
-    existsSync(file)
-      ? readFileSync(file, 'utf8')
+  const lines = (path: string) =>
+    existsSync(path)
+      ? readFileSync(path, 'utf8')
           .split('\n')
           .filter(Boolean)
           .map((l) => JSON.parse(l))
@@ -74,7 +78,7 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
     url: `http://127.0.0.1:${port}/hooks/kbi`,
     file,
     child,
-    received: () => lines().filter((l) => !l.rejected),
+    received: () => lines(file),
     count: () => {
       if (!existsSync(file)) return 0;
       const buf = readFileSync(file);
@@ -82,7 +86,7 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
       for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
       return n;
     },
-    rejected: () => lines().filter((l) => l.rejected),
+    rejected: () => lines(`${file}.rejected`),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -103,13 +107,20 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, ms =
   }
 }
 
-/** Distinct event ids, duplicates (deliveries beyond the first of an event) and whether the first arrivals are in sequence order. */
+/**
+ * Distinct event ids, duplicates (deliveries of an event beyond its first), whether the first
+ * arrivals are in sequence order, and the deliveries (POSTs) they came in. Throws when a delivery
+ * carried its events out of order.
+ */
 export function summarise(received: Received[]) {
   const firstSeen: number[] = [];
   const seen = new Set<string>();
+  const deliveries = new Map<string, number>();
   let duplicates = 0;
   for (const r of received) {
-    if (r.header !== r.eventId) throw new Error(`event id header ${r.header} differs from the body's ${r.eventId}`);
+    const previous = deliveries.get(r.delivery);
+    if (previous !== undefined && previous >= r.seq) throw new Error(`delivery ${r.delivery} carried ${r.seq} after ${previous}`);
+    deliveries.set(r.delivery, r.seq);
     if (seen.has(r.eventId)) duplicates++;
     else {
       seen.add(r.eventId);
@@ -117,5 +128,5 @@ export function summarise(received: Received[]) {
     }
   }
   const ordered = firstSeen.every((s, i) => i === 0 || s > firstSeen[i - 1]!);
-  return { distinct: seen.size, duplicates, ordered, seqs: firstSeen };
+  return { distinct: seen.size, duplicates, ordered, seqs: firstSeen, deliveries: deliveries.size };
 }

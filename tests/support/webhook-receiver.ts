@@ -1,29 +1,39 @@
 /**
- * A partner's webhook receiver as a process of its own, for the notification tests: a tiny HTTP
- * server that checks each delivery with the helper KBI ships for partners (verifyWebhook) and
- * appends what it received to a file, one JSON line per delivery. Answers 204 to a verified
- * delivery, 401 to one that fails the check. Prints `listening <port>` when ready.
+ * A partner's webhook receiver as a process of its own, for the notification tests and the bench: a
+ * tiny HTTP server that checks each delivery with the helper KBI ships for partners (readWebhook)
+ * and appends every event it carried to a file, one JSON line per event (with the delivery it came
+ * in and the arrival time), all the lines of a delivery at once, before it answers. Answers 204 to
+ * a verified delivery, 401 to one that fails the check, and 422 to one that carries the event given
+ * by `--refuse` (a partner that cannot take that event); both recorded in `<out>.rejected`. Prints
+ * `listening <port>` when ready.
  *
- *   node --import tsx tests/support/webhook-receiver.ts --port 0 --secret S --out received.jsonl [--delay-ms 5]
+ *   node --import tsx tests/support/webhook-receiver.ts --port 0 --secret S --out received.jsonl [--delay-ms 5] [--refuse <eventId>]
  */
 import http from 'node:http';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../server/modules/notifications/verify.ts';
+import { readWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../server/modules/notifications/verify.ts';
 
 const { values: args } = parseArgs({
-  options: { port: { type: 'string', default: '0' }, secret: { type: 'string' }, out: { type: 'string' }, 'delay-ms': { type: 'string', default: '0' } },
+  options: {
+    port: { type: 'string', default: '0' },
+    secret: { type: 'string' },
+    out: { type: 'string' },
+    'delay-ms': { type: 'string', default: '0' },
+    refuse: { type: 'string' },
+  },
 });
 const secret = args.secret!;
 const out = args.out!;
 const delay = Number(args['delay-ms']);
+let deliveries = 0;
 
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    const check = verifyWebhook({
+    const check = readWebhook({
       secret,
       body,
       timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined,
@@ -31,12 +41,19 @@ const server = http.createServer((req, res) => {
     });
     const answer = () => {
       if (!check.ok) {
-        appendFileSync(out, JSON.stringify({ rejected: check.reason, eventId: req.headers[EVENT_ID_HEADER] ?? null }) + '\n');
+        appendFileSync(`${out}.rejected`, JSON.stringify({ rejected: check.reason, bytes: body.length }) + '\n');
         res.writeHead(401).end();
         return;
       }
-      const event = JSON.parse(body.toString('utf8'));
-      appendFileSync(out, JSON.stringify({ header: req.headers[EVENT_ID_HEADER], ...event, receivedAt: Date.now() }) + '\n');
+      if (args.refuse && check.events.some((e) => e.eventId === args.refuse)) {
+        appendFileSync(`${out}.rejected`, JSON.stringify({ rejected: 'refused', bytes: body.length, events: check.events.length }) + '\n');
+        res.writeHead(422).end();
+        return;
+      }
+      const delivery = `${process.pid}-${++deliveries}`;
+      const receivedAt = Date.now();
+      const size = check.events.length;
+      appendFileSync(out, check.events.map((e, index) => JSON.stringify({ ...e, delivery, index, size, receivedAt }) + '\n').join(''));
       res.writeHead(204).end();
     };
     if (delay > 0) setTimeout(answer, delay);

@@ -16,7 +16,10 @@
  * - the follow-up lists: a registration term that runs out within two weeks, terms that ran out,
  *   and a running Dutch course with attendance below the threshold;
  * - waiting-list entries: every status exists (an application waiting, cancelled or refused is added
- *   only when the population has none; the House of Dutch's own workflow is not shown here).
+ *   only when the population has none; the House of Dutch's own workflow is not shown here);
+ * - change notices: the demo OCMW's webhook, registered by the demo administrator, with deliveries
+ *   that went through, deliveries its system refused (one event it cannot take, a dead letter), and
+ *   failing now that its system is gone, with events waiting (notifications.demo.service.ts).
  *
  * The facts are written as a caseworker would have recorded them (persons, dossiers, target groups,
  * invitations, registrations, contracts, trajectories), under the actor `system:demo-showcase`, with
@@ -51,6 +54,7 @@ import { decideCertificate } from '../rules/certificates.service.ts';
 import { targetGroupAdvice } from '../rules/target-group.service.ts';
 import { deadline } from '../rules/deadlines.policy.ts';
 import { proposedFine } from '../rules/fines.policy.ts';
+import { demoWebhook } from '../notifications/notifications.demo.service.ts';
 
 export const SHOWCASE_ACTOR = 'system:demo-showcase';
 
@@ -59,6 +63,8 @@ export interface ShowcaseAccounts {
   caseworker: string;
   teamLead: string;
   ocmwWorker: string;
+  /** Registers the OCMW's webhook. */
+  administrator: string;
 }
 
 export interface ShowcaseSummary {
@@ -68,6 +74,8 @@ export interface ShowcaseSummary {
   proposals: number;
   cases: number;
   certificates: number;
+  /** Webhook delivery attempts to the demo OCMW. */
+  webhookAttempts: number;
 }
 
 // Synthetic names (no real people), in the order the persons are made.
@@ -120,12 +128,13 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
   const users = await db
     .selectFrom('users')
     .select(['id', 'username', 'display_name', 'role', 'organisation_id', 'office_ids'])
-    .where('username', 'in', [accounts.caseworker, accounts.teamLead, accounts.ocmwWorker])
+    .where('username', 'in', [accounts.caseworker, accounts.teamLead, accounts.ocmwWorker, accounts.administrator])
     .execute();
   const user = (username: string) => users.find((u) => u.username === username);
   const cwUser = user(accounts.caseworker);
   const ocmwUser = user(accounts.ocmwWorker);
-  if (!cwUser || !ocmwUser || !user(accounts.teamLead) || !cwUser.office_ids.length) return null;
+  const adminUser = user(accounts.administrator);
+  if (!cwUser || !ocmwUser || !adminUser || !user(accounts.teamLead) || !cwUser.office_ids.length) return null;
   const ctxOf = (u: NonNullable<typeof cwUser>): RequestContext => ({
     actor: actorOf({ id: u.id, username: u.username, displayName: u.display_name, role: u.role, organisationId: u.organisation_id, officeIds: u.office_ids }),
     requestId: 'demo-showcase',
@@ -133,6 +142,7 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
   const caseworker = ctxOf(cwUser);
   const ocmw = ctxOf(ocmwUser);
   const ocmwId = ocmwUser.organisation_id;
+  const administrator = ctxOf(adminUser);
 
   const office = await db
     .selectFrom('offices')
@@ -388,6 +398,8 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
   for (const p of [...clients, onLivingWage]) await declareIntegration(deps, ocmw, { insz: p.insz, capacityCode: '1', startsOn: days(-21) });
   await declareIntegration(deps, ocmw, { insz: done[0]!.insz, capacityCode: '1', startsOn: days(-27) });
   await endIntegration(deps, ocmw, { insz: done[0]!.insz, capacityCode: '1', endsOn: days(-3) });
+  // Its webhook, from here on: what follows tells the OCMW of answers, appointments and dossier changes.
+  const webhook = await demoWebhook(deps, administrator, ocmwId);
 
   // ---- Referrals: sent (taken, not taken), accepted, rejected, expired ---------------------------
   const referrals: Row[] = [];
@@ -417,6 +429,7 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
       .execute(),
   );
   await expireOverdueReferrals(deps);
+  await webhook?.deliver();
 
   // ---- Appointments: registered (taken, not taken), planned, held, cancelled ---------------------
   const appointments: Row[] = [];
@@ -437,6 +450,8 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
   const held = await plan(3, new Date(Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000).toISOString());
   await holdAppointment(deps, caseworker, held.id, held.version);
   await cancelAppointment(deps, caseworker, appointments[4]!.id, appointments[4]!.version, { reason: 'Cliënt is intussen aangemeld via het loket.' });
+  // The OCMW's system cannot take a cancelled appointment (it answers 422): that notice becomes a dead letter, the others go through.
+  await webhook?.deliver({ refuseType: 'appointment.cancelled' });
 
   // ---- The rules find the infringements and the certificates --------------------------------------
   // (The course's absences make a proposal too, as the nightly run would: it stays open.)
@@ -542,6 +557,9 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
     );
   }
 
+  // The OCMW's system is gone since: its webhook fails, the notices of the decisions above wait.
+  await webhook?.goDown();
+
   return {
     persons: persons.length,
     referrals: referrals.length + 1,
@@ -549,6 +567,16 @@ export async function ensureDemoShowcase(deps: Deps, accounts: ShowcaseAccounts)
     proposals: late.length,
     cases: cases.length,
     certificates: done.length,
+    webhookAttempts: Number(
+      (
+        await db
+          .selectFrom('notification_attempts as a')
+          .innerJoin('notification_endpoints as e', 'e.id', 'a.endpoint_id')
+          .select((s) => s.fn.countAll<number>().as('n'))
+          .where('e.organisation_id', '=', ocmwId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   };
 }
 

@@ -7,28 +7,46 @@
  *   with FOR UPDATE SKIP LOCKED, then held by `lease_until` while it delivers outside any
  *   transaction), so one relay at a time delivers to a partner, in order. The lease runs out if the
  *   relay dies; another relay then takes the endpoint from its cursor: what was delivered but not
- *   yet recorded goes again, with the same event id (at-least-once).
- * - Events after the cursor go one by one in sequence order. The first that fails stops the round:
- *   the endpoint waits (exponential back-off with jitter), and that event is tried again before any
- *   later one. After the retry period it becomes a dead letter and the next event goes. A partner
- *   never receives N+1 before N was delivered or given up.
- * - Every attempt is recorded with its time, status and latency; the cursor moves, the attempts and
- *   dead letters are written in one transaction, and only while this relay still holds the lease.
+ *   yet recorded goes again, with the same event ids (at-least-once). A relay starts a delivery
+ *   only when it ends (or times out) before the lease does, and renews the lease each time it
+ *   records one.
+ * - A delivery is one signed POST of up to `batchSize` of the partner's events after its cursor, in
+ *   sequence order (a JSON array); a 2xx acknowledges all of them and the cursor moves past the
+ *   last. The events that piled up while one delivery was under way go together in the next, so
+ *   the delay to the partner stays one round trip or two however many changes come in.
+ * - A delivery that fails stops the round: its first event is retried (exponential back-off with
+ *   jitter) alone, before any later one; once its retry period is over and it failed alone, it
+ *   becomes a dead letter and the next events go. A partner never receives N+1 before N was delivered or given up, and an event
+ *   the partner refuses never takes the others of its delivery into the dead letters. After a
+ *   failure deliveries grow again from one event, doubling with each success, so a partner that
+ *   cannot take a full delivery within the timeout still gets everything.
+ * - Every attempt is recorded with its time, status, latency and the events it carried (the first
+ *   and last sequence number, how many); the cursor moves, the attempts and dead letters are
+ *   written in one transaction after each delivery, and the cursor and dead letters only while
+ *   this relay still holds the lease.
  * - After `alertAfter` failed attempts in a row an endpoint is failing: logged once
  *   (`notification_endpoint_failing`) and shown to the administrator until a delivery succeeds.
- * - Dead letters queued for replay go before the endpoint's next new events.
+ * - Dead letters queued for replay go before the endpoint's next new events, one per delivery.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Deps } from '../../platform/deps.ts';
-import { inTransaction, type Row, type Tx } from '../../platform/db.ts';
-import type { Listener } from '../../platform/db.ts';
+import type { Listener, Row } from '../../platform/db.ts';
 import { presentEvent } from '../../platform/outbox.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './verify.ts';
+import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './verify.ts';
+import {
+  claimEndpoints,
+  earlierAttempts,
+  eventsAfter,
+  queuedReplays,
+  recordRound,
+  type AttemptRecord,
+  type DeadLetterRecord,
+  type ReplayRecord,
+} from './notifications.queries.ts';
 
 export interface RelaySettings {
   /** Longest wait between two looks when no notification arrives, ms (`KBI_NOTIFY_POLL_MS`). */
@@ -45,21 +63,13 @@ export interface RelaySettings {
   leaseSeconds: number;
   /** Failed attempts in a row that make an endpoint failing (`KBI_NOTIFY_ALERT_AFTER`). */
   alertAfter: number;
-  /** Events per endpoint per round. */
-  batch?: number;
+  /** Most events in one delivery (`KBI_NOTIFY_BATCH`, 100 when not given). */
+  batchSize?: number;
   /** Endpoints served at once by one relay. */
   concurrency?: number;
 }
 
 export const ACTOR = 'system:notifications';
-
-/**
- * The relay's own bookkeeping commits without waiting for the disk: should the database lose its
- * last milliseconds in a crash, the cursor is a little behind and those events go again (with their
- * ids) — at-least-once holds, and no change of anybody else's waits on it. The events themselves are
- * committed by their changes, durably.
- */
-const relaxed = (tx: Tx) => sql`SET LOCAL synchronous_commit = off`.execute(tx);
 
 /** Waits before attempt `attempt + 1` after `attempt` failures: doubling from backoffMs up to the maximum, then half to whole of it (jitter). */
 export function backoffMs(settings: Pick<RelaySettings, 'backoffMs' | 'maxBackoffSeconds'>, attempt: number, random = Math.random): number {
@@ -117,8 +127,8 @@ export function post(url: string, headers: Record<string, string>, body: string,
   });
 }
 
-/** The body of a delivery: the event as the pull feed shows it. */
-export const deliveryBody = (event: Row): string => JSON.stringify(presentEvent(event));
+/** The body of a delivery: its events as the pull feed shows them, in sequence order. */
+export const deliveryBody = (events: readonly Row[]): string => JSON.stringify(events.map(presentEvent));
 
 export interface Relay {
   stop(): Promise<void>;
@@ -126,11 +136,16 @@ export interface Relay {
   drain(): Promise<number>;
 }
 
-export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger, 'info' | 'warn' | 'error'>): Relay {
+/**
+ * Starts a relay: woken by NOTIFY kbi_outbox and every pollMs (`background`, the worker's), or only
+ * when asked to `drain()` (`background: false`: the demo showcase, which delivers at set moments).
+ */
+export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger, 'info' | 'warn' | 'error'>, options: { background?: boolean } = {}): Relay {
   const me = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const batch = settings.batch ?? 200;
+  const batchSize = settings.batchSize ?? 100;
   const concurrency = settings.concurrency ?? 8;
   const leaseMs = settings.leaseSeconds * 1000;
+  const retryMs = settings.retrySeconds * 1000;
   let stopped = false;
   let listener: Listener | null = null;
   /** Endpoints being served now, and whether something may have come since the last claim. */
@@ -138,42 +153,34 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   let claiming = false;
   let dirty = true;
   let timer: NodeJS.Timeout | null = null;
-  /** Takes up to `concurrency` endpoints with something due. */
-  async function claim(limit: number): Promise<Row[]> {
-    return inTransaction(deps.db, ACTOR, async (tx) => {
-      await relaxed(tx);
-      const { rows } = await sql<Row>`
-      UPDATE notification_endpoints e SET lease_owner = ${me}, lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
-       WHERE e.id IN (
-         SELECT x.id FROM notification_endpoints x
-          WHERE x.active AND x.mode <> 'PULL' AND x.next_attempt_at <= now() AND (x.lease_until IS NULL OR x.lease_until < now())
-            AND (EXISTS (SELECT 1 FROM outbox_events o WHERE o.organisation_id = x.organisation_id AND o.seq > x.cursor_seq)
-                 OR EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = x.id AND d.status = 'QUEUED' AND d.next_attempt_at <= now()))
-          ORDER BY x.next_attempt_at
-          LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED)
-      RETURNING e.*, EXISTS (SELECT 1 FROM notification_dead_letters d WHERE d.endpoint_id = e.id AND d.status = 'QUEUED') AS has_replays`.execute(tx);
-      return rows;
-    });
+  /** How many events the next delivery to an endpoint may carry: one after a failure, doubling with each success up to batchSize. */
+  const window = new Map<string, number>();
+
+  /** Takes up to `limit` endpoints with something due; `leasedAt` is when this process asked (the lease runs no earlier than a lease from then). */
+  async function claim(limit: number): Promise<{ leasedAt: number; endpoints: Row[] }> {
+    const leasedAt = Date.now();
+    return { leasedAt, endpoints: await claimEndpoints(deps.db, me, settings.leaseSeconds, limit) };
   }
 
-  async function deliver(ep: Row, event: Row): Promise<Outcome> {
-    const body = deliveryBody(event);
+  function deliver(ep: Row, events: readonly Row[]): Promise<Outcome> {
+    const body = deliveryBody(events);
     const ts = Math.floor(Date.now() / 1000);
-    return post(
-      ep.url,
-      { [EVENT_ID_HEADER]: event.event_id, [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signWebhook(ep.secret, ts, body) },
-      body,
-      settings.timeoutMs,
-    );
+    return post(ep.url, { [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signWebhook(ep.secret, ts, body) }, body, settings.timeoutMs);
   }
 
-  /** Serves one leased endpoint: replays, then new events in order; returns the attempts made. */
-  async function serve(ep: Row): Promise<number> {
-    const until = Date.now() + leaseMs / 2;
-    const attempts: Record<string, unknown>[] = [];
-    const deadLetters: Record<string, unknown>[] = [];
-    const replays: { seq: number; status: 'DELIVERED' | 'QUEUED' | 'DEAD'; attempts: number; next: string | null; error: string | null }[] = [];
+  /** Serves one leased endpoint: replays, then new events in order, a delivery at a time; returns the events sent. */
+  async function serve(ep: Row, leasedAt: number): Promise<number> {
+    const began = Date.now();
+    /** The lease ends no earlier than this, by this process's clock. */
+    let leaseUntil = leasedAt + leaseMs;
+    /** A delivery may start when it ends (or times out) before the lease. */
+    const canSend = () => !stopped && Date.now() + settings.timeoutMs < leaseUntil;
+    /** Served long enough: others may want the relay's room (rounds are at most half a lease). */
+    const turnOver = () => Date.now() - began >= leaseMs / 2;
+
+    const attempts: AttemptRecord[] = [];
+    const deadLetters: DeadLetterRecord[] = [];
+    const replays: ReplayRecord[] = [];
     let cursor = Number(ep.cursor_seq);
     let head = ep.head_seq === null ? null : { seq: Number(ep.head_seq), attempts: ep.head_attempts as number, since: ep.head_since as string };
     let nextAttempt = new Date();
@@ -181,12 +188,19 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     let failingSince: string | null = ep.failing_since;
     let lastSuccess: string | null = ep.last_success_at;
     let lastError: string | null = ep.last_error;
-    let blocked = false;
-    const note = (event: Row, attempt: number, o: Outcome, replay: boolean) => {
+    let alertedAt: string | null = ep.alerted_at;
+    /** The highest sequence number any delivery to this endpoint carried. */
+    let tried = ep.tried_seq === null ? 0 : Number(ep.tried_seq);
+    let sent = 0;
+
+    const note = (events: readonly Row[], attempt: number, o: Outcome, replay: boolean) => {
+      const first = events[0]!;
+      const last = events[events.length - 1]!;
       attempts.push({
-        endpoint_id: ep.id,
-        seq: event.seq,
-        event_id: event.event_id,
+        seq: Number(first.seq),
+        last_seq: Number(last.seq),
+        events: events.length,
+        event_id: first.event_id,
         attempt,
         at: o.at,
         status_code: o.status,
@@ -194,8 +208,9 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
         delivered: o.delivered,
         error: o.error,
         replay,
-        worker: me,
       });
+      sent += events.length;
+      tried = Math.max(tried, Number(last.seq));
       if (o.delivered) {
         failures = 0;
         failingSince = null;
@@ -206,155 +221,135 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
         lastError = o.error;
       }
     };
-    const retryMs = settings.retrySeconds * 1000;
 
-    const queued = !ep.has_replays
-      ? []
-      : await deps.db
-          .selectFrom('notification_dead_letters as d')
-          .innerJoin('outbox_events as o', 'o.seq', 'd.seq')
-          .select(['o.seq', 'o.event_id', 'o.at', 'o.type', 'o.subject_id', 'o.payload', 'd.replay_attempts', 'd.replay_requested_at'])
-          .where('d.endpoint_id', '=', ep.id)
-          .where('d.status', '=', 'QUEUED')
-          .where('d.next_attempt_at', '<=', sql<string>`now()`)
-          .orderBy('d.seq')
-          .limit(batch)
-          .execute();
-    for (const event of queued) {
-      if (Date.now() > until) break;
-      const o = await deliver(ep, event);
-      const n = (event.replay_attempts as number) + 1;
-      note(event, n, o, true);
-      if (o.delivered) replays.push({ seq: event.seq, status: 'DELIVERED', attempts: n, next: null, error: null });
-      else {
-        const giveUp = Date.now() - Date.parse(event.replay_requested_at as string) >= retryMs;
-        const wait = backoffMs(settings, n);
-        replays.push({
-          seq: event.seq,
-          status: giveUp ? 'DEAD' : 'QUEUED',
-          attempts: n,
-          next: giveUp ? null : new Date(Date.now() + wait).toISOString(),
-          error: o.error,
-        });
-        if (!giveUp) nextAttempt = new Date(Date.now() + wait);
-        blocked = true;
-        break;
+    /** Writes what was done since the last record, keeping the lease (renewed) or letting it go; false when the lease was lost. */
+    async function record(keep: boolean): Promise<boolean> {
+      const failing = failures >= settings.alertAfter;
+      if (failing && !alertedAt) {
+        alertedAt = new Date().toISOString();
+        log.warn({ endpoint: ep.id, organisationId: ep.organisation_id, failures, since: failingSince, error: lastError }, 'notification_endpoint_failing');
+      } else if (!failing && alertedAt && failures === 0) {
+        alertedAt = null;
+        log.info({ endpoint: ep.id, organisationId: ep.organisation_id }, 'notification_endpoint_recovered');
       }
+      const asked = Date.now();
+      const held = await recordRound(deps.db, {
+        endpointId: ep.id,
+        owner: me,
+        keepSeconds: keep ? settings.leaseSeconds : null,
+        state: {
+          cursor,
+          head,
+          nextAttemptAt: nextAttempt.toISOString(),
+          consecutiveFailures: failures,
+          failingSince,
+          alertedAt,
+          lastSuccessAt: lastSuccess,
+          lastError,
+        },
+        attempts,
+        deadLetters,
+        replays,
+      });
+      attempts.length = 0;
+      deadLetters.length = 0;
+      replays.length = 0;
+      if (held) leaseUntil = asked + leaseMs;
+      else log.warn({ endpoint: ep.id }, 'notification_lease_lost');
+      return held;
     }
 
-    if (!blocked) {
-      const events = await deps.db
-        .selectFrom('outbox_events')
-        .select(['seq', 'event_id', 'at', 'type', 'subject_id', 'payload'])
-        .where('organisation_id', '=', ep.organisation_id)
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(batch)
-        .execute();
-      for (const event of events) {
-        if (Date.now() > until || stopped) break;
-        const o = await deliver(ep, event);
-        const retried = head !== null && head.seq === event.seq;
-        const n = retried ? head!.attempts + 1 : 1;
-        note(event, n, o, false);
+    try {
+      return await deliverAll();
+    } catch (err) {
+      // The attempts made so far are kept and the endpoint let go, if the database still answers.
+      await record(false).catch(() => false);
+      throw err;
+    }
+
+    async function deliverAll(): Promise<number> {
+      // 1. Dead letters queued for replay, one per delivery, oldest first; a failure ends the round.
+      let blocked = false;
+      const queued = ep.has_replays ? await queuedReplays(deps.db, ep.id, batchSize) : [];
+      for (const event of queued) {
+        if (!canSend() || turnOver()) {
+          blocked = true; // the rest of the replays before any new event: next round
+          break;
+        }
+        const o = await deliver(ep, [event]);
+        const n = (event.replay_attempts as number) + 1;
+        note([event], n, o, true);
+        if (o.delivered) replays.push({ seq: Number(event.seq), status: 'DELIVERED', attempts: n, next: null, error: null });
+        else {
+          const giveUp = Date.now() - Date.parse(event.replay_requested_at as string) >= retryMs;
+          const wait = backoffMs(settings, n);
+          replays.push({
+            seq: event.seq,
+            status: giveUp ? 'DEAD' : 'QUEUED',
+            attempts: n,
+            next: giveUp ? null : new Date(Date.now() + wait).toISOString(),
+            error: o.error,
+          });
+          if (!giveUp) nextAttempt = new Date(Date.now() + wait);
+          blocked = true;
+          break;
+        }
+      }
+
+      // 2. New events after the cursor, a delivery at a time, each recorded before the next.
+      let more = !blocked;
+      while (more && canSend() && !turnOver()) {
+        const limit = head !== null ? 1 : (window.get(ep.id) ?? (failures > 0 ? 1 : batchSize));
+        const events = await eventsAfter(deps.db, ep.organisation_id, cursor, limit);
+        if (!events.length) break;
+        const first = events[0]!;
+        const firstSeq = Number(first.seq);
+        const retried = head !== null && head.seq === firstSeq;
+        const attempt = retried ? head!.attempts + 1 : 1 + (firstSeq <= tried ? await earlierAttempts(deps.db, ep.id, firstSeq) : 0);
+        const o = await deliver(ep, events);
+        note(events, attempt, o, false);
         if (o.delivered) {
-          cursor = event.seq;
+          cursor = Number(events[events.length - 1]!.seq);
           head = null;
-          continue;
+          window.set(ep.id, Math.min(batchSize, limit * 2));
+          more = events.length === limit; // a full delivery: more may be waiting
+        } else {
+          window.set(ep.id, 1);
+          const since = retried ? head!.since : o.at;
+          // Given up only once the retry period is over and it failed alone (in a delivery of several, another may be the cause).
+          if (events.length === 1 && Date.now() - Date.parse(since) >= retryMs) {
+            deadLetters.push({ seq: firstSeq, event_id: first.event_id, attempts: attempt, last_error: o.error });
+            log.warn({ endpoint: ep.id, organisationId: ep.organisation_id, seq: firstSeq, attempts: attempt }, 'notification_dead_letter');
+            cursor = firstSeq;
+            head = null;
+            more = true;
+          } else {
+            head = { seq: firstSeq, attempts: attempt, since };
+            nextAttempt = new Date(Date.now() + backoffMs(settings, attempt));
+            more = false;
+          }
         }
-        const since = retried ? head!.since : o.at;
-        if (Date.now() - Date.parse(since) >= retryMs) {
-          deadLetters.push({ endpoint_id: ep.id, seq: event.seq, event_id: event.event_id, attempts: n, last_error: o.error });
-          log.warn({ endpoint: ep.id, organisationId: ep.organisation_id, seq: event.seq, attempts: n }, 'notification_dead_letter');
-          cursor = event.seq;
-          head = null;
-          continue;
-        }
-        head = { seq: event.seq, attempts: n, since };
-        nextAttempt = new Date(Date.now() + backoffMs(settings, n));
-        break;
+        const keep = more && canSend() && !turnOver();
+        if (!(await record(keep)) || !keep) return sent;
       }
+      await record(false);
+      return sent;
     }
-
-    const failing = failures >= settings.alertAfter;
-    let alertedAt: string | null = ep.alerted_at;
-    if (failing && !alertedAt) {
-      alertedAt = new Date().toISOString();
-      log.warn({ endpoint: ep.id, organisationId: ep.organisation_id, failures, since: failingSince, error: lastError }, 'notification_endpoint_failing');
-    } else if (!failing && alertedAt && failures === 0) {
-      alertedAt = null;
-      log.info({ endpoint: ep.id, organisationId: ep.organisation_id }, 'notification_endpoint_recovered');
-    }
-
-    await inTransaction(deps.db, ACTOR, async (tx) => {
-      await relaxed(tx);
-      if (attempts.length)
-        await tx
-          .insertInto('notification_attempts')
-          .values(attempts as never)
-          .execute();
-      if (deadLetters.length)
-        await tx
-          .insertInto('notification_dead_letters')
-          .values(deadLetters as never)
-          .onConflict((c) => c.columns(['endpoint_id', 'seq']).doNothing())
-          .execute();
-      for (const r of replays) {
-        await tx
-          .updateTable('notification_dead_letters')
-          .set({
-            status: r.status,
-            replay_attempts: r.attempts,
-            next_attempt_at: r.next,
-            last_error: r.error,
-            delivered_at: r.status === 'DELIVERED' ? sql<string>`now()` : null,
-            dead_at: r.status === 'DEAD' ? sql<string>`now()` : sql<string>`dead_at`,
-          })
-          .where('endpoint_id', '=', ep.id)
-          .where('seq', '=', r.seq)
-          .where('status', '=', 'QUEUED')
-          .execute();
-      }
-      const held = await tx
-        .updateTable('notification_endpoints')
-        .set({
-          cursor_seq: cursor,
-          head_seq: head?.seq ?? null,
-          head_attempts: head?.attempts ?? 0,
-          head_since: head?.since ?? null,
-          next_attempt_at: nextAttempt.toISOString(),
-          lease_owner: null,
-          lease_until: null,
-          consecutive_failures: failures,
-          failing_since: failingSince,
-          alerted_at: alertedAt,
-          last_success_at: lastSuccess,
-          last_error: lastError,
-          updated_at: sql<string>`now()`,
-        })
-        .where('id', '=', ep.id)
-        .where('lease_owner', '=', me)
-        .executeTakeFirst();
-      if (Number(held.numUpdatedRows) === 0) log.warn({ endpoint: ep.id }, 'notification_lease_lost');
-    });
-    return attempts.length;
   }
+
+  const failed = (ep: Row) => (err: unknown) => {
+    log.error(
+      { endpoint: ep.id, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined },
+      'notification_relay_failed',
+    );
+    return 0;
+  };
 
   /** One round: serve every endpoint taken (up to `limit`), side by side. */
   async function round(limit: number): Promise<number> {
-    const endpoints = await claim(limit);
+    const { leasedAt, endpoints } = await claim(limit);
     if (!endpoints.length) return 0;
-    const done = await Promise.all(
-      endpoints.map((ep) =>
-        serve(ep).catch((err: unknown) => {
-          log.error(
-            { endpoint: ep.id, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined },
-            'notification_relay_failed',
-          );
-          return 0;
-        }),
-      ),
-    );
+    const done = await Promise.all(endpoints.map((ep) => serve(ep, leasedAt).catch(failed(ep))));
     return done.reduce((a, b) => a + b, 0) || endpoints.length;
   }
 
@@ -370,16 +365,11 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     try {
       while (!stopped && dirty && serving.size < concurrency) {
         dirty = false;
-        const endpoints = await claim(concurrency - serving.size);
+        const { leasedAt, endpoints } = await claim(concurrency - serving.size);
         if (endpoints.length) dirty = true; // there may be more
         for (const ep of endpoints) {
-          const p = serve(ep)
-            .catch((err: unknown) => {
-              log.error(
-                { endpoint: ep.id, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined },
-                'notification_relay_failed',
-              );
-            })
+          const p = serve(ep, leasedAt)
+            .catch(failed(ep))
             .finally(() => {
               serving.delete(p);
               dirty = true;
@@ -400,6 +390,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
   }
 
   const loop = (async () => {
+    if (options.background === false) return;
     try {
       listener = await deps.database.listen('kbi_outbox', poke, poke);
     } catch (err) {

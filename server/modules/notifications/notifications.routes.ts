@@ -52,11 +52,14 @@ const endpointSchema = {
 
 const attemptSchema = {
   type: 'object',
+  description: "One delivery attempt: a POST of one or more of the partner's events, in sequence order.",
   properties: {
-    seq: { type: 'integer' },
-    eventId: { type: 'string' },
-    type: { type: ['string', 'null'] },
-    attempt: { type: 'integer' },
+    seq: { type: 'integer', description: 'Sequence number of the first event the delivery carried.' },
+    lastSeq: { type: 'integer', description: 'Sequence number of the last event the delivery carried.' },
+    events: { type: 'integer', description: 'How many events the delivery carried.' },
+    eventId: { type: 'string', description: 'Id of the first event the delivery carried.' },
+    type: { type: ['string', 'null'], description: 'Type of the first event the delivery carried.' },
+    attempt: { type: 'integer', description: 'Which attempt this is for the first event (replays counted apart).' },
     at: { type: 'string' },
     statusCode: { type: ['integer', 'null'] },
     latencyMs: { type: 'integer' },

@@ -161,8 +161,11 @@ export async function rotateEndpointSecret(db: Db, ctx: RequestContext, id: stri
   });
 }
 
+/** One delivery attempt: the events it carried (the first's id and type, the first and last sequence number, how many). */
 export const presentAttempt = (r: Row) => ({
   seq: Number(r.seq),
+  lastSeq: Number(r.last_seq),
+  events: r.events,
   eventId: r.event_id,
   type: r.type ?? null,
   attempt: r.attempt,
@@ -174,7 +177,7 @@ export const presentAttempt = (r: Row) => ({
   replay: r.replay,
 });
 
-/** The delivery log of a webhook, newest first. */
+/** The delivery log of a webhook (every attempt, with the type of its first event), newest first. */
 export async function listAttempts(db: Db, ctx: RequestContext, endpointId: string, limit = 100): Promise<Row[]> {
   requireAdministrator(ctx);
   return db

@@ -1,7 +1,8 @@
 /**
  * Change notices to partners (administrator): every partner webhook with its state (failing ones
- * first, with an alert), the delivery log of one webhook (every attempt: time, status, latency),
- * and the dead letters with a button that sends them again.
+ * first, with an alert), the delivery log of one webhook (every attempt, a POST of one or more
+ * events: time, which events, status, latency), and the dead letters with a button that sends them
+ * again.
  */
 import { useState } from 'react';
 import { get, post } from '../../api.ts';
@@ -23,8 +24,11 @@ interface Endpoint {
   lastError: string | null;
 }
 
+/** One delivery attempt: a POST of `events` events, from `seq` to `lastSeq`. */
 interface Attempt {
   seq: number;
+  lastSeq: number;
+  events: number;
   eventId: string;
   type: string | null;
   attempt: number;
@@ -210,8 +214,11 @@ export function Notifications() {
                   {log.data.map((a, i) => (
                     <tr key={`${a.seq}-${a.attempt}-${i}`}>
                       <td>{fmt.dateTime(a.at)}</td>
-                      <td className="num">{a.seq}</td>
-                      <td>{eventWords(t, a.type)}</td>
+                      <td className="num">{a.events > 1 ? `${a.seq}–${a.lastSeq}` : a.seq}</td>
+                      <td>
+                        {eventWords(t, a.type)}
+                        {a.events > 1 && ` ${t('notifications.andMore', { count: a.events - 1 })}`}
+                      </td>
                       <td className="num">{a.attempt}</td>
                       <td className="num">{a.statusCode ?? '—'}</td>
                       <td className="num">{fmt.number(a.latencyMs)}</td>
