@@ -68,6 +68,7 @@ export async function workingDay(app: TestApp): Promise<FlowReport> {
     caseworker: demoUsername('AGENCY_CASEWORKER'),
     teamLead: demoUsername('TEAM_LEAD'),
     ocmwWorker: demoUsername('OCMW_SOCIAL_WORKER'),
+    administrator: demoUsername('ADMINISTRATOR'),
   });
 
   // A caseworker's search and dossier work, as the administrator (who reaches every person).
