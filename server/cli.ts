@@ -47,6 +47,12 @@ const positiveInt = (v: string) => {
 async function openDirect(cfg: Readonly<Config>, command: string) {
   if (!cfg.databaseUrl) acquireLock(cfg.dataDir, command);
   const database = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.dbPoolSize });
+  // A streaming replica (hot standby) is read-only and has the primary's schema: the commands that only
+  // read (audit verify) run on it as it is; a command that writes is refused by it.
+  if (database.kind === 'postgres') {
+    const [row] = await database.prepared('kbi_in_recovery', 'SELECT pg_is_in_recovery() AS standby', []);
+    if (row?.standby) return database;
+  }
   await migrateToLatest(database.db);
   return database;
 }

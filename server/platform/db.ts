@@ -90,14 +90,30 @@ export interface Listener {
 }
 
 /** Opens the database the configuration names. */
-export async function openDatabase(opts: { url: string | null; dataDir?: string; poolSize?: number; role?: string | null }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null) : openPglite(opts.dataDir ?? null);
+export async function openDatabase(opts: {
+  url: string | null;
+  dataDir?: string;
+  poolSize?: number;
+  role?: string | null;
+  /** PostgreSQL's application_name of the pool's connections (pg_stat_activity), e.g. to tell a replica's readers apart. */
+  applicationName?: string;
+  /** Give up connecting after this long (ms), instead of the operating system's TCP timeout. */
+  connectTimeoutMs?: number;
+}): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null, opts) : openPglite(opts.dataDir ?? null);
 }
 
-async function openPostgres(url: string, poolSize: number, role: string | null): Promise<Database> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  role: string | null,
+  extra: { applicationName?: string; connectTimeoutMs?: number } = {},
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    ...(extra.applicationName ? { application_name: extra.applicationName } : {}),
+    ...(extra.connectTimeoutMs ? { connectionTimeoutMillis: extra.connectTimeoutMs } : {}),
     types: { getTypeParser: ((oid: number, format?: any) => PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as any },
     // Every connection acts as the application role from its start (a session parameter, like SET ROLE).
     options: `-c TimeZone=UTC${role ? ` -c role=${quoteIdent(role).replace(/"/g, '')}` : ''}`,
