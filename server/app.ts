@@ -19,6 +19,7 @@ import { registerWebApp } from './platform/web.ts';
 import { ANONYMOUS, ANONYMOUS_PARTNER, MONITOR, OPERATOR } from './platform/access.ts';
 import { installMetrics, type OutboxReader } from './platform/metrics.ts';
 import { openReadRouter, primaryReads } from './platform/replica.ts';
+import { registerBackupOperatorRoute } from './platform/backup.ts';
 import { registerOperationsRoutes } from './platform/operations.ts';
 import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
@@ -403,6 +404,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
     registerAuditOperatorRoutes(http, db.db);
     registerStatisticsOperatorRoutes(http, db.db, reads);
     registerNotificationOperatorRoutes(http, db.db);
+    if (db.dumpDataDir) registerBackupOperatorRoute(http, db);
   }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');

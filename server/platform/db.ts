@@ -64,6 +64,11 @@ export interface Database {
    * the server when the process dies. Null when another process (or this one) holds it.
    */
   tryLock(key: string): Promise<HeldLock | null>;
+  /**
+   * The embedded database only: its whole data directory as a tar archive, taken between two
+   * transactions after a checkpoint, so the copy is consistent (`kbi backup`; PostgreSQL has pg_dump).
+   */
+  dumpDataDir?(): Promise<Blob>;
   /** The connection pool now (metrics): PostgreSQL's pg.Pool; PGlite's one connection behind its mutex. */
   poolStats(): PoolStats;
   close(): Promise<void>;
@@ -296,6 +301,16 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       await mutex.acquire();
       try {
         await copyWithUnnest({ query: (t: string, p: unknown[]) => pglite.query(t, p) }, table, columns, rows);
+      } finally {
+        mutex.release();
+      }
+    },
+    async dumpDataDir() {
+      // Holding the one connection: no transaction is open, and none starts until the copy is made.
+      await mutex.acquire();
+      try {
+        await pglite.exec('CHECKPOINT');
+        return await pglite.dumpDataDir('none');
       } finally {
         mutex.release();
       }

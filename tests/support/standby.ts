@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 const BIN = process.env.KBI_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** A PostgreSQL program of the server's version (KBI_PG_BIN: its folder, default Debian's PostgreSQL 15). */
+export const pgTool = (name: string): string => join(BIN, name);
 const PREFIX = 'kbi-standby-';
 const OWNER_FILE = 'owner.pid';
 

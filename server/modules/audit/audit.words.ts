@@ -212,6 +212,11 @@ const ACTIONS: Record<string, Words> = {
     "Consultation des anomalies du registre d'intégration",
     'Integration register anomalies read',
   ],
+  'database.backup': [
+    'Reservekopie van de hele databank gemaakt',
+    'Copie de sauvegarde de toute la base de données réalisée',
+    'Backup of the whole database made',
+  ],
   'statistics.validate': ['Statistiek gevalideerd', "Validation d'une statistique", 'Statistics validated'],
   'statistics.compute': ['Statistiek berekend', "Calcul d'une statistique", 'Statistics computed'],
   'statistics.publish': ['Statistiek gepubliceerd', "Publication d'une statistique", 'Statistics published'],
