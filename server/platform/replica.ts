@@ -107,11 +107,14 @@ export async function openReadRouter(primary: Database, options: ReplicaOptions)
   let resting = 0; // Date.now() until which the replica is not asked after a failure
   let lastReason: string | null = null;
 
-  /** Logs once per change of why reads go to the primary (not on every read). */
+  /** Logs once per change of why reads go to the primary (its kind: the text may hold a changing lag), not on every read. */
+  let lastKind: string | null = null;
   const note = (reason: string | null) => {
-    if (reason === lastReason) return;
+    const kind = reason?.replace(/[0-9.]+ s behind/, 'behind') ?? null;
+    if (kind === lastKind) return;
     if (reason) options.log.warn({ reason }, 'replica_not_used');
-    else if (lastReason) options.log.info('replica_used_again');
+    else if (lastKind) options.log.info('replica_used_again');
+    lastKind = kind;
     lastReason = reason;
   };
 
