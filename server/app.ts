@@ -18,6 +18,8 @@ import { installHttpBasics, newRequestId } from './platform/http.ts';
 import { registerWebApp } from './platform/web.ts';
 import { ANONYMOUS, ANONYMOUS_PARTNER, MONITOR, OPERATOR } from './platform/access.ts';
 import { installMetrics, type OutboxReader } from './platform/metrics.ts';
+import { openReadRouter, primaryReads } from './platform/replica.ts';
+import { registerBackupOperatorRoute } from './platform/backup.ts';
 import { registerOperationsRoutes } from './platform/operations.ts';
 import type { Deps } from './platform/deps.ts';
 import { installDoors, purposeOf, type Authenticators, type DeclaredRoute } from './platform/door.ts';
@@ -155,6 +157,10 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   // Course-feed runs left 'running' by a process that was killed are failed now, so they can be sent again.
   const interrupted = await failInterruptedImports({ db: db.db, database: db });
   if (interrupted) log.warn({ runs: interrupted }, 'import_runs_interrupted');
+  // Statistics and the partners' event feed may read from a streaming replica (KBI_REPLICA_URL).
+  const reads = config.replicaUrl
+    ? await openReadRouter(db, { url: config.replicaUrl, poolSize: config.dbPoolSize, role: config.dbRole, maxLagSeconds: config.replicaMaxLagSeconds, log })
+    : primaryReads(db);
 
   const http: FastifyInstance = Fastify({
     ...(config.tls ? { https: tlsOptions(config.tls) } : {}),
@@ -184,7 +190,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   http.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  const metrics = installMetrics(http, db, { outboxReaders: [webhookOutboxReader, ...(outboxReaders ?? [])] });
+  const metrics = installMetrics(http, db, { outboxReaders: [webhookOutboxReader, ...(outboxReaders ?? [])], reads });
   installHttpBasics(http, {
     // Every denial is audited once, here, with the facts the throwing service attached.
     onDenied: (req, problem) => recordDenial(db.db, req.ctx ?? { actor: ANONYMOUS, requestId: req.id }, problem),
@@ -372,7 +378,14 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerAuditRoutes(http, db.db, config.acceptTestInsz);
   registerPartnerClientRoutes(http, db, partnerClients, throttle);
 
-  const deps = { db: db.db, database: db, codes, acceptTestInsz: config.acceptTestInsz, integrationMaxBackdateDays: config.integrationMaxBackdateDays };
+  const deps = {
+    db: db.db,
+    database: db,
+    codes,
+    acceptTestInsz: config.acceptTestInsz,
+    integrationMaxBackdateDays: config.integrationMaxBackdateDays,
+    reads,
+  };
   registerDossierRoutes(http, deps);
   registerAuthorisationRoutes(http, db.db, codes, deps);
   registerIntegrationRoutes(http, deps);
@@ -380,7 +393,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   registerMagdaRoutes(http, deps);
   registerReferralRoutes(http, deps);
   registerUsageRoutes(http, db.db);
-  registerStatisticsRoutes(http, db.db);
+  registerStatisticsRoutes(http, db.db, reads);
   registerLookupRoutes(http, deps, { config, operator: !!operatorToken });
   registerRuleRoutes(http, deps);
   registerHouseRoutes(http, deps);
@@ -391,9 +404,10 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
   if (operatorToken) {
     registerOperatorRoutes(http, db);
     registerAuditOperatorRoutes(http, db.db);
-    registerStatisticsOperatorRoutes(http, db.db);
+    registerStatisticsOperatorRoutes(http, db.db, reads);
     registerNotificationOperatorRoutes(http, db.db);
     registerRetentionOperatorRoutes(http, db);
+    if (db.dumpDataDir) registerBackupOperatorRoute(http, db);
   }
   extraRoutes?.(http, db);
   if (config.serveWebApp && !(await registerWebApp(http))) log.warn('web_app_not_built: run `npm run build` to serve the web app');
@@ -409,6 +423,7 @@ export async function buildApp({ config, database, logger, operatorToken, extraR
       await http.close();
       await sessions.close();
       await partnerClients.close();
+      await reads.close();
       if (ownDatabase) await db.close();
     },
   };

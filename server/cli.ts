@@ -14,6 +14,8 @@ import { Problem } from './platform/errors.ts';
 import { OPERATOR } from './platform/access.ts';
 import { CodeLists } from './platform/codes.ts';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { backupTargetProblem, dumpForBackup, writeDataDir } from './platform/backup.ts';
 import { reportPdf } from './modules/audit/audit.letter.ts';
 import { personAccessReport, reportCsv, type PersonAccessReport } from './modules/audit/audit.report.ts';
 import { registerImportCommand } from './modules/imports/imports.cli.ts';
@@ -48,6 +50,12 @@ const positiveInt = (v: string) => {
 async function openDirect(cfg: Readonly<Config>, command: string) {
   if (!cfg.databaseUrl) acquireLock(cfg.dataDir, command);
   const database = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.dbPoolSize });
+  // A streaming replica (hot standby) is read-only and has the primary's schema: the commands that only
+  // read (audit verify) run on it as it is; a command that writes is refused by it.
+  if (database.kind === 'postgres') {
+    const [row] = await database.prepared('kbi_in_recovery', 'SELECT pg_is_in_recovery() AS standby', []);
+    if (row?.standby) return database;
+  }
   await migrateToLatest(database.db);
   return database;
 }
@@ -232,6 +240,50 @@ notifications
       }
     }
     process.stdout.write(`queued ${queued} dead letters for delivery again\n`);
+  });
+
+program
+  .command('backup <dir>')
+  .description(
+    'a consistent copy of the embedded database (KBI_DATA_DIR) in <dir>, a new or empty folder, also while the server runs: the copy is a data directory to serve with KBI_DATA_DIR=<dir>. On PostgreSQL use pg_dump or a base backup (docs/BACKUP.md)',
+  )
+  .action(async (dir: string) => {
+    const cfg = config();
+    const fail = (message: string, code = 1) => {
+      process.stderr.write(`kbi backup: ${message}\n`);
+      process.exit(code);
+    };
+    if (cfg.databaseUrl) return fail('copies the embedded database; on PostgreSQL use pg_dump or a base backup (docs/BACKUP.md)', 2);
+    const target = resolve(dir);
+    const problem = backupTargetProblem(cfg.dataDir, target);
+    if (problem) return fail(problem, 2);
+    const started = performance.now();
+    let dump: Blob;
+    const holder = currentHolder(cfg.dataDir);
+    if (holder?.port) {
+      process.stderr.write(`the server (pid ${holder.pid}) holds ${cfg.dataDir}; asking it for a consistent copy…\n`);
+      const res = await fetch(`http://127.0.0.1:${holder.port}/api/operator/backup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.token}` },
+        body: JSON.stringify({ target }),
+      });
+      if (!res.ok) return fail(await res.text());
+      dump = new Blob([await res.arrayBuffer()], { type: 'application/x-tar' });
+    } else {
+      acquireLock(cfg.dataDir, 'backup');
+      // Opened as it is, never migrated: a backup before an upgrade must hold the schema before it.
+      const database = await openDatabase({ url: null, dataDir: cfg.dataDir });
+      try {
+        dump = await dumpForBackup(database, { actor: OPERATOR, requestId: 'cli' }, target);
+      } finally {
+        await database.close();
+      }
+    }
+    const copy = await writeDataDir(target, dump);
+    process.stdout.write(
+      `backup of ${cfg.dataDir} written to ${target}: ${(copy.bytes / 1024 / 1024).toFixed(1)} MB, schema at ${copy.migration}, ${copy.auditRecords} audit records, in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
+        `check it: KBI_DATA_DIR=${target} npx kbi audit verify; restore: stop the server and serve with KBI_DATA_DIR=${target} (or put it in place of ${cfg.dataDir})\n`,
+    );
   });
 
 const referrals = program.command('referrals').description('referrals (toeleidingen) of partners to the agencies');

@@ -13,6 +13,13 @@ export interface Config {
   host: string;
   /** PostgreSQL server URL (`KBI_DATABASE_URL`); when absent the embedded PGlite database is used. */
   databaseUrl: string | null;
+  /**
+   * A PostgreSQL streaming replica (hot standby) of that server (`KBI_REPLICA_URL`): the statistics and the
+   * partners' event feed read from it while it is at most `replicaMaxLagSeconds` behind; null: all on the primary.
+   */
+  replicaUrl: string | null;
+  /** How far the replica may be behind for a read to go there (`KBI_REPLICA_MAX_LAG_SECONDS`; 0: only when caught up). */
+  replicaMaxLagSeconds: number;
   /** Folder of the embedded database and the server lock file (`KBI_DATA_DIR`). */
   dataDir: string;
   /** pino level (`KBI_LOG_LEVEL`). */
@@ -152,10 +159,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('KBI_DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const replicaUrl = env.KBI_REPLICA_URL?.trim() || null;
+  if (replicaUrl && !/^postgres(ql)?:\/\//.test(replicaUrl)) problems.push('KBI_REPLICA_URL must be a postgres:// or postgresql:// URL');
+  if (replicaUrl && !databaseUrl)
+    problems.push('KBI_REPLICA_URL needs KBI_DATABASE_URL: it is a replica of that PostgreSQL server (the embedded database has none)');
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl,
+    replicaUrl,
+    replicaMaxLagSeconds: int('KBI_REPLICA_MAX_LAG_SECONDS', 10, 0, 86_400),
     dataDir: resolve(env.KBI_DATA_DIR?.trim() || './data'),
     logLevel,
     bodyLimit: int('KBI_BODY_LIMIT', 1024 * 1024, 1024, 512 * 1024 * 1024),

@@ -64,14 +64,15 @@ export interface Database {
    * the server when the process dies. Null when another process (or this one) holds it.
    */
   tryLock(key: string): Promise<HeldLock | null>;
+  /**
+   * The embedded database only: its whole data directory as a tar archive, taken between two
+   * transactions after a checkpoint, so the copy is consistent (`kbi backup`; PostgreSQL has pg_dump).
+   * Another `openDatabase({ template })` starts from such a copy without initdb or migrations (the
+   * tests migrate once and start each database from the copy).
+   */
+  dumpDataDir?(): Promise<Blob>;
   /** The connection pool now (metrics): PostgreSQL's pg.Pool; PGlite's one connection behind its mutex. */
   poolStats(): PoolStats;
-  /**
-   * The embedded database's whole data directory as a tar (PGlite only; null on PostgreSQL): a
-   * consistent copy another `openDatabase({ template })` starts from without running initdb or the
-   * migrations again (the tests migrate once and start each database from the copy).
-   */
-  dumpDataDir(): Promise<Blob | null>;
   close(): Promise<void>;
 }
 
@@ -103,14 +104,25 @@ export async function openDatabase(opts: {
   role?: string | null;
   /** PGlite: start from this copy of a data directory (`dumpDataDir`) instead of an empty one. */
   template?: Blob;
+  /** PostgreSQL's application_name of the pool's connections (pg_stat_activity), e.g. to tell a replica's readers apart. */
+  applicationName?: string;
+  /** Give up connecting after this long (ms), instead of the operating system's TCP timeout. */
+  connectTimeoutMs?: number;
 }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null) : openPglite(opts.dataDir ?? null, opts.template);
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 8, opts.role ?? null, opts) : openPglite(opts.dataDir ?? null, opts.template);
 }
 
-async function openPostgres(url: string, poolSize: number, role: string | null): Promise<Database> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  role: string | null,
+  extra: { applicationName?: string; connectTimeoutMs?: number } = {},
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    ...(extra.applicationName ? { application_name: extra.applicationName } : {}),
+    ...(extra.connectTimeoutMs ? { connectionTimeoutMillis: extra.connectTimeoutMs } : {}),
     types: { getTypeParser: ((oid: number, format?: any) => PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as any },
     // Every connection acts as the application role from its start (a session parameter, like SET ROLE).
     options: `-c TimeZone=UTC${role ? ` -c role=${quoteIdent(role).replace(/"/g, '')}` : ''}`,
@@ -123,7 +135,6 @@ async function openPostgres(url: string, poolSize: number, role: string | null):
     kind: 'postgres',
     db,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
-    dumpDataDir: async () => null,
     async prepared(name, text, params) {
       return (await pool.query({ name, text, values: params as unknown[] })).rows;
     },
@@ -275,14 +286,6 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
     kind: 'pglite',
     db,
     poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting, max: 1 }),
-    async dumpDataDir() {
-      await mutex.acquire();
-      try {
-        return await pglite.dumpDataDir('none');
-      } finally {
-        mutex.release();
-      }
-    },
     async prepared(_name, text, params) {
       await mutex.acquire();
       try {
@@ -304,6 +307,16 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
       await mutex.acquire();
       try {
         await copyWithUnnest({ query: (t: string, p: unknown[]) => pglite.query(t, p) }, table, columns, rows);
+      } finally {
+        mutex.release();
+      }
+    },
+    async dumpDataDir() {
+      // Holding the one connection: no transaction is open, and none starts until the copy is made.
+      await mutex.acquire();
+      try {
+        await pglite.exec('CHECKPOINT');
+        return await pglite.dumpDataDir('none');
       } finally {
         mutex.release();
       }

@@ -13,6 +13,7 @@ import client from 'prom-client';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.ts';
+import type { ReadRouter } from './replica.ts';
 
 /**
  * A reader of the outbox (a webhook dispatcher, a feed): how far behind it is. buildApp registers
@@ -38,7 +39,11 @@ const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const statusClass = (code: number) => STATUS_CLASSES[Math.min(4, Math.max(0, Math.floor(code / 100) - 1))]!;
 
 /** Counts every answered request by method, route pattern and status class, and times it. */
-export function installMetrics(http: FastifyInstance, database: Database, options: { outboxReaders?: readonly OutboxReader[] } = {}): Metrics {
+export function installMetrics(
+  http: FastifyInstance,
+  database: Database,
+  options: { outboxReaders?: readonly OutboxReader[]; reads?: ReadRouter } = {},
+): Metrics {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service: 'kbi', pid: String(process.pid) });
   client.collectDefaultMetrics({ register: registry, prefix: 'kbi_' });
@@ -201,6 +206,40 @@ export function installMetrics(http: FastifyInstance, database: Database, option
       this.set({ kind: database.kind }, 1);
     },
   });
+
+  // The streaming replica (KBI_REPLICA_URL), when one is configured: where the statistics and the event feed were read, and how far behind it is.
+  const reads = options.reads;
+  if (reads?.configured) {
+    new client.Counter({
+      name: 'kbi_replica_reads_total',
+      help: 'Reads that may go to the replica (statistics, event feed), by where they were answered: replica or primary',
+      labelNames: ['source'] as const,
+      registers: [registry],
+      collect() {
+        const c = reads.counts();
+        this.reset();
+        this.inc({ source: 'replica' }, c.replica);
+        this.inc({ source: 'primary' }, c.primary);
+      },
+    });
+    const readReplica = sharedRead('replica', async () => {
+      const state = await reads.state();
+      replicaUsable.set(state?.usable ? 1 : 0);
+      replicaLag.set(state?.lagSeconds ?? -1);
+    });
+    const replicaUsable = new client.Gauge({
+      name: 'kbi_replica_usable',
+      help: 'The replica answers, is a standby and its position is known (1) or not (0: every read goes to the primary)',
+      registers: [registry],
+      collect: readReplica,
+    });
+    const replicaLag = new client.Gauge({
+      name: 'kbi_replica_lag_seconds',
+      help: 'How far the replica is behind the primary, in seconds (0: caught up; -1: unknown)',
+      registers: [registry],
+      collect: readReplica,
+    });
+  }
 
   return { registry, render: () => registry.metrics(), contentType: registry.contentType };
 }

@@ -44,7 +44,7 @@ export function migratedPgliteTemplate(): Promise<Blob> {
     const db = await openDatabase({ url: null });
     try {
       await migrateToLatest(db.db);
-      const tar = (await db.dumpDataDir())!;
+      const tar = await db.dumpDataDir!();
       mkdirSync(dir, { recursive: true });
       // Written whole, then renamed: a file side by side running tests read is never half there.
       const partial = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;

@@ -232,6 +232,11 @@ const ACTIONS: Record<string, Words> = {
     "Journal d'audit raccourci au terme de son délai de conservation (point de contrôle)",
     'Audit trail shortened at the end of its retention term (checkpoint)',
   ],
+  'database.backup': [
+    'Reservekopie van de hele databank gemaakt',
+    'Copie de sauvegarde de toute la base de données réalisée',
+    'Backup of the whole database made',
+  ],
   'statistics.validate': ['Statistiek gevalideerd', "Validation d'une statistique", 'Statistics validated'],
   'statistics.compute': ['Statistiek berekend', "Calcul d'une statistique", 'Statistics computed'],
   'statistics.publish': ['Statistiek gepubliceerd', "Publication d'une statistique", 'Statistics published'],

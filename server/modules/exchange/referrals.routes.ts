@@ -211,6 +211,12 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
               items: { type: 'array', items: eventSchema },
               next: { type: 'string', description: 'The cursor for the next poll.' },
               more: { type: 'boolean' },
+              consistentAt: {
+                type: 'string',
+                format: 'date-time',
+                description:
+                  'Every event committed before this moment (after your cursor) is in this answer or the pages after it. Normally the moment of your request; when KBI reads the feed from a replica, up to a few seconds earlier (at most KBI_REPLICA_MAX_LAG_SECONDS of the installation, 10 by default): later events come in a later poll, never out of order.',
+              },
             },
           },
           ...errors(400, 401, 403),
@@ -221,7 +227,11 @@ export function registerReferralRoutes(http: FastifyInstance, deps: Deps): void 
       const organisationId = exchangeOrganisation(req.ctx, 'reads its event feed');
       const { after, limit } = feedParams(req.query);
       await expireOverdueReferrals(deps);
-      const page = await eventsAfter(deps.db, organisationId, after, limit);
+      // From the streaming replica when one is configured and close enough behind (platform/replica.ts):
+      // it holds a prefix of the events in sequence order, so a page from it may end earlier, never skip one.
+      const page = deps.reads
+        ? await deps.reads.read({}, async (target) => ({ ...(await eventsAfter(target.db, organisationId, after, limit)), consistentAt: target.consistentAt }))
+        : { ...(await eventsAfter(deps.db, organisationId, after, limit)), consistentAt: new Date().toISOString() };
       await recordAudit(deps.db, req.ctx, {
         action: 'exchange.events',
         personId: null,

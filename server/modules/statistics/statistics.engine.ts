@@ -179,6 +179,8 @@ export interface ComputeOptions {
   /** The cut-off moment (ISO). Null: now, read straight from the current tables. */
   asOf: string | null;
   versioned: ReadonlySet<string>;
+  /** For a current read (asOf null): the moment its data is known at, when that is not the start of the computation (a replica's position). */
+  knownAt?: string;
 }
 
 type Row = Record<string, unknown> & { g: number };
@@ -186,7 +188,7 @@ type Row = Record<string, unknown> & { g: number };
 /** Runs the set and returns every breakdown with labels, subtotals, totals and percentages. */
 export async function computeSet(db: Db, def: SetDefinition, version: number, options: ComputeOptions): Promise<SetResult> {
   const started = new Date();
-  const asOf = options.asOf ?? started.toISOString();
+  const asOf = options.asOf ?? options.knownAt ?? started.toISOString();
   const units = renderQuery(def.query, options.period, options.asOf, options.versioned);
   const dimCols = def.dimensions.map((d) => sql.ref(`u.${d.id}`));
   const sets = groupingSets(def);

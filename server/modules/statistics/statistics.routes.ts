@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../platform/db.ts';
+import type { ReadRouter } from '../../platform/replica.ts';
 import { typed } from '../../platform/http.ts';
 import { setDocumentation } from './statistics.docs.ts';
 import { exportResult, type ExportFormat } from './statistics.export.ts';
@@ -34,7 +35,8 @@ async function send(reply: FastifyReply, result: SetResult, format: ExportFormat
   return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${extra.name}.${format}"`).send(file.body);
 }
 
-export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
+/** `reads`: where the figures are read (a streaming replica when configured, platform/replica.ts); the rest is on `db`. */
+export function registerStatisticsRoutes(http: FastifyInstance, db: Db, reads?: ReadRouter): void {
   const app = typed(http);
   const staff = (capability: 'readStatistics' | 'validateStatistics' | 'publishStatistics') => ({ access: 'staff' as const, capability });
 
@@ -109,7 +111,7 @@ export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
     async (req, reply) => {
       const q = req.query;
       const version = q.version === undefined ? undefined : Number(q.version);
-      const result = await computeResult(db, req.ctx, { setId: req.params.setId, year: Number(q.year), asOf: q.asOf, version });
+      const result = await computeResult(db, req.ctx, { setId: req.params.setId, year: Number(q.year), asOf: q.asOf, version }, reads);
       return send(reply, result, q.format ?? 'json', q.lang ?? 'nl', { name: `${req.params.setId}-${q.year}-${result.asOf.slice(0, 10)}` });
     },
   );
@@ -222,7 +224,7 @@ export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
         },
       },
     },
-    async (req) => restate(db, req.ctx, req.params.publicationId, req.query.asOf),
+    async (req) => restate(db, req.ctx, req.params.publicationId, req.query.asOf, reads),
   );
 }
 
@@ -230,7 +232,7 @@ export function registerStatisticsRoutes(http: FastifyInstance, db: Db): void {
  * The operator's side (door 'operator'): `kbi report` reaching a running embedded server through
  * the token of its lock file; not part of the public API document.
  */
-export function registerStatisticsOperatorRoutes(http: FastifyInstance, db: Db): void {
+export function registerStatisticsOperatorRoutes(http: FastifyInstance, db: Db, reads?: ReadRouter): void {
   const app = typed(http);
   app.post(
     '/api/operator/statistics/result',
@@ -246,6 +248,6 @@ export function registerStatisticsOperatorRoutes(http: FastifyInstance, db: Db):
         },
       },
     },
-    async (req) => computeResult(db, req.ctx, req.body),
+    async (req) => computeResult(db, req.ctx, req.body, reads),
   );
 }

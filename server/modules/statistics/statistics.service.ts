@@ -10,6 +10,7 @@ import type { RequestContext } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
+import type { ReadOptions, ReadRouter, ReadTarget } from '../../platform/replica.ts';
 import { demand } from '../access/access.service.ts';
 import { checkDefinition, computeSet, periodOfYear, tablesOf, unitsOf } from './statistics.engine.ts';
 import { BASE_SETS } from './statistics.sets.ts';
@@ -238,18 +239,40 @@ function belgianEndOfDay(day: string): string {
   return new Date(Math.min(end.getTime(), Date.now())).toISOString();
 }
 
-export async function computeResult(db: Db, ctx: RequestContext, request: ComputeRequest): Promise<SetResult> {
+/**
+ * Runs the figures' reads on the streaming replica when `reads` routes there (platform/replica.ts),
+ * else on `db`. The definitions, the catalogue and every write stay on the primary (`db`).
+ */
+function readFigures<T>(db: Db, reads: ReadRouter | undefined, options: ReadOptions, read: (target: ReadTarget) => Promise<T>): Promise<T> {
+  return reads ? reads.read(options, read) : read({ db, source: 'primary', consistentAt: new Date().toISOString() });
+}
+
+/**
+ * A set's figures for a year as known at `asOf` (absent: now). With a replica, a cut-off the replica
+ * has reached is computed there, and so is "now" while the replica is within its allowed lag — the
+ * result's `asOf` is then the moment up to which the replica holds every commit of the primary.
+ */
+export async function computeResult(db: Db, ctx: RequestContext, request: ComputeRequest, reads?: ReadRouter): Promise<SetResult> {
   demand(ctx, 'readStatistics', 'statistics.compute');
   checkYear(request.year);
   const asOf = checkAsOf(request.asOf);
   const stored = await definitionOf(db, request.setId, request.version);
-  const result = await computeSet(db, stored.definition, stored.version, { period: periodOfYear(request.year), asOf, versioned: await historyTables(db) });
+  const versioned = await historyTables(db);
+  const { result, source } = await readFigures(db, reads, { notBefore: asOf }, async (target) => ({
+    source: target.source,
+    result: await computeSet(target.db, stored.definition, stored.version, {
+      period: periodOfYear(request.year),
+      asOf,
+      versioned,
+      knownAt: target.source === 'replica' ? target.consistentAt : undefined,
+    }),
+  }));
   await recordAudit(db, ctx, {
     action: 'statistics.compute',
     personId: null,
     clusters: [],
     result: 'allowed',
-    detail: { setId: request.setId, version: stored.version, year: request.year, asOf: result.asOf },
+    detail: { setId: request.setId, version: stored.version, year: request.year, asOf: result.asOf, source },
   });
   return result;
 }
@@ -481,14 +504,36 @@ const STANDARD_COLUMNS = new Set(['version', 'valid_from', 'sys_from', 'sys_to',
  * person and cell) at both moments and reading, for the persons whose units moved, the versions of
  * their records recorded in between.
  */
-export async function restate(db: Db, ctx: RequestContext, publicationId: string, asOfRaw?: string): Promise<Restatement> {
+export async function restate(db: Db, ctx: RequestContext, publicationId: string, asOfRaw?: string, reads?: ReadRouter): Promise<Restatement> {
   const pub = await getPublication(db, ctx, publicationId);
-  const asOf = checkAsOf(asOfRaw) ?? new Date().toISOString();
-  if (Date.parse(asOf) < Date.parse(pub.asOf))
+  const explicit = checkAsOf(asOfRaw);
+  if (explicit && Date.parse(explicit) < Date.parse(pub.asOf))
     throw new Problem('badRequest', 'asOf: before the publication’s cut-off', [{ in: 'query', name: 'asOf', detail: 'before the cut-off' }]);
   const stored = await definitionOf(db, pub.setId, pub.version);
-  const def = stored.definition;
   const versioned = await historyTables(db);
+  // "Now" on a replica is the moment up to which it holds every commit of the primary.
+  const found = await readFigures(db, reads, { notBefore: explicit ?? pub.asOf }, (target) =>
+    movedSince(target.db, pub, stored.definition, explicit ?? (target.source === 'replica' ? target.consistentAt : new Date().toISOString()), versioned),
+  );
+  await recordAudit(db, ctx, {
+    action: 'statistics.restate',
+    personId: null,
+    clusters: [],
+    result: 'allowed',
+    detail: { publicationId, asOf: found.asOf, movedCells: found.cells.length, corrections: found.corrections.length },
+  });
+  const { result: _, ...publication } = pub;
+  return { publication, ...found };
+}
+
+/** The restatement's reads: the figures at both moments, the cells that moved and the corrections behind them. */
+async function movedSince(
+  db: Db,
+  pub: Publication,
+  def: SetDefinition,
+  asOf: string,
+  versioned: ReadonlySet<string>,
+): Promise<Omit<Restatement, 'publication'>> {
   const options = (t: string) => ({ period: periodOfYear(pub.year), asOf: t, versioned });
   const [before, after] = await Promise.all([computeSet(db, def, pub.version, options(pub.asOf)), computeSet(db, def, pub.version, options(asOf))]);
   const again = pub.threshold !== null ? await protect(db, before, pub.threshold) : before;
@@ -542,16 +587,7 @@ export async function restate(db: Db, ctx: RequestContext, publicationId: string
   };
 
   const corrections = await correctionsOf(db, def, movedPersons, pub.asOf, asOf, versioned);
-  const result: Correction[] = corrections.map(({ personId, ...c }) => ({ ...c, moved: movesOf(personId) }));
-  await recordAudit(db, ctx, {
-    action: 'statistics.restate',
-    personId: null,
-    clusters: [],
-    result: 'allowed',
-    detail: { publicationId, asOf, movedCells: cells.length, corrections: result.length },
-  });
-  const { result: _, ...publication } = pub;
-  return { publication, asOf, unchanged, cells, corrections: result };
+  return { asOf, unchanged, cells, corrections: corrections.map(({ personId, ...c }) => ({ ...c, moved: movesOf(personId) })) };
 }
 
 /** The versions of the moved persons' records (in the tables the set reads) recorded between the two moments. */
