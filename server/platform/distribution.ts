@@ -151,6 +151,8 @@ export const PLACEMENTS: Readonly<Record<string, Placement>> = Object.freeze({
   dossier_table_clusters: reference('which clusters a change of each dossier table touches: read by the change routing on every shard'),
   audit_key: reference('secret of the keyed INSZ hash: the audit trigger hashes on the shard that writes the record'),
   statistics_definitions: reference('the base set definitions, read with the statistics queries'),
+  retention_rules: reference('the retention terms per cluster, partner copy and log, with their legal basis: read by the purge on every shard'),
+  retention_rules_history: reference('earlier versions of the retention rules'),
 
   audit_chain_lanes: local('heads of today’s 16 audit lanes; under Citus each chain head lives with its chain key (SCALING.md, "audit")'),
   outbox_head: local('today’s one global sequence of events; under Citus one head per partner, with its feed (SCALING.md, "outbox")'),
@@ -166,6 +168,8 @@ export const PLACEMENTS: Readonly<Record<string, Placement>> = Object.freeze({
   rule_evaluations: local('runs of the rules’ re-evaluation (operator)'),
   statistics_publications: local('published statistics, frozen (no personal data)'),
   statistics_validations: local('who validated which statistics definition'),
+  retention_runs: local('runs of the retention purge (operator; counts, no personal data)'),
+  audit_chain_checkpoints: local('checkpoints behind which the audit trail was trimmed; under Citus one per chain key, beside its head (SCALING.md, "audit")'),
   kbi_migration: local('applied migrations'),
   kbi_migration_lock: local('the migrator’s lock'),
 });
@@ -206,6 +210,23 @@ const RECORD_KEY_JOIN =
 const DEMO = 'the demo world (first start of an empty installation, tests): never runs on a production cluster';
 
 export const MULTI_SHARD: readonly MultiShard[] = [
+  // The relay: which partners have events after their cursor.
+  {
+    site: 'server/modules/notifications/notifications.queries.ts#claimEndpoints',
+    tables: ['outbox_events'],
+    reason:
+      'the relay asks, per webhook, whether its partner has events after its cursor: one probe per partner, on the partner’s own shard of the feed (distributed by organisation, tied by the join to the endpoint’s organisation)',
+  },
+  {
+    site: 'server/modules/notifications/notifications.demo.service.ts#waiting',
+    tables: ['outbox_events'],
+    reason: DEMO,
+  },
+  {
+    site: 'server/modules/retention/retention.schedule.ts#basisOf',
+    tables: ['integrations'],
+    reason: `${BATCH}: the partners’ integrations of the persons due, found by their INSZ`,
+  },
   // Records by their own id.
   {
     site: 'server/platform/shards.ts#lockById',
@@ -329,12 +350,6 @@ export const MULTI_SHARD: readonly MultiShard[] = [
     reason:
       'the 14 base sets count over the whole population: distributed aggregates by design. GROUPING SETS run on one shard only under Citus: the engine then sends one GROUP BY per breakdown (each a distributed aggregate; a person is on one shard, so count(DISTINCT person_id) adds up exactly)',
     repartition: RECORD_KEY_JOIN,
-  },
-  {
-    site: 'server/modules/notifications/notifications.relay.ts#<anonymous>',
-    tables: ['outbox_events'],
-    reason:
-      'the relay looks, per webhook, whether its partner has events after the cursor; under the plan it compares the cursor with the partner’s own sequence head, on the partner’s shard (SCALING.md, "outbox")',
   },
   {
     site: 'server/modules/notifications/notifications.service.ts',
