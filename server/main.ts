@@ -37,10 +37,15 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
   const child = config.runWorker && config.databaseUrl ? superviseWorkerProcess(config, log) : null;
 
   let stopping = false;
+  // A stop while the demo is being filled waits for the step in progress (the generation ends after its batch), so no step meets a closed database.
+  const seedingStopped = new AbortController();
+  let seeding: Promise<void> = Promise.resolve();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    seedingStopped.abort();
+    await seeding.catch(() => undefined);
     await child?.stop();
     await inProcess?.stop();
     await app.close();
@@ -56,7 +61,12 @@ export async function serve(configured: Readonly<Config>): Promise<void> {
     discimus !== null,
     child ? '1 serving process and 1 worker process (kbi worker)' : inProcess ? '1 (embedded database: background jobs in this process)' : null,
   );
-  await seedDemo(app, config);
+  seeding = seedDemo(app, config, seedingStopped.signal);
+  try {
+    await seeding;
+  } catch (err) {
+    if (!seedingStopped.signal.aborted) throw err;
+  }
 }
 
 /**
@@ -116,7 +126,7 @@ function banner(config: Readonly<Config>, port: number, simulator: boolean, proc
 }
 
 /** An empty database gets the demo population and every database the demo accounts (unless KBI_DEMO_PERSONS=0). */
-async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Readonly<Config>): Promise<void> {
+async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Readonly<Config>, signal: AbortSignal): Promise<void> {
   const log = app.http.log;
   const { count } = await app.database.db
     .selectFrom('persons')
@@ -128,13 +138,16 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
     const summary = await generateDemoData(app.database, {
       persons: config.demoPersons,
       seed: config.demoSeed,
+      signal,
       onProgress: (done, total) => log.info({ done, total }, 'demo_data_progress'),
     });
     process.stdout.write(`  Demo data ready: ${summary.persons} persons in ${summary.seconds.toFixed(1)} s.\n`);
   }
-  if (config.demoPersons > 0) {
+  if (config.demoPersons > 0 && !signal.aborted) {
     const accounts = await ensureDemoAccounts(app.database);
+    if (signal.aborted) return;
     await showcaseHouse(app.database);
+    if (signal.aborted) return;
     // Every flow in every state for the demo log-ins' organisations (once per database).
     // A failure leaves the demo without some examples, not without a server.
     try {
@@ -154,6 +167,7 @@ async function seedDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Reado
       );
     }
   }
+  if (signal.aborted) return;
   const users = await app.database.db.selectFrom('users').select('id').limit(1).execute();
   if (!users.length) process.stdout.write('  No staff accounts yet: create the first administrator with `npx kbi users add --role ADMINISTRATOR …`.\n');
 }
@@ -170,7 +184,7 @@ async function supervise(configured: Readonly<Config>): Promise<void> {
   // Only to migrate and seed (the worker process runs the background jobs).
   const app = await buildApp({ config, operatorToken: randomBytes(24).toString('base64url') });
   const log = app.http.log;
-  await seedDemo(app, config);
+  await seedDemo(app, config, new AbortController().signal); // before the signal handlers: a stop here ends the process
   await app.close();
 
   let stopping = false;

@@ -30,6 +30,8 @@ export interface GenerateOptions {
   seed: number;
   onProgress?: (done: number, total: number) => void;
   batchSize?: number; /* persons per batch, default 1000 */
+  /** Ends the generation between batches (a server stopped while it fills its demo): the batches written stay. */
+  signal?: AbortSignal;
 }
 export interface GenerateSummary {
   persons: number;
@@ -120,6 +122,7 @@ export async function generateDemoData(database: Database, options: GenerateOpti
   };
   try {
     for (let done = 0; done < total; done += batchSize) {
+      options.signal?.throwIfAborted();
       const size = Math.min(batchSize, total - done);
       const batch = new Batch();
       for (let i = 0; i < size; i++) {
