@@ -33,9 +33,23 @@ if (files.some((f) => f.includes('browser'))) {
 // Test files run side by side, one per core by default (KBI_TEST_CONCURRENCY overrides): each file is a
 // process of its own with its own databases, browser and ports.
 const concurrency = process.env.KBI_TEST_CONCURRENCY ?? String(Math.max(1, availableParallelism()));
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  // KBI_WEB_BUILT: the build above is the one every browser test file serves (none starts its own).
-  env: { ...process.env, NODE_ENV: 'test', ...(files.some((f) => f.includes('browser')) ? { KBI_WEB_BUILT: '1' } : {}) },
-});
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${new URL('./timings-reporter.mjs', import.meta.url).pathname}`,
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
+  {
+    stdio: 'inherit',
+    // KBI_WEB_BUILT: the build above is the one every browser test file serves (none starts its own).
+    env: { ...process.env, NODE_ENV: 'test', ...(files.some((f) => f.includes('browser')) ? { KBI_WEB_BUILT: '1' } : {}) },
+  },
+);
 process.exit(result.status ?? 1);
