@@ -4,7 +4,7 @@
  * PostgreSQL's own primary-key lookup rate on the same machine in the same run (`pgbench -S`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -28,6 +28,8 @@ export interface ConsultLoad {
   p99: number;
   /** What went wrong, by kind: wrk's socket errors, and the answers that were not 2xx by status (counted in a short extra run when there were any). */
   errors: { connect: number; read: number; write: number; timeout: number; non2xx: number; statuses: Record<string, number> };
+  /** What the server logged at warn or above during the run, by kind (message, database error code, constraint, error): the cause of the errors, not only their status. */
+  serverLog: Record<string, number>;
   /** Share of the machine's CPU time during the run (0–100 %, all cores together). */
   cpu: { server: number; postgres: number; loadGenerator: number; idle: number };
 }
@@ -45,7 +47,7 @@ const freePort = () =>
 /** Serving processes: one per core, as `KBI_WORKERS=auto` would run it (`KBI_BENCH_WORKERS` to compare). */
 export const SERVER_WORKERS = Number(process.env.KBI_BENCH_WORKERS ?? availableParallelism());
 
-async function startServer(url: string, port: number): Promise<ChildProcess> {
+async function startServer(url: string, port: number, logFile: string): Promise<ChildProcess> {
   // KBI_BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server under load.
   const nodeArgs = (process.env.KBI_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../bin/kbi.js', import.meta.url)), 'serve'], {
@@ -55,7 +57,8 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
       KBI_DATABASE_URL: url,
       PORT: String(port),
       KBI_DEMO_PERSONS: '0',
-      KBI_LOG_LEVEL: 'warn',
+      // KBI_BENCH_SERVER_LOG_LEVEL=info also reports the refusals (problem codes and fields) behind 4xx answers, at some cost in speed.
+      KBI_LOG_LEVEL: process.env.KBI_BENCH_SERVER_LOG_LEVEL ?? 'warn',
       KBI_SERVE_WEB: 'false',
       KBI_DB_POOL: process.env.KBI_BENCH_POOL ?? '8',
       KBI_WORKERS: String(SERVER_WORKERS),
@@ -63,7 +66,8 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
       KBI_USER_RATE_LIMIT_PER_MINUTE: '0',
       KBI_PARTNER_RATE_LIMIT_PER_MINUTE: '0',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its log (warnings and errors only) to a file: the bench reports what it says about failed answers.
+    stdio: ['ignore', openSync(logFile, 'a'), 'inherit'],
   });
   for (let i = 0; i < 120; i++) {
     try {
@@ -95,8 +99,37 @@ export async function consultThroughput(
   const ocmws = await db.selectFrom('organisations').select('id').where('kind', '=', 'OCMW').orderBy('id').limit(partners).execute();
   const clients: { clientId: string; secret: string; insz: string[] }[] = [];
   const port = await freePort();
-  const server = await startServer(database.url, port);
   const dir = mkdtempSync(join(tmpdir(), 'kbi-consult-'));
+  const logFile = join(dir, 'server.log');
+  const server = await startServer(database.url, port, logFile);
+  /** The server's warnings and errors since the last call, counted by kind. */
+  let logRead = 0;
+  const serverLog = (): Record<string, number> => {
+    const text = readFileSync(logFile, 'utf8');
+    const fresh = text.slice(logRead);
+    logRead = text.length;
+    const kinds: Record<string, number> = {};
+    for (const line of fresh.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const l = JSON.parse(line) as {
+          level?: number;
+          msg?: string;
+          pgCode?: string;
+          constraint?: string;
+          problem?: string;
+          fields?: string[];
+          err?: { type?: string; code?: string; message?: string };
+        };
+        if ((l.level ?? 0) < 40 && l.msg !== 'problem') continue;
+        const kind = [l.msg, l.problem, l.fields?.join('+'), l.pgCode, l.constraint, l.err?.code, l.err?.message?.slice(0, 120)].filter(Boolean).join(' ');
+        kinds[kind] = (kinds[kind] ?? 0) + 1;
+      } catch {
+        kinds['unreadable log line'] = (kinds['unreadable log line'] ?? 0) + 1;
+      }
+    }
+    return kinds;
+  };
   try {
     for (const [i, o] of ocmws.entries()) {
       const { secret } = await registerClient(database, { actor: OPERATOR, requestId: 'bench' }, { organisationId: o.id, clientId: `bench-ocmw-${i}` });
@@ -197,11 +230,13 @@ export async function consultThroughput(
     const measure = async (): Promise<ConsultLoad> => {
       await freshTokens();
       run(WARM_UP); // warm-up: prepared statements, caches, JIT
+      serverLog();
       const before = cpuSnapshot();
       const r = run(seconds);
       const cpu = cpuShares(before, cpuSnapshot(), server.pid!);
+      const logged = serverLog();
       if (r.errors.non2xx > 0) r.errors.statuses = statuses();
-      return { partners: clients.length, connections, seconds, ...r, cpu };
+      return { partners: clients.length, connections, seconds, ...r, serverLog: logged, cpu };
     };
     /**
      * The same questions as MAGDA GeefDossierKBI envelopes (bench/consult-soap.lua): every answer's
@@ -242,10 +277,11 @@ export async function consultThroughput(
     const measureSoap = async (): Promise<ConsultLoad> => {
       await freshTokens();
       runSoap(WARM_UP);
+      serverLog();
       const before = cpuSnapshot();
       const r = runSoap(seconds);
       const cpu = cpuShares(before, cpuSnapshot(), server.pid!);
-      return { partners: clients.length, connections, seconds, ...r, cpu };
+      return { partners: clients.length, connections, seconds, ...r, serverLog: serverLog(), cpu };
     };
     // Cold: no stored dossier document (as right after a bulk change), so each first consult of a person assembles one.
     let cold: ConsultLoad | null = null;

@@ -31,7 +31,10 @@ function errorsByKind(l: ConsultLoad): string {
     ...(l.errors.non2xx && !Object.keys(l.errors.statuses).length ? [`${l.errors.non2xx} not 2xx`] : []),
     ...(['connect', 'read', 'write', 'timeout'] as const).filter((k) => l.errors[k] > 0).map((k) => `${l.errors[k]} ${k} error${l.errors[k] === 1 ? '' : 's'}`),
   ];
-  return parts.length ? `**${parts.join(', ')}** (of ${l.requests.toLocaleString('en')} answers)` : '0';
+  const logged = Object.entries(l.serverLog ?? {}).map(([kind, n]) => `${n} × ${kind}`);
+  return parts.length
+    ? `**${parts.join(', ')}** (of ${l.requests.toLocaleString('en')} answers)${logged.length ? `; the server logged: ${logged.join('; ').replace(/\|/g, '/')}` : ''}`
+    : '0';
 }
 import { benchImports } from './imports.ts';
 import { benchStatistics, reportStatistics } from './statistics.ts';
