@@ -176,9 +176,13 @@ for (const which of TEST_DATABASES) {
 
       // The job: a full run for the day when it is missing, then only changes.
       const lines: string[] = [];
-      const log = { info: (_: object, msg: string) => lines.push(msg), error: (_: object, msg: string) => lines.push(`ERROR ${msg}`) };
-      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
-      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
+      const log = {
+        info: (_: object, msg: string) => lines.push(msg),
+        warn: (_: object, msg: string) => lines.push(`WARN ${msg}`),
+        error: (_: object, msg: string) => lines.push(`ERROR ${msg}`),
+      };
+      await startRuleEvaluation(database, 60_000, () => on, log).stop();
+      await startRuleEvaluation(database, 60_000, () => on, log).stop();
       assert.deepEqual(lines, ['rules_evaluated_all'], 'one full run for the day, none the second time, no errors');
       const full = await sql<{ n: number }>`SELECT count(*)::int AS n FROM rule_evaluations WHERE kind = 'full' AND evaluated_on = ${on}::date`.execute(
         database.db,

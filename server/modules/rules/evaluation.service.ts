@@ -23,9 +23,10 @@
  * TypeScript by the same functions the dossier uses, so the two cannot disagree.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../platform/db.ts';
+import type { Database, Db, HeldLock } from '../../platform/db.ts';
 import { addDays } from '../../platform/calendar.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
+import { crashPoint } from '../../platform/crash.ts';
 import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
 import { deadline } from './deadlines.policy.ts';
 import { findCertificates, writeCertificateProposals } from './certificates.service.ts';
@@ -315,6 +316,7 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
         written += inserted.length;
       }
       certificates = await writeCertificateProposals(tx, options.on, certificateFindings);
+      crashPoint('rules.evaluate.written');
       await tx
         .updateTable('rule_evaluations')
         .set({ finished_at: sql`clock_timestamp()`, persons, proposals: written })
@@ -361,27 +363,57 @@ export async function fullRunDone(db: Db, on: string): Promise<boolean> {
 
 export interface RuleJobLog {
   info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
   error(o: object, msg: string): void;
+}
+
+/** Who the job's runs are recorded as. */
+const JOB_ACTOR = 'system:rules';
+/** Held by the job for each round (an advisory lock: it ends with its process's connection), so one worker evaluates at a time. */
+const JOB_LOCK = 'kbi:rules-evaluation';
+export const INTERRUPTED_RUN = 'interrupted: the process running it stopped before it finished; none of its proposals were written';
+
+/**
+ * Records the job's runs left unfinished as failed. Only while holding the job's lock: then no
+ * living process is running one, so an unfinished run is one whose process died (its proposals went
+ * with its transaction), and it would otherwise show as running for ever.
+ */
+async function endInterruptedRuns(db: Db): Promise<number> {
+  const res = await db
+    .updateTable('rule_evaluations')
+    .set({ finished_at: sql`clock_timestamp()`, error: INTERRUPTED_RUN })
+    .where('finished_at', 'is', null)
+    .where('started_by', '=', JOB_ACTOR)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }
 
 /**
  * The job of the worker process: every `everyMs` the persons a change touched; once a day (the
  * first round of each Belgian day, so after midnight, or at start when today's run is missing)
- * everyone, for what time alone changes (terms that ran out, components that ended).
+ * everyone, for what time alone changes (terms that ran out, components that ended). With several
+ * workers the one holding the job's lock runs the round; the others skip it.
  */
-export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
-  const ACTOR = 'system:rules';
+export function startRuleEvaluation(database: Pick<Database, 'db' | 'tryLock'>, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
+  const db = database.db;
   return repeat(everyMs, async () => {
+    let held: HeldLock | null = null;
     try {
+      held = await database.tryLock(JOB_LOCK);
+      if (!held) return;
+      const interrupted = await endInterruptedRuns(db);
+      if (interrupted) log.warn({ runs: interrupted }, 'rules_runs_interrupted');
       const on = today();
       if (!(await fullRunDone(db, on))) {
-        const full = await evaluateRules(db, { on, actor: ACTOR });
+        const full = await evaluateRules(db, { on, actor: JOB_ACTOR });
         log.info({ on, persons: full.persons, proposals: full.proposals, seconds: full.seconds }, 'rules_evaluated_all');
       }
-      for (let r = await evaluateChanged(db, on, ACTOR); r; r = await evaluateChanged(db, on, ACTOR))
+      for (let r = await evaluateChanged(db, on, JOB_ACTOR); r; r = await evaluateChanged(db, on, JOB_ACTOR))
         if (r.proposals) log.info({ on, persons: r.persons, proposals: r.proposals }, 'rules_evaluated_changes');
     } catch (err) {
       log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'rules_evaluation_failed');
+    } finally {
+      await held?.release();
     }
   });
 }
