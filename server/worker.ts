@@ -37,7 +37,17 @@ export function startWorker(
   }
   if (config.ruleEvaluationSeconds > 0) {
     const everyMs = config.ruleEvaluationSeconds * 1000;
-    running.push({ name: 'rules.evaluate', everyMs, handle: startRuleEvaluation(deps.db, everyMs, () => belgianToday(), log) });
+    running.push({
+      name: 'rules.evaluate',
+      everyMs,
+      handle: startRuleEvaluation(
+        deps.db,
+        everyMs,
+        () => belgianToday(),
+        log,
+        (key) => deps.database.tryLock(key),
+      ),
+    });
   }
   if (config.notify && config.notify.pollMs > 0) {
     // Woken by NOTIFY kbi_outbox at every commit that adds an event; pollMs is only the longest wait.
@@ -46,7 +56,17 @@ export function startWorker(
   if (config.retentionMinutes && config.retentionMinutes > 0) {
     // Checks every retentionMinutes; purges once a Belgian day.
     const everyMs = config.retentionMinutes * 60_000;
-    running.push({ name: 'retention.purge', everyMs, handle: startRetention(ownerDb, everyMs, () => belgianToday(), log) });
+    running.push({
+      name: 'retention.purge',
+      everyMs,
+      handle: startRetention(
+        ownerDb,
+        everyMs,
+        () => belgianToday(),
+        log,
+        (key) => deps.database.tryLock(key),
+      ),
+    });
   }
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {

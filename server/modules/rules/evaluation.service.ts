@@ -23,7 +23,7 @@
  * TypeScript by the same functions the dossier uses, so the two cannot disagree.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../platform/db.ts';
+import type { Db, HeldLock } from '../../platform/db.ts';
 import { addDays } from '../../platform/calendar.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
 import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
@@ -343,10 +343,16 @@ export async function evaluateChanged(db: Db, on: string, actor: string, limit =
      WHERE d.rules_version IS DISTINCT FROM d.version ORDER BY d.person_id LIMIT ${limit}`.execute(db);
   if (!due.rows.length) return null;
   const result = await evaluateRules(db, { on, personIds: due.rows.map((r) => r.person_id), actor });
+  // A row another transaction is changing now is skipped (SKIP LOCKED), not waited for: its version
+  // moves on, so the next round takes that person again. Waiting let this update, which takes its many
+  // rows in no set order, close a deadlock with a writer holding some of them (an import's batch of
+  // persons; the soak met it).
+  const ids = due.rows.map((r) => r.person_id);
   await sql`
     UPDATE dossier_documents d SET rules_version = x.version
-      FROM unnest(${due.rows.map((r) => r.person_id)}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
-     WHERE d.person_id = x.person_id AND d.version = x.version`.execute(db);
+      FROM unnest(${ids}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
+     WHERE d.person_id = x.person_id AND d.version = x.version
+       AND d.person_id IN (SELECT l.person_id FROM dossier_documents l WHERE l.person_id = ANY(${ids}::uuid[]) FOR NO KEY UPDATE SKIP LOCKED)`.execute(db);
   return result;
 }
 
@@ -367,12 +373,25 @@ export interface RuleJobLog {
 /**
  * The job of the worker process: every `everyMs` the persons a change touched; once a day (the
  * first round of each Belgian day, so after midnight, or at start when today's run is missing)
- * everyone, for what time alone changes (terms that ran out, components that ended).
+ * everyone, for what time alone changes (terms that ran out, components that ended). With
+ * `tryLock` (the database's process lock) one worker evaluates at a time: with several `kbi worker`
+ * processes the others leave the round to it instead of evaluating the same persons beside it.
  */
-export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
+export function startRuleEvaluation(
+  db: Db,
+  everyMs: number,
+  today: () => string,
+  log: RuleJobLog,
+  tryLock?: (key: string) => Promise<HeldLock | null>,
+): Repeating {
   const ACTOR = 'system:rules';
   return repeat(everyMs, async () => {
+    let held: HeldLock | null = null;
     try {
+      if (tryLock) {
+        held = await tryLock('kbi:rules.evaluate');
+        if (!held) return;
+      }
       const on = today();
       if (!(await fullRunDone(db, on))) {
         const full = await evaluateRules(db, { on, actor: ACTOR });
@@ -382,6 +401,8 @@ export function startRuleEvaluation(db: Db, everyMs: number, today: () => string
         if (r.proposals) log.info({ on, persons: r.persons, proposals: r.proposals }, 'rules_evaluated_changes');
     } catch (err) {
       log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'rules_evaluation_failed');
+    } finally {
+      await held?.release();
     }
   });
 }
