@@ -46,7 +46,17 @@ export function startWorker(
   if (config.retentionMinutes && config.retentionMinutes > 0) {
     // Checks every retentionMinutes; purges once a Belgian day.
     const everyMs = config.retentionMinutes * 60_000;
-    running.push({ name: 'retention.purge', everyMs, handle: startRetention(ownerDb, everyMs, () => belgianToday(), log) });
+    running.push({
+      name: 'retention.purge',
+      everyMs,
+      handle: startRetention(
+        ownerDb,
+        everyMs,
+        () => belgianToday(),
+        log,
+        (key) => deps.database.tryLock(key),
+      ),
+    });
   }
   if (config.crashAt) log.warn({ crashAt: config.crashAt }, 'crash_point_armed');
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');

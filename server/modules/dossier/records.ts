@@ -303,7 +303,13 @@ export async function updateRecord(
   checkValidFrom(input.validFrom);
   const patch = toColumns(deps, def, input, 'update');
   const updated = await inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await lockById(tx, def.table, id);
+    // FOR NO KEY UPDATE, the lock the UPDATE below takes anyway (a change never touches the id): it
+    // serialises two changes of the record, yet lets other transactions check foreign keys to it
+    // (FOR KEY SHARE). FOR UPDATE would block those checks, and a transaction that wrote a child of
+    // this person (its dossier document's invalidation first, the key check of its outbox event or
+    // row after) would wait on this one while this one's invalidation waits on it: a deadlock (the soak
+    // met it, a person's change beside a change of the same person's conversation or enrolment).
+    const current = await lockById(tx, def.table, id, {}, 'no key update');
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {

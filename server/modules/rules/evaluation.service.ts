@@ -345,10 +345,16 @@ export async function evaluateChanged(db: Db, on: string, actor: string, limit =
      WHERE d.rules_version IS DISTINCT FROM d.version ORDER BY d.person_id LIMIT ${limit}`.execute(db);
   if (!due.rows.length) return null;
   const result = await evaluateRules(db, { on, personIds: due.rows.map((r) => r.person_id), actor });
+  // A row another transaction is changing now is skipped (SKIP LOCKED), not waited for: its version
+  // moves on, so the next round takes that person again. Waiting let this update, which takes its many
+  // rows in no set order, close a deadlock with a writer holding some of them (an import's batch of
+  // persons; the soak met it).
+  const ids = due.rows.map((r) => r.person_id);
   await sql`
     UPDATE dossier_documents d SET rules_version = x.version
-      FROM unnest(${due.rows.map((r) => r.person_id)}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
-     WHERE d.person_id = x.person_id AND d.version = x.version`.execute(db);
+      FROM unnest(${ids}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
+     WHERE d.person_id = x.person_id AND d.version = x.version
+       AND d.person_id IN (SELECT l.person_id FROM dossier_documents l WHERE l.person_id = ANY(${ids}::uuid[]) FOR NO KEY UPDATE SKIP LOCKED)`.execute(db);
   return result;
 }
 
@@ -370,7 +376,7 @@ export interface RuleJobLog {
 /** Who the job's runs are recorded as. */
 const JOB_ACTOR = 'system:rules';
 /** Held by the job for each round (an advisory lock: it ends with its process's connection), so one worker evaluates at a time. */
-const JOB_LOCK = 'kbi:rules-evaluation';
+const JOB_LOCK = 'kbi:rules.evaluate';
 export const INTERRUPTED_RUN = 'interrupted: the process running it stopped before it finished; none of its proposals were written';
 
 /**
@@ -391,8 +397,10 @@ async function endInterruptedRuns(db: Db): Promise<number> {
 /**
  * The job of the worker process: every `everyMs` the persons a change touched; once a day (the
  * first round of each Belgian day, so after midnight, or at start when today's run is missing)
- * everyone, for what time alone changes (terms that ran out, components that ended). With several
- * workers the one holding the job's lock runs the round; the others skip it.
+ * everyone, for what time alone changes (terms that ran out, components that ended). Each round
+ * holds the job's lock (the database's process lock): with several `kbi worker` processes one
+ * evaluates and the others leave the round to it instead of evaluating the same persons beside it,
+ * and the holder may end the runs of a dead process (endInterruptedRuns).
  */
 export function startRuleEvaluation(database: Pick<Database, 'db' | 'tryLock'>, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
   const db = database.db;
