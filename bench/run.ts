@@ -7,7 +7,6 @@
  *   KBI_BENCH_PGLITE_PERSONS persons for the PGlite seed run (default 5000)
  */
 import { cpus, freemem, totalmem, release } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/platform/db.ts';
 import { scratchDatabase } from '../tests/support/databases.ts';
@@ -41,6 +40,8 @@ import { benchStatistics, reportStatistics } from './statistics.ts';
 import { benchRules, reportRules } from './rules.ts';
 import { benchNotifications, reportNotifications } from './notifications.ts';
 import { browserSkipReason } from '../tests/support/browser.ts';
+import { sectionOf, writeAll, writeSection } from './benchmarks-file.ts';
+import { SOAK_HEADING, soakSection } from './soak.ts';
 
 const serverUrl = process.env.KBI_BENCH_DATABASE_URL ?? process.env.KBI_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_PERSONS = Number(process.env.KBI_BENCH_PERSONS ?? 100_000);
@@ -249,7 +250,9 @@ async function main() {
   reportRules(await benchRules(serverUrl), say);
   reportNotifications(await benchNotifications(serverUrl), say);
 
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n') + '\n');
+  // The soak is not part of the full run (ten minutes of its own, `npm run soak`): its last section stays.
+  const soak = sectionOf(SOAK_HEADING);
+  writeAll(lines.join('\n') + '\n' + (soak ? `\n${soak}` : ''));
   console.log('\nwritten to BENCHMARKS.md');
 }
 
@@ -333,10 +336,18 @@ const SECTIONS: Record<string, { heading: string; run(say: (s: string) => void):
     },
   },
   notifications: { heading: '## Change notifications at load', run: async (say) => reportNotifications(await benchNotifications(serverUrl), say) },
+  // KBI_BENCH_SOAK_MINUTES (default 10); `npm run soak -- --minutes N` takes every option of its own.
+  soak: {
+    heading: SOAK_HEADING,
+    async run(say) {
+      const { ok } = await soakSection({ serverUrl, minutes: Number(process.env.KBI_BENCH_SOAK_MINUTES ?? 10) }, say);
+      if (!ok) process.exitCode = 1;
+    },
+  },
 };
 
 /**
- * `npm run bench -- --only statistics|rules|consult|notifications`: one section alone (the statistics take a while at
+ * `npm run bench -- --only statistics|rules|consult|notifications|soak`: one section alone (the statistics take a while at
  * their full size), written into BENCHMARKS.md in place of the earlier one, with its own date and
  * machine line.
  */
@@ -353,12 +364,7 @@ async function sectionOnly(name: string) {
     `Measured by \`npm run bench -- --only ${name}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
     '',
   );
-  const file = new URL('../BENCHMARKS.md', import.meta.url);
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(SECTIONS[name]!.heading);
-  const end = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
-  const text = section.join('\n') + '\n';
-  writeFileSync(file, start < 0 ? `${current.trimEnd()}\n\n${text}` : current.slice(0, start) + text + (end < 0 ? '' : current.slice(end + 1)));
+  writeSection(SECTIONS[name]!.heading, section);
   console.log(`\n${name} section written to BENCHMARKS.md`);
 }
 

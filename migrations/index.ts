@@ -31,6 +31,7 @@ import * as changeNotifications from './2026_12_05_0028_change_notifications.ts'
 import * as referenceNotify from './2026_12_06_0029_reference_notify.ts';
 import * as retention from './2026_12_06_0030_retention.ts';
 import * as notificationBatches from './2026_12_06_0031_notification_batches.ts';
+import * as outboxBeforeDocuments from './2026_12_06_0032_outbox_before_documents.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -64,4 +65,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0029_reference_notify': referenceNotify,
   '2026_12_06_0030_retention': retention,
   '2026_12_06_0031_notification_batches': notificationBatches,
+  '2026_12_06_0032_outbox_before_documents': outboxBeforeDocuments,
 };

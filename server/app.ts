@@ -150,6 +150,7 @@ function presentedCertificate(req: FastifyRequest): PresentedCertificate | null 
 
 export async function buildApp({ config, database, logger, operatorToken, extraRoutes, outboxReaders }: BuildOptions): Promise<App> {
   const log = logger ?? createLogger(config.logLevel);
+  if (config.crashAt) log.warn({ crashAt: config.crashAt }, 'crash_point_armed');
   const ownDatabase = !database;
   const db = database ?? (await openConfigured(config));
   if (database) await migrateToLatest(db.db);

@@ -25,7 +25,7 @@ export interface Worker {
 
 export function startWorker(
   deps: Deps,
-  config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'> & Partial<Pick<Config, 'notify' | 'retentionMinutes'>>,
+  config: Pick<Config, 'referralExpiryMinutes' | 'ruleEvaluationSeconds'> & Partial<Pick<Config, 'notify' | 'retentionMinutes' | 'crashAt'>>,
   log: Pick<Logger, 'info' | 'warn' | 'error'>,
   /** The owner role's connection, for the retention purge (default deps.db: on the embedded database there are no roles). */
   ownerDb: Db = deps.db,
@@ -37,7 +37,7 @@ export function startWorker(
   }
   if (config.ruleEvaluationSeconds > 0) {
     const everyMs = config.ruleEvaluationSeconds * 1000;
-    running.push({ name: 'rules.evaluate', everyMs, handle: startRuleEvaluation(deps.db, everyMs, () => belgianToday(), log) });
+    running.push({ name: 'rules.evaluate', everyMs, handle: startRuleEvaluation(deps.database, everyMs, () => belgianToday(), log) });
   }
   if (config.notify && config.notify.pollMs > 0) {
     // Woken by NOTIFY kbi_outbox at every commit that adds an event; pollMs is only the longest wait.
@@ -46,8 +46,19 @@ export function startWorker(
   if (config.retentionMinutes && config.retentionMinutes > 0) {
     // Checks every retentionMinutes; purges once a Belgian day.
     const everyMs = config.retentionMinutes * 60_000;
-    running.push({ name: 'retention.purge', everyMs, handle: startRetention(ownerDb, everyMs, () => belgianToday(), log) });
+    running.push({
+      name: 'retention.purge',
+      everyMs,
+      handle: startRetention(
+        ownerDb,
+        everyMs,
+        () => belgianToday(),
+        log,
+        (key) => deps.database.tryLock(key),
+      ),
+    });
   }
+  if (config.crashAt) log.warn({ crashAt: config.crashAt }, 'crash_point_armed');
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {
     jobs: running.map(({ name, everyMs }) => ({ name, everyMs })),

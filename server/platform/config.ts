@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { accessSync, constants } from 'node:fs';
+import { CRASH_POINTS, isCrashPoint, type CrashPoint } from './crash.ts';
 
 export interface Config {
   /** HTTP port (`PORT`). */
@@ -83,6 +84,8 @@ export interface Config {
   tls: TlsConfig | null;
   /** The webhook relay of the worker (`KBI_NOTIFY_*`); pollMs 0 = off. */
   notify: NotifyConfig;
+  /** Tests only: the named point where the process kills itself (`KBI_CRASH_AT`, platform/crash.ts); null = none. */
+  crashAt: CrashPoint | null;
 }
 
 export interface TlsConfig {
@@ -208,7 +211,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       alertAfter: int('KBI_NOTIFY_ALERT_AFTER', 5, 1, 1_000_000),
       batchSize: int('KBI_NOTIFY_BATCH', 100, 1, 1000),
     },
+    crashAt: null,
   };
+  const crashAt = env.KBI_CRASH_AT?.trim();
+  if (crashAt && isCrashPoint(crashAt)) config.crashAt = crashAt;
+  else if (crashAt) problems.push(`KBI_CRASH_AT must be one of ${Object.keys(CRASH_POINTS).join(', ')} (tests only), got "${crashAt}"`);
   if (config.notify.leaseSeconds * 1000 < 2 * config.notify.timeoutMs) {
     problems.push(`KBI_NOTIFY_LEASE_SECONDS must be at least twice KBI_NOTIFY_TIMEOUT_MS (a relay must finish a delivery while it holds the endpoint)`);
   }

@@ -130,6 +130,15 @@ async function openPostgres(
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });
+  // A connection that dies while it is taken (PostgreSQL restarted, the backend terminated, in a
+  // transaction between two statements or holding an advisory lock) fails the statement in flight
+  // or the next one, and the pool drops it when it comes back; without a listener its 'error'
+  // event would end the whole process.
+  pool.on('connect', (client) =>
+    client.on('error', () => {
+      /* reported to its user by the failing statement */
+    }),
+  );
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

@@ -85,8 +85,27 @@ export async function idempotentCreate(
         .headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' })
         .send(earlier.body);
   }
-  const answer = await run(async (tx, a) => {
-    if (key) await remember(tx, req.ctx, key, req.method, path, hash, a);
-  });
+  let answer: StoredAnswer;
+  try {
+    answer = await run(async (tx, a) => {
+      if (key) await remember(tx, req.ctx, key, req.method, path, hash, a);
+    });
+  } catch (err) {
+    // A retry that raced its original (both passed the look-up above): the key's row of the one that
+    // committed first refuses this one's, and this one's change rolled back with it. Answer as the
+    // replay it is, not with a 409 that would tell the client its record was not made.
+    const earlier = key && isKeyTaken(err) ? await replay(db, req.ctx, key, hash) : null;
+    if (!earlier) throw err;
+    return reply
+      .code(earlier.statusCode)
+      .headers({ ...earlier.headers, 'Idempotent-Replayed': 'true' })
+      .send(earlier.body);
+  }
   return reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
 }
+
+const isKeyTaken = (err: unknown) =>
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: unknown }).code === '23505' &&
+  (err as { constraint?: unknown }).constraint === 'idempotency_keys_pkey';

@@ -8,8 +8,18 @@
 import { untyped, type Executor, type Row } from './db.ts';
 import { PLACEMENTS } from './distribution.ts';
 
-/** Row `id` of `table`, locked FOR UPDATE until the transaction ends, if it exists and matches `where` (column = value). */
-export async function lockById(db: Executor, table: string, id: string, where: Record<string, unknown> = {}): Promise<Row | undefined> {
+/**
+ * Row `id` of `table`, locked until the transaction ends, if it exists and matches `where` (column =
+ * value). FOR UPDATE by default; `'no key update'` for a change that keeps the row's keys, which
+ * still queues other changes of the row but not other transactions' foreign-key checks to it.
+ */
+export async function lockById(
+  db: Executor,
+  table: string,
+  id: string,
+  where: Record<string, unknown> = {},
+  lock: 'update' | 'no key update' = 'update',
+): Promise<Row | undefined> {
   let query = untyped(db).selectFrom(table).selectAll().where('id', '=', id);
   for (const [column, value] of Object.entries(where)) query = query.where(column, '=', value);
   const placement = PLACEMENTS[table];
@@ -18,7 +28,7 @@ export async function lockById(db: Executor, table: string, id: string, where: R
     if (!found) return undefined;
     query = query.where(placement.column, '=', found[placement.column]);
   }
-  return query.forUpdate().executeTakeFirst();
+  return (lock === 'update' ? query.forUpdate() : query.forNoKeyUpdate()).executeTakeFirst();
 }
 
 /**

@@ -42,6 +42,19 @@ test(
     });
     assert.equal(created.statusCode, 201, created.body);
     assert.equal((await app.http.inject({ method: 'GET', url: `/api/v1/persons/${created.json().id}/dossier`, headers })).statusCode, 200);
+    // An administrator registers a partner's webhook: it starts after the newest event, which kbi_app may read.
+    const [ocmw] = await app.database.prepared(
+      'role_ocmw',
+      `INSERT INTO organisations (kind, name, recorded_by) VALUES ('OCMW', 'OCMW', 'test:setup') RETURNING id`,
+      [],
+    );
+    const hook = await app.http.inject({
+      method: 'PUT',
+      url: `/api/v1/notifications/endpoints/${ocmw!.id}`,
+      payload: { url: 'https://ocmw.example/kbi' },
+      headers,
+    });
+    assert.equal(hook.statusCode, 201, hook.body);
     const [who] = await app.database.prepared('whoami_test', 'SELECT current_user AS role', []);
     assert.equal(who!.role, 'kbi_app');
     await assert.rejects(app.database.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`), /must be owner|permission denied/);

@@ -7,12 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { expectOk, partner, startTestApp, type TestApp } from '../support/app.ts';
-import { startReceiver, summarise, waitFor, type Receiver } from '../support/notifications.ts';
-import { belgianToday, dayOffset } from '../../server/modules/integrations/integrations.service.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { personWithCaseLead, subscribedOcmw, summarise, waitFor, type Receiver } from '../support/notifications.ts';
+import { startWorkerProcess, type KbiProcess } from '../support/processes.ts';
 import { inTransaction } from '../../server/platform/db.ts';
 
 /** The URL of the test's own PostgreSQL database (startTestApp opened it). */
@@ -20,66 +19,8 @@ const dbUrl = (app: TestApp): string => (app.database as unknown as { url: strin
 
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
 const skip = postgres ? false : 'needs PostgreSQL (set KBI_TEST_DATABASE_URL; CI does)';
-
-/** A `kbi worker` on the test's database; `batch`: most events per delivery (KBI_NOTIFY_BATCH). `started` resolves once its jobs run. */
-function startWorkerProcess(url: string, batch = 100): ChildProcess & { started: Promise<void> } {
-  const child = spawn(process.execPath, ['bin/kbi.js', 'worker'], {
-    env: {
-      ...process.env,
-      KBI_DATABASE_URL: url,
-      KBI_LOG_LEVEL: 'info',
-      KBI_REFERRAL_EXPIRY_MINUTES: '0',
-      KBI_RULE_EVALUATION_SECONDS: '0',
-      KBI_RETENTION_MINUTES: '0',
-      KBI_NOTIFY_POLL_MS: '100',
-      KBI_NOTIFY_BACKOFF_MS: '50',
-      KBI_NOTIFY_MAX_BACKOFF_SECONDS: '1',
-      KBI_NOTIFY_TIMEOUT_MS: '1000',
-      KBI_NOTIFY_LEASE_SECONDS: '2',
-      KBI_NOTIFY_BATCH: String(batch),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const started = new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      if (out.includes('worker_started')) return;
-      out += c.toString();
-      if (out.includes('worker_started')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it started`)));
-  });
-  started.catch(() => undefined); // a worker killed on purpose
-  return Object.assign(child, { started });
-}
-
-const kill = async (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-};
-
-/** An OCMW with the person in its register, a webhook to a new receiver; returns both. */
-async function subscribedOcmw(app: TestApp, insz: string, name: string, delayMs: number): Promise<{ organisationId: string; receiver: Receiver }> {
-  const ocmw = await partner(app, 'OCMW', name);
-  await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz, capacityCode: '1' }), 201);
-  const created = await expectOk(
-    await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'https://placeholder.example/h' }),
-    201,
-  );
-  const receiver = await startReceiver({ secret: created.secret, delayMs });
-  await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: receiver.url }));
-  return { organisationId: ocmw.organisation.id, receiver };
-}
-
-async function personWithCaseLead(app: TestApp) {
-  const agency = await app.factories.organisation({ kind: 'AGENCY' });
-  const office = await app.factories.office(agency.id);
-  const person = await app.factories.person();
-  await app.factories.add(person.id, 'caseLead', { managingOfficeId: office.id, openedOn: dayOffset(belgianToday(), -30) });
-  return person;
-}
+/** A worker's settings for deliveries of at most `n` events (KBI_NOTIFY_BATCH). */
+const batchOf = (n: number) => ({ KBI_NOTIFY_BATCH: String(n) });
 
 /** `n` dossier changes, each its own transaction (one event per subscribed partner each). */
 async function changes(app: TestApp, personId: string, n: number) {
@@ -107,20 +48,20 @@ function sameIdPerSeq(receiver: Receiver) {
 
 test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry the same event id', { skip }, async (t) => {
   const app = await startTestApp(t, postgres!);
-  const person = await personWithCaseLead(app);
+  const { person } = await personWithCaseLead(app);
   // Deliveries of ten events at most, each answered after 40 ms: the kill lands while some are under way.
   const { organisationId, receiver } = await subscribedOcmw(app, person.insz, 'OCMW Gent', 40);
-  const workers: ChildProcess[] = [];
+  const workers: KbiProcess[] = [];
   try {
     await changes(app, person.id, 300);
     const expected = await eventSeqs(app, organisationId);
     const since = expected.length - 300;
-    workers.push(startWorkerProcess(dbUrl(app), 10));
+    workers.push(startWorkerProcess(dbUrl(app), batchOf(10)));
     await waitFor('deliveries under way', () => receiver.received().length >= 60, 30_000);
-    await kill(workers[0]!);
+    await workers[0]!.stop();
     const atKill = receiver.received().length;
     assert.ok(atKill < 300, `killed in the middle (${atKill} delivered)`);
-    workers.push(startWorkerProcess(dbUrl(app), 10));
+    workers.push(startWorkerProcess(dbUrl(app), batchOf(10)));
     await waitFor('every event', () => summarise(receiver.received()).distinct >= 300, 45_000);
     const s = summarise(receiver.received());
     assert.equal(s.distinct, 300);
@@ -128,18 +69,18 @@ test('a worker killed with SIGKILL mid-delivery loses nothing; duplicates carry 
     sameIdPerSeq(receiver);
     t.diagnostic(`killed after ${atKill} events delivered; ${s.duplicates} duplicates after the restart, each with its event's id; ${s.deliveries} deliveries`);
   } finally {
-    for (const w of workers) await kill(w);
+    for (const w of workers) await w.stop();
     await receiver.stop();
   }
 });
 
 test('two workers at once: nothing lost, each partner in order; duplicates counted and reported', { skip }, async (t) => {
   const app = await startTestApp(t, postgres!);
-  const person = await personWithCaseLead(app);
+  const { person } = await personWithCaseLead(app);
   // Small deliveries, each answered after 20 ms: each partner takes a few leases' turns, which either worker may take.
   const a = await subscribedOcmw(app, person.insz, 'OCMW Gent', 20);
   const b = await subscribedOcmw(app, person.insz, 'OCMW Aalst', 20);
-  const workers = [startWorkerProcess(dbUrl(app), 5), startWorkerProcess(dbUrl(app), 5)];
+  const workers = [startWorkerProcess(dbUrl(app), batchOf(5)), startWorkerProcess(dbUrl(app), batchOf(5))];
   try {
     // Both running before the first change: each commit wakes both, and they race for the two webhooks.
     await Promise.all(workers.map((w) => w.started));
@@ -159,7 +100,7 @@ test('two workers at once: nothing lost, each partner in order; duplicates count
       .execute();
     t.diagnostic(`attempts per worker: ${byWorker.map((r) => r.n).join(', ')}`);
   } finally {
-    for (const w of workers) await kill(w);
+    for (const w of workers) await w.stop();
     await a.receiver.stop();
     await b.receiver.stop();
   }

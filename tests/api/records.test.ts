@@ -1,8 +1,9 @@
 /** The caseworker API's plumbing: create/read/update, ETag, Idempotency-Key, cursors, search, OpenAPI. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { expectOk, startTestApp } from '../support/app.ts';
+import { expectOk, partner, startTestApp } from '../support/app.ts';
 
 for (const which of TEST_DATABASES) {
   describe(`caseworker API (${which.name})`, () => {
@@ -97,6 +98,101 @@ for (const which of TEST_DATABASES) {
       assert.equal(other.status, 422);
       assert.equal((await rowCounts('contracts')).contracts, 1);
     });
+
+    test('a retry racing its original with the same Idempotency-Key gets the same record, not a 409', async (t) => {
+      const { call, factories, rowCounts } = await startTestApp(t, which);
+      const person = await factories.person();
+      // Sent three at a time: on PostgreSQL they pass the key's look-up together, and the first to commit wins.
+      for (let round = 0; round < 5; round++) {
+        const body = { heldAt: '2023-03-22T10:00:00Z', text: `gesprek ${round}` };
+        const answers = await Promise.all(
+          [1, 2, 3].map(() => call('POST', `/api/v1/persons/${person.id}/conversations`, body, { 'idempotency-key': `race-000${round}-abc` })),
+        );
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [201, 201, 201],
+          JSON.stringify(answers.map((a) => a.body)),
+        );
+        assert.equal(new Set(answers.map((a) => a.body.id)).size, 1, 'one record for the three');
+        assert.equal(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true').length, 2, 'two are replays');
+      }
+      assert.equal((await rowCounts('conversations')).conversations, 5);
+    });
+
+    test(
+      "a person's change beside a transaction that writes one of the person's records does not deadlock",
+      { skip: which.name === 'postgres' ? false : 'row locks between sessions: PostgreSQL only' },
+      async (t) => {
+        const app = await startTestApp(t, which);
+        const person = await app.factories.person();
+        // Another writer of this person's dossier, in the order its triggers take locks: first the dossier
+        // document's invalidation, later the key check of a record that names the person.
+        const other = new pg.Client({ connectionString: (app.database as unknown as { url: string }).url });
+        other.on('error', () => undefined); // ended below; the scratch database is dropped after the test
+        await other.connect();
+        await other.query(`BEGIN; SELECT set_config('kbi.actor', 'test:other', true)`);
+        await other.query(
+          `INSERT INTO dossier_documents AS d (person_id) VALUES ($1) ON CONFLICT (person_id) DO UPDATE SET version = d.version + 1, document = NULL, built_version = NULL`,
+          [person.id],
+        );
+        // The caseworker changes the person meanwhile: it waits for the document, holding the person's row.
+        const change = app.call('PATCH', `/api/v1/persons/${person.id}`, { street: 'Veldstraat' }, { 'if-match': `"${person.version}"` });
+        const waiting = async () =>
+          (
+            await other.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+            )
+          ).rows[0].n > 0;
+        for (let i = 0; !(await waiting()); i++) {
+          if (i > 400) throw new Error('the change never waited for the other transaction');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        // The other transaction now writes a record of the person: its key check must not wait for the change.
+        await other.query(`INSERT INTO conversations (person_id, held_at, text) VALUES ($1, now(), 'naast de wijziging')`, [person.id]);
+        await other.query('COMMIT');
+        await other.end();
+        const changed = await change;
+        assert.equal(changed.status, 200, JSON.stringify(changed.body));
+        assert.equal(changed.body.street, 'Veldstraat');
+      },
+    );
+
+    test(
+      'a note on a person beside a transaction that already wrote partner events and then writes that person does not deadlock',
+      { skip: which.name === 'postgres' ? false : 'row locks between sessions: PostgreSQL only' },
+      async (t) => {
+        const app = await startTestApp(t, which);
+        const [p, q] = [await app.factories.person(), await app.factories.person()];
+        // An OCMW follows both: their changes are events for it (the outbox head is held from a transaction's first event to its commit).
+        const ocmw = await partner(app, 'OCMW');
+        for (const x of [p, q]) await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz: x.insz, capacityCode: '1' }), 201);
+        const other = new pg.Client({ connectionString: (app.database as unknown as { url: string }).url });
+        other.on('error', () => undefined);
+        await other.connect();
+        const note = (personId: string) => other.query(`INSERT INTO conversations (person_id, held_at, text) VALUES ($1, now(), 'gesprek')`, [personId]);
+        // A transaction of two statements, as an import's upsert is: the first writes an event (and takes the head)…
+        await other.query(`BEGIN; SELECT set_config('kbi.actor', 'test:other', true)`);
+        await note(q.id);
+        // …meanwhile the caseworker notes a conversation with p, which waits for the head…
+        const created = app.call('POST', `/api/v1/persons/${p.id}/conversations`, { heldAt: '2026-01-05T10:00:00Z', text: 'naast het andere' });
+        for (let i = 0; ; i++) {
+          const { rows } = await other.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          if (rows[0].n > 0) break;
+          if (i > 400) throw new Error('the note never waited for the head');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        // …and the first transaction's second statement writes p: it must not find p's dossier document taken by the waiting note.
+        let second: unknown = null;
+        await note(p.id).catch((e: unknown) => (second = e));
+        await other.query(second ? 'ROLLBACK' : 'COMMIT');
+        await other.end();
+        assert.equal(second, null, `the second statement: ${String(second)}`);
+        const answer = await created;
+        assert.equal(answer.status, 201, JSON.stringify(answer.body));
+      },
+    );
 
     test('lists are paged with an opaque cursor that visits every record once', async (t) => {
       const { call, factories } = await startTestApp(t, which);

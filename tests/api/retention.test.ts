@@ -349,4 +349,22 @@ for (const which of TEST_DATABASES) {
     await startWorker(app.app.deps, config, createLogger('silent')).stop(); // stop() waits for the check in progress
     assert.equal((await done()).length, 1, 'the same day is not purged twice');
   });
+
+  test(`two workers started at once purge the day once, one of them alone (${which.name})`, async (t) => {
+    const app = await startTestApp(t, which);
+    for (let i = 0; i < 3; i++) {
+      const person = await app.factories.person();
+      await app.factories.add(person.id, 'conversations', { heldAt: '2018-03-01T10:00:00Z', text: 'Oud gesprek.' });
+    }
+    const config = { referralExpiryMinutes: 0, ruleEvaluationSeconds: 0, retentionMinutes: 60 };
+    const runs = async () => app.database.db.selectFrom('retention_runs').select(['today', 'persons', 'failed', 'finished_at']).execute();
+    const workers = [startWorker(app.app.deps, config, createLogger('silent')), startWorker(app.app.deps, config, createLogger('silent'))];
+    for (let i = 0; i < 200 && !(await runs()).some((r) => r.finished_at); i++) await sleep(50);
+    await Promise.all(workers.map((w) => w.stop()));
+    // Before, both saw no run of today and purged the same persons side by side: twice the work, and deadlocks on PostgreSQL.
+    assert.deepEqual(
+      (await runs()).map(({ today, persons, failed }) => ({ today, persons, failed })),
+      [{ today: belgianToday(), persons: 3, failed: 0 }],
+    );
+  });
 }

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { startServerProcess } from '../support/processes.ts';
 import { ConfigError, loadConfig } from '../../server/platform/config.ts';
 
 test('KBI_WORKERS: more than one needs PostgreSQL; auto is one per core', () => {
@@ -50,48 +50,25 @@ test(
   async (t) => {
     const database = await postgres!.open();
     t.after(() => database.close());
-    const server = spawn(process.execPath, ['bin/kbi.js', 'serve'], {
-      env: {
-        ...process.env,
-        KBI_DATABASE_URL: database.url!,
-        KBI_WORKERS: '2',
-        KBI_DEMO_PERSONS: '3',
-        KBI_DISCIMUS_URL: '',
-        PORT: '0',
-        KBI_SERVE_WEB: 'false',
-        KBI_LOG_LEVEL: 'silent',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    t.after(() => {
-      if (server.exitCode === null) server.kill('SIGKILL');
-    });
-    let out = '';
-    const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 90_000);
-      server.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /running at (http:\/\/\S+)/.exec(out);
-        if (m && /Processes\s+2 serving processes/.test(out)) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      server.once('exit', () => reject(new Error(`the server stopped: ${out}`)));
-    });
+    const server = await startServerProcess(
+      { KBI_DATABASE_URL: database.url!, KBI_WORKERS: '2', KBI_DEMO_PERSONS: '3' },
+      { ready: /Processes\s+2 serving processes/ },
+    );
+    t.after(() => server.stop());
+    const { base } = server;
+    const out = server.output();
     assert.match(out, /Demo data ready: 3 persons/, 'the supervisor seeds once, before the workers start');
-    const first = workersOf(server.pid!);
+    const first = workersOf(server.child.pid!);
     assert.equal(first.length, 2, 'two serving processes');
     assert.match(out, /and 1 worker process \(kbi worker\)/);
     // One background worker for all serving processes (the jobs run once, not once per process); a dead one is replaced.
-    const jobs = childrenOf(server.pid!, 'worker');
+    const jobs = childrenOf(server.child.pid!, 'worker');
     assert.equal(jobs.length, 1, 'one worker process');
     process.kill(jobs[0]!, 'SIGKILL');
     let replaced: number[] = [];
     for (let i = 0; i < 100 && (replaced.length !== 1 || replaced[0] === jobs[0]); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      replaced = childrenOf(server.pid!, 'worker');
+      replaced = childrenOf(server.child.pid!, 'worker');
     }
     assert.equal(replaced.length, 1, 'the dead worker process is replaced');
     assert.notEqual(replaced[0], jobs[0]);
@@ -101,7 +78,7 @@ test(
     let now = first;
     for (let i = 0; i < 100 && (now.length !== 2 || now.includes(first[0]!)); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      now = workersOf(server.pid!);
+      now = workersOf(server.child.pid!);
     }
     assert.equal(now.length, 2, 'the dead worker is replaced');
     assert.ok(!now.includes(first[0]!) && now.includes(first[1]!));
@@ -115,8 +92,7 @@ test(
     }
     assert.ok(healthy);
 
-    server.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal((await server.stop('SIGTERM')).code, 0);
     assert.ok(
       [...now, ...replaced].every((pid) => !existsSync(`/proc/${pid}`)),
       'no serving or worker process outlives the supervisor',

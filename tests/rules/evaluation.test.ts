@@ -8,9 +8,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { generateDemoData } from '../../server/modules/demo/generator.ts';
-import { evaluateChanged, evaluateRules, startRuleEvaluation } from '../../server/modules/rules/evaluation.service.ts';
+import { evaluateChanged, evaluateRules, INTERRUPTED_RUN, startRuleEvaluation } from '../../server/modules/rules/evaluation.service.ts';
 
 /** The ten legal holidays of 2020–2023, written out (domain-rules §6.1), not computed. */
 const HOLIDAYS = [
@@ -176,14 +177,82 @@ for (const which of TEST_DATABASES) {
 
       // The job: a full run for the day when it is missing, then only changes.
       const lines: string[] = [];
-      const log = { info: (_: object, msg: string) => lines.push(msg), error: (_: object, msg: string) => lines.push(`ERROR ${msg}`) };
-      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
-      await startRuleEvaluation(database.db, 60_000, () => on, log).stop();
+      const log = {
+        info: (_: object, msg: string) => lines.push(msg),
+        warn: (_: object, msg: string) => lines.push(`WARN ${msg}`),
+        error: (_: object, msg: string) => lines.push(`ERROR ${msg}`),
+      };
+      await startRuleEvaluation(database, 60_000, () => on, log).stop();
+      await startRuleEvaluation(database, 60_000, () => on, log).stop();
       assert.deepEqual(lines, ['rules_evaluated_all'], 'one full run for the day, none the second time, no errors');
       const full = await sql<{ n: number }>`SELECT count(*)::int AS n FROM rule_evaluations WHERE kind = 'full' AND evaluated_on = ${on}::date`.execute(
         database.db,
       );
       assert.equal(full.rows[0]!.n, 1);
+
+      // Two workers' jobs at once, under the job's lock: one evaluates the next day, the other leaves
+      // it; and the one holding the lock ends the run a dead worker left unfinished (none of its
+      // proposals were written), once.
+      const next = '2022-06-02';
+      const dead = await database.db
+        .insertInto('rule_evaluations')
+        .values({ kind: 'full', evaluated_on: next, started_by: 'system:rules' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      lines.length = 0;
+      await Promise.all([startRuleEvaluation(database, 60_000, () => next, log), startRuleEvaluation(database, 60_000, () => next, log)].map((j) => j.stop()));
+      assert.deepEqual(lines, ['WARN rules_runs_interrupted', 'rules_evaluated_all'], 'the dead run ended once, one full run, no errors');
+      const runsNext = await database.db
+        .selectFrom('rule_evaluations')
+        .select(['id', 'finished_at', 'error'])
+        .where('kind', '=', 'full')
+        .where('evaluated_on', '=', next)
+        .orderBy('started_at')
+        .execute();
+      assert.equal(runsNext.length, 2, 'the dead run and one full run of the day, not one per worker');
+      assert.equal(runsNext[0]!.id, dead.id);
+      assert.ok(runsNext[0]!.finished_at && runsNext[0]!.error === INTERRUPTED_RUN, 'the dead run is no longer shown running');
+      assert.ok(runsNext[1]!.finished_at && runsNext[1]!.error === null);
     });
+
+    test(
+      'a person whose dossier is being changed while the rules look is left for the next round, not waited for',
+      { skip: which.name === 'postgres' ? false : 'row locks between sessions: PostgreSQL only' },
+      async (t) => {
+        const database = await which.open();
+        t.after(() => database.close());
+        await generateDemoData(database, { persons: 60, seed: 5 });
+        const on = '2022-06-01';
+        await evaluateChanged(database.db, on, 'system:test');
+        const { rows } = await sql<{ id: string; person_id: string }>`
+          SELECT DISTINCT ON (person_id) id::text, person_id::text FROM registrations ORDER BY person_id, id LIMIT 2`.execute(database.db);
+        const [busy, quiet] = rows as [{ id: string; person_id: string }, { id: string; person_id: string }];
+        const change = (id: string) => sql`UPDATE registrations SET registered_on = registered_on WHERE id = ${id}::uuid`;
+        await database.db.transaction().execute(async (tx) => {
+          await sql`SELECT set_config('kbi.actor', 'test', true)`.execute(tx);
+          await change(busy.id).execute(tx);
+          await change(quiet.id).execute(tx);
+        });
+        // Both are due. Another session changes the first again and keeps its transaction open, holding that person's dossier document.
+        const other = new pg.Client({ connectionString: (database as unknown as { url: string }).url });
+        other.on('error', () => undefined);
+        await other.connect();
+        await other.query(`BEGIN; SELECT set_config('kbi.actor', 'test:other', true)`);
+        await other.query(`UPDATE registrations SET registered_on = registered_on WHERE id = $1`, [busy.id]);
+        const round = evaluateChanged(database.db, on, 'system:test');
+        const outcome = await Promise.race([round.then(() => 'done'), new Promise((r) => setTimeout(() => r('waited'), 10_000))]);
+        await other.query('COMMIT');
+        await other.end();
+        await round;
+        assert.equal(outcome, 'done', 'the round did not wait for the transaction holding a document');
+        const behind = async () =>
+          (
+            await sql<{ person_id: string }>`SELECT person_id::text FROM dossier_documents WHERE rules_version IS DISTINCT FROM version`.execute(database.db)
+          ).rows.map((r) => r.person_id);
+        assert.deepEqual(await behind(), [busy.person_id], 'the busy person is left for the next round, the other is done');
+        assert.ok(await evaluateChanged(database.db, on, 'system:test'));
+        assert.deepEqual(await behind(), []);
+      },
+    );
   });
 }

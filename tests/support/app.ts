@@ -30,12 +30,20 @@ export interface TestApp {
   call: Call;
   /** Calls without any session. */
   anonymous: Call;
-  /** Creates a staff account with this role (and offices) and returns a caller logged in as it. */
-  as(role: string, options?: { organisationId?: string; officeIds?: string[] }): Promise<{ call: Call; userId: string; cookie: string }>;
+  /**
+   * Creates a staff account with this role (and offices) and returns a caller logged in as it, and
+   * `at(base)`: the same session calling another KBI process on the same database (sessions live there).
+   */
+  as(
+    role: string,
+    options?: { organisationId?: string; officeIds?: string[] },
+  ): Promise<{ call: Call; userId: string; cookie: string; at(base: string): Call }>;
   /** The organisation the test administrator belongs to. */
   homeOrganisationId: string;
   rowCounts(...tables: string[]): Promise<Record<string, number>>;
   factories: Factories;
+  /** Stops the app and closes its database now rather than after the test (a crash test hands the embedded data directory to a KBI process); once. */
+  close(): Promise<void>;
 }
 
 export async function startTestApp(
@@ -63,28 +71,16 @@ export async function startTestApp(
   const address = app.http.server.address();
   const base = `${config.tls ? 'https' : 'http'}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const overTls = config.tls ? tlsCaller(base, { ca: options.serverCa ?? '' }) : null;
-  t.after(async () => {
-    await app.close();
-    await database.close();
-  });
+  let closed: Promise<void> | null = null;
+  const close = () =>
+    (closed ??= (async () => {
+      await app.close();
+      await database.close();
+    })());
+  t.after(close);
 
-  async function anonymous(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
-    if (overTls) return overTls(method, path, body, headers);
-    const init: RequestInit = { method, headers: { ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(base + path, init);
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, headers: res.headers, body: parsed };
-  }
+  const plain = httpCaller(base);
+  const anonymous: Call = (method, path, body, headers = {}) => (overTls ?? plain)(method, path, body, headers);
 
   async function rowCounts(...tables: string[]) {
     const out: Record<string, number> = {};
@@ -128,15 +124,40 @@ export async function startTestApp(
       .map((c) => c.split(';')[0])
       .join('; ');
     const csrf = session.body.csrfToken as string;
-    const caller: Call = (method, path, body, headers = {}) => anonymous(method, path, body, { cookie: cookieHeader, 'x-csrf-token': csrf, ...headers });
-    return { call: caller, userId: user.id as string, cookie: cookieHeader };
+    const credentials = { cookie: cookieHeader, 'x-csrf-token': csrf };
+    const caller: Call = (method, path, body, headers = {}) => anonymous(method, path, body, { ...credentials, ...headers });
+    const at = (other: string): Call => {
+      const call = httpCaller(other);
+      return (method, path, body, headers = {}) => call(method, path, body, { ...credentials, ...headers });
+    };
+    return { call: caller, userId: user.id as string, cookie: cookieHeader, at };
   }
   const admin = await as('ADMINISTRATOR');
   const call = admin.call;
 
-  const testApp: TestApp = { app, database, base, call, anonymous, as, homeOrganisationId, rowCounts, factories: undefined as unknown as Factories };
+  const testApp: TestApp = { app, database, base, call, anonymous, as, homeOrganisationId, rowCounts, factories: undefined as unknown as Factories, close };
   testApp.factories = factories(testApp);
   return testApp;
+}
+
+/** Calls a KBI over plain http at `base` (JSON in and out; a body that is not JSON is given as text). */
+export function httpCaller(base: string): Call {
+  return async (method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(base + path, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
 }
 
 export async function expectOk(res: Res, status = 200): Promise<any> {

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectOk, partner, type TestApp } from './app.ts';
+import { belgianToday, dayOffset } from '../../server/modules/integrations/integrations.service.ts';
 
 export interface Received {
   eventId: string;
@@ -29,6 +31,12 @@ export interface Receiver {
   count(): number;
   /** Deliveries refused by the check (signature, timestamp, body). */
   rejected(): { rejected: string; bytes: number; events?: number }[];
+  /**
+   * The deliveries (POSTs) that came in so far, in order, whether answered yet or not (the answer
+   * may be held back by `delayMs`): each as the event ids it carried (`['-']` for one that failed
+   * the check).
+   */
+  arrivals(): string[][];
   stop(): Promise<void>;
 }
 
@@ -43,8 +51,8 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
       'tests/support/webhook-receiver.ts',
       '--port',
       String(opts.port ?? 0),
-      '--secret',
-      opts.secret,
+      // One argument: a secret may begin with '-' (base64url), which parseArgs would take for an option.
+      `--secret=${opts.secret}`,
       '--out',
       file,
       '--delay-ms',
@@ -53,11 +61,11 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`receiver did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
+    child.stdout!.on('data', () => {
       const m = /listening (\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
@@ -87,6 +95,7 @@ export async function startReceiver(opts: { secret: string; port?: number; delay
       return n;
     },
     rejected: () => lines(`${file}.rejected`),
+    arrivals: () => [...out.matchAll(/^arrived (\S+)$/gm)].map((m) => m[1]!.split(',')),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -129,4 +138,26 @@ export function summarise(received: Received[]) {
   }
   const ordered = firstSeen.every((s, i) => i === 0 || s > firstSeen[i - 1]!);
   return { distinct: seen.size, duplicates, ordered, seqs: firstSeen, deliveries: deliveries.size };
+}
+
+/** An OCMW with the person in its register and a webhook to a receiver process of its own (answering after `delayMs`); returns both. */
+export async function subscribedOcmw(app: TestApp, insz: string, name: string, delayMs: number): Promise<{ organisationId: string; receiver: Receiver }> {
+  const ocmw = await partner(app, 'OCMW', name);
+  await expectOk(await ocmw.call('POST', '/api/exchange/v1/integrations', { insz, capacityCode: '1' }), 201);
+  const created = await expectOk(
+    await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: 'https://placeholder.example/h' }),
+    201,
+  );
+  const receiver = await startReceiver({ secret: created.secret, delayMs });
+  await expectOk(await app.call('PUT', `/api/v1/notifications/endpoints/${ocmw.organisation.id}`, { url: receiver.url }));
+  return { organisationId: ocmw.organisation.id, receiver };
+}
+
+/** A person whose dossier an office of an agency manages (a case lead opened a month ago), with that agency and office. */
+export async function personWithCaseLead(app: TestApp) {
+  const agency = await app.factories.organisation({ kind: 'AGENCY' });
+  const office = await app.factories.office(agency.id);
+  const person = await app.factories.person();
+  await app.factories.add(person.id, 'caseLead', { managingOfficeId: office.id, openedOn: dayOffset(belgianToday(), -30) });
+  return { person, agency, office };
 }

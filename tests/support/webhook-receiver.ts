@@ -5,7 +5,9 @@
  * in and the arrival time), all the lines of a delivery at once, before it answers. Answers 204 to
  * a verified delivery, 401 to one that fails the check, and 422 to one that carries the event given
  * by `--refuse` (a partner that cannot take that event); both recorded in `<out>.rejected`. Prints
- * `listening <port>` when ready.
+ * `listening <port>` when ready, and `arrived <event id>,<event id>…` (the ids the delivery carries,
+ * `-` when it fails the check) as soon as a delivery has come in, before the answer, which
+ * `--delay-ms` holds back.
  *
  *   node --import tsx tests/support/webhook-receiver.ts --port 0 --secret S --out received.jsonl [--delay-ms 5] [--refuse <eventId>]
  */
@@ -39,6 +41,9 @@ const server = http.createServer((req, res) => {
       timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined,
       signature: req.headers[SIGNATURE_HEADER] as string | undefined,
     });
+    // Said at once, before any delay: a test knows a delivery is in flight (and which events it
+    // carries) while the answer waits.
+    process.stdout.write(`arrived ${check.ok ? check.events.map((e) => e.eventId).join(',') : '-'}\n`);
     const answer = () => {
       if (!check.ok) {
         appendFileSync(`${out}.rejected`, JSON.stringify({ rejected: check.reason, bytes: body.length }) + '\n');

@@ -9,6 +9,7 @@ import { inTransaction, untyped, type Database, type Db, type Executor, type Row
 import type { RequestContext } from '../../platform/access.ts';
 import { assertInTerritory, assertReferenceScope, authorize } from '../access/access.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { crashPoint } from '../../platform/crash.ts';
 import { Problem, type Issue } from '../../platform/errors.ts';
 import type { CodeLists } from '../../platform/codes.ts';
 import { parseKbo } from '../../platform/identifiers/kbo.ts';
@@ -301,8 +302,14 @@ export async function updateRecord(
   authorize(ctx, 'update', def.cluster, def.table);
   checkValidFrom(input.validFrom);
   const patch = toColumns(deps, def, input, 'update');
-  return inTransaction(deps.db, ctx.actor.id, async (tx) => {
-    const current = await lockById(tx, def.table, id);
+  const updated = await inTransaction(deps.db, ctx.actor.id, async (tx) => {
+    // FOR NO KEY UPDATE, the lock the UPDATE below takes anyway (a change never touches the id): it
+    // serialises two changes of the record, yet lets other transactions check foreign keys to it
+    // (FOR KEY SHARE). FOR UPDATE would block those checks, and a transaction that wrote a child of
+    // this person (its dossier document's invalidation first, the key check of its outbox event or
+    // row after) would wait on this one while this one's invalidation waits on it: a deadlock (the soak
+    // met it, a person's change beside a change of the same person's conversation or enrolment).
+    const current = await lockById(tx, def.table, id, {}, 'no key update');
     if (!current) throw new Problem('resourceNotFound', `${def.title.toLowerCase()} not found`);
     if (personOf(def, current)) await assertInTerritory(tx, ctx, personOf(def, current)!, `${def.resource}.update`);
     if (current.version !== expectedVersion) {
@@ -336,8 +343,11 @@ export async function updateRecord(
       result: 'allowed',
       detail: { recordId: id, fields: Object.keys(patch).map(camel), version: changed.version },
     });
+    crashPoint('dossier.update.uncommitted');
     return changed;
   });
+  crashPoint('dossier.update.committed');
+  return updated;
 }
 
 export async function deleteRecord(deps: Deps, ctx: RequestContext, def: ResourceDef, id: string, expectedVersion: number): Promise<void> {

@@ -122,7 +122,9 @@ export async function setEndpoint(
           secret,
           mode: input.mode ?? 'BOTH',
           active: input.active ?? true,
-          cursor_seq: sql<number>`(SELECT seq FROM outbox_head WHERE id = 1)`,
+          // The newest committed event (seq is gapless in commit order). Not outbox_head: the serving
+          // processes' role (kbi_app) may not read it, only the sequence trigger keeps it.
+          cursor_seq: sql<number>`(SELECT coalesce(max(seq), 0) FROM outbox_events)`,
         })
         .execute();
     }

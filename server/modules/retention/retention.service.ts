@@ -13,7 +13,7 @@
  * Every run is recorded in retention_runs (counts only); a dry run writes nothing.
  */
 import { sql } from 'kysely';
-import type { Db, Executor } from '../../platform/db.ts';
+import type { Db, Executor, HeldLock } from '../../platform/db.ts';
 import { inTransaction } from '../../platform/db.ts';
 import type { Actor, RequestContext } from '../../platform/access.ts';
 import { maskInsz } from '../../platform/identifiers/insz.ts';
@@ -204,16 +204,32 @@ async function ranOn(db: Executor, today: string): Promise<boolean> {
 /**
  * The worker's job: every `everyMs`, purge for today unless a run for today finished already.
  * `db` is the owner role's connection. A run that stopped halfway (the process ended) finished no
- * row, so the next check runs again; what it had done is not due any more.
+ * row, so the next check runs again; what it had done is not due any more. `tryLock` (the
+ * database's process lock) lets one worker purge at a time: several `kbi worker` processes all
+ * check at start, and two purges of the same persons at once deadlocked on them (the soak met it)
+ * besides doing the work twice; a worker that finds the lock taken leaves the day to the other.
  */
-export function startRetention(db: Db, everyMs: number, today: () => string, log: RetentionLog): Repeating {
+export function startRetention(
+  db: Db,
+  everyMs: number,
+  today: () => string,
+  log: RetentionLog,
+  tryLock?: (key: string) => Promise<HeldLock | null>,
+): Repeating {
   return repeat(everyMs, async () => {
+    let held: HeldLock | null = null;
     try {
+      if (tryLock) {
+        held = await tryLock('kbi:retention.purge');
+        if (!held) return;
+      }
       const day = today();
       if (await ranOn(db, day)) return;
       await purge(db, { today: day, dryRun: false, log });
     } catch (err) {
       log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'retention_failed');
+    } finally {
+      await held?.release();
     }
   });
 }

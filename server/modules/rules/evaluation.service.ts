@@ -23,9 +23,10 @@
  * TypeScript by the same functions the dossier uses, so the two cannot disagree.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../platform/db.ts';
+import type { Database, Db, HeldLock } from '../../platform/db.ts';
 import { addDays } from '../../platform/calendar.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
+import { crashPoint } from '../../platform/crash.ts';
 import { ATTENDANCE_RULES, outcomeOf, partStatus, ruleOn, type PartStatus } from './attendance.policy.ts';
 import { deadline } from './deadlines.policy.ts';
 import { findCertificates, writeCertificateProposals } from './certificates.service.ts';
@@ -315,6 +316,7 @@ export async function evaluateRules(db: Db, options: { on: string; personIds?: r
         written += inserted.length;
       }
       certificates = await writeCertificateProposals(tx, options.on, certificateFindings);
+      crashPoint('rules.evaluate.written');
       await tx
         .updateTable('rule_evaluations')
         .set({ finished_at: sql`clock_timestamp()`, persons, proposals: written })
@@ -343,10 +345,16 @@ export async function evaluateChanged(db: Db, on: string, actor: string, limit =
      WHERE d.rules_version IS DISTINCT FROM d.version ORDER BY d.person_id LIMIT ${limit}`.execute(db);
   if (!due.rows.length) return null;
   const result = await evaluateRules(db, { on, personIds: due.rows.map((r) => r.person_id), actor });
+  // A row another transaction is changing now is skipped (SKIP LOCKED), not waited for: its version
+  // moves on, so the next round takes that person again. Waiting let this update, which takes its many
+  // rows in no set order, close a deadlock with a writer holding some of them (an import's batch of
+  // persons; the soak met it).
+  const ids = due.rows.map((r) => r.person_id);
   await sql`
     UPDATE dossier_documents d SET rules_version = x.version
-      FROM unnest(${due.rows.map((r) => r.person_id)}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
-     WHERE d.person_id = x.person_id AND d.version = x.version`.execute(db);
+      FROM unnest(${ids}::uuid[], ${due.rows.map((r) => r.version)}::int[]) AS x(person_id, version)
+     WHERE d.person_id = x.person_id AND d.version = x.version
+       AND d.person_id IN (SELECT l.person_id FROM dossier_documents l WHERE l.person_id = ANY(${ids}::uuid[]) FOR NO KEY UPDATE SKIP LOCKED)`.execute(db);
   return result;
 }
 
@@ -361,27 +369,59 @@ export async function fullRunDone(db: Db, on: string): Promise<boolean> {
 
 export interface RuleJobLog {
   info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
   error(o: object, msg: string): void;
+}
+
+/** Who the job's runs are recorded as. */
+const JOB_ACTOR = 'system:rules';
+/** Held by the job for each round (an advisory lock: it ends with its process's connection), so one worker evaluates at a time. */
+const JOB_LOCK = 'kbi:rules.evaluate';
+export const INTERRUPTED_RUN = 'interrupted: the process running it stopped before it finished; none of its proposals were written';
+
+/**
+ * Records the job's runs left unfinished as failed. Only while holding the job's lock: then no
+ * living process is running one, so an unfinished run is one whose process died (its proposals went
+ * with its transaction), and it would otherwise show as running for ever.
+ */
+async function endInterruptedRuns(db: Db): Promise<number> {
+  const res = await db
+    .updateTable('rule_evaluations')
+    .set({ finished_at: sql`clock_timestamp()`, error: INTERRUPTED_RUN })
+    .where('finished_at', 'is', null)
+    .where('started_by', '=', JOB_ACTOR)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }
 
 /**
  * The job of the worker process: every `everyMs` the persons a change touched; once a day (the
  * first round of each Belgian day, so after midnight, or at start when today's run is missing)
- * everyone, for what time alone changes (terms that ran out, components that ended).
+ * everyone, for what time alone changes (terms that ran out, components that ended). Each round
+ * holds the job's lock (the database's process lock): with several `kbi worker` processes one
+ * evaluates and the others leave the round to it instead of evaluating the same persons beside it,
+ * and the holder may end the runs of a dead process (endInterruptedRuns).
  */
-export function startRuleEvaluation(db: Db, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
-  const ACTOR = 'system:rules';
+export function startRuleEvaluation(database: Pick<Database, 'db' | 'tryLock'>, everyMs: number, today: () => string, log: RuleJobLog): Repeating {
+  const db = database.db;
   return repeat(everyMs, async () => {
+    let held: HeldLock | null = null;
     try {
+      held = await database.tryLock(JOB_LOCK);
+      if (!held) return;
+      const interrupted = await endInterruptedRuns(db);
+      if (interrupted) log.warn({ runs: interrupted }, 'rules_runs_interrupted');
       const on = today();
       if (!(await fullRunDone(db, on))) {
-        const full = await evaluateRules(db, { on, actor: ACTOR });
+        const full = await evaluateRules(db, { on, actor: JOB_ACTOR });
         log.info({ on, persons: full.persons, proposals: full.proposals, seconds: full.seconds }, 'rules_evaluated_all');
       }
-      for (let r = await evaluateChanged(db, on, ACTOR); r; r = await evaluateChanged(db, on, ACTOR))
+      for (let r = await evaluateChanged(db, on, JOB_ACTOR); r; r = await evaluateChanged(db, on, JOB_ACTOR))
         if (r.proposals) log.info({ on, persons: r.persons, proposals: r.proposals }, 'rules_evaluated_changes');
     } catch (err) {
       log.error({ error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined }, 'rules_evaluation_failed');
+    } finally {
+      await held?.release();
     }
   });
 }

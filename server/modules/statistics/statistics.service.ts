@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { crashPoint } from '../../platform/crash.ts';
 import type { Db } from '../../platform/db.ts';
 import { Problem } from '../../platform/errors.ts';
 import type { ReadOptions, ReadRouter, ReadTarget } from '../../platform/replica.ts';
@@ -190,11 +191,14 @@ export async function getSet(db: Db, ctx: RequestContext, setId: string) {
 export async function validateVersion(db: Db, ctx: RequestContext, setId: string, version: number, note: string | null): Promise<Validation> {
   demand(ctx, 'validateStatistics', 'statistics.validate');
   await definitionOf(db, setId, version);
-  const inserted = await sql<{ validated_at: Date }>`
-    INSERT INTO statistics_validations (set_id, version, validated_by, note) VALUES (${setId}, ${version}, ${ctx.actor.id}, ${note})
-    ON CONFLICT (set_id, version, validated_by) DO NOTHING RETURNING validated_at`.execute(db);
-  if (!inserted.rows.length) throw new Problem('conflict', `you already validated version ${version} of ${setId}`);
-  await recordAudit(db, ctx, { action: 'statistics.validate', personId: null, clusters: [], result: 'allowed', detail: { setId, version } });
+  // The validation and its audit record commit together, or neither does.
+  await db.transaction().execute(async (tx) => {
+    const inserted = await sql<{ validated_at: Date }>`
+      INSERT INTO statistics_validations (set_id, version, validated_by, note) VALUES (${setId}, ${version}, ${ctx.actor.id}, ${note})
+      ON CONFLICT (set_id, version, validated_by) DO NOTHING RETURNING validated_at`.execute(tx);
+    if (!inserted.rows.length) throw new Problem('conflict', `you already validated version ${version} of ${setId}`);
+    await recordAudit(tx, ctx, { action: 'statistics.validate', personId: null, clusters: [], result: 'allowed', detail: { setId, version } });
+  });
   const mine = (await validationsOf(db, setId)).find((v) => v.version === version && v.validatedBy === ctx.actor.id)!;
   const { setId: _, ...validation } = mine;
   return validation;
@@ -349,28 +353,33 @@ export async function publish(db: Db, ctx: RequestContext, request: PublishReque
   if (threshold !== null) result = await protect(db, result, threshold);
   const contentHash = resultHash(result);
   const title = `${stored.definition.title.nl} ${request.year} — toestand op ${dateNl(asOf)}${request.provisional ? ', voorlopig' : ''}`;
-  const row = await db
-    .insertInto('statistics_publications')
-    .values({
-      set_id: request.setId,
-      version: stored.version,
-      period_year: request.year,
-      as_of: asOf,
-      provisional: request.provisional,
-      threshold,
-      result: JSON.stringify(result),
-      content_hash: contentHash,
-      title,
-      published_by: ctx.actor.id,
-    })
-    .returning(['id', 'published_at'])
-    .executeTakeFirstOrThrow();
-  await recordAudit(db, ctx, {
-    action: 'statistics.publish',
-    personId: null,
-    clusters: [],
-    result: 'allowed',
-    detail: { publicationId: row.id, setId: request.setId, version: stored.version, year: request.year, asOf, contentHash },
+  // The publication and its audit record in one transaction: a crash between them leaves neither.
+  const row = await db.transaction().execute(async (tx) => {
+    const published = await tx
+      .insertInto('statistics_publications')
+      .values({
+        set_id: request.setId,
+        version: stored.version,
+        period_year: request.year,
+        as_of: asOf,
+        provisional: request.provisional,
+        threshold,
+        result: JSON.stringify(result),
+        content_hash: contentHash,
+        title,
+        published_by: ctx.actor.id,
+      })
+      .returning(['id', 'published_at'])
+      .executeTakeFirstOrThrow();
+    crashPoint('statistics.publish.stored');
+    await recordAudit(tx, ctx, {
+      action: 'statistics.publish',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { publicationId: published.id, setId: request.setId, version: stored.version, year: request.year, asOf, contentHash },
+    });
+    return published;
   });
   return {
     id: row.id,
