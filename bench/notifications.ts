@@ -73,6 +73,8 @@ function worker(url: string): ChildProcess {
       KBI_LOG_LEVEL: 'warn',
       KBI_REFERRAL_EXPIRY_MINUTES: '0',
       KBI_RULE_EVALUATION_SECONDS: '0',
+      // No retention purge: on the demo data it would change persons (and so write events) that the run did not.
+      KBI_RETENTION_MINUTES: '0',
       KBI_NOTIFY_POLL_MS: '500',
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -17,8 +17,9 @@ const PG_ERRORS: Record<string, ProblemCode> = {
 };
 
 export function sendProblem(reply: FastifyReply, problem: Problem, request: FastifyRequest): FastifyReply {
-  // Which refusal, and on which fields (names only: a detail may quote the caller's input, personal data included).
-  if (problem.status < 500) request.log.info({ problem: problem.code, fields: problem.issues?.map((i) => `${i.in}.${i.name}`) }, 'problem');
+  // Which refusal, on which fields and why, with every digit masked: a detail may quote the caller's input (an INSZ, a birth date).
+  if (problem.status < 500)
+    request.log.info({ problem: problem.code, fields: problem.issues?.map((i) => `${i.in}.${i.name}: ${(i.detail ?? '').replace(/\d/g, '#')}`) }, 'problem');
   if (problem.status === 429 && typeof problem.extra.retryAfter === 'number') reply.header('retry-after', problem.extra.retryAfter);
   return reply
     .code(problem.status)
