@@ -366,6 +366,18 @@ interface VersionedRecord {
   uncertain: number;
 }
 
+/** A conversation just created with `text`: its first version acknowledged. */
+const newConversation = (id: string, personId: string, text: string): VersionedRecord => ({
+  table: 'conversations',
+  id,
+  personId,
+  field: 'text',
+  known: 1,
+  base: 0,
+  acked: new Map([[1, text]]),
+  uncertain: 0,
+});
+
 interface Enrolment {
   number: string;
   insz: string;
@@ -571,16 +583,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         headers: { ...worker, 'idempotency-key': `soak-${tag}-c0-${i}` },
       });
       if (a.status !== 201) throw new Error(`caseworker cannot note a conversation: ${a.status} ${JSON.stringify(a.body)}`);
-      const rec: VersionedRecord = {
-        table: 'conversations',
-        id: a.body.id,
-        personId: p.id,
-        field: 'text',
-        known: 1,
-        base: 0,
-        acked: new Map([[1, text]]),
-        uncertain: 0,
-      };
+      const rec = newConversation(a.body.id, p.id, text);
       records.set(`conversations:${rec.id}`, rec);
       conversations.push(rec);
       createdIds.add(rec.id);
@@ -691,16 +694,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         if (fresh.length !== 1) throw new Failure(`create: ${fresh.length} of ${answers.length} answers were not replays`);
         if (new Set(answers.map((a) => a.body?.id)).size !== 1) throw new Failure('create raced by its retry: two records');
         const first = fresh[0]!;
-        const rec: VersionedRecord = {
-          table: 'conversations',
-          id: first.body.id,
-          personId: p.id,
-          field: 'text',
-          known: 1,
-          base: 0,
-          acked: new Map([[1, text]]),
-          uncertain: 0,
-        };
+        const rec = newConversation(first.body.id, p.id, text);
         if (createdIds.has(rec.id)) throw new Failure('create: two keys got the same record');
         records.set(`conversations:${rec.id}`, rec);
         conversations.push(rec);
