@@ -111,6 +111,8 @@ export interface NotifyConfig {
   leaseSeconds: number;
   alertAfter: number;
   batchSize: number;
+  /** KBI's sender id in the MAGDA messages it sends (`Afzender/Identificatie`, `KBI_MAGDA_SENDER_ID`). */
+  magdaSenderId: string;
 }
 
 export interface OidcConfig {
@@ -210,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       leaseSeconds: int('KBI_NOTIFY_LEASE_SECONDS', 60, 1, 3600),
       alertAfter: int('KBI_NOTIFY_ALERT_AFTER', 5, 1, 1_000_000),
       batchSize: int('KBI_NOTIFY_BATCH', 100, 1, 1000),
+      magdaSenderId: env.KBI_MAGDA_SENDER_ID?.trim() || 'kbi.vlaanderen.be',
     },
     crashAt: null,
   };

@@ -1438,6 +1438,10 @@ export interface NotificationEndpoints {
    * HMAC-SHA256 key of the signature (X-KBI-Signature over timestamp.body); shown once to the administrator for the partner.
    */
   secret: string;
+  /**
+   * WEBHOOK: signed JSON POSTs of one or more events; MAGDA: one signed InvalidatieKBIDossier SOAP question per dossier.invalidated event (other event types are in the pull feed only).
+   */
+  transport: Generated<string>;
   updated_at: Generated<string>;
   url: string;
 }

@@ -2,7 +2,8 @@
  * The change-notice screen in Debian's Chromium: the administrator sees a partner's webhook that
  * keeps failing (alert, state, the delivery log with its failed attempts) and its dead letter, the
  * webhook is mended, and the replay button sends the dead letter again: a real receiver process
- * gets it, signed, and the dead letter leaves the list.
+ * gets it, signed, and the dead letter leaves the list. The administrator then switches the
+ * partner's channel to MAGDA.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +75,14 @@ test('change notices: failing webhook, delivery log, dead letter and its replay'
     await page.getByText('Geen onbestelbare berichten.').waitFor();
     await page.getByText('in orde').waitFor();
     await world.screenshot(page, 'notifications-replayed');
+
+    // The partner's channel: a JSON webhook now, MAGDA's InvalidatieKBIDossier once chosen.
+    const channel = row.getByRole('combobox', { name: `Kanaal van ${ocmw.name}` });
+    assert.equal(await channel.inputValue(), 'WEBHOOK');
+    await channel.selectOption({ label: 'MAGDA (InvalidatieKBIDossier)' });
+    await page.getByText(`Berichten aan ${ocmw.name} gaan voortaan via MAGDA (InvalidatieKBIDossier).`).waitFor();
+    assert.equal((await db.selectFrom('notification_endpoints').select('transport').executeTakeFirstOrThrow()).transport, 'MAGDA');
+    assert.equal(await channel.inputValue(), 'MAGDA');
     await page.context().close();
   } finally {
     await relay.stop();

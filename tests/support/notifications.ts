@@ -40,23 +40,33 @@ export interface Receiver {
   stop(): Promise<void>;
 }
 
-/** Starts the receiver process (tests/support/webhook-receiver.ts); `file` to keep appending to an earlier receiver's record. */
-export async function startReceiver(opts: { secret: string; port?: number; delayMs?: number; file?: string; refuse?: string }): Promise<Receiver> {
+/**
+ * Starts the receiver process (tests/support/webhook-receiver.ts; with `magda`, the OCMW's MAGDA
+ * service of tests/support/magda-receiver.ts, whose record holds one line per message); `file` to
+ * keep appending to an earlier receiver's record.
+ */
+export async function startReceiver(opts: {
+  secret: string;
+  port?: number;
+  delayMs?: number;
+  file?: string;
+  refuse?: string;
+  magda?: boolean;
+}): Promise<Receiver> {
   const file = opts.file ?? join(mkdtempSync(join(tmpdir(), 'kbi-receiver-')), 'received.jsonl');
   const child = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
-      'tests/support/webhook-receiver.ts',
+      opts.magda ? 'tests/support/magda-receiver.ts' : 'tests/support/webhook-receiver.ts',
       '--port',
       String(opts.port ?? 0),
       // One argument: a secret may begin with '-' (base64url), which parseArgs would take for an option.
       `--secret=${opts.secret}`,
       '--out',
       file,
-      '--delay-ms',
-      String(opts.delayMs ?? 0),
+      ...(opts.magda ? [] : ['--delay-ms', String(opts.delayMs ?? 0)]),
       ...(opts.refuse ? ['--refuse', opts.refuse] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -27,6 +27,10 @@
  * - After `alertAfter` failed attempts in a row an endpoint is failing: logged once
  *   (`notification_endpoint_failing`) and shown to the administrator until a delivery succeeds.
  * - Dead letters queued for replay go before the endpoint's next new events, one per delivery.
+ * - An endpoint of transport MAGDA (magda-push.ts) gets the same treatment with another wire
+ *   format: each `dossier.invalidated` event is its own signed InvalidatieKBIDossier SOAP question
+ *   (a delivery of one), delivered when the OCMW answers with an Antwoord and no Uitzondering FOUT;
+ *   events of other types have no MAGDA message and the cursor passes them.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -37,6 +41,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { Listener, Row } from '../../platform/db.ts';
 import { presentEvent } from '../../platform/outbox.ts';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './verify.ts';
+import { invalidatieVraag, judgeAnswer, MAGDA_EVENT_TYPE, recipientOf, SERVICE } from './magda-push.ts';
 import {
   claimEndpoints,
   earlierAttempts,
@@ -65,6 +70,8 @@ export interface RelaySettings {
   alertAfter: number;
   /** Most events in one delivery (`KBI_NOTIFY_BATCH`, 100 when not given). */
   batchSize?: number;
+  /** KBI's sender id in MAGDA messages (`KBI_MAGDA_SENDER_ID`, kbi.vlaanderen.be when not given). */
+  magdaSenderId?: string;
   /** Endpoints served at once by one relay. */
   concurrency?: number;
 }
@@ -87,8 +94,19 @@ interface Outcome {
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
 
-/** One POST: 2xx is delivered; a redirect (never followed), another status, a timeout or a connection error is a failure. */
-export function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+/** How a POST's answer is judged besides its status: the body's content type, and the reading of the answer (MAGDA). */
+export interface PostOptions {
+  contentType?: string;
+  userAgent?: string;
+  /** Reads the answer (status and body, any status but a redirect): null when delivered, else what failed. Without it: 2xx is delivered. */
+  judge?: (status: number, body: string) => string | null;
+}
+
+/** Largest answer read for judging (a MAGDA Repliek is a few kilobytes). */
+const ANSWER_LIMIT = 256 * 1024;
+
+/** One POST: 2xx is delivered (or what `judge` says); a redirect (never followed), another status, a timeout or a connection error is a failure. */
+export function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, options: PostOptions = {}): Promise<Outcome> {
   const started = performance.now();
   const at = new Date().toISOString();
   return new Promise((resolve) => {
@@ -109,18 +127,45 @@ export function post(url: string, headers: Record<string, string>, body: string,
     const req = lib.request(target, {
       method: 'POST',
       agent: target.protocol === 'https:' ? agents.https : agents.http,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'KBI-Webhooks/1' },
+      headers: {
+        ...headers,
+        'content-type': options.contentType ?? 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': options.userAgent ?? 'KBI-Webhooks/1',
+      },
     });
     const timer = setTimeout(() => {
       finish(null, 'timeout');
       req.destroy();
     }, timeoutMs);
     req.on('response', (res) => {
-      res.resume();
       const status = res.statusCode ?? 0;
-      const error = status >= 200 && status < 300 ? null : status >= 300 && status < 400 ? 'redirect' : `status ${status}`;
-      res.on('end', () => finish(status, error));
-      res.on('error', () => finish(status, error ?? 'connection'));
+      const redirect = status >= 300 && status < 400;
+      const judge = options.judge;
+      if (!judge || redirect) {
+        res.resume();
+        const error = status >= 200 && status < 300 ? null : redirect ? 'redirect' : `status ${status}`;
+        res.on('end', () => finish(status, error));
+        res.on('error', () => finish(status, error ?? 'connection'));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= ANSWER_LIMIT) chunks.push(c);
+      });
+      res.on('end', () => {
+        if (size > ANSWER_LIMIT) return finish(status, `answer over ${ANSWER_LIMIT} bytes`);
+        let error: string | null;
+        try {
+          error = judge(status, Buffer.concat(chunks).toString('utf8'));
+        } catch (e) {
+          error = `unreadable answer: ${e instanceof Error ? e.message : 'error'}`.slice(0, 200);
+        }
+        finish(status, error);
+      });
+      res.on('error', () => finish(status, 'connection'));
     });
     req.on('error', (e: NodeJS.ErrnoException) => finish(null, `connection ${e.code ?? 'error'}`.slice(0, 200)));
     req.end(body);
@@ -143,6 +188,7 @@ export interface Relay {
 export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger, 'info' | 'warn' | 'error'>, options: { background?: boolean } = {}): Relay {
   const me = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const batchSize = settings.batchSize ?? 100;
+  const magdaSenderId = settings.magdaSenderId ?? 'kbi.vlaanderen.be';
   const concurrency = settings.concurrency ?? 8;
   const leaseMs = settings.leaseSeconds * 1000;
   const retryMs = settings.retrySeconds * 1000;
@@ -162,10 +208,26 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     return { leasedAt, endpoints: await claimEndpoints(deps.db, me, settings.leaseSeconds, limit) };
   }
 
-  function deliver(ep: Row, events: readonly Row[]): Promise<Outcome> {
+  async function deliver(ep: Row, events: readonly Row[]): Promise<Outcome> {
+    if (ep.transport === 'MAGDA') return deliverMagda(ep, events[0]!);
     const body = deliveryBody(events);
     const ts = Math.floor(Date.now() / 1000);
     return post(ep.url, { [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signWebhook(ep.secret, ts, body) }, body, settings.timeoutMs);
+  }
+
+  /** One event as an InvalidatieKBIDossier question, signed as a webhook is (magda-push.ts); a record gone fails without a POST. */
+  async function deliverMagda(ep: Row, event: Row): Promise<Outcome> {
+    const to = await recipientOf(deps.db, ep.organisation_id, event.subject_id);
+    if ('missing' in to) return { delivered: false, status: null, error: to.missing, ms: 0, at: new Date().toISOString() };
+    const body = invalidatieVraag(event, to, magdaSenderId);
+    const ts = Math.floor(Date.now() / 1000);
+    return post(
+      ep.url,
+      { [TIMESTAMP_HEADER]: String(ts), [SIGNATURE_HEADER]: signWebhook(ep.secret, ts, body), soapaction: `"${SERVICE}"` },
+      body,
+      settings.timeoutMs,
+      { contentType: 'text/xml; charset=utf-8', userAgent: 'KBI-MAGDA/1', judge: judgeAnswer },
+    );
   }
 
   /** Serves one leased endpoint: replays, then new events in order, a delivery at a time; returns the events sent. */
@@ -192,6 +254,7 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
     /** The highest sequence number any delivery to this endpoint carried. */
     let tried = ep.tried_seq === null ? 0 : Number(ep.tried_seq);
     let sent = 0;
+    const magda = ep.transport === 'MAGDA';
 
     const note = (events: readonly Row[], attempt: number, o: Outcome, replay: boolean) => {
       const first = events[0]!;
@@ -299,11 +362,17 @@ export function startRelay(deps: Deps, settings: RelaySettings, log: Pick<Logger
       // 2. New events after the cursor, a delivery at a time, each recorded before the next.
       let more = !blocked;
       while (more && canSend() && !turnOver()) {
-        const limit = head !== null ? 1 : (window.get(ep.id) ?? (failures > 0 ? 1 : batchSize));
+        // Over MAGDA every delivery is one event (one question per message).
+        const limit = head !== null || magda ? 1 : (window.get(ep.id) ?? (failures > 0 ? 1 : batchSize));
         const events = await eventsAfter(deps.db, ep.organisation_id, cursor, limit);
         if (!events.length) break;
         const first = events[0]!;
         const firstSeq = Number(first.seq);
+        if (magda && first.type !== MAGDA_EVENT_TYPE) {
+          // No MAGDA message for it: passed over (the pull feed has it), the cursor moves on.
+          cursor = firstSeq;
+          continue;
+        }
         const retried = head !== null && head.seq === firstSeq;
         const attempt = retried ? head!.attempts + 1 : 1 + (firstSeq <= tried ? await earlierAttempts(deps.db, ep.id, firstSeq) : 0);
         const o = await deliver(ep, events);

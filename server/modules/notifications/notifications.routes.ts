@@ -8,6 +8,7 @@ import {
   listDeadLetters,
   listEndpoints,
   MODES,
+  TRANSPORTS,
   presentAttempt,
   presentDeadLetter,
   presentEndpoint,
@@ -30,6 +31,11 @@ const endpointSchema = {
     organisationName: { type: ['string', 'null'] },
     url: { type: 'string' },
     mode: { type: 'string', enum: [...MODES] },
+    transport: {
+      type: 'string',
+      enum: [...TRANSPORTS],
+      description: 'WEBHOOK: signed JSON POSTs; MAGDA: one signed InvalidatieKBIDossier SOAP question per dossier.invalidated event.',
+    },
     active: { type: 'boolean' },
     cursor: { type: 'integer', description: 'Every event of the partner up to this sequence number is delivered or dead-lettered.' },
     retrying: {
@@ -116,13 +122,18 @@ export function registerNotificationRoutes(http: FastifyInstance, db: Db): void 
         tags,
         summary: "Register or change a partner organisation's webhook; a new one's signing secret is shown this once",
         description:
-          'mode: PUSH (webhooks), PULL (the event feed only, nothing pushed) or BOTH. The pull feed answers in every mode. A new webhook starts after the events that exist now.',
+          "mode: PUSH (pushed), PULL (the event feed only, nothing pushed) or BOTH. The pull feed answers in every mode. transport: WEBHOOK (default for a new endpoint: signed JSON POSTs of one or more events) or MAGDA (the OCMW's InvalidatieKBIDossier service: one signed SOAP question per dossier.invalidated event; other event types only in the pull feed). A new webhook starts after the events that exist now.",
         params: { type: 'object', required: ['organisationId'], properties: { organisationId: uuid } },
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['url'],
-          properties: { url: { type: 'string', maxLength: 2000 }, mode: { type: 'string', enum: [...MODES] }, active: { type: 'boolean' } },
+          properties: {
+            url: { type: 'string', maxLength: 2000 },
+            mode: { type: 'string', enum: [...MODES] },
+            transport: { type: 'string', enum: [...TRANSPORTS] },
+            active: { type: 'boolean' },
+          },
         },
         response: { 200: endpointSchema, 201: endpointSchema, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM },
       },

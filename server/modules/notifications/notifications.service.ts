@@ -14,6 +14,9 @@ import { demand } from '../access/access.service.ts';
 
 export const MODES = ['PUSH', 'PULL', 'BOTH'] as const;
 export type Mode = (typeof MODES)[number];
+/** WEBHOOK: signed JSON POSTs of one or more events; MAGDA: one signed InvalidatieKBIDossier question per dossier.invalidated event. */
+export const TRANSPORTS = ['WEBHOOK', 'MAGDA'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
 const requireAdministrator = (ctx: RequestContext) => demand(ctx, 'manageUsers', 'notifications.manage', 'only an administrator manages partner webhooks');
 
@@ -40,6 +43,7 @@ export const presentEndpoint = (r: Row) => ({
   organisationName: r.organisation_name ?? null,
   url: r.url,
   mode: r.mode,
+  transport: r.transport,
   active: r.active,
   cursor: Number(r.cursor_seq),
   retrying: r.head_seq === null ? null : { seq: Number(r.head_seq), attempts: r.head_attempts, since: r.head_since, nextAttemptAt: r.next_attempt_at },
@@ -86,6 +90,7 @@ export async function getEndpoint(db: Db, ctx: RequestContext, id: string): Prom
 export interface EndpointInput {
   url: string;
   mode?: Mode;
+  transport?: Transport;
   active?: boolean;
 }
 
@@ -109,7 +114,7 @@ export async function setEndpoint(
     if (existing) {
       await tx
         .updateTable('notification_endpoints')
-        .set({ url, mode: input.mode, active: input.active, updated_at: sql<string>`now()`, next_attempt_at: sql<string>`now()` })
+        .set({ url, mode: input.mode, transport: input.transport, active: input.active, updated_at: sql<string>`now()`, next_attempt_at: sql<string>`now()` })
         .where('id', '=', existing.id)
         .execute();
     } else {
@@ -121,6 +126,7 @@ export async function setEndpoint(
           url,
           secret,
           mode: input.mode ?? 'BOTH',
+          transport: input.transport ?? 'WEBHOOK',
           active: input.active ?? true,
           // The newest committed event (seq is gapless in commit order). Not outbox_head: the serving
           // processes' role (kbi_app) may not read it, only the sequence trigger keeps it.
@@ -133,7 +139,7 @@ export async function setEndpoint(
       personId: null,
       clusters: [],
       result: 'allowed',
-      detail: { organisationId, mode: input.mode ?? null, active: input.active ?? null },
+      detail: { organisationId, mode: input.mode ?? null, transport: input.transport ?? null, active: input.active ?? null },
     });
     const row = await endpointsQuery(tx as unknown as Db)
       .where('e.organisation_id', '=', organisationId)

@@ -2,19 +2,26 @@
  * Change notices to partners (administrator): every partner webhook with its state (failing ones
  * first, with an alert), the delivery log of one webhook (every attempt, a POST of one or more
  * events: time, which events, status, latency), and the dead letters with a button that sends them
- * again.
+ * again. The administrator chooses each partner's channel: a JSON webhook or MAGDA's
+ * InvalidatieKBIDossier.
  */
 import { useState } from 'react';
-import { get, post } from '../../api.ts';
+import { get, post, request } from '../../api.ts';
 import { Alert, ErrorAlert, Loading, TableScroll } from '../../components/forms.tsx';
 import { hasMessage, useFormat, useI18n, type Translate } from '../../i18n/index.tsx';
 import { useLoad } from './lib.ts';
 
+const TRANSPORTS = ['WEBHOOK', 'MAGDA'] as const;
+type Transport = (typeof TRANSPORTS)[number];
+
 interface Endpoint {
   id: string;
+  organisationId: string;
   organisationName: string | null;
   url: string;
   mode: 'PUSH' | 'PULL' | 'BOTH';
+  /** WEBHOOK: signed JSON POSTs; MAGDA: one InvalidatieKBIDossier question per dossier change. */
+  transport: Transport;
   active: boolean;
   retrying: { seq: number; attempts: number; since: string; nextAttemptAt: string } | null;
   pending: number;
@@ -57,12 +64,17 @@ const eventWords = (t: Translate, type: string | null) => {
   return type && hasMessage(key) ? t(key) : '—';
 };
 
-/** The relay's failure kinds in words (timeout, redirect, connection …, status N). */
+/** The relay's failure kinds in words (timeout, redirect, connection …, status N; over MAGDA a SOAP fault, an Uitzondering FOUT, no MAGDA answer). */
 const errorWords = (t: Translate, error: string | null) => {
   if (!error) return '—';
   if (error === 'timeout') return t('notifications.error.timeout');
   if (error === 'redirect') return t('notifications.error.redirect');
   if (error.startsWith('connection')) return t('notifications.error.connection');
+  const fault = /^status (\d+) SOAP fault/.exec(error);
+  if (fault) return t('notifications.error.fault', { status: fault[1]! });
+  if (error.startsWith('Uitzondering FOUT ')) return t('notifications.error.uitzondering', { detail: error.slice('Uitzondering FOUT '.length) });
+  if (error.startsWith('not a MAGDA answer')) return t('notifications.error.answer');
+  if (error === 'integration record gone' || error === 'no active partner client') return t('notifications.error.recipient');
   const status = /^status (\d+)$/.exec(error);
   return status ? t('notifications.error.status', { status: status[1]! }) : t('notifications.error.other');
 };
@@ -78,6 +90,19 @@ export function Notifications() {
   );
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+
+  /** Another channel for the partner's notices (the address stays; the administrator changes it with the partner). */
+  const setTransport = async (e: Endpoint, transport: Transport) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await request('PUT', `/api/v1/notifications/endpoints/${e.organisationId}`, { url: e.url, transport });
+      setNotice(t('notifications.transport.saved', { partner: e.organisationName ?? '—', transport: t(`notifications.transport.${transport}`) }));
+      endpoints.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
 
   const replay = async (filter: { eventId?: string }) => {
     setError(null);
@@ -126,6 +151,7 @@ export function Notifications() {
                 <th scope="col">{t('notifications.partner')}</th>
                 <th scope="col">{t('notifications.url')}</th>
                 <th scope="col">{t('notifications.mode')}</th>
+                <th scope="col">{t('notifications.transport')}</th>
                 <th scope="col">{t('notifications.state')}</th>
                 <th scope="col" className="num">
                   {t('notifications.pending')}
@@ -145,6 +171,19 @@ export function Notifications() {
                     <code>{e.url}</code>
                   </td>
                   <td>{t(`notifications.mode.${e.mode}`)}</td>
+                  <td>
+                    <select
+                      aria-label={t('notifications.transport.label', { partner: e.organisationName ?? '—' })}
+                      value={e.transport}
+                      onChange={(ev) => void setTransport(e, ev.target.value as Transport)}
+                    >
+                      {TRANSPORTS.map((x) => (
+                        <option key={x} value={x}>
+                          {t(`notifications.transport.${x}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
                   <td>
                     {!e.active ? (
                       <span className="badge warn">{t('notifications.inactive')}</span>
