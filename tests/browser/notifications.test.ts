@@ -63,7 +63,7 @@ test('change notices: failing webhook, delivery log, dead letter and its replay'
     // The partner's receiver is up again at its address: send the dead letter again.
     await inTransaction(db, 'test:mend', (tx) => sql`UPDATE notification_endpoints SET url = ${receiver.url}`.execute(tx));
     await dead.getByRole('button', { name: 'Opnieuw versturen' }).click();
-    await page.getByText('1 berichten staan opnieuw in de wachtrij.').waitFor();
+    await page.getByText('1 bericht staat opnieuw in de wachtrij.').waitFor();
     await waitFor('the replayed delivery', () => receiver.received().length === 1);
     assert.equal(receiver.received()[0]!.type, 'dossier.invalidated');
     // The relay records its round after the delivery.
@@ -79,7 +79,7 @@ test('change notices: failing webhook, delivery log, dead letter and its replay'
     // The partner's channel: a JSON webhook now, MAGDA's InvalidatieKBIDossier once chosen.
     const channel = row.getByRole('combobox', { name: `Kanaal van ${ocmw.name}` });
     assert.equal(await channel.inputValue(), 'WEBHOOK');
-    await channel.selectOption({ label: 'MAGDA (InvalidatieKBIDossier)' });
+    await channel.selectOption({ label: 'MAGDA' });
     await page.getByText(`Berichten aan ${ocmw.name} gaan voortaan via MAGDA (InvalidatieKBIDossier).`).waitFor();
     assert.equal((await db.selectFrom('notification_endpoints').select('transport').executeTakeFirstOrThrow()).transport, 'MAGDA');
     assert.equal(await channel.inputValue(), 'MAGDA');

@@ -97,7 +97,7 @@ export function Notifications() {
     setNotice(null);
     try {
       await request('PUT', `/api/v1/notifications/endpoints/${e.organisationId}`, { url: e.url, transport });
-      setNotice(t('notifications.transport.saved', { partner: e.organisationName ?? '—', transport: t(`notifications.transport.${transport}`) }));
+      setNotice(t('notifications.transport.saved', { partner: e.organisationName ?? '—', transport: t(`notifications.transport.long.${transport}`) }));
       endpoints.reload();
     } catch (err) {
       setError(err);
@@ -108,7 +108,7 @@ export function Notifications() {
     setError(null);
     try {
       const r = await post<{ queued: number }>('/api/v1/notifications/replay', filter);
-      setNotice(t('notifications.replayDone', { count: r.queued }));
+      setNotice(r.queued === 1 ? t('notifications.replayDone.one') : t('notifications.replayDone', { count: r.queued }));
       dead.reload();
       endpoints.reload();
     } catch (e) {
@@ -168,12 +168,13 @@ export function Notifications() {
                 <tr key={e.id} data-endpoint={e.id}>
                   <td>{e.organisationName ?? '—'}</td>
                   <td>
-                    <code>{e.url}</code>
+                    <code className="break-anywhere">{e.url}</code>
                   </td>
                   <td>{t(`notifications.mode.${e.mode}`)}</td>
                   <td>
                     <select
                       aria-label={t('notifications.transport.label', { partner: e.organisationName ?? '—' })}
+                      title={t(`notifications.transport.long.${e.transport}`)}
                       value={e.transport}
                       onChange={(ev) => void setTransport(e, ev.target.value as Transport)}
                     >
