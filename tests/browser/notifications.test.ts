@@ -75,6 +75,11 @@ test('change notices: failing webhook, delivery log, dead letter and its replay'
     await page.getByText('Geen onbestelbare berichten.').waitFor();
     await page.getByText('in orde').waitFor();
     await world.screenshot(page, 'notifications-replayed');
+    // On a phone the endpoints table scrolls sideways inside its frame; the page itself does not.
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll of the page at 390 px');
+    await world.screenshot(page, 'notifications-replayed-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The partner's channel: a JSON webhook now, MAGDA's InvalidatieKBIDossier once chosen.
     const channel = row.getByRole('combobox', { name: `Kanaal van ${ocmw.name}` });
