@@ -45,7 +45,12 @@ export async function quiet(page: Page): Promise<void> {
   for (;;) {
     const loading = await page.locator('.loading').count();
     const idle = !state || (state.count === 0 && Date.now() - state.last >= 150);
-    if (idle && loading === 0) return;
+    if (idle && loading === 0) {
+      // And two rendering steps: what reacts to layout (a ResizeObserver making a table's scrolling frame a
+      // focusable region) has run and been rendered, not only the last answer's DOM (axe on a loaded machine saw the gap).
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+      return;
+    }
     if (Date.now() > until) throw new Error(`${page.url()} does not settle (${state?.count ?? 0} requests open, ${loading} loading)`);
     await page.waitForTimeout(50);
   }
