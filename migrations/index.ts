@@ -32,6 +32,7 @@ import * as referenceNotify from './2026_12_06_0029_reference_notify.ts';
 import * as retention from './2026_12_06_0030_retention.ts';
 import * as notificationBatches from './2026_12_06_0031_notification_batches.ts';
 import * as outboxBeforeDocuments from './2026_12_06_0032_outbox_before_documents.ts';
+import * as partitionedLogs from './2026_12_06_0033_partitioned_logs.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -66,4 +67,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0030_retention': retention,
   '2026_12_06_0031_notification_batches': notificationBatches,
   '2026_12_06_0032_outbox_before_documents': outboxBeforeDocuments,
+  '2026_12_06_0033_partitioned_logs': partitionedLogs,
 };
