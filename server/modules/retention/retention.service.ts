@@ -118,17 +118,24 @@ export async function purge(db: Db, options: { today: string; dryRun: boolean; l
     }
   }
   const logRows: Record<string, Record<string, number>> = {};
-  for (const plan of logs.filter((l) => Object.keys(l.rows).length)) {
-    logRows[plan.ruleId] = await inTransaction(db, RETENTION_ACTOR.id, (tx) => trimLog(tx, ctx, plan, upToAuditId));
+  const logPartitions: Record<string, Record<string, string[]>> = {};
+  for (const plan of logs.filter((l) => Object.keys(l.rows).length || l.partitions)) {
+    const trimmed = await inTransaction(db, RETENTION_ACTOR.id, (tx) => trimLog(tx, ctx, plan, upToAuditId));
+    logRows[plan.ruleId] = trimmed.rows;
+    if (Object.keys(trimmed.partitions).length) logPartitions[plan.ruleId] = trimmed.partitions;
   }
-  report.logs = logs.map((l) => ({ ...l, rows: logRows[l.ruleId] ?? {} }));
+  report.logs = logs.map(({ partitions: _planned, ...l }) => ({
+    ...l,
+    rows: logRows[l.ruleId] ?? {},
+    ...(logPartitions[l.ruleId] ? { partitions: logPartitions[l.ruleId] } : {}),
+  }));
   await db
     .updateTable('retention_runs')
     .set({
       finished_at: sql<string>`clock_timestamp()`,
       persons: purgedPersons.length,
       failed: report.failed,
-      summary: JSON.stringify({ clusters: report.clusters, partnerCopies: partnerRows, logs: logRows }),
+      summary: JSON.stringify({ clusters: report.clusters, partnerCopies: partnerRows, logs: logRows, partitions: logPartitions }),
     })
     .where('id', '=', run.id)
     .execute();
@@ -154,7 +161,8 @@ function totals(itemLists: PlannedItem[][]): PurgeReport['clusters'] {
 export async function assertKnownPersonTables(db: Executor): Promise<void> {
   const { rows } = await sql<{ table_name: string; column_name: string }>`
     SELECT table_name, column_name FROM information_schema.columns
-     WHERE table_schema = current_schema() AND column_name IN ('person_id', 'insz') AND table_name NOT LIKE '%\\_history'`.execute(db);
+     WHERE table_schema = current_schema() AND column_name IN ('person_id', 'insz') AND table_name NOT LIKE '%\\_history'
+       AND table_name NOT IN (SELECT c.relname FROM pg_class c WHERE c.relispartition AND c.relnamespace = current_schema()::regnamespace)`.execute(db);
   const known = new Set([...PERSON_TABLES.map((t) => t.table), ...LOG_TABLES_WITH_PERSON, 'persons', 'integrations']);
   const unknown = rows.filter((r) => !known.has(r.table_name)).map((r) => `${r.table_name}.${r.column_name}`);
   if (unknown.length)
