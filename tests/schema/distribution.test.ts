@@ -120,7 +120,8 @@ async function checkPlacements(database: Database, schema: Catalogue) {
   const keys = (
     await sql<{ from_table: string; to_table: string }>`
       SELECT c.conrelid::regclass::text AS from_table, c.confrelid::regclass::text AS to_table
-        FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`.execute(database.db)
+        FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+         AND NOT (SELECT relispartition FROM pg_class WHERE oid = c.conrelid) -- a partition's keys are its parent's`.execute(database.db)
   ).rows;
   for (const k of keys) {
     const from = PLACEMENTS[k.from_table]!;

@@ -85,7 +85,9 @@ export async function planLogs(db: Executor, today: string, rules: readonly Rete
         }
       }
     }
-    plans.push({ ruleId: rule.id, ruleVersion: rule.version, logKind: rule.logKind!, before, rows, ...(Object.keys(partitions).length ? { partitions } : {}) });
+    // Months go whole only with rows past the term to remove (an empty month past it goes with them).
+    const whole = Object.keys(rows).length && Object.keys(partitions).length;
+    plans.push({ ruleId: rule.id, ruleVersion: rule.version, logKind: rule.logKind!, before, rows, ...(whole ? { partitions } : {}) });
   }
   return plans;
 }

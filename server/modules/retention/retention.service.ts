@@ -119,7 +119,7 @@ export async function purge(db: Db, options: { today: string; dryRun: boolean; l
   }
   const logRows: Record<string, Record<string, number>> = {};
   const logPartitions: Record<string, Record<string, string[]>> = {};
-  for (const plan of logs.filter((l) => Object.keys(l.rows).length || l.partitions)) {
+  for (const plan of logs.filter((l) => Object.keys(l.rows).length)) {
     const trimmed = await inTransaction(db, RETENTION_ACTOR.id, (tx) => trimLog(tx, ctx, plan, upToAuditId));
     logRows[plan.ruleId] = trimmed.rows;
     if (Object.keys(trimmed.partitions).length) logPartitions[plan.ruleId] = trimmed.partitions;
