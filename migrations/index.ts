@@ -33,6 +33,7 @@ import * as retention from './2026_12_06_0030_retention.ts';
 import * as notificationBatches from './2026_12_06_0031_notification_batches.ts';
 import * as outboxBeforeDocuments from './2026_12_06_0032_outbox_before_documents.ts';
 import * as partitionedLogs from './2026_12_06_0033_partitioned_logs.ts';
+import * as partitionedParticipations from './2026_12_06_0034_partitioned_participations.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -68,4 +69,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0031_notification_batches': notificationBatches,
   '2026_12_06_0032_outbox_before_documents': outboxBeforeDocuments,
   '2026_12_06_0033_partitioned_logs': partitionedLogs,
+  '2026_12_06_0034_partitioned_participations': partitionedParticipations,
 };

@@ -1,5 +1,6 @@
 /**
- * The partitioned tables (migration 0033: audit_log and outbox_events, by month of `at`): keeping
+ * The partitioned tables (migration 0033: audit_log and outbox_events, by month of `at`; 0034:
+ * participations, by year of the lesson's date `lesson_on`): keeping
  * their partitions made ahead, listing them with their bounds, and dropping old ones for the
  * retention purge.
  *
@@ -15,7 +16,7 @@ import type { Db, Executor, Tx } from './db.ts';
 import { repeat, type Repeating } from './schedule.ts';
 
 /** The tables partitioned by time. */
-export const PARTITIONED_TABLES = ['audit_log', 'outbox_events'] as const;
+export const PARTITIONED_TABLES = ['audit_log', 'outbox_events', 'participations'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 export interface Partition {
@@ -23,13 +24,16 @@ export interface Partition {
   /** The range [from, to) as ISO moments; both null for the DEFAULT partition. */
   from: string | null;
   to: string | null;
+  /** The upper bound as the partition says it ('2026-01-01' for a date key). */
+  toBound: string | null;
   isDefault: boolean;
 }
 
 /** The partitions of a table, oldest first, the DEFAULT partition last. */
 export async function listPartitions(db: Executor, table: PartitionedTable): Promise<Partition[]> {
-  const { rows } = await sql<{ name: string; from_at: string | null; to_at: string | null; is_default: boolean }>`
-    SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at, pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default
+  const { rows } = await sql<{ name: string; from_at: string | null; to_at: string | null; to_bound: string | null; is_default: boolean }>`
+    SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at, b.m[2] AS to_bound,
+           pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default
       FROM pg_inherits i
       JOIN pg_class c ON c.oid = i.inhrelid
       CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
@@ -39,6 +43,7 @@ export async function listPartitions(db: Executor, table: PartitionedTable): Pro
     name: r.name,
     from: r.from_at ? new Date(r.from_at).toISOString() : null,
     to: r.to_at ? new Date(r.to_at).toISOString() : null,
+    toBound: r.to_bound,
     isDefault: r.is_default,
   }));
 }

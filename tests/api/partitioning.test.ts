@@ -6,6 +6,11 @@
  * every row may go — deletes the rest row by row, audits it, and leaves the published statistics as
  * they were.
  *
+ * Participations are partitioned by the year of their lesson (migration 0034): each row carries its
+ * lesson's date, a lesson moved to another year takes its participations along (one recorded
+ * version each), and the purge drops a year once the persons' purges left it empty and it lies past
+ * the courses term.
+ *
  * Rows of past months are written as they would have been written then: with the triggers off
  * (session_replication_role, as the database owner), their chain hash and sequence number computed
  * the way the triggers compute them. The backdated audit rows take lane 15, which no test uses
@@ -85,13 +90,19 @@ for (const which of TEST_DATABASES) {
     // The worker's upkeep: months ahead of a later day are made once; a row of a month without a
     // partition lands in DEFAULT, and that month is then not made over it (the insert never failed).
     const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 6, 15));
+    const years = (await listPartitions(db, 'participations')).map((p) => p.name);
     const made = await ensurePartitions(db, later.toISOString());
     assert.deepEqual(
-      made,
+      made.filter((n) => !n.startsWith('participations')),
       [0, 1, 2, 3]
         .flatMap((i) => ['audit_log', 'outbox_events'].map((table) => ({ table, name: monthName(table, later, i) })))
         .sort((a, b) => a.table.localeCompare(b.table))
         .map((x) => x.name),
+    );
+    assert.deepEqual(
+      made.filter((n) => n.startsWith('participations')),
+      [later.getUTCFullYear(), later.getUTCFullYear() + 1].map((y) => `participations__${y}`).filter((n) => !years.includes(n)),
+      'this year and the next of participations',
     );
     assert.deepEqual(await ensurePartitions(db, later.toISOString()), [], 'nothing twice');
     const old = await backdatedAuditRow(db, '2011-05-10T10:00:00Z');
@@ -230,5 +241,107 @@ for (const which of TEST_DATABASES) {
     assert.equal(planOf(again, 'partner-events').partitions, undefined);
     await expectOk(await app.call('GET', `/api/v1/persons/${person.id}/dossier`));
     assert.ok((await verifyAuditChain(db)).ok);
+  });
+
+  test(`participations are partitioned by the year of their lesson; a year goes once the persons' purges left it empty (${which.name})`, async (t) => {
+    const app = await startTestApp(t, which);
+    const db = app.database.db;
+    const f = app.factories;
+    const year = new Date().getUTCFullYear();
+    const names = async () => (await listPartitions(db, 'participations')).map((p) => p.name);
+    for (const y of [year, year + 1]) assert.ok((await names()).includes(`participations__${y}`), `${y} made ahead`);
+    for (const y of [2011, 2012, 2022, 2030])
+      assert.equal(
+        (await sql<{ made: string }>`SELECT kbi_add_partition('participations', 'year', ${`${y}-07-01`}::timestamptz) AS made`.execute(db)).rows[0]!.made,
+        `participations__${y}`,
+      );
+
+    const provider = await f.organisation({ kind: 'CVO', name: 'CVO Gent' });
+    const { course, module, lessons } = await f.course(provider.id, 4); // 5, 12, 19 and 26 September 2022
+    const enrol = async (personId: string, enrolledOn: string) =>
+      f.add(personId, 'enrolments', { courseId: course.id, moduleId: module.id, enrolledOn, status: 'INGESCHREVEN' });
+    const attend = async (personId: string, enrolmentId: string, lessonId: string) =>
+      f.add(personId, 'participations', { enrolmentId, lessonId, attendance: 'PRESENT' });
+    // P1, last active in 2012, follows the first two lessons; P3, last active in 2022, the first, third and fourth.
+    const p1 = await f.person();
+    const p3 = await f.person();
+    const e1 = await enrol(p1.id, '2012-08-20');
+    const e3 = await enrol(p3.id, '2022-08-20');
+    const a1 = await attend(p1.id, e1.id, lessons[0].id);
+    const a2 = await attend(p1.id, e1.id, lessons[1].id);
+    const b1 = await attend(p3.id, e3.id, lessons[0].id);
+    const b3 = await attend(p3.id, e3.id, lessons[2].id);
+    const b4 = await attend(p3.id, e3.id, lessons[3].id);
+    const where = async (id: string) =>
+      (
+        await sql<{
+          p: string;
+          lesson_on: string;
+          version: number;
+        }>`SELECT tableoid::regclass::text AS p, lesson_on::text, version FROM participations WHERE id = ${id}`.execute(db)
+      ).rows[0] ?? null;
+    assert.deepEqual(await where(a1.id), { p: 'participations__2022', lesson_on: '2022-09-05', version: 1 });
+
+    // The second lesson was in 2012, the third is in 2030, the fourth was in 2011: their participations move along, one recorded version each.
+    await db.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('kbi.actor', 'test:planner', true)`.execute(tx);
+      await sql`UPDATE lessons SET starts_at = '2012-09-12T09:00:00Z' WHERE id = ${lessons[1].id}`.execute(tx);
+      await sql`UPDATE lessons SET starts_at = '2030-09-19T09:00:00Z' WHERE id = ${lessons[2].id}`.execute(tx);
+      await sql`UPDATE lessons SET starts_at = '2011-09-26T09:00:00Z' WHERE id = ${lessons[3].id}`.execute(tx);
+    });
+    assert.deepEqual(await where(a2.id), { p: 'participations__2012', lesson_on: '2012-09-12', version: 2 });
+    assert.deepEqual(await where(b3.id), { p: 'participations__2030', lesson_on: '2030-09-19', version: 2 });
+    assert.deepEqual(await where(b4.id), { p: 'participations__2011', lesson_on: '2011-09-26', version: 2 });
+    const history = async (id: string) =>
+      (
+        await sql<{
+          version: number;
+          lesson_on: string;
+        }>`SELECT version, lesson_on::text FROM participations_history WHERE id = ${id} ORDER BY version`.execute(db)
+      ).rows;
+    assert.deepEqual(await history(a2.id), [{ version: 1, lesson_on: '2022-09-12' }], 'the earlier version kept once, not once per half of the move');
+    await assert.rejects(
+      db.transaction().execute(async (tx) => {
+        await sql`SELECT set_config('kbi.actor', 'test:planner', true)`.execute(tx);
+        await sql`UPDATE participations SET lesson_on = '2022-01-01' WHERE id = ${a1.id}`.execute(tx);
+      }),
+      /not the date of its lesson/,
+    );
+
+    // The courses cluster deleted after its term; the clock in mid-2030: P1's last activity (2012) is past
+    // ten years, P3's (2022) is not. A year wholly before mid-2020 goes once it is empty: 2012, not 2011 (P3's lesson).
+    await db.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('kbi.actor', 'test:security-officer', true)`.execute(tx);
+      await sql`UPDATE retention_rules SET action = 'DELETE' WHERE id = 'courses'`.execute(tx);
+    });
+    const document = async (personId: string) =>
+      (await db.selectFrom('dossier_documents').select('version').where('person_id', '=', personId).executeTakeFirst())?.version;
+    const p1Document = Number(await document(p1.id));
+    const today = '2030-06-01';
+    assert.deepEqual((await purge(db, { today, dryRun: true })).participationYears, [], 'the dry run: no year is empty now');
+    const run = await purge(db, { today, dryRun: false });
+    assert.equal(run.failed, 0);
+    assert.deepEqual(
+      run.persons.map((p) => p.personId),
+      [p1.id],
+    );
+    assert.deepEqual(run.participationYears, ['participations__2012']);
+    const left = await names();
+    assert.ok(!left.includes('participations__2012'), left.join(', '));
+    for (const n of ['participations__2011', 'participations__2022', 'participations__2030', `participations__${year}`, 'participations__default'])
+      assert.ok(left.includes(n), `${n} stays (${left.join(', ')})`);
+
+    // P1's participations are gone with their history; the dossier document knows; P3's stay whole.
+    assert.equal(await where(a1.id), null);
+    assert.equal(await where(a2.id), null);
+    assert.deepEqual(await history(a2.id), []);
+    assert.ok(Number(await document(p1.id)) > p1Document, "P1's stored dossier document was invalidated");
+    assert.deepEqual(await where(b1.id), { p: 'participations__2022', lesson_on: '2022-09-05', version: 1 });
+    assert.deepEqual(await where(b3.id), { p: 'participations__2030', lesson_on: '2030-09-19', version: 2 });
+    assert.deepEqual(await where(b4.id), { p: 'participations__2011', lesson_on: '2011-09-26', version: 2 });
+    const record = await db.selectFrom('audit_log').select('detail').where('action', '=', 'retention.partitionsDropped').executeTakeFirstOrThrow();
+    assert.deepEqual((record.detail as any).partitions, ['participations__2012']);
+    assert.equal((record.detail as any).rule, 'courses');
+    assert.deepEqual((await verifyAuditChain(db)).problems, []);
   });
 }
