@@ -172,7 +172,9 @@ export function participationStatement(rows: ParticipationRow[], write: boolean)
       SELECT person_id, enrolment_id, lesson_id, attendance, starts_at, (starts_at AT TIME ZONE 'Europe/Brussels')::date FROM v WHERE problem IS NULL AND ${write}::boolean
       ON CONFLICT (enrolment_id, lesson_id, lesson_on) DO UPDATE SET attendance = EXCLUDED.attendance
         WHERE participations.attendance IS DISTINCT FROM EXCLUDED.attendance
-      RETURNING (xmax = 0) AS inserted
+      -- Not xmax: a partitioned table (migration 0034) has no system columns to return. An update is a
+      -- new version (the history trigger counts it), an insert the first.
+      RETURNING (version = 1) AS inserted
     )
     ${TAIL}`;
 }
