@@ -33,6 +33,8 @@ import * as retention from './2026_12_06_0030_retention.ts';
 import * as notificationBatches from './2026_12_06_0031_notification_batches.ts';
 import * as outboxBeforeDocuments from './2026_12_06_0032_outbox_before_documents.ts';
 import * as notificationTransport from './2026_12_06_0036_notification_transport.ts';
+import * as partitionedLogs from './2026_12_06_0037_partitioned_logs.ts';
+import * as partitionedParticipations from './2026_12_06_0038_partitioned_participations.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0001_core': core,
@@ -68,4 +70,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0031_notification_batches': notificationBatches,
   '2026_12_06_0032_outbox_before_documents': outboxBeforeDocuments,
   '2026_12_06_0036_notification_transport': notificationTransport,
+  '2026_12_06_0037_partitioned_logs': partitionedLogs,
+  '2026_12_06_0038_partitioned_participations': partitionedParticipations,
 };

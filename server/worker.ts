@@ -1,6 +1,7 @@
 /**
  * The background worker: scheduled jobs that belong to no request (the referral expiry sweep and
- * the re-evaluation of the rules of the decree, the outbox relay for webhooks, the daily retention purge), in a process of their own so that web processes
+ * the re-evaluation of the rules of the decree, the outbox relay for webhooks, the daily retention purge, the partitions of the
+ * audit trail and the outbox made ahead), in a process of their own so that web processes
  * only answer requests and a busy job never slows them — and so that with several serving
  * processes a job runs once, not once per process. `npx kbi worker` runs it alone; `kbi serve`
  * starts one (on PostgreSQL as a child process, restarted if it dies; on the embedded database,
@@ -15,6 +16,10 @@ import { belgianToday } from './modules/integrations/integrations.service.ts';
 import { startRelay } from './modules/notifications/notifications.relay.ts';
 import { startRetention } from './modules/retention/retention.service.ts';
 import type { Db } from './platform/db.ts';
+import { startPartitionUpkeep } from './platform/partitions.ts';
+
+/** How often the worker makes sure the months ahead of the partitioned tables exist (they are made three months ahead). */
+const PARTITION_UPKEEP_MS = 6 * 3600_000;
 
 export interface Worker {
   /** The jobs that run, with their interval. */
@@ -58,6 +63,8 @@ export function startWorker(
       ),
     });
   }
+  // Always: an insert outside every partition lands in DEFAULT, where a later month cannot be made.
+  running.push({ name: 'partitions.ensure', everyMs: PARTITION_UPKEEP_MS, handle: startPartitionUpkeep(deps.db, PARTITION_UPKEEP_MS, log) });
   if (config.crashAt) log.warn({ crashAt: config.crashAt }, 'crash_point_armed');
   log.info({ jobs: running.map((j) => j.name), pid: process.pid }, 'worker_started');
   return {

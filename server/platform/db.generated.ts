@@ -1583,6 +1583,10 @@ export interface Participations {
   enrolment_id: string;
   id: Generated<string>;
   lesson_id: string;
+  /**
+   * The date of the lesson (Belgian time), as lessons.starts_at says: the partition key; kept by every writer, checked by trigger.
+   */
+  lesson_on: string;
   person_id: string;
   recorded_by: Generated<string>;
   sys_from: Generated<string>;
@@ -1597,6 +1601,10 @@ export interface ParticipationsHistory {
   enrolment_id: string;
   id: string;
   lesson_id: string;
+  /**
+   * The date of the lesson (Belgian time), as on the current row.
+   */
+  lesson_on: string | null;
   person_id: string;
   recorded_by: string;
   sys_from: string;

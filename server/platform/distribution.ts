@@ -317,6 +317,16 @@ export const MULTI_SHARD: readonly MultiShard[] = [
       'a trigger on a shard must not reach other shards: the trigger appends the change to a person-co-located change log and the relay does this join and writes the events (SCALING.md, "History, stored documents and change triggers")',
   },
 
+  // The participations' partition key (migration 0038): a lesson moved to another day takes its participations along.
+  {
+    site: 'function kbi_lesson_moved',
+    tables: ['participations'],
+    reason:
+      'a lesson (reference data) is attended by persons on every shard: moving it to another day updates the date of each of their participations, at the pace of a planner rescheduling a lesson',
+    repartition:
+      'participations are found by their lesson, not their person: under Citus the trigger becomes a statement per shard (lessons are a reference table, so each shard’s participations join it locally)',
+  },
+
   // Audit, usage and statistics.
   {
     site: 'server/modules/audit/audit.search.ts#read',

@@ -40,7 +40,10 @@ async function schemaOf(database: Database): Promise<Catalogue> {
     await sql<{ table_name: string; column_name: string; is_nullable: string; column_default: string | null; data_type: string }>`
       SELECT c.table_name, c.column_name, c.is_nullable, c.column_default, c.data_type FROM information_schema.columns c
         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-       WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position`.execute(database.db)
+       WHERE c.table_schema = current_schema()
+         -- A partition (migration 0037) is placed with its parent: it is reached only through it.
+         AND c.table_name NOT IN (SELECT p.relname FROM pg_class p WHERE p.relispartition AND p.relnamespace = current_schema()::regnamespace)
+       ORDER BY c.table_name, c.ordinal_position`.execute(database.db)
   ).rows;
   const columns: Record<string, string[]> = {};
   const nullable = new Set<string>();
@@ -117,7 +120,8 @@ async function checkPlacements(database: Database, schema: Catalogue) {
   const keys = (
     await sql<{ from_table: string; to_table: string }>`
       SELECT c.conrelid::regclass::text AS from_table, c.confrelid::regclass::text AS to_table
-        FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`.execute(database.db)
+        FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+         AND NOT (SELECT relispartition FROM pg_class WHERE oid = c.conrelid) -- a partition's keys are its parent's`.execute(database.db)
   ).rows;
   for (const k of keys) {
     const from = PLACEMENTS[k.from_table]!;

@@ -227,6 +227,11 @@ const ACTIONS: Record<string, Words> = {
     'Journal raccourci au terme de son délai de conservation',
     'Log shortened at the end of its retention term',
   ],
+  'retention.partitionsDropped': [
+    'Lege jaren van de lesdeelnames verwijderd na hun bewaartermijn',
+    'Années vides des présences aux cours supprimées au terme de leur délai de conservation',
+    'Empty years of lesson attendance dropped at the end of their retention term',
+  ],
   'retention.auditTrimmed': [
     'Audittrail ingekort na zijn bewaartermijn (controlepunt)',
     "Journal d'audit raccourci au terme de son délai de conservation (point de contrôle)",

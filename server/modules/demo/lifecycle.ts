@@ -118,7 +118,7 @@ export const TABLES = {
     'result',
     'external_id',
   ],
-  participations: ['id', 'person_id', 'enrolment_id', 'lesson_id', 'attendance'],
+  participations: ['id', 'person_id', 'enrolment_id', 'lesson_id', 'attendance', 'lesson_on'],
   waiting_list_entries: ['id', 'person_id', 'course_type', 'applied_on', 'provider_id', 'office_id', 'status', 'status_since', 'enrolment_id'],
   client_preferences: ['id', 'person_id', 'wished_start_date', 'intensity', 'postcodes', 'lesson_moments'],
   test_results: ['id', 'person_id', 'test_type', 'taken_on', 'result', 'level', 'score', 'max_score', 'provider_id'],
@@ -275,7 +275,7 @@ export class Batch {
 
   /** Participations are most of the rows: written without the intermediate object. */
   participation(on: number, id: string, personId: string, enrolmentId: string, lessonId: string, attendance: string): void {
-    this.rows.participations.push([id, personId, enrolmentId, lessonId, attendance, midnight(on), recordedAt(on, saltOf(id)), ACTOR, 1]);
+    this.rows.participations.push([id, personId, enrolmentId, lessonId, attendance, iso(on), midnight(on), recordedAt(on, saltOf(id)), ACTOR, 1]);
   }
 
   /**

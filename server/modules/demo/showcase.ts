@@ -630,7 +630,7 @@ async function attendingCourse(tx: Tx, p: { personId: string; componentId: strin
       .executeTakeFirstOrThrow();
     await tx
       .insertInto('participations')
-      .values({ person_id: p.personId, enrolment_id: enrolment.id, lesson_id: lesson.id, attendance: mark, valid_from: at(day) })
+      .values({ person_id: p.personId, enrolment_id: enrolment.id, lesson_id: lesson.id, attendance: mark, valid_from: at(day), lesson_on: day })
       .execute();
   }
 }

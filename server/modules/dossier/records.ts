@@ -261,6 +261,9 @@ export async function createRecord(
       await assertReferenceScope(tx, ctx, def.table, row, `${def.resource}.create`);
     }
     await checkReferences(tx, def, row, personId);
+    // The partition key of participations (migration 0038): the date of the lesson.
+    if (def.table === 'participations')
+      row.lesson_on = sql`(SELECT (l.starts_at AT TIME ZONE 'Europe/Brussels')::date FROM lessons l WHERE l.id = ${row.lesson_id})`;
     const created = await untyped(tx).insertInto(def.table).values(row).returningAll().executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, {
       action: `${def.resource}.create`,

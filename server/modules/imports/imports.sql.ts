@@ -168,11 +168,13 @@ export function participationStatement(rows: ParticipationRow[], write: boolean)
     ), seen AS (
       INSERT INTO kbi_import_seen (a, b, line) SELECT enrolment_id, lesson_id, line FROM v WHERE problem IS NULL RETURNING 1
     ), ins AS (
-      INSERT INTO participations (person_id, enrolment_id, lesson_id, attendance, valid_from)
-      SELECT person_id, enrolment_id, lesson_id, attendance, starts_at FROM v WHERE problem IS NULL AND ${write}::boolean
-      ON CONFLICT (enrolment_id, lesson_id) DO UPDATE SET attendance = EXCLUDED.attendance
+      INSERT INTO participations (person_id, enrolment_id, lesson_id, attendance, valid_from, lesson_on)
+      SELECT person_id, enrolment_id, lesson_id, attendance, starts_at, (starts_at AT TIME ZONE 'Europe/Brussels')::date FROM v WHERE problem IS NULL AND ${write}::boolean
+      ON CONFLICT (enrolment_id, lesson_id, lesson_on) DO UPDATE SET attendance = EXCLUDED.attendance
         WHERE participations.attendance IS DISTINCT FROM EXCLUDED.attendance
-      RETURNING (xmax = 0) AS inserted
+      -- Not xmax: a partitioned table (migration 0038) has no system columns to return. An update is a
+      -- new version (the history trigger counts it), an insert the first.
+      RETURNING (version = 1) AS inserted
     )
     ${TAIL}`;
 }

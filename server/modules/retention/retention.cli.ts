@@ -47,7 +47,10 @@ export function reportText(report: PurgeReport): string {
     lines.push(
       `  ${l.ruleId.padEnd(22)} written before ${l.before}: ${rows.length ? rows.map(([t, n]) => `${t} ${plural(n, 'row', 'rows')}`).join(', ') : 'nothing'}`,
     );
+    // Partitioned logs (migration 0037): the months that go whole.
+    for (const [table, names] of Object.entries(l.partitions ?? {})) lines.push(`  ${''.padEnd(22)} ${table} whole: ${names.join(', ')}`);
   }
+  if (report.participationYears.length) lines.push(`participation years dropped whole (empty, past the courses term): ${report.participationYears.join(', ')}`);
   return lines.join('\n') + '\n';
 }
 

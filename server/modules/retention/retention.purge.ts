@@ -19,6 +19,8 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor, Tx } from '../../platform/db.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { addMonths } from '../../platform/calendar.ts';
+import { dropPartitions, listPartitions } from '../../platform/partitions.ts';
 import type { RequestContext } from '../../platform/access.ts';
 import { basisOf, clusterDates, withIds, type RetentionAction, type RetentionRule } from './retention.schedule.ts';
 import { ANONYMISED_COLUMNS, CLUSTER_TABLES, PERSON_REMOVED, type RetentionCluster } from './retention.tables.ts';
@@ -260,3 +262,44 @@ const sqlText = (s: string) => {
   if (!/^[0-9]+$/.test(s)) throw new Error('only digits');
   return `'${s}'`;
 };
+
+/**
+ * Participations are partitioned by the year of their lesson (migration 0038). A year goes whole
+ * only when every row of it has gone past its term — that is, when the persons' purges (row by
+ * row, with their history, their dossier documents invalidated and each person's audit record) have
+ * left it empty — and when the whole year lies more than the courses cluster's term back, so that no
+ * lesson of it can still be within a term. An empty year within the term stays (a late import of
+ * an old course still finds it); DEFAULT always stays.
+ */
+export async function emptyParticipationYears(
+  db: Executor,
+  today: string,
+  rules: readonly RetentionRule[],
+): Promise<{ before: string; rule: RetentionRule; names: string[] } | null> {
+  const rule = rules.find((r) => r.subject === 'CLUSTER' && r.cluster === 'courses');
+  if (!rule) return null;
+  const before = addMonths(today, -rule.termMonths);
+  const names: string[] = [];
+  for (const p of await listPartitions(db, 'participations')) {
+    if (p.isDefault || !p.toBound || p.toBound.slice(0, 10) > before) continue;
+    const { rows } = await sql<{ empty: boolean }>`SELECT NOT EXISTS (SELECT 1 FROM ${sql.table(p.name)}) AS empty`.execute(db);
+    if (rows[0]!.empty) names.push(p.name);
+  }
+  return { before, rule, names };
+}
+
+/** Drops the empty participation years past the term (emptyParticipationYears), audited; returns those dropped. */
+export async function dropParticipationYears(tx: Tx, ctx: RequestContext, today: string, rules: readonly RetentionRule[]): Promise<string[]> {
+  const found = await emptyParticipationYears(tx, today, rules);
+  if (!found?.names.length) return [];
+  const dropped = await dropPartitions(tx, 'participations', found.names);
+  if (dropped.length)
+    await recordAudit(tx, ctx, {
+      action: 'retention.partitionsDropped',
+      personId: null,
+      clusters: [],
+      result: 'allowed',
+      detail: { table: 'participations', rule: found.rule.id, ruleVersion: found.rule.version, before: found.before, partitions: dropped },
+    });
+  return dropped;
+}

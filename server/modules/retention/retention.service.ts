@@ -19,7 +19,7 @@ import type { Actor, RequestContext } from '../../platform/access.ts';
 import { maskInsz } from '../../platform/identifiers/insz.ts';
 import { repeat, type Repeating } from '../../platform/schedule.ts';
 import { planLogs, planPartnerCopies, purgePartnerCopies, trimLog, type LogPlan } from './retention.logs.ts';
-import { planPersons, purgePerson, type PlannedItem } from './retention.purge.ts';
+import { dropParticipationYears, emptyParticipationYears, planPersons, purgePerson, type PlannedItem } from './retention.purge.ts';
 import { basisOf, clusterDates, loadRules, type RetentionAction, type StartsFrom } from './retention.schedule.ts';
 import { LOG_TABLES_WITH_PERSON, PERSON_TABLES, type RetentionCluster } from './retention.tables.ts';
 
@@ -44,6 +44,8 @@ export interface PurgeReport {
   failed: number;
   partnerCopies: { inszMasked: string; integrations: number }[];
   logs: LogPlan[];
+  /** The years of participations dropped whole, empty and past the courses term (a dry run: those empty now). */
+  participationYears: string[];
   /** Per cluster: what happens, to how many persons, how many rows (current and history). */
   clusters: Record<string, { action: RetentionAction; persons: number; rows: number }>;
 }
@@ -80,6 +82,7 @@ export async function purge(db: Db, options: { today: string; dryRun: boolean; l
     failed: 0,
     partnerCopies: copies.map((c) => ({ inszMasked: maskInsz(c.insz), integrations: c.integrations.length })),
     logs,
+    participationYears: (await emptyParticipationYears(db, today, rules))?.names ?? [],
     clusters: totals(plans.map((p) => p.items)),
   };
   if (dryRun) return report;
@@ -106,6 +109,8 @@ export async function purge(db: Db, options: { today: string; dryRun: boolean; l
   }
   report.persons = purgedPersons;
   report.clusters = totals(done);
+  // After the persons: the years their purges left empty.
+  report.participationYears = await inTransaction(db, RETENTION_ACTOR.id, (tx) => dropParticipationYears(tx, ctx, today, rules));
   const partnerRows = { integrations: 0, events: 0 };
   for (const copy of copies) {
     try {
@@ -118,17 +123,29 @@ export async function purge(db: Db, options: { today: string; dryRun: boolean; l
     }
   }
   const logRows: Record<string, Record<string, number>> = {};
+  const logPartitions: Record<string, Record<string, string[]>> = {};
   for (const plan of logs.filter((l) => Object.keys(l.rows).length)) {
-    logRows[plan.ruleId] = await inTransaction(db, RETENTION_ACTOR.id, (tx) => trimLog(tx, ctx, plan, upToAuditId));
+    const trimmed = await inTransaction(db, RETENTION_ACTOR.id, (tx) => trimLog(tx, ctx, plan, upToAuditId));
+    logRows[plan.ruleId] = trimmed.rows;
+    if (Object.keys(trimmed.partitions).length) logPartitions[plan.ruleId] = trimmed.partitions;
   }
-  report.logs = logs.map((l) => ({ ...l, rows: logRows[l.ruleId] ?? {} }));
+  report.logs = logs.map(({ partitions: _planned, ...l }) => ({
+    ...l,
+    rows: logRows[l.ruleId] ?? {},
+    ...(logPartitions[l.ruleId] ? { partitions: logPartitions[l.ruleId] } : {}),
+  }));
   await db
     .updateTable('retention_runs')
     .set({
       finished_at: sql<string>`clock_timestamp()`,
       persons: purgedPersons.length,
       failed: report.failed,
-      summary: JSON.stringify({ clusters: report.clusters, partnerCopies: partnerRows, logs: logRows }),
+      summary: JSON.stringify({
+        clusters: report.clusters,
+        partnerCopies: partnerRows,
+        logs: logRows,
+        partitions: { ...logPartitions, ...(report.participationYears.length ? { courses: { participations: report.participationYears } } : {}) },
+      }),
     })
     .where('id', '=', run.id)
     .execute();
@@ -154,7 +171,8 @@ function totals(itemLists: PlannedItem[][]): PurgeReport['clusters'] {
 export async function assertKnownPersonTables(db: Executor): Promise<void> {
   const { rows } = await sql<{ table_name: string; column_name: string }>`
     SELECT table_name, column_name FROM information_schema.columns
-     WHERE table_schema = current_schema() AND column_name IN ('person_id', 'insz') AND table_name NOT LIKE '%\\_history'`.execute(db);
+     WHERE table_schema = current_schema() AND column_name IN ('person_id', 'insz') AND table_name NOT LIKE '%\\_history'
+       AND table_name NOT IN (SELECT c.relname FROM pg_class c WHERE c.relispartition AND c.relnamespace = current_schema()::regnamespace)`.execute(db);
   const known = new Set([...PERSON_TABLES.map((t) => t.table), ...LOG_TABLES_WITH_PERSON, 'persons', 'integrations']);
   const unknown = rows.filter((r) => !known.has(r.table_name)).map((r) => `${r.table_name}.${r.column_name}`);
   if (unknown.length)
