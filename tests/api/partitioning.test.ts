@@ -21,6 +21,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { publishFirstContracts } from '../support/statistics.ts';
 import { expectOk, partner, startTestApp } from '../support/app.ts';
 import type { Db } from '../../server/platform/db.ts';
 import { ensurePartitions, listPartitions } from '../../server/platform/partitions.ts';
@@ -167,23 +168,7 @@ for (const which of TEST_DATABASES) {
     const gent = await app.factories.office(agency.id, { postcode: '9000', municipality: 'Gent' });
     const person = await app.factories.person();
     await app.factories.add(person.id, 'contracts', { kind: 'MOTHER', signedOn: '2024-03-14', registeredOn: '2024-03-14', officeId: gent.id });
-    const analyst = await app.as('MONITORING_ANALYST');
-    const set = await expectOk(await analyst.call('GET', '/api/v1/statistics/sets/firstContracts'));
-    await expectOk(await analyst.call('POST', `/api/v1/statistics/sets/firstContracts/versions/${set.version}/validations`, { note: 'checked' }), 201);
-    await sleep(20);
-    const pub = await expectOk(
-      await analyst.call('POST', '/api/v1/statistics/publications', {
-        setId: 'firstContracts',
-        year: 2024,
-        provisional: false,
-        asOf: new Date().toISOString(),
-      }),
-      201,
-    );
-    const published = async () => ({
-      api: (await analyst.call('GET', `/api/v1/statistics/publications/${pub.id}`)).body,
-      row: (await sql<{ t: string }>`SELECT row_to_json(p)::text AS t FROM statistics_publications p WHERE id = ${pub.id}`.execute(db)).rows[0]!.t,
-    });
+    const { analyst, pub, published } = await publishFirstContracts(app, 2024);
     const before = await published();
 
     // The clock at 2025-03-01: the audit trail keeps from 2015-03-01 on, the change notices from 2023-03-01 on.

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { publishFirstContracts } from '../support/statistics.ts';
 import { expectOk, partner, startTestApp, type TestApp } from '../support/app.ts';
 import { inTransaction, type Db } from '../../server/platform/db.ts';
 import { parseInsz } from '../../server/platform/identifiers/insz.ts';
@@ -143,24 +144,8 @@ for (const which of TEST_DATABASES) {
     );
 
     // The statistics of 2018 are published, with A in them.
-    const analyst = await app.as('MONITORING_ANALYST');
-    const set = await expectOk(await analyst.call('GET', '/api/v1/statistics/sets/firstContracts'));
-    await expectOk(await analyst.call('POST', `/api/v1/statistics/sets/firstContracts/versions/${set.version}/validations`, { note: 'checked' }), 201);
-    await sleep(20);
-    const pub = await expectOk(
-      await analyst.call('POST', '/api/v1/statistics/publications', {
-        setId: 'firstContracts',
-        year: 2018,
-        provisional: false,
-        asOf: new Date().toISOString(),
-      }),
-      201,
-    );
+    const { analyst, pub, published } = await publishFirstContracts(app, 2018);
     assert.equal(pub.result.breakdowns[0].total.persons, 1, 'A signed the first contract of 2018');
-    const published = async () => ({
-      api: (await analyst.call('GET', `/api/v1/statistics/publications/${pub.id}`)).body,
-      row: (await sql<{ t: string }>`SELECT row_to_json(p)::text AS t FROM statistics_publications p WHERE id = ${pub.id}`.execute(app.database.db)).rows[0]!.t,
-    });
     const before = await published();
     const bRows = async () => ({
       person: await rowsOf(app, 'persons', b.id, 'id'),
